@@ -1,0 +1,456 @@
+//! The typed topology model: sites, pools, machines, SQL instances and services.
+//!
+//! Every element keeps the byte [`Span`] of its start tag in the decoded source text so that
+//! diagnostics can point into the file. All cross references are resolved to typed indices
+//! ([`PoolIdx`], [`ServiceIdx`], ...) when the model is built, so a `Topology` never holds a
+//! dangling reference.
+
+use serde::Serialize;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+/// A byte range in the decoded topology text (the start tag of an element).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Span {
+    /// Offset of the first byte.
+    pub start: usize,
+    /// Length in bytes.
+    pub len: usize,
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(s: Span) -> Self {
+        (s.start, s.len).into()
+    }
+}
+
+/// A fully qualified domain name. Compares and hashes case-insensitively, displays as written.
+#[derive(Debug, Clone, Eq)]
+pub struct Fqdn {
+    written: String,
+    folded: String,
+}
+
+impl Fqdn {
+    /// Wraps a name as written in the topology (surrounding whitespace and a trailing dot removed).
+    pub fn new(written: &str) -> Self {
+        let written = written.trim().trim_end_matches('.').to_string();
+        let folded = written.to_ascii_lowercase();
+        Fqdn { written, folded }
+    }
+    /// The name as written in the source.
+    pub fn as_str(&self) -> &str {
+        &self.written
+    }
+    /// The lower-case form used for comparisons.
+    pub fn folded(&self) -> &str {
+        &self.folded
+    }
+}
+
+impl PartialEq for Fqdn {
+    fn eq(&self, other: &Self) -> bool {
+        self.folded == other.folded
+    }
+}
+impl Hash for Fqdn {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.folded.hash(state)
+    }
+}
+impl PartialOrd for Fqdn {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Fqdn {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.folded.cmp(&other.folded)
+    }
+}
+impl fmt::Display for Fqdn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.written)
+    }
+}
+impl Serialize for Fqdn {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.written)
+    }
+}
+
+macro_rules! index_type {
+    ($(#[$m:meta])* $name:ident) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        pub struct $name(pub usize);
+    };
+}
+index_type!(
+    /// Index of a [`Site`] in [`Topology::sites`].
+    SiteIdx
+);
+index_type!(
+    /// Index of a [`Pool`] in [`Topology::pools`].
+    PoolIdx
+);
+index_type!(
+    /// Index of a [`Machine`] in [`Topology::machines`].
+    MachineIdx
+);
+index_type!(
+    /// Index of a [`SqlInstance`] in [`Topology::sql_instances`].
+    SqlIdx
+);
+index_type!(
+    /// Index of a [`Service`] in [`Topology::services`].
+    ServiceIdx
+);
+
+/// Which schema the topology was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TopologyFormat {
+    /// A published topology (`Get-CsTopology -AsXml`), root `Topology`.
+    Published,
+    /// A Topology Builder document (`.tbxml`), root `TopologyBuilder`/`PartialTopology`.
+    TopologyBuilder,
+}
+
+impl TopologyFormat {
+    /// Stable name used in JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TopologyFormat::Published => "published",
+            TopologyFormat::TopologyBuilder => "topology-builder",
+        }
+    }
+}
+
+/// The decoded topology text with its display name, shared by diagnostics.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    /// Path as given by the user (`-` for standard input).
+    pub name: String,
+    /// The decoded text (UTF-8), BOM removed.
+    pub text: Arc<str>,
+    /// The encoding the bytes were in (`UTF-8`, `UTF-16LE`, ...).
+    pub encoding: &'static str,
+}
+
+impl SourceText {
+    /// A miette source for this text, to attach to diagnostics.
+    pub fn named_source(&self) -> miette::NamedSource<Arc<str>> {
+        miette::NamedSource::new(self.name.clone(), self.text.clone())
+    }
+    /// One-based line and column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..offset];
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        (line, col)
+    }
+}
+
+/// A central site (`CentralSite`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Site {
+    /// The `SiteId` attribute as written.
+    pub id: String,
+    /// The site's display name (`Name` element), when present.
+    pub name: Option<String>,
+    /// The `CentralSite` start tag.
+    pub span: Span,
+}
+
+impl Site {
+    /// The name for display: the site name or, without one, `Site <id>`.
+    pub fn display_name(&self) -> String {
+        self.name
+            .clone()
+            .unwrap_or_else(|| format!("Site {}", self.id))
+    }
+}
+
+/// How a cluster is identified in its schema.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub enum ClusterKey {
+    /// Published topology: `ClusterId(SiteId, Number)`.
+    Published {
+        /// `SiteId` attribute.
+        site: String,
+        /// `Number` attribute.
+        number: String,
+    },
+    /// Topology Builder: `UniqueId` attribute.
+    Builder(String),
+}
+
+/// A pool (`Cluster`): one or more machines sharing an FQDN.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pool {
+    /// The pool FQDN.
+    pub fqdn: Fqdn,
+    /// The site the pool belongs to, when it could be resolved.
+    pub site: Option<SiteIdx>,
+    /// The schema's identity of this cluster.
+    pub key: ClusterKey,
+    /// Machines of the pool, in document order.
+    pub machines: Vec<MachineIdx>,
+    /// Services installed on the pool (directly or on one of its SQL instances).
+    pub services: Vec<ServiceIdx>,
+    /// The `Cluster` start tag.
+    pub span: Span,
+}
+
+/// A server (`Machine`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Machine {
+    /// Machine FQDN (for a `<Machine />` without `Fqdn`, the pool FQDN).
+    pub fqdn: Fqdn,
+    /// The pool it belongs to.
+    pub pool: PoolIdx,
+    /// The `Machine` start tag.
+    pub span: Span,
+}
+
+/// A SQL Server instance hosted by a cluster.
+#[derive(Debug, Clone, Serialize)]
+pub struct SqlInstance {
+    /// Instance name (empty for the default instance).
+    pub name: String,
+    /// The cluster (SQL store pool) that hosts it.
+    pub pool: PoolIdx,
+    /// The `SqlInstance` start tag.
+    pub span: Span,
+}
+
+/// What a service is installed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "index")]
+pub enum InstalledOn {
+    /// A pool (`InstalledOn/ClusterId`, or `InstalledOn="<cluster UniqueId>"`).
+    Pool(PoolIdx),
+    /// A SQL instance (`InstalledOn/SqlInstanceId`).
+    SqlInstance(SqlIdx),
+}
+
+/// A server role, as named by `RoleName`. Unknown roles keep their name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// `Registrar` (Front End or Director).
+    Registrar,
+    /// `UserServices` (Front End only).
+    UserServices,
+    /// `WebServices` (Front End or Director web services).
+    WebServices,
+    /// `ConfServices` (conferencing).
+    ConfServices,
+    /// `ApplicationServer`.
+    ApplicationServer,
+    /// `MediationServer`.
+    MediationServer,
+    /// `EdgeServer`.
+    EdgeServer,
+    /// `FileStore`.
+    FileStore,
+    /// `WacService` (Office Web Apps Server).
+    WacService,
+    /// `PersistentChatService` or `PersistentChatServer`: the Persistent Chat front end.
+    PersistentChat,
+    /// `PersistentChatStore`.
+    PersistentChatStore,
+    /// `PersistentChatComplianceStore`.
+    PersistentChatComplianceStore,
+    /// Any role whose name ends in `Store` (SQL databases) not listed above.
+    SqlStore(String),
+    /// Any other role, with its name as written.
+    Other(String),
+}
+
+impl Role {
+    /// Classifies a `RoleName` value.
+    pub fn from_name(name: &str) -> Role {
+        match name {
+            "Registrar" => Role::Registrar,
+            "UserServices" => Role::UserServices,
+            "WebServices" => Role::WebServices,
+            "ConfServices" => Role::ConfServices,
+            "ApplicationServer" => Role::ApplicationServer,
+            "MediationServer" => Role::MediationServer,
+            "EdgeServer" => Role::EdgeServer,
+            "FileStore" => Role::FileStore,
+            "WacService" => Role::WacService,
+            "PersistentChatService" | "PersistentChatServer" => Role::PersistentChat,
+            "PersistentChatStore" => Role::PersistentChatStore,
+            "PersistentChatComplianceStore" => Role::PersistentChatComplianceStore,
+            n if n.ends_with("Store") => Role::SqlStore(n.to_string()),
+            n => Role::Other(n.to_string()),
+        }
+    }
+    /// True for the SQL-hosted roles.
+    pub fn is_store(&self) -> bool {
+        matches!(
+            self,
+            Role::SqlStore(_) | Role::PersistentChatStore | Role::PersistentChatComplianceStore
+        )
+    }
+}
+
+/// How a service is identified in its schema.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub enum ServiceKey {
+    /// Published topology: `ServiceId(SiteId, RoleName, Instance)`.
+    Published {
+        /// `SiteId` attribute.
+        site: String,
+        /// `RoleName` attribute.
+        role: String,
+        /// `Instance` attribute.
+        instance: String,
+    },
+    /// Topology Builder: `UniqueId` attribute.
+    Builder(String),
+}
+
+/// Web services settings of a `WebServices` service.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct WebServiceSettings {
+    /// `WebComponents/Component/@ComponentName`, in document order.
+    pub components: Vec<String>,
+    /// `InternalSettings/@Host`, when present.
+    pub internal_host: Option<Fqdn>,
+    /// `ExternalSettings/@Host`, when present.
+    pub external_host: Option<Fqdn>,
+}
+
+/// The web component that serves Persistent Chat file upload/download.
+pub const PERSISTENT_CHAT_WEB: &str = "PersistentChatWeb";
+
+impl WebServiceSettings {
+    /// True when the Persistent Chat file upload/download component is enabled.
+    pub fn has_persistent_chat_web(&self) -> bool {
+        self.components
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(PERSISTENT_CHAT_WEB))
+    }
+}
+
+/// A service (`Service`): one role installed on a pool or SQL instance.
+#[derive(Debug, Clone, Serialize)]
+pub struct Service {
+    /// `RoleName` as written.
+    pub role_name: String,
+    /// Classified role.
+    #[serde(skip)]
+    pub role: Role,
+    /// The site (published `ServiceId/@SiteId`, or the site of the pool it is installed on).
+    pub site: Option<SiteIdx>,
+    /// `ServiceId/@Instance` (published) when present.
+    pub instance: Option<String>,
+    /// The schema's identity of this service.
+    pub key: ServiceKey,
+    /// What the service is installed on, when it could be resolved.
+    pub installed_on: Option<InstalledOn>,
+    /// Services this one depends on (resolved).
+    pub depends_on: Vec<ServiceIdx>,
+    /// Web services settings (only for `WebServices`).
+    pub web: Option<WebServiceSettings>,
+    /// Extra flags (e.g. `IsDirector` on a Registrar).
+    pub is_director: bool,
+    /// The `Service` start tag.
+    pub span: Span,
+}
+
+/// A simple URL (`SimpleUrl/@ActiveUrl`) declared by the topology.
+#[derive(Debug, Clone, Serialize)]
+pub struct SimpleUrl {
+    /// `Component` attribute (Meet, Dialin, Cscp).
+    pub component: String,
+    /// `Domain` attribute (`*` for all domains).
+    pub domain: String,
+    /// The active URL.
+    pub url: String,
+    /// The `SimpleUrl` start tag.
+    pub span: Span,
+}
+
+impl SimpleUrl {
+    /// The host name of the URL.
+    pub fn host(&self) -> Option<Fqdn> {
+        let rest = self
+            .url
+            .split_once("://")
+            .map_or(self.url.as_str(), |x| x.1);
+        let host = rest.split(['/', ':', '?']).next()?;
+        (!host.is_empty()).then(|| Fqdn::new(host))
+    }
+}
+
+/// A loaded topology: the source and the resolved model.
+#[derive(Debug, Clone)]
+pub struct Topology {
+    /// The decoded source text.
+    pub source: SourceText,
+    /// Which schema it was written in.
+    pub format: TopologyFormat,
+    /// Element path where the topology root was found (e.g. `/Topology` or
+    /// `/Configuration/DocumentSet/Document/Topology`).
+    pub found_at: String,
+    /// Central sites.
+    pub sites: Vec<Site>,
+    /// Pools (clusters).
+    pub pools: Vec<Pool>,
+    /// Machines.
+    pub machines: Vec<Machine>,
+    /// SQL instances.
+    pub sql_instances: Vec<SqlInstance>,
+    /// Services.
+    pub services: Vec<Service>,
+    /// Simple URLs.
+    pub simple_urls: Vec<SimpleUrl>,
+    /// Problems found while resolving references; the rest of the topology was still read.
+    pub problems: Vec<crate::error::TopologyProblem>,
+}
+
+impl Topology {
+    /// The site of a pool, when known.
+    pub fn pool_site(&self, pool: PoolIdx) -> Option<&Site> {
+        self.pools[pool.0].site.map(|s| &self.sites[s.0])
+    }
+    /// The pool a service runs on (through its SQL instance when installed on one).
+    pub fn service_pool(&self, svc: ServiceIdx) -> Option<PoolIdx> {
+        match self.services[svc.0].installed_on? {
+            InstalledOn::Pool(p) => Some(p),
+            InstalledOn::SqlInstance(s) => Some(self.sql_instances[s.0].pool),
+        }
+    }
+    /// Lync-style identity of a service, e.g. `Registrar:pool01.fabrikam.com`.
+    pub fn service_identity(&self, svc: ServiceIdx) -> String {
+        let s = &self.services[svc.0];
+        match s.installed_on {
+            Some(InstalledOn::Pool(p)) => format!("{}:{}", s.role_name, self.pools[p.0].fqdn),
+            Some(InstalledOn::SqlInstance(i)) => {
+                let inst = &self.sql_instances[i.0];
+                let pool = &self.pools[inst.pool.0].fqdn;
+                if inst.name.is_empty() {
+                    format!("{}:{}", s.role_name, pool)
+                } else {
+                    format!("{}:{}\\{}", s.role_name, pool, inst.name)
+                }
+            }
+            None => format!("{}:<not installed>", s.role_name),
+        }
+    }
+    /// Finds a machine by FQDN (case-insensitive).
+    pub fn machine_by_fqdn(&self, fqdn: &str) -> Option<MachineIdx> {
+        let f = Fqdn::new(fqdn);
+        self.machines
+            .iter()
+            .position(|m| m.fqdn == f)
+            .map(MachineIdx)
+    }
+}

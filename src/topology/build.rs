@@ -1,0 +1,265 @@
+//! Resolving raw records into the typed model: cluster, SQL instance and service references
+//! become indices; unresolvable ones become [`TopologyProblem`]s and are dropped.
+
+use super::scan::{RawTarget, RawTopology};
+use crate::error::TopologyProblem;
+use crate::model::*;
+use std::collections::HashMap;
+
+/// Builds the model. Never fails: problems are recorded in [`Topology::problems`].
+pub fn build(source: SourceText, raw: RawTopology) -> Topology {
+    let src = source.named_source();
+    let mut problems = Vec::new();
+    let missing = |element: &'static str, attribute: &'static str, span: Span| {
+        TopologyProblem::MissingAttribute {
+            element,
+            attribute,
+            src: src.clone(),
+            at: span.into(),
+        }
+    };
+
+    // Sites.
+    let mut sites = Vec::new();
+    let mut site_by_id: HashMap<String, SiteIdx> = HashMap::new();
+    let mut site_of_raw = Vec::with_capacity(raw.sites.len());
+    for s in raw.sites {
+        let Some(id) = s.id else {
+            problems.push(missing("CentralSite", "SiteId", s.span));
+            site_of_raw.push(None);
+            continue;
+        };
+        let idx = SiteIdx(sites.len());
+        site_by_id.entry(id.clone()).or_insert(idx);
+        site_of_raw.push(Some(idx));
+        sites.push(Site {
+            id,
+            name: s.name.map(|n| n.trim().to_string()),
+            span: s.span,
+        });
+    }
+
+    // Pools and machines.
+    let mut pools: Vec<Pool> = Vec::new();
+    let mut machines: Vec<Machine> = Vec::new();
+    let mut pool_by_key: HashMap<ClusterKey, PoolIdx> = HashMap::new();
+    let mut pool_of_raw = Vec::with_capacity(raw.clusters.len());
+    let mut seen_machines: HashMap<Fqdn, MachineIdx> = HashMap::new();
+    for c in raw.clusters {
+        let Some(fqdn) = c.fqdn else {
+            problems.push(missing("Cluster", "Fqdn", c.span));
+            pool_of_raw.push(None);
+            continue;
+        };
+        let Some(key) = c.key else {
+            problems.push(missing("Cluster", "ClusterId or UniqueId", c.span));
+            pool_of_raw.push(None);
+            continue;
+        };
+        let site = match &key {
+            ClusterKey::Published { site, .. } => site_by_id.get(site).copied(),
+            ClusterKey::Builder(_) => c.site_ctx.and_then(|i| site_of_raw[i]),
+        };
+        let idx = PoolIdx(pools.len());
+        pool_by_key.entry(key.clone()).or_insert(idx);
+        pool_of_raw.push(Some(idx));
+        let pool_fqdn = Fqdn::new(&fqdn);
+        let mut pool_machines = Vec::with_capacity(c.machines.len());
+        for m in c.machines {
+            let fqdn = m
+                .fqdn
+                .as_deref()
+                .map_or_else(|| pool_fqdn.clone(), Fqdn::new);
+            if seen_machines.contains_key(&fqdn) {
+                problems.push(TopologyProblem::DuplicateMachine {
+                    fqdn: fqdn.to_string(),
+                    src: src.clone(),
+                    at: m.span.into(),
+                });
+                continue;
+            }
+            let midx = MachineIdx(machines.len());
+            seen_machines.insert(fqdn.clone(), midx);
+            pool_machines.push(midx);
+            machines.push(Machine {
+                fqdn,
+                pool: idx,
+                span: m.span,
+            });
+        }
+        pools.push(Pool {
+            fqdn: pool_fqdn,
+            site,
+            key,
+            machines: pool_machines,
+            services: Vec::new(),
+            span: c.span,
+        });
+    }
+
+    // SQL instances.
+    let mut sql_instances = Vec::new();
+    let mut sql_by_key: HashMap<(ClusterKey, String), SqlIdx> = HashMap::new();
+    let mut sql_by_uid: HashMap<String, SqlIdx> = HashMap::new();
+    for s in raw.sql {
+        let pool = match (&s.cluster, s.cluster_ctx) {
+            (Some(k), _) => pool_by_key.get(k).copied(),
+            (None, Some(i)) => pool_of_raw[i],
+            (None, None) => None,
+        };
+        let Some(pool) = pool else {
+            problems.push(missing("SqlInstance", "ClusterId", s.span));
+            continue;
+        };
+        let idx = SqlIdx(sql_instances.len());
+        sql_by_key
+            .entry((pools[pool.0].key.clone(), s.name.to_ascii_lowercase()))
+            .or_insert(idx);
+        if let Some(uid) = s.unique_id {
+            sql_by_uid.entry(uid.to_ascii_lowercase()).or_insert(idx);
+        }
+        sql_instances.push(SqlInstance {
+            name: s.name,
+            pool,
+            span: s.span,
+        });
+    }
+    let pool_by_uid: HashMap<String, PoolIdx> = pool_by_key
+        .iter()
+        .filter_map(|(k, v)| match k {
+            ClusterKey::Builder(u) => Some((u.to_ascii_lowercase(), *v)),
+            _ => None,
+        })
+        .collect();
+
+    // Services: first pass creates them, second resolves dependencies.
+    let mut services: Vec<Service> = Vec::new();
+    let mut service_by_key: HashMap<ServiceKey, ServiceIdx> = HashMap::new();
+    let mut pending_deps = Vec::new();
+    for s in raw.services {
+        let (Some(role_name), Some(key)) = (s.role_name, s.key) else {
+            problems.push(missing("Service", "RoleName/ServiceId or UniqueId", s.span));
+            continue;
+        };
+        let installed_on = s.installed_on.as_ref().and_then(|t| match t {
+            RawTarget::Cluster(k) => pool_by_key.get(k).copied().map(InstalledOn::Pool),
+            RawTarget::Sql(k, name) => sql_by_key
+                .get(&(k.clone(), name.to_ascii_lowercase()))
+                .copied()
+                .map(InstalledOn::SqlInstance),
+            RawTarget::UniqueId(u) => {
+                let u = u.to_ascii_lowercase();
+                pool_by_uid
+                    .get(&u)
+                    .copied()
+                    .map(InstalledOn::Pool)
+                    .or_else(|| sql_by_uid.get(&u).copied().map(InstalledOn::SqlInstance))
+            }
+        });
+        if installed_on.is_none() {
+            problems.push(TopologyProblem::DanglingInstalledOn {
+                role: role_name.clone(),
+                target: describe_target(s.installed_on.as_ref()),
+                src: src.clone(),
+                at: s.span.into(),
+            });
+        }
+        let pool = installed_on.map(|i| match i {
+            InstalledOn::Pool(p) => p,
+            InstalledOn::SqlInstance(q) => sql_instances[q.0].pool,
+        });
+        let site = match &key {
+            ServiceKey::Published { site, .. } => site_by_id.get(site).copied(),
+            ServiceKey::Builder(_) => None,
+        }
+        .or_else(|| pool.and_then(|p| pools[p.0].site));
+        let instance = match &key {
+            ServiceKey::Published { instance, .. } => Some(instance.clone()),
+            ServiceKey::Builder(_) => None,
+        };
+        let idx = ServiceIdx(services.len());
+        let key = normalize_service_key(key);
+        service_by_key.entry(key.clone()).or_insert(idx);
+        if let Some(p) = pool {
+            pools[p.0].services.push(idx);
+        }
+        pending_deps.push(s.deps);
+        services.push(Service {
+            role: Role::from_name(&role_name),
+            role_name,
+            site,
+            instance,
+            key,
+            installed_on,
+            depends_on: Vec::new(),
+            web: s.web,
+            is_director: s.is_director,
+            span: s.span,
+        });
+    }
+    for (i, deps) in pending_deps.into_iter().enumerate() {
+        for (key, span) in deps {
+            match service_by_key.get(&normalize_service_key(key.clone())) {
+                Some(&d) => services[i].depends_on.push(d),
+                None => problems.push(TopologyProblem::DanglingDependency {
+                    role: services[i].role_name.clone(),
+                    target: describe_service_key(&key),
+                    src: src.clone(),
+                    at: span.into(),
+                }),
+            }
+        }
+    }
+
+    Topology {
+        source,
+        format: raw.format,
+        found_at: raw.found_at,
+        sites,
+        pools,
+        machines,
+        sql_instances,
+        services,
+        simple_urls: raw.simple_urls,
+        problems,
+    }
+}
+
+fn normalize_service_key(k: ServiceKey) -> ServiceKey {
+    match k {
+        ServiceKey::Builder(u) => ServiceKey::Builder(u.to_ascii_lowercase()),
+        p => p,
+    }
+}
+
+fn describe_service_key(k: &ServiceKey) -> String {
+    match k {
+        ServiceKey::Published {
+            site,
+            role,
+            instance,
+        } => format!("ServiceId(SiteId={site}, RoleName={role}, Instance={instance})"),
+        ServiceKey::Builder(u) if u.is_empty() => "a service with no identity".into(),
+        ServiceKey::Builder(u) => format!("service UniqueId {u}"),
+    }
+}
+
+fn describe_cluster_key(k: &ClusterKey) -> String {
+    match k {
+        ClusterKey::Published { site, number } => {
+            format!("ClusterId(SiteId={site}, Number={number})")
+        }
+        ClusterKey::Builder(u) => format!("cluster UniqueId {u}"),
+    }
+}
+
+fn describe_target(t: Option<&RawTarget>) -> String {
+    match t {
+        None => "nothing (no InstalledOn)".into(),
+        Some(RawTarget::Cluster(k)) => describe_cluster_key(k),
+        Some(RawTarget::Sql(k, name)) => {
+            format!("SQL instance '{name}' on {}", describe_cluster_key(k))
+        }
+        Some(RawTarget::UniqueId(u)) => format!("UniqueId {u}"),
+    }
+}

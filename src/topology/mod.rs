@@ -1,0 +1,67 @@
+//! Reading topology files: bytes → text ([`decode`]) → raw records ([`scan`]) → the resolved
+//! [`Topology`](crate::model::Topology) ([`build`]).
+
+pub mod build;
+pub mod decode;
+pub mod scan;
+
+use crate::error::LoadError;
+use crate::model::Topology;
+use std::io::Read;
+
+/// Largest topology accepted, in bytes (real exports are a few megabytes).
+pub const MAX_INPUT_BYTES: u64 = 1 << 30;
+
+/// Reads a topology from a path; `-` reads standard input.
+pub fn load_path(path: &str) -> Result<Topology, LoadError> {
+    let io = |source| LoadError::Io {
+        path: path.to_string(),
+        source,
+    };
+    let mut bytes = Vec::new();
+    if path == "-" {
+        std::io::stdin()
+            .lock()
+            .take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+    } else {
+        let file = std::fs::File::open(path).map_err(io)?;
+        let size = file.metadata().map_err(io)?.len();
+        if size > MAX_INPUT_BYTES {
+            return Err(LoadError::TooLarge {
+                path: path.to_string(),
+                size,
+                limit: MAX_INPUT_BYTES,
+            });
+        }
+        file.take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+    }
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(LoadError::TooLarge {
+            path: path.to_string(),
+            size: bytes.len() as u64,
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    load_bytes(path, &bytes)
+}
+
+/// Reads a topology from bytes in any supported encoding; `name` is used in diagnostics.
+pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Topology, LoadError> {
+    let decoded = decode::decode(name, bytes)?;
+    load_text(name, decoded.text, decoded.encoding)
+}
+
+/// Reads a topology from already decoded text.
+pub fn load_text(name: &str, text: String, encoding: &'static str) -> Result<Topology, LoadError> {
+    let source = crate::model::SourceText {
+        name: name.to_string(),
+        text: text.into(),
+        encoding,
+    };
+    let raw = scan::scan(&source)?;
+    Ok(build::build(source, raw))
+}

@@ -1,0 +1,592 @@
+//! One non-recursive pass over the XML events that collects raw, unresolved records.
+//!
+//! Elements are matched by local name and by their parent (namespaces change per element in
+//! both schemas). The element stack is explicit and bounded by [`MAX_DEPTH`]; DTDs are
+//! rejected; quick-xml never expands entities.
+
+use crate::error::LoadError;
+use crate::model::{ClusterKey, Fqdn, ServiceKey, SourceText, Span, TopologyFormat};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+/// Deepest element nesting accepted.
+pub const MAX_DEPTH: usize = 256;
+
+/// Namespaces of the Lync/Skype topology schemas all start with this.
+const RTC_NS_PREFIX: &str = "urn:schema:Microsoft.Rtc.Management.";
+
+/// A `Machine` as written.
+#[derive(Debug, Default)]
+pub struct RawMachine {
+    /// `Fqdn` attribute, absent for `<Machine />` in a single-machine cluster.
+    pub fqdn: Option<String>,
+    /// Start tag.
+    pub span: Span,
+}
+
+/// A `Cluster` as written.
+#[derive(Debug, Default)]
+pub struct RawCluster {
+    /// `Fqdn` attribute.
+    pub fqdn: Option<String>,
+    /// `ClusterId` (published) or `UniqueId` (builder).
+    pub key: Option<ClusterKey>,
+    /// Index into [`RawTopology::sites`] of the enclosing site (builder).
+    pub site_ctx: Option<usize>,
+    /// Machines in document order.
+    pub machines: Vec<RawMachine>,
+    /// Start tag.
+    pub span: Span,
+}
+
+/// A `SqlInstance` as written.
+#[derive(Debug, Default)]
+pub struct RawSql {
+    /// Instance name.
+    pub name: String,
+    /// Hosting cluster (published `SqlInstanceId/ClusterId`).
+    pub cluster: Option<ClusterKey>,
+    /// Index of the enclosing cluster (builder).
+    pub cluster_ctx: Option<usize>,
+    /// `UniqueId` (builder).
+    pub unique_id: Option<String>,
+    /// Start tag.
+    pub span: Span,
+}
+
+/// Where a service says it is installed, unresolved.
+#[derive(Debug, Clone)]
+pub enum RawTarget {
+    /// `InstalledOn/ClusterId`.
+    Cluster(ClusterKey),
+    /// `InstalledOn/SqlInstanceId[@Name]/ClusterId`.
+    Sql(ClusterKey, String),
+    /// `InstalledOn="<UniqueId>"` (cluster or SQL instance).
+    UniqueId(String),
+}
+
+/// A `Service` as written.
+#[derive(Debug, Default)]
+pub struct RawService {
+    /// `RoleName`.
+    pub role_name: Option<String>,
+    /// Identity.
+    pub key: Option<ServiceKey>,
+    /// Installed-on reference.
+    pub installed_on: Option<RawTarget>,
+    /// Dependencies with the span of their `Dependency` element.
+    pub deps: Vec<(ServiceKey, Span)>,
+    /// Web components, when this is a `WebServices` service.
+    pub web: Option<crate::model::WebServiceSettings>,
+    /// `RegistrarService/@IsDirector`.
+    pub is_director: bool,
+    /// Start tag.
+    pub span: Span,
+}
+
+/// A site as written.
+#[derive(Debug, Default)]
+pub struct RawSite {
+    /// `SiteId`.
+    pub id: Option<String>,
+    /// `Name` text.
+    pub name: Option<String>,
+    /// Start tag.
+    pub span: Span,
+}
+
+/// Everything collected by the scan.
+#[derive(Debug)]
+pub struct RawTopology {
+    /// Schema.
+    pub format: TopologyFormat,
+    /// Element path of the topology root.
+    pub found_at: String,
+    /// Sites.
+    pub sites: Vec<RawSite>,
+    /// Clusters.
+    pub clusters: Vec<RawCluster>,
+    /// SQL instances.
+    pub sql: Vec<RawSql>,
+    /// Services.
+    pub services: Vec<RawService>,
+    /// Simple URLs.
+    pub simple_urls: Vec<crate::model::SimpleUrl>,
+}
+
+/// The elements the scan distinguishes; everything else is `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum El {
+    CentralSite,
+    BranchSite,
+    Name,
+    Cluster,
+    ClusterId,
+    Machine,
+    SqlInstance,
+    SqlInstanceId,
+    Service,
+    ServiceId,
+    Dependency,
+    InstalledOn,
+    WebService,
+    Component,
+    ExternalSettings,
+    InternalSettings,
+    SimpleUrl,
+    RegistrarService,
+    OldTopology,
+    Other,
+}
+
+impl El {
+    fn of(local: &str) -> El {
+        match local {
+            "CentralSite" => El::CentralSite,
+            "BranchSite" => El::BranchSite,
+            "Name" => El::Name,
+            "Cluster" => El::Cluster,
+            "ClusterId" => El::ClusterId,
+            "Machine" => El::Machine,
+            "SqlInstance" => El::SqlInstance,
+            "SqlInstanceId" => El::SqlInstanceId,
+            "Service" => El::Service,
+            "ServiceId" => El::ServiceId,
+            "Dependency" => El::Dependency,
+            "InstalledOn" => El::InstalledOn,
+            "WebService" => El::WebService,
+            "Component" => El::Component,
+            "ExternalSettings" => El::ExternalSettings,
+            "InternalSettings" => El::InternalSettings,
+            "SimpleUrl" => El::SimpleUrl,
+            "RegistrarService" => El::RegistrarService,
+            "OldTopology" => El::OldTopology,
+            _ => El::Other,
+        }
+    }
+}
+
+/// Scan state: where we are and what is open.
+struct Scanner<'s> {
+    src: &'s SourceText,
+    /// Local-name kinds of the open elements.
+    stack: Vec<El>,
+    /// While searching for the root: names of open elements, for `found_at`.
+    path: Vec<String>,
+    /// Default namespace in scope for each open element (searching only).
+    ns: Vec<Option<String>>,
+    /// Depth (stack length) at which the topology element was opened.
+    topo_depth: Option<usize>,
+    /// True once a topology element has been fully read.
+    done: bool,
+    out: Option<RawTopology>,
+    /// The first element seen, for "not a topology" messages.
+    first: Option<(String, Option<String>, Span)>,
+    /// Pending `SqlInstanceId/@Name` while inside one.
+    sql_id_name: Option<String>,
+}
+
+fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
+    e.attributes()
+        .with_checks(false)
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name && a.key.as_ref() != "xmlns")
+        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
+        .map(|v| v.into_owned())
+}
+
+fn xmlns(e: &BytesStart<'_>) -> Option<String> {
+    e.attributes()
+        .with_checks(false)
+        .flatten()
+        .find(|a| a.key.as_ref() == "xmlns")
+        .map(|a| a.value.to_string())
+}
+
+/// Scans the text into raw records, or fails with a diagnostic pointing into it.
+pub fn scan(src: &SourceText) -> Result<RawTopology, LoadError> {
+    let mut reader = Reader::from_str(&src.text);
+    reader.config_mut().check_end_names = true;
+    let mut sc = Scanner {
+        src,
+        stack: Vec::with_capacity(32),
+        path: Vec::new(),
+        ns: Vec::new(),
+        topo_depth: None,
+        done: false,
+        out: None,
+        first: None,
+        sql_id_name: None,
+    };
+    loop {
+        let before = reader.buffer_position() as usize;
+        let ev = match reader.read_event() {
+            Ok(ev) => ev,
+            Err(e) => {
+                let at = reader.error_position() as usize;
+                return Err(sc.malformed(e.to_string(), at));
+            }
+        };
+        let after = reader.buffer_position() as usize;
+        let span = Span {
+            start: before,
+            len: after.saturating_sub(before),
+        };
+        match ev {
+            Event::Start(e) => {
+                sc.open(&e, span)?;
+            }
+            Event::Empty(e) => {
+                sc.open(&e, span)?;
+                sc.close();
+            }
+            Event::End(_) => sc.close(),
+            Event::Text(t) => {
+                if sc.in_site_name() {
+                    sc.push_name_text(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
+                } else if t.contains('\0') {
+                    let off = before + t.find('\0').unwrap_or(0);
+                    return Err(sc.malformed("NUL character in text".into(), off));
+                }
+            }
+            Event::GeneralRef(r) => {
+                if sc.in_site_name() {
+                    let resolved = match r.resolve_char_ref() {
+                        Ok(Some(c)) => c.to_string(),
+                        _ => quick_xml::escape::resolve_predefined_entity(&r)
+                            .map(str::to_string)
+                            .ok_or_else(|| {
+                                sc.malformed(format!("unknown entity &{};", &*r), before)
+                            })?,
+                    };
+                    sc.push_name_text(&resolved);
+                } else if !r.is_char_ref()
+                    && quick_xml::escape::resolve_predefined_entity(&r).is_none()
+                {
+                    return Err(sc.malformed(
+                        format!("unknown entity &{}; (entities are never expanded)", &*r),
+                        before,
+                    ));
+                }
+            }
+            Event::DocType(_) => {
+                return Err(LoadError::DtdRejected {
+                    src: src.named_source(),
+                    at: span.into(),
+                })
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if !sc.stack.is_empty() {
+        return Err(sc.malformed(
+            "unexpected end of file: elements are not closed".into(),
+            src.text.len(),
+        ));
+    }
+    match sc.out {
+        Some(raw) => Ok(raw),
+        None => {
+            let (desc, span) = match sc.first {
+                Some((name, ns, span)) => (
+                    match ns {
+                        Some(ns) => {
+                            format!("an XML document with root element <{name}> (namespace {ns})")
+                        }
+                        None => format!("an XML document with root element <{name}>"),
+                    },
+                    span,
+                ),
+                None => (
+                    "a document without any element".to_string(),
+                    Span::default(),
+                ),
+            };
+            Err(LoadError::NotATopology {
+                root_desc: desc,
+                src: src.named_source(),
+                at: span.into(),
+            })
+        }
+    }
+}
+
+impl Scanner<'_> {
+    fn malformed(&self, message: String, at: usize) -> LoadError {
+        let at = at.min(self.src.text.len());
+        LoadError::Malformed {
+            message,
+            src: self.src.named_source(),
+            at: (at, 0).into(),
+        }
+    }
+
+    fn parent(&self) -> El {
+        self.stack.last().copied().unwrap_or(El::Other)
+    }
+
+    fn grandparent(&self) -> El {
+        let n = self.stack.len();
+        if n >= 2 {
+            self.stack[n - 2]
+        } else {
+            El::Other
+        }
+    }
+
+    fn in_site_name(&self) -> bool {
+        self.topo_depth.is_some()
+            && self.parent() == El::Name
+            && matches!(self.grandparent(), El::CentralSite | El::BranchSite)
+    }
+
+    fn push_name_text(&mut self, text: &str) {
+        if let Some(site) = self.out.as_mut().and_then(|o| o.sites.last_mut()) {
+            site.name.get_or_insert_with(String::new).push_str(text);
+        }
+    }
+
+    fn close(&mut self) {
+        if let Some(el) = self.stack.pop() {
+            if el == El::SqlInstanceId {
+                self.sql_id_name = None;
+            }
+            if self.topo_depth.is_none() {
+                self.path.pop();
+                self.ns.pop();
+            }
+            if self.topo_depth == Some(self.stack.len()) {
+                self.topo_depth = None;
+                self.done = true;
+            }
+        }
+    }
+
+    fn open(&mut self, e: &BytesStart<'_>, span: Span) -> Result<(), LoadError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(LoadError::TooDeep {
+                limit: MAX_DEPTH,
+                src: self.src.named_source(),
+                at: span.into(),
+            });
+        }
+        let local = e.local_name();
+        let local = local.as_ref();
+        let el = El::of(local);
+        if self.topo_depth.is_none() {
+            return self.open_searching(e, local, el, span);
+        }
+        let parent = self.parent();
+        let grandparent = self.grandparent();
+        let in_cluster = self.stack.contains(&El::Cluster);
+        let Some(out) = self.out.as_mut() else {
+            self.stack.push(el);
+            return Ok(());
+        };
+        match el {
+            El::CentralSite | El::BranchSite => out.sites.push(RawSite {
+                id: attr(e, "SiteId"),
+                name: None,
+                span,
+            }),
+            El::Cluster => out.clusters.push(RawCluster {
+                fqdn: attr(e, "Fqdn"),
+                key: attr(e, "UniqueId").map(ClusterKey::Builder),
+                site_ctx: out.sites.len().checked_sub(1),
+                machines: Vec::new(),
+                span,
+            }),
+            El::Machine => {
+                if let Some(c) = out.clusters.last_mut() {
+                    c.machines.push(RawMachine {
+                        fqdn: attr(e, "Fqdn"),
+                        span,
+                    });
+                }
+            }
+            El::ClusterId => {
+                if let (Some(site), Some(number)) = (attr(e, "SiteId"), attr(e, "Number")) {
+                    let key = ClusterKey::Published { site, number };
+                    match parent {
+                        El::Cluster => {
+                            if let Some(c) = out.clusters.last_mut() {
+                                c.key = Some(key);
+                            }
+                        }
+                        El::InstalledOn => {
+                            if let Some(s) = out.services.last_mut() {
+                                s.installed_on = Some(RawTarget::Cluster(key));
+                            }
+                        }
+                        El::SqlInstanceId => {
+                            let name = self.sql_id_name.clone().unwrap_or_default();
+                            match grandparent {
+                                El::InstalledOn => {
+                                    if let Some(s) = out.services.last_mut() {
+                                        s.installed_on = Some(RawTarget::Sql(key, name));
+                                    }
+                                }
+                                El::SqlInstance => {
+                                    if let Some(s) = out.sql.last_mut() {
+                                        s.cluster = Some(key);
+                                        s.name = name;
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            El::SqlInstance => out.sql.push(RawSql {
+                name: attr(e, "Name").unwrap_or_default(),
+                cluster: None,
+                cluster_ctx: if in_cluster {
+                    out.clusters.len().checked_sub(1)
+                } else {
+                    None
+                },
+                unique_id: attr(e, "UniqueId"),
+                span,
+            }),
+            El::SqlInstanceId => self.sql_id_name = Some(attr(e, "Name").unwrap_or_default()),
+            El::Service => out.services.push(RawService {
+                role_name: attr(e, "RoleName"),
+                key: attr(e, "UniqueId").map(ServiceKey::Builder),
+                installed_on: attr(e, "InstalledOn").map(RawTarget::UniqueId),
+                span,
+                ..RawService::default()
+            }),
+            El::ServiceId => {
+                let key = ServiceKey::Published {
+                    site: attr(e, "SiteId").unwrap_or_default(),
+                    role: attr(e, "RoleName").unwrap_or_default(),
+                    instance: attr(e, "Instance").unwrap_or_default(),
+                };
+                match parent {
+                    El::Service => {
+                        if let Some(s) = out.services.last_mut() {
+                            if let ServiceKey::Published { role, .. } = &key {
+                                s.role_name.get_or_insert_with(|| role.clone());
+                            }
+                            s.key = Some(key);
+                        }
+                    }
+                    El::Dependency => {
+                        if let Some(s) = out.services.last_mut() {
+                            // the Dependency element's span was pushed with a placeholder key
+                            if let Some(last) = s.deps.last_mut() {
+                                last.0 = key;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            El::Dependency => {
+                if let Some(s) = out.services.last_mut() {
+                    let key = attr(e, "ServiceUniqueId")
+                        .map(ServiceKey::Builder)
+                        .unwrap_or(ServiceKey::Builder(String::new()));
+                    s.deps.push((key, span));
+                }
+            }
+            El::WebService => {
+                if let Some(s) = out.services.last_mut() {
+                    s.web.get_or_insert_with(Default::default);
+                }
+            }
+            El::Component => {
+                if let (Some(s), Some(name)) = (out.services.last_mut(), attr(e, "ComponentName")) {
+                    s.web
+                        .get_or_insert_with(Default::default)
+                        .components
+                        .push(name);
+                }
+            }
+            El::ExternalSettings | El::InternalSettings => {
+                if let (Some(s), Some(host)) = (out.services.last_mut(), attr(e, "Host")) {
+                    let web = s.web.get_or_insert_with(Default::default);
+                    if el == El::ExternalSettings {
+                        web.external_host = Some(Fqdn::new(&host));
+                    } else {
+                        web.internal_host = Some(Fqdn::new(&host));
+                    }
+                }
+            }
+            El::RegistrarService => {
+                if let Some(s) = out.services.last_mut() {
+                    s.is_director =
+                        attr(e, "IsDirector").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+                }
+            }
+            El::SimpleUrl => {
+                if let Some(url) = attr(e, "ActiveUrl") {
+                    out.simple_urls.push(crate::model::SimpleUrl {
+                        component: attr(e, "Component").unwrap_or_default(),
+                        domain: attr(e, "Domain").unwrap_or_default(),
+                        url,
+                        span,
+                    });
+                }
+            }
+            El::Name | El::InstalledOn | El::OldTopology | El::Other => {}
+        }
+        self.stack.push(el);
+        Ok(())
+    }
+
+    /// Before the topology element is found: remember the path and namespaces, and start
+    /// reading at the first `Topology` or `PartialTopology` in a Lync/Skype namespace.
+    fn open_searching(
+        &mut self,
+        e: &BytesStart<'_>,
+        local: &str,
+        el: El,
+        span: Span,
+    ) -> Result<(), LoadError> {
+        let declared = xmlns(e);
+        let in_scope = declared
+            .clone()
+            .or_else(|| self.ns.last().cloned().flatten());
+        if self.first.is_none() {
+            self.first = Some((e.name().as_ref().to_string(), in_scope.clone(), span));
+        }
+        let ns_ok = in_scope
+            .as_deref()
+            .is_none_or(|ns| ns.starts_with(RTC_NS_PREFIX));
+        let in_old = self.stack.contains(&El::OldTopology);
+        let format = match local {
+            "Topology" => Some(TopologyFormat::Published),
+            "PartialTopology" => Some(TopologyFormat::TopologyBuilder),
+            _ => None,
+        };
+        if let (Some(mut format), false, true, false) = (format, self.done, ns_ok, in_old) {
+            if format == TopologyFormat::Published
+                && self.path.iter().any(|p| p.ends_with("TopologyBuilder"))
+            {
+                format = TopologyFormat::TopologyBuilder;
+            }
+            self.path.push(e.name().as_ref().to_string());
+            self.out = Some(RawTopology {
+                format,
+                found_at: format!("/{}", self.path.join("/")),
+                sites: Vec::new(),
+                clusters: Vec::new(),
+                sql: Vec::new(),
+                services: Vec::new(),
+                simple_urls: Vec::new(),
+            });
+            self.path.pop();
+            self.topo_depth = Some(self.stack.len());
+            self.stack.push(el);
+            return Ok(());
+        }
+        self.path.push(e.name().as_ref().to_string());
+        self.ns.push(in_scope);
+        self.stack.push(el);
+        Ok(())
+    }
+}
