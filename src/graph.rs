@@ -305,3 +305,50 @@ impl ServerGraph {
         keep
     }
 }
+
+/// A dependency between two pools, aggregated from the service depends-on edges.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PoolEdge {
+    /// Pool of the depending services.
+    pub from: PoolIdx,
+    /// Pool of the services depended on.
+    pub to: PoolIdx,
+    /// Role names depended on, sorted, without repeats.
+    pub roles: Vec<String>,
+}
+
+impl ServerGraph {
+    /// Pool-to-pool dependencies (self-dependencies left out), in a stable order, restricted to
+    /// `keep` when given.
+    pub fn pool_edges(&self, topo: &Topology, keep: Option<&BTreeSet<PoolIdx>>) -> Vec<PoolEdge> {
+        use petgraph::visit::EdgeRef;
+        let mut map: std::collections::BTreeMap<(PoolIdx, PoolIdx), BTreeSet<String>> =
+            Default::default();
+        for e in self.graph.edge_references() {
+            if *e.weight() != Edge::DependsOn {
+                continue;
+            }
+            let (Node::Service(a), Node::Service(b)) =
+                (self.graph[e.source()], self.graph[e.target()])
+            else {
+                continue;
+            };
+            let (Some(pa), Some(pb)) = (topo.service_pool(a), topo.service_pool(b)) else {
+                continue;
+            };
+            if pa == pb || keep.is_some_and(|k| !k.contains(&pa) || !k.contains(&pb)) {
+                continue;
+            }
+            map.entry((pa, pb))
+                .or_default()
+                .insert(topo.services[b.0].role_name.clone());
+        }
+        map.into_iter()
+            .map(|((from, to), roles)| PoolEdge {
+                from,
+                to,
+                roles: roles.into_iter().collect(),
+            })
+            .collect()
+    }
+}

@@ -2,10 +2,13 @@
 //! Persistent Chat file upload/download servers.
 //!
 //! Pipeline: [`topology`] reads a topology export into the [`model`]; [`graph`] builds the
-//! server graph and finds the file upload/download servers; `certs` loads certificates; `rules`
-//! check them; `report` renders the results.
+//! server graph and finds the file upload/download servers; [`report`] renders results;
+//! [`cli`] wires it to the command line.
 
+pub mod cli;
 pub mod error;
 pub mod graph;
 pub mod model;
+pub mod report;
+pub mod servers;
 pub mod topology;

@@ -1,1 +1,7 @@
-fn main() {}
+//! The `topocert` binary: parses the command line and hands it to the library.
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    topocert::cli::run(topocert::cli::Cli::parse())
+}

@@ -1,0 +1,165 @@
+//! Command-line interface: argument types (clap) and dispatch. `main.rs` only parses.
+
+use crate::error::LoadError;
+use crate::graph::ServerGraph;
+use crate::model::Topology;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Checks that the servers running the Lync Server 2013 / Skype for Business Persistent Chat
+/// file upload/download web service have certificates from the same CA as the internal servers,
+/// before Persistent Chat is installed.
+#[derive(Debug, Parser)]
+#[command(name = "topocert", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every server of the topology: pool, site, roles, kind, and whether it runs the
+    /// Persistent Chat file upload/download web service or Persistent Chat itself.
+    Servers(ServersArgs),
+    /// Draw the topology: sites, pools, servers and the dependencies between pools.
+    Graph(GraphArgs),
+}
+
+/// Arguments of `topocert servers`.
+#[derive(Debug, clap::Args)]
+pub struct ServersArgs {
+    /// Topology file: `Get-CsTopology -AsXml` output or a Topology Builder .tbxml (`-` reads
+    /// standard input). The format is detected from the content.
+    pub topology: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ServersFormat::Table)]
+    pub format: ServersFormat,
+}
+
+/// Output formats of `servers`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ServersFormat {
+    /// Aligned columns for a terminal.
+    Table,
+    /// A JSON array, one object per server.
+    Json,
+}
+
+/// Arguments of `topocert graph`.
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    /// Topology file (published XML or .tbxml; `-` reads standard input).
+    pub topology: String,
+    /// Output format: Graphviz DOT, a Mermaid flowchart, or the graph as JSON.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub format: GraphFormat,
+    /// Keep only part of the graph.
+    #[arg(long, value_enum)]
+    pub focus: Option<Focus>,
+}
+
+/// Output formats of `graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT (render with `dot -Tpng`).
+    Dot,
+    /// Mermaid flowchart (renders on GitHub).
+    Mermaid,
+    /// Nodes and edges as JSON.
+    Json,
+}
+
+/// Parts of the graph `--focus` can keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Focus {
+    /// The Persistent Chat pools, the pools they depend on, and their servers.
+    PersistentChat,
+}
+
+/// Exit code: the command ran and found no error.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: the command ran and found an error finding.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: the command could not run (bad arguments, unreadable topology).
+pub const EXIT_CANNOT_RUN: u8 = 2;
+
+/// Prints a diagnostic to standard error with the installed miette handler.
+pub fn eprint_diagnostic<D: miette::Diagnostic + Send + Sync + 'static>(d: D) {
+    eprintln!("{:?}", miette::Report::new(d));
+}
+
+/// Loads a topology, printing its non-fatal problems as warnings on standard error.
+pub fn load_topology(path: &str) -> Result<(Topology, ServerGraph), LoadError> {
+    let topo = crate::topology::load_path(path)?;
+    for p in &topo.problems {
+        eprint_diagnostic(p.clone());
+    }
+    let graph = ServerGraph::build(&topo);
+    Ok((topo, graph))
+}
+
+/// Runs a parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    let code = match cli.command {
+        Command::Servers(a) => servers(&a, &mut stdout),
+        Command::Graph(a) => graph(&a, &mut stdout),
+    };
+    let _ = stdout.flush();
+    ExitCode::from(code)
+}
+
+fn write_out(out: &mut dyn Write, text: &str) -> u8 {
+    match out.write_all(text.as_bytes()) {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            eprintln!("topocert: cannot write output: {e}");
+            EXIT_CANNOT_RUN
+        }
+    }
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+/// `topocert servers`.
+pub fn servers(a: &ServersArgs, out: &mut dyn Write) -> u8 {
+    let (topo, graph) = match load_topology(&a.topology) {
+        Ok(x) => x,
+        Err(e) => {
+            eprint_diagnostic(e);
+            return EXIT_CANNOT_RUN;
+        }
+    };
+    let rows = crate::servers::server_rows(&topo, &graph);
+    let text = match a.format {
+        ServersFormat::Table => crate::report::servers_table::render(&rows),
+        ServersFormat::Json => to_json(&rows),
+    };
+    write_out(out, &text)
+}
+
+/// `topocert graph`.
+pub fn graph(a: &GraphArgs, out: &mut dyn Write) -> u8 {
+    let (topo, graph) = match load_topology(&a.topology) {
+        Ok(x) => x,
+        Err(e) => {
+            eprint_diagnostic(e);
+            return EXIT_CANNOT_RUN;
+        }
+    };
+    let keep = a.focus.map(|Focus::PersistentChat| graph.persistent_chat_focus(&topo));
+    let text = match a.format {
+        GraphFormat::Dot => crate::report::dot::render(&topo, &graph, keep.as_ref()),
+        GraphFormat::Mermaid => crate::report::mermaid::render(&topo, &graph, keep.as_ref()),
+        GraphFormat::Json => to_json(&crate::report::graph_json::build(&topo, &graph, keep.as_ref())),
+    };
+    write_out(out, &text)
+}

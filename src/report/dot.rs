@@ -1,0 +1,102 @@
+//! `topocert graph --format dot`: Graphviz, one cluster per site, one node per pool listing its
+//! machines; file upload/download servers and Persistent Chat servers are coloured.
+
+use crate::graph::{PoolKind, ServerGraph};
+use crate::model::{PoolIdx, Topology};
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+/// Fill colour of file upload/download servers.
+pub const FILE_TRANSFER_FILL: &str = "#c8e6c9";
+/// Fill colour of Persistent Chat servers.
+pub const PCHAT_FILL: &str = "#bbdefb";
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Renders the pools in `keep` (all pools when `None`).
+pub fn render(topo: &Topology, graph: &ServerGraph, keep: Option<&BTreeSet<PoolIdx>>) -> String {
+    let mut out = String::new();
+    out.push_str("digraph topology {\n  rankdir=LR;\n  fontname=\"Helvetica\";\n");
+    out.push_str("  node [shape=plaintext fontname=\"Helvetica\" fontsize=11];\n");
+    out.push_str("  edge [fontname=\"Helvetica\" fontsize=9 color=\"#607d8b\"];\n");
+    let pools: Vec<PoolIdx> = (0..topo.pools.len())
+        .map(PoolIdx)
+        .filter(|p| keep.is_none_or(|k| k.contains(p)))
+        .collect();
+    let mut sites: Vec<Option<crate::model::SiteIdx>> =
+        pools.iter().map(|p| topo.pools[p.0].site).collect();
+    sites.sort();
+    sites.dedup();
+    for site in sites {
+        let label = site.map_or("(no site)".to_string(), |s| {
+            format!("Site: {}", topo.sites[s.0].display_name())
+        });
+        let _ = writeln!(
+            out,
+            "  subgraph cluster_site_{} {{\n    label=\"{}\";\n    style=rounded; color=\"#9e9e9e\";",
+            site.map_or(usize::MAX, |s| s.0),
+            esc(&label)
+        );
+        for p in pools.iter().filter(|p| topo.pools[p.0].site == site) {
+            let pool = &topo.pools[p.0];
+            let kind = graph.pool_kinds[p.0];
+            let header_fill = match kind {
+                PoolKind::PersistentChat => PCHAT_FILL,
+                _ => "#eeeeee",
+            };
+            let _ = write!(
+                out,
+                "    pool{} [label=<<table border=\"1\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"4\"><tr><td bgcolor=\"{}\"><b>{}</b><br/>{} pool</td></tr>",
+                p.0,
+                header_fill,
+                esc(pool.fqdn.as_str()),
+                kind.label()
+            );
+            for m in &pool.machines {
+                let ft = graph.file_transfer_machines.contains(m);
+                let pc = graph.pchat_machines.contains(m);
+                let (fill, note) = match (ft, pc) {
+                    (true, true) => (FILE_TRANSFER_FILL, " ⇅ file upload/download + Persistent Chat"),
+                    (true, false) => (FILE_TRANSFER_FILL, " ⇅ file upload/download"),
+                    (false, true) => (PCHAT_FILL, " Persistent Chat"),
+                    _ => ("white", ""),
+                };
+                let _ = write!(
+                    out,
+                    "<tr><td align=\"left\" bgcolor=\"{}\">{}{}</td></tr>",
+                    fill,
+                    esc(topo.machines[m.0].fqdn.as_str()),
+                    note
+                );
+            }
+            out.push_str("</table>>];\n");
+        }
+        out.push_str("  }\n");
+    }
+    for e in graph.pool_edges(topo, keep) {
+        let pchat_web = graph
+            .pchat_links
+            .iter()
+            .any(|l| l.pchat_pool == e.from && l.serving_pools.contains(&e.to));
+        let style = if pchat_web {
+            " color=\"#2e7d32\" penwidth=2"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "  pool{} -> pool{} [label=\"{}\"{}];",
+            e.from.0,
+            e.to.0,
+            esc(&e.roles.join(", ")),
+            style
+        );
+    }
+    out.push_str("}\n");
+    out
+}

@@ -1,0 +1,7 @@
+//! Renderers. Each output format is its own module and only formats data computed elsewhere.
+
+pub mod dot;
+pub mod graph_json;
+pub mod mermaid;
+pub mod servers_table;
+pub mod table;

@@ -1,0 +1,59 @@
+//! The per-machine view shared by `servers`, `check` and the reports.
+
+use crate::graph::{PoolKind, ServerGraph};
+use crate::model::{MachineIdx, Topology};
+use serde::Serialize;
+
+/// One machine, as listed by `topocert servers`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerRow {
+    /// Machine FQDN as written.
+    pub fqdn: String,
+    /// Pool FQDN.
+    pub pool: String,
+    /// Site name (or `Site <id>`); empty when unknown.
+    pub site: String,
+    /// Role names of the services on the pool, in document order, without repeats.
+    pub roles: Vec<String>,
+    /// Pool kind.
+    pub kind: PoolKind,
+    /// Runs the Persistent Chat file upload/download web service.
+    pub file_transfer: bool,
+    /// Runs the Persistent Chat service.
+    pub persistent_chat: bool,
+    /// The machine, for callers that need the model.
+    #[serde(skip)]
+    pub machine: MachineIdx,
+}
+
+/// Every machine of the topology, in document order.
+pub fn server_rows(topo: &Topology, graph: &ServerGraph) -> Vec<ServerRow> {
+    topo.machines
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let idx = MachineIdx(i);
+            let pool = &topo.pools[m.pool.0];
+            let mut roles: Vec<String> = Vec::new();
+            for s in &pool.services {
+                let name = &topo.services[s.0].role_name;
+                if !roles.contains(name) {
+                    roles.push(name.clone());
+                }
+            }
+            ServerRow {
+                fqdn: m.fqdn.to_string(),
+                pool: pool.fqdn.to_string(),
+                site: topo
+                    .pool_site(m.pool)
+                    .map(|s| s.display_name())
+                    .unwrap_or_default(),
+                roles,
+                kind: graph.pool_kinds[m.pool.0],
+                file_transfer: graph.file_transfer_machines.contains(&idx),
+                persistent_chat: graph.pchat_machines.contains(&idx),
+                machine: idx,
+            }
+        })
+        .collect()
+}
