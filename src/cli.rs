@@ -124,7 +124,8 @@ fn write_out(out: &mut dyn Write, text: &str) -> u8 {
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> String {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    let mut s =
+        serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
     s.push('\n');
     s
 }
@@ -155,11 +156,17 @@ pub fn graph(a: &GraphArgs, out: &mut dyn Write) -> u8 {
             return EXIT_CANNOT_RUN;
         }
     };
-    let keep = a.focus.map(|Focus::PersistentChat| graph.persistent_chat_focus(&topo));
+    let keep = a
+        .focus
+        .map(|Focus::PersistentChat| graph.persistent_chat_focus(&topo));
     let text = match a.format {
         GraphFormat::Dot => crate::report::dot::render(&topo, &graph, keep.as_ref()),
         GraphFormat::Mermaid => crate::report::mermaid::render(&topo, &graph, keep.as_ref()),
-        GraphFormat::Json => to_json(&crate::report::graph_json::build(&topo, &graph, keep.as_ref())),
+        GraphFormat::Json => to_json(&crate::report::graph_json::build(
+            &topo,
+            &graph,
+            keep.as_ref(),
+        )),
     };
     write_out(out, &text)
 }

@@ -61,7 +61,10 @@ pub fn render(topo: &Topology, graph: &ServerGraph, keep: Option<&BTreeSet<PoolI
                 let ft = graph.file_transfer_machines.contains(m);
                 let pc = graph.pchat_machines.contains(m);
                 let (fill, note) = match (ft, pc) {
-                    (true, true) => (FILE_TRANSFER_FILL, " ⇅ file upload/download + Persistent Chat"),
+                    (true, true) => (
+                        FILE_TRANSFER_FILL,
+                        " ⇅ file upload/download + Persistent Chat",
+                    ),
                     (true, false) => (FILE_TRANSFER_FILL, " ⇅ file upload/download"),
                     (false, true) => (PCHAT_FILL, " Persistent Chat"),
                     _ => ("white", ""),
@@ -83,20 +86,28 @@ pub fn render(topo: &Topology, graph: &ServerGraph, keep: Option<&BTreeSet<PoolI
             .pchat_links
             .iter()
             .any(|l| l.pchat_pool == e.from && l.serving_pools.contains(&e.to));
-        let style = if pchat_web {
-            " color=\"#2e7d32\" penwidth=2"
+        let (style, note) = if pchat_web {
+            (
+                " color=\"#2e7d32\" penwidth=2",
+                " (serves file upload/download)",
+            )
         } else {
-            ""
+            ("", "")
         };
         let _ = writeln!(
             out,
-            "  pool{} -> pool{} [label=\"{}\"{}];",
+            "  pool{} -> pool{} [label=\"{}{}\"{}];",
             e.from.0,
             e.to.0,
             esc(&e.roles.join(", ")),
+            note,
             style
         );
     }
+    let _ = writeln!(
+        out,
+        "  legend [label=<<table border=\"0\" cellspacing=\"2\"><tr><td bgcolor=\"{FILE_TRANSFER_FILL}\">⇅ runs Persistent Chat file upload/download</td></tr><tr><td bgcolor=\"{PCHAT_FILL}\">runs Persistent Chat</td></tr></table>>];"
+    );
     out.push_str("}\n");
     out
 }

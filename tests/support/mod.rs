@@ -1,0 +1,49 @@
+//! Shared helpers for the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// The project root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A sample topology path (relative to sample-topologies/).
+pub fn sample(rel: &str) -> String {
+    root()
+        .join("sample-topologies")
+        .join(rel)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// `../shared/reference-topologies/` when it exists (CI has it; a user's clone does not).
+pub fn reference_dir() -> Option<PathBuf> {
+    let d = root().join("../shared/reference-topologies");
+    d.is_dir().then_some(d)
+}
+
+/// The topocert binary as a command.
+pub fn topocert() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("topocert").expect("binary built");
+    c.env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
+    c
+}
+
+/// Replaces the absolute project path in output so snapshots are stable.
+pub fn scrub(s: &str) -> String {
+    s.replace(&root().to_string_lossy().to_string(), "[ROOT]")
+}
+
+/// Reads a file to string.
+pub fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).expect("readable")
+}
+
+/// Diagnostic text with miette's wrapping and box drawing removed, for substring checks.
+pub fn flat(s: &str) -> String {
+    s.split_whitespace()
+        .filter(|w| !w.chars().all(|c| "│·─╭╰┬▲⚠×".contains(c)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
