@@ -5,6 +5,7 @@
 //! server graph and finds the file upload/download servers; `certs` loads certificates; `rules`
 //! check them; `report` renders the results.
 
+pub mod certs;
 pub mod error;
 pub mod graph;
 pub mod model;
