@@ -2,9 +2,10 @@
 //! Persistent Chat file upload/download servers.
 //!
 //! Pipeline: [`topology`] reads a topology export into the [`model`]; [`graph`] builds the
-//! server graph and finds the file upload/download servers; [`report`] renders results;
-//! [`cli`] wires it to the command line.
+//! server graph and finds the file upload/download servers; [`certs`] loads certificates;
+//! [`report`] renders results; [`cli`] wires it to the command line.
 
+pub mod certs;
 pub mod cli;
 pub mod error;
 pub mod graph;

@@ -1,0 +1,537 @@
+//! One parsed X.509 certificate ([`Certificate`]), holding owned data only, plus the DNS name
+//! matching rules ([`name_matches`]) used to decide whether a certificate covers a server.
+
+use serde::Serialize;
+use sha1::{Digest, Sha1};
+use std::fmt::Write as _;
+use thiserror::Error;
+use x509_parser::certificate::X509Certificate;
+use x509_parser::error::X509Error;
+use x509_parser::extensions::{GeneralName, ParsedExtension};
+use x509_parser::prelude::FromDer;
+use x509_parser::public_key::PublicKey as X509PublicKey;
+
+/// Why DER bytes could not be parsed as one X.509 certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CertParseError {
+    /// No bytes at all.
+    #[error("no certificate data (0 bytes)")]
+    Empty,
+    /// The outer DER header announces more bytes than there are.
+    #[error("truncated DER: the certificate announces {declared} bytes but only {available} are present")]
+    Truncated {
+        /// Total length (header + content) the DER header announces.
+        declared: usize,
+        /// Bytes present.
+        available: usize,
+    },
+    /// The bytes are not a well-formed X.509 certificate.
+    #[error("not a valid X.509 certificate: {detail}")]
+    Invalid {
+        /// What the parser reported.
+        detail: String,
+    },
+    /// A certificate was parsed but bytes follow it.
+    #[error("{extra} unexpected bytes after the certificate")]
+    TrailingData {
+        /// Number of extra bytes.
+        extra: usize,
+    },
+}
+
+/// The extended key usage extension, reduced to what the checks need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Eku {
+    /// Server Authentication (1.3.6.1.5.5.7.3.1) is listed.
+    pub server_auth: bool,
+    /// anyExtendedKeyUsage (2.5.29.37.0) is listed.
+    pub any: bool,
+}
+
+/// The subject public key, reduced to algorithm and size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum PublicKey {
+    /// An RSA key with its modulus size in bits.
+    Rsa {
+        /// Modulus size in bits (leading zero bytes and bits not counted).
+        bits: u32,
+    },
+    /// An elliptic curve key.
+    Ec {
+        /// Field size in bits.
+        bits: u32,
+        /// Curve name ("P-256", "P-384", "P-521") or the curve OID.
+        curve: String,
+    },
+    /// Anything else (DSA, Ed25519, GOST, unknown), by algorithm OID or name.
+    Other {
+        /// Algorithm name or dotted OID.
+        algorithm: String,
+    },
+}
+
+/// The certificate's signature algorithm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum SignatureAlgorithm {
+    /// md5WithRSAEncryption.
+    Md5Rsa,
+    /// sha1WithRSAEncryption.
+    Sha1Rsa,
+    /// ecdsa-with-SHA1.
+    Sha1Ecdsa,
+    /// sha256WithRSAEncryption.
+    Sha256Rsa,
+    /// sha384WithRSAEncryption.
+    Sha384Rsa,
+    /// sha512WithRSAEncryption.
+    Sha512Rsa,
+    /// ecdsa-with-SHA256.
+    Sha256Ecdsa,
+    /// ecdsa-with-SHA384.
+    Sha384Ecdsa,
+    /// ecdsa-with-SHA512.
+    Sha512Ecdsa,
+    /// RSASSA-PSS (hash in the parameters).
+    RsaPss,
+    /// Any other algorithm, by dotted OID.
+    Other(String),
+}
+
+impl SignatureAlgorithm {
+    /// Maps a dotted signature algorithm OID.
+    pub fn from_oid(oid: &str) -> Self {
+        match oid {
+            "1.2.840.113549.1.1.4" => Self::Md5Rsa,
+            "1.2.840.113549.1.1.5" | "1.3.14.3.2.29" => Self::Sha1Rsa,
+            "1.2.840.10045.4.1" => Self::Sha1Ecdsa,
+            "1.2.840.113549.1.1.11" => Self::Sha256Rsa,
+            "1.2.840.113549.1.1.12" => Self::Sha384Rsa,
+            "1.2.840.113549.1.1.13" => Self::Sha512Rsa,
+            "1.2.840.10045.4.3.2" => Self::Sha256Ecdsa,
+            "1.2.840.10045.4.3.3" => Self::Sha384Ecdsa,
+            "1.2.840.10045.4.3.4" => Self::Sha512Ecdsa,
+            "1.2.840.113549.1.1.10" => Self::RsaPss,
+            other => Self::Other(other.to_string()),
+        }
+    }
+
+    /// True for MD5 and SHA-1 based signatures.
+    pub fn is_weak(&self) -> bool {
+        matches!(self, Self::Md5Rsa | Self::Sha1Rsa | Self::Sha1Ecdsa)
+    }
+
+    /// The name Windows shows in the certificate dialog ("sha256RSA"), or the OID.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Md5Rsa => "md5RSA",
+            Self::Sha1Rsa => "sha1RSA",
+            Self::Sha1Ecdsa => "sha1ECDSA",
+            Self::Sha256Rsa => "sha256RSA",
+            Self::Sha384Rsa => "sha384RSA",
+            Self::Sha512Rsa => "sha512RSA",
+            Self::Sha256Ecdsa => "sha256ECDSA",
+            Self::Sha384Ecdsa => "sha384ECDSA",
+            Self::Sha512Ecdsa => "sha512ECDSA",
+            Self::RsaPss => "RSASSA-PSS",
+            Self::Other(oid) => oid,
+        }
+    }
+}
+
+/// Outcome of checking one certificate's signature against a candidate issuer's key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignatureCheck {
+    /// The issuer's key verifies the signature.
+    Valid,
+    /// The signature does not verify with the issuer's key (or a DER could not be re-parsed).
+    Invalid,
+    /// The verifier cannot check this algorithm (e.g. sha1ECDSA, MD5, P-521).
+    Unsupported,
+}
+
+/// A parsed X.509 certificate. Owns all its data; times are unix seconds and are only compared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Certificate {
+    /// The DER encoding, exactly as parsed.
+    #[serde(skip)]
+    pub der: Vec<u8>,
+    /// Subject DN for display ("CN=lyncse01.fabrikam.com, O=Fabrikam").
+    pub subject: String,
+    /// Issuer DN for display.
+    pub issuer: String,
+    /// Raw DER of the subject Name (for DN equality).
+    #[serde(skip)]
+    pub subject_raw: Vec<u8>,
+    /// Raw DER of the issuer Name (for DN equality).
+    #[serde(skip)]
+    pub issuer_raw: Vec<u8>,
+    /// First subject common name, if any.
+    pub common_name: Option<String>,
+    /// DNS entries of the subject alternative name extension, as written.
+    pub dns_names: Vec<String>,
+    /// Serial number, upper-case hex without separators.
+    pub serial: String,
+    /// Start of validity (unix seconds).
+    pub not_before: i64,
+    /// End of validity (unix seconds).
+    pub not_after: i64,
+    /// Upper-case hex SHA-1 of the DER (the Windows "thumbprint").
+    pub sha1_thumbprint: String,
+    /// basicConstraints cA is true.
+    pub is_ca: bool,
+    /// X.509 version, 1 to 3.
+    pub version: u32,
+    /// Extended key usage, `None` when the extension is absent (any usage allowed).
+    pub eku: Option<Eku>,
+    /// The subject public key.
+    pub key: PublicKey,
+    /// The signature algorithm.
+    pub signature: SignatureAlgorithm,
+    /// Subject key identifier extension value.
+    #[serde(skip)]
+    pub subject_key_id: Option<Vec<u8>>,
+    /// Key identifier of the authority key identifier extension.
+    #[serde(skip)]
+    pub authority_key_id: Option<Vec<u8>>,
+}
+
+/// Upper-case hex of `bytes` without separators.
+fn hex_upper(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02X}");
+    }
+    s
+}
+
+/// Upper-case hex of a key identifier (SKI/AKI), as Windows shows it without spaces.
+pub fn key_id_hex(bytes: &[u8]) -> String {
+    hex_upper(bytes)
+}
+
+/// Total length (header + content) a definite-length DER TLV at the start of `data` announces,
+/// or `None` if the header itself is incomplete or uses the indefinite form.
+pub(crate) fn der_total_len(data: &[u8]) -> Option<usize> {
+    let first_len = *data.get(1)?;
+    if first_len < 0x80 {
+        return Some(2 + usize::from(first_len));
+    }
+    let n = usize::from(first_len & 0x7f);
+    if n == 0 || n > 4 {
+        return None;
+    }
+    let bytes = data.get(2..2 + n)?;
+    let len = bytes
+        .iter()
+        .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+    len.checked_add(2 + n)
+}
+
+/// Bit length of a big-endian unsigned integer, ignoring leading zero bytes and bits.
+fn bit_len(be: &[u8]) -> u32 {
+    let trimmed: &[u8] = match be.iter().position(|b| *b != 0) {
+        Some(i) => &be[i..],
+        None => return 0,
+    };
+    let lead = trimmed.first().map_or(0, |b| b.leading_zeros());
+    let bits = (trimmed.len() as u64) * 8 - u64::from(lead);
+    u32::try_from(bits).unwrap_or(u32::MAX)
+}
+
+fn curve_name(oid: &str) -> (String, Option<u32>) {
+    match oid {
+        "1.2.840.10045.3.1.7" => ("P-256".into(), Some(256)),
+        "1.3.132.0.34" => ("P-384".into(), Some(384)),
+        "1.3.132.0.35" => ("P-521".into(), Some(521)),
+        "1.3.132.0.10" => ("secp256k1".into(), Some(256)),
+        other => (other.to_string(), None),
+    }
+}
+
+fn public_key_of(x: &X509Certificate<'_>) -> PublicKey {
+    let spki = x.public_key();
+    let alg = spki.algorithm.algorithm.to_id_string();
+    match spki.parsed() {
+        Ok(X509PublicKey::RSA(rsa)) => PublicKey::Rsa {
+            bits: bit_len(rsa.modulus),
+        },
+        Ok(X509PublicKey::EC(point)) => {
+            let curve_oid = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.clone().oid().ok())
+                .map(|o| o.to_id_string());
+            let (curve, known_bits) = match curve_oid {
+                Some(o) => curve_name(&o),
+                None => ("unknown".to_string(), None),
+            };
+            let bits =
+                known_bits.unwrap_or_else(|| u32::try_from(point.key_size()).unwrap_or(u32::MAX));
+            PublicKey::Ec { bits, curve }
+        }
+        _ => PublicKey::Other {
+            algorithm: match alg.as_str() {
+                "1.3.101.112" => "Ed25519".to_string(),
+                "1.3.101.113" => "Ed448".to_string(),
+                "1.2.840.10040.4.1" => "DSA".to_string(),
+                _ => alg,
+            },
+        },
+    }
+}
+
+fn parse_error(e: x509_parser::nom::Err<X509Error>, len: usize) -> CertParseError {
+    match e {
+        x509_parser::nom::Err::Incomplete(_) => CertParseError::Truncated {
+            declared: 0,
+            available: len,
+        },
+        x509_parser::nom::Err::Error(e) | x509_parser::nom::Err::Failure(e) => {
+            CertParseError::Invalid {
+                detail: e.to_string(),
+            }
+        }
+    }
+}
+
+/// Parses exactly one certificate at the start of `data`; returns it and the bytes it used.
+pub(crate) fn parse_prefix(data: &[u8]) -> Result<(Certificate, usize), CertParseError> {
+    if data.is_empty() {
+        return Err(CertParseError::Empty);
+    }
+    if let Some(total) = der_total_len(data) {
+        if total > data.len() {
+            return Err(CertParseError::Truncated {
+                declared: total,
+                available: data.len(),
+            });
+        }
+    }
+    let (rest, x) = X509Certificate::from_der(data).map_err(|e| parse_error(e, data.len()))?;
+    let used = data.len() - rest.len();
+    let der = data.get(..used).unwrap_or(data).to_vec();
+    Ok((build(&x, der), used))
+}
+
+fn build(x: &X509Certificate<'_>, der: Vec<u8>) -> Certificate {
+    let mut dns_names = Vec::new();
+    let mut eku = None;
+    let mut is_ca = false;
+    let mut subject_key_id = None;
+    let mut authority_key_id = None;
+    for ext in x.extensions() {
+        match ext.parsed_extension() {
+            ParsedExtension::SubjectAlternativeName(san) => {
+                for gn in &san.general_names {
+                    if let GeneralName::DNSName(name) = gn {
+                        dns_names.push((*name).to_string());
+                    }
+                }
+            }
+            ParsedExtension::ExtendedKeyUsage(e) => {
+                let prev: Eku = eku.unwrap_or(Eku {
+                    server_auth: false,
+                    any: false,
+                });
+                eku = Some(Eku {
+                    server_auth: prev.server_auth || e.server_auth,
+                    any: prev.any || e.any,
+                });
+            }
+            ParsedExtension::BasicConstraints(bc) => is_ca = is_ca || bc.ca,
+            ParsedExtension::SubjectKeyIdentifier(k) => {
+                subject_key_id.get_or_insert_with(|| k.0.to_vec());
+            }
+            ParsedExtension::AuthorityKeyIdentifier(aki) => {
+                if let Some(k) = &aki.key_identifier {
+                    authority_key_id.get_or_insert_with(|| k.0.to_vec());
+                }
+            }
+            _ => {}
+        }
+    }
+    let common_name = x
+        .subject()
+        .iter_common_name()
+        .next()
+        .and_then(|a| a.as_str().ok())
+        .map(str::to_string);
+    let sha1_thumbprint = hex_upper(&Sha1::digest(&der));
+    Certificate {
+        subject: x.subject().to_string(),
+        issuer: x.issuer().to_string(),
+        subject_raw: x.subject().as_raw().to_vec(),
+        issuer_raw: x.issuer().as_raw().to_vec(),
+        common_name,
+        dns_names,
+        serial: hex_upper(x.raw_serial()),
+        not_before: x.validity().not_before.timestamp(),
+        not_after: x.validity().not_after.timestamp(),
+        sha1_thumbprint,
+        is_ca,
+        version: x.version().0.saturating_add(1),
+        eku,
+        key: public_key_of(x),
+        signature: SignatureAlgorithm::from_oid(&x.signature_algorithm.algorithm.to_id_string()),
+        subject_key_id,
+        authority_key_id,
+        der,
+    }
+}
+
+impl Certificate {
+    /// Parses one DER certificate; the input must hold exactly one certificate.
+    pub fn from_der(der: &[u8]) -> Result<Certificate, CertParseError> {
+        let (cert, used) = parse_prefix(der)?;
+        let extra = der.len().saturating_sub(used);
+        if extra > 0 {
+            return Err(CertParseError::TrailingData { extra });
+        }
+        Ok(cert)
+    }
+
+    /// Checks this certificate's signature with `issuer`'s public key.
+    pub fn signature_check(&self, issuer: &Certificate) -> SignatureCheck {
+        let (Ok((_, child)), Ok((_, parent))) = (
+            X509Certificate::from_der(&self.der),
+            X509Certificate::from_der(&issuer.der),
+        ) else {
+            return SignatureCheck::Invalid;
+        };
+        match child.verify_signature(Some(parent.public_key())) {
+            Ok(()) => SignatureCheck::Valid,
+            Err(X509Error::SignatureUnsupportedAlgorithm) => SignatureCheck::Unsupported,
+            Err(_) => SignatureCheck::Invalid,
+        }
+    }
+
+    /// True when `issuer`'s public key verifies this certificate's signature; false on any
+    /// error, including algorithms the verifier does not support (see [`Self::signature_check`]).
+    pub fn verify_signed_by(&self, issuer: &Certificate) -> bool {
+        self.signature_check(issuer) == SignatureCheck::Valid
+    }
+
+    /// True when the subject and issuer DNs are byte-for-byte equal (self-issued).
+    pub fn is_self_issued(&self) -> bool {
+        self.subject_raw == self.issuer_raw
+    }
+
+    /// The DNS identities used for name checks: the DNS SANs, or the CN when there are none.
+    pub fn names(&self) -> Vec<&str> {
+        if self.dns_names.is_empty() {
+            self.common_name.iter().map(String::as_str).collect()
+        } else {
+            self.dns_names.iter().map(String::as_str).collect()
+        }
+    }
+
+    /// True when the certificate is valid for `fqdn` (see [`Self::names`] and [`name_matches`]).
+    pub fn covers_name(&self, fqdn: &str) -> bool {
+        self.names().into_iter().any(|p| name_matches(p, fqdn))
+    }
+
+    /// True when `at` (unix seconds) lies within notBefore..=notAfter.
+    pub fn is_valid_at(&self, at: i64) -> bool {
+        self.not_before <= at && at <= self.not_after
+    }
+}
+
+/// Lower-cases a DNS name and removes surrounding whitespace and one trailing dot.
+pub(crate) fn normalize_name(name: &str) -> String {
+    let t = name.trim();
+    t.strip_suffix('.').unwrap_or(t).to_ascii_lowercase()
+}
+
+/// If `pattern` is a wildcard name `*.base` (with at least two labels in `base`), returns the
+/// normalized base domain.
+pub(crate) fn wildcard_base(pattern: &str) -> Option<String> {
+    let p = normalize_name(pattern);
+    let base = p.strip_prefix("*.")?;
+    if base.is_empty() || !base.contains('.') || base.contains('*') {
+        return None;
+    }
+    if base.split('.').any(str::is_empty) {
+        return None;
+    }
+    Some(base.to_string())
+}
+
+/// Whether certificate name `pattern` matches host `fqdn`, case-insensitively. A wildcard
+/// `*.example.com` matches exactly one extra leftmost label (`a.example.com`, not
+/// `a.b.example.com` nor `example.com`); partial-label wildcards (`f*.example.com`) and
+/// wildcards over a single-label base (`*.com`) never match.
+pub fn name_matches(pattern: &str, fqdn: &str) -> bool {
+    let host = normalize_name(fqdn);
+    if host.is_empty() || host.contains('*') {
+        return false;
+    }
+    if let Some(base) = wildcard_base(pattern) {
+        return match host.split_once('.') {
+            Some((first, rest)) => !first.is_empty() && rest == base,
+            None => false,
+        };
+    }
+    let p = normalize_name(pattern);
+    !p.contains('*') && p == host
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_names_match_case_insensitively() {
+        assert!(name_matches("FE01.Fabrikam.com", "fe01.fabrikam.COM"));
+        assert!(name_matches("fe01.fabrikam.com.", "fe01.fabrikam.com"));
+        assert!(!name_matches("fe01.fabrikam.com", "fe02.fabrikam.com"));
+        assert!(!name_matches("", ""));
+    }
+
+    #[test]
+    fn wildcard_covers_exactly_one_label() {
+        assert!(name_matches("*.example.com", "a.example.com"));
+        assert!(name_matches("*.Example.com", "A.EXAMPLE.com"));
+        assert!(!name_matches("*.example.com", "a.b.example.com"));
+        assert!(!name_matches("*.example.com", "example.com"));
+        assert!(!name_matches("*.example.com", ".example.com"));
+        assert!(!name_matches("*.com", "example.com"));
+        assert!(!name_matches("f*.example.com", "fe01.example.com"));
+        assert!(!name_matches("*.example.com", "*.example.com"));
+    }
+
+    #[test]
+    fn bit_len_ignores_leading_zeros() {
+        assert_eq!(bit_len(&[0x00, 0x80, 0x00]), 16);
+        assert_eq!(bit_len(&[0x01, 0x00]), 9);
+        assert_eq!(bit_len(&[0, 0]), 0);
+        assert_eq!(bit_len(&[]), 0);
+    }
+
+    #[test]
+    fn signature_names_and_weakness() {
+        assert_eq!(
+            SignatureAlgorithm::from_oid("1.2.840.113549.1.1.5").name(),
+            "sha1RSA"
+        );
+        assert!(SignatureAlgorithm::from_oid("1.2.840.10045.4.1").is_weak());
+        assert!(!SignatureAlgorithm::Sha256Rsa.is_weak());
+        assert_eq!(SignatureAlgorithm::from_oid("1.2.3").name(), "1.2.3");
+    }
+
+    #[test]
+    fn der_len_header() {
+        assert_eq!(der_total_len(&[0x30, 0x03]), Some(5));
+        assert_eq!(der_total_len(&[0x30, 0x82, 0x01, 0x00]), Some(260));
+        assert_eq!(der_total_len(&[0x30, 0x82, 0x01]), None);
+        assert_eq!(der_total_len(&[0x30, 0x80]), None);
+        assert!(matches!(
+            Certificate::from_der(&[0x30, 0x82, 0x01, 0x00, 0x01]),
+            Err(CertParseError::Truncated { .. })
+        ));
+        assert!(Certificate::from_der(b"hello world").is_err());
+        assert_eq!(Certificate::from_der(&[]), Err(CertParseError::Empty));
+    }
+}

@@ -1,0 +1,20 @@
+//! Certificates: parsing ([`cert`]), loading files and folders ([`load`]), PKCS#7 bundles
+//! ([`pkcs7`]) and the name index that maps server FQDNs to certificate files ([`index`]).
+
+pub mod cert;
+pub mod index;
+pub mod load;
+pub mod pkcs7;
+
+#[cfg(test)]
+mod tests;
+
+pub use cert::{
+    key_id_hex, name_matches, CertParseError, Certificate, Eku, PublicKey, SignatureAlgorithm,
+    SignatureCheck,
+};
+pub use index::NameIndex;
+pub use load::{
+    file_stem_matches, load_bytes, load_ca_file, load_dir, load_file, CertDirError, CertFile,
+    CertLoadError, CertStore, Unreadable,
+};

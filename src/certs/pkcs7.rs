@@ -1,0 +1,104 @@
+//! PKCS#7 / CMS SignedData certificate bundles (`.p7b`, `.p7c`): extracting the embedded
+//! certificates, and building a certificates-only bundle (used by tests and the sample
+//! generator).
+//!
+//! Decoding uses RustCrypto's `cms`, which requires DER: BER bundles (indefinite lengths) and
+//! bundles listing the same certificate twice are rejected with [`Pkcs7Error::Decode`].
+
+use cms::cert::x509::Certificate as CmsCertificate;
+use cms::cert::CertificateChoices;
+use cms::content_info::{CmsVersion, ContentInfo};
+use cms::signed_data::{CertificateSet, EncapsulatedContentInfo, SignedData, SignerInfos};
+use der::asn1::{Any, ObjectIdentifier, SetOfVec};
+use der::{Decode, Encode};
+use thiserror::Error;
+
+/// id-signedData (1.2.840.113549.1.7.2).
+const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
+/// id-data (1.2.840.113549.1.7.1).
+const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
+
+/// DER encoding of the id-signedData OID including its tag and length.
+const SIGNED_DATA_OID_TLV: [u8; 11] = [
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02,
+];
+
+/// A PKCS#7 bundle that could not be read or written.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Pkcs7Error {
+    /// Not DER-decodable as a CMS ContentInfo / SignedData.
+    #[error("malformed PKCS#7 bundle: {0}")]
+    Decode(String),
+    /// A ContentInfo of another type (enveloped data, ...).
+    #[error("PKCS#7 content type {0} is not SignedData")]
+    NotSignedData(String),
+    /// The bundle could not be encoded.
+    #[error("cannot encode PKCS#7 bundle: {0}")]
+    Encode(String),
+}
+
+/// True when `data` starts like a DER/BER ContentInfo whose content type is SignedData.
+pub fn looks_like_pkcs7(data: &[u8]) -> bool {
+    if data.first() != Some(&0x30) {
+        return false;
+    }
+    let Some(len_byte) = data.get(1) else {
+        return false;
+    };
+    let header = if *len_byte < 0x80 {
+        2
+    } else {
+        2 + usize::from(len_byte & 0x7f)
+    };
+    data.get(header..header + SIGNED_DATA_OID_TLV.len()) == Some(&SIGNED_DATA_OID_TLV[..])
+}
+
+/// Returns the DER of every certificate in a SignedData bundle (in DER set order).
+/// Attribute certificates and other certificate formats are skipped.
+pub fn certificates_der(data: &[u8]) -> Result<Vec<Vec<u8>>, Pkcs7Error> {
+    let ci = ContentInfo::from_der(data).map_err(|e| Pkcs7Error::Decode(e.to_string()))?;
+    if ci.content_type != ID_SIGNED_DATA {
+        return Err(Pkcs7Error::NotSignedData(ci.content_type.to_string()));
+    }
+    let sd: SignedData = ci
+        .content
+        .decode_as()
+        .map_err(|e| Pkcs7Error::Decode(e.to_string()))?;
+    let mut out = Vec::new();
+    if let Some(set) = sd.certificates {
+        for choice in set.0.iter() {
+            if let CertificateChoices::Certificate(c) = choice {
+                out.push(c.to_der().map_err(|e| Pkcs7Error::Decode(e.to_string()))?);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Builds a degenerate (certificates-only, unsigned) SignedData bundle, DER encoded, like
+/// Windows' "Cryptographic Message Syntax Standard - PKCS #7 Certificates (.P7B)" export.
+pub fn build_bundle(certs_der: &[&[u8]]) -> Result<Vec<u8>, Pkcs7Error> {
+    let enc = |e: der::Error| Pkcs7Error::Encode(e.to_string());
+    let mut set = SetOfVec::new();
+    for der_bytes in certs_der {
+        let c = CmsCertificate::from_der(der_bytes).map_err(enc)?;
+        set.insert(CertificateChoices::Certificate(c))
+            .map_err(enc)?;
+    }
+    let sd = SignedData {
+        version: CmsVersion::V1,
+        digest_algorithms: SetOfVec::new(),
+        encap_content_info: EncapsulatedContentInfo {
+            econtent_type: ID_DATA,
+            econtent: None,
+        },
+        certificates: Some(CertificateSet(set)),
+        crls: None,
+        signer_infos: SignerInfos(SetOfVec::new()),
+    };
+    let ci = ContentInfo {
+        content_type: ID_SIGNED_DATA,
+        content: Any::encode_from(&sd).map_err(enc)?,
+    };
+    ci.to_der().map_err(enc)
+}

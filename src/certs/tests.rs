@@ -1,0 +1,1 @@
+//! Tests (fixtures made with rcgen at test time).
