@@ -26,6 +26,49 @@ pub enum Command {
     Servers(ServersArgs),
     /// Draw the topology: sites, pools, servers and the dependencies between pools.
     Graph(GraphArgs),
+    /// Check the certificates of the Persistent Chat file upload/download servers and the
+    /// Persistent Chat servers: present, from the internal servers' CA, right names, valid,
+    /// Server Authentication, strong key and signature.
+    Check(CheckArgs),
+}
+
+/// Arguments of `topocert check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Topology file (published XML or .tbxml; `-` reads standard input).
+    pub topology: String,
+    /// Folder of certificates (.cer/.crt/.pem/.der, .p7b/.p7c), searched recursively. A file
+    /// named after a server (fe01.fabrikam.com.cer, or a folder fe01.fabrikam.com/) is that
+    /// server's; any other certificate goes to the servers its names cover.
+    #[arg(long, value_name = "DIR")]
+    pub certs: std::path::PathBuf,
+    /// The internal servers' CA certificate (root or issuing CA); repeat for several. Without
+    /// it, the CA that issued most internal servers' certificates is used.
+    #[arg(long, value_name = "FILE")]
+    pub ca: Vec<std::path::PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// Check validity at this time instead of now (RFC 3339, e.g. 2026-12-01T00:00:00Z): the
+    /// planned installation date.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<i64>,
+    /// Warn about certificates that end within this many days.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub expiry_warn_days: u32,
+}
+
+fn parse_now(s: &str) -> Result<i64, String> {
+    crate::time::parse_rfc3339(s).map_err(|e| format!("not an RFC 3339 time ({e}); example: 2026-12-01T00:00:00Z"))
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Diagnostics per server and a summary table.
+    Human,
+    /// JSON, schema_version 1 (docs/json-output.md).
+    Json,
 }
 
 /// Arguments of `topocert servers`.
@@ -107,6 +150,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Servers(a) => servers(&a, &mut stdout),
         Command::Graph(a) => graph(&a, &mut stdout),
+        Command::Check(a) => check(&a, &mut stdout),
     };
     let _ = stdout.flush();
     ExitCode::from(code)
@@ -169,4 +213,67 @@ pub fn graph(a: &GraphArgs, out: &mut dyn Write) -> u8 {
         )),
     };
     write_out(out, &text)
+}
+
+/// `topocert check`.
+pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
+    use std::io::IsTerminal;
+    let (topo, graph) = match load_topology(&a.topology) {
+        Ok(x) => x,
+        Err(e) => {
+            eprint_diagnostic(e);
+            return EXIT_CANNOT_RUN;
+        }
+    };
+    let store = match crate::certs::load_dir(&a.certs) {
+        Ok(s) => s,
+        Err(e) => {
+            eprint_diagnostic(crate::error::CannotRun::CertsDir(e));
+            return EXIT_CANNOT_RUN;
+        }
+    };
+    let mut given = Vec::new();
+    for path in &a.ca {
+        match crate::certs::load_ca_file(path) {
+            Ok(certs) => given.push(crate::check::ca::GivenCa {
+                path: path.clone(),
+                certs,
+            }),
+            Err(e) => {
+                eprint_diagnostic(crate::error::CannotRun::CaFile {
+                    path: path.display().to_string(),
+                    source: e,
+                });
+                return EXIT_CANNOT_RUN;
+            }
+        }
+    }
+    let options = crate::check::CheckOptions {
+        certs_dir: a.certs.clone(),
+        ca_files: a.ca.clone(),
+        now: a.now.unwrap_or_else(crate::time::now),
+        expiry_warn_days: a.expiry_warn_days,
+    };
+    let result = crate::check::run(&topo, &graph, &store, &given, &options);
+    let text = match a.format {
+        CheckFormat::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            crate::report::check_human::render(
+                &topo,
+                &store,
+                &result,
+                crate::report::check_human::HumanOptions { color, width: 100 },
+            )
+        }
+        CheckFormat::Json => to_json(&crate::report::check_json::build(&topo, &graph, &store, &result)),
+    };
+    let code = write_out(out, &text);
+    if code != EXIT_OK {
+        return code;
+    }
+    if result.count(crate::rules::Severity::Error) > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
 }

@@ -180,3 +180,22 @@ pub enum TopologyProblem {
         at: SourceSpan,
     },
 }
+
+/// Other reasons a command cannot run (exit code 2).
+#[derive(Debug, Error, Diagnostic)]
+pub enum CannotRun {
+    /// The certificate folder is missing or unreadable.
+    #[error(transparent)]
+    #[diagnostic(code(topocert::certs_dir), help("give the folder that holds the servers' .cer/.pem/.p7b files with --certs DIR"))]
+    CertsDir(#[from] crate::certs::CertDirError),
+    /// A `--ca` file could not be read.
+    #[error("cannot read the reference CA {path}: {source}")]
+    #[diagnostic(code(topocert::ca_file), help("--ca takes the CA certificate (.cer, .crt, .pem or .p7b) of the internal servers' root or issuing CA"))]
+    CaFile {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: crate::certs::CertLoadError,
+    },
+}

@@ -6,10 +6,13 @@
 //! [`report`] renders results; [`cli`] wires it to the command line.
 
 pub mod certs;
+pub mod check;
 pub mod cli;
 pub mod error;
 pub mod graph;
 pub mod model;
 pub mod report;
+pub mod rules;
 pub mod servers;
+pub mod time;
 pub mod topology;

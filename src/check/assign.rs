@@ -1,0 +1,76 @@
+//! Choosing the certificate of a server among the files of the certificate folder.
+
+use crate::certs::{CertStore, NameIndex};
+use crate::model::{MachineIdx, Topology};
+
+/// How the chosen file was matched to the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssignReason {
+    /// The file (or its folder) is named after the server.
+    NamedAfter,
+    /// Its DNS SANs (or CN) cover the server FQDN.
+    CoversName,
+}
+
+/// The certificate chosen for a server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    /// Index into [`CertStore::files`].
+    pub file: usize,
+    /// How it was matched.
+    pub reason: AssignReason,
+    /// How many files fitted in all (1 when there was no choice).
+    pub candidates: usize,
+}
+
+impl Assignment {
+    /// A sentence saying how the file was chosen.
+    pub fn explain(&self) -> String {
+        let how = match self.reason {
+            AssignReason::NamedAfter => "the file is named after the server",
+            AssignReason::CoversName => "its names cover the server",
+        };
+        if self.candidates > 1 {
+            format!(
+                "chosen from {} candidate files: {how}, then the valid one that lasts longest",
+                self.candidates
+            )
+        } else {
+            format!("{how}")
+        }
+    }
+}
+
+/// Picks the certificate for a machine: files named after it first, then files whose names
+/// cover it; among those, valid at `now` before not valid, then the latest end of validity,
+/// then the path (for a stable choice).
+pub fn choose(
+    topo: &Topology,
+    store: &CertStore,
+    index: &NameIndex,
+    machine: MachineIdx,
+    now: i64,
+) -> Option<Assignment> {
+    let fqdn = topo.machines[machine.0].fqdn.as_str();
+    let named = index.named_after(fqdn);
+    let covering = index.covering(fqdn);
+    let mut all = named.clone();
+    all.extend(covering.iter().copied().filter(|c| !named.contains(c)));
+    let (pool, reason) = if named.is_empty() {
+        (covering, AssignReason::CoversName)
+    } else {
+        (named, AssignReason::NamedAfter)
+    };
+    let best = pool.into_iter().max_by(|&a, &b| {
+        let (ca, cb) = (&store.files[a].leaf, &store.files[b].leaf);
+        ca.is_valid_at(now)
+            .cmp(&cb.is_valid_at(now))
+            .then(ca.not_after.cmp(&cb.not_after))
+            .then(store.files[b].path.cmp(&store.files[a].path))
+    })?;
+    Some(Assignment {
+        file: best,
+        reason,
+        candidates: all.len(),
+    })
+}

@@ -1,0 +1,168 @@
+//! The certificate readiness check: which servers are checked, which certificate each one has,
+//! which CA is the reference, and the findings of every rule.
+
+pub mod assign;
+pub mod ca;
+
+use crate::certs::{CertStore, NameIndex};
+use crate::graph::ServerGraph;
+use crate::model::{MachineIdx, Topology};
+use crate::rules::{Finding, Severity};
+use serde::Serialize;
+use std::path::PathBuf;
+
+pub use assign::{Assignment, AssignReason};
+pub use ca::{CaSource, ReferenceCa};
+
+/// Why a server is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckedKind {
+    /// Runs the Persistent Chat file upload/download web service.
+    FileTransfer,
+    /// A Persistent Chat server.
+    PersistentChat,
+}
+
+impl CheckedKind {
+    /// Stable name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckedKind::FileTransfer => "file-transfer",
+            CheckedKind::PersistentChat => "persistent-chat",
+        }
+    }
+}
+
+/// A server the check looks at, with the certificate chosen for it.
+#[derive(Debug, Clone)]
+pub struct CheckedServer {
+    /// The machine.
+    pub machine: MachineIdx,
+    /// Why it is checked.
+    pub kind: CheckedKind,
+    /// The certificate chosen for it, if any.
+    pub assignment: Option<Assignment>,
+}
+
+/// Inputs of a check beyond the topology.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// The certificate folder (as given, for messages).
+    pub certs_dir: PathBuf,
+    /// `--ca` files.
+    pub ca_files: Vec<PathBuf>,
+    /// The time to check validity against (unix seconds).
+    pub now: i64,
+    /// Warn when a certificate ends within this many days.
+    pub expiry_warn_days: u32,
+}
+
+/// Everything a rule may look at.
+#[derive(Debug)]
+pub struct CheckContext<'a> {
+    /// The topology.
+    pub topology: &'a Topology,
+    /// Its graph.
+    pub graph: &'a ServerGraph,
+    /// The loaded certificate folder.
+    pub store: &'a CertStore,
+    /// The servers checked, in topology order.
+    pub servers: &'a [CheckedServer],
+    /// The reference CA, when one was given or could be inferred.
+    pub reference_ca: &'a ca::CaResolution,
+    /// The options.
+    pub options: &'a CheckOptions,
+}
+
+impl CheckContext<'_> {
+    /// The certificate file assigned to a checked server.
+    pub fn cert_of(&self, s: &CheckedServer) -> Option<&crate::certs::CertFile> {
+        s.assignment.as_ref().map(|a| &self.store.files[a.file])
+    }
+    /// FQDN of a checked server.
+    pub fn fqdn(&self, s: &CheckedServer) -> &str {
+        self.topology.machines[s.machine.0].fqdn.as_str()
+    }
+}
+
+/// The result of a check.
+#[derive(Debug)]
+pub struct CheckResult {
+    /// The servers checked.
+    pub servers: Vec<CheckedServer>,
+    /// The reference CA resolution.
+    pub reference_ca: ca::CaResolution,
+    /// Findings of every rule, grouped by server in topology order, then the others.
+    pub findings: Vec<Finding>,
+}
+
+impl CheckResult {
+    /// Number of findings of a severity.
+    pub fn count(&self, sev: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == sev).count()
+    }
+    /// Worst severity of the findings about one server.
+    pub fn server_status(&self, m: MachineIdx) -> Option<Severity> {
+        self.findings
+            .iter()
+            .filter(|f| f.machine == Some(m))
+            .map(|f| f.severity)
+            .max()
+    }
+}
+
+/// The servers to check: file upload/download servers, then Persistent Chat servers, each in
+/// topology order (a server that is both is checked once, as file-transfer).
+pub fn checked_servers(topo: &Topology, graph: &ServerGraph) -> Vec<(MachineIdx, CheckedKind)> {
+    let mut out = Vec::new();
+    for i in 0..topo.machines.len() {
+        let m = MachineIdx(i);
+        if graph.file_transfer_machines.contains(&m) {
+            out.push((m, CheckedKind::FileTransfer));
+        } else if graph.pchat_machines.contains(&m) {
+            out.push((m, CheckedKind::PersistentChat));
+        }
+    }
+    out
+}
+
+/// Runs the check.
+pub fn run(
+    topo: &Topology,
+    graph: &ServerGraph,
+    store: &CertStore,
+    given_cas: &[ca::GivenCa],
+    options: &CheckOptions,
+) -> CheckResult {
+    let index = NameIndex::build(store);
+    let servers: Vec<CheckedServer> = checked_servers(topo, graph)
+        .into_iter()
+        .map(|(machine, kind)| CheckedServer {
+            machine,
+            kind,
+            assignment: assign::choose(topo, store, &index, machine, options.now),
+        })
+        .collect();
+    let reference_ca = ca::resolve(topo, graph, store, &index, given_cas, options.now);
+    let ctx = CheckContext {
+        topology: topo,
+        graph,
+        store,
+        servers: &servers,
+        reference_ca: &reference_ca,
+        options,
+    };
+    let mut findings = Vec::new();
+    for rule in crate::rules::RULES {
+        rule.check(&ctx, &mut findings);
+    }
+    // Group by server in topology order, then findings about no server; stable within.
+    let order = |f: &Finding| f.machine.map_or(usize::MAX, |m| m.0);
+    findings.sort_by_key(order);
+    CheckResult {
+        servers,
+        reference_ca,
+        findings,
+    }
+}

@@ -1,0 +1,208 @@
+//! `topocert check --format json` (schema_version 1, documented in docs/json-output.md).
+
+use crate::check::ca::CaResolution;
+use crate::check::{CheckResult, CheckedServer};
+use crate::certs::{key_id_hex, CertStore};
+use crate::graph::ServerGraph;
+use crate::model::Topology;
+use crate::rules::Severity;
+use serde::Serialize;
+
+/// The JSON document.
+#[derive(Debug, Serialize)]
+pub struct CheckJson {
+    /// Always 1 for this layout.
+    pub schema_version: u32,
+    /// The topology read.
+    pub topology: TopologyJson,
+    /// The reference CA, or null when none was given or could be inferred.
+    pub reference_ca: Option<ReferenceCaJson>,
+    /// Every checked server.
+    pub servers: Vec<ServerJson>,
+    /// Every finding.
+    pub findings: Vec<FindingJson>,
+    /// Counts.
+    pub summary: SummaryJson,
+}
+
+/// `topology`.
+#[derive(Debug, Serialize)]
+pub struct TopologyJson {
+    /// Path as given.
+    pub path: String,
+    /// `published` or `topology-builder`.
+    pub format: &'static str,
+}
+
+/// `reference_ca`.
+#[derive(Debug, Serialize)]
+pub struct ReferenceCaJson {
+    /// Subject DN.
+    pub subject: String,
+    /// Subject key identifier, upper-case hex, or null.
+    pub key_id: Option<String>,
+    /// `flag` or `inferred`.
+    pub source: crate::check::CaSource,
+    /// How it was chosen, for people.
+    pub how: String,
+}
+
+/// One checked server.
+#[derive(Debug, Serialize)]
+pub struct ServerJson {
+    /// Machine FQDN.
+    pub fqdn: String,
+    /// Pool FQDN.
+    pub pool: String,
+    /// Site name.
+    pub site: String,
+    /// `file-transfer` or `persistent-chat`.
+    pub kind: &'static str,
+    /// The certificate chosen for it, or null.
+    pub certificate: Option<CertificateJson>,
+    /// `ok`, `warning` or `error`.
+    pub status: &'static str,
+}
+
+/// The chosen certificate.
+#[derive(Debug, Serialize)]
+pub struct CertificateJson {
+    /// File it came from.
+    pub file: String,
+    /// Subject DN.
+    pub subject: String,
+    /// Issuer DN.
+    pub issuer: String,
+    /// Serial number (hex).
+    pub serial: String,
+    /// RFC 3339.
+    pub not_before: String,
+    /// RFC 3339.
+    pub not_after: String,
+    /// SHA-1 thumbprint (hex).
+    pub sha1_thumbprint: String,
+    /// DNS SANs.
+    pub dns_names: Vec<String>,
+    /// How it was chosen.
+    pub chosen: String,
+}
+
+/// One finding.
+#[derive(Debug, Serialize)]
+pub struct FindingJson {
+    /// Rule id.
+    pub rule: &'static str,
+    /// `error`, `warning` or `info`.
+    pub severity: Severity,
+    /// Server FQDN, or null.
+    pub server: Option<String>,
+    /// Certificate file, or null.
+    pub file: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// One-based line in the topology file, or null.
+    pub line: Option<usize>,
+    /// One-based column in the topology file, or null.
+    pub column: Option<usize>,
+}
+
+/// `summary`.
+#[derive(Debug, Serialize)]
+pub struct SummaryJson {
+    /// Error findings.
+    pub errors: usize,
+    /// Warning findings.
+    pub warnings: usize,
+    /// Info findings.
+    pub infos: usize,
+    /// Servers checked.
+    pub servers_checked: usize,
+}
+
+/// `ok`, `warning` or `error` for a server.
+pub fn status_str(s: Option<Severity>) -> &'static str {
+    match s {
+        Some(Severity::Error) => "error",
+        Some(Severity::Warning) => "warning",
+        _ => "ok",
+    }
+}
+
+/// Builds the JSON document.
+pub fn build(
+    topo: &Topology,
+    _graph: &ServerGraph,
+    store: &CertStore,
+    result: &CheckResult,
+) -> CheckJson {
+    let reference_ca = match &result.reference_ca {
+        CaResolution::Known(cas) => cas.first().map(|c| ReferenceCaJson {
+            subject: c.subject.clone(),
+            key_id: c.key_id.as_deref().map(key_id_hex),
+            source: c.source,
+            how: c.how.clone(),
+        }),
+        _ => None,
+    };
+    let server = |s: &CheckedServer| {
+        let m = &topo.machines[s.machine.0];
+        ServerJson {
+            fqdn: m.fqdn.to_string(),
+            pool: topo.pools[m.pool.0].fqdn.to_string(),
+            site: topo
+                .pool_site(m.pool)
+                .map(|x| x.display_name())
+                .unwrap_or_default(),
+            kind: s.kind.as_str(),
+            certificate: s.assignment.as_ref().map(|a| {
+                let f = &store.files[a.file];
+                CertificateJson {
+                    file: f.path.display().to_string(),
+                    subject: f.leaf.subject.clone(),
+                    issuer: f.leaf.issuer.clone(),
+                    serial: f.leaf.serial.clone(),
+                    not_before: crate::time::format_rfc3339(f.leaf.not_before),
+                    not_after: crate::time::format_rfc3339(f.leaf.not_after),
+                    sha1_thumbprint: f.leaf.sha1_thumbprint.clone(),
+                    dns_names: f.leaf.dns_names.clone(),
+                    chosen: a.explain(),
+                }
+            }),
+            status: status_str(result.server_status(s.machine)),
+        }
+    };
+    CheckJson {
+        schema_version: 1,
+        topology: TopologyJson {
+            path: topo.source.name.clone(),
+            format: topo.format.as_str(),
+        },
+        reference_ca,
+        servers: result.servers.iter().map(server).collect(),
+        findings: result
+            .findings
+            .iter()
+            .map(|f| {
+                let (line, column) = f
+                    .span
+                    .map(|s| topo.source.line_col(s.start))
+                    .map_or((None, None), |(l, c)| (Some(l), Some(c)));
+                FindingJson {
+                    rule: f.rule,
+                    severity: f.severity,
+                    server: f.machine.map(|m| topo.machines[m.0].fqdn.to_string()),
+                    file: f.file.as_ref().map(|p| p.display().to_string()),
+                    message: f.message.clone(),
+                    line,
+                    column,
+                }
+            })
+            .collect(),
+        summary: SummaryJson {
+            errors: result.count(Severity::Error),
+            warnings: result.count(Severity::Warning),
+            infos: result.count(Severity::Info),
+            servers_checked: result.servers.len(),
+        },
+    }
+}

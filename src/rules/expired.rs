@@ -1,0 +1,40 @@
+//! `expired`: the certificate's validity has ended.
+
+use super::{for_each_certificate, Finding, Rule, Severity};
+use crate::check::CheckContext;
+
+/// A certificate past its notAfter.
+pub struct Expired;
+
+impl Rule for Expired {
+    fn id(&self) -> &'static str {
+        "expired"
+    }
+    fn severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn summary(&self) -> &'static str {
+        "the certificate has expired"
+    }
+    fn why(&self) -> &'static str {
+        "An expired certificate cannot be assigned to the web services; file upload/download fails."
+    }
+    fn fix(&self) -> &'static str {
+        "Renew the certificate with the same CA and names, then assign it with Set-CsCertificate."
+    }
+    fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        for_each_certificate(ctx, |s, file| {
+            if file.leaf.not_after < ctx.options.now {
+                out.push(self.at_server(
+                    ctx,
+                    s,
+                    format!(
+                        "certificate of {} expired on {}",
+                        ctx.fqdn(s),
+                        crate::time::format_date(file.leaf.not_after)
+                    ),
+                ));
+            }
+        });
+    }
+}

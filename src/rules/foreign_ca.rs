@@ -1,0 +1,42 @@
+//! `foreign-ca`: the certificate was not issued by the reference CA.
+
+use super::{for_each_certificate, Finding, Rule, Severity};
+use crate::check::ca::{verdict, CaVerdict};
+use crate::check::CheckContext;
+
+/// A certificate from another CA than the internal servers' CA.
+pub struct ForeignCa;
+
+impl Rule for ForeignCa {
+    fn id(&self) -> &'static str {
+        "foreign-ca"
+    }
+    fn severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn summary(&self) -> &'static str {
+        "the certificate is not from the CA used by the internal Lync servers"
+    }
+    fn why(&self) -> &'static str {
+        "Lync Server 2013 requires the Persistent Chat file upload/download web service certificate to be issued by the same CA as the internal servers' certificates; a certificate from another CA, or from a CA with the same name but another key, fails the installation."
+    }
+    fn fix(&self) -> &'static str {
+        "Request a new certificate from the internal servers' issuing CA (the reference CA in this report) and assign it with Set-CsCertificate."
+    }
+    fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        for_each_certificate(ctx, |s, file| {
+            if let CaVerdict::Foreign { why } = verdict(ctx.reference_ca, file, ctx.store) {
+                let ca = ctx
+                    .reference_ca
+                    .cas()
+                    .first()
+                    .map_or(String::new(), |c| c.subject.clone());
+                out.push(self.at_server(
+                    ctx,
+                    s,
+                    format!("certificate of {} is {why}; the reference CA is {ca}", ctx.fqdn(s)),
+                ));
+            }
+        });
+    }
+}

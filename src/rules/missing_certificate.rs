@@ -1,0 +1,36 @@
+//! `missing-certificate`: a checked server has no certificate in the folder.
+
+use super::{Finding, Rule, Severity};
+use crate::check::CheckContext;
+
+/// A file upload/download or Persistent Chat server without a certificate.
+pub struct MissingCertificate;
+
+impl Rule for MissingCertificate {
+    fn id(&self) -> &'static str {
+        "missing-certificate"
+    }
+    fn severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn summary(&self) -> &'static str {
+        "a file upload/download or Persistent Chat server has no certificate"
+    }
+    fn why(&self) -> &'static str {
+        "Persistent Chat setup needs the certificate of every server that runs the file upload/download web service before installation; with an external CA, obtaining one takes days."
+    }
+    fn fix(&self) -> &'static str {
+        "Request a certificate for the server FQDN from the internal servers' CA (Request-CsCertificate or certreq) and put its .cer in the certificate folder, named after the server."
+    }
+    fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        for s in ctx.servers.iter().filter(|s| s.assignment.is_none()) {
+            let msg = format!(
+                "{} ({}) has no certificate: no file in {} is named after it or covers its name",
+                ctx.fqdn(s),
+                s.kind.as_str(),
+                ctx.options.certs_dir.display()
+            );
+            out.push(self.at_server(ctx, s, msg));
+        }
+    }
+}

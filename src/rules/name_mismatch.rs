@@ -1,0 +1,43 @@
+//! `name-mismatch`: the certificate's names do not cover the server FQDN.
+
+use super::{for_each_certificate, Finding, Rule, Severity};
+use crate::check::CheckContext;
+
+/// A certificate whose DNS SANs (or CN without SANs) do not cover the server.
+pub struct NameMismatch;
+
+impl Rule for NameMismatch {
+    fn id(&self) -> &'static str {
+        "name-mismatch"
+    }
+    fn severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn summary(&self) -> &'static str {
+        "the certificate's subject alternative names (or CN) do not cover the server FQDN"
+    }
+    fn why(&self) -> &'static str {
+        "Clients and the other servers reach the file upload/download web service by the server FQDN; a certificate without that name fails TLS."
+    }
+    fn fix(&self) -> &'static str {
+        "Reissue the certificate with the server FQDN (and, on a Front End, the pool and web services FQDNs) as DNS subject alternative names."
+    }
+    fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        for_each_certificate(ctx, |s, file| {
+            let fqdn = ctx.fqdn(s);
+            if !file.leaf.covers_name(fqdn) {
+                let names = file.leaf.names();
+                let has = if names.is_empty() {
+                    "no DNS name at all".to_string()
+                } else {
+                    format!("only {}", names.join(", "))
+                };
+                out.push(self.at_server(
+                    ctx,
+                    s,
+                    format!("certificate does not cover {fqdn}: missing {fqdn}; it has {has}"),
+                ));
+            }
+        });
+    }
+}

@@ -1,0 +1,37 @@
+//! `no-persistent-chat-pool`: the topology has no Persistent Chat pool.
+
+use super::{Finding, Rule, Severity};
+use crate::check::CheckContext;
+
+/// Nothing to check: the topology has no Persistent Chat.
+pub struct NoPersistentChatPool;
+
+impl Rule for NoPersistentChatPool {
+    fn id(&self) -> &'static str {
+        "no-persistent-chat-pool"
+    }
+    fn severity(&self) -> Severity {
+        Severity::Info
+    }
+    fn summary(&self) -> &'static str {
+        "the topology has no Persistent Chat pool"
+    }
+    fn why(&self) -> &'static str {
+        "Without Persistent Chat there are no file upload/download servers to prepare; check the topology after adding the Persistent Chat pool."
+    }
+    fn fix(&self) -> &'static str {
+        "Nothing to fix; add the Persistent Chat pool in Topology Builder, publish, export the topology and run the check again."
+    }
+    fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        if ctx.graph.pchat_links.is_empty() {
+            out.push(Finding {
+                rule: self.id(),
+                severity: self.severity(),
+                machine: None,
+                file: None,
+                message: "the topology has no Persistent Chat pool: no server needs a Persistent Chat file upload/download certificate".into(),
+                span: None,
+            });
+        }
+    }
+}

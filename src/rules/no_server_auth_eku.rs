@@ -1,0 +1,41 @@
+//! `no-server-auth-eku`: an EKU extension without Server Authentication.
+
+use super::{for_each_certificate, Finding, Rule, Severity};
+use crate::check::CheckContext;
+
+/// A certificate whose extended key usage does not allow TLS server use.
+pub struct NoServerAuthEku;
+
+impl Rule for NoServerAuthEku {
+    fn id(&self) -> &'static str {
+        "no-server-auth-eku"
+    }
+    fn severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn summary(&self) -> &'static str {
+        "the certificate has an extended key usage without Server Authentication"
+    }
+    fn why(&self) -> &'static str {
+        "The web services present the certificate as a TLS server; without the Server Authentication usage clients reject it."
+    }
+    fn fix(&self) -> &'static str {
+        "Reissue from a template that includes Server Authentication (1.3.6.1.5.5.7.3.1), such as the Web Server template."
+    }
+    fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        for_each_certificate(ctx, |s, file| {
+            if let Some(eku) = file.leaf.eku {
+                if !eku.server_auth && !eku.any {
+                    out.push(self.at_server(
+                        ctx,
+                        s,
+                        format!(
+                            "certificate of {} does not allow Server Authentication in its extended key usage",
+                            ctx.fqdn(s)
+                        ),
+                    ));
+                }
+            }
+        });
+    }
+}

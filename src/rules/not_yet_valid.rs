@@ -1,0 +1,40 @@
+//! `not-yet-valid`: the certificate's validity has not started.
+
+use super::{for_each_certificate, Finding, Rule, Severity};
+use crate::check::CheckContext;
+
+/// A certificate before its notBefore.
+pub struct NotYetValid;
+
+impl Rule for NotYetValid {
+    fn id(&self) -> &'static str {
+        "not-yet-valid"
+    }
+    fn severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn summary(&self) -> &'static str {
+        "the certificate is not valid yet"
+    }
+    fn why(&self) -> &'static str {
+        "A certificate whose validity starts after the installation date cannot be used by the web services then."
+    }
+    fn fix(&self) -> &'static str {
+        "Check the server and CA clocks; reissue the certificate so that it is valid on the installation date."
+    }
+    fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        for_each_certificate(ctx, |s, file| {
+            if file.leaf.not_before > ctx.options.now {
+                out.push(self.at_server(
+                    ctx,
+                    s,
+                    format!(
+                        "certificate of {} is not valid before {}",
+                        ctx.fqdn(s),
+                        crate::time::format_date(file.leaf.not_before)
+                    ),
+                ));
+            }
+        });
+    }
+}

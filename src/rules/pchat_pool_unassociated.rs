@@ -1,0 +1,41 @@
+//! `pchat-pool-unassociated`: a Persistent Chat pool that no web-services pool serves.
+
+use super::{Finding, Rule, Severity};
+use crate::check::CheckContext;
+
+/// A Persistent Chat pool without a pool running its file upload/download web service.
+pub struct PchatPoolUnassociated;
+
+impl Rule for PchatPoolUnassociated {
+    fn id(&self) -> &'static str {
+        "pchat-pool-unassociated"
+    }
+    fn severity(&self) -> Severity {
+        Severity::Warning
+    }
+    fn summary(&self) -> &'static str {
+        "a Persistent Chat pool that no web-services pool with PersistentChatWeb serves"
+    }
+    fn why(&self) -> &'static str {
+        "File upload/download for Persistent Chat runs on the web services of the Front End pool the Persistent Chat pool uses as its next hop; without one, there is no server to prepare a certificate for and file transfer will not work."
+    }
+    fn fix(&self) -> &'static str {
+        "In Topology Builder, set the Persistent Chat pool's next-hop Front End pool (whose web services include Persistent Chat file upload/download), then publish and export again."
+    }
+    fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        for p in ctx.graph.unassociated_pchat_pools() {
+            let pool = &ctx.topology.pools[p.0];
+            out.push(Finding {
+                rule: self.id(),
+                severity: self.severity(),
+                machine: None,
+                file: None,
+                message: format!(
+                    "Persistent Chat pool {} depends on no pool whose web services run Persistent Chat file upload/download",
+                    pool.fqdn
+                ),
+                span: Some(pool.span),
+            });
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! `weak-key`: RSA under 2048 bits or EC under 256 bits.
+
+use super::{for_each_certificate, Finding, Rule, Severity};
+use crate::certs::PublicKey;
+use crate::check::CheckContext;
+
+/// A certificate with a short key.
+pub struct WeakKey;
+
+impl Rule for WeakKey {
+    fn id(&self) -> &'static str {
+        "weak-key"
+    }
+    fn severity(&self) -> Severity {
+        Severity::Warning
+    }
+    fn summary(&self) -> &'static str {
+        "the key is shorter than RSA 2048 bits or EC 256 bits"
+    }
+    fn why(&self) -> &'static str {
+        "Lync certificates need RSA keys of 2048 bits or more; shorter keys are refused by current clients and CAs."
+    }
+    fn fix(&self) -> &'static str {
+        "Request a new certificate with a 2048-bit (or larger) RSA key."
+    }
+    fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        for_each_certificate(ctx, |s, file| {
+            let weak = match &file.leaf.key {
+                PublicKey::Rsa { bits } if *bits < 2048 => Some(format!("RSA {bits} bits")),
+                PublicKey::Ec { bits, curve } if *bits < 256 => {
+                    Some(format!("EC {bits} bits ({curve})"))
+                }
+                _ => None,
+            };
+            if let Some(w) = weak {
+                out.push(self.at_server(
+                    ctx,
+                    s,
+                    format!("certificate of {} has a weak key: {w}", ctx.fqdn(s)),
+                ));
+            }
+        });
+    }
+}

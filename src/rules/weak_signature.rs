@@ -1,0 +1,40 @@
+//! `weak-signature`: MD5 or SHA-1 signature.
+
+use super::{for_each_certificate, Finding, Rule, Severity};
+use crate::check::CheckContext;
+
+/// A certificate signed with MD5 or SHA-1.
+pub struct WeakSignature;
+
+impl Rule for WeakSignature {
+    fn id(&self) -> &'static str {
+        "weak-signature"
+    }
+    fn severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn summary(&self) -> &'static str {
+        "the certificate is signed with MD5 or SHA-1"
+    }
+    fn why(&self) -> &'static str {
+        "MD5 and SHA-1 signatures are rejected by current Windows and clients; the file upload/download web service would not be trusted."
+    }
+    fn fix(&self) -> &'static str {
+        "Have the CA reissue the certificate with a SHA-256 signature."
+    }
+    fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        for_each_certificate(ctx, |s, file| {
+            if file.leaf.signature.is_weak() {
+                out.push(self.at_server(
+                    ctx,
+                    s,
+                    format!(
+                        "certificate of {} is signed with {}",
+                        ctx.fqdn(s),
+                        file.leaf.signature.name()
+                    ),
+                ));
+            }
+        });
+    }
+}
