@@ -19,7 +19,9 @@ pub struct Assignment {
     pub file: usize,
     /// How it was matched.
     pub reason: AssignReason,
-    /// How many files fitted in all (1 when there was no choice).
+    /// How many files fitted in the preferred group (named after the server, or else covering it).
+    pub group: usize,
+    /// How many files fitted in all.
     pub candidates: usize,
 }
 
@@ -30,14 +32,20 @@ impl Assignment {
             AssignReason::NamedAfter => "the file is named after the server",
             AssignReason::CoversName => "its names cover the server",
         };
-        if self.candidates > 1 {
-            format!(
-                "chosen from {} candidate files: {how}, then the valid one that lasts longest",
-                self.candidates
-            )
-        } else {
-            format!("{how}")
+        let mut s = how.to_string();
+        if self.group > 1 {
+            s.push_str(&format!(
+                "; of {} such files, the valid one that lasts longest",
+                self.group
+            ));
         }
+        let others = self.candidates.saturating_sub(self.group);
+        if others > 0 {
+            s.push_str(&format!(
+                "; preferred over {others} other file(s) whose names cover the server"
+            ));
+        }
+        s
     }
 }
 
@@ -61,6 +69,7 @@ pub fn choose(
     } else {
         (named, AssignReason::NamedAfter)
     };
+    let group = pool.len();
     let best = pool.into_iter().max_by(|&a, &b| {
         let (ca, cb) = (&store.files[a].leaf, &store.files[b].leaf);
         ca.is_valid_at(now)
@@ -71,6 +80,7 @@ pub fn choose(
     Some(Assignment {
         file: best,
         reason,
+        group,
         candidates: all.len(),
     })
 }
