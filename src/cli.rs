@@ -59,7 +59,8 @@ pub struct CheckArgs {
 }
 
 fn parse_now(s: &str) -> Result<i64, String> {
-    crate::time::parse_rfc3339(s).map_err(|e| format!("not an RFC 3339 time ({e}); example: 2026-12-01T00:00:00Z"))
+    crate::time::parse_rfc3339(s)
+        .map_err(|e| format!("not an RFC 3339 time ({e}); example: 2026-12-01T00:00:00Z"))
 }
 
 /// Output formats of `check`.
@@ -265,7 +266,9 @@ pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
                 crate::report::check_human::HumanOptions { color, width: 100 },
             )
         }
-        CheckFormat::Json => to_json(&crate::report::check_json::build(&topo, &graph, &store, &result)),
+        CheckFormat::Json => to_json(&crate::report::check_json::build(
+            &topo, &graph, &store, &result,
+        )),
     };
     let code = write_out(out, &text);
     if code != EXIT_OK {

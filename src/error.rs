@@ -186,7 +186,10 @@ pub enum TopologyProblem {
 pub enum CannotRun {
     /// The certificate folder is missing or unreadable.
     #[error(transparent)]
-    #[diagnostic(code(topocert::certs_dir), help("give the folder that holds the servers' .cer/.pem/.p7b files with --certs DIR"))]
+    #[diagnostic(
+        code(topocert::certs_dir),
+        help("give the folder that holds the servers' .cer/.pem/.p7b files with --certs DIR")
+    )]
     CertsDir(#[from] crate::certs::CertDirError),
     /// A `--ca` file could not be read.
     #[error("cannot read the reference CA {path}: {source}")]

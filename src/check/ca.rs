@@ -244,7 +244,9 @@ pub fn resolve(
     CaResolution::Known(vec![ReferenceCa {
         subject: name.clone(),
         subject_raw: raw.clone(),
-        key_id: kid.clone().or_else(|| cert.as_ref().and_then(|c| c.subject_key_id.clone())),
+        key_id: kid
+            .clone()
+            .or_else(|| cert.as_ref().and_then(|c| c.subject_key_id.clone())),
         source: CaSource::Inferred,
         how: format!(
             "inferred: it issued {n} of the {total} certificates found for internal Lync servers{}",

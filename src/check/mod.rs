@@ -11,7 +11,7 @@ use crate::rules::{Finding, Severity};
 use serde::Serialize;
 use std::path::PathBuf;
 
-pub use assign::{Assignment, AssignReason};
+pub use assign::{AssignReason, Assignment};
 pub use ca::{CaSource, ReferenceCa};
 
 /// Why a server is checked.

@@ -1,9 +1,9 @@
 //! `topocert check --format human`: miette diagnostics grouped by server, each pointing at the
 //! server's element in the topology, then a summary table and a verdict.
 
+use crate::certs::CertStore;
 use crate::check::ca::CaResolution;
 use crate::check::CheckResult;
-use crate::certs::CertStore;
 use crate::error::Src;
 use crate::model::Topology;
 use crate::rules::{Finding, Severity};
@@ -155,11 +155,19 @@ pub fn render(
             None => out.push_str("  certificate: none\n"),
         }
         out.push('\n');
-        for f in result.findings.iter().filter(|f| f.machine == Some(s.machine)) {
+        for f in result
+            .findings
+            .iter()
+            .filter(|f| f.machine == Some(s.machine))
+        {
             render_finding(topo, f, &handler, &mut out);
         }
     }
-    let others: Vec<&Finding> = result.findings.iter().filter(|f| f.machine.is_none()).collect();
+    let others: Vec<&Finding> = result
+        .findings
+        .iter()
+        .filter(|f| f.machine.is_none())
+        .collect();
     if !others.is_empty() {
         out.push_str("● Topology and certificate folder\n\n");
         for f in others {
@@ -181,14 +189,12 @@ pub fn render(
             vec![
                 m.fqdn.to_string(),
                 s.kind.as_str().to_string(),
-                s.assignment
-                    .as_ref()
-                    .map_or("-".to_string(), |a| {
-                        store.files[a.file]
-                            .path
-                            .file_name()
-                            .map_or(String::new(), |n| n.to_string_lossy().into_owned())
-                    }),
+                s.assignment.as_ref().map_or("-".to_string(), |a| {
+                    store.files[a.file]
+                        .path
+                        .file_name()
+                        .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+                }),
                 super::check_json::status_str(result.server_status(s.machine)).to_string(),
                 if rules.is_empty() {
                     "-".into()

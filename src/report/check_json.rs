@@ -1,8 +1,8 @@
 //! `topocert check --format json` (schema_version 1, documented in docs/json-output.md).
 
+use crate::certs::{key_id_hex, CertStore};
 use crate::check::ca::CaResolution;
 use crate::check::{CheckResult, CheckedServer};
-use crate::certs::{key_id_hex, CertStore};
 use crate::graph::ServerGraph;
 use crate::model::Topology;
 use crate::rules::Severity;

@@ -29,7 +29,7 @@ impl Rule for UnreadableCertificate {
                 severity: self.severity(),
                 machine: None,
                 file: Some(u.path.clone()),
-                message: format!("{} cannot be read: {}", u.path.display(), u.error),
+                message: u.error.to_string(),
                 span: None,
             });
         }

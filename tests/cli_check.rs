@@ -1,0 +1,422 @@
+//! `topocert check` end to end: every rule positive and negative, CA identity, assignment,
+//! inference, bad input, and golden human and JSON reports.
+
+mod support;
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use support::{root, topocert};
+
+const NOW: &str = "2026-12-01T00:00:00Z";
+
+/// Runs `check` from the project root with relative paths (stable output), returns (code, stdout, stderr).
+fn check(args: &[&str]) -> (i32, String, String) {
+    let out = topocert()
+        .current_dir(root())
+        .arg("check")
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(args: &[&str]) -> (i32, Value) {
+    let mut a = args.to_vec();
+    a.extend(["--format", "json", "--now", NOW]);
+    let (code, out, err) = check(&a);
+    let v = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+    (code, v)
+}
+
+fn findings(v: &Value, rule: &str) -> Vec<Value> {
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .cloned()
+        .collect()
+}
+
+fn servers_with(v: &Value, rule: &str) -> Vec<String> {
+    findings(v, rule)
+        .iter()
+        .filter_map(|f| f["server"].as_str().map(str::to_string))
+        .collect()
+}
+
+fn status(v: &Value, fqdn: &str) -> String {
+    v["servers"]
+        .as_array()
+        .expect("servers")
+        .iter()
+        .find(|s| s["fqdn"] == fqdn)
+        .map(|s| s["status"].as_str().unwrap_or_default().to_string())
+        .unwrap_or_else(|| panic!("{fqdn} not checked"))
+}
+
+const ENT: &str = "sample-topologies/enterprise-multisite/topology.xml";
+const ENT_CERTS: &str = "sample-topologies/enterprise-multisite/certs";
+const ENT_CA: &str = "sample-topologies/enterprise-multisite/ca/fabrikam-issuing-ca.cer";
+const LAB: &str = "sample-topologies/rules-lab/topology.xml";
+const LAB_CERTS: &str = "sample-topologies/rules-lab/certs";
+const LAB_CA: &str = "sample-topologies/rules-lab/ca/fabrikam-issuing-ca.cer";
+const SE: &str = "sample-topologies/standard-edition/topology.xml";
+const SE_CERTS: &str = "sample-topologies/standard-edition/certs";
+const SE_CA: &str = "sample-topologies/standard-edition/ca/fabrikam-issuing-ca.cer";
+
+fn enterprise() -> (i32, Value) {
+    json(&[ENT, "--certs", ENT_CERTS, "--ca", ENT_CA])
+}
+
+fn lab() -> (i32, Value) {
+    json(&[LAB, "--certs", LAB_CERTS, "--ca", LAB_CA])
+}
+
+#[test]
+fn json_layout_is_schema_version_1() {
+    let (code, v) = enterprise();
+    assert_eq!(code, 1);
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["topology"]["format"], "published");
+    assert_eq!(v["reference_ca"]["source"], "flag");
+    assert_eq!(
+        v["reference_ca"]["subject"],
+        "CN=Fabrikam Issuing CA, O=Fabrikam"
+    );
+    assert_eq!(v["summary"]["servers_checked"], 5);
+    let kinds: Vec<(&str, &str)> = v["servers"]
+        .as_array()
+        .expect("servers")
+        .iter()
+        .map(|s| {
+            (
+                s["fqdn"].as_str().unwrap_or(""),
+                s["kind"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("fe01.fabrikam.com", "file-transfer"),
+            ("fe02.fabrikam.com", "file-transfer"),
+            ("fe03.fabrikam.com", "file-transfer"),
+            ("pc01.fabrikam.com", "persistent-chat"),
+            ("pc02.fabrikam.com", "persistent-chat"),
+        ]
+    );
+    let cert = &v["servers"][0]["certificate"];
+    for k in [
+        "file",
+        "subject",
+        "issuer",
+        "serial",
+        "not_before",
+        "not_after",
+        "sha1_thumbprint",
+        "dns_names",
+    ] {
+        assert!(cert.get(k).is_some(), "certificate lacks {k}");
+    }
+    assert_eq!(cert["sha1_thumbprint"].as_str().map(str::len), Some(40));
+    assert!(v["servers"][4]["certificate"].is_null());
+}
+
+#[test]
+fn good_certificate_is_ready_and_exit_0() {
+    let (code, v) = json(&[SE, "--certs", SE_CERTS, "--ca", SE_CA]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(status(&v, "lyncse01.fabrikam.com"), "ok");
+    assert_eq!(v["summary"]["errors"], 0);
+}
+
+#[test]
+fn missing_certificate() {
+    let (_, v) = enterprise();
+    assert_eq!(
+        servers_with(&v, "missing-certificate"),
+        ["pc02.fabrikam.com"]
+    );
+    // negative: a server with a file is never reported missing
+    assert!(!servers_with(&v, "missing-certificate").contains(&"fe01.fabrikam.com".to_string()));
+}
+
+#[test]
+fn foreign_ca_including_same_dn_with_another_key() {
+    let (_, v) = enterprise();
+    assert_eq!(
+        servers_with(&v, "foreign-ca"),
+        ["fe02.fabrikam.com", "fe03.fabrikam.com"]
+    );
+    let f = findings(&v, "foreign-ca");
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Contoso Public CA"),
+        "{f:?}"
+    );
+    assert!(
+        f[1]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("same name as the reference CA but another key"),
+        "{f:?}"
+    );
+    assert_eq!(status(&v, "fe01.fabrikam.com"), "ok");
+}
+
+#[test]
+fn name_mismatch_lists_what_is_missing() {
+    let (_, v) = enterprise();
+    assert_eq!(servers_with(&v, "name-mismatch"), ["pc01.fabrikam.com"]);
+    let msg = findings(&v, "name-mismatch")[0]["message"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        msg.contains("missing pc01.fabrikam.com") && msg.contains("pc-old.fabrikam.com"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn rules_lab_triggers_each_certificate_rule_on_exactly_its_server() {
+    let (code, v) = lab();
+    assert_eq!(code, 1);
+    let expect = [
+        ("expired", vec!["lab01.fabrikam.com"]),
+        ("not-yet-valid", vec!["lab02.fabrikam.com"]),
+        ("expiring-soon", vec!["lab03.fabrikam.com"]),
+        ("no-server-auth-eku", vec!["lab04.fabrikam.com"]),
+        ("weak-key", vec!["lab05.fabrikam.com"]),
+        ("weak-signature", vec!["lab06.fabrikam.com"]),
+        ("foreign-ca", vec![]),
+        ("name-mismatch", vec![]),
+        ("missing-certificate", vec![]),
+    ];
+    for (rule, servers) in expect {
+        assert_eq!(servers_with(&v, rule), servers, "{rule}");
+    }
+    for good in [
+        "lab07.fabrikam.com",
+        "lab08.fabrikam.com",
+        "lab11.fabrikam.com",
+        "lab12.fabrikam.com",
+    ] {
+        assert_eq!(status(&v, good), "ok", "{good}");
+    }
+    assert_eq!(status(&v, "lab03.fabrikam.com"), "warning");
+    assert_eq!(status(&v, "lab05.fabrikam.com"), "warning");
+}
+
+#[test]
+fn expiry_window_and_now_are_honoured() {
+    // With a 7-day window, lab03 (14 days left) is no longer expiring soon.
+    let (_, v) = json(&[
+        LAB,
+        "--certs",
+        LAB_CERTS,
+        "--ca",
+        LAB_CA,
+        "--expiry-warn-days",
+        "7",
+    ]);
+    assert!(servers_with(&v, "expiring-soon").is_empty());
+    // In mid-2027, lab02 is valid and lab03 has expired.
+    let (_, out, _) = check(&[
+        LAB,
+        "--certs",
+        LAB_CERTS,
+        "--ca",
+        LAB_CA,
+        "--format",
+        "json",
+        "--now",
+        "2027-07-01T00:00:00Z",
+    ]);
+    let v: Value = serde_json::from_str(&out).expect("json");
+    assert!(!servers_with(&v, "not-yet-valid").contains(&"lab02.fabrikam.com".to_string()));
+    assert!(servers_with(&v, "expired").contains(&"lab03.fabrikam.com".to_string()));
+}
+
+#[test]
+fn wildcard_pkcs7_and_folder_named_certificates_are_assigned() {
+    let (_, v) = lab();
+    let file_of = |fqdn: &str| {
+        v["servers"]
+            .as_array()
+            .expect("servers")
+            .iter()
+            .find(|s| s["fqdn"] == fqdn)
+            .and_then(|s| s["certificate"]["file"].as_str().map(str::to_string))
+            .unwrap_or_default()
+    };
+    assert!(file_of("lab07.fabrikam.com").ends_with("wildcard-fabrikam.cer"));
+    assert!(file_of("lab08.fabrikam.com").ends_with("lab08.fabrikam.com.p7b"));
+    assert!(file_of("lab11.fabrikam.com").ends_with("lab11.fabrikam.com/cert.der"));
+    // A named file wins over the wildcard that also covers the server.
+    assert!(file_of("lab12.fabrikam.com").ends_with("lab12.fabrikam.com.cer"));
+}
+
+#[test]
+fn unreadable_files_are_findings_and_hide_nothing() {
+    let (_, v) = lab();
+    let files: Vec<String> = findings(&v, "unreadable-certificate")
+        .iter()
+        .filter_map(|f| f["file"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(files.len(), 3, "{files:?}");
+    assert!(files.iter().any(|f| f.ends_with("lab09.fabrikam.com.pfx")));
+    assert!(files.iter().any(|f| f.ends_with("lab10.fabrikam.com.cer")));
+    assert!(files.iter().any(|f| f.ends_with("notes-garbage.cer")));
+    // Every server still has its verdict.
+    assert_eq!(v["summary"]["servers_checked"], 13);
+    // negative: a folder of good files has no unreadable finding
+    let (_, v) = json(&[SE, "--certs", SE_CERTS, "--ca", SE_CA]);
+    assert!(findings(&v, "unreadable-certificate").is_empty());
+}
+
+#[test]
+fn inference_without_ca_uses_the_majority_issuer() {
+    let (_, v) = json(&[LAB, "--certs", LAB_CERTS]);
+    assert_eq!(v["reference_ca"]["source"], "inferred");
+    assert_eq!(
+        v["reference_ca"]["subject"],
+        "CN=Fabrikam Issuing CA, O=Fabrikam"
+    );
+    assert!(findings(&v, "ambiguous-internal-ca").is_empty());
+    let how = v["reference_ca"]["how"].as_str().unwrap_or("").to_string();
+    assert!(how.contains("it issued 13 of the 13 certificates"), "{how}");
+    // The CA certificate travels in lab08's .p7b, so signatures are verified with it.
+    assert!(!how.contains("not in the folder"), "{how}");
+    // Same verdicts as with --ca.
+    let (_, with_ca) = lab();
+    assert_eq!(v["findings"], with_ca["findings"]);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn a_tie_between_issuers_is_ambiguous_and_gives_no_foreign_ca() {
+    // fe01 (Fabrikam), fe02 (Contoso), fe03 (impostor Fabrikam key) and pc01 (Fabrikam) :
+    // drop pc01 so that Fabrikam, Contoso and the impostor issue one certificate each.
+    let dir = tempfile::tempdir().expect("tmp");
+    let certs: PathBuf = dir.path().join("certs");
+    copy_dir(&root().join(ENT_CERTS), &certs);
+    std::fs::remove_file(certs.join("pc01.fabrikam.com.cer")).expect("rm");
+    let (code, v) = json(&[ENT, "--certs", &certs.to_string_lossy()]);
+    assert_eq!(code, 1);
+    assert!(v["reference_ca"].is_null());
+    assert_eq!(findings(&v, "ambiguous-internal-ca").len(), 1);
+    assert!(findings(&v, "foreign-ca").is_empty());
+    // negative: with --ca the same folder is not ambiguous
+    let (_, v) = json(&[ENT, "--certs", &certs.to_string_lossy(), "--ca", ENT_CA]);
+    assert!(findings(&v, "ambiguous-internal-ca").is_empty());
+}
+
+#[test]
+fn pchat_pool_unassociated_and_no_persistent_chat_pool() {
+    let empty = tempfile::tempdir().expect("tmp");
+    let d = empty.path().to_string_lossy().into_owned();
+    let (_, v) = json(&[
+        "sample-topologies/unassociated-pchat/topology.xml",
+        "--certs",
+        &d,
+    ]);
+    let f = findings(&v, "pchat-pool-unassociated");
+    assert_eq!(f.len(), 1);
+    assert!(f[0]["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("pchat99.fabrikam.com"));
+    assert!(f[0]["line"].as_u64().is_some(), "located in the topology");
+    assert!(findings(&v, "no-persistent-chat-pool").is_empty());
+    let (code, v) = json(&[
+        "sample-topologies/no-persistent-chat/topology.xml",
+        "--certs",
+        &d,
+    ]);
+    assert_eq!(code, 0, "an info finding does not fail");
+    assert_eq!(findings(&v, "no-persistent-chat-pool").len(), 1);
+    assert_eq!(
+        findings(&v, "no-persistent-chat-pool")[0]["severity"],
+        "info"
+    );
+    assert!(findings(&v, "pchat-pool-unassociated").is_empty());
+    let (_, v) = enterprise();
+    assert!(findings(&v, "no-persistent-chat-pool").is_empty());
+    assert!(findings(&v, "pchat-pool-unassociated").is_empty());
+}
+
+#[test]
+fn tbxml_gives_the_same_verdicts() {
+    let (_, a) = enterprise();
+    let (_, b) = json(&[
+        "sample-topologies/enterprise-multisite/topology.tbxml",
+        "--certs",
+        ENT_CERTS,
+        "--ca",
+        ENT_CA,
+    ]);
+    let verdicts = |v: &Value| -> Vec<(String, String)> {
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| (f["rule"].to_string(), f["server"].to_string()))
+            .collect()
+    };
+    assert_eq!(verdicts(&a), verdicts(&b));
+}
+
+#[test]
+fn cannot_run_exits_2() {
+    let (code, _, err) = check(&[ENT, "--certs", "/nonexistent/certs"]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = check(&[ENT, "--certs", ENT_CERTS, "--ca", "/nonexistent/ca.cer"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        support::flat(&err).contains("cannot read the reference CA"),
+        "{err}"
+    );
+    let (code, _, _) = check(&[ENT, "--certs", ENT_CERTS, "--now", "tomorrow"]);
+    assert_eq!(code, 2);
+    let (code, _, _) = check(&["/nonexistent.xml", "--certs", ENT_CERTS]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn human_report_golden() {
+    let (code, out, _) = check(&[ENT, "--certs", ENT_CERTS, "--ca", ENT_CA, "--now", NOW]);
+    assert_eq!(code, 1);
+    assert!(!out.contains('\u{1b}'), "no colour when not on a terminal");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn human_report_golden_rules_lab() {
+    let (_, out, _) = check(&[LAB, "--certs", LAB_CERTS, "--ca", LAB_CA, "--now", NOW]);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn json_report_golden() {
+    let (_, v) = enterprise();
+    insta::assert_json_snapshot!(v);
+}
