@@ -181,6 +181,9 @@ pub fn verdict(res: &CaResolution, file: &CertFile, store: &CertStore) -> CaVerd
     CaVerdict::Foreign { why }
 }
 
+/// An issuer's identity: raw DN and authority key id.
+type IssuerKey = (Vec<u8>, Option<Vec<u8>>);
+
 /// Resolves the reference CA: every certificate of the `--ca` files, or else the issuer of
 /// most certificates assigned to internal Lync servers (every pool but Edge, SQL, file store
 /// and Office Web Apps).
@@ -209,8 +212,7 @@ pub fn resolve(
                 .collect(),
         );
     }
-    // issuer (raw DN, key id) -> (display, servers)
-    let mut counts: BTreeMap<(Vec<u8>, Option<Vec<u8>>), (String, usize)> = BTreeMap::new();
+    let mut counts: BTreeMap<IssuerKey, (String, usize)> = BTreeMap::new();
     for (i, m) in topo.machines.iter().enumerate() {
         if !graph.pool_kinds[m.pool.0].is_internal_lync_server() {
             continue;
