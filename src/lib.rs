@@ -8,4 +8,5 @@
 pub mod error;
 pub mod graph;
 pub mod model;
+pub mod synth;
 pub mod topology;
