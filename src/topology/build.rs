@@ -199,7 +199,13 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
     }
     for (i, deps) in pending_deps.into_iter().enumerate() {
         for (key, span) in deps {
-            match service_by_key.get(&normalize_service_key(key.clone())) {
+            let found = match &key {
+                ServiceKey::Builder(u) if u.bytes().any(|b| b.is_ascii_uppercase()) => {
+                    service_by_key.get(&ServiceKey::Builder(u.to_ascii_lowercase()))
+                }
+                k => service_by_key.get(k),
+            };
+            match found {
                 Some(&d) => services[i].depends_on.push(d),
                 None => problems.push(TopologyProblem::DanglingDependency {
                     role: services[i].role_name.clone(),
@@ -227,7 +233,10 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
 
 fn normalize_service_key(k: ServiceKey) -> ServiceKey {
     match k {
-        ServiceKey::Builder(u) => ServiceKey::Builder(u.to_ascii_lowercase()),
+        ServiceKey::Builder(mut u) => {
+            u.make_ascii_lowercase();
+            ServiceKey::Builder(u)
+        }
         p => p,
     }
 }
