@@ -14,5 +14,6 @@ pub mod model;
 pub mod report;
 pub mod rules;
 pub mod servers;
+pub mod synth;
 pub mod time;
 pub mod topology;

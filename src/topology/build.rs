@@ -21,7 +21,7 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
 
     // Sites.
     let mut sites = Vec::new();
-    let mut site_by_id: HashMap<String, SiteIdx> = HashMap::new();
+    let mut site_by_id: HashMap<String, SiteIdx> = HashMap::with_capacity(raw.sites.len());
     let mut site_of_raw = Vec::with_capacity(raw.sites.len());
     for s in raw.sites {
         let Some(id) = s.id else {
@@ -42,9 +42,10 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
     // Pools and machines.
     let mut pools: Vec<Pool> = Vec::new();
     let mut machines: Vec<Machine> = Vec::new();
-    let mut pool_by_key: HashMap<ClusterKey, PoolIdx> = HashMap::new();
+    let mut pool_by_key: HashMap<ClusterKey, PoolIdx> = HashMap::with_capacity(raw.clusters.len());
     let mut pool_of_raw = Vec::with_capacity(raw.clusters.len());
-    let mut seen_machines: HashMap<Fqdn, MachineIdx> = HashMap::new();
+    let machine_count = raw.clusters.iter().map(|c| c.machines.len()).sum();
+    let mut seen_machines: HashMap<Fqdn, MachineIdx> = HashMap::with_capacity(machine_count);
     for c in raw.clusters {
         let Some(fqdn) = c.fqdn else {
             problems.push(missing("Cluster", "Fqdn", c.span));
@@ -133,8 +134,9 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
         .collect();
 
     // Services: first pass creates them, second resolves dependencies.
-    let mut services: Vec<Service> = Vec::new();
-    let mut service_by_key: HashMap<ServiceKey, ServiceIdx> = HashMap::new();
+    let mut services: Vec<Service> = Vec::with_capacity(raw.services.len());
+    let mut service_by_key: HashMap<ServiceKey, ServiceIdx> =
+        HashMap::with_capacity(raw.services.len());
     let mut pending_deps = Vec::new();
     for s in raw.services {
         let (Some(role_name), Some(key)) = (s.role_name, s.key) else {
@@ -199,7 +201,13 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
     }
     for (i, deps) in pending_deps.into_iter().enumerate() {
         for (key, span) in deps {
-            match service_by_key.get(&normalize_service_key(key.clone())) {
+            let found = match &key {
+                ServiceKey::Builder(u) if u.bytes().any(|b| b.is_ascii_uppercase()) => {
+                    service_by_key.get(&ServiceKey::Builder(u.to_ascii_lowercase()))
+                }
+                k => service_by_key.get(k),
+            };
+            match found {
                 Some(&d) => services[i].depends_on.push(d),
                 None => problems.push(TopologyProblem::DanglingDependency {
                     role: services[i].role_name.clone(),
@@ -227,7 +235,10 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
 
 fn normalize_service_key(k: ServiceKey) -> ServiceKey {
     match k {
-        ServiceKey::Builder(u) => ServiceKey::Builder(u.to_ascii_lowercase()),
+        ServiceKey::Builder(mut u) => {
+            u.make_ascii_lowercase();
+            ServiceKey::Builder(u)
+        }
         p => p,
     }
 }

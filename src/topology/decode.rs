@@ -1,6 +1,7 @@
 //! Turning raw bytes into text: UTF-8 (with or without BOM) and UTF-16LE/BE, as Windows writes them.
 
 use crate::error::LoadError;
+use std::sync::Arc;
 
 /// Decoded text and the name of the encoding it was in.
 pub struct Decoded {
@@ -13,6 +14,22 @@ pub struct Decoded {
 /// Decodes by byte order mark; without one, recognises UTF-16 by its zero bytes around `<`,
 /// else requires strict UTF-8. Malformed sequences (lone surrogates, bad UTF-8) are errors.
 pub fn decode(path: &str, bytes: &[u8]) -> Result<Decoded, LoadError> {
+    decode_into(path, bytes, str::to_owned, |s| s)
+        .map(|(text, encoding)| Decoded { text, encoding })
+}
+
+/// Like [`decode`], but straight into shared text: UTF-8 input is copied once, not twice.
+pub fn decode_shared(path: &str, bytes: &[u8]) -> Result<(Arc<str>, &'static str), LoadError> {
+    decode_into(path, bytes, |s: &str| Arc::from(s), Arc::from)
+}
+
+/// The decoder, producing `T` from borrowed (UTF-8) or owned (UTF-16) text.
+fn decode_into<T>(
+    path: &str,
+    bytes: &[u8],
+    borrowed: impl FnOnce(&str) -> T,
+    owned: impl FnOnce(String) -> T,
+) -> Result<(T, &'static str), LoadError> {
     let (enc, body, label): (&'static encoding_rs::Encoding, &[u8], &'static str) = match bytes {
         [0xEF, 0xBB, 0xBF, rest @ ..] => (encoding_rs::UTF_8, rest, "UTF-8 (BOM)"),
         [0xFF, 0xFE, rest @ ..] => (encoding_rs::UTF_16LE, rest, "UTF-16LE"),
@@ -24,10 +41,7 @@ pub fn decode(path: &str, bytes: &[u8]) -> Result<Decoded, LoadError> {
     let bom_len = bytes.len() - body.len();
     if enc == encoding_rs::UTF_8 {
         return match std::str::from_utf8(body) {
-            Ok(s) => Ok(Decoded {
-                text: s.to_owned(),
-                encoding: label,
-            }),
+            Ok(s) => Ok((borrowed(s), label)),
             Err(e) => Err(LoadError::Encoding {
                 path: path.to_string(),
                 encoding: "UTF-8",
@@ -45,10 +59,7 @@ pub fn decode(path: &str, bytes: &[u8]) -> Result<Decoded, LoadError> {
         });
     }
     match enc.decode_without_bom_handling_and_without_replacement(body) {
-        Some(text) => Ok(Decoded {
-            text: text.into_owned(),
-            encoding: label,
-        }),
+        Some(text) => Ok((owned(text.into_owned()), label)),
         None => {
             let big_endian = enc == encoding_rs::UTF_16BE;
             let units = body.chunks_exact(2).map(|c| {

@@ -8,6 +8,7 @@ pub mod scan;
 use crate::error::LoadError;
 use crate::model::Topology;
 use std::io::Read;
+use std::sync::Arc;
 
 /// Largest topology accepted, in bytes (real exports are a few megabytes).
 pub const MAX_INPUT_BYTES: u64 = 1 << 30;
@@ -51,15 +52,19 @@ pub fn load_path(path: &str) -> Result<Topology, LoadError> {
 
 /// Reads a topology from bytes in any supported encoding; `name` is used in diagnostics.
 pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Topology, LoadError> {
-    let decoded = decode::decode(name, bytes)?;
-    load_text(name, decoded.text, decoded.encoding)
+    let (text, encoding) = decode::decode_shared(name, bytes)?;
+    load_shared(name, text, encoding)
 }
 
 /// Reads a topology from already decoded text.
 pub fn load_text(name: &str, text: String, encoding: &'static str) -> Result<Topology, LoadError> {
+    load_shared(name, text.into(), encoding)
+}
+
+fn load_shared(name: &str, text: Arc<str>, encoding: &'static str) -> Result<Topology, LoadError> {
     let source = crate::model::SourceText {
         name: name.to_string(),
-        text: text.into(),
+        text,
         encoding,
     };
     let raw = scan::scan(&source)?;

@@ -186,13 +186,31 @@ struct Scanner<'s> {
     sql_id_name: Option<String>,
 }
 
+/// Values of several attributes (by local name) in one pass over the start tag. The first
+/// attribute with a name wins; a value that cannot be normalized reads as absent.
+fn attrs<const N: usize>(e: &BytesStart<'_>, names: [&str; N]) -> [Option<String>; N] {
+    let mut found: [Option<Option<String>>; N] = [const { None }; N];
+    for a in e.attributes().with_checks(false).flatten() {
+        if a.key.as_ref() == "xmlns" {
+            continue;
+        }
+        let local = a.key.local_name();
+        if let Some(i) = names.iter().position(|n| *n == local.as_ref()) {
+            if found[i].is_none() {
+                found[i] = Some(
+                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .ok()
+                        .map(|v| v.into_owned()),
+                );
+            }
+        }
+    }
+    found.map(Option::flatten)
+}
+
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
-    e.attributes()
-        .with_checks(false)
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == name && a.key.as_ref() != "xmlns")
-        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
-        .map(|v| v.into_owned())
+    let [v] = attrs(e, [name]);
+    v
 }
 
 fn xmlns(e: &BytesStart<'_>) -> Option<String> {
@@ -390,13 +408,16 @@ impl Scanner<'_> {
                 name: None,
                 span,
             }),
-            El::Cluster => out.clusters.push(RawCluster {
-                fqdn: attr(e, "Fqdn"),
-                key: attr(e, "UniqueId").map(ClusterKey::Builder),
-                site_ctx: out.sites.len().checked_sub(1),
-                machines: Vec::new(),
-                span,
-            }),
+            El::Cluster => {
+                let [fqdn, uid] = attrs(e, ["Fqdn", "UniqueId"]);
+                out.clusters.push(RawCluster {
+                    fqdn,
+                    key: uid.map(ClusterKey::Builder),
+                    site_ctx: out.sites.len().checked_sub(1),
+                    machines: Vec::new(),
+                    span,
+                })
+            }
             El::Machine => {
                 if let Some(c) = out.clusters.last_mut() {
                     c.machines.push(RawMachine {
@@ -406,7 +427,7 @@ impl Scanner<'_> {
                 }
             }
             El::ClusterId => {
-                if let (Some(site), Some(number)) = (attr(e, "SiteId"), attr(e, "Number")) {
+                if let [Some(site), Some(number)] = attrs(e, ["SiteId", "Number"]) {
                     let key = ClusterKey::Published { site, number };
                     match parent {
                         El::Cluster => {
@@ -440,30 +461,37 @@ impl Scanner<'_> {
                     }
                 }
             }
-            El::SqlInstance => out.sql.push(RawSql {
-                name: attr(e, "Name").unwrap_or_default(),
-                cluster: None,
-                cluster_ctx: if in_cluster {
-                    out.clusters.len().checked_sub(1)
-                } else {
-                    None
-                },
-                unique_id: attr(e, "UniqueId"),
-                span,
-            }),
+            El::SqlInstance => {
+                let [name, unique_id] = attrs(e, ["Name", "UniqueId"]);
+                out.sql.push(RawSql {
+                    name: name.unwrap_or_default(),
+                    cluster: None,
+                    cluster_ctx: if in_cluster {
+                        out.clusters.len().checked_sub(1)
+                    } else {
+                        None
+                    },
+                    unique_id,
+                    span,
+                })
+            }
             El::SqlInstanceId => self.sql_id_name = Some(attr(e, "Name").unwrap_or_default()),
-            El::Service => out.services.push(RawService {
-                role_name: attr(e, "RoleName"),
-                key: attr(e, "UniqueId").map(ServiceKey::Builder),
-                installed_on: attr(e, "InstalledOn").map(RawTarget::UniqueId),
-                span,
-                ..RawService::default()
-            }),
+            El::Service => {
+                let [role_name, uid, on] = attrs(e, ["RoleName", "UniqueId", "InstalledOn"]);
+                out.services.push(RawService {
+                    role_name,
+                    key: uid.map(ServiceKey::Builder),
+                    installed_on: on.map(RawTarget::UniqueId),
+                    span,
+                    ..RawService::default()
+                })
+            }
             El::ServiceId => {
+                let [site, role, instance] = attrs(e, ["SiteId", "RoleName", "Instance"]);
                 let key = ServiceKey::Published {
-                    site: attr(e, "SiteId").unwrap_or_default(),
-                    role: attr(e, "RoleName").unwrap_or_default(),
-                    instance: attr(e, "Instance").unwrap_or_default(),
+                    site: site.unwrap_or_default(),
+                    role: role.unwrap_or_default(),
+                    instance: instance.unwrap_or_default(),
                 };
                 match parent {
                     El::Service => {
@@ -523,10 +551,11 @@ impl Scanner<'_> {
                 }
             }
             El::SimpleUrl => {
-                if let Some(url) = attr(e, "ActiveUrl") {
+                let [url, component, domain] = attrs(e, ["ActiveUrl", "Component", "Domain"]);
+                if let Some(url) = url {
                     out.simple_urls.push(crate::model::SimpleUrl {
-                        component: attr(e, "Component").unwrap_or_default(),
-                        domain: attr(e, "Domain").unwrap_or_default(),
+                        component: component.unwrap_or_default(),
+                        domain: domain.unwrap_or_default(),
                         url,
                         span,
                     });

@@ -1,0 +1,197 @@
+//! Parse throughput against a raw quick-xml scan, and peak memory, on synthetic topologies.
+//!
+//! `cargo bench --bench parse` (sizes in MB can be overridden: `TOPOCERT_BENCH_MB=1,10`).
+//! A plain `main` timing with `Instant` (median of several runs) keeps the ratios readable.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use topocert::graph::ServerGraph;
+use topocert::synth::{write_topology, SynthOptions};
+
+/// Counts live heap bytes and their high-water mark.
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(by: usize) {
+    let now = CURRENT.fetch_add(by, Ordering::Relaxed) + by;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; only counters are added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: same contract as the caller's.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: same contract as the caller's.
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: same contract as the caller's.
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            if new_size >= layout.size() {
+                grew(new_size - layout.size());
+            } else {
+                CURRENT.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+const MB: f64 = 1024.0 * 1024.0;
+
+fn shape(sites: usize) -> SynthOptions {
+    SynthOptions {
+        sites,
+        pools_per_site: 4,
+        machines_per_pool: 4,
+        pchat: true,
+        seed: 2013,
+        ..SynthOptions::default()
+    }
+}
+
+fn generate(opts: &SynthOptions) -> Vec<u8> {
+    let mut v = Vec::new();
+    if let Err(e) = write_topology(&mut v, opts) {
+        eprintln!("generating failed: {e}");
+        std::process::exit(1);
+    }
+    v
+}
+
+/// A published topology of about `mb` megabytes.
+fn topology_of(mb: f64) -> Vec<u8> {
+    let one = generate(&shape(1)).len() as f64;
+    let two = generate(&shape(2)).len() as f64;
+    let per_site = two - one;
+    let sites = ((mb * MB - (one - per_site)) / per_site).round().max(1.0) as usize;
+    generate(&shape(sites))
+}
+
+/// The baseline: every quick-xml event of the document, nothing else.
+fn raw_scan(bytes: &[u8]) -> usize {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return 0;
+    };
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut events = 0usize;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) | Err(_) => break,
+            Ok(ev) => {
+                black_box(&ev);
+                events += 1;
+            }
+        }
+    }
+    events
+}
+
+/// What topocert does: decode, scan, build the model and the server graph.
+fn full_parse(bytes: &[u8]) -> usize {
+    match topocert::topology::load_bytes("bench", bytes) {
+        Ok(topo) => {
+            let graph = ServerGraph::build(&topo);
+            black_box(&graph);
+            topo.machines.len() + graph.file_transfer_machines.len()
+        }
+        Err(e) => {
+            eprintln!("parse failed: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn time(iters: usize, f: impl Fn() -> usize) -> Duration {
+    black_box(f());
+    median(
+        (0..iters)
+            .map(|_| {
+                let t = Instant::now();
+                black_box(f());
+                t.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn main() {
+    let sizes: Vec<f64> = std::env::var("TOPOCERT_BENCH_MB")
+        .ok()
+        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1.0, 10.0, 100.0]);
+    println!(
+        "{:>8} {:>6} {:>10} {:>10} {:>10} {:>10} {:>7} {:>10}",
+        "size MB", "iters", "raw ms", "raw MB/s", "full ms", "full MB/s", "ratio", "full ms/MB"
+    );
+    let mut memory = None;
+    for &mb in &sizes {
+        let bytes = topology_of(mb);
+        let size = bytes.len() as f64 / MB;
+        let iters = if size < 5.0 {
+            21
+        } else if size < 50.0 {
+            7
+        } else {
+            3
+        };
+        let raw = time(iters, || raw_scan(&bytes));
+        let full = time(iters, || full_parse(&bytes));
+        let (raw_ms, full_ms) = (raw.as_secs_f64() * 1e3, full.as_secs_f64() * 1e3);
+        println!(
+            "{:>8.1} {:>6} {:>10.1} {:>10.0} {:>10.1} {:>10.0} {:>7.2} {:>10.2}",
+            size,
+            iters,
+            raw_ms,
+            size / raw.as_secs_f64(),
+            full_ms,
+            size / full.as_secs_f64(),
+            full_ms / raw_ms,
+            full_ms / size
+        );
+        if mb == sizes.iter().copied().fold(0.0, f64::max) {
+            let before = CURRENT.load(Ordering::Relaxed);
+            PEAK.store(before, Ordering::Relaxed);
+            black_box(full_parse(&bytes));
+            let extra = PEAK.load(Ordering::Relaxed).saturating_sub(before);
+            memory = Some((bytes.len(), extra));
+        }
+    }
+    if let Some((len, extra)) = memory {
+        println!(
+            "peak heap during load_bytes + ServerGraph::build on {:.1} MB: {:.1} MB above the input = {:.2}x the file size",
+            len as f64 / MB,
+            extra as f64 / MB,
+            extra as f64 / len as f64
+        );
+    }
+}

@@ -1,0 +1,167 @@
+//! The synthetic topology generator produces exactly what the reader then finds.
+
+use topocert::graph::{PoolKind, ServerGraph};
+use topocert::model::TopologyFormat;
+use topocert::synth::{write_topology, CertRole, SynthOptions, SynthSummary};
+
+fn generate(opts: &SynthOptions) -> (Vec<u8>, SynthSummary) {
+    let mut bytes = Vec::new();
+    let summary = write_topology(&mut bytes, opts).expect("writing to a Vec cannot fail");
+    assert_eq!(summary.bytes, bytes.len() as u64);
+    (bytes, summary)
+}
+
+fn check(opts: &SynthOptions) {
+    let (bytes, summary) = generate(opts);
+    let topo =
+        topocert::topology::load_bytes("synthetic", &bytes).expect("generated topology loads");
+    assert!(topo.problems.is_empty(), "problems: {:?}", topo.problems);
+    assert_eq!(topo.format, opts.format);
+    let k = opts.machines_per_pool;
+    let per_site_pools = opts.pools_per_site + 3 + usize::from(opts.pchat);
+    let single = |n: usize| if n == 1 { 1 } else { n };
+    let per_site_machines =
+        opts.pools_per_site * single(k) + 2 + single(k) * (1 + usize::from(opts.pchat));
+    assert_eq!(topo.sites.len(), opts.sites);
+    assert_eq!(topo.pools.len(), opts.sites * per_site_pools);
+    assert_eq!(topo.machines.len(), opts.sites * per_site_machines);
+    assert_eq!(topo.sql_instances.len(), opts.sites);
+    assert_eq!(
+        topo.services.len(),
+        opts.sites * (4 * opts.pools_per_site + 3 + 2 * usize::from(opts.pchat))
+    );
+    assert_eq!(
+        (
+            summary.sites,
+            summary.pools,
+            summary.machines,
+            summary.sql_instances,
+            summary.services
+        ),
+        (
+            topo.sites.len(),
+            topo.pools.len(),
+            topo.machines.len(),
+            topo.sql_instances.len(),
+            topo.services.len()
+        )
+    );
+
+    let graph = ServerGraph::build(&topo);
+    let kinds = |kind| graph.pool_kinds.iter().filter(|&&k| k == kind).count();
+    assert_eq!(kinds(PoolKind::FrontEnd), opts.sites * opts.pools_per_site);
+    assert_eq!(kinds(PoolKind::Sql), opts.sites);
+    assert_eq!(kinds(PoolKind::FileStore), opts.sites);
+    assert_eq!(kinds(PoolKind::Edge), opts.sites);
+    let pchat_sites = if opts.pchat { opts.sites } else { 0 };
+    assert_eq!(kinds(PoolKind::PersistentChat), pchat_sites);
+    assert_eq!(graph.file_transfer_machines.len(), pchat_sites * k);
+    assert_eq!(graph.pchat_machines.len(), pchat_sites * k);
+    assert_eq!(summary.count(CertRole::FileTransfer), pchat_sites * k);
+    assert_eq!(summary.count(CertRole::PersistentChat), pchat_sites * k);
+    assert_eq!(graph.unassociated_pchat_pools().count(), 0);
+
+    // The summary names exactly the machines the graph found.
+    let names = |set: &std::collections::BTreeSet<topocert::model::MachineIdx>| {
+        let mut v: Vec<String> = set
+            .iter()
+            .map(|m| topo.machines[m.0].fqdn.folded().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let expected = |role| {
+        let mut v: Vec<String> = summary
+            .cert_machines
+            .iter()
+            .filter(|m| m.1 == role)
+            .map(|m| m.0.to_ascii_lowercase())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        names(&graph.file_transfer_machines),
+        expected(CertRole::FileTransfer)
+    );
+    assert_eq!(
+        names(&graph.pchat_machines),
+        expected(CertRole::PersistentChat)
+    );
+}
+
+fn opts(format: TopologyFormat, utf16: bool) -> SynthOptions {
+    SynthOptions {
+        sites: 3,
+        pools_per_site: 2,
+        machines_per_pool: 3,
+        pchat: true,
+        format,
+        utf16,
+        seed: 42,
+        ..SynthOptions::default()
+    }
+}
+
+#[test]
+fn published_topology_reads_back() {
+    check(&opts(TopologyFormat::Published, false));
+}
+
+#[test]
+fn topology_builder_file_reads_back() {
+    check(&opts(TopologyFormat::TopologyBuilder, false));
+}
+
+#[test]
+fn utf16_files_read_back_in_both_schemas() {
+    check(&opts(TopologyFormat::Published, true));
+    check(&opts(TopologyFormat::TopologyBuilder, true));
+}
+
+#[test]
+fn single_machine_pools_and_no_persistent_chat() {
+    for format in [TopologyFormat::Published, TopologyFormat::TopologyBuilder] {
+        check(&SynthOptions {
+            machines_per_pool: 1,
+            ..opts(format, false)
+        });
+        check(&SynthOptions {
+            pchat: false,
+            ..opts(format, false)
+        });
+    }
+}
+
+#[test]
+fn output_is_deterministic_per_seed_and_uses_crlf() {
+    let o = opts(TopologyFormat::TopologyBuilder, false);
+    let (a, _) = generate(&o);
+    let (b, _) = generate(&o);
+    assert_eq!(a, b);
+    let (c, _) = generate(&SynthOptions { seed: 43, ..o });
+    assert_ne!(a, c);
+    let text = std::str::from_utf8(&a).expect("UTF-8");
+    assert!(text.ends_with("\r\n"));
+    assert_eq!(text.matches('\n').count(), text.matches("\r\n").count());
+}
+
+#[test]
+fn utf16_output_has_a_bom() {
+    let (bytes, _) = generate(&opts(TopologyFormat::Published, true));
+    assert_eq!(&bytes[..4], &[0xFF, 0xFE, b'<', 0]);
+}
+
+#[test]
+fn zero_counts_are_rejected() {
+    let mut sink = Vec::new();
+    let err = write_topology(
+        &mut sink,
+        &SynthOptions {
+            sites: 0,
+            ..SynthOptions::default()
+        },
+    )
+    .expect_err("zero sites");
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+}
