@@ -145,6 +145,11 @@ pub fn load_topology(path: &str) -> Result<(Topology, ServerGraph), LoadError> {
     Ok((topo, graph))
 }
 
+/// [`load_topology`], printing a fatal error as a diagnostic; `None` means exit code 2.
+fn load_or_report(path: &str) -> Option<(Topology, ServerGraph)> {
+    load_topology(path).map_err(eprint_diagnostic).ok()
+}
+
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
@@ -177,12 +182,8 @@ fn to_json<T: serde::Serialize>(v: &T) -> String {
 
 /// `topocert servers`.
 pub fn servers(a: &ServersArgs, out: &mut dyn Write) -> u8 {
-    let (topo, graph) = match load_topology(&a.topology) {
-        Ok(x) => x,
-        Err(e) => {
-            eprint_diagnostic(e);
-            return EXIT_CANNOT_RUN;
-        }
+    let Some((topo, graph)) = load_or_report(&a.topology) else {
+        return EXIT_CANNOT_RUN;
     };
     let rows = crate::servers::server_rows(&topo, &graph);
     let text = match a.format {
@@ -194,12 +195,8 @@ pub fn servers(a: &ServersArgs, out: &mut dyn Write) -> u8 {
 
 /// `topocert graph`.
 pub fn graph(a: &GraphArgs, out: &mut dyn Write) -> u8 {
-    let (topo, graph) = match load_topology(&a.topology) {
-        Ok(x) => x,
-        Err(e) => {
-            eprint_diagnostic(e);
-            return EXIT_CANNOT_RUN;
-        }
+    let Some((topo, graph)) = load_or_report(&a.topology) else {
+        return EXIT_CANNOT_RUN;
     };
     let keep = a
         .focus
@@ -219,12 +216,8 @@ pub fn graph(a: &GraphArgs, out: &mut dyn Write) -> u8 {
 /// `topocert check`.
 pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
     use std::io::IsTerminal;
-    let (topo, graph) = match load_topology(&a.topology) {
-        Ok(x) => x,
-        Err(e) => {
-            eprint_diagnostic(e);
-            return EXIT_CANNOT_RUN;
-        }
+    let Some((topo, graph)) = load_or_report(&a.topology) else {
+        return EXIT_CANNOT_RUN;
     };
     let store = match crate::certs::load_dir(&a.certs) {
         Ok(s) => s,

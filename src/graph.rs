@@ -352,3 +352,34 @@ impl ServerGraph {
             .collect()
     }
 }
+
+/// Pools of one site, for renderers that draw a box per site.
+#[derive(Debug, Clone)]
+pub struct SiteGroup {
+    /// Site id used in node names (`usize::MAX` for pools without a site).
+    pub key: usize,
+    /// `Site: <name>` or `(no site)`.
+    pub label: String,
+    /// Pools of the site, in topology order.
+    pub pools: Vec<PoolIdx>,
+}
+
+/// The pools in `keep` (all when `None`) grouped by site, sites in topology order.
+pub fn pools_by_site(topo: &Topology, keep: Option<&BTreeSet<PoolIdx>>) -> Vec<SiteGroup> {
+    let mut groups: std::collections::BTreeMap<Option<SiteIdx>, Vec<PoolIdx>> = Default::default();
+    for p in (0..topo.pools.len()).map(PoolIdx) {
+        if keep.is_none_or(|k| k.contains(&p)) {
+            groups.entry(topo.pools[p.0].site).or_default().push(p);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(site, pools)| SiteGroup {
+            key: site.map_or(usize::MAX, |s| s.0),
+            label: site.map_or("(no site)".to_string(), |s| {
+                format!("Site: {}", topo.sites[s.0].display_name())
+            }),
+            pools,
+        })
+        .collect()
+}

@@ -30,25 +30,14 @@ pub fn render_with(
     opts: &MermaidOptions<'_>,
 ) -> String {
     let mut out = String::from("flowchart LR\n");
-    let pools: Vec<PoolIdx> = (0..topo.pools.len())
-        .map(PoolIdx)
-        .filter(|p| keep.is_none_or(|k| k.contains(p)))
-        .collect();
-    let mut sites: Vec<Option<crate::model::SiteIdx>> =
-        pools.iter().map(|p| topo.pools[p.0].site).collect();
-    sites.sort();
-    sites.dedup();
-    for site in sites {
-        let label = site.map_or("(no site)".to_string(), |s| {
-            format!("Site: {}", topo.sites[s.0].display_name())
-        });
+    for group in crate::graph::pools_by_site(topo, keep) {
         let _ = writeln!(
             out,
             "  subgraph site{}[\"{}\"]",
-            site.map_or(usize::MAX, |s| s.0),
-            esc(&label)
+            group.key,
+            esc(&group.label)
         );
-        for p in pools.iter().filter(|p| topo.pools[p.0].site == site) {
+        for p in &group.pools {
             let pool = &topo.pools[p.0];
             let _ = writeln!(
                 out,

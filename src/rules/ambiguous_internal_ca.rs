@@ -29,17 +29,10 @@ impl Rule for AmbiguousInternalCa {
                 .iter()
                 .map(|(name, _, n)| format!("{name} ({n} servers)"))
                 .collect();
-            out.push(Finding {
-                rule: self.id(),
-                severity: self.severity(),
-                machine: None,
-                file: None,
-                message: format!(
+            out.push(self.general(None, format!(
                     "cannot tell the internal servers' CA: {} issued the same number of certificates; no foreign-ca verdicts are given",
                     list.join(" and ")
-                ),
-                span: None,
-            });
+                ), None));
         }
     }
 }

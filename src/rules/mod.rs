@@ -62,6 +62,18 @@ pub trait Rule: Sync {
     /// Appends its findings.
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>);
 
+    /// A finding of this rule about no particular server (the folder or the topology).
+    fn general(&self, file: Option<PathBuf>, message: String, span: Option<Span>) -> Finding {
+        Finding {
+            rule: self.id(),
+            severity: self.severity(),
+            machine: None,
+            file,
+            message,
+            span,
+        }
+    }
+
     /// A finding of this rule about a checked server and, optionally, its certificate file.
     fn at_server(
         &self,

@@ -24,14 +24,7 @@ impl Rule for NoPersistentChatPool {
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         if ctx.graph.pchat_links.is_empty() {
-            out.push(Finding {
-                rule: self.id(),
-                severity: self.severity(),
-                machine: None,
-                file: None,
-                message: "the topology has no Persistent Chat pool: no server needs a Persistent Chat file upload/download certificate".into(),
-                span: None,
-            });
+            out.push(self.general(None, "the topology has no Persistent Chat pool: no server needs a Persistent Chat file upload/download certificate".into(), None));
         }
     }
 }

@@ -25,17 +25,10 @@ impl Rule for PchatPoolUnassociated {
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for p in ctx.graph.unassociated_pchat_pools() {
             let pool = &ctx.topology.pools[p.0];
-            out.push(Finding {
-                rule: self.id(),
-                severity: self.severity(),
-                machine: None,
-                file: None,
-                message: format!(
+            out.push(self.general(None, format!(
                     "Persistent Chat pool {} depends on no pool whose web services run Persistent Chat file upload/download",
                     pool.fqdn
-                ),
-                span: Some(pool.span),
-            });
+                ), Some(pool.span)));
         }
     }
 }

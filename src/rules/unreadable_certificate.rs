@@ -24,14 +24,7 @@ impl Rule for UnreadableCertificate {
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for u in &ctx.store.unreadable {
-            out.push(Finding {
-                rule: self.id(),
-                severity: self.severity(),
-                machine: None,
-                file: Some(u.path.clone()),
-                message: u.error.to_string(),
-                span: None,
-            });
+            out.push(self.general(Some(u.path.clone()), u.error.to_string(), None));
         }
     }
 }
