@@ -299,3 +299,41 @@ fn every_reference_topology_parses_with_expected_servers() {
         "every expected reference file was found"
     );
 }
+
+#[test]
+fn rules_lab_and_unassociated_samples_list_their_machines_and_kinds() {
+    let (t, g) = load("rules-lab/topology.xml");
+    let mut expected: Vec<String> = (1..=12)
+        .map(|i| format!("lab{i:02}.fabrikam.com"))
+        .collect();
+    expected.extend(
+        [
+            "labsql.fabrikam.com",
+            "labfs.fabrikam.com",
+            "labpc01.fabrikam.com",
+        ]
+        .map(String::from),
+    );
+    assert_eq!(machines(&t), expected);
+    assert_eq!(file_transfer(&t, &g).len(), 12);
+    assert_eq!(pchat(&t, &g), ["labpc01.fabrikam.com"]);
+    let k = kinds(&t, &g);
+    assert_eq!(k["labpool.fabrikam.com"], PoolKind::FrontEnd);
+    assert_eq!(k["labchat.fabrikam.com"], PoolKind::PersistentChat);
+    assert_eq!(k["labsql.fabrikam.com"], PoolKind::Sql);
+    assert_eq!(k["labfs.fabrikam.com"], PoolKind::FileStore);
+
+    let (t, g) = load("unassociated-pchat/topology.xml");
+    assert_eq!(
+        machines(&t),
+        [
+            "fe09.fabrikam.com",
+            "sql09.fabrikam.com",
+            "fs09.fabrikam.com",
+            "pc99.fabrikam.com"
+        ]
+    );
+    let k = kinds(&t, &g);
+    assert_eq!(k["pool09.fabrikam.com"], PoolKind::FrontEnd);
+    assert_eq!(k["pchat99.fabrikam.com"], PoolKind::PersistentChat);
+}
