@@ -244,7 +244,6 @@ pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
     }
     let options = crate::check::CheckOptions {
         certs_dir: a.certs.clone(),
-        ca_files: a.ca.clone(),
         now: a.now.unwrap_or_else(crate::time::now),
         expiry_warn_days: a.expiry_warn_days,
     };
@@ -259,9 +258,7 @@ pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
                 crate::report::check_human::HumanOptions { color, width: 100 },
             )
         }
-        CheckFormat::Json => to_json(&crate::report::check_json::build(
-            &topo, &graph, &store, &result,
-        )),
+        CheckFormat::Json => to_json(&crate::report::check_json::build(&topo, &store, &result)),
     };
     let code = write_out(out, &text);
     if code != EXIT_OK {

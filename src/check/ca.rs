@@ -2,9 +2,9 @@
 //! issued by it.
 
 use super::assign;
-use crate::certs::{key_id_hex, CertFile, CertStore, Certificate, NameIndex, SignatureCheck};
+use crate::certs::{key_id_hex, CertFile, CertStore, Certificate, SignatureCheck};
 use crate::graph::ServerGraph;
-use crate::model::{MachineIdx, Topology};
+use crate::model::Topology;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -185,15 +185,14 @@ pub fn verdict(res: &CaResolution, file: &CertFile, store: &CertStore) -> CaVerd
 type IssuerKey = (Vec<u8>, Option<Vec<u8>>);
 
 /// Resolves the reference CA: every certificate of the `--ca` files, or else the issuer of
-/// most certificates assigned to internal Lync servers (every pool but Edge, SQL, file store
+/// most certificates assigned (see `assignments`, one per machine) to internal Lync servers (every pool but Edge, SQL, file store
 /// and Office Web Apps).
 pub fn resolve(
     topo: &Topology,
     graph: &ServerGraph,
     store: &CertStore,
-    index: &NameIndex,
+    assignments: &[Option<assign::Assignment>],
     given: &[GivenCa],
-    now: i64,
 ) -> CaResolution {
     if !given.is_empty() {
         return CaResolution::Known(
@@ -217,7 +216,7 @@ pub fn resolve(
         if !graph.pool_kinds[m.pool.0].is_internal_lync_server() {
             continue;
         }
-        if let Some(a) = assign::choose(topo, store, index, MachineIdx(i), now) {
+        if let Some(a) = &assignments[i] {
             let leaf = &store.files[a.file].leaf;
             let e = counts
                 .entry((leaf.issuer_raw.clone(), leaf.authority_key_id.clone()))

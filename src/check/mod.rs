@@ -50,8 +50,6 @@ pub struct CheckedServer {
 pub struct CheckOptions {
     /// The certificate folder (as given, for messages).
     pub certs_dir: PathBuf,
-    /// `--ca` files.
-    pub ca_files: Vec<PathBuf>,
     /// The time to check validity against (unix seconds).
     pub now: i64,
     /// Warn when a certificate ends within this many days.
@@ -136,15 +134,19 @@ pub fn run(
     options: &CheckOptions,
 ) -> CheckResult {
     let index = NameIndex::build(store);
+    // One choice per machine, shared by the checked servers and the CA inference.
+    let assignments: Vec<Option<Assignment>> = (0..topo.machines.len())
+        .map(|i| assign::choose(topo, store, &index, MachineIdx(i), options.now))
+        .collect();
     let servers: Vec<CheckedServer> = checked_servers(topo, graph)
         .into_iter()
         .map(|(machine, kind)| CheckedServer {
             machine,
             kind,
-            assignment: assign::choose(topo, store, &index, machine, options.now),
+            assignment: assignments[machine.0].clone(),
         })
         .collect();
-    let reference_ca = ca::resolve(topo, graph, store, &index, given_cas, options.now);
+    let reference_ca = ca::resolve(topo, graph, store, &assignments, given_cas);
     let ctx = CheckContext {
         topology: topo,
         graph,

@@ -3,7 +3,6 @@
 use crate::certs::{key_id_hex, CertStore};
 use crate::check::ca::CaResolution;
 use crate::check::{CheckResult, CheckedServer};
-use crate::graph::ServerGraph;
 use crate::model::Topology;
 use crate::rules::Severity;
 use serde::Serialize;
@@ -129,12 +128,7 @@ pub fn status_str(s: Option<Severity>) -> &'static str {
 }
 
 /// Builds the JSON document.
-pub fn build(
-    topo: &Topology,
-    _graph: &ServerGraph,
-    store: &CertStore,
-    result: &CheckResult,
-) -> CheckJson {
+pub fn build(topo: &Topology, store: &CertStore, result: &CheckResult) -> CheckJson {
     let reference_ca = match &result.reference_ca {
         CaResolution::Known(cas) => cas.first().map(|c| ReferenceCaJson {
             subject: c.subject.clone(),
