@@ -30,6 +30,31 @@ pub enum Command {
     /// Persistent Chat servers: present, from the internal servers' CA, right names, valid,
     /// Server Authentication, strong key and signature.
     Check(CheckArgs),
+    /// Write a self-contained HTML readiness report: summary, a table per site, the topology
+    /// graph, and every finding with its explanation and fix.
+    Report(ReportArgs),
+}
+
+/// Arguments of `topocert report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Topology file (published XML or .tbxml; `-` reads standard input).
+    pub topology: String,
+    /// Folder of certificates, as for `check`.
+    #[arg(long, value_name = "DIR")]
+    pub certs: std::path::PathBuf,
+    /// The internal servers' CA certificate, as for `check`; repeat for several.
+    #[arg(long, value_name = "FILE")]
+    pub ca: Vec<std::path::PathBuf>,
+    /// Check validity at this time instead of now (RFC 3339); also the time shown in the report.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<i64>,
+    /// Warn about certificates that end within this many days.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub expiry_warn_days: u32,
+    /// The HTML file to write (`-` writes standard output).
+    #[arg(long, value_name = "FILE")]
+    pub out: String,
 }
 
 /// Arguments of `topocert check`.
@@ -157,6 +182,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Servers(a) => servers(&a, &mut stdout),
         Command::Graph(a) => graph(&a, &mut stdout),
         Command::Check(a) => check(&a, &mut stdout),
+        Command::Report(a) => report(&a, &mut stdout),
     };
     let _ = stdout.flush();
     ExitCode::from(code)
@@ -213,21 +239,21 @@ pub fn graph(a: &GraphArgs, out: &mut dyn Write) -> u8 {
     write_out(out, &text)
 }
 
-/// `topocert check`.
-pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
-    use std::io::IsTerminal;
-    let Some((topo, graph)) = load_or_report(&a.topology) else {
-        return EXIT_CANNOT_RUN;
-    };
-    let store = match crate::certs::load_dir(&a.certs) {
+/// Loads the certificate folder and the `--ca` files, printing a fatal error as a diagnostic;
+/// `None` means exit code 2.
+fn load_certs(
+    dir: &std::path::Path,
+    ca: &[std::path::PathBuf],
+) -> Option<(crate::certs::CertStore, Vec<crate::check::ca::GivenCa>)> {
+    let store = match crate::certs::load_dir(dir) {
         Ok(s) => s,
         Err(e) => {
             eprint_diagnostic(crate::error::CannotRun::CertsDir(e));
-            return EXIT_CANNOT_RUN;
+            return None;
         }
     };
     let mut given = Vec::new();
-    for path in &a.ca {
+    for path in ca {
         match crate::certs::load_ca_file(path) {
             Ok(certs) => given.push(crate::check::ca::GivenCa {
                 path: path.clone(),
@@ -238,10 +264,69 @@ pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
                     path: path.display().to_string(),
                     source: e,
                 });
-                return EXIT_CANNOT_RUN;
+                return None;
             }
         }
     }
+    Some((store, given))
+}
+
+/// Exit code for a check result that was written out (`written` is the write's exit code).
+fn verdict_code(written: u8, result: &crate::check::CheckResult) -> u8 {
+    if written != EXIT_OK {
+        written
+    } else if result.count(crate::rules::Severity::Error) > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// `topocert report`.
+pub fn report(a: &ReportArgs, out: &mut dyn Write) -> u8 {
+    let Some((topo, graph)) = load_or_report(&a.topology) else {
+        return EXIT_CANNOT_RUN;
+    };
+    let Some((store, given)) = load_certs(&a.certs, &a.ca) else {
+        return EXIT_CANNOT_RUN;
+    };
+    let now = a.now.unwrap_or_else(crate::time::now);
+    let options = crate::check::CheckOptions {
+        certs_dir: a.certs.clone(),
+        now,
+        expiry_warn_days: a.expiry_warn_days,
+    };
+    let result = crate::check::run(&topo, &graph, &store, &given, &options);
+    let html = crate::report::html::render(
+        &topo,
+        &graph,
+        &store,
+        &result,
+        crate::report::html::ReportInfo { checked_at: now },
+    );
+    let written = if a.out == "-" {
+        write_out(out, &html)
+    } else {
+        match std::fs::write(&a.out, html) {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                eprintln!("topocert: cannot write {}: {e}", a.out);
+                EXIT_CANNOT_RUN
+            }
+        }
+    };
+    verdict_code(written, &result)
+}
+
+/// `topocert check`.
+pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
+    use std::io::IsTerminal;
+    let Some((topo, graph)) = load_or_report(&a.topology) else {
+        return EXIT_CANNOT_RUN;
+    };
+    let Some((store, given)) = load_certs(&a.certs, &a.ca) else {
+        return EXIT_CANNOT_RUN;
+    };
     let options = crate::check::CheckOptions {
         certs_dir: a.certs.clone(),
         now: a.now.unwrap_or_else(crate::time::now),
@@ -260,13 +345,5 @@ pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
         }
         CheckFormat::Json => to_json(&crate::report::check_json::build(&topo, &store, &result)),
     };
-    let code = write_out(out, &text);
-    if code != EXIT_OK {
-        return code;
-    }
-    if result.count(crate::rules::Severity::Error) > 0 {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    }
+    verdict_code(write_out(out, &text), &result)
 }

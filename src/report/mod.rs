@@ -4,6 +4,8 @@ pub mod check_human;
 pub mod check_json;
 pub mod dot;
 pub mod graph_json;
+pub mod html;
 pub mod mermaid;
 pub mod servers_table;
+pub mod svg;
 pub mod table;
