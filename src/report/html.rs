@@ -65,14 +65,15 @@ fn severity_class(s: Option<Severity>) -> (&'static str, &'static str) {
     }
 }
 
+/// ` at <file:line:column>` of the finding's element in the topology, or nothing.
 fn location(topo: &Topology, f: &Finding) -> String {
-    match f.span {
-        Some(s) => {
-            let (line, col) = topo.source.line_col(s.start);
-            format!("{}:{line}:{col}", topo.source.name)
-        }
-        None => "—".to_string(),
-    }
+    f.span.map_or(String::new(), |s| {
+        let (line, col) = topo.source.line_col(s.start);
+        format!(
+            " at <code>{}</code>",
+            esc(&format!("{}:{line}:{col}", topo.source.name))
+        )
+    })
 }
 
 /// Renders the whole report.
@@ -93,7 +94,10 @@ pub fn render(
         .filter(|s| result.server_status(s.machine) == Some(Severity::Error))
         .map(|s| s.machine)
         .collect();
-    let title = format!("Persistent Chat certificate readiness — {}", topo.source.name);
+    let title = format!(
+        "Persistent Chat certificate readiness — {}",
+        topo.source.name
+    );
     let _ = write!(
         o,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
@@ -226,7 +230,7 @@ pub fn render(
     }
     o.push_str("</section>\n");
     // Graph.
-    let (svg, scope) = super::svg::render(topo, graph, &failing);
+    let (svg, scope) = super::svg::render(topo, graph, &failing, super::svg::MAX_POOLS);
     let _ = writeln!(
         o,
         "<section id=\"graph\"><h2>Topology</h2>\n<p>{}<span class=\"swatch\" style=\"background:#c8e6c9\"></span>runs Persistent Chat file upload/download (⇅)<span class=\"swatch\" style=\"background:#bbdefb\"></span>Persistent Chat<span class=\"swatch\" style=\"border:2px solid #c62828\"></span>not ready (✗)</p>\n<div class=\"graph\">{svg}</div></section>",
@@ -251,9 +255,9 @@ pub fn render(
         };
         let _ = writeln!(
             o,
-            "<div class=\"finding {sev}\"><p><span class=\"sev-{sev}\">{sev}</span> <code>{}</code> — {about} <small>at <code>{}</code>{}</small></p>\n<p>{}</p>\n<details open><summary>Why and how to fix</summary><p><b>Why:</b> {}</p><p><b>Fix:</b> {}</p></details></div>",
+            "<div class=\"finding {sev}\"><p><span class=\"sev-{sev}\">{sev}</span> <code>{}</code> — {about} <small>{}{}</small></p>\n<p>{}</p>\n<details open><summary>Why and how to fix</summary><p><b>Why:</b> {}</p><p><b>Fix:</b> {}</p></details></div>",
             f.rule,
-            esc(&location(topo, f)),
+            location(topo, f),
             f.file
                 .as_ref()
                 .map(|p| format!(", file <code>{}</code>", esc(&p.display().to_string())))
@@ -280,4 +284,25 @@ pub fn render(
     }
     o.push_str("<footer><p><small>Made by topocert. A self-contained report: no scripts, no external files.</small></p></footer>\n</body>\n</html>\n");
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::esc;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(
+            esc("<script>a&b</script> \"x\" 'y'"),
+            "&lt;script&gt;a&amp;b&lt;/script&gt; &quot;x&quot; &#39;y&#39;"
+        );
+    }
+
+    #[test]
+    fn leaves_plain_text_alone() {
+        assert_eq!(
+            esc("fe01.fabrikam.com — Site: Redmond"),
+            "fe01.fabrikam.com — Site: Redmond"
+        );
+    }
 }

@@ -27,13 +27,15 @@ pub enum Scope {
     PersistentChat,
 }
 
-/// Draws the graph; `failing` servers get a red border and a ✗. Returns the scope drawn.
+/// Draws the graph; `failing` servers get a red border and a ✗. Above `max_pools` pools only
+/// the Persistent Chat part is drawn. Returns the scope drawn.
 pub fn render(
     topo: &Topology,
     graph: &ServerGraph,
     failing: &BTreeSet<MachineIdx>,
+    max_pools: usize,
 ) -> (String, Scope) {
-    let (keep, scope) = if topo.pools.len() > MAX_POOLS {
+    let (keep, scope) = if topo.pools.len() > max_pools {
         (
             Some(graph.persistent_chat_focus(topo)),
             Scope::PersistentChat,
@@ -149,4 +151,39 @@ pub fn render(
         "<svg class=\"topology\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" role=\"img\" aria-label=\"Topology graph\"><defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#607d8b\"/></marker></defs>{body}{edges}{pools}</svg>"
     );
     (svg, scope)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> (Topology, ServerGraph) {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/sample-topologies/enterprise-multisite/topology.xml"
+        );
+        let topo = crate::topology::load_path(path).expect("sample loads");
+        let graph = ServerGraph::build(&topo);
+        (topo, graph)
+    }
+
+    #[test]
+    fn draws_every_pool_up_to_the_limit() {
+        let (topo, graph) = sample();
+        let (svg, scope) = render(&topo, &graph, &BTreeSet::new(), MAX_POOLS);
+        assert_eq!(scope, Scope::All);
+        assert!(svg.contains("med02.fabrikam.com"));
+        assert!(!svg.contains("failing"));
+    }
+
+    #[test]
+    fn draws_only_the_persistent_chat_part_above_the_limit() {
+        let (topo, graph) = sample();
+        let pc02 = topo.machine_by_fqdn("pc02.fabrikam.com").expect("pc02");
+        let (svg, scope) = render(&topo, &graph, &BTreeSet::from([pc02]), 3);
+        assert_eq!(scope, Scope::PersistentChat);
+        assert!(svg.contains("pchat01.fabrikam.com"));
+        assert!(!svg.contains("med02.fabrikam.com"));
+        assert!(svg.contains("✗ pc02.fabrikam.com"));
+    }
 }
