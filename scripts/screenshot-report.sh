@@ -12,5 +12,5 @@ cargo run --quiet -- report "sample-topologies/$sample/topology.xml" \
     --certs "sample-topologies/$sample/certs" --now 2026-12-01T00:00:00Z --out "$tmp/report.html" "$@" || true
 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
     --disable-component-update --disable-sync --no-first-run --user-data-dir="$tmp/profile" \
-    --screenshot="$png" --window-size=1280,2000 "file://$tmp/report.html" 2>/dev/null
+    --screenshot="$png" --window-size=${WINDOW:-1280,2000} "file://$tmp/report.html" 2>/dev/null
 echo "wrote $png"
