@@ -1,0 +1,140 @@
+//! Unit tests of the matching: ids, order and case must not count as changes.
+
+use super::*;
+
+fn sample() -> String {
+    let p = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/sample-topologies/enterprise-multisite/topology.xml"
+    );
+    // The sample has CRLF line ends; the edits below are written with LF.
+    std::fs::read_to_string(p)
+        .expect("sample readable")
+        .replace("\r\n", "\n")
+}
+
+fn load(text: &str) -> (Topology, ServerGraph) {
+    let t = crate::topology::load_text("t.xml", text.to_string(), "UTF-8").expect("loads");
+    let g = ServerGraph::build(&t);
+    (t, g)
+}
+
+fn diff_texts(old: &str, new: &str) -> TopologyDiff {
+    let (ot, og) = load(old);
+    let (nt, ng) = load(new);
+    diff(
+        Side {
+            topology: &ot,
+            graph: &og,
+        },
+        Side {
+            topology: &nt,
+            graph: &ng,
+        },
+    )
+}
+
+#[test]
+fn renumbered_site_ids_are_no_change() {
+    let old = sample();
+    // Site 1 becomes 9 everywhere (sites, cluster ids, service ids).
+    let new = old.replace("SiteId=\"1\"", "SiteId=\"9\"");
+    assert_ne!(old, new);
+    let d = diff_texts(&old, &new);
+    assert!(d.is_empty(), "{d:#?}");
+}
+
+#[test]
+fn reordered_clusters_are_no_change() {
+    let old = sample();
+    let start = old
+        .find("<Cluster RequiresReplication=\"true\" RequiresSetup=\"true\" Fqdn=\"pool02")
+        .unwrap();
+    let end = start + old[start..].find("</Cluster>").unwrap() + "</Cluster>".len();
+    let block = &old[start..end];
+    let first = old.find("<Cluster ").unwrap();
+    let mut new = old.clone();
+    new.replace_range(start..end, "");
+    new.insert_str(first, &format!("{block}\n    "));
+    assert_ne!(old, new);
+    let d = diff_texts(&old, &new);
+    assert!(d.is_empty(), "{d:#?}");
+}
+
+#[test]
+fn fqdn_case_is_no_change() {
+    let old = sample();
+    let new = old
+        .replace("fe04.fabrikam.com", "FE04.Fabrikam.COM")
+        .replace("pool02.fabrikam.com", "POOL02.fabrikam.com");
+    let d = diff_texts(&old, &new);
+    assert!(d.is_empty(), "{d:#?}");
+}
+
+#[test]
+fn renamed_server_is_removed_and_added() {
+    let old = sample();
+    let new = old.replace("fe04.fabrikam.com", "fe06.fabrikam.com");
+    let d = diff_texts(&old, &new);
+    let got: Vec<(Element, &str, char)> = d
+        .changes
+        .iter()
+        .map(|c| (c.element, c.identity.as_str(), c.change.marker()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Element::Machine, "fe04.fabrikam.com", '-'),
+            (Element::Machine, "fe06.fabrikam.com", '+'),
+        ]
+    );
+    assert!(d.readiness.role_changes.is_empty());
+}
+
+#[test]
+fn new_dependency_on_web_services_makes_file_transfer_servers() {
+    let old = sample();
+    // The Persistent Chat service also depends on the Dublin WebServices (pool02).
+    let anchor = "<ServiceId SiteId=\"1\" RoleName=\"PersistentChatStore\" Instance=\"1\" />\n        </Dependency>";
+    assert!(old.contains(anchor));
+    let new = old.replacen(
+        anchor,
+        &format!("{anchor}\n        <Dependency Usage=\"Default\">\n          <ServiceId SiteId=\"2\" RoleName=\"WebServices\" Instance=\"1\" />\n        </Dependency>"),
+        1,
+    );
+    let d = diff_texts(&old, &new);
+    let services: Vec<&ElementChange> = d
+        .changes
+        .iter()
+        .filter(|c| c.element == Element::Service)
+        .collect();
+    assert_eq!(services.len(), 1, "{d:#?}");
+    let Change::Changed { fields, .. } = &services[0].change else {
+        panic!("not a change: {:?}", services[0]);
+    };
+    assert_eq!(fields[0].field, "dependencies");
+    assert_eq!(fields[0].added(), vec!["WebServices:pool02.fabrikam.com"]);
+    let became: Vec<(&str, Option<CheckedKind>)> = d
+        .readiness
+        .role_changes
+        .iter()
+        .map(|c| (c.server.as_str(), c.new))
+        .collect();
+    assert_eq!(
+        became,
+        vec![
+            ("fe04.fabrikam.com", Some(CheckedKind::FileTransfer)),
+            ("fe05.fabrikam.com", Some(CheckedKind::FileTransfer)),
+        ]
+    );
+    assert_eq!(d.readiness.serving_changes.len(), 1);
+    assert_eq!(
+        d.readiness.serving_changes[0].new.as_deref(),
+        Some(
+            &[
+                "pool01.fabrikam.com".to_string(),
+                "pool02.fabrikam.com".to_string()
+            ][..]
+        )
+    );
+}
