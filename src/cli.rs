@@ -30,6 +30,45 @@ pub enum Command {
     /// Persistent Chat servers: present, from the internal servers' CA, right names, valid,
     /// Server Authentication, strong key and signature.
     Check(CheckArgs),
+    /// Compare two topologies (published XML or .tbxml): what a change adds, removes, changes
+    /// and moves, which servers become file upload/download or Persistent Chat servers, and
+    /// with --certs the certificate verdicts of exactly those servers.
+    Diff(DiffArgs),
+}
+
+/// Arguments of `topocert diff`.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The topology before the change.
+    pub old: String,
+    /// The topology after the change.
+    pub new: String,
+    /// Folder of certificates: check the servers the change adds or moves (as `check` does).
+    #[arg(long, value_name = "DIR")]
+    pub certs: Option<std::path::PathBuf>,
+    /// The internal servers' CA certificate; repeat for several (as in `check`).
+    #[arg(long, value_name = "FILE", requires = "certs")]
+    pub ca: Vec<std::path::PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+    /// Check validity at this time instead of now (RFC 3339).
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<i64>,
+    /// Warn about certificates that end within this many days.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub expiry_warn_days: u32,
+}
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// +/-/~ lines for a terminal.
+    Human,
+    /// JSON, schema_version 1 (docs/diff.md).
+    Json,
+    /// A pull-request comment.
+    Markdown,
 }
 
 /// Arguments of `topocert check`.
@@ -157,6 +196,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Servers(a) => servers(&a, &mut stdout),
         Command::Graph(a) => graph(&a, &mut stdout),
         Command::Check(a) => check(&a, &mut stdout),
+        Command::Diff(a) => diff(&a, &mut stdout),
     };
     let _ = stdout.flush();
     ExitCode::from(code)
@@ -219,29 +259,9 @@ pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
     let Some((topo, graph)) = load_or_report(&a.topology) else {
         return EXIT_CANNOT_RUN;
     };
-    let store = match crate::certs::load_dir(&a.certs) {
-        Ok(s) => s,
-        Err(e) => {
-            eprint_diagnostic(crate::error::CannotRun::CertsDir(e));
-            return EXIT_CANNOT_RUN;
-        }
+    let Some((store, given)) = load_certs(&a.certs, &a.ca) else {
+        return EXIT_CANNOT_RUN;
     };
-    let mut given = Vec::new();
-    for path in &a.ca {
-        match crate::certs::load_ca_file(path) {
-            Ok(certs) => given.push(crate::check::ca::GivenCa {
-                path: path.clone(),
-                certs,
-            }),
-            Err(e) => {
-                eprint_diagnostic(crate::error::CannotRun::CaFile {
-                    path: path.display().to_string(),
-                    source: e,
-                });
-                return EXIT_CANNOT_RUN;
-            }
-        }
-    }
     let options = crate::check::CheckOptions {
         certs_dir: a.certs.clone(),
         now: a.now.unwrap_or_else(crate::time::now),
@@ -268,5 +288,87 @@ pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+/// Loads the certificate folder and the `--ca` files, printing a diagnostic on failure.
+fn load_certs(
+    dir: &std::path::Path,
+    cas: &[std::path::PathBuf],
+) -> Option<(crate::certs::CertStore, Vec<crate::check::ca::GivenCa>)> {
+    let store = match crate::certs::load_dir(dir) {
+        Ok(s) => s,
+        Err(e) => {
+            eprint_diagnostic(crate::error::CannotRun::CertsDir(e));
+            return None;
+        }
+    };
+    let mut given = Vec::new();
+    for path in cas {
+        match crate::certs::load_ca_file(path) {
+            Ok(certs) => given.push(crate::check::ca::GivenCa {
+                path: path.clone(),
+                certs,
+            }),
+            Err(e) => {
+                eprint_diagnostic(crate::error::CannotRun::CaFile {
+                    path: path.display().to_string(),
+                    source: e,
+                });
+                return None;
+            }
+        }
+    }
+    Some((store, given))
+}
+
+/// `topocert diff`.
+pub fn diff(a: &DiffArgs, out: &mut dyn Write) -> u8 {
+    let Some((old, old_graph)) = load_or_report(&a.old) else {
+        return EXIT_CANNOT_RUN;
+    };
+    let Some((new, new_graph)) = load_or_report(&a.new) else {
+        return EXIT_CANNOT_RUN;
+    };
+    let side = |topology, graph| crate::diff::Side { topology, graph };
+    let d = crate::diff::diff(side(&old, &old_graph), side(&new, &new_graph));
+    let checked = match &a.certs {
+        None => None,
+        Some(dir) => {
+            let Some((store, given)) = load_certs(dir, &a.ca) else {
+                return EXIT_CANNOT_RUN;
+            };
+            let options = crate::check::CheckOptions {
+                certs_dir: dir.clone(),
+                now: a.now.unwrap_or_else(crate::time::now),
+                expiry_warn_days: a.expiry_warn_days,
+            };
+            let full = crate::check::run(&new, &new_graph, &store, &given, &options);
+            let restricted = full.restricted_to(&d.servers_to_verify(&new));
+            Some((store, restricted))
+        }
+    };
+    let names = crate::report::diff_human::Names {
+        old: &a.old,
+        new: &a.new,
+    };
+    let verdicts = checked.as_ref().map(|(_, r)| (&new, r));
+    let text = match a.format {
+        DiffFormat::Human => crate::report::diff_human::render(names, &d, verdicts),
+        DiffFormat::Markdown => crate::report::diff_markdown::render(names, &d, verdicts),
+        DiffFormat::Json => to_json(&crate::report::diff_json::build(
+            &a.old,
+            &a.new,
+            &d,
+            checked.as_ref().map(|(s, r)| (&new, s, r)),
+        )),
+    };
+    let code = write_out(out, &text);
+    if code != EXIT_OK {
+        return code;
+    }
+    match &checked {
+        Some((_, r)) if r.count(crate::rules::Severity::Error) > 0 => EXIT_FINDINGS,
+        _ => EXIT_OK,
     }
 }
