@@ -138,3 +138,33 @@ fn new_dependency_on_web_services_makes_file_transfer_servers() {
         )
     );
 }
+
+#[test]
+fn restricted_check_result_keeps_only_the_given_servers() {
+    let (t, g) = load(&sample());
+    let dir = std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/sample-topologies/enterprise-multisite/certs"
+    ));
+    let store = crate::certs::load_dir(&dir).expect("certs");
+    let options = crate::check::CheckOptions {
+        certs_dir: dir,
+        now: crate::time::parse_rfc3339("2026-12-01T00:00:00Z").expect("time"),
+        expiry_warn_days: 30,
+    };
+    let full = crate::check::run(&t, &g, &store, &[], &options);
+    let fe01 = t.machine_by_fqdn("fe01.fabrikam.com").expect("fe01");
+    let pc02 = t.machine_by_fqdn("pc02.fabrikam.com").expect("pc02");
+    let keep: BTreeSet<MachineIdx> = [fe01, pc02].into();
+    let r = full.restricted_to(&keep);
+    let servers: Vec<MachineIdx> = r.servers.iter().map(|s| s.machine).collect();
+    assert_eq!(servers, vec![fe01, pc02]);
+    // fe01 is fine, pc02 has no certificate: only pc02's finding remains.
+    let rules: Vec<(&str, Option<MachineIdx>)> =
+        r.findings.iter().map(|f| (f.rule, f.machine)).collect();
+    assert_eq!(rules, vec![("missing-certificate", Some(pc02))]);
+    assert!(full.findings.len() > r.findings.len());
+    // Nothing kept: nothing left.
+    let none = full.restricted_to(&BTreeSet::new());
+    assert!(none.servers.is_empty() && none.findings.is_empty());
+}
