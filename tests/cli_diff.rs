@@ -126,3 +126,35 @@ fn malformed_old_or_new_exits_2_naming_the_file() {
     assert_eq!(code, 2);
     assert!(err.contains("no-such-file.xml"), "{err}");
 }
+
+#[test]
+fn empty_diff_markdown_golden() {
+    let (code, out, _) = diff(&[OLD, TBXML, "--format", "markdown"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn tbxml_old_gives_the_same_changes_as_published_old() {
+    let run = |old: &str| {
+        let (code, out, _) = diff(&[old, CHANGE, "--format", "json"]);
+        assert_eq!(code, 0);
+        let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+        let changes: Vec<(String, String, String)> = v["changes"]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .map(|c| {
+                (
+                    c["element"].to_string(),
+                    c["identity"].to_string(),
+                    c["change"].to_string(),
+                )
+            })
+            .collect();
+        (changes, v["readiness"]["role_changes"].clone())
+    };
+    let (published, roles) = run(OLD);
+    assert_eq!(published.len(), 3, "{published:?}");
+    assert_eq!(run(TBXML), (published, roles));
+}
