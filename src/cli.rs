@@ -40,8 +40,16 @@ pub struct CheckArgs {
     /// Folder of certificates (.cer/.crt/.pem/.der, .p7b/.p7c), searched recursively. A file
     /// named after a server (fe01.fabrikam.com.cer, or a folder fe01.fabrikam.com/) is that
     /// server's; any other certificate goes to the servers its names cover.
-    #[arg(long, value_name = "DIR")]
-    pub certs: std::path::PathBuf,
+    /// At least one of --certs and --inventory is required; with both, a file that fits a
+    /// server is preferred over an inventory row of the same validity.
+    #[arg(long, value_name = "DIR", required_unless_present = "inventory")]
+    pub certs: Option<std::path::PathBuf>,
+    /// Certificate inventory instead of (or as well as) certificate files: the CSV or JSON that
+    /// `Get-CsCertificate | Export-Csv` or `| ConvertTo-Json` writes (docs/inventory.md). Rows map
+    /// to servers by PSComputerName, else by the names they cover. Rules that need the
+    /// certificate itself (key, signature, EKU) are reported as not checked.
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<std::path::PathBuf>,
     /// The internal servers' CA certificate (root or issuing CA); repeat for several. Without
     /// it, the CA that issued most internal servers' certificates is used.
     #[arg(long, value_name = "FILE")]
@@ -219,13 +227,22 @@ pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
     let Some((topo, graph)) = load_or_report(&a.topology) else {
         return EXIT_CANNOT_RUN;
     };
-    let store = match crate::certs::load_dir(&a.certs) {
-        Ok(s) => s,
-        Err(e) => {
-            eprint_diagnostic(crate::error::CannotRun::CertsDir(e));
+    let loaded = match crate::check::load_certificates(a.certs.as_deref(), a.inventory.as_deref()) {
+        Some(Ok(l)) => l,
+        Some(Err(e)) => {
+            eprint_diagnostic(e);
             return EXIT_CANNOT_RUN;
         }
+        // clap requires --certs unless --inventory is given.
+        None => return EXIT_CANNOT_RUN,
     };
+    if loaded.other_uses > 0 {
+        eprintln!(
+            "topocert: {} inventory row(s) of other uses (WebServicesExternal, OAuthTokenIssuer...) not checked",
+            loaded.other_uses
+        );
+    }
+    let store = loaded.store;
     let mut given = Vec::new();
     for path in &a.ca {
         match crate::certs::load_ca_file(path) {
@@ -243,7 +260,7 @@ pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
         }
     }
     let options = crate::check::CheckOptions {
-        certs_dir: a.certs.clone(),
+        sources: loaded.sources,
         now: a.now.unwrap_or_else(crate::time::now),
         expiry_warn_days: a.expiry_warn_days,
     };

@@ -136,6 +136,17 @@ pub enum CertLoadError {
         #[source]
         source: CertParseError,
     },
+    /// A row of a certificate inventory that could not be read (the other rows are used).
+    #[error("{} {location}: {problem}", path.display())]
+    #[diagnostic(code(topocert::inventory_row))]
+    InventoryRow {
+        /// The inventory file.
+        path: PathBuf,
+        /// The row.
+        location: super::inventory::RowLocation,
+        /// Why.
+        problem: super::inventory::RowProblem,
+    },
     /// Bytes after the last DER certificate that are not another certificate.
     #[error("{}: {extra} unexpected bytes after the certificate at offset {offset}", path.display())]
     #[diagnostic(code(topocert::cert_trailing_data))]
@@ -214,8 +225,9 @@ pub struct Unreadable {
 pub struct CertFile {
     /// The file.
     pub path: PathBuf,
-    /// The first certificate in the file that is not a CA.
-    pub leaf: Certificate,
+    /// The server certificate: the first certificate in the file that is not a CA, or an
+    /// inventory row (then `path` is "INVENTORY line N" and `chain` is empty).
+    pub leaf: super::Leaf,
     /// Every other certificate in the file, in file order (CAs and any further leaves).
     pub chain: Vec<Certificate>,
 }
@@ -610,7 +622,7 @@ fn add_file(store: &mut CertStore, path: PathBuf, mut certs: Vec<Certificate>) {
             let leaf = certs.remove(i);
             store.files.push(CertFile {
                 path,
-                leaf,
+                leaf: super::Leaf::File(leaf),
                 chain: certs,
             });
         }

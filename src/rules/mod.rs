@@ -47,6 +47,18 @@ pub struct Finding {
     pub span: Option<Span>,
 }
 
+/// What a rule needs from a server's certificate, which decides whether it can run on a
+/// certificate that comes from an inventory row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// The facts every source has (names, issuer name, validity): runs on inventory rows.
+    Facts,
+    /// The certificate file (key, signature, extensions): does not run on inventory rows.
+    CertificateFile,
+    /// Runs on inventory rows, but checks less; the text says what is left out.
+    Partly(&'static str),
+}
+
 /// A check over the topology and the certificates.
 pub trait Rule: Sync {
     /// Stable kebab-case id.
@@ -59,6 +71,10 @@ pub trait Rule: Sync {
     fn why(&self) -> &'static str;
     /// How to fix a finding.
     fn fix(&self) -> &'static str;
+    /// What it needs from a server's certificate (default: the facts every source has).
+    fn needs(&self) -> Needs {
+        Needs::Facts
+    }
     /// Appends its findings.
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>);
 
@@ -104,6 +120,20 @@ pub fn for_each_certificate<'c>(
     }
 }
 
+/// Runs `f` on every checked server whose certificate came from a file, with the parsed
+/// certificate; servers whose certificate is an inventory row are skipped (the `not-checked`
+/// rule reports them for every rule that [`Needs::CertificateFile`]).
+pub fn for_each_certificate_file<'c>(
+    ctx: &'c CheckContext<'_>,
+    mut f: impl FnMut(&'c crate::check::CheckedServer, &'c crate::certs::Certificate),
+) {
+    for_each_certificate(ctx, |s, file| {
+        if let Some(cert) = file.leaf.x509() {
+            f(s, cert);
+        }
+    });
+}
+
 macro_rules! registry {
     ($($module:ident :: $rule:ident),* $(,)?) => {
         $(mod $module;)*
@@ -126,6 +156,7 @@ registry! {
     ambiguous_internal_ca::AmbiguousInternalCa,
     pchat_pool_unassociated::PchatPoolUnassociated,
     no_persistent_chat_pool::NoPersistentChatPool,
+    not_checked::NotChecked,
 }
 
 /// Looks a rule up by id.
