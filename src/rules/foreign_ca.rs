@@ -25,7 +25,7 @@ impl Rule for ForeignCa {
     }
     fn needs(&self) -> Needs {
         Needs::Partly(
-            "compared issuer names only; a CA with the same name but another key is caught only with the certificate file",
+            "compared issuer names only (a CA with the same name but another key is caught only with the certificate file)",
         )
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {

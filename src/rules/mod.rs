@@ -134,6 +134,25 @@ pub fn for_each_certificate_file<'c>(
     });
 }
 
+/// The rules that cannot run on an inventory row (they need the certificate file), and those
+/// that run only in part, with what they leave out; both empty for a certificate file.
+pub fn limited_by(
+    leaf: &crate::certs::Leaf,
+) -> (Vec<&'static str>, Vec<(&'static str, &'static str)>) {
+    let mut not_checked = Vec::new();
+    let mut partly = Vec::new();
+    if leaf.inventory().is_some() {
+        for rule in RULES {
+            match rule.needs() {
+                Needs::Facts => {}
+                Needs::CertificateFile => not_checked.push(rule.id()),
+                Needs::Partly(what) => partly.push((rule.id(), what)),
+            }
+        }
+    }
+    (not_checked, partly)
+}
+
 macro_rules! registry {
     ($($module:ident :: $rule:ident),* $(,)?) => {
         $(mod $module;)*

@@ -1,7 +1,7 @@
 //! `not-checked`: a rule could not run (or ran only in part) on a server because its
 //! certificate comes from an inventory row, which lacks the certificate itself.
 
-use super::{for_each_certificate, Finding, Needs, Rule, Severity, RULES};
+use super::{for_each_certificate, limited_by, Finding, Rule, Severity};
 use crate::check::CheckContext;
 
 /// A rule that needs the certificate file, on a certificate known only from an inventory.
@@ -28,20 +28,24 @@ impl Rule for NotChecked {
             let Some(row) = file.leaf.inventory() else {
                 return;
             };
-            for rule in RULES {
-                let msg = match rule.needs() {
-                    Needs::Facts => continue,
-                    Needs::CertificateFile => format!(
-                        "not checked: {} needs the certificate file ({} is an inventory row)",
-                        rule.id(),
-                        row.label()
-                    ),
-                    Needs::Partly(what) => format!(
-                        "partly checked: {} {what} ({} is an inventory row)",
-                        rule.id(),
-                        row.label()
-                    ),
-                };
+            let (not_checked, partly) = limited_by(&file.leaf);
+            let mut parts = Vec::new();
+            if !not_checked.is_empty() {
+                parts.push(format!(
+                    "not checked: {} need the certificate file",
+                    not_checked.join(", ")
+                ));
+            }
+            for (rule, what) in partly {
+                parts.push(format!("partly checked: {rule} {what}"));
+            }
+            if !parts.is_empty() {
+                let msg = format!(
+                    "{}; the certificate of {} is known only from {}",
+                    parts.join("; "),
+                    ctx.fqdn(s),
+                    row.label()
+                );
                 out.push(self.at_server(ctx, s, msg));
             }
         });

@@ -7,6 +7,7 @@
 //! certificate files. A bad row is an [`Unreadable`] entry and never hides the others.
 
 pub mod date;
+pub mod export;
 
 use super::facts::CertFacts;
 use super::load::{CertFile, CertLoadError, CertStore, Unreadable};
@@ -395,32 +396,53 @@ fn csv_rows(path: &Path, text: &str) -> Result<(Vec<String>, usize, Vec<RawRow>)
         _ if text.trim_start().starts_with("#TYPE") => ("", 1),
         _ => (text, 0),
     };
-    let csv_err = |e: csv::Error| InventoryError::Csv {
-        path: path.to_path_buf(),
-        line: e
-            .position()
-            .map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX))
-            + skipped,
-        detail: e.to_string(),
+    // Lines from byte offsets (the csv crate counts a CRLF record's line before its LF).
+    let mut counted = (0usize, 1usize); // (byte, line) reached so far
+    let mut line_at = |byte: u64| -> usize {
+        let mut byte = usize::try_from(byte).unwrap_or(usize::MAX).min(body.len());
+        // A record's position may point at the line end before it.
+        while matches!(body.as_bytes().get(byte), Some(b'\r' | b'\n')) {
+            byte += 1;
+        }
+        if byte < counted.0 {
+            counted = (0, 1);
+        }
+        let newlines = body.as_bytes()[counted.0..byte]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        counted = (byte, counted.1 + newlines);
+        counted.1 + skipped
     };
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
         .from_reader(body.as_bytes());
-    let headers: Vec<String> = rdr
-        .headers()
-        .map_err(csv_err)?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let headers: Vec<String> = match rdr.headers() {
+        Ok(h) => h.iter().map(|h| h.trim().to_string()).collect(),
+        Err(e) => {
+            return Err(InventoryError::Csv {
+                path: path.to_path_buf(),
+                line: 1 + skipped,
+                detail: e.to_string(),
+            })
+        }
+    };
     let header_line = 1 + skipped;
     let mut rows = Vec::new();
     for rec in rdr.records() {
-        let rec = rec.map_err(csv_err)?;
-        let line = rec
-            .position()
-            .map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX))
-            + skipped;
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| line_at(p.byte()));
+                return Err(InventoryError::Csv {
+                    path: path.to_path_buf(),
+                    line,
+                    detail: e.to_string(),
+                });
+            }
+        };
+        let line = rec.position().map_or(0, |p| line_at(p.byte()));
         let cells = headers
             .iter()
             .zip(rec.iter())
