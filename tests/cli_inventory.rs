@@ -330,3 +330,56 @@ fn json_report_golden_inventory() {
     let (_, v) = json(&[ENT, "--inventory", ENT_JSON, "--ca", ENT_CA]);
     insta::assert_json_snapshot!(v);
 }
+
+#[test]
+fn ps_computer_name_maps_by_fqdn_or_first_label_only() {
+    use topocert::certs::inventory::export::{to_json, ExportRow};
+    use topocert::certs::CertFacts;
+    let facts = |cn: &str| CertFacts {
+        subject: format!("CN={cn}, O=Fabrikam"),
+        issuer: "CN=Fabrikam Issuing CA, O=Fabrikam".into(),
+        common_name: Some(cn.into()),
+        dns_names: vec![cn.into()],
+        serial: "01".into(),
+        not_before: 1_767_225_600,
+        not_after: 1_830_297_600,
+        sha1_thumbprint: format!("{:0>40}", cn.len()),
+    };
+    let rows = vec![
+        // Exported on fe03 (FQDN), but names another host: still fe03's, and a name mismatch.
+        ExportRow {
+            computer: Some("FE03.fabrikam.com".into()),
+            usage: "Default".into(),
+            facts: facts("old-fe03.fabrikam.com"),
+        },
+        // "FE0" is no server's first label: this row belongs to nobody.
+        ExportRow {
+            computer: Some("FE0".into()),
+            usage: "Default".into(),
+            facts: facts("nothing.fabrikam.com"),
+        },
+        // Short name of pc02.
+        ExportRow {
+            computer: Some("pc02".into()),
+            usage: "WebServicesInternal".into(),
+            facts: facts("pc02.fabrikam.com"),
+        },
+    ];
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path().join("inventory.json");
+    std::fs::write(&p, to_json(&rows)).expect("write");
+    let (_, v) = json(&[ENT, "--inventory", &p.to_string_lossy(), "--ca", ENT_CA]);
+    let m = verdicts(&v);
+    assert_eq!(m["fe03.fabrikam.com"], ["name-mismatch"]);
+    assert_eq!(
+        server(&v, "fe03.fabrikam.com")["certificate"]["chosen"],
+        "the inventory row was exported on the server"
+    );
+    assert_eq!(m["fe01.fabrikam.com"], ["missing-certificate"]);
+    assert_eq!(m["fe02.fabrikam.com"], ["missing-certificate"]);
+    assert!(m["pc02.fabrikam.com"].is_empty(), "{m:?}");
+    assert_eq!(
+        server(&v, "pc02.fabrikam.com")["certificate"]["inventory"]["computer"],
+        "pc02"
+    );
+}
