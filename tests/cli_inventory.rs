@@ -383,3 +383,40 @@ fn ps_computer_name_maps_by_fqdn_or_first_label_only() {
         "pc02"
     );
 }
+
+#[test]
+fn ca_inference_counts_a_row_with_the_file_issuer_of_the_same_name() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let certs = dir.path().join("certs");
+    std::fs::create_dir(&certs).expect("mkdir");
+    for f in ["fe01.fabrikam.com.cer", "fe02.fabrikam.com.cer"] {
+        std::fs::copy(root().join(ENT_CERTS).join(f), certs.join(f)).expect("copy");
+    }
+    // Only pc01's rows (Fabrikam Issuing CA): alone, the three issuers would tie 1-1-1.
+    let text = std::fs::read_to_string(root().join(ENT_CSV)).expect("csv");
+    let kept: Vec<&str> = text
+        .split("\r\n")
+        .enumerate()
+        .filter(|(i, l)| *i < 2 || l.contains("\"PC01\""))
+        .map(|(_, l)| l)
+        .collect();
+    let inv = dir.path().join("inventory.csv");
+    std::fs::write(&inv, kept.join("\r\n")).expect("write");
+    let (_, v) = json(&[
+        ENT,
+        "--certs",
+        &certs.to_string_lossy(),
+        "--inventory",
+        &inv.to_string_lossy(),
+    ]);
+    assert_eq!(
+        v["reference_ca"]["subject"], "CN=Fabrikam Issuing CA, O=Fabrikam",
+        "{v}"
+    );
+    let how = v["reference_ca"]["how"].as_str().expect("how");
+    assert!(how.contains("it issued 2 of the 3"), "{how}");
+    assert!(verdicts(&v)
+        .values()
+        .all(|r| !r.contains(&"ambiguous-internal-ca".to_string())));
+    assert_eq!(verdicts(&v)["fe02.fabrikam.com"], ["foreign-ca"]);
+}
