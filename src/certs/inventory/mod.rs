@@ -580,6 +580,8 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory, InventoryError> {
     }
     check_collection_type_name(path, &rows)?;
     let mut certs: Vec<InventoryCert> = Vec::new();
+    // (thumbprint, lower-case computer) → index in `certs`: one certificate per server.
+    let mut seen: HashMap<(String, Option<String>), usize> = HashMap::new();
     let mut other_uses = Vec::new();
     for r in &rows {
         match build_row(path, r) {
@@ -590,13 +592,18 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory, InventoryError> {
                         .any(|u| CONSIDERED_USES.iter().any(|k| k.eq_ignore_ascii_case(u)));
                 if !considered {
                     other_uses.push(c);
-                } else if let Some(same) = certs.iter_mut().find(|x| {
-                    x.facts.sha1_thumbprint == c.facts.sha1_thumbprint
-                        && same_computer(&x.computer, &c.computer)
-                }) {
-                    same.uses.extend(c.uses);
-                } else {
-                    certs.push(c);
+                    continue;
+                }
+                let key = (
+                    c.facts.sha1_thumbprint.clone(),
+                    c.computer.as_deref().map(str::to_ascii_lowercase),
+                );
+                match seen.get(&key) {
+                    Some(&i) => certs[i].uses.extend(c.uses),
+                    None => {
+                        seen.insert(key, certs.len());
+                        certs.push(c);
+                    }
                 }
             }
             Err(problem) => bad_rows.push(BadRow {
@@ -615,14 +622,6 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory, InventoryError> {
         other_uses,
         bad_rows,
     })
-}
-
-fn same_computer(a: &Option<String>, b: &Option<String>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
-        (None, None) => true,
-        _ => false,
-    }
 }
 
 #[cfg(test)]
