@@ -11,6 +11,7 @@ pub mod cli;
 pub mod error;
 pub mod graph;
 pub mod model;
+pub mod plan;
 pub mod report;
 pub mod rules;
 pub mod servers;

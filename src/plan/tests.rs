@@ -1,0 +1,1 @@
+//! Unit tests of the plan: names, reasons, deduplication, readiness.
