@@ -348,3 +348,32 @@ fn csr_name_parser_reads_names_and_finds_none_without_san() {
     assert_eq!(csr_dns_names(text), ["a.fabrikam.com", "b.fabrikam.com"]);
     assert!(csr_dns_names("Subject: CN = a").is_empty());
 }
+
+#[test]
+fn inventory_rows_are_compared_like_certificate_files() {
+    let common = [
+        "sample-topologies/enterprise-multisite/topology.xml",
+        "--ca",
+        "sample-topologies/enterprise-multisite/ca/fabrikam-issuing-ca.cer",
+        "--now",
+        NOW,
+    ];
+    let mut with_certs = common.to_vec();
+    with_certs.extend(["--certs", "sample-topologies/enterprise-multisite/certs"]);
+    let mut with_inventory = common.to_vec();
+    with_inventory.extend([
+        "--inventory",
+        "sample-topologies/enterprise-multisite/inventory.csv",
+    ]);
+    let (code_c, c) = json(&with_certs);
+    let (code_i, i) = json(&with_inventory);
+    assert_eq!((code_c, code_i), (1, 1));
+    assert_eq!(statuses(&c), statuses(&i));
+    // The missing names are the same whichever source the facts come from.
+    for n in 0..4 {
+        assert_eq!(
+            c["servers"][n]["readiness"]["reasons"][0],
+            i["servers"][n]["readiness"]["reasons"][0]
+        );
+    }
+}
