@@ -266,9 +266,10 @@ impl Plan {
     }
 }
 
-/// Collects names in order, merging repeats case-insensitively into "also required by".
+/// Collects names in order, merging repeats case-insensitively into "also required by"
+/// (indexed, so a topology with many simple URLs stays linear).
 #[derive(Default)]
-struct NameList(Vec<PlannedName>);
+struct NameList(Vec<PlannedName>, std::collections::HashMap<Fqdn, usize>);
 
 impl NameList {
     fn add(
@@ -290,13 +291,16 @@ impl NameList {
             column,
             span,
         };
-        match self.0.iter_mut().find(|n| &n.name == name) {
-            Some(n) => n.also_required_by.push(reason),
-            None => self.0.push(PlannedName {
-                name: name.clone(),
-                reason,
-                also_required_by: Vec::new(),
-            }),
+        match self.1.get(name) {
+            Some(&i) => self.0[i].also_required_by.push(reason),
+            None => {
+                self.1.insert(name.clone(), self.0.len());
+                self.0.push(PlannedName {
+                    name: name.clone(),
+                    reason,
+                    also_required_by: Vec::new(),
+                });
+            }
         }
     }
 }
