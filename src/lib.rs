@@ -12,6 +12,7 @@ pub mod diff;
 pub mod error;
 pub mod graph;
 pub mod model;
+pub mod plan;
 pub mod report;
 pub mod rules;
 pub mod servers;

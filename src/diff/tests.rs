@@ -148,7 +148,7 @@ fn restricted_check_result_keeps_only_the_given_servers() {
     ));
     let store = crate::certs::load_dir(&dir).expect("certs");
     let options = crate::check::CheckOptions {
-        certs_dir: dir,
+        sources: crate::check::CertSources::Folder(dir),
         now: crate::time::parse_rfc3339("2026-12-01T00:00:00Z").expect("time"),
         expiry_warn_days: 30,
     };
