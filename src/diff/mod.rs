@@ -138,8 +138,27 @@ pub struct RoleChange {
     pub old: Option<CheckedKind>,
     /// What it is checked as in NEW, if anything.
     pub new: Option<CheckedKind>,
-    /// Line of the machine in NEW (OLD when it is gone).
-    pub line: usize,
+    /// Where the machine is: in NEW, or in OLD when NEW no longer has it.
+    pub line: LineIn,
+}
+
+/// A one-based line in one of the two files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LineIn {
+    /// A line of NEW.
+    New(usize),
+    /// A line of OLD.
+    Old(usize),
+}
+
+impl std::fmt::Display for LineIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LineIn::New(l) => write!(f, "NEW line {l}"),
+            LineIn::Old(l) => write!(f, "OLD line {l}"),
+        }
+    }
 }
 
 /// A server present in both whose pool or site changed.
@@ -430,13 +449,17 @@ fn readiness(old: Side<'_>, new: Side<'_>) -> Readiness {
         if o == n {
             continue;
         }
-        let entry = new_m.get(k).or_else(|| old_m.get(k));
-        if let Some(e) = entry {
+        let at = match (new_m.get(k), old_m.get(k)) {
+            (Some(e), _) => Some((e, LineIn::New(e.line))),
+            (None, Some(e)) => Some((e, LineIn::Old(e.line))),
+            (None, None) => None,
+        };
+        if let Some((e, line)) = at {
             r.role_changes.push(RoleChange {
                 server: e.identity.clone(),
                 old: o,
                 new: n,
-                line: e.line,
+                line,
             });
         }
     }

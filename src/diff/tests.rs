@@ -168,3 +168,37 @@ fn restricted_check_result_keeps_only_the_given_servers() {
     let none = full.restricted_to(&BTreeSet::new());
     assert!(none.servers.is_empty() && none.findings.is_empty());
 }
+
+#[test]
+fn server_that_stops_serving_points_into_new_and_removed_one_into_old() {
+    // Dropping PersistentChatWeb from pool01 makes fe01..fe03 stop serving file upload/download
+    // (they stay in NEW); removing pc02 removes a Persistent Chat server (gone from NEW).
+    let old = sample();
+    let web = "<Component ComponentName=\"PersistentChatWeb\" />\n";
+    let first = old.find(web).expect("PersistentChatWeb");
+    let mut new = old.clone();
+    new.replace_range(first..first + web.len(), "");
+    let start = new
+        .find("      <Machine OrdinalInCluster=\"2\" Fqdn=\"pc02.fabrikam.com\"")
+        .expect("pc02");
+    let end = start + new[start..].find("</Machine>\n").expect("end") + "</Machine>\n".len();
+    new.replace_range(start..end, "");
+    let d = diff_texts(&old, &new);
+    let got: Vec<(&str, Option<CheckedKind>, bool)> = d
+        .readiness
+        .role_changes
+        .iter()
+        .map(|c| (c.server.as_str(), c.new, matches!(c.line, LineIn::New(_))))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("fe01.fabrikam.com", None, true),
+            ("fe02.fabrikam.com", None, true),
+            ("fe03.fabrikam.com", None, true),
+            ("pc02.fabrikam.com", None, false),
+        ]
+    );
+    assert_eq!(d.readiness.serving_changes.len(), 1);
+    assert_eq!(d.readiness.serving_changes[0].new.as_deref(), Some(&[][..]));
+}

@@ -120,7 +120,7 @@ pub fn render(
         for c in &r.role_changes {
             let m = if c.new.is_some() { '+' } else { '-' };
             out.push_str(&format!(
-                "{m} {} {}  (line {})\n",
+                "{m} {} {}  ({})\n",
                 c.server,
                 role_change_text(c.old, c.new),
                 c.line
