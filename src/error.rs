@@ -191,6 +191,10 @@ pub enum CannotRun {
         help("give the folder that holds the servers' .cer/.pem/.p7b files with --certs DIR")
     )]
     CertsDir(#[from] crate::certs::CertDirError),
+    /// The `--inventory` file could not be read.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Inventory(#[from] crate::certs::InventoryError),
     /// A `--ca` file could not be read.
     #[error("cannot read the reference CA {path}: {source}")]
     #[diagnostic(code(topocert::ca_file), help("--ca takes the CA certificate (.cer, .crt, .pem or .p7b) of the internal servers' root or issuing CA"))]

@@ -8,9 +8,11 @@
 pub mod certs;
 pub mod check;
 pub mod cli;
+pub mod diff;
 pub mod error;
 pub mod graph;
 pub mod model;
+pub mod plan;
 pub mod report;
 pub mod rules;
 pub mod servers;

@@ -1,6 +1,7 @@
 //! One parsed X.509 certificate ([`Certificate`]), holding owned data only, plus the DNS name
 //! matching rules ([`name_matches`]) used to decide whether a certificate covers a server.
 
+use super::facts::CertFacts;
 use serde::Serialize;
 use sha1::{Digest, Sha1};
 use std::fmt::Write as _;
@@ -152,33 +153,22 @@ pub enum SignatureCheck {
 }
 
 /// A parsed X.509 certificate. Owns all its data; times are unix seconds and are only compared.
+/// Its [`CertFacts`] (subject, issuer, names, serial, validity, thumbprint) are reachable
+/// directly through `Deref` (`cert.subject`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Certificate {
+    /// The facts an inventory row would also have.
+    #[serde(flatten)]
+    pub facts: CertFacts,
     /// The DER encoding, exactly as parsed.
     #[serde(skip)]
     pub der: Vec<u8>,
-    /// Subject DN for display ("CN=lyncse01.fabrikam.com, O=Fabrikam").
-    pub subject: String,
-    /// Issuer DN for display.
-    pub issuer: String,
     /// Raw DER of the subject Name (for DN equality).
     #[serde(skip)]
     pub subject_raw: Vec<u8>,
     /// Raw DER of the issuer Name (for DN equality).
     #[serde(skip)]
     pub issuer_raw: Vec<u8>,
-    /// First subject common name, if any.
-    pub common_name: Option<String>,
-    /// DNS entries of the subject alternative name extension, as written.
-    pub dns_names: Vec<String>,
-    /// Serial number, upper-case hex without separators.
-    pub serial: String,
-    /// Start of validity (unix seconds).
-    pub not_before: i64,
-    /// End of validity (unix seconds).
-    pub not_after: i64,
-    /// Upper-case hex SHA-1 of the DER (the Windows "thumbprint").
-    pub sha1_thumbprint: String,
     /// basicConstraints cA is true.
     pub is_ca: bool,
     /// X.509 version, 1 to 3.
@@ -195,6 +185,13 @@ pub struct Certificate {
     /// Key identifier of the authority key identifier extension.
     #[serde(skip)]
     pub authority_key_id: Option<Vec<u8>>,
+}
+
+impl std::ops::Deref for Certificate {
+    type Target = CertFacts;
+    fn deref(&self) -> &CertFacts {
+        &self.facts
+    }
 }
 
 /// Upper-case hex of `bytes` without separators.
@@ -361,16 +358,18 @@ fn build(x: &X509Certificate<'_>, der: Vec<u8>) -> Certificate {
         .map(str::to_string);
     let sha1_thumbprint = hex_upper(&Sha1::digest(&der));
     Certificate {
-        subject: x.subject().to_string(),
-        issuer: x.issuer().to_string(),
+        facts: CertFacts {
+            subject: x.subject().to_string(),
+            issuer: x.issuer().to_string(),
+            common_name,
+            dns_names,
+            serial: hex_upper(x.raw_serial()),
+            not_before: x.validity().not_before.timestamp(),
+            not_after: x.validity().not_after.timestamp(),
+            sha1_thumbprint,
+        },
         subject_raw: x.subject().as_raw().to_vec(),
         issuer_raw: x.issuer().as_raw().to_vec(),
-        common_name,
-        dns_names,
-        serial: hex_upper(x.raw_serial()),
-        not_before: x.validity().not_before.timestamp(),
-        not_after: x.validity().not_after.timestamp(),
-        sha1_thumbprint,
         is_ca,
         version: x.version().0.saturating_add(1),
         eku,
@@ -417,25 +416,6 @@ impl Certificate {
     /// True when the subject and issuer DNs are byte-for-byte equal (self-issued).
     pub fn is_self_issued(&self) -> bool {
         self.subject_raw == self.issuer_raw
-    }
-
-    /// The DNS identities used for name checks: the DNS SANs, or the CN when there are none.
-    pub fn names(&self) -> Vec<&str> {
-        if self.dns_names.is_empty() {
-            self.common_name.iter().map(String::as_str).collect()
-        } else {
-            self.dns_names.iter().map(String::as_str).collect()
-        }
-    }
-
-    /// True when the certificate is valid for `fqdn` (see [`Self::names`] and [`name_matches`]).
-    pub fn covers_name(&self, fqdn: &str) -> bool {
-        self.names().into_iter().any(|p| name_matches(p, fqdn))
-    }
-
-    /// True when `at` (unix seconds) lies within notBefore..=notAfter.
-    pub fn is_valid_at(&self, at: i64) -> bool {
-        self.not_before <= at && at <= self.not_after
     }
 }
 

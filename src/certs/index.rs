@@ -11,6 +11,8 @@ pub struct NameIndex {
     exact: HashMap<String, Vec<usize>>,
     wildcard: HashMap<String, Vec<usize>>,
     named: HashMap<String, Vec<usize>>,
+    /// Inventory rows by a short `PSComputerName` (no dot), matched to a server's first label.
+    named_short: HashMap<String, Vec<usize>>,
 }
 
 fn push(map: &mut HashMap<String, Vec<usize>>, key: String, i: usize) {
@@ -36,8 +38,23 @@ impl NameIndex {
                     }
                 }
             }
-            for key in name_keys(&f.path) {
-                push(&mut ix.named, key, i);
+            match f.leaf.inventory() {
+                // An inventory row is "named after" the computer it was exported on.
+                Some(row) => {
+                    if let Some(c) = &row.computer {
+                        let c = normalize_name(c);
+                        if c.contains('.') {
+                            push(&mut ix.named, c, i);
+                        } else if !c.is_empty() {
+                            push(&mut ix.named_short, c, i);
+                        }
+                    }
+                }
+                None => {
+                    for key in name_keys(&f.path) {
+                        push(&mut ix.named, key, i);
+                    }
+                }
             }
         }
         ix
@@ -63,11 +80,16 @@ impl NameIndex {
         out
     }
 
-    /// Files named after `fqdn` (see [`super::file_stem_matches`]), sorted.
+    /// Files named after `fqdn` (see [`super::file_stem_matches`]) and inventory rows whose
+    /// `PSComputerName` is `fqdn` or its first label, sorted.
     pub fn named_after(&self, fqdn: &str) -> Vec<usize> {
-        self.named
-            .get(&normalize_name(fqdn))
-            .cloned()
-            .unwrap_or_default()
+        let host = normalize_name(fqdn);
+        let mut out = self.named.get(&host).cloned().unwrap_or_default();
+        if let Some(v) = host.split('.').next().and_then(|s| self.named_short.get(s)) {
+            out.extend_from_slice(v);
+            out.sort_unstable();
+            out.dedup();
+        }
+        out
     }
 }

@@ -136,6 +136,17 @@ pub enum CertLoadError {
         #[source]
         source: CertParseError,
     },
+    /// A row of a certificate inventory that could not be read (the other rows are used).
+    #[error("{} {location}: {problem}", path.display())]
+    #[diagnostic(code(topocert::inventory_row))]
+    InventoryRow {
+        /// The inventory file.
+        path: PathBuf,
+        /// The row.
+        location: super::inventory::RowLocation,
+        /// Why.
+        problem: super::inventory::RowProblem,
+    },
     /// Bytes after the last DER certificate that are not another certificate.
     #[error("{}: {extra} unexpected bytes after the certificate at offset {offset}", path.display())]
     #[diagnostic(code(topocert::cert_trailing_data))]
@@ -214,8 +225,9 @@ pub struct Unreadable {
 pub struct CertFile {
     /// The file.
     pub path: PathBuf,
-    /// The first certificate in the file that is not a CA.
-    pub leaf: Certificate,
+    /// The server certificate: the first certificate in the file that is not a CA, or an
+    /// inventory row (then `path` is "INVENTORY line N" and `chain` is empty).
+    pub leaf: super::Leaf,
     /// Every other certificate in the file, in file order (CAs and any further leaves).
     pub chain: Vec<Certificate>,
 }
@@ -223,7 +235,8 @@ pub struct CertFile {
 /// Everything found in a certificate folder.
 #[derive(Debug, Default)]
 pub struct CertStore {
-    /// Files with a server (non-CA) certificate, in sorted path order.
+    /// Files with a server (non-CA) certificate, in sorted path order, then inventory rows
+    /// (see [`super::Inventory::add_to`]) in inventory order.
     pub files: Vec<CertFile>,
     /// Files holding only CA certificates (chain and reference material).
     pub ca_files: Vec<(PathBuf, Vec<Certificate>)>,
@@ -605,12 +618,19 @@ fn walk(entries: Vec<(PathBuf, bool)>, depth: usize, store: &mut CertStore) {
 }
 
 fn add_file(store: &mut CertStore, path: PathBuf, mut certs: Vec<Certificate>) {
-    match certs.iter().position(|c| !c.is_ca) {
+    // The server certificate is the first non-CA certificate; a file holding one CA certificate
+    // that names DNS hosts is a CA certificate offered as a server's (the
+    // `ca-certificate-as-server` rule reports it) rather than a CA to trust.
+    let leaf = certs
+        .iter()
+        .position(|c| !c.is_ca)
+        .or_else(|| (certs.len() == 1 && !certs[0].dns_names.is_empty()).then_some(0));
+    match leaf {
         Some(i) => {
             let leaf = certs.remove(i);
             store.files.push(CertFile {
                 path,
-                leaf,
+                leaf: super::Leaf::File(leaf),
                 chain: certs,
             });
         }

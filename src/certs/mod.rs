@@ -1,8 +1,12 @@
 //! Certificates: parsing ([`cert`]), loading files and folders ([`load`]), PKCS#7 bundles
-//! ([`pkcs7`]) and the name index that maps server FQDNs to certificate files ([`index`]).
+//! ([`pkcs7`]), certificate inventories ([`inventory`]), DN strings ([`dn`]), the facts every
+//! source has ([`facts`]) and the name index that maps server FQDNs to certificate files ([`index`]).
 
 pub mod cert;
+pub mod dn;
+pub mod facts;
 pub mod index;
+pub mod inventory;
 pub mod load;
 pub mod pkcs7;
 
@@ -13,7 +17,9 @@ pub use cert::{
     key_id_hex, name_matches, CertParseError, Certificate, Eku, PublicKey, SignatureAlgorithm,
     SignatureCheck,
 };
+pub use facts::{CertFacts, Leaf};
 pub use index::NameIndex;
+pub use inventory::{Inventory, InventoryCert, InventoryError};
 pub use load::{
     file_stem_matches, load_bytes, load_ca_file, load_dir, load_file, CertDirError, CertFile,
     CertLoadError, CertStore, Unreadable,

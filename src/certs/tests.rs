@@ -117,6 +117,8 @@ fn pem_with_several_certificates() {
     assert!(store.files[0].chain[0].is_ca);
     assert!(store.files[0]
         .leaf
+        .x509()
+        .expect("from a file")
         .verify_signed_by(&store.files[0].chain[0]));
 }
 

@@ -10,6 +10,8 @@ pub enum AssignReason {
     NamedAfter,
     /// Its DNS SANs (or CN) cover the server FQDN.
     CoversName,
+    /// An inventory row exported on the server (`PSComputerName`).
+    ComputerName,
 }
 
 /// The certificate chosen for a server.
@@ -31,6 +33,7 @@ impl Assignment {
         let how = match self.reason {
             AssignReason::NamedAfter => "the file is named after the server",
             AssignReason::CoversName => "its names cover the server",
+            AssignReason::ComputerName => "the inventory row was exported on the server",
         };
         let mut s = how.to_string();
         if self.group > 1 {
@@ -49,9 +52,10 @@ impl Assignment {
     }
 }
 
-/// Picks the certificate for a machine: files named after it first, then files whose names
-/// cover it; among those, valid at `now` before not valid, then the latest end of validity,
-/// then the path (for a stable choice).
+/// Picks the certificate for a machine: files named after it (and inventory rows exported on
+/// it) first, then files and rows whose names cover it; among those, valid at `now` before not
+/// valid, then the latest end of validity, then a certificate file before an inventory row (the
+/// same certificate in both: the file allows every rule), then the path (for a stable choice).
 pub fn choose(
     topo: &Topology,
     store: &CertStore,
@@ -75,8 +79,13 @@ pub fn choose(
         ca.is_valid_at(now)
             .cmp(&cb.is_valid_at(now))
             .then(ca.not_after.cmp(&cb.not_after))
+            .then(ca.x509().is_some().cmp(&cb.x509().is_some()))
             .then(store.files[b].path.cmp(&store.files[a].path))
     })?;
+    let reason = match (reason, store.files[best].leaf.inventory()) {
+        (AssignReason::NamedAfter, Some(_)) => AssignReason::ComputerName,
+        (r, _) => r,
+    };
     Some(Assignment {
         file: best,
         reason,

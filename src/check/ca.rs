@@ -2,7 +2,8 @@
 //! issued by it.
 
 use super::assign;
-use crate::certs::{key_id_hex, CertFile, CertStore, Certificate, SignatureCheck};
+use crate::certs::dn::{same_dn, DnKey};
+use crate::certs::{key_id_hex, CertFile, CertStore, Certificate, Leaf, SignatureCheck};
 use crate::graph::ServerGraph;
 use crate::model::Topology;
 use serde::Serialize;
@@ -33,8 +34,9 @@ pub enum CaSource {
 pub struct ReferenceCa {
     /// Subject DN for display.
     pub subject: String,
-    /// Raw subject DN.
-    pub subject_raw: Vec<u8>,
+    /// Raw subject DN; `None` for a CA known only by name (inferred from inventory rows
+    /// without its certificate in the folder).
+    pub subject_raw: Option<Vec<u8>>,
     /// Subject key identifier (of the CA certificate, or the AKI of the certificates it issued).
     pub key_id: Option<Vec<u8>>,
     /// The CA certificate, when known: used to verify signatures.
@@ -84,6 +86,12 @@ pub enum CaVerdict {
         /// Subject of the reference CA.
         ca: String,
     },
+    /// From an inventory row (or a CA known only by name): the issuer DN equals the reference
+    /// CA's subject DN. Weaker: a CA with the same name and another key is not told apart.
+    FromReferenceByIssuerName {
+        /// Subject of the reference CA.
+        ca: String,
+    },
     /// Not from the reference CA.
     Foreign {
         /// Why, for people.
@@ -125,7 +133,10 @@ pub fn verdict(res: &CaResolution, file: &CertFile, store: &CertStore) -> CaVerd
     if cas.is_empty() {
         return CaVerdict::NoReference;
     }
-    let leaf = &file.leaf;
+    let leaf = match &file.leaf {
+        Leaf::File(c) => c,
+        Leaf::Inventory(i) => return verdict_by_name(cas, &i.facts.issuer),
+    };
     let mut same_dn_other_key = false;
     for ca in cas {
         match &ca.cert {
@@ -158,16 +169,25 @@ pub fn verdict(res: &CaResolution, file: &CertFile, store: &CertStore) -> CaVerd
                     }
                 }
             },
-            None => {
-                if leaf.issuer_raw == ca.subject_raw {
-                    if key_ids_compatible(&leaf.authority_key_id, &ca.key_id) {
-                        return CaVerdict::FromReferenceUnverified {
+            None => match &ca.subject_raw {
+                Some(raw) => {
+                    if leaf.issuer_raw == *raw {
+                        if key_ids_compatible(&leaf.authority_key_id, &ca.key_id) {
+                            return CaVerdict::FromReferenceUnverified {
+                                ca: ca.subject.clone(),
+                            };
+                        }
+                        same_dn_other_key = true;
+                    }
+                }
+                None => {
+                    if same_dn(&leaf.issuer, &ca.subject) {
+                        return CaVerdict::FromReferenceByIssuerName {
                             ca: ca.subject.clone(),
                         };
                     }
-                    same_dn_other_key = true;
                 }
-            }
+            },
         }
     }
     let why = if same_dn_other_key {
@@ -181,8 +201,53 @@ pub fn verdict(res: &CaResolution, file: &CertFile, store: &CertStore) -> CaVerd
     CaVerdict::Foreign { why }
 }
 
-/// An issuer's identity: raw DN and authority key id.
-type IssuerKey = (Vec<u8>, Option<Vec<u8>>);
+/// The verdict for an inventory row: issuer DN string against the reference CAs' subjects.
+fn verdict_by_name(cas: &[ReferenceCa], issuer: &str) -> CaVerdict {
+    match cas.iter().find(|ca| same_dn(issuer, &ca.subject)) {
+        Some(ca) => CaVerdict::FromReferenceByIssuerName {
+            ca: ca.subject.clone(),
+        },
+        None => CaVerdict::Foreign {
+            why: format!("issued by {issuer} (compared by issuer name only: an inventory has no key identifiers)"),
+        },
+    }
+}
+
+/// An issuer's identity: raw DN and authority key id for a certificate file, the DN string
+/// for an inventory row.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum IssuerKey {
+    Der(Vec<u8>, Option<Vec<u8>>),
+    Name(DnKey),
+}
+
+/// Counts inventory rows (known by issuer name) with the one certificate-file issuer of the same
+/// name, when there is exactly one; otherwise they stay a group of their own.
+fn merge_names(counts: &mut BTreeMap<IssuerKey, (String, usize)>) {
+    let names: Vec<(IssuerKey, DnKey)> = counts
+        .keys()
+        .filter_map(|k| match k {
+            IssuerKey::Name(n) => Some((k.clone(), n.clone())),
+            IssuerKey::Der(..) => None,
+        })
+        .collect();
+    for (key, dn) in names {
+        let same: Vec<IssuerKey> = counts
+            .iter()
+            .filter(|(k, (display, _))| {
+                matches!(k, IssuerKey::Der(..)) && DnKey::parse(display) == dn
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        if let [target] = &same[..] {
+            if let Some((_, n)) = counts.remove(&key) {
+                if let Some(e) = counts.get_mut(target) {
+                    e.1 += n;
+                }
+            }
+        }
+    }
+}
 
 /// Resolves the reference CA: every certificate of the `--ca` files, or else the issuer of
 /// most certificates assigned (see `assignments`, one per machine) to internal Lync servers (every pool but Edge, SQL, file store
@@ -201,7 +266,7 @@ pub fn resolve(
                 .flat_map(|g| {
                     g.certs.iter().map(move |c| ReferenceCa {
                         subject: c.subject.clone(),
-                        subject_raw: c.subject_raw.clone(),
+                        subject_raw: Some(c.subject_raw.clone()),
                         key_id: c.subject_key_id.clone(),
                         cert: Some(c.clone()),
                         source: CaSource::Flag,
@@ -218,12 +283,17 @@ pub fn resolve(
         }
         if let Some(a) = &assignments[i] {
             let leaf = &store.files[a.file].leaf;
+            let key = match leaf {
+                Leaf::File(c) => IssuerKey::Der(c.issuer_raw.clone(), c.authority_key_id.clone()),
+                Leaf::Inventory(i) => IssuerKey::Name(DnKey::parse(&i.facts.issuer)),
+            };
             let e = counts
-                .entry((leaf.issuer_raw.clone(), leaf.authority_key_id.clone()))
+                .entry(key)
                 .or_insert_with(|| (leaf.issuer.clone(), 0));
             e.1 += 1;
         }
     }
+    merge_names(&mut counts);
     let Some(max) = counts.values().map(|v| v.1).max() else {
         return CaResolution::Unknown;
     };
@@ -232,25 +302,42 @@ pub fn resolve(
         return CaResolution::Ambiguous {
             tied: top
                 .into_iter()
-                .map(|((_, kid), (name, n))| (name.clone(), kid.clone(), *n))
+                .map(|(k, (name, n))| {
+                    let kid = match k {
+                        IssuerKey::Der(_, kid) => kid.clone(),
+                        IssuerKey::Name(_) => None,
+                    };
+                    (name.clone(), kid, *n)
+                })
                 .collect(),
         };
     }
-    let ((raw, kid), (name, n)) = top[0];
+    let (key, (name, n)) = top[0];
     let total: usize = counts.values().map(|v| v.1).sum();
+    let (raw, kid) = match key {
+        IssuerKey::Der(raw, kid) => (Some(raw.clone()), kid.clone()),
+        IssuerKey::Name(_) => (None, None),
+    };
     let cert = store
         .all_ca_certs()
-        .find(|c| &c.subject_raw == raw && key_ids_compatible(kid, &c.subject_key_id))
+        .find(|c| match &raw {
+            Some(raw) => &c.subject_raw == raw && key_ids_compatible(&kid, &c.subject_key_id),
+            None => same_dn(&c.subject, name),
+        })
         .cloned();
+    let by_name = if raw.is_none() {
+        " (by issuer name: inventory rows have no key identifiers)"
+    } else {
+        ""
+    };
     CaResolution::Known(vec![ReferenceCa {
         subject: name.clone(),
-        subject_raw: raw.clone(),
+        subject_raw: raw.or_else(|| cert.as_ref().map(|c| c.subject_raw.clone())),
         key_id: kid
-            .clone()
             .or_else(|| cert.as_ref().and_then(|c| c.subject_key_id.clone())),
         source: CaSource::Inferred,
         how: format!(
-            "inferred: it issued {n} of the {total} certificates found for internal Lync servers{}",
+            "inferred: it issued {n} of the {total} certificates found for internal Lync servers{by_name}{}",
             if cert.is_some() {
                 ""
             } else {

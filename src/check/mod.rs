@@ -48,12 +48,89 @@ pub struct CheckedServer {
 /// Inputs of a check beyond the topology.
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
-    /// The certificate folder (as given, for messages).
-    pub certs_dir: PathBuf,
+    /// Where the certificates came from (for messages).
+    pub sources: CertSources,
     /// The time to check validity against (unix seconds).
     pub now: i64,
     /// Warn when a certificate ends within this many days.
     pub expiry_warn_days: u32,
+}
+
+/// Where a check's certificates come from: `--certs`, `--inventory`, or both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CertSources {
+    /// A certificate folder.
+    Folder(PathBuf),
+    /// A certificate inventory.
+    Inventory(PathBuf),
+    /// Both: a file that fits a server is preferred over an inventory row of the same validity.
+    Both {
+        /// The folder.
+        folder: PathBuf,
+        /// The inventory.
+        inventory: PathBuf,
+    },
+}
+
+impl CertSources {
+    /// "no file in DIR", "no row of FILE", or both, for the missing-certificate message.
+    pub fn describe_none(&self) -> String {
+        match self {
+            CertSources::Folder(d) => format!("no file in {}", d.display()),
+            CertSources::Inventory(f) => format!("no row of {}", f.display()),
+            CertSources::Both { folder, inventory } => format!(
+                "no file in {} and no row of {}",
+                folder.display(),
+                inventory.display()
+            ),
+        }
+    }
+}
+
+/// The certificates of a check, loaded from its sources.
+#[derive(Debug)]
+pub struct LoadedCertificates {
+    /// Certificate files and inventory rows together.
+    pub store: CertStore,
+    /// Where they came from.
+    pub sources: CertSources,
+    /// Inventory rows of uses that are not checked (WebServicesExternal, OAuthTokenIssuer...).
+    pub other_uses: usize,
+}
+
+/// Loads `--certs` and/or `--inventory` into one store: the folder's files first, then the
+/// inventory's rows (a bad row is an unreadable entry). `None` when neither is given.
+pub fn load_certificates(
+    folder: Option<&std::path::Path>,
+    inventory: Option<&std::path::Path>,
+) -> Option<Result<LoadedCertificates, crate::error::CannotRun>> {
+    let sources = match (folder, inventory) {
+        (Some(f), None) => CertSources::Folder(f.to_path_buf()),
+        (None, Some(i)) => CertSources::Inventory(i.to_path_buf()),
+        (Some(f), Some(i)) => CertSources::Both {
+            folder: f.to_path_buf(),
+            inventory: i.to_path_buf(),
+        },
+        (None, None) => return None,
+    };
+    let load = || -> Result<LoadedCertificates, crate::error::CannotRun> {
+        let mut store = match folder {
+            Some(f) => crate::certs::load_dir(f)?,
+            None => CertStore::default(),
+        };
+        let mut other_uses = 0;
+        if let Some(i) = inventory {
+            let inv = crate::certs::inventory::load(i)?;
+            other_uses = inv.other_uses.len();
+            inv.add_to(&mut store);
+        }
+        Ok(LoadedCertificates {
+            store,
+            sources,
+            other_uses,
+        })
+    };
+    Some(load())
 }
 
 /// Everything a rule may look at.
@@ -107,6 +184,26 @@ impl CheckResult {
             .filter(|f| f.machine == Some(m))
             .map(|f| f.severity)
             .max()
+    }
+    /// The same result about only some machines: their checked servers and findings. Findings
+    /// about no server (the folder, the topology) are left out. Renderers of a full result
+    /// render a restricted one unchanged.
+    pub fn restricted_to(&self, machines: &std::collections::BTreeSet<MachineIdx>) -> CheckResult {
+        CheckResult {
+            servers: self
+                .servers
+                .iter()
+                .filter(|s| machines.contains(&s.machine))
+                .cloned()
+                .collect(),
+            reference_ca: self.reference_ca.clone(),
+            findings: self
+                .findings
+                .iter()
+                .filter(|f| f.machine.is_some_and(|m| machines.contains(&m)))
+                .cloned()
+                .collect(),
+        }
     }
 }
 

@@ -154,6 +154,21 @@ pub fn render(
             }
             None => out.push_str("  certificate: none\n"),
         }
+        if let Some(row) = s
+            .assignment
+            .as_ref()
+            .and_then(|a| store.files[a.file].leaf.inventory())
+        {
+            out.push_str(&format!(
+                "  inventory row: PSComputerName {}; Use {}; its CA is identified by issuer name only\n",
+                row.computer.as_deref().unwrap_or("-"),
+                if row.uses.is_empty() {
+                    "-".to_string()
+                } else {
+                    row.uses.join(", ")
+                }
+            ));
+        }
         out.push('\n');
         for f in result
             .findings

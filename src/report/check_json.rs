@@ -61,6 +61,27 @@ pub struct ServerJson {
     pub certificate: Option<CertificateJson>,
     /// `ok`, `warning` or `error`.
     pub status: &'static str,
+    /// Rules that could not run: the certificate is an inventory row (absent otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_checked: Vec<&'static str>,
+    /// Rules that ran only in part on an inventory row (absent otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub partly_checked: Vec<&'static str>,
+}
+
+/// Where an inventory certificate came from.
+#[derive(Debug, Serialize)]
+pub struct InventoryRowJson {
+    /// The inventory file.
+    pub path: String,
+    /// `line N` (CSV) or `entry N` (JSON).
+    pub row: String,
+    /// PSComputerName, or null.
+    pub computer: Option<String>,
+    /// Its Use values.
+    pub uses: Vec<String>,
+    /// Always `issuer-name`: the CA is identified by the issuer DN only.
+    pub ca_identity: &'static str,
 }
 
 /// The chosen certificate.
@@ -84,6 +105,9 @@ pub struct CertificateJson {
     pub dns_names: Vec<String>,
     /// How it was chosen.
     pub chosen: String,
+    /// The inventory row it came from (absent for a certificate file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<InventoryRowJson>,
 }
 
 /// One finding.
@@ -140,6 +164,11 @@ pub fn build(topo: &Topology, store: &CertStore, result: &CheckResult) -> CheckJ
     };
     let server = |s: &CheckedServer| {
         let m = &topo.machines[s.machine.0];
+        let limits = s
+            .assignment
+            .as_ref()
+            .map(|a| crate::rules::limited_by(&store.files[a.file].leaf))
+            .unwrap_or_default();
         ServerJson {
             fqdn: m.fqdn.to_string(),
             pool: topo.pools[m.pool.0].fqdn.to_string(),
@@ -160,9 +189,18 @@ pub fn build(topo: &Topology, store: &CertStore, result: &CheckResult) -> CheckJ
                     sha1_thumbprint: f.leaf.sha1_thumbprint.clone(),
                     dns_names: f.leaf.dns_names.clone(),
                     chosen: a.explain(),
+                    inventory: f.leaf.inventory().map(|r| InventoryRowJson {
+                        path: r.inventory.display().to_string(),
+                        row: r.location.to_string(),
+                        computer: r.computer.clone(),
+                        uses: r.uses.clone(),
+                        ca_identity: "issuer-name",
+                    }),
                 }
             }),
             status: status_str(result.server_status(s.machine)),
+            not_checked: limits.0,
+            partly_checked: limits.1.into_iter().map(|(id, _)| id).collect(),
         }
     };
     CheckJson {

@@ -2,6 +2,9 @@
 
 pub mod check_human;
 pub mod check_json;
+pub mod diff_human;
+pub mod diff_json;
+pub mod diff_markdown;
 pub mod dot;
 pub mod graph_json;
 pub mod html;

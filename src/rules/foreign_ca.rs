@@ -1,6 +1,6 @@
 //! `foreign-ca`: the certificate was not issued by the reference CA.
 
-use super::{for_each_certificate, Finding, Rule, Severity};
+use super::{for_each_certificate, Finding, Needs, Rule, Severity};
 use crate::check::ca::{verdict, CaVerdict};
 use crate::check::CheckContext;
 
@@ -22,6 +22,11 @@ impl Rule for ForeignCa {
     }
     fn fix(&self) -> &'static str {
         "Request a new certificate from the internal servers' issuing CA (the reference CA in this report) and assign it with Set-CsCertificate."
+    }
+    fn needs(&self) -> Needs {
+        Needs::Partly(
+            "compared issuer names only (a CA with the same name but another key is caught only with the certificate file)",
+        )
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate(ctx, |s, file| {

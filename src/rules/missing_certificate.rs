@@ -25,10 +25,10 @@ impl Rule for MissingCertificate {
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for s in ctx.servers.iter().filter(|s| s.assignment.is_none()) {
             let msg = format!(
-                "{} ({}) has no certificate: no file in {} is named after it or covers its name",
+                "{} ({}) has no certificate: {} is named after it or covers its name",
                 ctx.fqdn(s),
                 s.kind.as_str(),
-                ctx.options.certs_dir.display()
+                ctx.options.sources.describe_none()
             );
             out.push(self.at_server(ctx, s, msg));
         }

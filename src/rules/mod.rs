@@ -47,6 +47,18 @@ pub struct Finding {
     pub span: Option<Span>,
 }
 
+/// What a rule needs from a server's certificate, which decides whether it can run on a
+/// certificate that comes from an inventory row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// The facts every source has (names, issuer name, validity): runs on inventory rows.
+    Facts,
+    /// The certificate file (key, signature, extensions): does not run on inventory rows.
+    CertificateFile,
+    /// Runs on inventory rows, but checks less; the text says what is left out.
+    Partly(&'static str),
+}
+
 /// A check over the topology and the certificates.
 pub trait Rule: Sync {
     /// Stable kebab-case id.
@@ -59,6 +71,10 @@ pub trait Rule: Sync {
     fn why(&self) -> &'static str;
     /// How to fix a finding.
     fn fix(&self) -> &'static str;
+    /// What it needs from a server's certificate (default: the facts every source has).
+    fn needs(&self) -> Needs {
+        Needs::Facts
+    }
     /// Appends its findings.
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>);
 
@@ -104,6 +120,39 @@ pub fn for_each_certificate<'c>(
     }
 }
 
+/// Runs `f` on every checked server whose certificate came from a file, with the parsed
+/// certificate; servers whose certificate is an inventory row are skipped (the `not-checked`
+/// rule reports them for every rule that [`Needs::CertificateFile`]).
+pub fn for_each_certificate_file<'c>(
+    ctx: &'c CheckContext<'_>,
+    mut f: impl FnMut(&'c crate::check::CheckedServer, &'c crate::certs::Certificate),
+) {
+    for_each_certificate(ctx, |s, file| {
+        if let Some(cert) = file.leaf.x509() {
+            f(s, cert);
+        }
+    });
+}
+
+/// The rules that cannot run on an inventory row (they need the certificate file), and those
+/// that run only in part, with what they leave out; both empty for a certificate file.
+pub fn limited_by(
+    leaf: &crate::certs::Leaf,
+) -> (Vec<&'static str>, Vec<(&'static str, &'static str)>) {
+    let mut not_checked = Vec::new();
+    let mut partly = Vec::new();
+    if leaf.inventory().is_some() {
+        for rule in RULES {
+            match rule.needs() {
+                Needs::Facts => {}
+                Needs::CertificateFile => not_checked.push(rule.id()),
+                Needs::Partly(what) => partly.push((rule.id(), what)),
+            }
+        }
+    }
+    (not_checked, partly)
+}
+
 macro_rules! registry {
     ($($module:ident :: $rule:ident),* $(,)?) => {
         $(mod $module;)*
@@ -122,10 +171,12 @@ registry! {
     no_server_auth_eku::NoServerAuthEku,
     weak_key::WeakKey,
     weak_signature::WeakSignature,
+    ca_certificate_as_server::CaCertificateAsServer,
     unreadable_certificate::UnreadableCertificate,
     ambiguous_internal_ca::AmbiguousInternalCa,
     pchat_pool_unassociated::PchatPoolUnassociated,
     no_persistent_chat_pool::NoPersistentChatPool,
+    not_checked::NotChecked,
 }
 
 /// Looks a rule up by id.

@@ -1,6 +1,6 @@
 //! `no-server-auth-eku`: an EKU extension without Server Authentication.
 
-use super::{for_each_certificate, Finding, Rule, Severity};
+use super::{for_each_certificate_file, Finding, Needs, Rule, Severity};
 use crate::check::CheckContext;
 
 /// A certificate whose extended key usage does not allow TLS server use.
@@ -22,9 +22,12 @@ impl Rule for NoServerAuthEku {
     fn fix(&self) -> &'static str {
         "Reissue from a template that includes Server Authentication (1.3.6.1.5.5.7.3.1), such as the Web Server template."
     }
+    fn needs(&self) -> Needs {
+        Needs::CertificateFile
+    }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
-        for_each_certificate(ctx, |s, file| {
-            if let Some(eku) = file.leaf.eku {
+        for_each_certificate_file(ctx, |s, cert| {
+            if let Some(eku) = cert.eku {
                 if !eku.server_auth && !eku.any {
                     out.push(self.at_server(
                         ctx,

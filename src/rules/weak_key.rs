@@ -1,6 +1,6 @@
 //! `weak-key`: RSA under 2048 bits or EC under 256 bits.
 
-use super::{for_each_certificate, Finding, Rule, Severity};
+use super::{for_each_certificate_file, Finding, Needs, Rule, Severity};
 use crate::certs::PublicKey;
 use crate::check::CheckContext;
 
@@ -23,9 +23,12 @@ impl Rule for WeakKey {
     fn fix(&self) -> &'static str {
         "Request a new certificate with a 2048-bit (or larger) RSA key."
     }
+    fn needs(&self) -> Needs {
+        Needs::CertificateFile
+    }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
-        for_each_certificate(ctx, |s, file| {
-            let weak = match &file.leaf.key {
+        for_each_certificate_file(ctx, |s, cert| {
+            let weak = match &cert.key {
                 PublicKey::Rsa { bits } if *bits < 2048 => Some(format!("RSA {bits} bits")),
                 PublicKey::Ec { bits, curve } if *bits < 256 => {
                     Some(format!("EC {bits} bits ({curve})"))

@@ -1,6 +1,6 @@
 //! `weak-signature`: MD5 or SHA-1 signature.
 
-use super::{for_each_certificate, Finding, Rule, Severity};
+use super::{for_each_certificate_file, Finding, Needs, Rule, Severity};
 use crate::check::CheckContext;
 
 /// A certificate signed with MD5 or SHA-1.
@@ -22,16 +22,19 @@ impl Rule for WeakSignature {
     fn fix(&self) -> &'static str {
         "Have the CA reissue the certificate with a SHA-256 signature."
     }
+    fn needs(&self) -> Needs {
+        Needs::CertificateFile
+    }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
-        for_each_certificate(ctx, |s, file| {
-            if file.leaf.signature.is_weak() {
+        for_each_certificate_file(ctx, |s, cert| {
+            if cert.signature.is_weak() {
                 out.push(self.at_server(
                     ctx,
                     s,
                     format!(
                         "certificate of {} is signed with {}",
                         ctx.fqdn(s),
-                        file.leaf.signature.name()
+                        cert.signature.name()
                     ),
                 ));
             }

@@ -1,0 +1,628 @@
+//! Certificate inventories: what `Get-CsCertificate | Export-Csv` or `| ConvertTo-Json` writes,
+//! per server or collected remotely (with a `PSComputerName` column).
+//!
+//! A row has the certificate's facts ([`CertFacts`]) but not the certificate itself: no key,
+//! signature algorithm, EKU or key identifiers. [`load`] reads a file; [`Inventory::add_to`]
+//! puts its rows into a [`CertStore`] so that `check::run` (and `plan`, `diff`) use them like
+//! certificate files. A bad row is an [`Unreadable`] entry and never hides the others.
+
+pub mod date;
+pub mod export;
+
+use super::facts::CertFacts;
+use super::load::{CertFile, CertLoadError, CertStore, Unreadable};
+use super::Leaf;
+use date::DateProblem;
+use miette::Diagnostic;
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// Largest inventory accepted, in bytes (64 MiB).
+pub const MAX_INVENTORY_SIZE: u64 = 64 * 1024 * 1024;
+
+/// What `AlternativeNames` holds when `Export-Csv` was given the list object itself.
+const COLLECTION_TYPE_NAME: &str = "System.Collections.Generic.List`1";
+
+/// The `Use` values whose certificate the checked servers present: `Default` (the server's
+/// own certificate, used by Persistent Chat) and `WebServicesInternal` (the internal web
+/// site, which hosts the Persistent Chat file upload/download web service).
+pub const CONSIDERED_USES: &[&str] = &["Default", "WebServicesInternal"];
+
+/// Where a row is in its inventory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowLocation {
+    /// CSV: 1-based line of the file.
+    Line(usize),
+    /// JSON: 1-based position in the array (1 for a single object).
+    Entry(usize),
+}
+
+impl fmt::Display for RowLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RowLocation::Line(n) => write!(f, "line {n}"),
+            RowLocation::Entry(n) => write!(f, "entry {n}"),
+        }
+    }
+}
+
+/// A certificate read from an inventory row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InventoryCert {
+    /// Its facts.
+    pub facts: CertFacts,
+    /// The inventory file.
+    pub inventory: PathBuf,
+    /// Where the row is.
+    pub location: RowLocation,
+    /// `PSComputerName`: the server it was exported on (short name or FQDN), if collected
+    /// remotely.
+    pub computer: Option<String>,
+    /// Its `Use` values (several when rows with the same thumbprint and computer are merged).
+    pub uses: Vec<String>,
+}
+
+impl InventoryCert {
+    /// "inventory.csv line 4": how outputs name this row.
+    pub fn label(&self) -> String {
+        format!("{} {}", self.inventory.display(), self.location)
+    }
+}
+
+/// Why one row was not used.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RowProblem {
+    /// A required value is empty.
+    #[error("{column} is empty")]
+    Missing {
+        /// Column name.
+        column: &'static str,
+    },
+    /// A date cell could not be read.
+    #[error("{column} {value:?}: {problem}")]
+    Date {
+        /// Column name.
+        column: &'static str,
+        /// The cell.
+        value: String,
+        /// Why.
+        problem: DateProblem,
+    },
+    /// The thumbprint is not 40 hex digits.
+    #[error("Thumbprint {0:?} is not 40 hexadecimal digits")]
+    Thumbprint(String),
+    /// `Use` is a number: `ConvertTo-Json` wrote the enum's value.
+    #[error("Use is the number {0}, not a name: export Use as text (see docs/inventory.md)")]
+    NumericUse(String),
+    /// A JSON entry that is not an object.
+    #[error("not an object")]
+    NotAnObject,
+    /// A value of the wrong JSON type.
+    #[error("{column} has an unexpected JSON type")]
+    JsonType {
+        /// Column name.
+        column: &'static str,
+    },
+}
+
+/// Why an inventory could not be read at all (exit 2).
+#[derive(Debug, Error, Diagnostic)]
+pub enum InventoryError {
+    /// The file could not be read.
+    #[error("cannot read inventory {}: {source}", path.display())]
+    #[diagnostic(code(topocert::inventory_io))]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Larger than [`MAX_INVENTORY_SIZE`].
+    #[error("inventory {} is {size} bytes; inventories are limited to {limit} bytes", path.display())]
+    #[diagnostic(code(topocert::inventory_too_large))]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// Not UTF-8 or UTF-16 text.
+    #[error(transparent)]
+    #[diagnostic(code(topocert::inventory_encoding))]
+    Encoding(crate::error::LoadError),
+    /// Neither a JSON document nor CSV with a header.
+    #[error("inventory {} is empty", path.display())]
+    #[diagnostic(code(topocert::inventory_empty))]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
+    /// CSV the csv crate cannot read (e.g. rows of different lengths).
+    #[error("inventory {} line {line}: {detail}", path.display())]
+    #[diagnostic(code(topocert::inventory_csv))]
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// What is wrong.
+        detail: String,
+    },
+    /// Malformed JSON.
+    #[error("inventory {} line {line} column {column}: {detail}", path.display())]
+    #[diagnostic(code(topocert::inventory_json))]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        detail: String,
+    },
+    /// JSON that is neither an object nor an array.
+    #[error("inventory {} is JSON but neither an object nor an array of objects", path.display())]
+    #[diagnostic(code(topocert::inventory_json_shape))]
+    JsonShape {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A required column is absent.
+    #[error("inventory {} line {line}: no {column} column (columns found: {found})", path.display())]
+    #[diagnostic(
+        code(topocert::inventory_column),
+        help("export at least Subject, Issuer, NotBefore, NotAfter and Thumbprint; docs/inventory.md has the command")
+    )]
+    MissingColumn {
+        /// The file.
+        path: PathBuf,
+        /// Line of the header (1 for JSON).
+        line: usize,
+        /// The column.
+        column: &'static str,
+        /// The columns present, comma separated.
+        found: String,
+    },
+    /// `AlternativeNames` holds the list's type name instead of the names.
+    #[error("inventory {} {location}: AlternativeNames is {value:?}, the type name of the list, not the names", path.display())]
+    #[diagnostic(
+        code(topocert::inventory_alternative_names),
+        help("Export-Csv cannot write a list; join it: Get-CsCertificate | Select-Object Use,Subject,Issuer,NotBefore,NotAfter,Thumbprint,SerialNumber,PSComputerName,@{{n='AlternativeNames';e={{$_.AlternativeNames -join ';'}}}} | Export-Csv -NoTypeInformation inventory.csv")
+    )]
+    CollectionTypeName {
+        /// The file.
+        path: PathBuf,
+        /// The first row with it.
+        location: RowLocation,
+        /// The cell.
+        value: String,
+    },
+}
+
+/// CSV or JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InventoryFormat {
+    /// `Export-Csv`.
+    Csv,
+    /// `ConvertTo-Json`.
+    Json,
+}
+
+/// A row that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadRow {
+    /// Where.
+    pub location: RowLocation,
+    /// Why.
+    pub problem: RowProblem,
+}
+
+/// A loaded inventory.
+#[derive(Debug, Clone)]
+pub struct Inventory {
+    /// The file.
+    pub path: PathBuf,
+    /// CSV or JSON.
+    pub format: InventoryFormat,
+    /// Certificates of the considered uses ([`CONSIDERED_USES`], or no `Use` at all), one per
+    /// computer and thumbprint, in file order.
+    pub certs: Vec<InventoryCert>,
+    /// Rows of other uses (WebServicesExternal, OAuthTokenIssuer...), not checked.
+    pub other_uses: Vec<InventoryCert>,
+    /// Rows that could not be read.
+    pub bad_rows: Vec<BadRow>,
+}
+
+impl Inventory {
+    /// Adds the certificates to `store` as [`CertFile`]s (named by [`InventoryCert::label`])
+    /// and every bad row as an [`Unreadable`] entry.
+    pub fn add_to(self, store: &mut CertStore) {
+        for c in self.certs {
+            store.files.push(CertFile {
+                path: PathBuf::from(c.label()),
+                leaf: Leaf::Inventory(c),
+                chain: Vec::new(),
+            });
+        }
+        for b in self.bad_rows {
+            store.unreadable.push(Unreadable {
+                path: self.path.clone(),
+                error: CertLoadError::InventoryRow {
+                    path: self.path.clone(),
+                    location: b.location,
+                    problem: b.problem,
+                },
+            });
+        }
+    }
+}
+
+/// A cell: text, or a list (JSON arrays).
+#[derive(Debug, Clone)]
+enum Cell {
+    Text(String),
+    List(Vec<String>),
+    Number(String),
+    Other,
+}
+
+/// One row before validation: lower-case column name → cell.
+struct RawRow {
+    location: RowLocation,
+    cells: HashMap<String, Cell>,
+}
+
+impl RawRow {
+    fn text(&self, column: &'static str) -> Result<Option<String>, RowProblem> {
+        match self.cells.get(&column.to_ascii_lowercase()) {
+            None => Ok(None),
+            Some(Cell::Text(s)) | Some(Cell::Number(s)) => {
+                let t = s.trim();
+                Ok((!t.is_empty()).then(|| t.to_string()))
+            }
+            Some(Cell::List(_) | Cell::Other) => Err(RowProblem::JsonType { column }),
+        }
+    }
+    fn required(&self, column: &'static str) -> Result<String, RowProblem> {
+        self.text(column)?.ok_or(RowProblem::Missing { column })
+    }
+    fn date(&self, column: &'static str) -> Result<i64, RowProblem> {
+        let v = self.required(column)?;
+        date::parse(&v).map_err(|problem| RowProblem::Date {
+            column,
+            value: v,
+            problem,
+        })
+    }
+}
+
+/// The columns every inventory must have.
+pub const REQUIRED_COLUMNS: &[&str] = &["Subject", "Issuer", "NotBefore", "NotAfter", "Thumbprint"];
+
+/// Splits an exported AlternativeNames cell: names separated by `;`, `,` or white space, each
+/// optionally prefixed `DNS Name=` or `DNS:`.
+fn split_names(cell: &str) -> Vec<String> {
+    cell.split([';', ',', ' ', '\t', '\n', '\r'])
+        .map(|n| {
+            let n = n.trim();
+            n.strip_prefix("Name=")
+                .or_else(|| n.strip_prefix("DNS:"))
+                .unwrap_or(n)
+        })
+        .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case("DNS"))
+        .map(str::to_string)
+        .collect()
+}
+
+fn upper_hex(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != ':')
+        .collect::<String>()
+        .to_ascii_uppercase()
+}
+
+/// Validates one row.
+fn build_row(path: &Path, row: &RawRow) -> Result<InventoryCert, RowProblem> {
+    let subject = row.required("Subject")?;
+    let issuer = row.required("Issuer")?;
+    let not_before = row.date("NotBefore")?;
+    let not_after = row.date("NotAfter")?;
+    let thumb = upper_hex(&row.required("Thumbprint")?);
+    if thumb.len() != 40 || !thumb.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(RowProblem::Thumbprint(thumb));
+    }
+    let dns_names = match row.cells.get("alternativenames") {
+        Some(Cell::List(v)) => v.iter().flat_map(|s| split_names(s)).collect(),
+        Some(Cell::Text(s)) => split_names(s),
+        Some(Cell::Number(_) | Cell::Other) => {
+            return Err(RowProblem::JsonType {
+                column: "AlternativeNames",
+            })
+        }
+        None => Vec::new(),
+    };
+    let uses = match row.cells.get("use") {
+        Some(Cell::Number(n)) => return Err(RowProblem::NumericUse(n.clone())),
+        _ => row.text("Use")?.into_iter().collect(),
+    };
+    let computer = match row.text("PSComputerName")? {
+        Some(c) => Some(c),
+        None => row.text("ComputerName")?,
+    };
+    Ok(InventoryCert {
+        facts: CertFacts {
+            common_name: super::dn::common_name(&subject),
+            subject,
+            issuer,
+            dns_names,
+            serial: upper_hex(&row.text("SerialNumber")?.unwrap_or_default()),
+            not_before,
+            not_after,
+            sha1_thumbprint: thumb,
+        },
+        inventory: path.to_path_buf(),
+        location: row.location,
+        computer,
+        uses,
+    })
+}
+
+/// Fails on an `AlternativeNames` cell holding the list's type name.
+fn check_collection_type_name(path: &Path, rows: &[RawRow]) -> Result<(), InventoryError> {
+    for r in rows {
+        if let Some(Cell::Text(v)) = r.cells.get("alternativenames") {
+            if v.contains(COLLECTION_TYPE_NAME) {
+                return Err(InventoryError::CollectionTypeName {
+                    path: path.to_path_buf(),
+                    location: r.location,
+                    value: v.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn csv_rows(path: &Path, text: &str) -> Result<(Vec<String>, usize, Vec<RawRow>), InventoryError> {
+    // Windows PowerShell 5 writes `#TYPE Selected.Microsoft...` first unless -NoTypeInformation.
+    let (body, skipped) = match text.split_once('\n') {
+        Some((first, rest)) if first.trim_start().starts_with("#TYPE") => (rest, 1),
+        _ if text.trim_start().starts_with("#TYPE") => ("", 1),
+        _ => (text, 0),
+    };
+    // Lines from byte offsets (the csv crate counts a CRLF record's line before its LF).
+    let mut counted = (0usize, 1usize); // (byte, line) reached so far
+    let mut line_at = |byte: u64| -> usize {
+        let mut byte = usize::try_from(byte).unwrap_or(usize::MAX).min(body.len());
+        // A record's position may point at the line end before it.
+        while matches!(body.as_bytes().get(byte), Some(b'\r' | b'\n')) {
+            byte += 1;
+        }
+        if byte < counted.0 {
+            counted = (0, 1);
+        }
+        let newlines = body.as_bytes()[counted.0..byte]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        counted = (byte, counted.1 + newlines);
+        counted.1 + skipped
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(body.as_bytes());
+    let headers: Vec<String> = match rdr.headers() {
+        Ok(h) => h.iter().map(|h| h.trim().to_string()).collect(),
+        Err(e) => {
+            return Err(InventoryError::Csv {
+                path: path.to_path_buf(),
+                line: 1 + skipped,
+                detail: e.to_string(),
+            })
+        }
+    };
+    let header_line = 1 + skipped;
+    let mut rows = Vec::new();
+    for rec in rdr.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| line_at(p.byte()));
+                return Err(InventoryError::Csv {
+                    path: path.to_path_buf(),
+                    line,
+                    detail: e.to_string(),
+                });
+            }
+        };
+        let line = rec.position().map_or(0, |p| line_at(p.byte()));
+        let cells = headers
+            .iter()
+            .zip(rec.iter())
+            .map(|(h, v)| (h.to_ascii_lowercase(), Cell::Text(v.to_string())))
+            .collect();
+        rows.push(RawRow {
+            location: RowLocation::Line(line),
+            cells,
+        });
+    }
+    Ok((headers, header_line, rows))
+}
+
+fn json_cell(v: &serde_json::Value) -> Cell {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => Cell::Text(s.clone()),
+        Value::Null => Cell::Text(String::new()),
+        Value::Number(n) => Cell::Number(n.to_string()),
+        Value::Array(a) => Cell::List(
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect(),
+        ),
+        // Windows PowerShell 5 may wrap a DateTime as {"value": "/Date(...)/", "DateTime": ...}.
+        Value::Object(o) => match o.get("value") {
+            Some(Value::String(s)) => Cell::Text(s.clone()),
+            _ => Cell::Other,
+        },
+        Value::Bool(_) => Cell::Other,
+    }
+}
+
+type JsonRows = (Vec<String>, Vec<RawRow>, Vec<BadRow>);
+
+fn json_rows(path: &Path, text: &str) -> Result<JsonRows, InventoryError> {
+    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| InventoryError::Json {
+        path: path.to_path_buf(),
+        line: e.line(),
+        column: e.column(),
+        detail: e.to_string(),
+    })?;
+    // ConvertTo-Json writes a single object, not an array, when there is one certificate.
+    let entries = match doc {
+        serde_json::Value::Array(a) => a,
+        o @ serde_json::Value::Object(_) => vec![o],
+        _ => {
+            return Err(InventoryError::JsonShape {
+                path: path.to_path_buf(),
+            })
+        }
+    };
+    let mut columns: Vec<String> = Vec::new();
+    let mut rows = Vec::new();
+    let mut bad = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let location = RowLocation::Entry(i + 1);
+        let Some(obj) = e.as_object() else {
+            bad.push(BadRow {
+                location,
+                problem: RowProblem::NotAnObject,
+            });
+            continue;
+        };
+        for k in obj.keys() {
+            if !columns.iter().any(|c| c.eq_ignore_ascii_case(k)) {
+                columns.push(k.clone());
+            }
+        }
+        rows.push(RawRow {
+            location,
+            cells: obj
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), json_cell(v)))
+                .collect(),
+        });
+    }
+    Ok((columns, rows, bad))
+}
+
+/// Reads an inventory: CSV (`Export-Csv`, with or without `#TYPE` line) or JSON
+/// (`ConvertTo-Json`), detected from the content; UTF-8 (±BOM) or UTF-16 with BOM.
+pub fn load(path: &Path) -> Result<Inventory, InventoryError> {
+    let io = |source| InventoryError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > MAX_INVENTORY_SIZE {
+        return Err(InventoryError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            limit: MAX_INVENTORY_SIZE,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    parse(path, &bytes)
+}
+
+/// [`load`] on bytes already read; `path` names the inventory in messages.
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory, InventoryError> {
+    let decoded = crate::topology::decode::decode(&path.display().to_string(), bytes)
+        .map_err(InventoryError::Encoding)?;
+    let text = decoded.text.as_str();
+    let trimmed = text.trim_start();
+    if trimmed.is_empty() {
+        return Err(InventoryError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let (format, columns, header_line, rows, mut bad_rows) =
+        if trimmed.starts_with('[') || trimmed.starts_with('{') {
+            let (c, r, b) = json_rows(path, text)?;
+            (InventoryFormat::Json, c, 1, r, b)
+        } else {
+            let (c, l, r) = csv_rows(path, text)?;
+            (InventoryFormat::Csv, c, l, r, Vec::new())
+        };
+    // Required columns (JSON: when there is at least one object to look at).
+    if !(format == InventoryFormat::Json && rows.is_empty()) {
+        for col in REQUIRED_COLUMNS {
+            if !columns.iter().any(|c| c.eq_ignore_ascii_case(col)) {
+                return Err(InventoryError::MissingColumn {
+                    path: path.to_path_buf(),
+                    line: header_line,
+                    column: col,
+                    found: if columns.is_empty() {
+                        "none".into()
+                    } else {
+                        columns.join(", ")
+                    },
+                });
+            }
+        }
+    }
+    check_collection_type_name(path, &rows)?;
+    let mut certs: Vec<InventoryCert> = Vec::new();
+    // (thumbprint, lower-case computer) → index in `certs`: one certificate per server.
+    let mut seen: HashMap<(String, Option<String>), usize> = HashMap::new();
+    let mut other_uses = Vec::new();
+    for r in &rows {
+        match build_row(path, r) {
+            Ok(c) => {
+                let considered = c.uses.is_empty()
+                    || c.uses
+                        .iter()
+                        .any(|u| CONSIDERED_USES.iter().any(|k| k.eq_ignore_ascii_case(u)));
+                if !considered {
+                    other_uses.push(c);
+                    continue;
+                }
+                let key = (
+                    c.facts.sha1_thumbprint.clone(),
+                    c.computer.as_deref().map(str::to_ascii_lowercase),
+                );
+                match seen.get(&key) {
+                    Some(&i) => certs[i].uses.extend(c.uses),
+                    None => {
+                        seen.insert(key, certs.len());
+                        certs.push(c);
+                    }
+                }
+            }
+            Err(problem) => bad_rows.push(BadRow {
+                location: r.location,
+                problem,
+            }),
+        }
+    }
+    bad_rows.sort_by_key(|b| match b.location {
+        RowLocation::Line(n) | RowLocation::Entry(n) => n,
+    });
+    Ok(Inventory {
+        path: path.to_path_buf(),
+        format,
+        certs,
+        other_uses,
+        bad_rows,
+    })
+}
+
+#[cfg(test)]
+mod tests;

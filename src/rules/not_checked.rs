@@ -1,0 +1,53 @@
+//! `not-checked`: a rule could not run (or ran only in part) on a server because its
+//! certificate comes from an inventory row, which lacks the certificate itself.
+
+use super::{for_each_certificate, limited_by, Finding, Rule, Severity};
+use crate::check::CheckContext;
+
+/// A rule that needs the certificate file, on a certificate known only from an inventory.
+pub struct NotChecked;
+
+impl Rule for NotChecked {
+    fn id(&self) -> &'static str {
+        "not-checked"
+    }
+    fn severity(&self) -> Severity {
+        Severity::Info
+    }
+    fn summary(&self) -> &'static str {
+        "a rule could not check a certificate that comes from an inventory"
+    }
+    fn why(&self) -> &'static str {
+        "An inventory (Get-CsCertificate export) has the names, issuer and dates of a certificate but not the certificate itself: its key, signature algorithm and extended key usage cannot be checked, and its CA is identified by name only."
+    }
+    fn fix(&self) -> &'static str {
+        "Export the certificate (Certificates MMC > All Tasks > Export, .cer without the private key) and run check with --certs as well."
+    }
+    fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        for_each_certificate(ctx, |s, file| {
+            let Some(row) = file.leaf.inventory() else {
+                return;
+            };
+            let (not_checked, partly) = limited_by(&file.leaf);
+            let mut parts = Vec::new();
+            if !not_checked.is_empty() {
+                parts.push(format!(
+                    "not checked: {} need the certificate file",
+                    not_checked.join(", ")
+                ));
+            }
+            for (rule, what) in partly {
+                parts.push(format!("partly checked: {rule} {what}"));
+            }
+            if !parts.is_empty() {
+                let msg = format!(
+                    "{}; the certificate of {} is known only from {}",
+                    parts.join("; "),
+                    ctx.fqdn(s),
+                    row.label()
+                );
+                out.push(self.at_server(ctx, s, msg));
+            }
+        });
+    }
+}

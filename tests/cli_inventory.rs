@@ -1,0 +1,427 @@
+//! `topocert check --inventory`: the same verdicts as `--certs` for the rules an inventory
+//! allows, the rules it cannot run listed per server, both sources together, bad inventories,
+//! and golden human and JSON reports.
+
+mod support;
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use support::{root, topocert};
+
+const NOW: &str = "2026-12-01T00:00:00Z";
+const ENT: &str = "sample-topologies/enterprise-multisite/topology.xml";
+const ENT_CERTS: &str = "sample-topologies/enterprise-multisite/certs";
+const ENT_CA: &str = "sample-topologies/enterprise-multisite/ca/fabrikam-issuing-ca.cer";
+const ENT_CSV: &str = "sample-topologies/enterprise-multisite/inventory.csv";
+const ENT_JSON: &str = "sample-topologies/enterprise-multisite/inventory.json";
+const LAB: &str = "sample-topologies/rules-lab/topology.xml";
+const LAB_CERTS: &str = "sample-topologies/rules-lab/certs";
+const LAB_CA: &str = "sample-topologies/rules-lab/ca/fabrikam-issuing-ca.cer";
+const LAB_CSV: &str = "sample-topologies/rules-lab/inventory.csv";
+
+fn check(args: &[&str]) -> (i32, String, String) {
+    let out = topocert()
+        .current_dir(root())
+        .arg("check")
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(args: &[&str]) -> (i32, Value) {
+    let mut a = args.to_vec();
+    a.extend(["--format", "json", "--now", NOW]);
+    let (code, out, err) = check(&a);
+    let v = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+    (code, v)
+}
+
+/// Server → sorted rule ids of its findings, without `not-checked`.
+fn verdicts(v: &Value) -> BTreeMap<String, Vec<String>> {
+    let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for s in v["servers"].as_array().expect("servers") {
+        m.insert(s["fqdn"].as_str().expect("fqdn").to_string(), Vec::new());
+    }
+    for f in v["findings"].as_array().expect("findings") {
+        if let (Some(server), Some(rule)) = (f["server"].as_str(), f["rule"].as_str()) {
+            if rule != "not-checked" {
+                m.entry(server.to_string())
+                    .or_default()
+                    .push(rule.to_string());
+            }
+        }
+    }
+    for rules in m.values_mut() {
+        rules.sort();
+    }
+    m
+}
+
+fn server<'a>(v: &'a Value, fqdn: &str) -> &'a Value {
+    v["servers"]
+        .as_array()
+        .expect("servers")
+        .iter()
+        .find(|s| s["fqdn"] == fqdn)
+        .unwrap_or_else(|| panic!("{fqdn} not checked"))
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn enterprise_inventory_gives_the_verdicts_of_the_certificate_files() {
+    let (code_files, files) = json(&[ENT, "--certs", ENT_CERTS, "--ca", ENT_CA]);
+    let mut expected = verdicts(&files);
+    // fe03's CA has the reference CA's name but another key: only the file shows that.
+    assert_eq!(expected["fe03.fabrikam.com"], ["foreign-ca"]);
+    expected.insert("fe03.fabrikam.com".into(), Vec::new());
+    for inv in [ENT_CSV, ENT_JSON] {
+        let (code, v) = json(&[ENT, "--inventory", inv, "--ca", ENT_CA]);
+        assert_eq!(code, code_files, "{inv}");
+        assert_eq!(verdicts(&v), expected, "{inv}");
+        for fqdn in [
+            "fe01.fabrikam.com",
+            "fe02.fabrikam.com",
+            "fe03.fabrikam.com",
+            "pc01.fabrikam.com",
+        ] {
+            let s = server(&v, fqdn);
+            assert_eq!(
+                strings(&s["not_checked"]),
+                [
+                    "no-server-auth-eku",
+                    "weak-key",
+                    "weak-signature",
+                    "ca-certificate-as-server"
+                ],
+                "{inv} {fqdn}"
+            );
+            assert_eq!(strings(&s["partly_checked"]), ["foreign-ca"]);
+            assert_eq!(s["certificate"]["inventory"]["ca_identity"], "issuer-name");
+        }
+        // pc02 has no certificate at all: nothing to list as not checked.
+        assert!(server(&v, "pc02.fabrikam.com")["not_checked"].is_null());
+        let notes = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule"] == "not-checked")
+            .count();
+        assert_eq!(
+            notes, 4,
+            "{inv}: one not-checked note per server with an inventory row"
+        );
+    }
+    // The certificate-file run lists nothing as not checked.
+    assert!(server(&files, "fe01.fabrikam.com")["not_checked"].is_null());
+    assert!(server(&files, "fe01.fabrikam.com")["certificate"]["inventory"].is_null());
+}
+
+#[test]
+fn rules_lab_inventory_runs_the_fact_rules_and_lists_the_others() {
+    let (_, files) = json(&[LAB, "--certs", LAB_CERTS, "--ca", LAB_CA]);
+    let (_, inv) = json(&[LAB, "--inventory", LAB_CSV, "--ca", LAB_CA]);
+    let fact_rules = [
+        "expired",
+        "not-yet-valid",
+        "expiring-soon",
+        "name-mismatch",
+        "foreign-ca",
+        "missing-certificate",
+    ];
+    let only_facts = |m: BTreeMap<String, Vec<String>>| -> BTreeMap<String, Vec<String>> {
+        m.into_iter()
+            .map(|(k, v)| {
+                (
+                    k,
+                    v.into_iter()
+                        .filter(|r| fact_rules.contains(&r.as_str()))
+                        .collect(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(only_facts(verdicts(&inv)), only_facts(verdicts(&files)));
+    // The file-only rules fire with files and are listed as not checked with the inventory.
+    let by_files = verdicts(&files);
+    assert_eq!(by_files["lab04.fabrikam.com"], ["no-server-auth-eku"]);
+    assert_eq!(by_files["lab05.fabrikam.com"], ["weak-key"]);
+    assert_eq!(by_files["lab06.fabrikam.com"], ["weak-signature"]);
+    for lab in ["lab04", "lab05", "lab06"] {
+        let fqdn = format!("{lab}.fabrikam.com");
+        assert!(verdicts(&inv)[&fqdn].is_empty());
+        assert_eq!(strings(&server(&inv, &fqdn)["not_checked"]).len(), 4);
+    }
+}
+
+#[test]
+fn both_sources_prefer_the_certificate_files() {
+    let (code_files, files) = json(&[ENT, "--certs", ENT_CERTS, "--ca", ENT_CA]);
+    let (code, both) = json(&[
+        ENT,
+        "--certs",
+        ENT_CERTS,
+        "--inventory",
+        ENT_CSV,
+        "--ca",
+        ENT_CA,
+    ]);
+    assert_eq!(code, code_files);
+    assert_eq!(verdicts(&both), verdicts(&files));
+    for s in both["servers"].as_array().expect("servers") {
+        assert!(s["certificate"]["inventory"].is_null(), "{s}");
+        assert!(s["not_checked"].is_null(), "{s}");
+    }
+}
+
+#[test]
+fn an_inventory_fills_in_for_a_missing_certificate_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for f in ["fe01.fabrikam.com.cer", "fe02.fabrikam.com.cer"] {
+        std::fs::copy(root().join(ENT_CERTS).join(f), dir.path().join(f)).expect("copy");
+    }
+    let certs = dir.path().to_string_lossy().into_owned();
+    let (_, v) = json(&[
+        ENT,
+        "--certs",
+        &certs,
+        "--inventory",
+        ENT_CSV,
+        "--ca",
+        ENT_CA,
+    ]);
+    assert!(server(&v, "fe01.fabrikam.com")["certificate"]["inventory"].is_null());
+    assert_eq!(
+        server(&v, "fe03.fabrikam.com")["certificate"]["inventory"]["row"],
+        "line 7"
+    );
+    assert_eq!(
+        server(&v, "pc01.fabrikam.com")["certificate"]["inventory"]["computer"],
+        "PC01"
+    );
+}
+
+#[test]
+fn reference_ca_is_inferred_from_an_inventory_by_issuer_name() {
+    let (_, v) = json(&[ENT, "--inventory", ENT_CSV]);
+    assert_eq!(
+        v["reference_ca"]["subject"],
+        "CN=Fabrikam Issuing CA, O=Fabrikam"
+    );
+    assert_eq!(v["reference_ca"]["source"], "inferred");
+    let how = v["reference_ca"]["how"].as_str().expect("how");
+    assert!(how.contains("by issuer name"), "{how}");
+    assert_eq!(verdicts(&v)["fe02.fabrikam.com"], ["foreign-ca"]);
+}
+
+#[test]
+fn a_bad_row_is_a_finding_and_hides_no_other_row() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = std::fs::read_to_string(root().join(ENT_CSV)).expect("csv");
+    // Break fe02's Default row (line 5): an ambiguous 24-hour date.
+    let mut lines: Vec<String> = text.split("\r\n").map(str::to_string).collect();
+    lines[4] = lines[4].replacen("1/1/2028 12:00:00 AM", "02/03/2028 00:00:00", 1);
+    let p = dir.path().join("inventory.csv");
+    std::fs::write(&p, lines.join("\r\n")).expect("write");
+    let (code, v) = json(&[ENT, "--inventory", &p.to_string_lossy(), "--ca", ENT_CA]);
+    assert_eq!(code, 1);
+    let unreadable: Vec<&Value> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "unreadable-certificate")
+        .collect();
+    assert_eq!(unreadable.len(), 1);
+    let msg = unreadable[0]["message"].as_str().expect("message");
+    assert!(
+        msg.contains("line 5") && msg.contains("ambiguous date"),
+        "{msg}"
+    );
+    // fe02's WebServicesInternal row (same certificate) still gives its verdict.
+    assert_eq!(verdicts(&v)["fe02.fabrikam.com"], ["foreign-ca"]);
+    assert_eq!(
+        server(&v, "fe02.fabrikam.com")["certificate"]["inventory"]["row"],
+        "line 6"
+    );
+}
+
+#[test]
+fn unusable_inventories_exit_2_with_a_line() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let listed = dir.path().join("listed.csv");
+    let text = std::fs::read_to_string(root().join(ENT_CSV)).expect("csv");
+    let broken = text.replace(
+        "\"fe02.fabrikam.com;pool01.fabrikam.com\"",
+        "\"System.Collections.Generic.List`1[System.String]\"",
+    );
+    std::fs::write(&listed, broken).expect("write");
+    let (code, _, err) = check(&[ENT, "--inventory", &listed.to_string_lossy()]);
+    assert_eq!(code, 2, "{err}");
+    let flat = support::flat(&err);
+    assert!(
+        flat.contains("line 5") && flat.contains("type name of the list"),
+        "{err}"
+    );
+    assert!(
+        flat.contains("-join ';'"),
+        "the help says how to export: {err}"
+    );
+
+    let no_thumb = dir.path().join("nothumb.csv");
+    std::fs::write(
+        &no_thumb,
+        "\"Subject\",\"Issuer\",\"NotBefore\",\"NotAfter\"\r\n",
+    )
+    .expect("write");
+    let (code, _, err) = check(&[ENT, "--inventory", &no_thumb.to_string_lossy()]);
+    assert_eq!(code, 2);
+    assert!(
+        support::flat(&err).contains("no Thumbprint column"),
+        "{err}"
+    );
+
+    let (code, _, _) = check(&[ENT, "--inventory", "/nonexistent/inventory.csv"]);
+    assert_eq!(code, 2);
+    // Neither --certs nor --inventory.
+    let (code, _, err) = check(&[ENT]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--certs"), "{err}");
+}
+
+#[test]
+fn sample_inventories_describe_the_sample_certificates() {
+    use topocert::certs::{inventory, load_dir};
+    for (certs, inv) in [
+        (ENT_CERTS, ENT_CSV),
+        (ENT_CERTS, ENT_JSON),
+        (LAB_CERTS, LAB_CSV),
+    ] {
+        let store = load_dir(&root().join(certs)).expect("certs");
+        let inv = inventory::load(&root().join(inv)).expect("inventory");
+        assert!(inv.bad_rows.is_empty());
+        assert_eq!(inv.certs.len(), store.files.len(), "{certs}");
+        for f in &store.files {
+            assert!(
+                inv.certs.iter().any(|c| c.facts == *f.leaf),
+                "{} has no row with the same facts",
+                f.path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn human_report_golden_inventory() {
+    let (code, out, _) = check(&[ENT, "--inventory", ENT_CSV, "--ca", ENT_CA, "--now", NOW]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn json_report_golden_inventory() {
+    let (_, v) = json(&[ENT, "--inventory", ENT_JSON, "--ca", ENT_CA]);
+    insta::assert_json_snapshot!(v);
+}
+
+#[test]
+fn ps_computer_name_maps_by_fqdn_or_first_label_only() {
+    use topocert::certs::inventory::export::{to_json, ExportRow};
+    use topocert::certs::CertFacts;
+    let facts = |cn: &str| CertFacts {
+        subject: format!("CN={cn}, O=Fabrikam"),
+        issuer: "CN=Fabrikam Issuing CA, O=Fabrikam".into(),
+        common_name: Some(cn.into()),
+        dns_names: vec![cn.into()],
+        serial: "01".into(),
+        not_before: 1_767_225_600,
+        not_after: 1_830_297_600,
+        sha1_thumbprint: format!("{:0>40}", cn.len()),
+    };
+    let rows = vec![
+        // Exported on fe03 (FQDN), but names another host: still fe03's, and a name mismatch.
+        ExportRow {
+            computer: Some("FE03.fabrikam.com".into()),
+            usage: "Default".into(),
+            facts: facts("old-fe03.fabrikam.com"),
+        },
+        // "FE0" is no server's first label: this row belongs to nobody.
+        ExportRow {
+            computer: Some("FE0".into()),
+            usage: "Default".into(),
+            facts: facts("nothing.fabrikam.com"),
+        },
+        // Short name of pc02.
+        ExportRow {
+            computer: Some("pc02".into()),
+            usage: "WebServicesInternal".into(),
+            facts: facts("pc02.fabrikam.com"),
+        },
+    ];
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path().join("inventory.json");
+    std::fs::write(&p, to_json(&rows)).expect("write");
+    let (_, v) = json(&[ENT, "--inventory", &p.to_string_lossy(), "--ca", ENT_CA]);
+    let m = verdicts(&v);
+    assert_eq!(m["fe03.fabrikam.com"], ["name-mismatch"]);
+    assert_eq!(
+        server(&v, "fe03.fabrikam.com")["certificate"]["chosen"],
+        "the inventory row was exported on the server"
+    );
+    assert_eq!(m["fe01.fabrikam.com"], ["missing-certificate"]);
+    assert_eq!(m["fe02.fabrikam.com"], ["missing-certificate"]);
+    assert!(m["pc02.fabrikam.com"].is_empty(), "{m:?}");
+    assert_eq!(
+        server(&v, "pc02.fabrikam.com")["certificate"]["inventory"]["computer"],
+        "pc02"
+    );
+}
+
+#[test]
+fn ca_inference_counts_a_row_with_the_file_issuer_of_the_same_name() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let certs = dir.path().join("certs");
+    std::fs::create_dir(&certs).expect("mkdir");
+    for f in ["fe01.fabrikam.com.cer", "fe02.fabrikam.com.cer"] {
+        std::fs::copy(root().join(ENT_CERTS).join(f), certs.join(f)).expect("copy");
+    }
+    // Only pc01's rows (Fabrikam Issuing CA): alone, the three issuers would tie 1-1-1.
+    let text = std::fs::read_to_string(root().join(ENT_CSV)).expect("csv");
+    let kept: Vec<&str> = text
+        .split("\r\n")
+        .enumerate()
+        .filter(|(i, l)| *i < 2 || l.contains("\"PC01\""))
+        .map(|(_, l)| l)
+        .collect();
+    let inv = dir.path().join("inventory.csv");
+    std::fs::write(&inv, kept.join("\r\n")).expect("write");
+    let (_, v) = json(&[
+        ENT,
+        "--certs",
+        &certs.to_string_lossy(),
+        "--inventory",
+        &inv.to_string_lossy(),
+    ]);
+    assert_eq!(
+        v["reference_ca"]["subject"], "CN=Fabrikam Issuing CA, O=Fabrikam",
+        "{v}"
+    );
+    let how = v["reference_ca"]["how"].as_str().expect("how");
+    assert!(how.contains("it issued 2 of the 3"), "{how}");
+    assert!(verdicts(&v)
+        .values()
+        .all(|r| !r.contains(&"ambiguous-internal-ca".to_string())));
+    assert_eq!(verdicts(&v)["fe02.fabrikam.com"], ["foreign-ca"]);
+}
