@@ -65,6 +65,11 @@ fn severity_class(s: Option<Severity>) -> (&'static str, &'static str) {
     }
 }
 
+/// `1 site`, `2 sites`.
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// ` at <file:line:column>` of the finding's element in the topology, or nothing.
 fn location(topo: &Topology, f: &Finding) -> String {
     f.span.map_or(String::new(), |s| {
@@ -144,11 +149,11 @@ pub fn render(
     }
     let _ = writeln!(
         o,
-        "<dt>Checked at</dt><dd>{}</dd>\n<dt>Counts</dt><dd>{} sites, {} pools, {} servers; {} checked ({} file upload/download, {} Persistent Chat); {} certificate files, {} unreadable</dd>\n</dl></section>",
+        "<dt>Checked at</dt><dd>{}</dd>\n<dt>Counts</dt><dd>{}, {}, {}; {} checked ({} file upload/download, {} Persistent Chat); {} certificate files, {} unreadable</dd>\n</dl></section>",
         esc(&crate::time::format_rfc3339(info.checked_at)),
-        topo.sites.len(),
-        topo.pools.len(),
-        topo.machines.len(),
+        count(topo.sites.len(), "site"),
+        count(topo.pools.len(), "pool"),
+        count(topo.machines.len(), "server"),
         result.servers.len(),
         result
             .servers
