@@ -71,9 +71,10 @@ fn unterminated_50_mb_attribute_is_a_located_error() {
     let path = write(dir.path(), "open.xml", text.as_bytes());
     let (code, _, err) = run(&["servers", path.to_str().expect("utf-8")]);
     assert_eq!(code, 2);
+    // The snippet is clipped around the error: the 50 MB line is not echoed to the terminal.
+    assert!(err.len() < 4096, "{} bytes of diagnostic", err.len());
     let err = flat(&err);
-    assert!(err.contains("open.xml"), "{err}");
-    assert!(err.contains(":3:"), "points at line 3: {err}");
+    assert!(err.contains("open.xml:3:"), "points at line 3: {err}");
 }
 
 #[test]
