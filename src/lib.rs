@@ -9,6 +9,8 @@ pub mod certs;
 pub mod check;
 pub mod cli;
 pub mod error;
+pub mod explain;
+pub mod gate;
 pub mod graph;
 pub mod model;
 pub mod report;

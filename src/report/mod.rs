@@ -2,8 +2,11 @@
 
 pub mod check_human;
 pub mod check_json;
+pub mod check_markdown;
 pub mod dot;
 pub mod graph_json;
+pub mod junit;
 pub mod mermaid;
+pub mod sarif;
 pub mod servers_table;
 pub mod table;
