@@ -205,9 +205,7 @@ fn reformatted(text: &str) -> String {
         let indent = (line.len() - t.len()) * 2 + 1;
         let t = match t.strip_prefix("<Machine ") {
             Some(rest) => {
-                let cut = rest
-                    .trim_end_matches(|c| c == '>' || c == '/' || c == ' ')
-                    .len();
+                let cut = rest.trim_end_matches(['>', '/', ' ']).len();
                 let (attrs, end) = rest.split_at(cut);
                 let mut parts: Vec<&str> = attrs.split("\" ").collect();
                 parts.reverse();
