@@ -32,6 +32,94 @@ pub enum Command {
     Check(CheckArgs),
     /// Explain a rule: what it checks, why it matters for Persistent Chat, how to fix it.
     Explain(ExplainArgs),
+    /// The certificate each file upload/download server and Persistent Chat server needs:
+    /// subject, DNS names (and which topology element requires each), key, EKU and issuing CA;
+    /// with --certs or --inventory, whether the certificate found is ready.
+    Plan(PlanArgs),
+    /// Compare two topologies (published XML or .tbxml): what a change adds, removes, changes
+    /// and moves, which servers become file upload/download or Persistent Chat servers, and
+    /// with --certs the certificate verdicts of exactly those servers.
+    Diff(DiffArgs),
+}
+
+/// Arguments of `topocert diff`.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The topology before the change (published XML or .tbxml).
+    pub old: String,
+    /// The topology after the change (published XML or .tbxml).
+    pub new: String,
+    /// Folder of certificates: check the servers the change adds or moves (as `check` does).
+    #[arg(long, value_name = "DIR")]
+    pub certs: Option<std::path::PathBuf>,
+    /// Certificate inventory instead of (or as well as) --certs (as for `check`).
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<std::path::PathBuf>,
+    /// The internal servers' CA certificate; repeat for several (as in `check`).
+    #[arg(long, value_name = "FILE")]
+    pub ca: Vec<std::path::PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+    /// Check validity at this time instead of now (RFC 3339).
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<i64>,
+    /// Warn about certificates that end within this many days.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub expiry_warn_days: u32,
+}
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// +/-/~ lines for a terminal.
+    Human,
+    /// JSON, schema_version 1 (docs/diff.md).
+    Json,
+    /// A pull-request comment.
+    Markdown,
+}
+
+/// Arguments of `topocert plan`.
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    /// Topology file (published XML or .tbxml; `-` reads standard input).
+    pub topology: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    pub format: PlanFormat,
+    /// Write one certreq INF and one OpenSSL request config per server, and plan.csv, here.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<std::path::PathBuf>,
+    /// Existing certificates to compare with the plan (as for `check`); names the issuing CA
+    /// when --ca is not given.
+    #[arg(long, value_name = "DIR")]
+    pub certs: Option<std::path::PathBuf>,
+    /// Certificate inventory to compare with the plan (as for `check`, docs/inventory.md).
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<std::path::PathBuf>,
+    /// The internal servers' CA certificate, which must issue the planned certificates.
+    #[arg(long, value_name = "FILE")]
+    pub ca: Vec<std::path::PathBuf>,
+    /// Judge existing certificates' validity at this time (RFC 3339), e.g. the installation date.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<i64>,
+    /// Existing certificates that end within this many days are to be reissued.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub expiry_warn_days: u32,
+}
+
+/// Output formats of `plan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// Readable text.
+    Human,
+    /// JSON (docs/plan.md).
+    Json,
+    /// One row per server, for a CA team.
+    Csv,
+    /// Markdown tables.
+    Markdown,
 }
 
 /// Arguments of `topocert explain`.
@@ -195,6 +283,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Graph(a) => graph(&a, &mut stdout),
         Command::Check(a) => check(&a, &mut stdout),
         Command::Explain(a) => explain(&a, &mut stdout),
+        Command::Plan(a) => plan(&a, &mut stdout),
+        Command::Diff(a) => diff(&a, &mut stdout),
     };
     let _ = stdout.flush();
     ExitCode::from(code)
@@ -251,6 +341,27 @@ pub fn graph(a: &GraphArgs, out: &mut dyn Write) -> u8 {
     write_out(out, &text)
 }
 
+/// Reads the `--ca` files, printing a diagnostic for the first unreadable one (`None`: exit 2).
+fn load_given_cas(paths: &[std::path::PathBuf]) -> Option<Vec<crate::check::ca::GivenCa>> {
+    let mut given = Vec::new();
+    for path in paths {
+        match crate::certs::load_ca_file(path) {
+            Ok(certs) => given.push(crate::check::ca::GivenCa {
+                path: path.clone(),
+                certs,
+            }),
+            Err(e) => {
+                eprint_diagnostic(crate::error::CannotRun::CaFile {
+                    path: path.display().to_string(),
+                    source: e,
+                });
+                return None;
+            }
+        }
+    }
+    Some(given)
+}
+
 /// `topocert check`.
 pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
     use std::io::IsTerminal;
@@ -273,22 +384,9 @@ pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
         );
     }
     let store = loaded.store;
-    let mut given = Vec::new();
-    for path in &a.ca {
-        match crate::certs::load_ca_file(path) {
-            Ok(certs) => given.push(crate::check::ca::GivenCa {
-                path: path.clone(),
-                certs,
-            }),
-            Err(e) => {
-                eprint_diagnostic(crate::error::CannotRun::CaFile {
-                    path: path.display().to_string(),
-                    source: e,
-                });
-                return EXIT_CANNOT_RUN;
-            }
-        }
-    }
+    let Some(given) = load_given_cas(&a.ca) else {
+        return EXIT_CANNOT_RUN;
+    };
     let options = crate::check::CheckOptions {
         sources: loaded.sources,
         now: a.now.unwrap_or_else(crate::time::now),
@@ -358,5 +456,131 @@ pub fn explain(a: &ExplainArgs, out: &mut dyn Write) -> u8 {
             eprint_diagnostic(e);
             EXIT_CANNOT_RUN
         }
+    }
+}
+
+/// `topocert plan`: exit 0 when the plan is written; with `--certs`/`--inventory`, 1 when a
+/// server needs a certificate requested or reissued; 2 when it cannot run.
+pub fn plan(a: &PlanArgs, out: &mut dyn Write) -> u8 {
+    let Some((topo, graph)) = load_or_report(&a.topology) else {
+        return EXIT_CANNOT_RUN;
+    };
+    let Some(given) = load_given_cas(&a.ca) else {
+        return EXIT_CANNOT_RUN;
+    };
+    let loaded = match crate::check::load_certificates(a.certs.as_deref(), a.inventory.as_deref()) {
+        Some(Ok(l)) => Some(l),
+        Some(Err(e)) => {
+            eprint_diagnostic(e);
+            return EXIT_CANNOT_RUN;
+        }
+        None => None,
+    };
+    let plan = match loaded {
+        Some(loaded) => {
+            let options = crate::check::CheckOptions {
+                sources: loaded.sources,
+                now: a.now.unwrap_or_else(crate::time::now),
+                expiry_warn_days: a.expiry_warn_days,
+            };
+            let result = crate::check::run(&topo, &graph, &loaded.store, &given, &options);
+            let ca = crate::plan::IssuingCa::from_resolution(&result.reference_ca);
+            let mut plan = crate::plan::build(&topo, &graph, ca);
+            crate::plan::add_readiness(&mut plan, &loaded.store, &result);
+            plan
+        }
+        None => {
+            // No certificates: the CA is known only from --ca.
+            let empty = crate::certs::CertStore::default();
+            let none = vec![None; topo.machines.len()];
+            let res = crate::check::ca::resolve(&topo, &graph, &empty, &none, &given);
+            crate::plan::build(&topo, &graph, crate::plan::IssuingCa::from_resolution(&res))
+        }
+    };
+    if let Some(dir) = &a.out_dir {
+        match crate::plan::files::write_dir(&plan, dir) {
+            Ok(files) => eprintln!(
+                "topocert: wrote {} file(s) to {}",
+                files.len(),
+                dir.display()
+            ),
+            Err(e) => {
+                eprint_diagnostic(e);
+                return EXIT_CANNOT_RUN;
+            }
+        }
+    }
+    use crate::plan::render;
+    let text = match a.format {
+        PlanFormat::Human => render::human(&a.topology, &plan),
+        PlanFormat::Json => to_json(&render::json(&a.topology, &plan)),
+        PlanFormat::Csv => render::csv(&plan),
+        PlanFormat::Markdown => render::markdown(&a.topology, &plan),
+    };
+    let code = write_out(out, &text);
+    if code != EXIT_OK {
+        return code;
+    }
+    if plan.not_ready() > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// `topocert diff`: exit 1 when the change adds an error finding (with certificates), 2 when
+/// OLD, NEW or the certificates cannot be read.
+pub fn diff(a: &DiffArgs, out: &mut dyn Write) -> u8 {
+    let Some((old, old_graph)) = load_or_report(&a.old) else {
+        return EXIT_CANNOT_RUN;
+    };
+    let Some((new, new_graph)) = load_or_report(&a.new) else {
+        return EXIT_CANNOT_RUN;
+    };
+    let side = |topology, graph| crate::diff::Side { topology, graph };
+    let d = crate::diff::diff(side(&old, &old_graph), side(&new, &new_graph));
+    let checked = match crate::check::load_certificates(a.certs.as_deref(), a.inventory.as_deref())
+    {
+        None => None,
+        Some(Err(e)) => {
+            eprint_diagnostic(e);
+            return EXIT_CANNOT_RUN;
+        }
+        Some(Ok(loaded)) => {
+            let Some(given) = load_given_cas(&a.ca) else {
+                return EXIT_CANNOT_RUN;
+            };
+            let options = crate::check::CheckOptions {
+                sources: loaded.sources,
+                now: a.now.unwrap_or_else(crate::time::now),
+                expiry_warn_days: a.expiry_warn_days,
+            };
+            let full = crate::check::run(&new, &new_graph, &loaded.store, &given, &options);
+            let restricted = full.restricted_to(&d.servers_to_verify(&new));
+            Some((loaded.store, restricted))
+        }
+    };
+    let names = crate::report::diff_human::Names {
+        old: &a.old,
+        new: &a.new,
+    };
+    let verdicts = checked.as_ref().map(|(_, r)| (&new, r));
+    let text = match a.format {
+        DiffFormat::Human => crate::report::diff_human::render(names, &d, verdicts),
+        DiffFormat::Markdown => crate::report::diff_markdown::render(names, &d, verdicts),
+        DiffFormat::Json => to_json(&crate::report::diff_json::build(
+            &a.old,
+            &a.new,
+            &d,
+            checked.as_ref().map(|(s, r)| (&new, s, r)),
+        )),
+    };
+    let code = write_out(out, &text);
+    if code != EXIT_OK {
+        return code;
+    }
+    match &checked {
+        Some((_, r)) if r.count(crate::rules::Severity::Error) > 0 => EXIT_FINDINGS,
+        _ => EXIT_OK,
     }
 }

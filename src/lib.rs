@@ -8,11 +8,13 @@
 pub mod certs;
 pub mod check;
 pub mod cli;
+pub mod diff;
 pub mod error;
 pub mod explain;
 pub mod gate;
 pub mod graph;
 pub mod model;
+pub mod plan;
 pub mod report;
 pub mod rules;
 pub mod servers;
