@@ -312,3 +312,41 @@ fn explain_unknown_rule_exits_2_with_the_nearest_and_the_list() {
     assert!(err.contains("did you mean `foreign-ca`?"), "{err}");
     assert!(err.contains("missing-certificate, foreign-ca"), "{err}");
 }
+
+#[test]
+fn markdown_marks_baselined_findings_and_inventory_rows_render() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let b = dir.path().join("b.json").to_string_lossy().into_owned();
+    let (code, before) = check_sample(ENT, "markdown", &["--write-baseline", &b]);
+    assert_eq!(code, 1);
+    assert!(before.starts_with("❌ **Not ready for Persistent Chat**"));
+    assert!(!before.contains("in the baseline"));
+    let (code, after) = check_sample(ENT, "markdown", &["--baseline", &b]);
+    assert_eq!(code, 0);
+    assert!(
+        after.starts_with("⚠️ **No new blocking findings**"),
+        "{after}"
+    );
+    assert_eq!(after.matches("_(in the baseline)_").count(), 4);
+    assert!(
+        !after.contains(":::failing"),
+        "known findings are not marked failing"
+    );
+
+    // Inventory rows: the not-checked info findings are listed like the others.
+    let (_, out, _) = run(&[
+        "check",
+        ENT.1,
+        "--inventory",
+        "sample-topologies/enterprise-multisite/inventory.csv",
+        "--now",
+        NOW,
+        "--format",
+        "markdown",
+    ]);
+    assert!(out.contains("| inventory.csv line 3<br>issued by"), "{out}");
+    assert!(
+        out.contains("ℹ️ info `not-checked`: **fe01.fabrikam.com**"),
+        "{out}"
+    );
+}

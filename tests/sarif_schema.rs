@@ -72,6 +72,19 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     }
     let dir = tempfile::tempdir().expect("tmp");
     let empty = tempfile::tempdir().expect("tmp");
+    // A baseline of the enterprise sample, so that one log carries baselineState.
+    let baseline = dir.path().join("baseline.json");
+    let b = baseline.to_str().expect("utf-8");
+    topocert()
+        .current_dir(root())
+        .args([
+            "check",
+            "sample-topologies/enterprise-multisite/topology.xml",
+        ])
+        .args(["--certs", "sample-topologies/enterprise-multisite/certs"])
+        .args(["--write-baseline", b])
+        .output()
+        .expect("runs");
     let mut files = Vec::new();
     let runs: &[(&str, &[&str])] = &[
         (
@@ -97,6 +110,15 @@ fn sarif_output_is_valid_sarif_2_1_0() {
             "no-persistent-chat",
             &["--certs", empty.path().to_str().expect("utf-8")],
         ),
+        (
+            "enterprise-multisite",
+            &[
+                "--certs",
+                "sample-topologies/enterprise-multisite/certs",
+                "--baseline",
+                b,
+            ],
+        ),
     ];
     for (i, (sample, extra)) in runs.iter().enumerate() {
         let topo = format!("sample-topologies/{sample}/topology.xml");
@@ -119,7 +141,7 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     }
     let (ok, text) = validate(&files);
     assert!(ok, "{text}");
-    assert!(text.contains("checked 5 documents; 0 errors"), "{text}");
+    assert!(text.contains("checked 6 documents; 0 errors"), "{text}");
 }
 
 #[test]

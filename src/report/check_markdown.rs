@@ -61,8 +61,10 @@ pub fn render(
     let baselined = gate.baselined_count();
     let verdict = if gate.fails(result) {
         "❌ **Not ready for Persistent Chat**"
+    } else if gate.has_baseline && baselined > 0 {
+        "⚠️ **No new blocking findings** (known ones are in the baseline)"
     } else if errors + warnings > 0 {
-        "⚠️ **Ready, with known or accepted findings**"
+        "⚠️ **Ready, with warnings**"
     } else {
         "✅ **Ready for Persistent Chat**"
     };
