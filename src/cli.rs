@@ -40,6 +40,31 @@ pub enum Command {
     /// and moves, which servers become file upload/download or Persistent Chat servers, and
     /// with --certs the certificate verdicts of exactly those servers.
     Diff(DiffArgs),
+    /// Write a self-contained HTML readiness report: summary, a table per site, the topology
+    /// graph, and every finding with its explanation and fix.
+    Report(ReportArgs),
+}
+
+/// Arguments of `topocert report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Topology file (published XML or .tbxml; `-` reads standard input).
+    pub topology: String,
+    /// Folder of certificates, as for `check`.
+    #[arg(long, value_name = "DIR")]
+    pub certs: std::path::PathBuf,
+    /// The internal servers' CA certificate, as for `check`; repeat for several.
+    #[arg(long, value_name = "FILE")]
+    pub ca: Vec<std::path::PathBuf>,
+    /// Check validity at this time instead of now (RFC 3339); also the time shown in the report.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<i64>,
+    /// Warn about certificates that end within this many days.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub expiry_warn_days: u32,
+    /// The HTML file to write (`-` writes standard output).
+    #[arg(long, value_name = "FILE")]
+    pub out: String,
 }
 
 /// Arguments of `topocert diff`.
@@ -285,6 +310,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Explain(a) => explain(&a, &mut stdout),
         Command::Plan(a) => plan(&a, &mut stdout),
         Command::Diff(a) => diff(&a, &mut stdout),
+        Command::Report(a) => report(&a, &mut stdout),
     };
     let _ = stdout.flush();
     ExitCode::from(code)
@@ -445,6 +471,17 @@ pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
     }
 }
 
+/// Exit code for a check result that was written out (`written` is the write's exit code).
+fn verdict_code(written: u8, result: &crate::check::CheckResult) -> u8 {
+    if written != EXIT_OK {
+        written
+    } else if result.count(crate::rules::Severity::Error) > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
 /// `topocert explain`.
 pub fn explain(a: &ExplainArgs, out: &mut dyn Write) -> u8 {
     if a.list {
@@ -457,6 +494,51 @@ pub fn explain(a: &ExplainArgs, out: &mut dyn Write) -> u8 {
             EXIT_CANNOT_RUN
         }
     }
+}
+
+/// `topocert report`.
+pub fn report(a: &ReportArgs, out: &mut dyn Write) -> u8 {
+    let Some((topo, graph)) = load_or_report(&a.topology) else {
+        return EXIT_CANNOT_RUN;
+    };
+    let loaded = match crate::check::load_certificates(Some(&a.certs), None) {
+        Some(Ok(l)) => l,
+        Some(Err(e)) => {
+            eprint_diagnostic(e);
+            return EXIT_CANNOT_RUN;
+        }
+        None => return EXIT_CANNOT_RUN,
+    };
+    let Some(given) = load_given_cas(&a.ca) else {
+        return EXIT_CANNOT_RUN;
+    };
+    let now = a.now.unwrap_or_else(crate::time::now);
+    let options = crate::check::CheckOptions {
+        sources: loaded.sources,
+        now,
+        expiry_warn_days: a.expiry_warn_days,
+    };
+    let store = loaded.store;
+    let result = crate::check::run(&topo, &graph, &store, &given, &options);
+    let html = crate::report::html::render(
+        &topo,
+        &graph,
+        &store,
+        &result,
+        crate::report::html::ReportInfo { checked_at: now },
+    );
+    let written = if a.out == "-" {
+        write_out(out, &html)
+    } else {
+        match std::fs::write(&a.out, html) {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                eprintln!("topocert: cannot write {}: {e}", a.out);
+                EXIT_CANNOT_RUN
+            }
+        }
+    };
+    verdict_code(written, &result)
 }
 
 /// `topocert plan`: exit 0 when the plan is written; with `--certs`/`--inventory`, 1 when a
