@@ -30,6 +30,8 @@ pub enum Command {
     /// Persistent Chat servers: present, from the internal servers' CA, right names, valid,
     /// Server Authentication, strong key and signature.
     Check(CheckArgs),
+    /// Explain a rule: what it checks, why it matters for Persistent Chat, how to fix it.
+    Explain(ExplainArgs),
     /// The certificate each file upload/download server and Persistent Chat server needs:
     /// subject, DNS names (and which topology element requires each), key, EKU and issuing CA;
     /// with --certs or --inventory, whether the certificate found is ready.
@@ -145,6 +147,17 @@ pub enum PlanFormat {
     Markdown,
 }
 
+/// Arguments of `topocert explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// Rule id, e.g. foreign-ca.
+    #[arg(required_unless_present = "list")]
+    pub rule: Option<String>,
+    /// List every rule with its severity and summary.
+    #[arg(long, conflicts_with = "rule")]
+    pub list: bool,
+}
+
 /// Arguments of `topocert check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -177,6 +190,16 @@ pub struct CheckArgs {
     /// Warn about certificates that end within this many days.
     #[arg(long, value_name = "N", default_value_t = 30)]
     pub expiry_warn_days: u32,
+    /// What makes the exit code 1: a new error finding, a new error or warning, or nothing.
+    #[arg(long, value_enum, default_value_t = crate::gate::FailOn::Error)]
+    pub fail_on: crate::gate::FailOn,
+    /// Baseline file (written by --write-baseline): its findings are reported as known and do
+    /// not fail the run; new findings do.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<std::path::PathBuf>,
+    /// Write every finding of this run to FILE as a baseline (docs/ci.md#baseline).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<std::path::PathBuf>,
 }
 
 fn parse_now(s: &str) -> Result<i64, String> {
@@ -191,6 +214,12 @@ pub enum CheckFormat {
     Human,
     /// JSON, schema_version 1 (docs/json-output.md).
     Json,
+    /// Markdown for a pull-request comment, with a Mermaid diagram.
+    Markdown,
+    /// SARIF 2.1.0 for GitHub code scanning.
+    Sarif,
+    /// JUnit XML: one test case per checked server.
+    Junit,
 }
 
 /// Arguments of `topocert servers`.
@@ -278,6 +307,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Servers(a) => servers(&a, &mut stdout),
         Command::Graph(a) => graph(&a, &mut stdout),
         Command::Check(a) => check(&a, &mut stdout),
+        Command::Explain(a) => explain(&a, &mut stdout),
         Command::Plan(a) => plan(&a, &mut stdout),
         Command::Diff(a) => diff(&a, &mut stdout),
         Command::Report(a) => report(&a, &mut stdout),
@@ -388,20 +418,57 @@ pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
         now: a.now.unwrap_or_else(crate::time::now),
         expiry_warn_days: a.expiry_warn_days,
     };
+    let baseline = match a.baseline.as_deref().map(crate::gate::Baseline::load) {
+        Some(Ok(b)) => Some(b),
+        Some(Err(e)) => {
+            eprint_diagnostic(e);
+            return EXIT_CANNOT_RUN;
+        }
+        None => None,
+    };
     let result = crate::check::run(&topo, &graph, &store, &given, &options);
+    let gate = crate::gate::Gate::evaluate(&topo, &store, &result, a.fail_on, baseline.as_ref());
+    if let Some(path) = &a.write_baseline {
+        let b = crate::gate::Baseline::from_result(&topo, &store, &result);
+        if let Err(e) = std::fs::write(path, b.to_json()) {
+            eprintln!("topocert: cannot write baseline {}: {e}", path.display());
+            return EXIT_CANNOT_RUN;
+        }
+    }
     let text = match a.format {
         CheckFormat::Human => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            crate::report::check_human::render(
+            let mut text = crate::report::check_human::render(
                 &topo,
                 &store,
                 &result,
                 crate::report::check_human::HumanOptions { color, width: 100 },
-            )
+            );
+            text.push_str(&crate::report::check_human::gate_note(
+                &topo, &result, &gate,
+            ));
+            text
         }
-        CheckFormat::Json => to_json(&crate::report::check_json::build(&topo, &store, &result)),
+        CheckFormat::Json => {
+            let mut doc = crate::report::check_json::build(&topo, &store, &result);
+            crate::report::check_json::mark_baseline(&mut doc, &gate);
+            to_json(&doc)
+        }
+        CheckFormat::Markdown => {
+            crate::report::check_markdown::render(&topo, &graph, &store, &result, &gate)
+        }
+        CheckFormat::Sarif => to_json(&crate::report::sarif::build(&topo, &store, &result, &gate)),
+        CheckFormat::Junit => crate::report::junit::render(&topo, &store, &result, &gate),
     };
-    verdict_code(write_out(out, &text), &result)
+    let code = write_out(out, &text);
+    if code != EXIT_OK {
+        return code;
+    }
+    if gate.fails(&result) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
 }
 
 /// Exit code for a check result that was written out (`written` is the write's exit code).
@@ -412,6 +479,20 @@ fn verdict_code(written: u8, result: &crate::check::CheckResult) -> u8 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+/// `topocert explain`.
+pub fn explain(a: &ExplainArgs, out: &mut dyn Write) -> u8 {
+    if a.list {
+        return write_out(out, &crate::explain::list());
+    }
+    match crate::explain::explain(a.rule.as_deref().unwrap_or_default()) {
+        Ok(text) => write_out(out, &text),
+        Err(e) => {
+            eprint_diagnostic(e);
+            EXIT_CANNOT_RUN
+        }
     }
 }
 

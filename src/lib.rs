@@ -10,6 +10,8 @@ pub mod check;
 pub mod cli;
 pub mod diff;
 pub mod error;
+pub mod explain;
+pub mod gate;
 pub mod graph;
 pub mod model;
 pub mod plan;
