@@ -45,23 +45,64 @@ pub enum Command {
     Report(ReportArgs),
 }
 
-/// Arguments of `topocert report`.
+/// Where the certificates come from and how to judge them: shared by `check`, `report`,
+/// `diff` and `plan`.
 #[derive(Debug, clap::Args)]
-pub struct ReportArgs {
-    /// Topology file (published XML or .tbxml; `-` reads standard input).
-    pub topology: String,
-    /// Folder of certificates, as for `check`.
+pub struct CertificateArgs {
+    /// Folder of certificates (.cer/.crt/.pem/.der, .p7b/.p7c), searched recursively. A file
+    /// named after a server (fe01.fabrikam.com.cer, or a folder fe01.fabrikam.com/) is that
+    /// server's; any other certificate goes to the servers its names cover. With both --certs
+    /// and --inventory, a file that fits a server is preferred over an inventory row of the
+    /// same validity.
     #[arg(long, value_name = "DIR")]
-    pub certs: std::path::PathBuf,
-    /// The internal servers' CA certificate, as for `check`; repeat for several.
+    pub certs: Option<std::path::PathBuf>,
+    /// Certificate inventory instead of (or as well as) certificate files: the CSV or JSON that
+    /// `Get-CsCertificate | Export-Csv` or `| ConvertTo-Json` writes (docs/inventory.md). Rows map
+    /// to servers by PSComputerName, else by the names they cover. Rules that need the
+    /// certificate itself (key, signature, EKU) are reported as not checked.
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<std::path::PathBuf>,
+    /// The internal servers' CA certificate (root or issuing CA); repeat for several. Without
+    /// it, the CA that issued most internal servers' certificates is used.
     #[arg(long, value_name = "FILE")]
     pub ca: Vec<std::path::PathBuf>,
-    /// Check validity at this time instead of now (RFC 3339); also the time shown in the report.
+    /// Judge validity at this time instead of now (RFC 3339, e.g. 2026-12-01T00:00:00Z): the
+    /// planned installation date.
     #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
     pub now: Option<i64>,
     /// Warn about certificates that end within this many days.
     #[arg(long, value_name = "N", default_value_t = 30)]
     pub expiry_warn_days: u32,
+}
+
+/// What makes the exit code 1, and the baseline of known findings: shared by `check` and
+/// `diff`.
+#[derive(Debug, clap::Args)]
+pub struct GateArgs {
+    /// What makes the exit code 1: a new error finding, a new error or warning, or nothing.
+    #[arg(long, value_enum, default_value_t = crate::gate::FailOn::Error)]
+    pub fail_on: crate::gate::FailOn,
+    /// Baseline file (written by --write-baseline): its findings are reported as known and do
+    /// not fail the run; new findings do.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<std::path::PathBuf>,
+    /// Write every finding of this run to FILE as a baseline (docs/ci.md#baseline).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<std::path::PathBuf>,
+}
+
+/// Arguments of `topocert report`.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).multiple(true).args(["certs", "inventory"])))]
+pub struct ReportArgs {
+    /// Topology file (published XML or .tbxml; `-` reads standard input).
+    pub topology: String,
+    /// Certificates, CA and time (--now is also the time shown in the report).
+    #[command(flatten)]
+    pub certificates: CertificateArgs,
+    /// What makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = crate::gate::FailOn::Error)]
+    pub fail_on: crate::gate::FailOn,
     /// The HTML file to write (`-` writes standard output).
     #[arg(long, value_name = "FILE")]
     pub out: String,
@@ -74,24 +115,15 @@ pub struct DiffArgs {
     pub old: String,
     /// The topology after the change (published XML or .tbxml).
     pub new: String,
-    /// Folder of certificates: check the servers the change adds or moves (as `check` does).
-    #[arg(long, value_name = "DIR")]
-    pub certs: Option<std::path::PathBuf>,
-    /// Certificate inventory instead of (or as well as) --certs (as for `check`).
-    #[arg(long, value_name = "FILE")]
-    pub inventory: Option<std::path::PathBuf>,
-    /// The internal servers' CA certificate; repeat for several (as in `check`).
-    #[arg(long, value_name = "FILE")]
-    pub ca: Vec<std::path::PathBuf>,
-    /// Output format.
+    /// With certificates, the servers the change adds or moves are checked (as `check` does).
+    #[command(flatten)]
+    pub certificates: CertificateArgs,
+    /// Output format (sarif and junit need --certs or --inventory).
     #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
     pub format: DiffFormat,
-    /// Check validity at this time instead of now (RFC 3339).
-    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
-    pub now: Option<i64>,
-    /// Warn about certificates that end within this many days.
-    #[arg(long, value_name = "N", default_value_t = 30)]
-    pub expiry_warn_days: u32,
+    /// Exit code policy and baseline, applied to the findings of the added or moved servers.
+    #[command(flatten)]
+    pub gate: GateArgs,
 }
 
 /// Output formats of `diff`.
@@ -103,6 +135,10 @@ pub enum DiffFormat {
     Json,
     /// A pull-request comment.
     Markdown,
+    /// SARIF 2.1.0 of the added or moved servers' findings (needs certificates).
+    Sarif,
+    /// JUnit XML, one test case per added or moved server (needs certificates).
+    Junit,
 }
 
 /// Arguments of `topocert plan`.
@@ -116,22 +152,10 @@ pub struct PlanArgs {
     /// Write one certreq INF and one OpenSSL request config per server, and plan.csv, here.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<std::path::PathBuf>,
-    /// Existing certificates to compare with the plan (as for `check`); names the issuing CA
-    /// when --ca is not given.
-    #[arg(long, value_name = "DIR")]
-    pub certs: Option<std::path::PathBuf>,
-    /// Certificate inventory to compare with the plan (as for `check`, docs/inventory.md).
-    #[arg(long, value_name = "FILE")]
-    pub inventory: Option<std::path::PathBuf>,
-    /// The internal servers' CA certificate, which must issue the planned certificates.
-    #[arg(long, value_name = "FILE")]
-    pub ca: Vec<std::path::PathBuf>,
-    /// Judge existing certificates' validity at this time (RFC 3339), e.g. the installation date.
-    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
-    pub now: Option<i64>,
-    /// Existing certificates that end within this many days are to be reissued.
-    #[arg(long, value_name = "N", default_value_t = 30)]
-    pub expiry_warn_days: u32,
+    /// Existing certificates to compare with the plan (ready / reissue / request); they also
+    /// name the issuing CA when --ca is not given.
+    #[command(flatten)]
+    pub certificates: CertificateArgs,
 }
 
 /// Output formats of `plan`.
@@ -160,46 +184,19 @@ pub struct ExplainArgs {
 
 /// Arguments of `topocert check`.
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).multiple(true).args(["certs", "inventory"])))]
 pub struct CheckArgs {
     /// Topology file (published XML or .tbxml; `-` reads standard input).
     pub topology: String,
-    /// Folder of certificates (.cer/.crt/.pem/.der, .p7b/.p7c), searched recursively. A file
-    /// named after a server (fe01.fabrikam.com.cer, or a folder fe01.fabrikam.com/) is that
-    /// server's; any other certificate goes to the servers its names cover.
-    /// At least one of --certs and --inventory is required; with both, a file that fits a
-    /// server is preferred over an inventory row of the same validity.
-    #[arg(long, value_name = "DIR", required_unless_present = "inventory")]
-    pub certs: Option<std::path::PathBuf>,
-    /// Certificate inventory instead of (or as well as) certificate files: the CSV or JSON that
-    /// `Get-CsCertificate | Export-Csv` or `| ConvertTo-Json` writes (docs/inventory.md). Rows map
-    /// to servers by PSComputerName, else by the names they cover. Rules that need the
-    /// certificate itself (key, signature, EKU) are reported as not checked.
-    #[arg(long, value_name = "FILE")]
-    pub inventory: Option<std::path::PathBuf>,
-    /// The internal servers' CA certificate (root or issuing CA); repeat for several. Without
-    /// it, the CA that issued most internal servers' certificates is used.
-    #[arg(long, value_name = "FILE")]
-    pub ca: Vec<std::path::PathBuf>,
+    /// Certificates (at least one of --certs and --inventory), CA and time.
+    #[command(flatten)]
+    pub certificates: CertificateArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
-    /// Check validity at this time instead of now (RFC 3339, e.g. 2026-12-01T00:00:00Z): the
-    /// planned installation date.
-    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
-    pub now: Option<i64>,
-    /// Warn about certificates that end within this many days.
-    #[arg(long, value_name = "N", default_value_t = 30)]
-    pub expiry_warn_days: u32,
-    /// What makes the exit code 1: a new error finding, a new error or warning, or nothing.
-    #[arg(long, value_enum, default_value_t = crate::gate::FailOn::Error)]
-    pub fail_on: crate::gate::FailOn,
-    /// Baseline file (written by --write-baseline): its findings are reported as known and do
-    /// not fail the run; new findings do.
-    #[arg(long, value_name = "FILE")]
-    pub baseline: Option<std::path::PathBuf>,
-    /// Write every finding of this run to FILE as a baseline (docs/ci.md#baseline).
-    #[arg(long, value_name = "FILE")]
-    pub write_baseline: Option<std::path::PathBuf>,
+    /// Exit code policy and baseline.
+    #[command(flatten)]
+    pub gate: GateArgs,
 }
 
 fn parse_now(s: &str) -> Result<i64, String> {
@@ -388,53 +385,107 @@ fn load_given_cas(paths: &[std::path::PathBuf]) -> Option<Vec<crate::check::ca::
     Some(given)
 }
 
+/// What a check needs besides the topology: the given CAs and, when --certs or --inventory was
+/// given, the certificates and the options.
+struct CheckInputs {
+    given: Vec<crate::check::ca::GivenCa>,
+    certificates: Option<(crate::certs::CertStore, crate::check::CheckOptions)>,
+}
+
+/// Loads `--ca`, `--certs` and `--inventory`; `None` after printing a diagnostic (exit 2).
+fn check_inputs(c: &CertificateArgs) -> Option<CheckInputs> {
+    let given = load_given_cas(&c.ca)?;
+    let certificates = match crate::check::load_certificates(
+        c.certs.as_deref(),
+        c.inventory.as_deref(),
+    ) {
+        None => None,
+        Some(Err(e)) => {
+            eprint_diagnostic(e);
+            return None;
+        }
+        Some(Ok(loaded)) => {
+            if loaded.other_uses > 0 {
+                eprintln!(
+                        "topocert: {} inventory row(s) of other uses (WebServicesExternal, OAuthTokenIssuer...) not checked",
+                        loaded.other_uses
+                    );
+            }
+            let options = crate::check::CheckOptions {
+                sources: loaded.sources,
+                now: c.now.unwrap_or_else(crate::time::now),
+                expiry_warn_days: c.expiry_warn_days,
+            };
+            Some((loaded.store, options))
+        }
+    };
+    Some(CheckInputs {
+        given,
+        certificates,
+    })
+}
+
+/// Applies `--fail-on`, `--baseline` and `--write-baseline` to a result; `None` after printing
+/// a diagnostic (exit 2).
+fn evaluate_gate(
+    g: &GateArgs,
+    topo: &Topology,
+    store: &crate::certs::CertStore,
+    result: &crate::check::CheckResult,
+) -> Option<crate::gate::Gate> {
+    let baseline = match g.baseline.as_deref().map(crate::gate::Baseline::load) {
+        Some(Ok(b)) => Some(b),
+        Some(Err(e)) => {
+            eprint_diagnostic(e);
+            return None;
+        }
+        None => None,
+    };
+    if let Some(path) = &g.write_baseline {
+        let b = crate::gate::Baseline::from_result(topo, store, result);
+        if let Err(e) = std::fs::write(path, b.to_json()) {
+            eprintln!("topocert: cannot write baseline {}: {e}", path.display());
+            return None;
+        }
+    }
+    Some(crate::gate::Gate::evaluate(
+        topo,
+        store,
+        result,
+        g.fail_on,
+        baseline.as_ref(),
+    ))
+}
+
+/// Exit code after writing a gated result.
+fn gate_code(written: u8, gate: &crate::gate::Gate, result: &crate::check::CheckResult) -> u8 {
+    if written != EXIT_OK {
+        written
+    } else if gate.fails(result) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
 /// `topocert check`.
 pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
     use std::io::IsTerminal;
     let Some((topo, graph)) = load_or_report(&a.topology) else {
         return EXIT_CANNOT_RUN;
     };
-    let loaded = match crate::check::load_certificates(a.certs.as_deref(), a.inventory.as_deref()) {
-        Some(Ok(l)) => l,
-        Some(Err(e)) => {
-            eprint_diagnostic(e);
-            return EXIT_CANNOT_RUN;
-        }
-        // clap requires --certs unless --inventory is given.
-        None => return EXIT_CANNOT_RUN,
-    };
-    if loaded.other_uses > 0 {
-        eprintln!(
-            "topocert: {} inventory row(s) of other uses (WebServicesExternal, OAuthTokenIssuer...) not checked",
-            loaded.other_uses
-        );
-    }
-    let store = loaded.store;
-    let Some(given) = load_given_cas(&a.ca) else {
+    let Some(CheckInputs {
+        given,
+        certificates: Some((store, options)),
+    }) = check_inputs(&a.certificates)
+    else {
+        // A diagnostic was printed (clap requires --certs or --inventory).
         return EXIT_CANNOT_RUN;
     };
-    let options = crate::check::CheckOptions {
-        sources: loaded.sources,
-        now: a.now.unwrap_or_else(crate::time::now),
-        expiry_warn_days: a.expiry_warn_days,
-    };
-    let baseline = match a.baseline.as_deref().map(crate::gate::Baseline::load) {
-        Some(Ok(b)) => Some(b),
-        Some(Err(e)) => {
-            eprint_diagnostic(e);
-            return EXIT_CANNOT_RUN;
-        }
-        None => None,
-    };
     let result = crate::check::run(&topo, &graph, &store, &given, &options);
-    let gate = crate::gate::Gate::evaluate(&topo, &store, &result, a.fail_on, baseline.as_ref());
-    if let Some(path) = &a.write_baseline {
-        let b = crate::gate::Baseline::from_result(&topo, &store, &result);
-        if let Err(e) = std::fs::write(path, b.to_json()) {
-            eprintln!("topocert: cannot write baseline {}: {e}", path.display());
-            return EXIT_CANNOT_RUN;
-        }
-    }
+    let Some(gate) = evaluate_gate(&a.gate, &topo, &store, &result) else {
+        return EXIT_CANNOT_RUN;
+    };
     let text = match a.format {
         CheckFormat::Human => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -460,26 +511,7 @@ pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
         CheckFormat::Sarif => to_json(&crate::report::sarif::build(&topo, &store, &result, &gate)),
         CheckFormat::Junit => crate::report::junit::render(&topo, &store, &result, &gate),
     };
-    let code = write_out(out, &text);
-    if code != EXIT_OK {
-        return code;
-    }
-    if gate.fails(&result) {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    }
-}
-
-/// Exit code for a check result that was written out (`written` is the write's exit code).
-fn verdict_code(written: u8, result: &crate::check::CheckResult) -> u8 {
-    if written != EXIT_OK {
-        written
-    } else if result.count(crate::rules::Severity::Error) > 0 {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    }
+    gate_code(write_out(out, &text), &gate, &result)
 }
 
 /// `topocert explain`.
@@ -501,24 +533,14 @@ pub fn report(a: &ReportArgs, out: &mut dyn Write) -> u8 {
     let Some((topo, graph)) = load_or_report(&a.topology) else {
         return EXIT_CANNOT_RUN;
     };
-    let loaded = match crate::check::load_certificates(Some(&a.certs), None) {
-        Some(Ok(l)) => l,
-        Some(Err(e)) => {
-            eprint_diagnostic(e);
-            return EXIT_CANNOT_RUN;
-        }
-        None => return EXIT_CANNOT_RUN,
-    };
-    let Some(given) = load_given_cas(&a.ca) else {
+    let Some(CheckInputs {
+        given,
+        certificates: Some((store, options)),
+    }) = check_inputs(&a.certificates)
+    else {
         return EXIT_CANNOT_RUN;
     };
-    let now = a.now.unwrap_or_else(crate::time::now);
-    let options = crate::check::CheckOptions {
-        sources: loaded.sources,
-        now,
-        expiry_warn_days: a.expiry_warn_days,
-    };
-    let store = loaded.store;
+    let now = options.now;
     let result = crate::check::run(&topo, &graph, &store, &given, &options);
     let html = crate::report::html::render(
         &topo,
@@ -538,7 +560,8 @@ pub fn report(a: &ReportArgs, out: &mut dyn Write) -> u8 {
             }
         }
     };
-    verdict_code(written, &result)
+    let gate = crate::gate::Gate::evaluate(&topo, &store, &result, a.fail_on, None);
+    gate_code(written, &gate, &result)
 }
 
 /// `topocert plan`: exit 0 when the plan is written; with `--certs`/`--inventory`, 1 when a
@@ -547,28 +570,19 @@ pub fn plan(a: &PlanArgs, out: &mut dyn Write) -> u8 {
     let Some((topo, graph)) = load_or_report(&a.topology) else {
         return EXIT_CANNOT_RUN;
     };
-    let Some(given) = load_given_cas(&a.ca) else {
+    let Some(CheckInputs {
+        given,
+        certificates,
+    }) = check_inputs(&a.certificates)
+    else {
         return EXIT_CANNOT_RUN;
     };
-    let loaded = match crate::check::load_certificates(a.certs.as_deref(), a.inventory.as_deref()) {
-        Some(Ok(l)) => Some(l),
-        Some(Err(e)) => {
-            eprint_diagnostic(e);
-            return EXIT_CANNOT_RUN;
-        }
-        None => None,
-    };
-    let plan = match loaded {
-        Some(loaded) => {
-            let options = crate::check::CheckOptions {
-                sources: loaded.sources,
-                now: a.now.unwrap_or_else(crate::time::now),
-                expiry_warn_days: a.expiry_warn_days,
-            };
-            let result = crate::check::run(&topo, &graph, &loaded.store, &given, &options);
+    let plan = match certificates {
+        Some((store, options)) => {
+            let result = crate::check::run(&topo, &graph, &store, &given, &options);
             let ca = crate::plan::IssuingCa::from_resolution(&result.reference_ca);
             let mut plan = crate::plan::build(&topo, &graph, ca);
-            crate::plan::add_readiness(&mut plan, &loaded.store, &result);
+            crate::plan::add_readiness(&mut plan, &store, &result);
             plan
         }
         None => {
@@ -621,48 +635,53 @@ pub fn diff(a: &DiffArgs, out: &mut dyn Write) -> u8 {
     };
     let side = |topology, graph| crate::diff::Side { topology, graph };
     let d = crate::diff::diff(side(&old, &old_graph), side(&new, &new_graph));
-    let checked = match crate::check::load_certificates(a.certs.as_deref(), a.inventory.as_deref())
-    {
-        None => None,
-        Some(Err(e)) => {
-            eprint_diagnostic(e);
-            return EXIT_CANNOT_RUN;
-        }
-        Some(Ok(loaded)) => {
-            let Some(given) = load_given_cas(&a.ca) else {
+    let Some(inputs) = check_inputs(&a.certificates) else {
+        return EXIT_CANNOT_RUN;
+    };
+    let checked = inputs.certificates.map(|(store, options)| {
+        let full = crate::check::run(&new, &new_graph, &store, &inputs.given, &options);
+        let restricted = full.restricted_to(&d.servers_to_verify(&new));
+        (store, restricted)
+    });
+    let gate = match &checked {
+        Some((store, restricted)) => {
+            let Some(gate) = evaluate_gate(&a.gate, &new, store, restricted) else {
                 return EXIT_CANNOT_RUN;
             };
-            let options = crate::check::CheckOptions {
-                sources: loaded.sources,
-                now: a.now.unwrap_or_else(crate::time::now),
-                expiry_warn_days: a.expiry_warn_days,
-            };
-            let full = crate::check::run(&new, &new_graph, &loaded.store, &given, &options);
-            let restricted = full.restricted_to(&d.servers_to_verify(&new));
-            Some((loaded.store, restricted))
+            Some(gate)
         }
+        None => None,
     };
     let names = crate::report::diff_human::Names {
         old: &a.old,
         new: &a.new,
     };
     let verdicts = checked.as_ref().map(|(_, r)| (&new, r));
-    let text = match a.format {
-        DiffFormat::Human => crate::report::diff_human::render(names, &d, verdicts),
-        DiffFormat::Markdown => crate::report::diff_markdown::render(names, &d, verdicts),
-        DiffFormat::Json => to_json(&crate::report::diff_json::build(
+    let text = match (a.format, &checked, &gate) {
+        (DiffFormat::Human, _, _) => crate::report::diff_human::render(names, &d, verdicts),
+        (DiffFormat::Markdown, _, _) => crate::report::diff_markdown::render(names, &d, verdicts),
+        (DiffFormat::Json, _, _) => to_json(&crate::report::diff_json::build(
             &a.old,
             &a.new,
             &d,
             checked.as_ref().map(|(s, r)| (&new, s, r)),
         )),
+        (DiffFormat::Sarif, Some((store, result)), Some(gate)) => {
+            to_json(&crate::report::sarif::build(&new, store, result, gate))
+        }
+        (DiffFormat::Junit, Some((store, result)), Some(gate)) => {
+            crate::report::junit::render(&new, store, result, gate)
+        }
+        (DiffFormat::Sarif | DiffFormat::Junit, _, _) => {
+            eprintln!(
+                "topocert: diff --format sarif and junit report the check findings of the servers the change adds or moves: give --certs DIR or --inventory FILE"
+            );
+            return EXIT_CANNOT_RUN;
+        }
     };
-    let code = write_out(out, &text);
-    if code != EXIT_OK {
-        return code;
-    }
-    match &checked {
-        Some((_, r)) if r.count(crate::rules::Severity::Error) > 0 => EXIT_FINDINGS,
-        _ => EXIT_OK,
+    let written = write_out(out, &text);
+    match (&checked, &gate) {
+        (Some((_, result)), Some(gate)) => gate_code(written, gate, result),
+        _ => written,
     }
 }

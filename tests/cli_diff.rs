@@ -158,3 +158,65 @@ fn tbxml_old_gives_the_same_changes_as_published_old() {
     assert_eq!(published.len(), 3, "{published:?}");
     assert_eq!(run(TBXML), (published, roles));
 }
+
+/// `diff --format sarif|junit` carry exactly the findings of the added or moved servers, and
+/// `--fail-on` / `--baseline` gate the exit code as for `check`.
+#[test]
+fn sarif_junit_and_gate_for_the_change_pair() {
+    let base = [OLD, CHANGE, "--certs", CERTS, "--now", NOW];
+    let (code, out, err) = diff(&[&base[..], &["--format", "sarif"]].concat());
+    assert_eq!(code, 1, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("sarif json");
+    let mut servers: Vec<String> = v["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            r["message"]["text"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .map(|m| {
+            ["fe03", "fe04", "fe05", "fe01", "fe02", "pc01", "pc02"]
+                .into_iter()
+                .find(|s| m.contains(&format!("{s}.fabrikam.com")))
+                .unwrap_or("?")
+                .to_string()
+        })
+        .collect();
+    servers.sort();
+    assert_eq!(
+        servers,
+        ["fe03", "fe04", "fe05"],
+        "only added or moved servers"
+    );
+
+    let (code, out, _) = diff(&[&base[..], &["--format", "junit"]].concat());
+    assert_eq!(code, 1);
+    // The three servers plus the case for findings about no server (none here).
+    assert_eq!(out.matches("<testcase ").count(), 4, "{out}");
+    assert_eq!(out.matches("<failure").count(), 3, "{out}");
+
+    let (code, _, _) = diff(&[&base[..], &["--fail-on", "never"]].concat());
+    assert_eq!(code, 0);
+
+    // A baseline of this change's findings makes the same change pass; a new finding would not.
+    let dir = tempfile::tempdir().expect("tmp");
+    let b = dir.path().join("baseline.json");
+    let b = b.to_str().expect("utf-8");
+    let (code, _, _) = diff(&[&base[..], &["--write-baseline", b]].concat());
+    assert_eq!(code, 1, "writing a baseline does not change the verdict");
+    let (code, _, err) = diff(&[&base[..], &["--baseline", b]].concat());
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn sarif_and_junit_need_certificates() {
+    for format in ["sarif", "junit"] {
+        let (code, out, err) = diff(&[OLD, CHANGE, "--format", format]);
+        assert_eq!(code, 2, "{format}");
+        assert!(out.is_empty());
+        assert!(err.contains("--certs DIR or --inventory FILE"), "{err}");
+    }
+}

@@ -221,3 +221,45 @@ fn renders_in_headless_chromium() {
         bytes.len()
     );
 }
+
+/// `report` takes an inventory like `check` does (the rules it cannot run are shown as not
+/// checked), and `--fail-on` sets the exit code.
+#[test]
+fn inventory_and_fail_on() {
+    let o = topocert()
+        .current_dir(root())
+        .args([
+            "report",
+            "sample-topologies/enterprise-multisite/topology.xml",
+            "--inventory",
+            "sample-topologies/enterprise-multisite/inventory.csv",
+            "--now",
+            NOW,
+            "--out",
+            "-",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(1));
+    let html = String::from_utf8_lossy(&o.stdout);
+    assert!(html.contains("not-checked"), "inventory limits are shown");
+    assert!(html.contains("missing-certificate"));
+    let (code, _, _) = report(
+        "sample-topologies/enterprise-multisite/topology.xml",
+        "sample-topologies/enterprise-multisite/certs",
+        &["--fail-on", "never"],
+    );
+    assert_eq!(code, 0);
+    // Neither --certs nor --inventory: clap refuses, exit 2.
+    let o = topocert()
+        .current_dir(root())
+        .args([
+            "report",
+            "sample-topologies/enterprise-multisite/topology.xml",
+            "--out",
+            "-",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -139,9 +139,28 @@ fn sarif_output_is_valid_sarif_2_1_0() {
         std::fs::write(&f, &o.stdout).expect("write");
         files.push(f);
     }
+    // `diff --format sarif`: the findings of the servers a change adds or moves.
+    let o = topocert()
+        .current_dir(root())
+        .args([
+            "diff",
+            "sample-topologies/enterprise-multisite/topology.xml",
+            "sample-topologies/enterprise-multisite-change/topology.xml",
+            "--certs",
+            "sample-topologies/enterprise-multisite/certs",
+            "--now",
+            "2026-12-01T00:00:00Z",
+            "--format",
+            "sarif",
+        ])
+        .output()
+        .expect("runs");
+    let f = dir.path().join("diff.sarif");
+    std::fs::write(&f, &o.stdout).expect("write");
+    files.push(f);
     let (ok, text) = validate(&files);
     assert!(ok, "{text}");
-    assert!(text.contains("checked 6 documents; 0 errors"), "{text}");
+    assert!(text.contains("checked 7 documents; 0 errors"), "{text}");
 }
 
 #[test]
