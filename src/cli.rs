@@ -30,6 +30,49 @@ pub enum Command {
     /// Persistent Chat servers: present, from the internal servers' CA, right names, valid,
     /// Server Authentication, strong key and signature.
     Check(CheckArgs),
+    /// Compare two topologies (OLD and NEW): sites, pools, servers and services added, removed
+    /// or moved, which servers become or stop being file upload/download or Persistent Chat
+    /// servers, and (with --certs or --inventory) the certificate verdicts of the servers the
+    /// change adds or moves.
+    Diff(DiffArgs),
+}
+
+/// Arguments of `topocert diff`.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The topology before the change (published XML or .tbxml).
+    pub old: String,
+    /// The topology after the change (published XML or .tbxml).
+    pub new: String,
+    /// Folder of certificates, as in `check`: checks the servers the change adds or moves.
+    #[arg(long, value_name = "DIR")]
+    pub certs: Option<std::path::PathBuf>,
+    /// Certificate inventory, as in `check` (docs/inventory.md).
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<std::path::PathBuf>,
+    /// The internal servers' CA certificate, as in `check`; repeat for several.
+    #[arg(long, value_name = "FILE")]
+    pub ca: Vec<std::path::PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+    /// Check validity at this time instead of now (RFC 3339).
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<i64>,
+    /// Warn about certificates that end within this many days.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub expiry_warn_days: u32,
+}
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Compact lines with +/-/~ markers.
+    Human,
+    /// JSON, schema_version 1 (docs/diff.md).
+    Json,
+    /// Markdown for a pull-request comment.
+    Markdown,
 }
 
 /// Arguments of `topocert check`.
@@ -165,6 +208,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Servers(a) => servers(&a, &mut stdout),
         Command::Graph(a) => graph(&a, &mut stdout),
         Command::Check(a) => check(&a, &mut stdout),
+        Command::Diff(a) => diff(&a, &mut stdout),
     };
     let _ = stdout.flush();
     ExitCode::from(code)
@@ -227,42 +271,14 @@ pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
     let Some((topo, graph)) = load_or_report(&a.topology) else {
         return EXIT_CANNOT_RUN;
     };
-    let loaded = match crate::check::load_certificates(a.certs.as_deref(), a.inventory.as_deref()) {
-        Some(Ok(l)) => l,
-        Some(Err(e)) => {
-            eprint_diagnostic(e);
-            return EXIT_CANNOT_RUN;
-        }
-        // clap requires --certs unless --inventory is given.
-        None => return EXIT_CANNOT_RUN,
-    };
-    if loaded.other_uses > 0 {
-        eprintln!(
-            "topocert: {} inventory row(s) of other uses (WebServicesExternal, OAuthTokenIssuer...) not checked",
-            loaded.other_uses
-        );
-    }
-    let store = loaded.store;
-    let mut given = Vec::new();
-    for path in &a.ca {
-        match crate::certs::load_ca_file(path) {
-            Ok(certs) => given.push(crate::check::ca::GivenCa {
-                path: path.clone(),
-                certs,
-            }),
-            Err(e) => {
-                eprint_diagnostic(crate::error::CannotRun::CaFile {
-                    path: path.display().to_string(),
-                    source: e,
-                });
-                return EXIT_CANNOT_RUN;
-            }
-        }
-    }
-    let options = crate::check::CheckOptions {
-        sources: loaded.sources,
-        now: a.now.unwrap_or_else(crate::time::now),
-        expiry_warn_days: a.expiry_warn_days,
+    let Some((store, options, given)) = load_check_inputs(
+        a.certs.as_deref(),
+        a.inventory.as_deref(),
+        &a.ca,
+        a.now,
+        a.expiry_warn_days,
+    ) else {
+        return EXIT_CANNOT_RUN;
     };
     let result = crate::check::run(&topo, &graph, &store, &given, &options);
     let text = match a.format {
@@ -285,5 +301,110 @@ pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+type CheckInputs = (
+    crate::certs::CertStore,
+    crate::check::CheckOptions,
+    Vec<crate::check::ca::GivenCa>,
+);
+
+/// Loads `--certs`/`--inventory` and `--ca`, printing a fatal error; `None` means exit code 2.
+fn load_check_inputs(
+    certs: Option<&std::path::Path>,
+    inventory: Option<&std::path::Path>,
+    ca: &[std::path::PathBuf],
+    now: Option<i64>,
+    expiry_warn_days: u32,
+) -> Option<CheckInputs> {
+    let loaded = match crate::check::load_certificates(certs, inventory) {
+        Some(Ok(l)) => l,
+        Some(Err(e)) => {
+            eprint_diagnostic(e);
+            return None;
+        }
+        // clap requires --certs unless --inventory is given.
+        None => return None,
+    };
+    if loaded.other_uses > 0 {
+        eprintln!(
+            "topocert: {} inventory row(s) of other uses (WebServicesExternal, OAuthTokenIssuer...) not checked",
+            loaded.other_uses
+        );
+    }
+    let store = loaded.store;
+    let mut given = Vec::new();
+    for path in ca {
+        match crate::certs::load_ca_file(path) {
+            Ok(certs) => given.push(crate::check::ca::GivenCa {
+                path: path.clone(),
+                certs,
+            }),
+            Err(e) => {
+                eprint_diagnostic(crate::error::CannotRun::CaFile {
+                    path: path.display().to_string(),
+                    source: e,
+                });
+                return None;
+            }
+        }
+    }
+    let options = crate::check::CheckOptions {
+        sources: loaded.sources,
+        now: now.unwrap_or_else(crate::time::now),
+        expiry_warn_days,
+    };
+    Some((store, options, given))
+}
+
+/// `topocert diff`.
+pub fn diff(a: &DiffArgs, out: &mut dyn Write) -> u8 {
+    let Some((old, old_graph)) = load_or_report(&a.old) else {
+        eprintln!("topocert: cannot read OLD topology {}", a.old);
+        return EXIT_CANNOT_RUN;
+    };
+    let Some((new, new_graph)) = load_or_report(&a.new) else {
+        eprintln!("topocert: cannot read NEW topology {}", a.new);
+        return EXIT_CANNOT_RUN;
+    };
+    let d = crate::diff::diff(
+        crate::diff::Side {
+            topology: &old,
+            graph: &old_graph,
+        },
+        crate::diff::Side {
+            topology: &new,
+            graph: &new_graph,
+        },
+    );
+    let mut check = None;
+    if a.certs.is_some() || a.inventory.is_some() {
+        let Some((store, options, given)) = load_check_inputs(
+            a.certs.as_deref(),
+            a.inventory.as_deref(),
+            &a.ca,
+            a.now,
+            a.expiry_warn_days,
+        ) else {
+            return EXIT_CANNOT_RUN;
+        };
+        let full = crate::check::run(&new, &new_graph, &store, &given, &options);
+        check = Some(full.restricted_to(&new, &d.servers_to_verify()));
+    }
+    let text = match a.format {
+        DiffFormat::Human => crate::report::diff_human::render(&d, &new, check.as_ref()),
+        DiffFormat::Markdown => {
+            crate::report::diff_human::render_markdown(&d, &new, check.as_ref())
+        }
+        DiffFormat::Json => to_json(&crate::diff::json::build(&d, &new, check.as_ref())),
+    };
+    let code = write_out(out, &text);
+    if code != EXIT_OK {
+        return code;
+    }
+    match &check {
+        Some(r) if r.count(crate::rules::Severity::Error) > 0 => EXIT_FINDINGS,
+        _ => EXIT_OK,
     }
 }

@@ -8,6 +8,7 @@
 pub mod certs;
 pub mod check;
 pub mod cli;
+pub mod diff;
 pub mod error;
 pub mod graph;
 pub mod model;

@@ -2,6 +2,7 @@
 
 pub mod check_human;
 pub mod check_json;
+pub mod diff_human;
 pub mod dot;
 pub mod graph_json;
 pub mod mermaid;
