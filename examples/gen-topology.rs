@@ -1,7 +1,8 @@
 //! Writes a synthetic, realistic topology (see `topocert::synth`).
 //!
 //! `cargo run --release --example gen-topology -- --out big.xml --sites 20 --pools-per-site 5
-//! --machines-per-pool 4 --pchat --certs certs/ --faulty-share 0.2`
+//! --machines-per-pool 4 --pchat --certs certs/ --faulty-share 0.2`; then
+//! `topocert check big.xml --certs certs/certs --ca certs/ca.cer` shows the planned faults.
 
 use clap::Parser;
 use std::fs::File;
@@ -10,6 +11,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use topocert::model::TopologyFormat;
 use topocert::synth::{plan_certificates, write_topology, SynthOptions, SynthSummary};
+
+#[path = "../benches/support/synth_certs.rs"]
+mod synth_certs;
 
 /// Generate a Lync Server 2013 / Skype for Business topology for tests and benchmarks.
 #[derive(Parser)]
@@ -38,7 +42,9 @@ struct Args {
     /// Seed for GUIDs, names, addresses and the certificate plan.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Directory for the certificate plan (`manifest.csv`).
+    /// Directory for the certificates: `ca.cer`, `certs/<fqdn>.cer` per file upload/download and
+    /// Persistent Chat server (a planned share of them faulty), and `manifest.csv` (fqdn, role,
+    /// fault). Check them with `topocert check OUT --certs DIR/certs --ca DIR/ca.cer`.
     #[arg(long)]
     certs: Option<PathBuf>,
     /// Share of certificate machines whose certificate should be faulty (0 to 1).
@@ -80,6 +86,7 @@ fn run(args: &Args) -> std::io::Result<SynthSummary> {
             writeln!(m, "{fqdn},{},{}", role.as_str(), fault.as_str())?;
         }
         m.flush()?;
+        synth_certs::write_certificates(dir, &plan)?;
     }
     Ok(summary)
 }

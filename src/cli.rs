@@ -30,11 +30,41 @@ pub enum Command {
     /// Persistent Chat servers: present, from the internal servers' CA, right names, valid,
     /// Server Authentication, strong key and signature.
     Check(CheckArgs),
-    /// Compare two topologies (OLD and NEW): sites, pools, servers and services added, removed
-    /// or moved, which servers become or stop being file upload/download or Persistent Chat
-    /// servers, and (with --certs or --inventory) the certificate verdicts of the servers the
-    /// change adds or moves.
+    /// Explain a rule: what it checks, why it matters for Persistent Chat, how to fix it.
+    Explain(ExplainArgs),
+    /// The certificate each file upload/download server and Persistent Chat server needs:
+    /// subject, DNS names (and which topology element requires each), key, EKU and issuing CA;
+    /// with --certs or --inventory, whether the certificate found is ready.
+    Plan(PlanArgs),
+    /// Compare two topologies (published XML or .tbxml): what a change adds, removes, changes
+    /// and moves, which servers become file upload/download or Persistent Chat servers, and
+    /// with --certs the certificate verdicts of exactly those servers.
     Diff(DiffArgs),
+    /// Write a self-contained HTML readiness report: summary, a table per site, the topology
+    /// graph, and every finding with its explanation and fix.
+    Report(ReportArgs),
+}
+
+/// Arguments of `topocert report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Topology file (published XML or .tbxml; `-` reads standard input).
+    pub topology: String,
+    /// Folder of certificates, as for `check`.
+    #[arg(long, value_name = "DIR")]
+    pub certs: std::path::PathBuf,
+    /// The internal servers' CA certificate, as for `check`; repeat for several.
+    #[arg(long, value_name = "FILE")]
+    pub ca: Vec<std::path::PathBuf>,
+    /// Check validity at this time instead of now (RFC 3339); also the time shown in the report.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<i64>,
+    /// Warn about certificates that end within this many days.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub expiry_warn_days: u32,
+    /// The HTML file to write (`-` writes standard output).
+    #[arg(long, value_name = "FILE")]
+    pub out: String,
 }
 
 /// Arguments of `topocert diff`.
@@ -44,13 +74,13 @@ pub struct DiffArgs {
     pub old: String,
     /// The topology after the change (published XML or .tbxml).
     pub new: String,
-    /// Folder of certificates, as in `check`: checks the servers the change adds or moves.
+    /// Folder of certificates: check the servers the change adds or moves (as `check` does).
     #[arg(long, value_name = "DIR")]
     pub certs: Option<std::path::PathBuf>,
-    /// Certificate inventory, as in `check` (docs/inventory.md).
+    /// Certificate inventory instead of (or as well as) --certs (as for `check`).
     #[arg(long, value_name = "FILE")]
     pub inventory: Option<std::path::PathBuf>,
-    /// The internal servers' CA certificate, as in `check`; repeat for several.
+    /// The internal servers' CA certificate; repeat for several (as in `check`).
     #[arg(long, value_name = "FILE")]
     pub ca: Vec<std::path::PathBuf>,
     /// Output format.
@@ -67,12 +97,65 @@ pub struct DiffArgs {
 /// Output formats of `diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DiffFormat {
-    /// Compact lines with +/-/~ markers.
+    /// +/-/~ lines for a terminal.
     Human,
     /// JSON, schema_version 1 (docs/diff.md).
     Json,
-    /// Markdown for a pull-request comment.
+    /// A pull-request comment.
     Markdown,
+}
+
+/// Arguments of `topocert plan`.
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    /// Topology file (published XML or .tbxml; `-` reads standard input).
+    pub topology: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    pub format: PlanFormat,
+    /// Write one certreq INF and one OpenSSL request config per server, and plan.csv, here.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<std::path::PathBuf>,
+    /// Existing certificates to compare with the plan (as for `check`); names the issuing CA
+    /// when --ca is not given.
+    #[arg(long, value_name = "DIR")]
+    pub certs: Option<std::path::PathBuf>,
+    /// Certificate inventory to compare with the plan (as for `check`, docs/inventory.md).
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<std::path::PathBuf>,
+    /// The internal servers' CA certificate, which must issue the planned certificates.
+    #[arg(long, value_name = "FILE")]
+    pub ca: Vec<std::path::PathBuf>,
+    /// Judge existing certificates' validity at this time (RFC 3339), e.g. the installation date.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<i64>,
+    /// Existing certificates that end within this many days are to be reissued.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub expiry_warn_days: u32,
+}
+
+/// Output formats of `plan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// Readable text.
+    Human,
+    /// JSON (docs/plan.md).
+    Json,
+    /// One row per server, for a CA team.
+    Csv,
+    /// Markdown tables.
+    Markdown,
+}
+
+/// Arguments of `topocert explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// Rule id, e.g. foreign-ca.
+    #[arg(required_unless_present = "list")]
+    pub rule: Option<String>,
+    /// List every rule with its severity and summary.
+    #[arg(long, conflicts_with = "rule")]
+    pub list: bool,
 }
 
 /// Arguments of `topocert check`.
@@ -107,6 +190,16 @@ pub struct CheckArgs {
     /// Warn about certificates that end within this many days.
     #[arg(long, value_name = "N", default_value_t = 30)]
     pub expiry_warn_days: u32,
+    /// What makes the exit code 1: a new error finding, a new error or warning, or nothing.
+    #[arg(long, value_enum, default_value_t = crate::gate::FailOn::Error)]
+    pub fail_on: crate::gate::FailOn,
+    /// Baseline file (written by --write-baseline): its findings are reported as known and do
+    /// not fail the run; new findings do.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<std::path::PathBuf>,
+    /// Write every finding of this run to FILE as a baseline (docs/ci.md#baseline).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<std::path::PathBuf>,
 }
 
 fn parse_now(s: &str) -> Result<i64, String> {
@@ -121,6 +214,12 @@ pub enum CheckFormat {
     Human,
     /// JSON, schema_version 1 (docs/json-output.md).
     Json,
+    /// Markdown for a pull-request comment, with a Mermaid diagram.
+    Markdown,
+    /// SARIF 2.1.0 for GitHub code scanning.
+    Sarif,
+    /// JUnit XML: one test case per checked server.
+    Junit,
 }
 
 /// Arguments of `topocert servers`.
@@ -208,7 +307,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Servers(a) => servers(&a, &mut stdout),
         Command::Graph(a) => graph(&a, &mut stdout),
         Command::Check(a) => check(&a, &mut stdout),
+        Command::Explain(a) => explain(&a, &mut stdout),
+        Command::Plan(a) => plan(&a, &mut stdout),
         Command::Diff(a) => diff(&a, &mut stdout),
+        Command::Report(a) => report(&a, &mut stdout),
     };
     let _ = stdout.flush();
     ExitCode::from(code)
@@ -265,77 +367,10 @@ pub fn graph(a: &GraphArgs, out: &mut dyn Write) -> u8 {
     write_out(out, &text)
 }
 
-/// `topocert check`.
-pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
-    use std::io::IsTerminal;
-    let Some((topo, graph)) = load_or_report(&a.topology) else {
-        return EXIT_CANNOT_RUN;
-    };
-    let Some((store, options, given)) = load_check_inputs(
-        a.certs.as_deref(),
-        a.inventory.as_deref(),
-        &a.ca,
-        a.now,
-        a.expiry_warn_days,
-    ) else {
-        return EXIT_CANNOT_RUN;
-    };
-    let result = crate::check::run(&topo, &graph, &store, &given, &options);
-    let text = match a.format {
-        CheckFormat::Human => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            crate::report::check_human::render(
-                &topo,
-                &store,
-                &result,
-                crate::report::check_human::HumanOptions { color, width: 100 },
-            )
-        }
-        CheckFormat::Json => to_json(&crate::report::check_json::build(&topo, &store, &result)),
-    };
-    let code = write_out(out, &text);
-    if code != EXIT_OK {
-        return code;
-    }
-    if result.count(crate::rules::Severity::Error) > 0 {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    }
-}
-
-type CheckInputs = (
-    crate::certs::CertStore,
-    crate::check::CheckOptions,
-    Vec<crate::check::ca::GivenCa>,
-);
-
-/// Loads `--certs`/`--inventory` and `--ca`, printing a fatal error; `None` means exit code 2.
-fn load_check_inputs(
-    certs: Option<&std::path::Path>,
-    inventory: Option<&std::path::Path>,
-    ca: &[std::path::PathBuf],
-    now: Option<i64>,
-    expiry_warn_days: u32,
-) -> Option<CheckInputs> {
-    let loaded = match crate::check::load_certificates(certs, inventory) {
-        Some(Ok(l)) => l,
-        Some(Err(e)) => {
-            eprint_diagnostic(e);
-            return None;
-        }
-        // clap requires --certs unless --inventory is given.
-        None => return None,
-    };
-    if loaded.other_uses > 0 {
-        eprintln!(
-            "topocert: {} inventory row(s) of other uses (WebServicesExternal, OAuthTokenIssuer...) not checked",
-            loaded.other_uses
-        );
-    }
-    let store = loaded.store;
+/// Reads the `--ca` files, printing a diagnostic for the first unreadable one (`None`: exit 2).
+fn load_given_cas(paths: &[std::path::PathBuf]) -> Option<Vec<crate::check::ca::GivenCa>> {
     let mut given = Vec::new();
-    for path in ca {
+    for path in paths {
         match crate::certs::load_ca_file(path) {
             Ok(certs) => given.push(crate::check::ca::GivenCa {
                 path: path.clone(),
@@ -350,61 +385,284 @@ fn load_check_inputs(
             }
         }
     }
-    let options = crate::check::CheckOptions {
-        sources: loaded.sources,
-        now: now.unwrap_or_else(crate::time::now),
-        expiry_warn_days,
-    };
-    Some((store, options, given))
+    Some(given)
 }
 
-/// `topocert diff`.
-pub fn diff(a: &DiffArgs, out: &mut dyn Write) -> u8 {
-    let Some((old, old_graph)) = load_or_report(&a.old) else {
-        eprintln!("topocert: cannot read OLD topology {}", a.old);
+/// `topocert check`.
+pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
+    use std::io::IsTerminal;
+    let Some((topo, graph)) = load_or_report(&a.topology) else {
         return EXIT_CANNOT_RUN;
     };
-    let Some((new, new_graph)) = load_or_report(&a.new) else {
-        eprintln!("topocert: cannot read NEW topology {}", a.new);
-        return EXIT_CANNOT_RUN;
-    };
-    let d = crate::diff::diff(
-        crate::diff::Side {
-            topology: &old,
-            graph: &old_graph,
-        },
-        crate::diff::Side {
-            topology: &new,
-            graph: &new_graph,
-        },
-    );
-    let mut check = None;
-    if a.certs.is_some() || a.inventory.is_some() {
-        let Some((store, options, given)) = load_check_inputs(
-            a.certs.as_deref(),
-            a.inventory.as_deref(),
-            &a.ca,
-            a.now,
-            a.expiry_warn_days,
-        ) else {
+    let loaded = match crate::check::load_certificates(a.certs.as_deref(), a.inventory.as_deref()) {
+        Some(Ok(l)) => l,
+        Some(Err(e)) => {
+            eprint_diagnostic(e);
             return EXIT_CANNOT_RUN;
-        };
-        let full = crate::check::run(&new, &new_graph, &store, &given, &options);
-        check = Some(full.restricted_to(&new, &d.servers_to_verify()));
+        }
+        // clap requires --certs unless --inventory is given.
+        None => return EXIT_CANNOT_RUN,
+    };
+    if loaded.other_uses > 0 {
+        eprintln!(
+            "topocert: {} inventory row(s) of other uses (WebServicesExternal, OAuthTokenIssuer...) not checked",
+            loaded.other_uses
+        );
+    }
+    let store = loaded.store;
+    let Some(given) = load_given_cas(&a.ca) else {
+        return EXIT_CANNOT_RUN;
+    };
+    let options = crate::check::CheckOptions {
+        sources: loaded.sources,
+        now: a.now.unwrap_or_else(crate::time::now),
+        expiry_warn_days: a.expiry_warn_days,
+    };
+    let baseline = match a.baseline.as_deref().map(crate::gate::Baseline::load) {
+        Some(Ok(b)) => Some(b),
+        Some(Err(e)) => {
+            eprint_diagnostic(e);
+            return EXIT_CANNOT_RUN;
+        }
+        None => None,
+    };
+    let result = crate::check::run(&topo, &graph, &store, &given, &options);
+    let gate = crate::gate::Gate::evaluate(&topo, &store, &result, a.fail_on, baseline.as_ref());
+    if let Some(path) = &a.write_baseline {
+        let b = crate::gate::Baseline::from_result(&topo, &store, &result);
+        if let Err(e) = std::fs::write(path, b.to_json()) {
+            eprintln!("topocert: cannot write baseline {}: {e}", path.display());
+            return EXIT_CANNOT_RUN;
+        }
     }
     let text = match a.format {
-        DiffFormat::Human => crate::report::diff_human::render(&d, &new, check.as_ref()),
-        DiffFormat::Markdown => {
-            crate::report::diff_human::render_markdown(&d, &new, check.as_ref())
+        CheckFormat::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let mut text = crate::report::check_human::render(
+                &topo,
+                &store,
+                &result,
+                crate::report::check_human::HumanOptions { color, width: 100 },
+            );
+            text.push_str(&crate::report::check_human::gate_note(
+                &topo, &result, &gate,
+            ));
+            text
         }
-        DiffFormat::Json => to_json(&crate::diff::json::build(&d, &new, check.as_ref())),
+        CheckFormat::Json => {
+            let mut doc = crate::report::check_json::build(&topo, &store, &result);
+            crate::report::check_json::mark_baseline(&mut doc, &gate);
+            to_json(&doc)
+        }
+        CheckFormat::Markdown => {
+            crate::report::check_markdown::render(&topo, &graph, &store, &result, &gate)
+        }
+        CheckFormat::Sarif => to_json(&crate::report::sarif::build(&topo, &store, &result, &gate)),
+        CheckFormat::Junit => crate::report::junit::render(&topo, &store, &result, &gate),
     };
     let code = write_out(out, &text);
     if code != EXIT_OK {
         return code;
     }
-    match &check {
-        Some(r) if r.count(crate::rules::Severity::Error) > 0 => EXIT_FINDINGS,
+    if gate.fails(&result) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Exit code for a check result that was written out (`written` is the write's exit code).
+fn verdict_code(written: u8, result: &crate::check::CheckResult) -> u8 {
+    if written != EXIT_OK {
+        written
+    } else if result.count(crate::rules::Severity::Error) > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// `topocert explain`.
+pub fn explain(a: &ExplainArgs, out: &mut dyn Write) -> u8 {
+    if a.list {
+        return write_out(out, &crate::explain::list());
+    }
+    match crate::explain::explain(a.rule.as_deref().unwrap_or_default()) {
+        Ok(text) => write_out(out, &text),
+        Err(e) => {
+            eprint_diagnostic(e);
+            EXIT_CANNOT_RUN
+        }
+    }
+}
+
+/// `topocert report`.
+pub fn report(a: &ReportArgs, out: &mut dyn Write) -> u8 {
+    let Some((topo, graph)) = load_or_report(&a.topology) else {
+        return EXIT_CANNOT_RUN;
+    };
+    let loaded = match crate::check::load_certificates(Some(&a.certs), None) {
+        Some(Ok(l)) => l,
+        Some(Err(e)) => {
+            eprint_diagnostic(e);
+            return EXIT_CANNOT_RUN;
+        }
+        None => return EXIT_CANNOT_RUN,
+    };
+    let Some(given) = load_given_cas(&a.ca) else {
+        return EXIT_CANNOT_RUN;
+    };
+    let now = a.now.unwrap_or_else(crate::time::now);
+    let options = crate::check::CheckOptions {
+        sources: loaded.sources,
+        now,
+        expiry_warn_days: a.expiry_warn_days,
+    };
+    let store = loaded.store;
+    let result = crate::check::run(&topo, &graph, &store, &given, &options);
+    let html = crate::report::html::render(
+        &topo,
+        &graph,
+        &store,
+        &result,
+        crate::report::html::ReportInfo { checked_at: now },
+    );
+    let written = if a.out == "-" {
+        write_out(out, &html)
+    } else {
+        match std::fs::write(&a.out, html) {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                eprintln!("topocert: cannot write {}: {e}", a.out);
+                EXIT_CANNOT_RUN
+            }
+        }
+    };
+    verdict_code(written, &result)
+}
+
+/// `topocert plan`: exit 0 when the plan is written; with `--certs`/`--inventory`, 1 when a
+/// server needs a certificate requested or reissued; 2 when it cannot run.
+pub fn plan(a: &PlanArgs, out: &mut dyn Write) -> u8 {
+    let Some((topo, graph)) = load_or_report(&a.topology) else {
+        return EXIT_CANNOT_RUN;
+    };
+    let Some(given) = load_given_cas(&a.ca) else {
+        return EXIT_CANNOT_RUN;
+    };
+    let loaded = match crate::check::load_certificates(a.certs.as_deref(), a.inventory.as_deref()) {
+        Some(Ok(l)) => Some(l),
+        Some(Err(e)) => {
+            eprint_diagnostic(e);
+            return EXIT_CANNOT_RUN;
+        }
+        None => None,
+    };
+    let plan = match loaded {
+        Some(loaded) => {
+            let options = crate::check::CheckOptions {
+                sources: loaded.sources,
+                now: a.now.unwrap_or_else(crate::time::now),
+                expiry_warn_days: a.expiry_warn_days,
+            };
+            let result = crate::check::run(&topo, &graph, &loaded.store, &given, &options);
+            let ca = crate::plan::IssuingCa::from_resolution(&result.reference_ca);
+            let mut plan = crate::plan::build(&topo, &graph, ca);
+            crate::plan::add_readiness(&mut plan, &loaded.store, &result);
+            plan
+        }
+        None => {
+            // No certificates: the CA is known only from --ca.
+            let empty = crate::certs::CertStore::default();
+            let none = vec![None; topo.machines.len()];
+            let res = crate::check::ca::resolve(&topo, &graph, &empty, &none, &given);
+            crate::plan::build(&topo, &graph, crate::plan::IssuingCa::from_resolution(&res))
+        }
+    };
+    if let Some(dir) = &a.out_dir {
+        match crate::plan::files::write_dir(&plan, dir) {
+            Ok(files) => eprintln!(
+                "topocert: wrote {} file(s) to {}",
+                files.len(),
+                dir.display()
+            ),
+            Err(e) => {
+                eprint_diagnostic(e);
+                return EXIT_CANNOT_RUN;
+            }
+        }
+    }
+    use crate::plan::render;
+    let text = match a.format {
+        PlanFormat::Human => render::human(&a.topology, &plan),
+        PlanFormat::Json => to_json(&render::json(&a.topology, &plan)),
+        PlanFormat::Csv => render::csv(&plan),
+        PlanFormat::Markdown => render::markdown(&a.topology, &plan),
+    };
+    let code = write_out(out, &text);
+    if code != EXIT_OK {
+        return code;
+    }
+    if plan.not_ready() > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// `topocert diff`: exit 1 when the change adds an error finding (with certificates), 2 when
+/// OLD, NEW or the certificates cannot be read.
+pub fn diff(a: &DiffArgs, out: &mut dyn Write) -> u8 {
+    let Some((old, old_graph)) = load_or_report(&a.old) else {
+        return EXIT_CANNOT_RUN;
+    };
+    let Some((new, new_graph)) = load_or_report(&a.new) else {
+        return EXIT_CANNOT_RUN;
+    };
+    let side = |topology, graph| crate::diff::Side { topology, graph };
+    let d = crate::diff::diff(side(&old, &old_graph), side(&new, &new_graph));
+    let checked = match crate::check::load_certificates(a.certs.as_deref(), a.inventory.as_deref())
+    {
+        None => None,
+        Some(Err(e)) => {
+            eprint_diagnostic(e);
+            return EXIT_CANNOT_RUN;
+        }
+        Some(Ok(loaded)) => {
+            let Some(given) = load_given_cas(&a.ca) else {
+                return EXIT_CANNOT_RUN;
+            };
+            let options = crate::check::CheckOptions {
+                sources: loaded.sources,
+                now: a.now.unwrap_or_else(crate::time::now),
+                expiry_warn_days: a.expiry_warn_days,
+            };
+            let full = crate::check::run(&new, &new_graph, &loaded.store, &given, &options);
+            let restricted = full.restricted_to(&d.servers_to_verify(&new));
+            Some((loaded.store, restricted))
+        }
+    };
+    let names = crate::report::diff_human::Names {
+        old: &a.old,
+        new: &a.new,
+    };
+    let verdicts = checked.as_ref().map(|(_, r)| (&new, r));
+    let text = match a.format {
+        DiffFormat::Human => crate::report::diff_human::render(names, &d, verdicts),
+        DiffFormat::Markdown => crate::report::diff_markdown::render(names, &d, verdicts),
+        DiffFormat::Json => to_json(&crate::report::diff_json::build(
+            &a.old,
+            &a.new,
+            &d,
+            checked.as_ref().map(|(s, r)| (&new, s, r)),
+        )),
+    };
+    let code = write_out(out, &text);
+    if code != EXIT_OK {
+        return code;
+    }
+    match &checked {
+        Some((_, r)) if r.count(crate::rules::Severity::Error) > 0 => EXIT_FINDINGS,
         _ => EXIT_OK,
     }
 }

@@ -1,12 +1,82 @@
 //! Errors and diagnostics: fatal load errors ([`LoadError`], exit code 2) and non-fatal
 //! topology problems ([`TopologyProblem`]) that leave the rest of the topology usable.
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use std::sync::Arc;
 use thiserror::Error;
 
-/// The miette source type used by every diagnostic that points into a topology.
-pub type Src = NamedSource<Arc<str>>;
+/// Most bytes of one line a diagnostic snippet shows (about half before the span, half after).
+pub const SNIPPET_LIMIT: usize = 400;
+
+/// The named source text every diagnostic that points into a topology carries. Like miette's
+/// `NamedSource`, except that a snippet is clipped to [`SNIPPET_LIMIT`] bytes around the span
+/// when the lines around it are longer, so a 50 MB line cannot flood the terminal; the location
+/// in the header stays the true line and column.
+#[derive(Debug, Clone)]
+pub struct Src {
+    name: String,
+    text: Arc<str>,
+}
+
+impl Src {
+    /// A source named `name` (the path as given) over the shared text.
+    pub fn new(name: impl Into<String>, text: Arc<str>) -> Self {
+        Src {
+            name: name.into(),
+            text,
+        }
+    }
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+impl SourceCode for Src {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let text: &'a str = &self.text;
+        let full = text.read_span(span, before, after)?;
+        let name = self.name.clone();
+        if full.data().len() <= 2 * SNIPPET_LIMIT {
+            return Ok(Box::new(MietteSpanContents::new_named(
+                name,
+                full.data(),
+                *full.span(),
+                full.line(),
+                full.column(),
+                full.line_count(),
+            )));
+        }
+        // Too long: only the span's own line, clipped around the span.
+        let at = floor_boundary(text, span.offset());
+        let end = floor_boundary(text, at + span.len().min(SNIPPET_LIMIT));
+        let lo = floor_boundary(text, at.saturating_sub(SNIPPET_LIMIT / 2));
+        let lo = text[lo..at].rfind('\n').map_or(lo, |i| lo + i + 1);
+        let hi = floor_boundary(text, end + SNIPPET_LIMIT / 2);
+        let hi = text[end..hi].find(['\r', '\n']).map_or(hi, |i| end + i);
+        let before_at = &text[..at];
+        let line = before_at.bytes().filter(|&b| b == b'\n').count();
+        let line_start = before_at.rfind('\n').map_or(0, |i| i + 1);
+        let column = before_at[line_start..].chars().count();
+        Ok(Box::new(MietteSpanContents::new_named(
+            name,
+            &text.as_bytes()[lo..hi],
+            SourceSpan::new(lo.into(), hi - lo),
+            line,
+            column,
+            1,
+        )))
+    }
+}
 
 /// A topology that could not be read at all.
 #[derive(Debug, Error, Diagnostic)]

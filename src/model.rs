@@ -141,8 +141,8 @@ pub struct SourceText {
 
 impl SourceText {
     /// A miette source for this text, to attach to diagnostics.
-    pub fn named_source(&self) -> miette::NamedSource<Arc<str>> {
-        miette::NamedSource::new(self.name.clone(), self.text.clone())
+    pub fn named_source(&self) -> crate::error::Src {
+        crate::error::Src::new(self.name.clone(), self.text.clone())
     }
     /// One-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {

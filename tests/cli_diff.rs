@@ -1,135 +1,160 @@
-//! `topocert diff` end to end: empty diffs, the enterprise-multisite change pair in every format,
-//! a change whose added servers have good certificates, and unreadable OLD or NEW.
+//! `topocert diff`: goldens for each format, exit codes, and identity matching end to end.
 
 mod support;
+use support::*;
 
-use serde_json::Value;
-use support::{root, topocert};
-
-const NOW: &str = "2026-12-01T00:00:00Z";
 const OLD: &str = "sample-topologies/enterprise-multisite/topology.xml";
 const TBXML: &str = "sample-topologies/enterprise-multisite/topology.tbxml";
-const NEW: &str = "sample-topologies/enterprise-multisite-change/topology.xml";
+const CHANGE: &str = "sample-topologies/enterprise-multisite-change/topology.xml";
 const CERTS: &str = "sample-topologies/enterprise-multisite/certs";
-const INVENTORY: &str = "sample-topologies/enterprise-multisite/inventory.csv";
+const NOW: &str = "2026-12-01T00:00:00Z";
 
-/// Runs `diff` from the project root, returns (code, stdout, stderr).
 fn diff(args: &[&str]) -> (i32, String, String) {
-    let out = topocert()
+    let o = topocert()
         .current_dir(root())
         .arg("diff")
         .args(args)
         .output()
         .expect("runs");
     (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+        o.status.code().expect("exit code"),
+        String::from_utf8(o.stdout).expect("utf-8"),
+        String::from_utf8(o.stderr).expect("utf-8"),
     )
 }
 
 #[test]
-fn xml_and_tbxml_of_the_same_topology_are_no_changes() {
-    let (code, out, _) = diff(&[OLD, TBXML, "--certs", CERTS, "--now", NOW]);
+fn published_xml_vs_tbxml_of_the_same_topology_is_empty() {
+    let (code, out, _) = diff(&[OLD, TBXML]);
     assert_eq!(code, 0);
-    insta::assert_snapshot!("empty_human", out);
-}
-
-#[test]
-fn identical_file_is_empty_json() {
-    let (code, out, _) = diff(&[NEW, NEW, "--format", "json"]);
+    assert!(out.ends_with("\nno changes\n"), "{out}");
+    let (code, out, _) = diff(&[OLD, TBXML, "--format", "json"]);
     assert_eq!(code, 0);
-    let v: Value = serde_json::from_str(&out).expect("json");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(v["empty"], true);
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["changes"].as_array().map(Vec::len), Some(0));
 }
 
 #[test]
-fn change_pair_human() {
-    let (code, out, _) = diff(&[OLD, NEW, "--certs", CERTS, "--now", NOW]);
-    assert_eq!(code, 1, "{out}");
-    insta::assert_snapshot!("change_human", out);
+fn identical_file_is_empty_even_with_certificates_that_fail() {
+    // The sample itself is not ready (foreign-ca, missing-certificate), but the change adds
+    // nothing, so the diff passes.
+    let (code, out, _) = diff(&[OLD, OLD, "--certs", CERTS, "--now", NOW]);
+    assert_eq!(code, 0);
+    assert!(out.contains("no changes"), "{out}");
 }
 
 #[test]
-fn change_pair_json() {
-    let (code, out, _) = diff(&[OLD, NEW, "--certs", CERTS, "--now", NOW, "--format", "json"]);
+fn change_pair_human_golden_exits_1() {
+    let (code, out, _) = diff(&[OLD, CHANGE, "--certs", CERTS, "--now", NOW]);
     assert_eq!(code, 1);
-    let v: Value = serde_json::from_str(&out).expect("json");
-    assert_eq!(v["empty"], false);
-    assert_eq!(
-        v["changes"]["servers_added"][0]["fqdn"],
-        "fe06.fabrikam.com"
-    );
-    assert_eq!(
-        v["changes"]["servers_removed"][0]["fqdn"],
-        "dir01b.fabrikam.com"
-    );
-    assert_eq!(v["changes"]["servers_moved"][0]["to"]["site"], "Dublin");
-    assert_eq!(v["check"]["errors"], 1);
-    insta::assert_snapshot!("change_json", out);
+    insta::assert_snapshot!(out);
 }
 
 #[test]
-fn change_pair_markdown() {
+fn change_pair_markdown_golden_exits_1() {
     let (code, out, _) = diff(&[
-        OLD, NEW, "--certs", CERTS, "--now", NOW, "--format", "markdown",
+        OLD, CHANGE, "--certs", CERTS, "--now", NOW, "--format", "markdown",
     ]);
     assert_eq!(code, 1);
-    insta::assert_snapshot!("change_markdown", out);
+    insta::assert_snapshot!(out);
 }
 
 #[test]
-fn change_pair_without_certificates_reports_no_verdict_and_exits_0() {
-    let (code, out, _) = diff(&[OLD, NEW]);
+fn change_pair_json_golden_exits_1() {
+    let (code, out, _) = diff(&[
+        OLD, CHANGE, "--certs", CERTS, "--now", NOW, "--format", "json",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["schema_version"], 1);
+    insta::assert_snapshot!(scrub(&out));
+}
+
+#[test]
+fn change_pair_without_certificates_exits_0() {
+    let (code, out, _) = diff(&[OLD, CHANGE, "--format", "markdown"]);
     assert_eq!(code, 0);
-    assert!(out.contains("+ fe06.fabrikam.com"), "{out}");
-    assert!(!out.contains("Certificates of"), "{out}");
+    assert!(out.contains("certificates not checked"), "{out}");
+    assert!(
+        out.contains("| + | `fe04.fabrikam.com` | becomes a file upload/download server |"),
+        "{out}"
+    );
 }
 
 #[test]
-fn change_pair_with_inventory_checks_the_added_server() {
-    let (code, out, _) = diff(&[OLD, NEW, "--inventory", INVENTORY, "--now", NOW]);
-    assert_eq!(code, 1, "{out}");
-    assert!(out.contains("fe06.fabrikam.com: error"), "{out}");
-}
-
-#[test]
-fn change_adding_a_server_with_a_good_certificate_exits_0() {
-    // OLD lacks fe01 (named fe09 there); NEW adds fe01, whose certificate is good.
+fn adding_a_server_with_a_good_certificate_exits_0() {
+    // OLD lacks fe01, whose certificate in the sample folder is good; NEW is the sample.
+    let text = read(&root().join(OLD)).replace("\r\n", "\n");
+    let start = text
+        .find("      <Machine OrdinalInCluster=\"1\" Fqdn=\"fe01.fabrikam.com\"")
+        .expect("fe01");
+    let end = start + text[start..].find("</Machine>\n").expect("end") + "</Machine>\n".len();
+    let mut old = text.clone();
+    old.replace_range(start..end, "");
     let dir = tempfile::tempdir().expect("tempdir");
-    let old = dir.path().join("old.xml");
-    let text = std::fs::read_to_string(root().join(OLD)).expect("sample");
-    std::fs::write(&old, text.replace("fe01.fabrikam.com", "fe09.fabrikam.com")).expect("write");
-    let old = old.to_string_lossy().into_owned();
-    let (code, out, _) = diff(&[&old, OLD, "--certs", CERTS, "--now", NOW]);
+    let old_path = dir.path().join("old.xml");
+    std::fs::write(&old_path, old).expect("write");
+    let old_arg = old_path.to_string_lossy().into_owned();
+    let (code, out, _) = diff(&[&old_arg, OLD, "--certs", CERTS, "--now", NOW]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("+ fe01.fabrikam.com"), "{out}");
-    assert!(out.contains("fe01.fabrikam.com: ok"), "{out}");
-    // Negative: the reverse adds fe09, which has no certificate.
-    let (code, out, _) = diff(&[OLD, &old, "--certs", CERTS, "--now", NOW]);
-    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("+ server fe01.fabrikam.com"), "{out}");
+    assert!(
+        out.contains("+ fe01.fabrikam.com becomes a file upload/download server"),
+        "{out}"
+    );
+    assert!(out.contains("  ok     fe01.fabrikam.com"), "{out}");
+    assert!(
+        out.contains("READY: the change adds no error finding."),
+        "{out}"
+    );
 }
 
 #[test]
 fn malformed_old_or_new_exits_2_naming_the_file() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let bad = dir.path().join("broken.xml");
-    std::fs::write(&bad, "<Topology><Sites>").expect("write");
-    let bad = bad.to_string_lossy().into_owned();
-    let (code, _, err) = diff(&[&bad, NEW]);
-    assert_eq!(code, 2);
-    assert!(
-        err.contains("OLD topology") && err.contains("broken.xml"),
-        "{err}"
-    );
-    let (code, _, err) = diff(&[OLD, &bad]);
-    assert_eq!(code, 2);
-    assert!(
-        err.contains("NEW topology") && err.contains("broken.xml"),
-        "{err}"
-    );
-    let (code, _, err) = diff(&[OLD, "no-such-file.xml"]);
+    let bad = dir.path().join("broken-topology.xml");
+    std::fs::write(&bad, "<Topology><Clusters></Topology>").expect("write");
+    let bad_arg = bad.to_string_lossy().into_owned();
+    for args in [[bad_arg.as_str(), OLD], [OLD, bad_arg.as_str()]] {
+        let (code, out, err) = diff(&args);
+        assert_eq!(code, 2);
+        assert!(out.is_empty(), "{out}");
+        assert!(flat(&err).contains("broken-topology.xml"), "{err}");
+    }
+    let (code, _, err) = diff(&[OLD, "sample-topologies/no-such-file.xml"]);
     assert_eq!(code, 2);
     assert!(err.contains("no-such-file.xml"), "{err}");
+}
+
+#[test]
+fn empty_diff_markdown_golden() {
+    let (code, out, _) = diff(&[OLD, TBXML, "--format", "markdown"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn tbxml_old_gives_the_same_changes_as_published_old() {
+    let run = |old: &str| {
+        let (code, out, _) = diff(&[old, CHANGE, "--format", "json"]);
+        assert_eq!(code, 0);
+        let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+        let changes: Vec<(String, String, String)> = v["changes"]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .map(|c| {
+                (
+                    c["element"].to_string(),
+                    c["identity"].to_string(),
+                    c["change"].to_string(),
+                )
+            })
+            .collect();
+        (changes, v["readiness"]["role_changes"].clone())
+    };
+    let (published, roles) = run(OLD);
+    assert_eq!(published.len(), 3, "{published:?}");
+    assert_eq!(run(TBXML), (published, roles));
 }

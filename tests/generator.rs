@@ -1,5 +1,7 @@
 //! The synthetic topology generator produces exactly what the reader then finds.
 
+mod support;
+
 use topocert::graph::{PoolKind, ServerGraph};
 use topocert::model::TopologyFormat;
 use topocert::synth::{write_topology, CertRole, SynthOptions, SynthSummary};
@@ -164,4 +166,59 @@ fn zero_counts_are_rejected() {
     )
     .expect_err("zero sites");
     assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+}
+
+#[path = "../benches/support/synth_certs.rs"]
+mod synth_certs;
+
+/// The generator's faulty certificates: `check` finds exactly the planned fault on exactly the
+/// planned servers, and nothing on the others.
+#[test]
+fn planned_certificate_faults_are_exactly_what_check_finds() {
+    use std::collections::BTreeMap;
+    let opts = SynthOptions {
+        sites: 3,
+        pools_per_site: 2,
+        machines_per_pool: 3,
+        pchat: true,
+        seed: 77,
+        ..SynthOptions::default()
+    };
+    let (bytes, summary) = generate(&opts);
+    let plan = topocert::synth::plan_certificates(&summary, 77, 0.5);
+    assert!(plan.iter().any(|(_, f)| *f != topocert::synth::Fault::None));
+    assert!(plan.iter().any(|(_, f)| *f == topocert::synth::Fault::None));
+    let dir = tempfile::tempdir().expect("tmp");
+    let (certs, ca) = synth_certs::write_certificates(dir.path(), &plan).expect("certificates");
+    let topo_path = dir.path().join("t.xml");
+    std::fs::write(&topo_path, &bytes).expect("write");
+
+    let out = support::topocert()
+        .args(["check", topo_path.to_str().expect("utf-8"), "--certs"])
+        .arg(&certs)
+        .arg("--ca")
+        .arg(&ca)
+        .args(["--now", "2026-12-01T00:00:00Z", "--format", "json"])
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for f in v["findings"].as_array().expect("findings") {
+        let server = f["server"]
+            .as_str()
+            .expect("every finding names a server")
+            .to_string();
+        found
+            .entry(server)
+            .or_default()
+            .push(f["rule"].as_str().expect("rule").to_string());
+    }
+    let expected: BTreeMap<String, Vec<String>> = plan
+        .iter()
+        .filter_map(|(fqdn, fault)| {
+            synth_certs::expected_rule(*fault).map(|r| (fqdn.clone(), vec![r.to_string()]))
+        })
+        .collect();
+    assert_eq!(found, expected);
+    assert_eq!(out.status.code(), Some(1));
 }

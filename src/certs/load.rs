@@ -618,7 +618,14 @@ fn walk(entries: Vec<(PathBuf, bool)>, depth: usize, store: &mut CertStore) {
 }
 
 fn add_file(store: &mut CertStore, path: PathBuf, mut certs: Vec<Certificate>) {
-    match certs.iter().position(|c| !c.is_ca) {
+    // The server certificate is the first non-CA certificate; a file holding one CA certificate
+    // that names DNS hosts is a CA certificate offered as a server's (the
+    // `ca-certificate-as-server` rule reports it) rather than a CA to trust.
+    let leaf = certs
+        .iter()
+        .position(|c| !c.is_ca)
+        .or_else(|| (certs.len() == 1 && !certs[0].dns_names.is_empty()).then_some(0));
+    match leaf {
         Some(i) => {
             let leaf = certs.remove(i);
             store.files.push(CertFile {

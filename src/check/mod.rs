@@ -185,6 +185,26 @@ impl CheckResult {
             .map(|f| f.severity)
             .max()
     }
+    /// The same result about only some machines: their checked servers and findings. Findings
+    /// about no server (the folder, the topology) are left out. Renderers of a full result
+    /// render a restricted one unchanged.
+    pub fn restricted_to(&self, machines: &std::collections::BTreeSet<MachineIdx>) -> CheckResult {
+        CheckResult {
+            servers: self
+                .servers
+                .iter()
+                .filter(|s| machines.contains(&s.machine))
+                .cloned()
+                .collect(),
+            reference_ca: self.reference_ca.clone(),
+            findings: self
+                .findings
+                .iter()
+                .filter(|f| f.machine.is_some_and(|m| machines.contains(&m)))
+                .cloned()
+                .collect(),
+        }
+    }
 }
 
 /// The servers to check: file upload/download servers, then Persistent Chat servers, each in

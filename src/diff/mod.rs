@@ -1,19 +1,21 @@
-//! `topocert diff OLD NEW`: what a topology change adds, removes and moves, and how it changes
-//! which servers need Persistent Chat certificates (the readiness delta).
+//! Topology diff: what a change adds, removes or changes (sites, pools, machines, services),
+//! and the readiness delta (servers that become or stop being file upload/download or
+//! Persistent Chat servers, servers that move, Persistent Chat pools whose serving pool changes).
 //!
-//! Elements are matched by stable identity, never by position or `UniqueId`/`SiteId` numbers:
-//! sites by name, pools by FQDN, machines by FQDN (case-insensitive), services by role and the
-//! FQDN of the pool they are installed on.
+//! Elements are matched by stable identity, never by position or by `UniqueId`/`SiteId`
+//! numbers: sites by name, pools and machines by FQDN (case-insensitive), services by role and
+//! the pool FQDN they are installed on, dependencies by the identity of the service depended on.
 
-use crate::check::{checked_servers, CheckResult, CheckedKind};
+use crate::check::{checked_servers, CheckedKind};
 use crate::graph::ServerGraph;
-use crate::model::{Fqdn, InstalledOn, MachineIdx, PoolIdx, ServiceIdx, Topology};
-pub mod json;
-
+use crate::model::{MachineIdx, Span, Topology};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// One side of the comparison: a loaded topology and its graph.
+#[cfg(test)]
+mod tests;
+
+/// One side of a diff: a loaded topology and its graph.
 #[derive(Debug, Clone, Copy)]
 pub struct Side<'a> {
     /// The topology.
@@ -22,412 +24,502 @@ pub struct Side<'a> {
     pub graph: &'a ServerGraph,
 }
 
-/// A service's stable identity: role name and the FQDN of the pool it is installed on.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct ServiceId {
-    /// `RoleName` as written.
-    pub role: String,
-    /// The pool FQDN (lower case); empty when it could not be resolved.
-    pub pool: String,
+/// The kind of topology element a change is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Element {
+    /// A central site.
+    Site,
+    /// A pool (cluster).
+    Pool,
+    /// A server (machine).
+    Machine,
+    /// A service (role installed on a pool).
+    Service,
 }
 
-impl std::fmt::Display for ServiceId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} on {}", self.role, self.pool)
+impl Element {
+    /// Stable name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Element::Site => "site",
+            Element::Pool => "pool",
+            Element::Machine => "server",
+            Element::Service => "service",
+        }
     }
 }
 
-/// A server in one side: where it is.
+/// What happened to an element. Carries the line of the element in the file that has it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Placement {
-    /// Pool FQDN.
-    pub pool: String,
-    /// Site name (or `Site <id>`), empty when unknown.
-    pub site: String,
+#[serde(rename_all = "kebab-case", tag = "change")]
+pub enum Change {
+    /// Only in NEW.
+    Added {
+        /// One-based line of the element in NEW.
+        line: usize,
+    },
+    /// Only in OLD.
+    Removed {
+        /// One-based line of the element in OLD.
+        line: usize,
+    },
+    /// In both, with different properties.
+    Changed {
+        /// One-based line of the element in NEW.
+        line: usize,
+        /// The properties that differ, in a fixed order.
+        fields: Vec<FieldChange>,
+    },
 }
 
-/// An added or removed server.
-#[derive(Debug, Clone, Serialize)]
-pub struct ServerChange {
-    /// Server FQDN as written.
-    pub fqdn: String,
-    /// Where it is (in NEW when added, in OLD when removed).
-    pub at: Placement,
-    /// One-based line of its element in NEW (added) or OLD (removed).
-    pub line: usize,
+impl Change {
+    /// `+`, `-` or `~`.
+    pub fn marker(&self) -> char {
+        match self {
+            Change::Added { .. } => '+',
+            Change::Removed { .. } => '-',
+            Change::Changed { .. } => '~',
+        }
+    }
 }
 
-/// A server whose pool or site changed.
-#[derive(Debug, Clone, Serialize)]
-pub struct ServerMove {
-    /// Server FQDN as written in NEW.
-    pub fqdn: String,
-    /// Where it was.
-    pub from: Placement,
-    /// Where it is now.
-    pub to: Placement,
-    /// One-based line of its element in NEW.
-    pub line: usize,
-}
-
-/// A service present on both sides whose dependencies or web components changed.
-#[derive(Debug, Clone, Serialize)]
-pub struct ServiceChange {
-    /// The service.
-    pub service: ServiceId,
-    /// Dependencies added.
-    pub dependencies_added: Vec<ServiceId>,
-    /// Dependencies removed.
-    pub dependencies_removed: Vec<ServiceId>,
-    /// Web components added.
-    pub web_components_added: Vec<String>,
-    /// Web components removed.
-    pub web_components_removed: Vec<String>,
-    /// One-based line of its element in NEW.
-    pub line: usize,
-}
-
-/// A pool present on both sides whose site changed.
-#[derive(Debug, Clone, Serialize)]
-pub struct PoolMove {
-    /// Pool FQDN.
-    pub fqdn: String,
-    /// Old site.
-    pub from_site: String,
-    /// New site.
-    pub to_site: String,
-}
-
-/// Why a server needs certificates, per side.
+/// A property of an element that differs between OLD and NEW. Single-valued properties have
+/// at most one value; list properties (dependencies, web components) are sorted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ReadinessChange {
+pub struct FieldChange {
+    /// Property name: `site`, `kind`, `pool`, `dependencies`, `web-components`.
+    pub field: &'static str,
+    /// Value(s) in OLD.
+    pub old: Vec<String>,
+    /// Value(s) in NEW.
+    pub new: Vec<String>,
+}
+
+impl FieldChange {
+    /// Values in NEW but not in OLD.
+    pub fn added(&self) -> Vec<&str> {
+        self.new
+            .iter()
+            .filter(|v| !self.old.contains(v))
+            .map(String::as_str)
+            .collect()
+    }
+    /// Values in OLD but not in NEW.
+    pub fn removed(&self) -> Vec<&str> {
+        self.old
+            .iter()
+            .filter(|v| !self.new.contains(v))
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+/// One added, removed or changed element.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ElementChange {
+    /// What kind of element.
+    pub element: Element,
+    /// Its identity as people know it (site name, FQDN, `Role:pool FQDN`), as written in NEW
+    /// (OLD for a removed element).
+    pub identity: String,
+    /// What happened.
+    #[serde(flatten)]
+    pub change: Change,
+}
+
+/// A server whose checked role changed: it became, or stopped being, a file upload/download or
+/// Persistent Chat server (or switched between the two).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoleChange {
     /// Server FQDN.
-    pub fqdn: String,
-    /// Its kind in OLD (`None`: not checked there, or absent).
-    pub before: Option<CheckedKind>,
-    /// Its kind in NEW (`None`: not checked there, or absent).
-    pub after: Option<CheckedKind>,
+    pub server: String,
+    /// What it was checked as in OLD, if anything.
+    pub old: Option<CheckedKind>,
+    /// What it is checked as in NEW, if anything.
+    pub new: Option<CheckedKind>,
+    /// Where the machine is: in NEW, or in OLD when NEW no longer has it.
+    pub line: LineIn,
 }
 
-/// A Persistent Chat pool whose file upload/download serving pools changed.
-#[derive(Debug, Clone, Serialize)]
+/// A one-based line in one of the two files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LineIn {
+    /// A line of NEW.
+    New(usize),
+    /// A line of OLD.
+    Old(usize),
+}
+
+impl std::fmt::Display for LineIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LineIn::New(l) => write!(f, "NEW line {l}"),
+            LineIn::Old(l) => write!(f, "OLD line {l}"),
+        }
+    }
+}
+
+/// A server present in both whose pool or site changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Move {
+    /// Server FQDN.
+    pub server: String,
+    /// Pool FQDN in OLD.
+    pub old_pool: String,
+    /// Pool FQDN in NEW.
+    pub new_pool: String,
+    /// Site in OLD (empty when unknown).
+    pub old_site: String,
+    /// Site in NEW (empty when unknown).
+    pub new_site: String,
+    /// Line of the machine in NEW.
+    pub line: usize,
+}
+
+/// A Persistent Chat pool whose file upload/download serving pools changed (or that was
+/// added or removed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ServingChange {
-    /// The Persistent Chat pool FQDN.
-    pub pchat_pool: String,
-    /// Serving pools in OLD (empty when the pool is new or unassociated).
-    pub before: Vec<String>,
-    /// Serving pools in NEW (empty when the pool is gone or unassociated).
-    pub after: Vec<String>,
+    /// Persistent Chat pool FQDN.
+    pub pool: String,
+    /// Serving pools in OLD, sorted; `None` when the pool is not in OLD.
+    pub old: Option<Vec<String>>,
+    /// Serving pools in NEW, sorted; `None` when the pool is not in NEW.
+    pub new: Option<Vec<String>>,
 }
 
-/// Everything that differs between OLD and NEW.
-#[derive(Debug, Clone, Default, Serialize)]
+/// The readiness delta.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Readiness {
+    /// Servers that became, stopped being or switched kind of checked server, by FQDN.
+    pub role_changes: Vec<RoleChange>,
+    /// Servers that moved to another pool or site, by FQDN.
+    pub moves: Vec<Move>,
+    /// Persistent Chat pools whose serving pools changed, by FQDN.
+    pub serving_changes: Vec<ServingChange>,
+}
+
+/// The diff of two topologies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TopologyDiff {
-    /// Site names added.
-    pub sites_added: Vec<String>,
-    /// Site names removed.
-    pub sites_removed: Vec<String>,
-    /// Pool FQDNs added.
-    pub pools_added: Vec<String>,
-    /// Pool FQDNs removed.
-    pub pools_removed: Vec<String>,
-    /// Pools whose site changed.
-    pub pools_moved: Vec<PoolMove>,
-    /// Servers added.
-    pub servers_added: Vec<ServerChange>,
-    /// Servers removed.
-    pub servers_removed: Vec<ServerChange>,
-    /// Servers whose pool or site changed.
-    pub servers_moved: Vec<ServerMove>,
-    /// Services added.
-    pub services_added: Vec<ServiceId>,
-    /// Services removed.
-    pub services_removed: Vec<ServiceId>,
-    /// Services changed.
-    pub services_changed: Vec<ServiceChange>,
-    /// Servers that became, stopped being, or changed kind of checked server.
-    pub readiness: Vec<ReadinessChange>,
-    /// Persistent Chat pools whose serving pools changed.
-    pub serving_pools: Vec<ServingChange>,
+    /// Element changes: sites, then pools, machines and services; each by identity.
+    pub changes: Vec<ElementChange>,
+    /// The readiness delta.
+    pub readiness: Readiness,
 }
 
 impl TopologyDiff {
-    /// True when OLD and NEW describe the same topology.
+    /// True when nothing differs.
     pub fn is_empty(&self) -> bool {
-        self.sites_added.is_empty()
-            && self.sites_removed.is_empty()
-            && self.pools_added.is_empty()
-            && self.pools_removed.is_empty()
-            && self.pools_moved.is_empty()
-            && self.servers_added.is_empty()
-            && self.servers_removed.is_empty()
-            && self.servers_moved.is_empty()
-            && self.services_added.is_empty()
-            && self.services_removed.is_empty()
-            && self.services_changed.is_empty()
-            && self.readiness.is_empty()
-            && self.serving_pools.is_empty()
-    }
-
-    /// FQDNs (lower case) of the servers the change adds to the check or moves: those to
-    /// report certificate verdicts for.
-    pub fn servers_to_verify(&self) -> BTreeSet<String> {
-        let mut out: BTreeSet<String> = self
-            .readiness
-            .iter()
-            .filter(|r| r.after.is_some())
-            .map(|r| r.fqdn.to_ascii_lowercase())
-            .collect();
-        out.extend(
-            self.servers_moved
-                .iter()
-                .map(|m| m.fqdn.to_ascii_lowercase()),
-        );
-        out
+        self.changes.is_empty()
+            && self.readiness.role_changes.is_empty()
+            && self.readiness.moves.is_empty()
+            && self.readiness.serving_changes.is_empty()
     }
 }
 
-fn site_name(t: &Topology, p: PoolIdx) -> String {
-    t.pool_site(p).map(|s| s.display_name()).unwrap_or_default()
+/// One element seen on one side: how it is written, where, and its compared properties.
+struct Entry {
+    identity: String,
+    line: usize,
+    props: Vec<(&'static str, Vec<String>)>,
 }
 
-fn line(t: &Topology, span: crate::model::Span) -> usize {
-    t.source.line_col(span.start).0
+type Entries = BTreeMap<String, Entry>;
+
+fn line(topo: &Topology, span: Span) -> usize {
+    topo.source.line_col(span.start).0
 }
 
-fn placement(t: &Topology, m: MachineIdx) -> Placement {
-    let p = t.machines[m.0].pool;
-    Placement {
-        pool: t.pools[p.0].fqdn.to_string(),
-        site: site_name(t, p),
+fn site_name(topo: &Topology, pool: crate::model::PoolIdx) -> String {
+    topo.pool_site(pool)
+        .map(|s| s.display_name())
+        .unwrap_or_default()
+}
+
+fn one(s: String) -> Vec<String> {
+    if s.is_empty() {
+        Vec::new()
+    } else {
+        vec![s]
     }
 }
 
-fn service_id(t: &Topology, s: ServiceIdx) -> ServiceId {
-    let svc = &t.services[s.0];
-    let pool = match svc.installed_on {
-        Some(InstalledOn::Pool(p)) => Some(p),
-        Some(InstalledOn::SqlInstance(q)) => Some(t.sql_instances[q.0].pool),
-        None => None,
-    };
-    ServiceId {
-        role: svc.role_name.clone(),
-        pool: pool.map_or(String::new(), |p| t.pools[p.0].fqdn.folded().to_string()),
-    }
-}
-
-fn machines_by_fqdn(t: &Topology) -> BTreeMap<Fqdn, MachineIdx> {
-    t.machines
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.fqdn.clone(), MachineIdx(i)))
-        .collect()
-}
-
-fn pools_by_fqdn(t: &Topology) -> BTreeMap<Fqdn, PoolIdx> {
-    t.pools
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.fqdn.clone(), PoolIdx(i)))
-        .collect()
-}
-
-fn services_by_id(t: &Topology) -> BTreeMap<ServiceId, ServiceIdx> {
-    (0..t.services.len())
-        .map(|i| (service_id(t, ServiceIdx(i)), ServiceIdx(i)))
-        .collect()
-}
-
-fn kinds(side: Side<'_>) -> BTreeMap<Fqdn, CheckedKind> {
-    checked_servers(side.topology, side.graph)
-        .into_iter()
-        .map(|(m, k)| (side.topology.machines[m.0].fqdn.clone(), k))
-        .collect()
-}
-
-fn serving(side: Side<'_>) -> BTreeMap<Fqdn, Vec<String>> {
-    let t = side.topology;
-    side.graph
-        .pchat_links
-        .iter()
-        .map(|l| {
-            let mut pools: Vec<String> = l
-                .serving_pools
-                .iter()
-                .map(|p| t.pools[p.0].fqdn.folded().to_string())
-                .collect();
-            pools.sort();
-            pools.dedup();
-            (t.pools[l.pchat_pool.0].fqdn.clone(), pools)
-        })
-        .collect()
-}
-
-fn added_removed<K: Ord + Clone, V>(
-    old: &BTreeMap<K, V>,
-    new: &BTreeMap<K, V>,
-) -> (Vec<K>, Vec<K>) {
-    let added = new
-        .keys()
-        .filter(|k| !old.contains_key(*k))
-        .cloned()
-        .collect();
-    let removed = old
-        .keys()
-        .filter(|k| !new.contains_key(*k))
-        .cloned()
-        .collect();
-    (added, removed)
-}
-
-/// Compares two topologies.
-pub fn diff(old: Side<'_>, new: Side<'_>) -> TopologyDiff {
-    let (o, n) = (old.topology, new.topology);
-    let mut d = TopologyDiff::default();
-
-    let sites = |t: &Topology| -> BTreeMap<String, ()> {
-        t.sites.iter().map(|s| (s.display_name(), ())).collect()
-    };
-    (d.sites_added, d.sites_removed) = added_removed(&sites(o), &sites(n));
-
-    let (op, np) = (pools_by_fqdn(o), pools_by_fqdn(n));
-    let (pa, pr) = added_removed(&op, &np);
-    d.pools_added = pa.iter().map(|f| f.to_string()).collect();
-    d.pools_removed = pr.iter().map(|f| f.to_string()).collect();
-    for (f, &pi) in &np {
-        if let Some(&oi) = op.get(f) {
-            let (from_site, to_site) = (site_name(o, oi), site_name(n, pi));
-            if from_site != to_site {
-                d.pools_moved.push(PoolMove {
-                    fqdn: f.to_string(),
-                    from_site,
-                    to_site,
+fn entries(side: Side<'_>, element: Element) -> Entries {
+    let (topo, graph) = (side.topology, side.graph);
+    let mut out = Entries::new();
+    match element {
+        Element::Site => {
+            for s in &topo.sites {
+                let name = s.display_name();
+                out.entry(name.clone()).or_insert(Entry {
+                    identity: name,
+                    line: line(topo, s.span),
+                    props: Vec::new(),
+                });
+            }
+        }
+        Element::Pool => {
+            for (i, p) in topo.pools.iter().enumerate() {
+                let idx = crate::model::PoolIdx(i);
+                out.entry(p.fqdn.folded().to_string()).or_insert(Entry {
+                    identity: p.fqdn.to_string(),
+                    line: line(topo, p.span),
+                    props: vec![
+                        ("site", one(site_name(topo, idx))),
+                        ("kind", one(graph.pool_kinds[i].as_str().to_string())),
+                    ],
+                });
+            }
+        }
+        Element::Machine => {
+            for m in &topo.machines {
+                out.entry(m.fqdn.folded().to_string()).or_insert(Entry {
+                    identity: m.fqdn.to_string(),
+                    line: line(topo, m.span),
+                    props: vec![
+                        ("pool", one(topo.pools[m.pool.0].fqdn.to_string())),
+                        ("site", one(site_name(topo, m.pool))),
+                    ],
+                });
+            }
+        }
+        Element::Service => {
+            for (i, s) in topo.services.iter().enumerate() {
+                let idx = crate::model::ServiceIdx(i);
+                let identity = topo.service_identity(idx);
+                let mut deps: Vec<String> = s
+                    .depends_on
+                    .iter()
+                    .map(|d| topo.service_identity(*d))
+                    .collect();
+                sort_folded(&mut deps);
+                let mut web: Vec<String> = s
+                    .web
+                    .as_ref()
+                    .map(|w| w.components.clone())
+                    .unwrap_or_default();
+                sort_folded(&mut web);
+                let site = s
+                    .site
+                    .map(|x| topo.sites[x.0].display_name())
+                    .unwrap_or_default();
+                out.entry(identity.to_ascii_lowercase()).or_insert(Entry {
+                    identity,
+                    line: line(topo, s.span),
+                    props: vec![
+                        ("site", one(site)),
+                        ("dependencies", deps),
+                        ("web-components", web),
+                    ],
                 });
             }
         }
     }
+    out
+}
 
-    let (om, nm) = (machines_by_fqdn(o), machines_by_fqdn(n));
-    for (f, &ni) in &nm {
-        match om.get(f) {
-            None => d.servers_added.push(ServerChange {
-                fqdn: f.to_string(),
-                at: placement(n, ni),
-                line: line(n, n.machines[ni.0].span),
-            }),
-            Some(&oi) => {
-                let (from, to) = (placement(o, oi), placement(n, ni));
-                if !from.pool.eq_ignore_ascii_case(&to.pool) || from.site != to.site {
-                    d.servers_moved.push(ServerMove {
-                        fqdn: f.to_string(),
-                        from,
-                        to,
-                        line: line(n, n.machines[ni.0].span),
-                    });
+/// Sorts case-insensitively and drops case-insensitive repeats, so that the case of FQDNs
+/// written differently in OLD and NEW does not count as a change.
+fn sort_folded(v: &mut Vec<String>) {
+    v.sort_by_key(|s| s.to_ascii_lowercase());
+    v.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+}
+
+fn same(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
+}
+
+fn compare(element: Element, old: &Entries, new: &Entries, out: &mut Vec<ElementChange>) {
+    let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    for k in keys {
+        let change = match (old.get(k), new.get(k)) {
+            (None, Some(n)) => ElementChange {
+                element,
+                identity: n.identity.clone(),
+                change: Change::Added { line: n.line },
+            },
+            (Some(o), None) => ElementChange {
+                element,
+                identity: o.identity.clone(),
+                change: Change::Removed { line: o.line },
+            },
+            (Some(o), Some(n)) => {
+                let fields: Vec<FieldChange> = o
+                    .props
+                    .iter()
+                    .zip(&n.props)
+                    .filter(|((_, a), (_, b))| !same(a, b))
+                    .map(|((field, a), (_, b))| FieldChange {
+                        field,
+                        old: a.clone(),
+                        new: b.clone(),
+                    })
+                    .collect();
+                if fields.is_empty() {
+                    continue;
+                }
+                ElementChange {
+                    element,
+                    identity: n.identity.clone(),
+                    change: Change::Changed {
+                        line: n.line,
+                        fields,
+                    },
                 }
             }
-        }
+            (None, None) => continue,
+        };
+        out.push(change);
     }
-    for (f, &oi) in &om {
-        if !nm.contains_key(f) {
-            d.servers_removed.push(ServerChange {
-                fqdn: f.to_string(),
-                at: placement(o, oi),
-                line: line(o, o.machines[oi.0].span),
-            });
-        }
-    }
+}
 
-    let (os, ns) = (services_by_id(o), services_by_id(n));
-    (d.services_added, d.services_removed) = added_removed(&os, &ns);
-    for (id, &ni) in &ns {
-        let Some(&oi) = os.get(id) else { continue };
-        let deps = |t: &Topology, s: ServiceIdx| -> BTreeSet<ServiceId> {
-            t.services[s.0]
-                .depends_on
+/// A checked server on one side, by folded FQDN.
+struct Checked {
+    kind: CheckedKind,
+}
+
+fn checked(side: Side<'_>) -> BTreeMap<String, Checked> {
+    checked_servers(side.topology, side.graph)
+        .into_iter()
+        .map(|(m, kind)| {
+            (
+                side.topology.machines[m.0].fqdn.folded().to_string(),
+                Checked { kind },
+            )
+        })
+        .collect()
+}
+
+fn serving(side: Side<'_>) -> BTreeMap<String, (String, Vec<String>)> {
+    let topo = side.topology;
+    side.graph
+        .pchat_links
+        .iter()
+        .map(|l| {
+            let pool = &topo.pools[l.pchat_pool.0].fqdn;
+            let mut serving: Vec<String> = l
+                .serving_pools
                 .iter()
-                .map(|&x| service_id(t, x))
-                .collect()
-        };
-        let web = |t: &Topology, s: ServiceIdx| -> BTreeSet<String> {
-            t.services[s.0]
-                .web
-                .iter()
-                .flat_map(|w| w.components.iter().cloned())
-                .collect()
-        };
-        let (od, nd) = (deps(o, oi), deps(n, ni));
-        let (ow, nw) = (web(o, oi), web(n, ni));
-        let c = ServiceChange {
-            service: id.clone(),
-            dependencies_added: nd.difference(&od).cloned().collect(),
-            dependencies_removed: od.difference(&nd).cloned().collect(),
-            web_components_added: nw.difference(&ow).cloned().collect(),
-            web_components_removed: ow.difference(&nw).cloned().collect(),
-            line: line(n, n.services[ni.0].span),
-        };
-        if !(c.dependencies_added.is_empty()
-            && c.dependencies_removed.is_empty()
-            && c.web_components_added.is_empty()
-            && c.web_components_removed.is_empty())
-        {
-            d.services_changed.push(c);
-        }
-    }
+                .map(|p| topo.pools[p.0].fqdn.to_string())
+                .collect();
+            sort_folded(&mut serving);
+            (pool.folded().to_string(), (pool.to_string(), serving))
+        })
+        .collect()
+}
 
-    let (ok, nk) = (kinds(old), kinds(new));
-    let all: BTreeSet<&Fqdn> = ok.keys().chain(nk.keys()).collect();
-    for f in all {
-        let (before, after) = (ok.get(f).copied(), nk.get(f).copied());
-        if before != after {
-            d.readiness.push(ReadinessChange {
-                fqdn: f.to_string(),
-                before,
-                after,
-            });
-        }
-    }
-
-    let (osv, nsv) = (serving(old), serving(new));
-    let pools: BTreeSet<&Fqdn> = osv.keys().chain(nsv.keys()).collect();
-    for p in pools {
-        let (before, after) = (
-            osv.get(p).cloned().unwrap_or_default(),
-            nsv.get(p).cloned().unwrap_or_default(),
+/// Compares two topologies.
+pub fn diff(old: Side<'_>, new: Side<'_>) -> TopologyDiff {
+    let mut changes = Vec::new();
+    for element in [
+        Element::Site,
+        Element::Pool,
+        Element::Machine,
+        Element::Service,
+    ] {
+        compare(
+            element,
+            &entries(old, element),
+            &entries(new, element),
+            &mut changes,
         );
-        if before != after || osv.contains_key(p) != nsv.contains_key(p) {
-            d.serving_pools.push(ServingChange {
-                pchat_pool: p.to_string(),
-                before,
-                after,
+    }
+    TopologyDiff {
+        changes,
+        readiness: readiness(old, new),
+    }
+}
+
+fn readiness(old: Side<'_>, new: Side<'_>) -> Readiness {
+    let (old_checked, new_checked) = (checked(old), checked(new));
+    let (old_m, new_m) = (
+        entries(old, Element::Machine),
+        entries(new, Element::Machine),
+    );
+    let mut r = Readiness::default();
+    let keys: BTreeSet<&String> = old_checked.keys().chain(new_checked.keys()).collect();
+    for k in keys {
+        let (o, n) = (
+            old_checked.get(k).map(|c| c.kind),
+            new_checked.get(k).map(|c| c.kind),
+        );
+        if o == n {
+            continue;
+        }
+        let at = match (new_m.get(k), old_m.get(k)) {
+            (Some(e), _) => Some((e, LineIn::New(e.line))),
+            (None, Some(e)) => Some((e, LineIn::Old(e.line))),
+            (None, None) => None,
+        };
+        if let Some((e, line)) = at {
+            r.role_changes.push(RoleChange {
+                server: e.identity.clone(),
+                old: o,
+                new: n,
+                line,
             });
         }
     }
-    d
-}
-
-impl CheckResult {
-    /// The result restricted to some servers (FQDNs, any case): their checked entries and the
-    /// findings about them. Findings about no server are dropped; the reference CA is kept.
-    pub fn restricted_to(&self, topo: &Topology, fqdns: &BTreeSet<String>) -> CheckResult {
-        let keep = |m: MachineIdx| fqdns.contains(topo.machines[m.0].fqdn.folded());
-        CheckResult {
-            servers: self
-                .servers
+    for (k, n) in &new_m {
+        let Some(o) = old_m.get(k) else { continue };
+        let prop = |e: &Entry, f: &str| {
+            e.props
                 .iter()
-                .filter(|s| keep(s.machine))
-                .cloned()
-                .collect(),
-            reference_ca: self.reference_ca.clone(),
-            findings: self
-                .findings
-                .iter()
-                .filter(|f| f.machine.is_some_and(keep))
-                .cloned()
-                .collect(),
+                .find(|(name, _)| *name == f)
+                .and_then(|(_, v)| v.first().cloned())
+                .unwrap_or_default()
+        };
+        let (op, np) = (prop(o, "pool"), prop(n, "pool"));
+        let (os, ns) = (prop(o, "site"), prop(n, "site"));
+        if !op.eq_ignore_ascii_case(&np) || os != ns {
+            r.moves.push(Move {
+                server: n.identity.clone(),
+                old_pool: op,
+                new_pool: np,
+                old_site: os,
+                new_site: ns,
+                line: n.line,
+            });
         }
     }
+    let (os, ns) = (serving(old), serving(new));
+    let keys: BTreeSet<&String> = os.keys().chain(ns.keys()).collect();
+    for k in keys {
+        let (o, n) = (os.get(k), ns.get(k));
+        if let (Some(o), Some(n)) = (o, n) {
+            if same(&o.1, &n.1) {
+                continue;
+            }
+        }
+        r.serving_changes.push(ServingChange {
+            pool: n.or(o).map(|x| x.0.clone()).unwrap_or_default(),
+            old: o.map(|x| x.1.clone()),
+            new: n.map(|x| x.1.clone()),
+        });
+    }
+    r
 }
 
-#[cfg(test)]
-mod tests;
+impl TopologyDiff {
+    /// Machines of NEW whose certificates the change puts in scope: servers that became file
+    /// upload/download or Persistent Chat servers, and servers that moved.
+    pub fn servers_to_verify(&self, new: &Topology) -> BTreeSet<MachineIdx> {
+        let mut out = BTreeSet::new();
+        let names = self
+            .readiness
+            .role_changes
+            .iter()
+            .filter(|c| c.new.is_some())
+            .map(|c| c.server.as_str())
+            .chain(self.readiness.moves.iter().map(|m| m.server.as_str()));
+        for name in names {
+            if let Some(m) = new.machine_by_fqdn(name) {
+                out.insert(m);
+            }
+        }
+        out
+    }
+}

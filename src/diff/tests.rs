@@ -1,93 +1,204 @@
+//! Unit tests of the matching: ids, order and case must not count as changes.
+
 use super::*;
 
-fn load(name: &str, xml: &str) -> (Topology, ServerGraph) {
-    let t = crate::topology::load_text(name, xml.to_string(), "UTF-8").expect("loads");
+fn sample() -> String {
+    let p = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/sample-topologies/enterprise-multisite/topology.xml"
+    );
+    // The sample has CRLF line ends; the edits below are written with LF.
+    std::fs::read_to_string(p)
+        .expect("sample readable")
+        .replace("\r\n", "\n")
+}
+
+fn load(text: &str) -> (Topology, ServerGraph) {
+    let t = crate::topology::load_text("t.xml", text.to_string(), "UTF-8").expect("loads");
     let g = ServerGraph::build(&t);
     (t, g)
 }
 
-fn run(a: &str, b: &str) -> TopologyDiff {
-    let (o, og) = load("old", a);
-    let (n, ng) = load("new", b);
+fn diff_texts(old: &str, new: &str) -> TopologyDiff {
+    let (ot, og) = load(old);
+    let (nt, ng) = load(new);
     diff(
         Side {
-            topology: &o,
+            topology: &ot,
             graph: &og,
         },
         Side {
-            topology: &n,
+            topology: &nt,
             graph: &ng,
         },
     )
 }
 
-fn sample() -> String {
-    std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/sample-topologies/enterprise-multisite/topology.xml"
-    ))
-    .expect("sample")
+#[test]
+fn renumbered_site_ids_are_no_change() {
+    let old = sample();
+    // Site 1 becomes 9 everywhere (sites, cluster ids, service ids).
+    let new = old.replace("SiteId=\"1\"", "SiteId=\"9\"");
+    assert_ne!(old, new);
+    let d = diff_texts(&old, &new);
+    assert!(d.is_empty(), "{d:#?}");
 }
 
 #[test]
-fn same_topology_is_empty() {
-    let s = sample();
-    assert!(run(&s, &s).is_empty());
+fn reordered_clusters_are_no_change() {
+    let old = sample();
+    let start = old
+        .find("<Cluster RequiresReplication=\"true\" RequiresSetup=\"true\" Fqdn=\"pool02")
+        .unwrap();
+    let end = start + old[start..].find("</Cluster>").unwrap() + "</Cluster>".len();
+    let block = &old[start..end];
+    let first = old.find("<Cluster ").unwrap();
+    let mut new = old.clone();
+    new.replace_range(start..end, "");
+    new.insert_str(first, &format!("{block}\n    "));
+    assert_ne!(old, new);
+    let d = diff_texts(&old, &new);
+    assert!(d.is_empty(), "{d:#?}");
 }
 
 #[test]
-fn fqdn_case_and_renumbered_ids_do_not_count() {
-    let s = sample();
-    let changed = s
-        .replace("fe01.fabrikam.com", "FE01.Fabrikam.com")
-        .replace("Number=\"1\"", "Number=\"91\"");
-    let d = run(&s, &changed);
-    assert!(d.is_empty(), "{d:?}");
+fn fqdn_case_is_no_change() {
+    let old = sample();
+    let new = old
+        .replace("fe04.fabrikam.com", "FE04.Fabrikam.COM")
+        .replace("pool02.fabrikam.com", "POOL02.fabrikam.com");
+    let d = diff_texts(&old, &new);
+    assert!(d.is_empty(), "{d:#?}");
 }
 
 #[test]
-fn reordered_machines_do_not_count() {
-    let s = sample();
-    let a = "<Machine OrdinalInCluster=\"1\" Fqdn=\"dir01a.fabrikam.com\">";
-    let b = "<Machine OrdinalInCluster=\"2\" Fqdn=\"dir01b.fabrikam.com\">";
-    let swapped = s.replace(a, "@A@").replace(b, a).replace("@A@", b);
-    assert_ne!(swapped, s);
-    assert!(run(&s, &swapped).is_empty());
-}
-
-#[test]
-fn renamed_server_is_added_and_removed() {
-    let s = sample();
-    let d = run(&s, &s.replace("fe02.fabrikam.com", "fe09.fabrikam.com"));
-    assert_eq!(d.servers_added.len(), 1);
-    assert_eq!(d.servers_added[0].fqdn, "fe09.fabrikam.com");
-    assert_eq!(d.servers_removed[0].fqdn, "fe02.fabrikam.com");
-    let r: Vec<_> = d
-        .readiness
+fn renamed_server_is_removed_and_added() {
+    let old = sample();
+    let new = old.replace("fe04.fabrikam.com", "fe06.fabrikam.com");
+    let d = diff_texts(&old, &new);
+    let got: Vec<(Element, &str, char)> = d
+        .changes
         .iter()
-        .map(|r| (r.fqdn.as_str(), r.before, r.after))
+        .map(|c| (c.element, c.identity.as_str(), c.change.marker()))
         .collect();
     assert_eq!(
-        r,
+        got,
         vec![
-            ("fe02.fabrikam.com", Some(CheckedKind::FileTransfer), None),
-            ("fe09.fabrikam.com", None, Some(CheckedKind::FileTransfer)),
+            (Element::Machine, "fe04.fabrikam.com", '-'),
+            (Element::Machine, "fe06.fabrikam.com", '+'),
         ]
     );
-    assert!(d.servers_to_verify().contains("fe09.fabrikam.com"));
-    assert!(!d.servers_to_verify().contains("fe02.fabrikam.com"));
+    assert!(d.readiness.role_changes.is_empty());
 }
 
 #[test]
-fn removed_web_component_is_a_service_change() {
-    let s = sample();
-    let changed = s.replacen("<Component ComponentName=\"PersistentChatWeb\" />", "", 1);
-    let d = run(&s, &changed);
-    assert_eq!(d.services_changed.len(), 1);
-    assert_eq!(
-        d.services_changed[0].web_components_removed,
-        vec!["PersistentChatWeb"]
+fn new_dependency_on_web_services_makes_file_transfer_servers() {
+    let old = sample();
+    // The Persistent Chat service also depends on the Dublin WebServices (pool02).
+    let anchor = "<ServiceId SiteId=\"1\" RoleName=\"PersistentChatStore\" Instance=\"1\" />\n        </Dependency>";
+    assert!(old.contains(anchor));
+    let new = old.replacen(
+        anchor,
+        &format!("{anchor}\n        <Dependency Usage=\"Default\">\n          <ServiceId SiteId=\"2\" RoleName=\"WebServices\" Instance=\"1\" />\n        </Dependency>"),
+        1,
     );
-    assert_eq!(d.services_changed[0].service.pool, "pool01.fabrikam.com");
-    assert!(!d.serving_pools.is_empty());
+    let d = diff_texts(&old, &new);
+    let services: Vec<&ElementChange> = d
+        .changes
+        .iter()
+        .filter(|c| c.element == Element::Service)
+        .collect();
+    assert_eq!(services.len(), 1, "{d:#?}");
+    let Change::Changed { fields, .. } = &services[0].change else {
+        panic!("not a change: {:?}", services[0]);
+    };
+    assert_eq!(fields[0].field, "dependencies");
+    assert_eq!(fields[0].added(), vec!["WebServices:pool02.fabrikam.com"]);
+    let became: Vec<(&str, Option<CheckedKind>)> = d
+        .readiness
+        .role_changes
+        .iter()
+        .map(|c| (c.server.as_str(), c.new))
+        .collect();
+    assert_eq!(
+        became,
+        vec![
+            ("fe04.fabrikam.com", Some(CheckedKind::FileTransfer)),
+            ("fe05.fabrikam.com", Some(CheckedKind::FileTransfer)),
+        ]
+    );
+    assert_eq!(d.readiness.serving_changes.len(), 1);
+    assert_eq!(
+        d.readiness.serving_changes[0].new.as_deref(),
+        Some(
+            &[
+                "pool01.fabrikam.com".to_string(),
+                "pool02.fabrikam.com".to_string()
+            ][..]
+        )
+    );
+}
+
+#[test]
+fn restricted_check_result_keeps_only_the_given_servers() {
+    let (t, g) = load(&sample());
+    let dir = std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/sample-topologies/enterprise-multisite/certs"
+    ));
+    let store = crate::certs::load_dir(&dir).expect("certs");
+    let options = crate::check::CheckOptions {
+        sources: crate::check::CertSources::Folder(dir),
+        now: crate::time::parse_rfc3339("2026-12-01T00:00:00Z").expect("time"),
+        expiry_warn_days: 30,
+    };
+    let full = crate::check::run(&t, &g, &store, &[], &options);
+    let fe01 = t.machine_by_fqdn("fe01.fabrikam.com").expect("fe01");
+    let pc02 = t.machine_by_fqdn("pc02.fabrikam.com").expect("pc02");
+    let keep: BTreeSet<MachineIdx> = [fe01, pc02].into();
+    let r = full.restricted_to(&keep);
+    let servers: Vec<MachineIdx> = r.servers.iter().map(|s| s.machine).collect();
+    assert_eq!(servers, vec![fe01, pc02]);
+    // fe01 is fine, pc02 has no certificate: only pc02's finding remains.
+    let rules: Vec<(&str, Option<MachineIdx>)> =
+        r.findings.iter().map(|f| (f.rule, f.machine)).collect();
+    assert_eq!(rules, vec![("missing-certificate", Some(pc02))]);
+    assert!(full.findings.len() > r.findings.len());
+    // Nothing kept: nothing left.
+    let none = full.restricted_to(&BTreeSet::new());
+    assert!(none.servers.is_empty() && none.findings.is_empty());
+}
+
+#[test]
+fn server_that_stops_serving_points_into_new_and_removed_one_into_old() {
+    // Dropping PersistentChatWeb from pool01 makes fe01..fe03 stop serving file upload/download
+    // (they stay in NEW); removing pc02 removes a Persistent Chat server (gone from NEW).
+    let old = sample();
+    let web = "<Component ComponentName=\"PersistentChatWeb\" />\n";
+    let first = old.find(web).expect("PersistentChatWeb");
+    let mut new = old.clone();
+    new.replace_range(first..first + web.len(), "");
+    let start = new
+        .find("      <Machine OrdinalInCluster=\"2\" Fqdn=\"pc02.fabrikam.com\"")
+        .expect("pc02");
+    let end = start + new[start..].find("</Machine>\n").expect("end") + "</Machine>\n".len();
+    new.replace_range(start..end, "");
+    let d = diff_texts(&old, &new);
+    let got: Vec<(&str, Option<CheckedKind>, bool)> = d
+        .readiness
+        .role_changes
+        .iter()
+        .map(|c| (c.server.as_str(), c.new, matches!(c.line, LineIn::New(_))))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("fe01.fabrikam.com", None, true),
+            ("fe02.fabrikam.com", None, true),
+            ("fe03.fabrikam.com", None, true),
+            ("pc02.fabrikam.com", None, false),
+        ]
+    );
+    assert_eq!(d.readiness.serving_changes.len(), 1);
+    assert_eq!(d.readiness.serving_changes[0].new.as_deref(), Some(&[][..]));
 }

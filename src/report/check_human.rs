@@ -244,3 +244,25 @@ pub fn render(
     ));
     out
 }
+
+/// A closing note when a baseline was given: how many findings it has, and which fail.
+pub fn gate_note(topo: &Topology, result: &CheckResult, gate: &crate::gate::Gate) -> String {
+    if !gate.has_baseline {
+        return String::new();
+    }
+    let mut out = format!(
+        "\nBaseline: {} of {} finding(s) are in the baseline and do not fail the run.\n",
+        gate.baselined_count(),
+        result.findings.len()
+    );
+    for (i, f) in result.findings.iter().enumerate() {
+        if !gate.is_baselined(i) && f.severity > Severity::Info {
+            let about = f
+                .machine
+                .map(|m| format!("{}: ", topo.machines[m.0].fqdn))
+                .unwrap_or_default();
+            out.push_str(&format!("  new: {} {about}{}\n", f.rule, f.message));
+        }
+    }
+    out
+}

@@ -127,6 +127,12 @@ pub struct FindingJson {
     pub line: Option<usize>,
     /// One-based column in the topology file, or null.
     pub column: Option<usize>,
+    /// Stable fingerprint (docs/ci.md#baseline); absent unless a baseline is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// Whether the baseline has it; absent unless a baseline is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baselined: Option<bool>,
 }
 
 /// `summary`.
@@ -227,6 +233,8 @@ pub fn build(topo: &Topology, store: &CertStore, result: &CheckResult) -> CheckJ
                     message: f.message.clone(),
                     line,
                     column,
+                    fingerprint: None,
+                    baselined: None,
                 }
             })
             .collect(),
@@ -236,5 +244,16 @@ pub fn build(topo: &Topology, store: &CertStore, result: &CheckResult) -> CheckJ
             infos: result.count(Severity::Info),
             servers_checked: result.servers.len(),
         },
+    }
+}
+
+/// Adds `fingerprint` and `baselined` to every finding when the gate had a baseline.
+pub fn mark_baseline(doc: &mut CheckJson, gate: &crate::gate::Gate) {
+    if !gate.has_baseline {
+        return;
+    }
+    for (i, f) in doc.findings.iter_mut().enumerate() {
+        f.fingerprint = gate.fingerprints.get(i).cloned();
+        f.baselined = Some(gate.is_baselined(i));
     }
 }

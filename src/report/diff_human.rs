@@ -1,265 +1,183 @@
-//! `diff --format human` and `--format markdown`: the topology diff, the readiness delta and the
-//! certificate verdicts of the servers the change adds or moves.
+//! `topocert diff --format human`: +/-/~ lines, the readiness delta and the verdicts.
 
 use crate::check::{CheckResult, CheckedKind};
-use crate::diff::TopologyDiff;
+use crate::diff::{Change, FieldChange, TopologyDiff};
 use crate::model::Topology;
 use crate::rules::Severity;
-use std::fmt::Write;
 
-fn kind(k: Option<CheckedKind>) -> &'static str {
+/// Names of OLD and NEW as given, for the header.
+#[derive(Debug, Clone, Copy)]
+pub struct Names<'a> {
+    /// OLD path.
+    pub old: &'a str,
+    /// NEW path.
+    pub new: &'a str,
+}
+
+/// `file upload/download server` or `Persistent Chat server`.
+pub fn kind_label(k: CheckedKind) -> &'static str {
     match k {
-        Some(CheckedKind::FileTransfer) => "file upload/download server",
-        Some(CheckedKind::PersistentChat) => "Persistent Chat server",
-        None => "not checked",
+        CheckedKind::FileTransfer => "file upload/download server",
+        CheckedKind::PersistentChat => "Persistent Chat server",
     }
 }
 
-fn list(v: &[String]) -> String {
-    if v.is_empty() {
-        "(none)".to_string()
-    } else {
-        v.join(", ")
+/// One field change for people: `pool a → b` or `dependencies +x -y`.
+pub fn field_text(f: &FieldChange) -> String {
+    if f.old.len() <= 1
+        && f.new.len() <= 1
+        && f.field != "dependencies"
+        && f.field != "web-components"
+    {
+        let v = |x: &[String]| x.first().cloned().unwrap_or_else(|| "(none)".into());
+        return format!("{} {} → {}", f.field, v(&f.old), v(&f.new));
+    }
+    let mut parts: Vec<String> = f.added().iter().map(|a| format!("+{a}")).collect();
+    parts.extend(f.removed().iter().map(|r| format!("-{r}")));
+    format!("{} {}", f.field, parts.join(" "))
+}
+
+/// One readiness line without its marker.
+pub fn role_change_text(old: Option<CheckedKind>, new: Option<CheckedKind>) -> String {
+    match (old, new) {
+        (None, Some(n)) => format!("becomes a {}", kind_label(n)),
+        (Some(o), None) => format!("is no longer a {}", kind_label(o)),
+        (Some(o), Some(n)) => format!("changes from {} to {}", kind_label(o), kind_label(n)),
+        (None, None) => String::new(),
     }
 }
 
-/// The verdict lines for the servers the change adds or moves (`None` without `--certs`).
-fn verdicts(topo: &Topology, r: &CheckResult) -> Vec<(String, String)> {
-    r.servers
+/// The verdict sentence about the servers the change adds or moves.
+pub fn verdict_sentence(result: &CheckResult) -> String {
+    let n = result.servers.len();
+    let cas: Vec<String> = result
+        .reference_ca
+        .cas()
         .iter()
-        .map(|s| {
-            let fqdn = topo.machines[s.machine.0].fqdn.to_string();
-            let errs: Vec<&str> = r
+        .map(|c| c.subject.clone())
+        .collect();
+    let from = if cas.is_empty() {
+        "the internal servers' CA".to_string()
+    } else {
+        cas.join(" or ")
+    };
+    let none = result
+        .servers
+        .iter()
+        .filter(|s| s.assignment.is_none())
+        .count();
+    let failing = result
+        .servers
+        .iter()
+        .filter(|s| result.server_status(s.machine) == Some(Severity::Error))
+        .count();
+    format!(
+        "This change adds or moves {n} server{} that need{} certificates from {from}; {none} {} none, {failing} {} errors.",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "s" } else { "" },
+        if none == 1 { "has" } else { "have" },
+        if failing == 1 { "has" } else { "have" },
+    )
+}
+
+/// Renders the diff (and, with certificates, the restricted check result).
+pub fn render(
+    names: Names<'_>,
+    diff: &TopologyDiff,
+    verdicts: Option<(&Topology, &CheckResult)>,
+) -> String {
+    let mut out = format!("--- {}\n+++ {}\n", names.old, names.new);
+    if diff.is_empty() {
+        out.push_str("\nno changes\n");
+        return out;
+    }
+    if !diff.changes.is_empty() {
+        out.push_str("\nTopology\n");
+        for c in &diff.changes {
+            let (line, rest) = match &c.change {
+                Change::Added { line } => (format!("NEW line {line}"), String::new()),
+                Change::Removed { line } => (format!("OLD line {line}"), String::new()),
+                Change::Changed { line, fields } => (
+                    format!("NEW line {line}"),
+                    format!(
+                        ": {}",
+                        fields.iter().map(field_text).collect::<Vec<_>>().join("; ")
+                    ),
+                ),
+            };
+            out.push_str(&format!(
+                "{} {} {}{}  ({line})\n",
+                c.change.marker(),
+                c.element.as_str(),
+                c.identity,
+                rest
+            ));
+        }
+    }
+    let r = &diff.readiness;
+    if !(r.role_changes.is_empty() && r.moves.is_empty() && r.serving_changes.is_empty()) {
+        out.push_str("\nReadiness\n");
+        for c in &r.role_changes {
+            let m = if c.new.is_some() { '+' } else { '-' };
+            out.push_str(&format!(
+                "{m} {} {}  ({})\n",
+                c.server,
+                role_change_text(c.old, c.new),
+                c.line
+            ));
+        }
+        for m in &r.moves {
+            out.push_str(&format!(
+                "~ {} moves from {} ({}) to {} ({})  (NEW line {})\n",
+                m.server, m.old_pool, m.old_site, m.new_pool, m.new_site, m.line
+            ));
+        }
+        for s in &r.serving_changes {
+            let v = |x: &Option<Vec<String>>| match x {
+                None => "(no such pool)".to_string(),
+                Some(v) if v.is_empty() => "(none)".to_string(),
+                Some(v) => v.join(", "),
+            };
+            out.push_str(&format!(
+                "~ Persistent Chat pool {} file upload/download served by {} → {}\n",
+                s.pool,
+                v(&s.old),
+                v(&s.new)
+            ));
+        }
+    }
+    if let Some((topo, result)) = verdicts {
+        out.push_str("\nCertificates of the servers this change adds or moves\n");
+        out.push_str(&verdict_sentence(result));
+        out.push('\n');
+        for s in &result.servers {
+            let status = result.server_status(s.machine).map_or("ok", |v| v.as_str());
+            out.push_str(&format!(
+                "  {:<6} {}\n",
+                status, topo.machines[s.machine.0].fqdn
+            ));
+            for f in result
                 .findings
                 .iter()
-                .filter(|f| f.machine == Some(s.machine) && f.severity == Severity::Error)
-                .map(|f| f.message.as_str())
-                .collect();
-            let v = match (errs.is_empty(), r.server_status(s.machine)) {
-                (false, _) => format!("error: {}", errs.join("; ")),
-                (true, Some(Severity::Warning)) => "ok, with warnings".to_string(),
-                _ => "ok".to_string(),
-            };
-            (fqdn, v)
-        })
-        .collect()
-}
-
-/// Renders the diff for a terminal: `+` added, `-` removed, `~` changed or moved, with the line
-/// of the element in NEW (or OLD for removals).
-pub fn render(d: &TopologyDiff, new: &Topology, check: Option<&CheckResult>) -> String {
-    let mut s = String::new();
-    if d.is_empty() {
-        s.push_str("no changes\n");
-        return s;
-    }
-    for x in &d.sites_added {
-        let _ = writeln!(s, "+ site {x}");
-    }
-    for x in &d.sites_removed {
-        let _ = writeln!(s, "- site {x}");
-    }
-    for x in &d.pools_added {
-        let _ = writeln!(s, "+ pool {x}");
-    }
-    for x in &d.pools_removed {
-        let _ = writeln!(s, "- pool {x}");
-    }
-    for x in &d.pools_moved {
-        let _ = writeln!(
-            s,
-            "~ pool {}: site {} -> {}",
-            x.fqdn, x.from_site, x.to_site
-        );
-    }
-    for x in &d.servers_added {
-        let _ = writeln!(
-            s,
-            "+ server {} in {} ({}) [NEW line {}]",
-            x.fqdn, x.at.pool, x.at.site, x.line
-        );
-    }
-    for x in &d.servers_removed {
-        let _ = writeln!(
-            s,
-            "- server {} from {} ({}) [OLD line {}]",
-            x.fqdn, x.at.pool, x.at.site, x.line
-        );
-    }
-    for x in &d.servers_moved {
-        let _ = writeln!(
-            s,
-            "~ server {} moved: {} ({}) -> {} ({}) [NEW line {}]",
-            x.fqdn, x.from.pool, x.from.site, x.to.pool, x.to.site, x.line
-        );
-    }
-    for x in &d.services_added {
-        let _ = writeln!(s, "+ service {x}");
-    }
-    for x in &d.services_removed {
-        let _ = writeln!(s, "- service {x}");
-    }
-    for x in &d.services_changed {
-        let _ = writeln!(s, "~ service {} [NEW line {}]", x.service, x.line);
-        for y in &x.dependencies_added {
-            let _ = writeln!(s, "    + depends on {y}");
+                .filter(|f| f.machine == Some(s.machine))
+            {
+                out.push_str(&format!(
+                    "         {} {}: {}\n",
+                    f.severity.as_str(),
+                    f.rule,
+                    f.message
+                ));
+            }
         }
-        for y in &x.dependencies_removed {
-            let _ = writeln!(s, "    - depends on {y}");
-        }
-        for y in &x.web_components_added {
-            let _ = writeln!(s, "    + web component {y}");
-        }
-        for y in &x.web_components_removed {
-            let _ = writeln!(s, "    - web component {y}");
-        }
+        let errors = result.count(Severity::Error);
+        out.push_str(&if errors > 0 {
+            format!(
+                "\nNOT READY: the change adds {errors} error finding{}.\n",
+                if errors == 1 { "" } else { "s" }
+            )
+        } else {
+            "\nREADY: the change adds no error finding.\n".to_string()
+        });
     }
-    if !d.readiness.is_empty() || !d.serving_pools.is_empty() {
-        s.push_str("\nReadiness delta:\n");
-    }
-    for r in &d.readiness {
-        let m = match (r.before, r.after) {
-            (None, Some(_)) => '+',
-            (Some(_), None) => '-',
-            _ => '~',
-        };
-        let _ = writeln!(s, "{m} {}: {} -> {}", r.fqdn, kind(r.before), kind(r.after));
-    }
-    for x in &d.serving_pools {
-        let _ = writeln!(
-            s,
-            "~ Persistent Chat pool {}: file upload/download served by {} -> {}",
-            x.pchat_pool,
-            list(&x.before),
-            list(&x.after)
-        );
-    }
-    if let Some(r) = check {
-        s.push_str("\nCertificates of the servers this change adds or moves:\n");
-        let v = verdicts(new, r);
-        if v.is_empty() {
-            s.push_str("  (none to check)\n");
-        }
-        for (f, v) in &v {
-            let _ = writeln!(s, "  {f}: {v}");
-        }
-        let bad = v.iter().filter(|x| x.1.starts_with("error")).count();
-        let _ = writeln!(
-            s,
-            "\nThis change adds {} server(s) that need certificates; {} with errors.",
-            v.len(),
-            bad
-        );
-    }
-    s
-}
-
-/// Renders the diff as Markdown for a pull-request comment.
-pub fn render_markdown(d: &TopologyDiff, new: &Topology, check: Option<&CheckResult>) -> String {
-    let mut s = String::new();
-    let errors = check.map_or(0, |r| r.count(Severity::Error));
-    let verdict = if d.is_empty() {
-        "No topology changes."
-    } else if errors > 0 {
-        "This change adds certificate errors."
-    } else {
-        "This change adds no certificate errors."
-    };
-    let _ = writeln!(s, "## topocert diff\n\n**{verdict}**\n");
-    if d.is_empty() {
-        return s;
-    }
-    s.push_str("### Changes\n\n| | Element | Detail |\n|---|---|---|\n");
-    for x in &d.sites_added {
-        let _ = writeln!(s, "| + | site `{x}` | |");
-    }
-    for x in &d.sites_removed {
-        let _ = writeln!(s, "| - | site `{x}` | |");
-    }
-    for x in &d.pools_added {
-        let _ = writeln!(s, "| + | pool `{x}` | |");
-    }
-    for x in &d.pools_removed {
-        let _ = writeln!(s, "| - | pool `{x}` | |");
-    }
-    for x in &d.pools_moved {
-        let _ = writeln!(
-            s,
-            "| ~ | pool `{}` | site {} → {} |",
-            x.fqdn, x.from_site, x.to_site
-        );
-    }
-    for x in &d.servers_added {
-        let _ = writeln!(
-            s,
-            "| + | server `{}` | in {} ({}), line {} |",
-            x.fqdn, x.at.pool, x.at.site, x.line
-        );
-    }
-    for x in &d.servers_removed {
-        let _ = writeln!(
-            s,
-            "| - | server `{}` | from {} ({}) |",
-            x.fqdn, x.at.pool, x.at.site
-        );
-    }
-    for x in &d.servers_moved {
-        let _ = writeln!(
-            s,
-            "| ~ | server `{}` | {} ({}) → {} ({}) |",
-            x.fqdn, x.from.pool, x.from.site, x.to.pool, x.to.site
-        );
-    }
-    for x in &d.services_added {
-        let _ = writeln!(s, "| + | service {x} | |");
-    }
-    for x in &d.services_removed {
-        let _ = writeln!(s, "| - | service {x} | |");
-    }
-    for x in &d.services_changed {
-        let mut parts = Vec::new();
-        parts.extend(
-            x.dependencies_added
-                .iter()
-                .map(|y| format!("+ depends on {y}")),
-        );
-        parts.extend(
-            x.dependencies_removed
-                .iter()
-                .map(|y| format!("- depends on {y}")),
-        );
-        parts.extend(x.web_components_added.iter().map(|y| format!("+ {y}")));
-        parts.extend(x.web_components_removed.iter().map(|y| format!("- {y}")));
-        let _ = writeln!(s, "| ~ | service {} | {} |", x.service, parts.join("; "));
-    }
-    if !d.readiness.is_empty() || !d.serving_pools.is_empty() {
-        s.push_str("\n### Readiness delta\n\n| Server or pool | Before | After |\n|---|---|---|\n");
-        for r in &d.readiness {
-            let _ = writeln!(
-                s,
-                "| `{}` | {} | {} |",
-                r.fqdn,
-                kind(r.before),
-                kind(r.after)
-            );
-        }
-        for x in &d.serving_pools {
-            let _ = writeln!(
-                s,
-                "| Persistent Chat pool `{}` | served by {} | served by {} |",
-                x.pchat_pool,
-                list(&x.before),
-                list(&x.after)
-            );
-        }
-    }
-    if let Some(r) = check {
-        s.push_str(
-            "\n### Certificates of added or moved servers\n\n| Server | Verdict |\n|---|---|\n",
-        );
-        for (f, v) in verdicts(new, r) {
-            let _ = writeln!(s, "| `{f}` | {} |", v.replace('|', "\\|"));
-        }
-    }
-    s
+    out
 }

@@ -171,6 +171,7 @@ registry! {
     no_server_auth_eku::NoServerAuthEku,
     weak_key::WeakKey,
     weak_signature::WeakSignature,
+    ca_certificate_as_server::CaCertificateAsServer,
     unreadable_certificate::UnreadableCertificate,
     ambiguous_internal_ca::AmbiguousInternalCa,
     pchat_pool_unassociated::PchatPoolUnassociated,

@@ -1,0 +1,239 @@
+//! Renderers of a [`Plan`]: human text, JSON, CSV (one row per server) and Markdown.
+
+use super::{Plan, ServerPlan, MIN_RSA_BITS, SERVER_AUTH_OID};
+use serde::Serialize;
+
+/// What every planned certificate needs besides its names.
+#[derive(Debug, Clone, Serialize)]
+pub struct Requirements {
+    /// Key algorithm.
+    pub key_algorithm: &'static str,
+    /// Smallest key size in bits.
+    pub min_key_bits: u32,
+    /// Extended key usage OID.
+    pub eku: &'static str,
+    /// Its name.
+    pub eku_name: &'static str,
+}
+
+/// The requirements of every planned certificate.
+pub const REQUIREMENTS: Requirements = Requirements {
+    key_algorithm: "RSA",
+    min_key_bits: MIN_RSA_BITS,
+    eku: SERVER_AUTH_OID,
+    eku_name: "Server Authentication",
+};
+
+/// The JSON document of `plan --format json` (docs/plan.md).
+#[derive(Debug, Serialize)]
+pub struct JsonPlan<'a> {
+    /// Layout version.
+    pub schema_version: u32,
+    /// The topology as given.
+    pub topology: &'a str,
+    /// Key and EKU of every certificate.
+    pub requirements: Requirements,
+    /// The plan.
+    #[serde(flatten)]
+    pub plan: &'a Plan,
+}
+
+/// The JSON view of a plan.
+pub fn json<'a>(topology: &'a str, plan: &'a Plan) -> JsonPlan<'a> {
+    JsonPlan {
+        schema_version: 1,
+        topology,
+        requirements: REQUIREMENTS,
+        plan,
+    }
+}
+
+fn role(s: &ServerPlan) -> String {
+    let what = match s.kind {
+        crate::check::CheckedKind::FileTransfer => "file upload/download server",
+        crate::check::CheckedKind::PersistentChat => "Persistent Chat server",
+    };
+    let site = s
+        .site
+        .as_deref()
+        .map(|x| format!(", site {x}"))
+        .unwrap_or_default();
+    format!("{what}, {} pool {}{site}", s.pool_kind.label(), s.pool)
+}
+
+fn requirements_line() -> String {
+    format!(
+        "RSA {MIN_RSA_BITS} bits or more, Server Authentication EKU ({SERVER_AUTH_OID}), subject CN = the server FQDN"
+    )
+}
+
+/// Text for a terminal.
+pub fn human(topology: &str, plan: &Plan) -> String {
+    let mut o = format!(
+        "Certificate plan for {topology}: {} server(s)\n",
+        plan.servers.len()
+    );
+    o.push_str(&format!("Every certificate: {}\n", requirements_line()));
+    o.push_str(&format!("Issued by: {}\n", plan.issuing_ca.describe()));
+    if plan.servers.is_empty() {
+        o.push_str(
+            "\nNo file upload/download server and no Persistent Chat server: nothing to request.\n",
+        );
+        return o;
+    }
+    for s in &plan.servers {
+        o.push_str(&format!("\n{} ({})\n", s.fqdn, role(s)));
+        o.push_str(&format!("  subject: {}\n", s.subject()));
+        o.push_str("  DNS names:\n");
+        let width = s
+            .names
+            .iter()
+            .map(|n| n.name.as_str().len())
+            .max()
+            .unwrap_or(0);
+        for n in &s.names {
+            o.push_str(&format!(
+                "    {:width$}  {}\n",
+                n.name.as_str(),
+                n.reason.describe()
+            ));
+            for a in &n.also_required_by {
+                o.push_str(&format!(
+                    "    {:width$}    also required by {}\n",
+                    "",
+                    a.describe()
+                ));
+            }
+        }
+        if let Some(r) = &s.readiness {
+            o.push_str(&format!("  status: {}\n", r.describe()));
+            if let super::Readiness::Ready { certificate }
+            | super::Readiness::Reissue { certificate, .. } = r
+            {
+                o.push_str(&format!("  found: {certificate}\n"));
+            }
+        }
+    }
+    if plan.servers.iter().any(|s| s.readiness.is_some()) {
+        o.push_str(&format!(
+            "\n{} of {} server(s) need a new certificate.\n",
+            plan.not_ready(),
+            plan.servers.len()
+        ));
+    }
+    o
+}
+
+/// The CSV columns, one row per server.
+pub const CSV_HEADER: [&str; 11] = [
+    "server",
+    "kind",
+    "pool",
+    "site",
+    "subject",
+    "dns_names",
+    "key",
+    "eku",
+    "issuing_ca",
+    "status",
+    "status_detail",
+];
+
+/// CSV for a CA team: one row per server; `dns_names` separated by `;`.
+pub fn csv(plan: &Plan) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let ca = plan.issuing_ca.describe();
+    let key = format!("RSA {MIN_RSA_BITS}+");
+    let eku = format!("Server Authentication ({SERVER_AUTH_OID})");
+    let _ = w.write_record(CSV_HEADER);
+    for s in &plan.servers {
+        let (status, detail) = match &s.readiness {
+            Some(r) => (r.as_str().to_string(), r.describe()),
+            None => (String::new(), String::new()),
+        };
+        let _ = w.write_record([
+            s.fqdn.as_str(),
+            s.kind.as_str(),
+            s.pool.as_str(),
+            s.site.as_deref().unwrap_or(""),
+            &s.subject(),
+            &s.dns_names().join(";"),
+            &key,
+            &eku,
+            &ca,
+            &status,
+            &detail,
+        ]);
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Escapes `|` and line breaks for a Markdown table cell.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\r', '\n'], " ")
+}
+
+/// Markdown: a summary table, then one table of names per server.
+pub fn markdown(topology: &str, plan: &Plan) -> String {
+    let mut o = format!("# Certificate plan for `{}`\n\n", cell(topology));
+    o.push_str(&format!("- Every certificate: {}\n", requirements_line()));
+    o.push_str(&format!(
+        "- Issued by: {}\n\n",
+        cell(&plan.issuing_ca.describe())
+    ));
+    if plan.servers.is_empty() {
+        o.push_str(
+            "No file upload/download server and no Persistent Chat server: nothing to request.\n",
+        );
+        return o;
+    }
+    let with_status = plan.servers.iter().any(|s| s.readiness.is_some());
+    o.push_str(if with_status {
+        "| server | kind | pool | DNS names | status |\n|---|---|---|---|---|\n"
+    } else {
+        "| server | kind | pool | DNS names |\n|---|---|---|---|\n"
+    });
+    for s in &plan.servers {
+        o.push_str(&format!(
+            "| {} | {} | {} | {} |",
+            s.fqdn,
+            s.kind.as_str(),
+            s.pool,
+            cell(&s.dns_names().join(", "))
+        ));
+        if let Some(r) = &s.readiness {
+            o.push_str(&format!(" {} |", cell(&r.describe())));
+        }
+        o.push('\n');
+    }
+    for s in &plan.servers {
+        o.push_str(&format!(
+            "\n## {}\n\n{}; subject `{}`.\n\n",
+            s.fqdn,
+            cell(&role(s)),
+            s.subject()
+        ));
+        o.push_str("| DNS name | required by | line:column |\n|---|---|---|\n");
+        for n in &s.names {
+            let mut by = format!("{}: {}", n.reason.source.label(), n.reason.element);
+            for a in &n.also_required_by {
+                by.push_str(&format!(
+                    "; also {}: {} ({}:{})",
+                    a.source.label(),
+                    a.element,
+                    a.line,
+                    a.column
+                ));
+            }
+            o.push_str(&format!(
+                "| {} | {} | {}:{} |\n",
+                n.name,
+                cell(&by),
+                n.reason.line,
+                n.reason.column
+            ));
+        }
+    }
+    o
+}

@@ -1,0 +1,127 @@
+//! `topocert check --format junit`: JUnit XML for CI test reports (Azure DevOps
+//! PublishTestResults, GitLab, Jenkins). One test case per checked server, named by its FQDN,
+//! with class name `site/pool`; findings that fail the run (see [`crate::gate`]) are one
+//! `<failure>`, the others go to `<system-out>`. Findings about no server form one more case.
+
+use crate::certs::CertStore;
+use crate::check::CheckResult;
+use crate::gate::Gate;
+use crate::model::Topology;
+use crate::rules::Finding;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::Writer;
+
+struct Case {
+    name: String,
+    classname: String,
+    failures: Vec<String>,
+    other: Vec<String>,
+}
+
+fn line(f: &Finding, known: bool) -> String {
+    format!(
+        "{} {}{}: {}",
+        f.severity.as_str(),
+        f.rule,
+        if known { " (in the baseline)" } else { "" },
+        f.message
+    )
+}
+
+/// Renders the XML document.
+pub fn render(topo: &Topology, store: &CertStore, result: &CheckResult, gate: &Gate) -> String {
+    let _ = store;
+    let mut cases: Vec<Case> = result
+        .servers
+        .iter()
+        .map(|s| {
+            let m = &topo.machines[s.machine.0];
+            let site = topo
+                .pool_site(m.pool)
+                .map(|x| x.display_name())
+                .unwrap_or_default();
+            Case {
+                name: m.fqdn.to_string(),
+                classname: format!("{site}/{}", topo.pools[m.pool.0].fqdn),
+                failures: Vec::new(),
+                other: Vec::new(),
+            }
+        })
+        .collect();
+    let mut general = Case {
+        name: "topology and certificates".into(),
+        classname: "topocert".into(),
+        failures: Vec::new(),
+        other: Vec::new(),
+    };
+    for (i, f) in result.findings.iter().enumerate() {
+        let case = match f.machine {
+            Some(m) => match result.servers.iter().position(|s| s.machine == m) {
+                Some(k) => &mut cases[k],
+                None => &mut general,
+            },
+            None => &mut general,
+        };
+        let text = line(f, gate.is_baselined(i));
+        if gate.finding_fails(i, f.severity) {
+            case.failures.push(text);
+        } else {
+            case.other.push(text);
+        }
+    }
+    cases.push(general);
+    let failures = cases.iter().filter(|c| !c.failures.is_empty()).count();
+    let tests = cases.len().to_string();
+    let failures = failures.to_string();
+    let suite_name = format!("topocert check {}", topo.source.name);
+
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    let write = |w: &mut Writer<Vec<u8>>| -> std::io::Result<()> {
+        w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+        let mut suites = BytesStart::new("testsuites");
+        suites.push_attribute(("name", "topocert"));
+        suites.push_attribute(("tests", tests.as_str()));
+        suites.push_attribute(("failures", failures.as_str()));
+        suites.push_attribute(("errors", "0"));
+        w.write_event(Event::Start(suites))?;
+        let mut suite = BytesStart::new("testsuite");
+        suite.push_attribute(("name", suite_name.as_str()));
+        suite.push_attribute(("tests", tests.as_str()));
+        suite.push_attribute(("failures", failures.as_str()));
+        suite.push_attribute(("errors", "0"));
+        suite.push_attribute(("skipped", "0"));
+        w.write_event(Event::Start(suite))?;
+        for c in &cases {
+            let mut tc = BytesStart::new("testcase");
+            tc.push_attribute(("name", c.name.as_str()));
+            tc.push_attribute(("classname", c.classname.as_str()));
+            if c.failures.is_empty() && c.other.is_empty() {
+                w.write_event(Event::Empty(tc))?;
+                continue;
+            }
+            w.write_event(Event::Start(tc))?;
+            if let Some(first) = c.failures.first() {
+                let mut fl = BytesStart::new("failure");
+                fl.push_attribute(("message", first.as_str()));
+                fl.push_attribute(("type", "topocert"));
+                w.write_event(Event::Start(fl))?;
+                w.write_event(Event::Text(BytesText::new(&c.failures.join("\n"))))?;
+                w.write_event(Event::End(BytesEnd::new("failure")))?;
+            }
+            if !c.other.is_empty() {
+                w.write_event(Event::Start(BytesStart::new("system-out")))?;
+                w.write_event(Event::Text(BytesText::new(&c.other.join("\n"))))?;
+                w.write_event(Event::End(BytesEnd::new("system-out")))?;
+            }
+            w.write_event(Event::End(BytesEnd::new("testcase")))?;
+        }
+        w.write_event(Event::End(BytesEnd::new("testsuite")))?;
+        w.write_event(Event::End(BytesEnd::new("testsuites")))?;
+        Ok(())
+    };
+    // Writing to a Vec cannot fail.
+    let _ = write(&mut w);
+    let mut s = String::from_utf8(w.into_inner()).unwrap_or_default();
+    s.push('\n');
+    s
+}

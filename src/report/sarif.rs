@@ -1,0 +1,146 @@
+//! `topocert check --format sarif`: SARIF 2.1.0 for GitHub code scanning. One reporting
+//! descriptor per rule, one result per finding located at the machine's element of the
+//! topology file (line 1 for findings about no element), with a stable partial fingerprint
+//! and, when a baseline is given, a `baselineState`.
+//!
+//! Written with `serde_json` values rather than the `serde-sarif` object model: the document
+//! is small, and its shape is checked against the official schema in tests/sarif_schema.rs.
+
+use crate::certs::CertStore;
+use crate::check::CheckResult;
+use crate::gate::Gate;
+use crate::model::Topology;
+use crate::rules::{Severity, RULES};
+use serde_json::{json, Value};
+
+/// The SARIF level of a severity.
+pub fn level(sev: Severity) -> &'static str {
+    match sev {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// `missing-certificate` → `MissingCertificate`.
+fn pascal(id: &str) -> String {
+    id.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The artifact URI of the topology: the path as given, with `/` separators and spaces and
+/// `%` percent-encoded (a relative reference when the path was relative).
+pub fn artifact_uri(path: &str) -> String {
+    let mut p = path.replace('\\', "/");
+    if let Some(rest) = p.strip_prefix("./") {
+        p = rest.to_string();
+    }
+    let enc: String = p
+        .chars()
+        .map(|c| match c {
+            '%' => "%25".to_string(),
+            ' ' => "%20".to_string(),
+            '#' => "%23".to_string(),
+            '?' => "%3F".to_string(),
+            c => c.to_string(),
+        })
+        .collect();
+    if enc.starts_with('/') {
+        format!("file://{enc}")
+    } else {
+        enc
+    }
+}
+
+/// Builds the SARIF log.
+pub fn build(topo: &Topology, store: &CertStore, result: &CheckResult, gate: &Gate) -> Value {
+    let _ = store;
+    let rules: Vec<Value> = RULES
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id(),
+                "name": pascal(r.id()),
+                "shortDescription": { "text": r.summary() },
+                "fullDescription": { "text": format!("{}. {}", r.summary(), r.why()) },
+                "help": {
+                    "text": format!("{}\n\nWhy: {}\n\nFix: {}", r.summary(), r.why(), r.fix()),
+                    "markdown": format!(
+                        "**{}**\n\n**Why it matters:** {}\n\n**How to fix:** {}",
+                        crate::report::check_markdown::text(r.summary()),
+                        crate::report::check_markdown::text(r.why()),
+                        crate::report::check_markdown::text(r.fix())
+                    ),
+                },
+                "defaultConfiguration": { "level": level(r.severity()) },
+            })
+        })
+        .collect();
+    let uri = artifact_uri(&topo.source.name);
+    let results: Vec<Value> = result
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let (line, column) = f.span.map_or((1, 1), |s| topo.source.line_col(s.start));
+            let mut r = json!({
+                "ruleId": f.rule,
+                "ruleIndex": RULES.iter().position(|r| r.id() == f.rule).unwrap_or(0),
+                "level": level(f.severity),
+                "message": { "text": f.message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri },
+                        "region": { "startLine": line, "startColumn": column },
+                    },
+                }],
+                "partialFingerprints": { "topocertFinding/v1": gate.fingerprints[i] },
+            });
+            if let Some(m) = f.machine {
+                r["properties"] = json!({ "server": topo.machines[m.0].fqdn.as_str() });
+            }
+            if gate.has_baseline {
+                r["baselineState"] = json!(if gate.is_baselined(i) {
+                    "unchanged"
+                } else {
+                    "new"
+                });
+            }
+            r
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "topocert",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules,
+                },
+            },
+            "results": results,
+        }],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_and_names() {
+        assert_eq!(artifact_uri("./topo/my top.xml"), "topo/my%20top.xml");
+        assert_eq!(artifact_uri("a\\b.xml"), "a/b.xml");
+        assert_eq!(artifact_uri("/x/y.xml"), "file:///x/y.xml");
+        assert_eq!(pascal("no-server-auth-eku"), "NoServerAuthEku");
+        assert_eq!(level(Severity::Info), "note");
+    }
+}

@@ -1,0 +1,42 @@
+//! `ca-certificate-as-server`: the server's certificate is a CA certificate.
+
+use super::{for_each_certificate_file, Finding, Needs, Rule, Severity};
+use crate::check::CheckContext;
+
+/// A certificate with basic constraints `CA=TRUE` offered as a server certificate.
+pub struct CaCertificateAsServer;
+
+impl Rule for CaCertificateAsServer {
+    fn id(&self) -> &'static str {
+        "ca-certificate-as-server"
+    }
+    fn severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn summary(&self) -> &'static str {
+        "the server's certificate is a CA certificate, not a server certificate"
+    }
+    fn why(&self) -> &'static str {
+        "A certificate with basic constraints CA=TRUE is meant to issue certificates; the Lync Server Deployment Wizard does not offer it for the Default or web services usages, and clients refuse it as a server certificate."
+    }
+    fn fix(&self) -> &'static str {
+        "Request a server certificate (Web Server template, CA=FALSE) for the server FQDN from the internal servers' CA and replace this one."
+    }
+    fn needs(&self) -> Needs {
+        Needs::CertificateFile
+    }
+    fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        for_each_certificate_file(ctx, |s, cert| {
+            if cert.is_ca {
+                out.push(self.at_server(
+                    ctx,
+                    s,
+                    format!(
+                        "certificate of {} is a CA certificate (basic constraints CA=TRUE), not a server certificate",
+                        ctx.fqdn(s)
+                    ),
+                ));
+            }
+        });
+    }
+}
