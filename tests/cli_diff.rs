@@ -219,4 +219,62 @@ fn sarif_and_junit_need_certificates() {
         assert!(out.is_empty());
         assert!(err.contains("--certs DIR or --inventory FILE"), "{err}");
     }
+
+const INVENTORY: &str = "sample-topologies/enterprise-multisite/inventory.csv";
+
+#[test]
+fn change_pair_with_inventory_checks_the_added_servers_against_its_rows() {
+    let (code, out, err) = diff(&[OLD, CHANGE, "--inventory", INVENTORY, "--now", NOW]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(
+        out.contains("fe04.fabrikam.com (file-transfer) has no certificate: no row of sample-topologies/enterprise-multisite/inventory.csv"),
+        "{out}"
+    );
+    // fe03 moves and is found in the inventory: known only from its row, so partly checked.
+    assert!(
+        out.contains("known only from sample-topologies/enterprise-multisite/inventory.csv"),
+        "{out}"
+    );
+    assert!(out.contains("NOT READY"), "{out}");
+}
+
+#[test]
+fn identical_file_with_inventory_is_empty_and_exits_0() {
+    let (code, out, _) = diff(&[OLD, OLD, "--inventory", INVENTORY, "--now", NOW]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("NOT READY"), "{out}");
+}
+
+#[test]
+fn missing_inventory_file_exits_2_naming_it() {
+    let (code, _, err) = diff(&[OLD, CHANGE, "--inventory", "no-such-inventory.csv"]);
+    assert_eq!(code, 2);
+    assert!(flat(&err).contains("no-such-inventory.csv"), "{err}");
+}
+
+#[test]
+fn adding_a_server_with_a_good_inventory_row_exits_0() {
+    // OLD calls fe01 fe09; NEW adds fe01, whose inventory row is good (fe09 has none).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let renamed = dir.path().join("renamed.xml");
+    let text = read(&root().join(OLD)).replace("fe01.fabrikam.com", "fe09.fabrikam.com");
+    std::fs::write(&renamed, text).expect("write");
+    let renamed = renamed.to_string_lossy().into_owned();
+    let (code, out, _) = diff(&[&renamed, OLD, "--inventory", INVENTORY, "--now", NOW]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("+ fe01.fabrikam.com becomes a file upload/download server"),
+        "{out}"
+    );
+    assert!(
+        out.contains("READY: the change adds no error finding."),
+        "{out}"
+    );
+    // Negative: the reverse change adds fe09, which no row covers.
+    let (code, out, _) = diff(&[OLD, &renamed, "--inventory", INVENTORY, "--now", NOW]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("fe09.fabrikam.com (file-transfer) has no certificate"),
+        "{out}"
+    );
 }
