@@ -219,6 +219,7 @@ fn sarif_and_junit_need_certificates() {
         assert!(out.is_empty());
         assert!(err.contains("--certs DIR or --inventory FILE"), "{err}");
     }
+}
 
 const INVENTORY: &str = "sample-topologies/enterprise-multisite/inventory.csv";
 
