@@ -16,15 +16,48 @@ pub const SNIPPET_LIMIT: usize = 400;
 pub struct Src {
     name: String,
     text: Arc<str>,
+    lines: LineStarts,
 }
 
 impl Src {
     /// A source named `name` (the path as given) over the shared text.
     pub fn new(name: impl Into<String>, text: Arc<str>) -> Self {
+        Self::with_lines(name, text, LineStarts::default())
+    }
+
+    /// [`Self::new`] sharing an index of line starts already made (or to be made) for `text`.
+    pub fn with_lines(name: impl Into<String>, text: Arc<str>, lines: LineStarts) -> Self {
         Src {
             name: name.into(),
             text,
+            lines,
         }
+    }
+}
+
+/// The byte offset of every line start of one text (after each `\n`), built once on first use
+/// and shared by clones, so that finding a line is a binary search instead of a scan.
+#[derive(Debug, Clone, Default)]
+pub struct LineStarts(Arc<std::sync::OnceLock<Vec<usize>>>);
+
+impl LineStarts {
+    /// The line starts of `text` (which must be the text this index was made for).
+    pub fn get(&self, text: &str) -> &[usize] {
+        self.0.get_or_init(|| {
+            std::iter::once(0)
+                .chain(
+                    text.bytes()
+                        .enumerate()
+                        .filter(|&(_, b)| b == b'\n')
+                        .map(|(i, _)| i + 1),
+                )
+                .collect()
+        })
+    }
+
+    /// Zero-based line of a byte offset.
+    pub fn line_of(&self, text: &str, offset: usize) -> usize {
+        self.get(text).partition_point(|&s| s <= offset) - 1
     }
 }
 
@@ -44,16 +77,29 @@ impl SourceCode for Src {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let text: &'a str = &self.text;
-        let full = text.read_span(span, before, after)?;
+        // miette's reader scans from the start of what it is given: give it only the lines
+        // around the span, from the start of one line more than the context (so lines,
+        // columns and miette's edge cases at offset 0 come out the same), and shift back.
+        let starts = self.lines.get(text);
+        let first = self
+            .lines
+            .line_of(text, span.offset())
+            .saturating_sub(before + 1);
+        let last = self.lines.line_of(text, span.offset() + span.len()) + after + 2;
+        let base = starts[first];
+        let end = starts.get(last).copied().unwrap_or(text.len()).max(base);
+        let window = &text[base..floor_boundary(text, end)];
+        let local = SourceSpan::new((span.offset().saturating_sub(base)).into(), span.len());
+        let part = window.read_span(&local, before, after)?;
         let name = self.name.clone();
-        if full.data().len() <= 2 * SNIPPET_LIMIT {
+        if part.data().len() <= 2 * SNIPPET_LIMIT {
             return Ok(Box::new(MietteSpanContents::new_named(
                 name,
-                full.data(),
-                *full.span(),
-                full.line(),
-                full.column(),
-                full.line_count(),
+                part.data(),
+                SourceSpan::new((part.span().offset() + base).into(), part.span().len()),
+                part.line() + first,
+                part.column(),
+                first + part.line_count(),
             )));
         }
         // Too long: only the span's own line, clipped around the span.
@@ -63,10 +109,8 @@ impl SourceCode for Src {
         let lo = text[lo..at].rfind('\n').map_or(lo, |i| lo + i + 1);
         let hi = floor_boundary(text, end + SNIPPET_LIMIT / 2);
         let hi = text[end..hi].find(['\r', '\n']).map_or(hi, |i| end + i);
-        let before_at = &text[..at];
-        let line = before_at.bytes().filter(|&b| b == b'\n').count();
-        let line_start = before_at.rfind('\n').map_or(0, |i| i + 1);
-        let column = before_at[line_start..].chars().count();
+        let line = self.lines.line_of(text, at);
+        let column = text[starts[line]..at].chars().count();
         Ok(Box::new(MietteSpanContents::new_named(
             name,
             &text.as_bytes()[lo..hi],
@@ -275,4 +319,58 @@ pub enum CannotRun {
         #[source]
         source: crate::certs::CertLoadError,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Src` gives miette exactly what miette's own reader of the whole text gives (for short
+    /// lines), while reading only the lines around the span.
+    #[test]
+    fn windowed_read_span_matches_miettes_reader() {
+        let text = "<a>\r\n  <b x=\"é\"/>\r\n\r\n  <c>ü</c>\n<d/>\r\n</a>\r\n";
+        let src = Src::new("t.xml", Arc::from(text));
+        let whole: &str = text;
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            for len in [0, 1, 3] {
+                if offset + len > text.len() || !text.is_char_boundary(offset + len) {
+                    continue;
+                }
+                for (before, after) in [(0, 0), (1, 1), (2, 3)] {
+                    let span = SourceSpan::new(offset.into(), len);
+                    let want = whole.read_span(&span, before, after);
+                    let got = src.read_span(&span, before, after);
+                    let (Ok(want), Ok(got)) = (want, got) else {
+                        panic!("read_span failed at {offset}+{len}");
+                    };
+                    let at = format!("{offset}+{len} ({before},{after})");
+                    assert_eq!(got.data(), want.data(), "{at}");
+                    assert_eq!(got.span(), want.span(), "{at}");
+                    assert_eq!(got.line(), want.line(), "{at}");
+                    assert_eq!(got.column(), want.column(), "{at}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn long_lines_are_clipped_around_the_span_with_the_true_location() {
+        let mut text = String::from("first\n");
+        text.push_str(&"x".repeat(100_000));
+        text.push_str("<here>");
+        text.push_str(&"y".repeat(100_000));
+        let at = 6 + 100_000;
+        let src = Src::new("t.xml", Arc::from(text.as_str()));
+        let got = src
+            .read_span(&SourceSpan::new(at.into(), 6), 0, 0)
+            .unwrap_or_else(|_| panic!("reads"));
+        assert!(
+            got.data().len() <= SNIPPET_LIMIT + 6,
+            "{}",
+            got.data().len()
+        );
+        assert!(std::str::from_utf8(got.data()).is_ok_and(|s| s.contains("<here>")));
+        assert_eq!((got.line(), got.column()), (1, 100_000));
+    }
 }

@@ -137,12 +137,28 @@ pub struct SourceText {
     pub text: Arc<str>,
     /// The encoding the bytes were in (`UTF-8`, `UTF-16LE`, ...).
     pub encoding: &'static str,
+    /// Byte offset of the start of every line, built on first use and shared with the
+    /// diagnostics' [`crate::error::Src`], so that locating thousands of elements stays linear.
+    line_starts: crate::error::LineStarts,
 }
 
 impl SourceText {
+    /// A source text; `name` is the path as given.
+    pub fn new(name: impl Into<String>, text: Arc<str>, encoding: &'static str) -> Self {
+        SourceText {
+            name: name.into(),
+            text,
+            encoding,
+            line_starts: crate::error::LineStarts::default(),
+        }
+    }
     /// A miette source for this text, to attach to diagnostics.
     pub fn named_source(&self) -> crate::error::Src {
-        crate::error::Src::new(self.name.clone(), self.text.clone())
+        crate::error::Src::with_lines(
+            self.name.clone(),
+            self.text.clone(),
+            self.line_starts.clone(),
+        )
     }
     /// One-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
@@ -150,10 +166,9 @@ impl SourceText {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let before = &self.text[..offset];
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
+        let line = self.line_starts.line_of(&self.text, offset) + 1;
+        let line_start = self.line_starts.get(&self.text)[line - 1];
+        let col = self.text[line_start..offset].chars().count() + 1;
         (line, col)
     }
 }

@@ -62,11 +62,7 @@ pub fn load_text(name: &str, text: String, encoding: &'static str) -> Result<Top
 }
 
 fn load_shared(name: &str, text: Arc<str>, encoding: &'static str) -> Result<Topology, LoadError> {
-    let source = crate::model::SourceText {
-        name: name.to_string(),
-        text,
-        encoding,
-    };
+    let source = crate::model::SourceText::new(name, text, encoding);
     let raw = scan::scan(&source)?;
     Ok(build::build(source, raw))
 }
