@@ -133,6 +133,16 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
         })
         .collect();
 
+    // Installed-on targets are looked up by borrowed strings: the first pool with a key wins.
+    let text: &str = &source.text;
+    let mut pool_by_ref: HashMap<(&str, &str), PoolIdx> = HashMap::with_capacity(pools.len());
+    for (i, p) in pools.iter().enumerate() {
+        if let ClusterKey::Published { site, number } = &p.key {
+            pool_by_ref.entry((site, number)).or_insert(PoolIdx(i));
+        }
+    }
+    let mut pool_services = Vec::with_capacity(raw.services.len());
+
     // Services: first pass creates them, second resolves dependencies.
     let mut services: Vec<Service> = Vec::with_capacity(raw.services.len());
     let mut pending_deps = Vec::new();
@@ -142,7 +152,10 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
             continue;
         };
         let installed_on = s.installed_on.as_ref().and_then(|t| match t {
-            RawTarget::Cluster(k) => pool_by_key.get(k).copied().map(InstalledOn::Pool),
+            RawTarget::Cluster { site, number } => pool_by_ref
+                .get(&(site.get(text), number.get(text)))
+                .copied()
+                .map(InstalledOn::Pool),
             RawTarget::Sql(k, name) => sql_by_key
                 .get(&(k.clone(), name.to_ascii_lowercase()))
                 .copied()
@@ -159,7 +172,7 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
         if installed_on.is_none() {
             problems.push(TopologyProblem::DanglingInstalledOn {
                 role: role_name.clone(),
-                target: describe_target(s.installed_on.as_ref()),
+                target: describe_target(s.installed_on.as_ref(), text),
                 src: src.clone(),
                 at: s.span.into(),
             });
@@ -180,7 +193,7 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
         let idx = ServiceIdx(services.len());
         let key = normalize_service_key(key);
         if let Some(p) = pool {
-            pools[p.0].services.push(idx);
+            pool_services.push((p, idx));
         }
         pending_deps.push(s.deps);
         services.push(Service {
@@ -196,8 +209,11 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
             span: s.span,
         });
     }
+    drop(pool_by_ref);
+    for (p, idx) in pool_services {
+        pools[p.0].services.push(idx);
+    }
     // Dependencies are looked up by borrowed strings: the first service with a key wins.
-    let text: &str = &source.text;
     let mut by_published: HashMap<(&str, &str, &str), ServiceIdx> =
         HashMap::with_capacity(services.len());
     let mut by_uid: HashMap<&str, ServiceIdx> = HashMap::new();
@@ -296,10 +312,13 @@ fn describe_cluster_key(k: &ClusterKey) -> String {
     }
 }
 
-fn describe_target(t: Option<&RawTarget>) -> String {
+fn describe_target(t: Option<&RawTarget>, text: &str) -> String {
     match t {
         None => "nothing (no InstalledOn)".into(),
-        Some(RawTarget::Cluster(k)) => describe_cluster_key(k),
+        Some(RawTarget::Cluster { site, number }) => describe_cluster_key(&ClusterKey::Published {
+            site: site.get(text).to_string(),
+            number: number.get(text).to_string(),
+        }),
         Some(RawTarget::Sql(k, name)) => {
             format!("SQL instance '{name}' on {}", describe_cluster_key(k))
         }
@@ -314,12 +333,16 @@ mod tests {
     const NS: &str = "urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008";
 
     fn load(dep_instance: &str) -> crate::model::Topology {
+        load_on(dep_instance, "1")
+    }
+
+    fn load_on(dep_instance: &str, number: &str) -> crate::model::Topology {
         let xml = format!(
             r#"<Topology xmlns="{NS}"><Sites><CentralSite SiteId="1"><Name>S</Name></CentralSite></Sites>
 <Clusters><Cluster Fqdn="fe.fabrikam.com"><ClusterId SiteId="1" Number="1"/><Machine Fqdn="fe.fabrikam.com"/></Cluster></Clusters>
 <Services>
 <Service RoleName="UserStore"><ServiceId SiteId="1" RoleName="UserStore" Instance="1"/><InstalledOn><ClusterId SiteId="1" Number="1"/></InstalledOn></Service>
-<Service RoleName="Registrar"><ServiceId SiteId="1" RoleName="Registrar" Instance="1"/><DependsOn><Dependency><ServiceId SiteId="1" RoleName="UserStore" Instance="{dep_instance}"/></Dependency></DependsOn><InstalledOn><ClusterId SiteId="1" Number="1"/></InstalledOn></Service>
+<Service RoleName="Registrar"><ServiceId SiteId="1" RoleName="Registrar" Instance="1"/><DependsOn><Dependency><ServiceId SiteId="1" RoleName="UserStore" Instance="{dep_instance}"/></Dependency></DependsOn><InstalledOn><ClusterId SiteId="1" Number="{number}"/></InstalledOn></Service>
 </Services></Topology>"#
         );
         crate::topology::load_text("t.xml", xml, "UTF-8").unwrap()
@@ -344,6 +367,25 @@ mod tests {
                 "ServiceId(SiteId=1, RoleName=UserStore, Instance=2)"
             ),
             other => panic!("expected one dangling dependency, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn installed_on_resolves_also_when_its_key_was_normalized() {
+        let t = load_on("1", "&#49;");
+        assert!(t.problems.is_empty(), "{:?}", t.problems);
+        assert_eq!(t.pools[0].services.len(), 2);
+    }
+
+    #[test]
+    fn installed_on_a_missing_cluster_is_named_in_the_problem() {
+        let t = load_on("1", "9");
+        assert_eq!(t.pools[0].services.len(), 1);
+        match &t.problems[..] {
+            [TopologyProblem::DanglingInstalledOn { target, .. }] => {
+                assert_eq!(target, "ClusterId(SiteId=1, Number=9)")
+            }
+            other => panic!("expected one dangling InstalledOn, got {other:?}"),
         }
     }
 }

@@ -57,8 +57,13 @@ pub struct RawSql {
 /// Where a service says it is installed, unresolved.
 #[derive(Debug, Clone)]
 pub enum RawTarget {
-    /// `InstalledOn/ClusterId`.
-    Cluster(ClusterKey),
+    /// `InstalledOn/ClusterId(SiteId, Number)`, uncopied.
+    Cluster {
+        /// `SiteId`.
+        site: RawValue,
+        /// `Number`.
+        number: RawValue,
+    },
     /// `InstalledOn/SqlInstanceId[@Name]/ClusterId`.
     Sql(ClusterKey, String),
     /// `InstalledOn="<UniqueId>"` (cluster or SQL instance).
@@ -515,6 +520,15 @@ impl Scanner<'_> {
                     });
                 }
             }
+            El::ClusterId if parent == El::InstalledOn => {
+                let text = &self.src.text;
+                if let (Some(s), [Some(site), Some(number)]) = (
+                    out.services.last_mut(),
+                    attrs_with(e, ["SiteId", "Number"], |v| RawValue::of(text, v)),
+                ) {
+                    s.installed_on = Some(RawTarget::Cluster { site, number });
+                }
+            }
             El::ClusterId => {
                 if let [Some(site), Some(number)] = attrs(e, ["SiteId", "Number"]) {
                     let key = ClusterKey::Published { site, number };
@@ -522,11 +536,6 @@ impl Scanner<'_> {
                         El::Cluster => {
                             if let Some(c) = out.clusters.last_mut() {
                                 c.key = Some(key);
-                            }
-                        }
-                        El::InstalledOn => {
-                            if let Some(s) = out.services.last_mut() {
-                                s.installed_on = Some(RawTarget::Cluster(key));
                             }
                         }
                         El::SqlInstanceId => {
