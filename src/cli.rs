@@ -425,6 +425,37 @@ fn check_inputs(c: &CertificateArgs) -> Option<CheckInputs> {
     })
 }
 
+/// A topology checked against its certificates (`check`, `report`).
+struct Checked {
+    topo: Topology,
+    graph: ServerGraph,
+    store: crate::certs::CertStore,
+    result: crate::check::CheckResult,
+    /// The time validity was judged at.
+    now: i64,
+}
+
+/// Loads the topology and the certificates and runs the check; `None` after printing a
+/// diagnostic (exit 2). Callers require --certs or --inventory (a clap group).
+fn run_check(topology: &str, c: &CertificateArgs) -> Option<Checked> {
+    let (topo, graph) = load_or_report(topology)?;
+    let CheckInputs {
+        given,
+        certificates: Some((store, options)),
+    } = check_inputs(c)?
+    else {
+        return None;
+    };
+    let result = crate::check::run(&topo, &graph, &store, &given, &options);
+    Some(Checked {
+        topo,
+        graph,
+        store,
+        result,
+        now: options.now,
+    })
+}
+
 /// Applies `--fail-on`, `--baseline` and `--write-baseline` to a result; `None` after printing
 /// a diagnostic (exit 2).
 fn evaluate_gate(
@@ -471,18 +502,16 @@ fn gate_code(written: u8, gate: &crate::gate::Gate, result: &crate::check::Check
 /// `topocert check`.
 pub fn check(a: &CheckArgs, out: &mut dyn Write) -> u8 {
     use std::io::IsTerminal;
-    let Some((topo, graph)) = load_or_report(&a.topology) else {
-        return EXIT_CANNOT_RUN;
-    };
-    let Some(CheckInputs {
-        given,
-        certificates: Some((store, options)),
-    }) = check_inputs(&a.certificates)
+    let Some(Checked {
+        topo,
+        graph,
+        store,
+        result,
+        ..
+    }) = run_check(&a.topology, &a.certificates)
     else {
-        // A diagnostic was printed (clap requires --certs or --inventory).
         return EXIT_CANNOT_RUN;
     };
-    let result = crate::check::run(&topo, &graph, &store, &given, &options);
     let Some(gate) = evaluate_gate(&a.gate, &topo, &store, &result) else {
         return EXIT_CANNOT_RUN;
     };
@@ -530,18 +559,16 @@ pub fn explain(a: &ExplainArgs, out: &mut dyn Write) -> u8 {
 
 /// `topocert report`.
 pub fn report(a: &ReportArgs, out: &mut dyn Write) -> u8 {
-    let Some((topo, graph)) = load_or_report(&a.topology) else {
-        return EXIT_CANNOT_RUN;
-    };
-    let Some(CheckInputs {
-        given,
-        certificates: Some((store, options)),
-    }) = check_inputs(&a.certificates)
+    let Some(Checked {
+        topo,
+        graph,
+        store,
+        result,
+        now,
+    }) = run_check(&a.topology, &a.certificates)
     else {
         return EXIT_CANNOT_RUN;
     };
-    let now = options.now;
-    let result = crate::check::run(&topo, &graph, &store, &given, &options);
     let html = crate::report::html::render(
         &topo,
         &graph,

@@ -48,8 +48,8 @@ pub const BASELINE_VERSION: u32 = 1;
 pub struct Baseline {
     /// Always [`BASELINE_VERSION`].
     pub version: u32,
-    /// The accepted findings, sorted by fingerprint.
-    pub findings: Vec<BaselineEntry>,
+    /// The accepted findings, sorted by fingerprint (kept private so they stay sorted).
+    findings: Vec<BaselineEntry>,
 }
 
 /// One accepted finding. Only `fingerprint` is matched; the rest is for people.
@@ -126,10 +126,12 @@ impl Baseline {
     }
 
     fn parse(text: &str) -> Result<Baseline, ParseError> {
-        let b: Baseline = serde_json::from_str(text).map_err(ParseError::Json)?;
+        let mut b: Baseline = serde_json::from_str(text).map_err(ParseError::Json)?;
         if b.version != BASELINE_VERSION {
             return Err(ParseError::Version(b.version));
         }
+        // A hand-edited baseline may be in any order; `contains` searches a sorted list.
+        b.findings.sort_by(|x, y| x.fingerprint.cmp(&y.fingerprint));
         Ok(b)
     }
 
@@ -162,8 +164,11 @@ impl Baseline {
         s
     }
 
+    /// Whether the baseline accepts a fingerprint (binary search: findings are kept sorted).
     fn contains(&self, fp: &str) -> bool {
-        self.findings.iter().any(|e| e.fingerprint == fp)
+        self.findings
+            .binary_search_by(|e| e.fingerprint.as_str().cmp(fp))
+            .is_ok()
     }
 }
 
@@ -294,6 +299,19 @@ mod tests {
         assert!(FailOn::Warning.fails(Severity::Warning));
         assert!(!FailOn::Warning.fails(Severity::Info));
         assert!(!FailOn::Never.fails(Severity::Error));
+    }
+
+    #[test]
+    fn hand_edited_baseline_in_any_order_still_matches() {
+        let text = r#"{"version":1,"findings":[
+            {"fingerprint":"ff","rule":"expired"},
+            {"fingerprint":"0a","rule":"expired"},
+            {"fingerprint":"7c","rule":"weak-key"}]}"#;
+        let b = Baseline::parse(text).unwrap_or_else(|_| panic!("parses"));
+        for fp in ["ff", "0a", "7c"] {
+            assert!(b.contains(fp), "{fp}");
+        }
+        assert!(!b.contains("00"));
     }
 
     #[test]

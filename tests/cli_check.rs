@@ -5,23 +5,12 @@ mod support;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use support::{root, topocert};
+use support::root;
 
 const NOW: &str = "2026-12-01T00:00:00Z";
 
-/// Runs `check` from the project root with relative paths (stable output), returns (code, stdout, stderr).
 fn check(args: &[&str]) -> (i32, String, String) {
-    let out = topocert()
-        .current_dir(root())
-        .arg("check")
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    support::run_in_root("check", args)
 }
 
 fn json(args: &[&str]) -> (i32, Value) {

@@ -10,17 +10,7 @@ const CERTS: &str = "sample-topologies/enterprise-multisite/certs";
 const NOW: &str = "2026-12-01T00:00:00Z";
 
 fn diff(args: &[&str]) -> (i32, String, String) {
-    let o = topocert()
-        .current_dir(root())
-        .arg("diff")
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        o.status.code().expect("exit code"),
-        String::from_utf8(o.stdout).expect("utf-8"),
-        String::from_utf8(o.stderr).expect("utf-8"),
-    )
+    support::run_in_root("diff", args)
 }
 
 #[test]

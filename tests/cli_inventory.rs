@@ -6,7 +6,7 @@ mod support;
 
 use serde_json::Value;
 use std::collections::BTreeMap;
-use support::{root, topocert};
+use support::root;
 
 const NOW: &str = "2026-12-01T00:00:00Z";
 const ENT: &str = "sample-topologies/enterprise-multisite/topology.xml";
@@ -20,17 +20,7 @@ const LAB_CA: &str = "sample-topologies/rules-lab/ca/fabrikam-issuing-ca.cer";
 const LAB_CSV: &str = "sample-topologies/rules-lab/inventory.csv";
 
 fn check(args: &[&str]) -> (i32, String, String) {
-    let out = topocert()
-        .current_dir(root())
-        .arg("check")
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    support::run_in_root("check", args)
 }
 
 fn json(args: &[&str]) -> (i32, Value) {

@@ -6,7 +6,7 @@ mod support;
 
 use serde_json::Value;
 use std::process::Command;
-use support::{root, topocert};
+use support::root;
 
 const NOW: &str = "2026-12-01T00:00:00Z";
 
@@ -19,19 +19,8 @@ const SAMPLES: &[&str] = &[
     "rules-lab/topology.xml",
 ];
 
-/// Runs `plan` from the project root, returns (code, stdout, stderr).
 fn plan(args: &[&str]) -> (i32, String, String) {
-    let out = topocert()
-        .current_dir(root())
-        .arg("plan")
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    support::run_in_root("plan", args)
 }
 
 fn json(args: &[&str]) -> (i32, Value) {

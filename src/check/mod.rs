@@ -177,13 +177,17 @@ impl CheckResult {
     pub fn count(&self, sev: Severity) -> usize {
         self.findings.iter().filter(|f| f.severity == sev).count()
     }
+    /// The findings about one server, in reporting order.
+    pub fn findings_for(&self, m: MachineIdx) -> impl Iterator<Item = &Finding> + '_ {
+        self.findings.iter().filter(move |f| f.machine == Some(m))
+    }
+    /// The rule ids of the findings about one server, in reporting order.
+    pub fn rules_for(&self, m: MachineIdx) -> Vec<&'static str> {
+        self.findings_for(m).map(|f| f.rule).collect()
+    }
     /// Worst severity of the findings about one server.
     pub fn server_status(&self, m: MachineIdx) -> Option<Severity> {
-        self.findings
-            .iter()
-            .filter(|f| f.machine == Some(m))
-            .map(|f| f.severity)
-            .max()
+        self.findings_for(m).map(|f| f.severity).max()
     }
     /// The same result about only some machines: their checked servers and findings. Findings
     /// about no server (the folder, the topology) are left out. Renderers of a full result

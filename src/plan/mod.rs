@@ -471,11 +471,7 @@ pub fn add_readiness(plan: &mut Plan, store: &CertStore, result: &CheckResult) {
             Some(row) => row.label(),
             None => f.path.display().to_string(),
         });
-        let findings: Vec<&Finding> = result
-            .findings
-            .iter()
-            .filter(|f| f.machine == Some(sp.machine))
-            .collect();
+        let findings: Vec<&Finding> = result.findings_for(sp.machine).collect();
         let found = match (&label, file) {
             (Some(l), Some(f)) => Some((l.as_str(), &*f.leaf)),
             _ => None,

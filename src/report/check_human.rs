@@ -170,11 +170,7 @@ pub fn render(
             ));
         }
         out.push('\n');
-        for f in result
-            .findings
-            .iter()
-            .filter(|f| f.machine == Some(s.machine))
-        {
+        for f in result.findings_for(s.machine) {
             render_finding(topo, f, &handler, &mut out);
         }
     }
@@ -195,12 +191,7 @@ pub fn render(
         .iter()
         .map(|s| {
             let m = &topo.machines[s.machine.0];
-            let rules: Vec<&str> = result
-                .findings
-                .iter()
-                .filter(|f| f.machine == Some(s.machine))
-                .map(|f| f.rule)
-                .collect();
+            let rules = result.rules_for(s.machine);
             vec![
                 m.fqdn.to_string(),
                 s.kind.as_str().to_string(),

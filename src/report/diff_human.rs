@@ -156,11 +156,7 @@ pub fn render(
                 "  {:<6} {}\n",
                 status, topo.machines[s.machine.0].fqdn
             ));
-            for f in result
-                .findings
-                .iter()
-                .filter(|f| f.machine == Some(s.machine))
-            {
+            for f in result.findings_for(s.machine) {
                 out.push_str(&format!(
                     "         {} {}: {}\n",
                     f.severity.as_str(),

@@ -113,9 +113,7 @@ pub fn render(
         for s in &result.servers {
             let status = result.server_status(s.machine).map_or("ok", |v| v.as_str());
             let findings: Vec<String> = result
-                .findings
-                .iter()
-                .filter(|f| f.machine == Some(s.machine))
+                .findings_for(s.machine)
                 .map(|f| format!("**{}**: {}", f.rule, cell(&f.message)))
                 .collect();
             out.push_str(&format!(

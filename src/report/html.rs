@@ -209,12 +209,7 @@ pub fn render(
                 }
                 None => "none".to_string(),
             };
-            let rules: Vec<&str> = result
-                .findings
-                .iter()
-                .filter(|f| f.machine == Some(s.machine))
-                .map(|f| f.rule)
-                .collect();
+            let rules = result.rules_for(s.machine);
             let _ = writeln!(
                 o,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{cert}</td><td><span class=\"verdict {vclass}\" style=\"font-size:.9em\">{vtext}</span>{}</td></tr>",

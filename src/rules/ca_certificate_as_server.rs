@@ -17,7 +17,7 @@ impl Rule for CaCertificateAsServer {
         "the server's certificate is a CA certificate, not a server certificate"
     }
     fn why(&self) -> &'static str {
-        "A certificate with basic constraints CA=TRUE is meant to issue certificates; the Lync Server Deployment Wizard does not offer it for the Default or web services usages, and clients refuse it as a server certificate."
+        "A certificate with basic constraints CA=TRUE is meant to sign other certificates, not to identify a server: the file upload/download web service needs an end-entity certificate (CA=FALSE), and some TLS clients reject a CA certificate presented by a server."
     }
     fn fix(&self) -> &'static str {
         "Request a server certificate (Web Server template, CA=FALSE) for the server FQDN from the internal servers' CA and replace this one."

@@ -47,3 +47,19 @@ pub fn flat(s: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// Runs the binary from the project root (so relative sample paths give stable output) with
+/// `command` and `args`; returns (exit code, stdout, stderr).
+pub fn run_in_root(command: &str, args: &[&str]) -> (i32, String, String) {
+    let out = topocert()
+        .current_dir(root())
+        .arg(command)
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
