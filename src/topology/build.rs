@@ -1,7 +1,7 @@
 //! Resolving raw records into the typed model: cluster, SQL instance and service references
 //! become indices; unresolvable ones become [`TopologyProblem`]s and are dropped.
 
-use super::scan::{RawTarget, RawTopology};
+use super::scan::{RawServiceRef, RawTarget, RawTopology};
 use crate::error::TopologyProblem;
 use crate::model::*;
 use std::collections::HashMap;
@@ -133,10 +133,18 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
         })
         .collect();
 
+    // Installed-on targets are looked up by borrowed strings: the first pool with a key wins.
+    let text: &str = &source.text;
+    let mut pool_by_ref: HashMap<(&str, &str), PoolIdx> = HashMap::with_capacity(pools.len());
+    for (i, p) in pools.iter().enumerate() {
+        if let ClusterKey::Published { site, number } = &p.key {
+            pool_by_ref.entry((site, number)).or_insert(PoolIdx(i));
+        }
+    }
+    let mut pool_services = Vec::with_capacity(raw.services.len());
+
     // Services: first pass creates them, second resolves dependencies.
     let mut services: Vec<Service> = Vec::with_capacity(raw.services.len());
-    let mut service_by_key: HashMap<ServiceKey, ServiceIdx> =
-        HashMap::with_capacity(raw.services.len());
     let mut pending_deps = Vec::new();
     for s in raw.services {
         let (Some(role_name), Some(key)) = (s.role_name, s.key) else {
@@ -144,7 +152,10 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
             continue;
         };
         let installed_on = s.installed_on.as_ref().and_then(|t| match t {
-            RawTarget::Cluster(k) => pool_by_key.get(k).copied().map(InstalledOn::Pool),
+            RawTarget::Cluster { site, number } => pool_by_ref
+                .get(&(site.get(text), number.get(text)))
+                .copied()
+                .map(InstalledOn::Pool),
             RawTarget::Sql(k, name) => sql_by_key
                 .get(&(k.clone(), name.to_ascii_lowercase()))
                 .copied()
@@ -161,7 +172,7 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
         if installed_on.is_none() {
             problems.push(TopologyProblem::DanglingInstalledOn {
                 role: role_name.clone(),
-                target: describe_target(s.installed_on.as_ref()),
+                target: describe_target(s.installed_on.as_ref(), text),
                 src: src.clone(),
                 at: s.span.into(),
             });
@@ -181,9 +192,8 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
         };
         let idx = ServiceIdx(services.len());
         let key = normalize_service_key(key);
-        service_by_key.entry(key.clone()).or_insert(idx);
         if let Some(p) = pool {
-            pools[p.0].services.push(idx);
+            pool_services.push((p, idx));
         }
         pending_deps.push(s.deps);
         services.push(Service {
@@ -199,24 +209,62 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
             span: s.span,
         });
     }
+    drop(pool_by_ref);
+    for (p, idx) in pool_services {
+        pools[p.0].services.push(idx);
+    }
+    // Dependencies are looked up by borrowed strings: the first service with a key wins.
+    let mut by_published: HashMap<(&str, &str, &str), ServiceIdx> =
+        HashMap::with_capacity(services.len());
+    let mut by_uid: HashMap<&str, ServiceIdx> = HashMap::new();
+    for (i, s) in services.iter().enumerate() {
+        match &s.key {
+            ServiceKey::Published {
+                site,
+                role,
+                instance,
+            } => by_published
+                .entry((site, role, instance))
+                .or_insert(ServiceIdx(i)),
+            ServiceKey::Builder(u) => by_uid.entry(u).or_insert(ServiceIdx(i)),
+        };
+    }
+    let mut depends_on = Vec::with_capacity(services.len());
     for (i, deps) in pending_deps.into_iter().enumerate() {
-        for (key, span) in deps {
-            let found = match &key {
-                ServiceKey::Builder(u) if u.bytes().any(|b| b.is_ascii_uppercase()) => {
-                    service_by_key.get(&ServiceKey::Builder(u.to_ascii_lowercase()))
+        let mut found_deps = Vec::with_capacity(deps.len());
+        for (dep, span) in deps {
+            let found = match &dep {
+                RawServiceRef::Published {
+                    site,
+                    role,
+                    instance,
+                } => by_published
+                    .get(&(site.get(text), role.get(text), instance.get(text)))
+                    .copied(),
+                RawServiceRef::Builder(u) => {
+                    let u = u.get(text);
+                    if u.bytes().any(|b| b.is_ascii_uppercase()) {
+                        by_uid.get(u.to_ascii_lowercase().as_str()).copied()
+                    } else {
+                        by_uid.get(u).copied()
+                    }
                 }
-                k => service_by_key.get(k),
             };
             match found {
-                Some(&d) => services[i].depends_on.push(d),
+                Some(d) => found_deps.push(d),
                 None => problems.push(TopologyProblem::DanglingDependency {
                     role: services[i].role_name.clone(),
-                    target: describe_service_key(&key),
+                    target: describe_service_key(&dep.to_key(text)),
                     src: src.clone(),
                     at: span.into(),
                 }),
             }
         }
+        depends_on.push(found_deps);
+    }
+    drop((by_published, by_uid));
+    for (s, d) in services.iter_mut().zip(depends_on) {
+        s.depends_on = d;
     }
 
     Topology {
@@ -264,13 +312,80 @@ fn describe_cluster_key(k: &ClusterKey) -> String {
     }
 }
 
-fn describe_target(t: Option<&RawTarget>) -> String {
+fn describe_target(t: Option<&RawTarget>, text: &str) -> String {
     match t {
         None => "nothing (no InstalledOn)".into(),
-        Some(RawTarget::Cluster(k)) => describe_cluster_key(k),
+        Some(RawTarget::Cluster { site, number }) => describe_cluster_key(&ClusterKey::Published {
+            site: site.get(text).to_string(),
+            number: number.get(text).to_string(),
+        }),
         Some(RawTarget::Sql(k, name)) => {
             format!("SQL instance '{name}' on {}", describe_cluster_key(k))
         }
         Some(RawTarget::UniqueId(u)) => format!("UniqueId {u}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::error::TopologyProblem;
+
+    const NS: &str = "urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008";
+
+    fn load(dep_instance: &str) -> crate::model::Topology {
+        load_on(dep_instance, "1")
+    }
+
+    fn load_on(dep_instance: &str, number: &str) -> crate::model::Topology {
+        let xml = format!(
+            r#"<Topology xmlns="{NS}"><Sites><CentralSite SiteId="1"><Name>S</Name></CentralSite></Sites>
+<Clusters><Cluster Fqdn="fe.fabrikam.com"><ClusterId SiteId="1" Number="1"/><Machine Fqdn="fe.fabrikam.com"/></Cluster></Clusters>
+<Services>
+<Service RoleName="UserStore"><ServiceId SiteId="1" RoleName="UserStore" Instance="1"/><InstalledOn><ClusterId SiteId="1" Number="1"/></InstalledOn></Service>
+<Service RoleName="Registrar"><ServiceId SiteId="1" RoleName="Registrar" Instance="1"/><DependsOn><Dependency><ServiceId SiteId="1" RoleName="UserStore" Instance="{dep_instance}"/></Dependency></DependsOn><InstalledOn><ClusterId SiteId="1" Number="{number}"/></InstalledOn></Service>
+</Services></Topology>"#
+        );
+        crate::topology::load_text("t.xml", xml, "UTF-8").unwrap()
+    }
+
+    #[test]
+    fn dependency_resolves_also_when_its_key_was_normalized() {
+        for instance in ["1", "&#49;"] {
+            let t = load(instance);
+            assert!(t.problems.is_empty(), "{instance}: {:?}", t.problems);
+            assert_eq!(t.services[1].depends_on, vec![crate::model::ServiceIdx(0)]);
+        }
+    }
+
+    #[test]
+    fn missing_dependency_is_named_in_the_problem() {
+        let t = load("&#50;");
+        assert!(t.services[1].depends_on.is_empty());
+        match &t.problems[..] {
+            [TopologyProblem::DanglingDependency { target, .. }] => assert_eq!(
+                target,
+                "ServiceId(SiteId=1, RoleName=UserStore, Instance=2)"
+            ),
+            other => panic!("expected one dangling dependency, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn installed_on_resolves_also_when_its_key_was_normalized() {
+        let t = load_on("1", "&#49;");
+        assert!(t.problems.is_empty(), "{:?}", t.problems);
+        assert_eq!(t.pools[0].services.len(), 2);
+    }
+
+    #[test]
+    fn installed_on_a_missing_cluster_is_named_in_the_problem() {
+        let t = load_on("1", "9");
+        assert_eq!(t.pools[0].services.len(), 1);
+        match &t.problems[..] {
+            [TopologyProblem::DanglingInstalledOn { target, .. }] => {
+                assert_eq!(target, "ClusterId(SiteId=1, Number=9)")
+            }
+            other => panic!("expected one dangling InstalledOn, got {other:?}"),
+        }
     }
 }

@@ -57,12 +57,97 @@ pub struct RawSql {
 /// Where a service says it is installed, unresolved.
 #[derive(Debug, Clone)]
 pub enum RawTarget {
-    /// `InstalledOn/ClusterId`.
-    Cluster(ClusterKey),
+    /// `InstalledOn/ClusterId(SiteId, Number)`, uncopied.
+    Cluster {
+        /// `SiteId`.
+        site: RawValue,
+        /// `Number`.
+        number: RawValue,
+    },
     /// `InstalledOn/SqlInstanceId[@Name]/ClusterId`.
     Sql(ClusterKey, String),
     /// `InstalledOn="<UniqueId>"` (cluster or SQL instance).
     UniqueId(String),
+}
+
+/// An attribute value kept without copying it: a byte range of the source text when the
+/// value needed no normalization (the common case), else the normalized string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawValue {
+    /// `text[start..end]` of the scanned [`SourceText`].
+    At {
+        /// First byte.
+        start: usize,
+        /// One past the last byte.
+        end: usize,
+    },
+    /// A value that normalization changed (or an absent one, as the empty string).
+    Owned(String),
+}
+
+impl Default for RawValue {
+    fn default() -> Self {
+        RawValue::Owned(String::new())
+    }
+}
+
+impl RawValue {
+    /// Borrows the value from `text` (the text that was scanned) or from itself.
+    pub fn get<'a>(&'a self, text: &'a str) -> &'a str {
+        match self {
+            RawValue::At { start, end } => text.get(*start..*end).unwrap_or_default(),
+            RawValue::Owned(s) => s,
+        }
+    }
+
+    /// A range when `value` lies inside `text`, else a copy.
+    fn of(text: &str, value: std::borrow::Cow<'_, str>) -> RawValue {
+        let base = text.as_ptr() as usize;
+        let p = value.as_ptr() as usize;
+        match value {
+            std::borrow::Cow::Borrowed(v) if p >= base && p + v.len() <= base + text.len() => {
+                RawValue::At {
+                    start: p - base,
+                    end: p - base + v.len(),
+                }
+            }
+            v => RawValue::Owned(v.into_owned()),
+        }
+    }
+}
+
+/// The service a `Dependency` names, unresolved and uncopied.
+#[derive(Debug, Clone)]
+pub enum RawServiceRef {
+    /// `ServiceId(SiteId, RoleName, Instance)`; absent attributes read as empty.
+    Published {
+        /// `SiteId`.
+        site: RawValue,
+        /// `RoleName`.
+        role: RawValue,
+        /// `Instance`.
+        instance: RawValue,
+    },
+    /// `ServiceUniqueId` (empty when absent).
+    Builder(RawValue),
+}
+
+impl RawServiceRef {
+    /// The owned key, for messages.
+    pub fn to_key(&self, text: &str) -> ServiceKey {
+        match self {
+            RawServiceRef::Published {
+                site,
+                role,
+                instance,
+            } => ServiceKey::Published {
+                site: site.get(text).to_string(),
+                role: role.get(text).to_string(),
+                instance: instance.get(text).to_string(),
+            },
+            RawServiceRef::Builder(u) => ServiceKey::Builder(u.get(text).to_string()),
+        }
+    }
 }
 
 /// A `Service` as written.
@@ -75,7 +160,7 @@ pub struct RawService {
     /// Installed-on reference.
     pub installed_on: Option<RawTarget>,
     /// Dependencies with the span of their `Dependency` element.
-    pub deps: Vec<(ServiceKey, Span)>,
+    pub deps: Vec<(RawServiceRef, Span)>,
     /// Web components, when this is a `WebServices` service.
     pub web: Option<crate::model::WebServiceSettings>,
     /// `RegistrarService/@IsDirector`.
@@ -189,7 +274,16 @@ struct Scanner<'s> {
 /// Values of several attributes (by local name) in one pass over the start tag. The first
 /// attribute with a name wins; a value that cannot be normalized reads as absent.
 fn attrs<const N: usize>(e: &BytesStart<'_>, names: [&str; N]) -> [Option<String>; N] {
-    let mut found: [Option<Option<String>>; N] = [const { None }; N];
+    attrs_with(e, names, |v| v.into_owned())
+}
+
+/// Like [`attrs`], mapping each found value with `keep`.
+fn attrs_with<const N: usize, T>(
+    e: &BytesStart<'_>,
+    names: [&str; N],
+    keep: impl Fn(std::borrow::Cow<'_, str>) -> T,
+) -> [Option<T>; N] {
+    let mut found: [Option<Option<T>>; N] = [const { None }; N];
     for a in e.attributes().with_checks(false).flatten() {
         if a.key.as_ref() == "xmlns" {
             continue;
@@ -200,7 +294,7 @@ fn attrs<const N: usize>(e: &BytesStart<'_>, names: [&str; N]) -> [Option<String
                 found[i] = Some(
                     a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
                         .ok()
-                        .map(|v| v.into_owned()),
+                        .map(&keep),
                 );
             }
         }
@@ -426,6 +520,15 @@ impl Scanner<'_> {
                     });
                 }
             }
+            El::ClusterId if parent == El::InstalledOn => {
+                let text = &self.src.text;
+                if let (Some(s), [Some(site), Some(number)]) = (
+                    out.services.last_mut(),
+                    attrs_with(e, ["SiteId", "Number"], |v| RawValue::of(text, v)),
+                ) {
+                    s.installed_on = Some(RawTarget::Cluster { site, number });
+                }
+            }
             El::ClusterId => {
                 if let [Some(site), Some(number)] = attrs(e, ["SiteId", "Number"]) {
                     let key = ClusterKey::Published { site, number };
@@ -433,11 +536,6 @@ impl Scanner<'_> {
                         El::Cluster => {
                             if let Some(c) = out.clusters.last_mut() {
                                 c.key = Some(key);
-                            }
-                        }
-                        El::InstalledOn => {
-                            if let Some(s) = out.services.last_mut() {
-                                s.installed_on = Some(RawTarget::Cluster(key));
                             }
                         }
                         El::SqlInstanceId => {
@@ -487,26 +585,32 @@ impl Scanner<'_> {
                 })
             }
             El::ServiceId => {
-                let [site, role, instance] = attrs(e, ["SiteId", "RoleName", "Instance"]);
-                let key = ServiceKey::Published {
-                    site: site.unwrap_or_default(),
-                    role: role.unwrap_or_default(),
-                    instance: instance.unwrap_or_default(),
-                };
+                const ID: [&str; 3] = ["SiteId", "RoleName", "Instance"];
                 match parent {
                     El::Service => {
                         if let Some(s) = out.services.last_mut() {
-                            if let ServiceKey::Published { role, .. } = &key {
-                                s.role_name.get_or_insert_with(|| role.clone());
-                            }
-                            s.key = Some(key);
+                            let [site, role, instance] = attrs(e, ID);
+                            let role = role.unwrap_or_default();
+                            s.role_name.get_or_insert_with(|| role.clone());
+                            s.key = Some(ServiceKey::Published {
+                                site: site.unwrap_or_default(),
+                                role,
+                                instance: instance.unwrap_or_default(),
+                            });
                         }
                     }
                     El::Dependency => {
                         if let Some(s) = out.services.last_mut() {
                             // the Dependency element's span was pushed with a placeholder key
                             if let Some(last) = s.deps.last_mut() {
-                                last.0 = key;
+                                let text = &self.src.text;
+                                let [site, role, instance] =
+                                    attrs_with(e, ID, |v| RawValue::of(text, v));
+                                last.0 = RawServiceRef::Published {
+                                    site: site.unwrap_or_default(),
+                                    role: role.unwrap_or_default(),
+                                    instance: instance.unwrap_or_default(),
+                                };
                             }
                         }
                     }
@@ -515,10 +619,10 @@ impl Scanner<'_> {
             }
             El::Dependency => {
                 if let Some(s) = out.services.last_mut() {
-                    let key = attr(e, "ServiceUniqueId")
-                        .map(ServiceKey::Builder)
-                        .unwrap_or(ServiceKey::Builder(String::new()));
-                    s.deps.push((key, span));
+                    let text = &self.src.text;
+                    let [uid] = attrs_with(e, ["ServiceUniqueId"], |v| RawValue::of(text, v));
+                    s.deps
+                        .push((RawServiceRef::Builder(uid.unwrap_or_default()), span));
                 }
             }
             El::WebService => {
@@ -617,5 +721,29 @@ impl Scanner<'_> {
         self.ns.push(in_scope);
         self.stack.push(el);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_value_is_a_range_of_the_text() {
+        let text = "<a b=\"pool1\"/>";
+        let v = RawValue::of(text, std::borrow::Cow::Borrowed(&text[6..11]));
+        assert_eq!(v, RawValue::At { start: 6, end: 11 });
+        assert_eq!(v.get(text), "pool1");
+    }
+
+    #[test]
+    fn normalized_or_foreign_value_is_copied() {
+        let text = "<a b=\"x&amp;y\"/>";
+        let v = RawValue::of(text, std::borrow::Cow::Owned("x&y".to_string()));
+        assert_eq!(v, RawValue::Owned("x&y".into()));
+        let elsewhere = String::from("pool1");
+        let v = RawValue::of(text, std::borrow::Cow::Borrowed(elsewhere.as_str()));
+        assert_eq!(v.get(text), "pool1");
+        assert!(matches!(v, RawValue::Owned(_)));
     }
 }
