@@ -191,9 +191,7 @@ pub fn fingerprint(
         Some(m) => {
             parts.push(topo.machines[m.0].fqdn.folded().to_string());
             let thumb = result
-                .servers
-                .iter()
-                .find(|s| s.machine == m)
+                .server(m)
                 .and_then(|s| s.assignment.as_ref())
                 .map(|a| store.files[a.file].leaf.sha1_thumbprint.clone())
                 .unwrap_or_default();

@@ -177,6 +177,15 @@ impl CheckResult {
     pub fn count(&self, sev: Severity) -> usize {
         self.findings.iter().filter(|f| f.severity == sev).count()
     }
+    /// Position in [`Self::servers`] of the checked server on machine `m` (the servers are in
+    /// machine order, as [`checked_servers`] makes them and `restricted_to` keeps them).
+    pub fn server_index(&self, m: MachineIdx) -> Option<usize> {
+        self.servers.binary_search_by_key(&m, |s| s.machine).ok()
+    }
+    /// The checked server on machine `m`, if it is one.
+    pub fn server(&self, m: MachineIdx) -> Option<&CheckedServer> {
+        self.server_index(m).map(|i| &self.servers[i])
+    }
     /// The findings about one server, in reporting order.
     pub fn findings_for(&self, m: MachineIdx) -> impl Iterator<Item = &Finding> + '_ {
         self.findings.iter().filter(move |f| f.machine == Some(m))

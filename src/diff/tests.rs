@@ -167,6 +167,18 @@ fn restricted_check_result_keeps_only_the_given_servers() {
     // Nothing kept: nothing left.
     let none = full.restricted_to(&BTreeSet::new());
     assert!(none.servers.is_empty() && none.findings.is_empty());
+    // Servers stay in machine order, so the lookup by machine finds each one, in the full and
+    // the restricted result, and nothing for a machine that is not checked.
+    for res in [&full, &r] {
+        for (i, s) in res.servers.iter().enumerate() {
+            assert_eq!(res.server_index(s.machine), Some(i));
+        }
+    }
+    assert_eq!(r.server(pc02).map(|s| s.machine), Some(pc02));
+    let fe02 = t.machine_by_fqdn("fe02.fabrikam.com").expect("fe02");
+    assert!(r.server(fe02).is_none() && full.server(fe02).is_some());
+    let sql01 = t.machine_by_fqdn("sql01.fabrikam.com").expect("sql01");
+    assert!(full.server(sql01).is_none());
 }
 
 #[test]

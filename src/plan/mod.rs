@@ -463,7 +463,7 @@ pub fn readiness(
 /// Fills in every server's readiness from a `check` run over the existing certificates.
 pub fn add_readiness(plan: &mut Plan, store: &CertStore, result: &CheckResult) {
     for sp in &mut plan.servers {
-        let checked = result.servers.iter().find(|c| c.machine == sp.machine);
+        let checked = result.server(sp.machine);
         let file = checked
             .and_then(|c| c.assignment.as_ref())
             .map(|a| &store.files[a.file]);

@@ -56,7 +56,7 @@ pub fn render(topo: &Topology, store: &CertStore, result: &CheckResult, gate: &G
     };
     for (i, f) in result.findings.iter().enumerate() {
         let case = match f.machine {
-            Some(m) => match result.servers.iter().position(|s| s.machine == m) {
+            Some(m) => match result.server_index(m) {
                 Some(k) => &mut cases[k],
                 None => &mut general,
             },
