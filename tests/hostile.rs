@@ -231,19 +231,25 @@ fn hostile_folder() -> (tempfile::TempDir, PathBuf, PathBuf) {
     (tmp, certs, ca_file)
 }
 
-fn check_json(certs: &Path, ca: &Path) -> (i32, Value, String) {
-    let (code, out, err) = run(&[
+/// `check` of the enterprise sample against `certs` and `ca` at [`NOW`], plus `extra` arguments.
+fn check_enterprise(certs: &Path, ca: &Path, extra: &[&str]) -> (i32, String, String) {
+    let topology = sample("enterprise-multisite/topology.xml");
+    let mut args = vec![
         "check",
-        &sample("enterprise-multisite/topology.xml"),
+        &topology,
         "--certs",
         certs.to_str().expect("utf-8"),
         "--ca",
         ca.to_str().expect("utf-8"),
         "--now",
         NOW,
-        "--format",
-        "json",
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+fn check_json(certs: &Path, ca: &Path) -> (i32, Value, String) {
+    let (code, out, err) = check_enterprise(certs, ca, &["--format", "json"]);
     let v = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
     (code, v, err)
 }
@@ -361,16 +367,7 @@ fn same_folder_without_the_hostile_files_gives_the_same_verdicts() {
 #[test]
 fn human_output_names_each_unreadable_file_and_keeps_the_servers() {
     let (_tmp, certs, ca) = hostile_folder();
-    let (code, out, err) = run(&[
-        "check",
-        &sample("enterprise-multisite/topology.xml"),
-        "--certs",
-        certs.to_str().expect("utf-8"),
-        "--ca",
-        ca.to_str().expect("utf-8"),
-        "--now",
-        NOW,
-    ]);
+    let (code, out, err) = check_enterprise(&certs, &ca, &[]);
     assert_eq!(code, 1, "{err}");
     let text = flat(&out);
     for needle in [
