@@ -198,11 +198,7 @@ pub fn fingerprint(
             parts.push(thumb);
         }
         None => match &f.file {
-            Some(p) => parts.push(
-                p.file_name()
-                    .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into())
-                    .to_ascii_lowercase(),
-            ),
+            Some(p) => parts.push(crate::certs::load::short_name(p).to_ascii_lowercase()),
             None => parts.push(f.message.clone()),
         },
     }

@@ -220,6 +220,15 @@ pub struct Unreadable {
     pub error: CertLoadError,
 }
 
+/// The name to show for a certificate file or inventory row: the file name (an inventory row's
+/// label, "inventory.csv line 3", stays whole), or the whole path when it has no file name.
+pub fn short_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into(),
+    )
+}
+
 /// A file holding at least one non-CA (server) certificate.
 #[derive(Debug, Clone)]
 pub struct CertFile {

@@ -196,10 +196,7 @@ pub fn render(
                 m.fqdn.to_string(),
                 s.kind.as_str().to_string(),
                 s.assignment.as_ref().map_or("-".to_string(), |a| {
-                    store.files[a.file]
-                        .path
-                        .file_name()
-                        .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+                    crate::certs::load::short_name(&store.files[a.file].path)
                 }),
                 super::check_json::status_str(result.server_status(s.machine)).to_string(),
                 if rules.is_empty() {

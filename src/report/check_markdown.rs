@@ -33,12 +33,6 @@ pub fn text(s: &str) -> String {
     out
 }
 
-/// The file name of a certificate's path (an inventory row's label stays whole).
-fn cert_name(p: &std::path::Path) -> String {
-    p.file_name()
-        .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into())
-}
-
 fn icon(sev: Severity) -> &'static str {
     match sev {
         Severity::Error => "❌ error",
@@ -105,7 +99,7 @@ pub fn render(
                     let f = &store.files[a.file];
                     format!(
                         "{}<br>issued by {}<br>until {}",
-                        text(&cert_name(&f.path)),
+                        text(&crate::certs::load::short_name(&f.path)),
                         text(&f.leaf.issuer),
                         crate::time::format_date(f.leaf.not_after)
                     )
