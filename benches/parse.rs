@@ -6,8 +6,10 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use topocert::graph::ServerGraph;
+use topocert::model::{SourceText, Topology};
 use topocert::synth::{write_topology, SynthOptions};
 
 /// Counts live heap bytes and their high-water mark.
@@ -111,13 +113,13 @@ fn raw_scan(bytes: &[u8]) -> usize {
     events
 }
 
-/// What topocert does: decode, scan, build the model and the server graph.
-fn full_parse(bytes: &[u8]) -> usize {
-    match topocert::topology::load_bytes("bench", bytes) {
+/// What topocert does with the bytes of a file: decode, scan, build the model and the server
+/// graph. The result is returned so that dropping it stays outside the timing.
+fn full_parse(bytes: Vec<u8>) -> (Topology, ServerGraph) {
+    match topocert::topology::load_vec("bench", bytes) {
         Ok(topo) => {
             let graph = ServerGraph::build(&topo);
-            black_box(&graph);
-            topo.machines.len() + graph.file_transfer_machines.len()
+            (topo, graph)
         }
         Err(e) => {
             eprintln!("parse failed: {e}");
@@ -126,19 +128,56 @@ fn full_parse(bytes: &[u8]) -> usize {
     }
 }
 
+/// Times of the four steps of [`full_parse`] and of dropping its result, in that order.
+fn phases(bytes: Vec<u8>) -> [Duration; 5] {
+    let t = Instant::now();
+    let decoded = match topocert::topology::decode::decode_vec("bench", bytes) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("decoding failed: {e}");
+            std::process::exit(1);
+        }
+    };
+    let decode = t.elapsed();
+    let source = SourceText::new("bench", Arc::new(decoded.text), decoded.encoding);
+    let t = Instant::now();
+    let raw = match topocert::topology::scan::scan(&source) {
+        Ok(raw) => raw,
+        Err(e) => {
+            eprintln!("scan failed: {e}");
+            std::process::exit(1);
+        }
+    };
+    let scan = t.elapsed();
+    let t = Instant::now();
+    let topo = topocert::topology::build::build(source, raw);
+    let build = t.elapsed();
+    let t = Instant::now();
+    let graph = ServerGraph::build(&topo);
+    let graph_time = t.elapsed();
+    let t = Instant::now();
+    drop(black_box((topo, graph)));
+    [decode, scan, build, graph_time, t.elapsed()]
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
 }
 
-fn time(iters: usize, f: impl Fn() -> usize) -> Duration {
-    black_box(f());
+/// Median time of `f` over `iters` runs, each on a fresh input from `input` (made untimed) and
+/// with its output dropped untimed.
+fn time<I, O>(iters: usize, input: impl Fn() -> I, f: impl Fn(I) -> O) -> Duration {
+    drop(black_box(f(input())));
     median(
         (0..iters)
             .map(|_| {
+                let i = input();
                 let t = Instant::now();
-                black_box(f());
-                t.elapsed()
+                let out = black_box(f(i));
+                let elapsed = t.elapsed();
+                drop(out);
+                elapsed
             })
             .collect(),
     )
@@ -154,6 +193,8 @@ fn main() {
         "size MB", "iters", "raw ms", "raw MB/s", "full ms", "full MB/s", "ratio", "full ms/MB"
     );
     let mut memory = None;
+    let mut steps = Vec::new();
+    let mut points = Vec::new();
     for &mb in &sizes {
         let bytes = topology_of(mb);
         let size = bytes.len() as f64 / MB;
@@ -164,8 +205,8 @@ fn main() {
         } else {
             3
         };
-        let raw = time(iters, || raw_scan(&bytes));
-        let full = time(iters, || full_parse(&bytes));
+        let raw = time(iters, || (), |()| raw_scan(&bytes));
+        let full = time(iters, || bytes.clone(), full_parse);
         let (raw_ms, full_ms) = (raw.as_secs_f64() * 1e3, full.as_secs_f64() * 1e3);
         println!(
             "{:>8.1} {:>6} {:>10.1} {:>10.0} {:>10.1} {:>10.0} {:>7.2} {:>10.2}",
@@ -178,17 +219,52 @@ fn main() {
             full_ms / raw_ms,
             full_ms / size
         );
+        points.push((size, full.as_secs_f64(), raw.as_secs_f64()));
+        let runs: Vec<[Duration; 5]> = (0..iters).map(|_| phases(bytes.clone())).collect();
+        steps.push((
+            size,
+            std::array::from_fn::<_, 5, _>(|i| median(runs.iter().map(|r| r[i]).collect())),
+        ));
         if mb == sizes.iter().copied().fold(0.0, f64::max) {
+            let input = bytes.clone();
             let before = CURRENT.load(Ordering::Relaxed);
             PEAK.store(before, Ordering::Relaxed);
-            black_box(full_parse(&bytes));
+            drop(black_box(full_parse(input)));
             let extra = PEAK.load(Ordering::Relaxed).saturating_sub(before);
             memory = Some((bytes.len(), extra));
         }
     }
+    if let (Some(first), Some(last)) = (points.first(), points.last()) {
+        if last.0 > first.0 {
+            let slope = |t1: f64, t0: f64| (t1 / t0).ln() / (last.0 / first.0).ln();
+            println!(
+                "slope of time against size from {:.1} to {:.1} MB (1.00 = linear): full {:.2}, raw {:.2}",
+                first.0,
+                last.0,
+                slope(last.1, first.1),
+                slope(last.2, first.2)
+            );
+        }
+    }
+    println!(
+        "\n{:>8} {:>10} {:>10} {:>10} {:>10} {:>10}",
+        "size MB", "decode ms", "scan ms", "build ms", "graph ms", "drop ms"
+    );
+    for (size, [decode, scan, build, graph, dropped]) in steps {
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        println!(
+            "{:>8.1} {:>10.1} {:>10.1} {:>10.1} {:>10.1} {:>10.1}",
+            size,
+            ms(decode),
+            ms(scan),
+            ms(build),
+            ms(graph),
+            ms(dropped)
+        );
+    }
     if let Some((len, extra)) = memory {
         println!(
-            "peak heap during load_bytes + ServerGraph::build on {:.1} MB: {:.1} MB above the input = {:.2}x the file size",
+            "peak heap during load_vec + ServerGraph::build on {:.1} MB: {:.1} MB above the input = {:.2}x the file size",
             len as f64 / MB,
             extra as f64 / MB,
             extra as f64 / len as f64

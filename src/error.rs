@@ -15,18 +15,18 @@ pub const SNIPPET_LIMIT: usize = 400;
 #[derive(Debug, Clone)]
 pub struct Src {
     name: String,
-    text: Arc<str>,
+    text: Arc<String>,
     lines: LineStarts,
 }
 
 impl Src {
     /// A source named `name` (the path as given) over the shared text.
-    pub fn new(name: impl Into<String>, text: Arc<str>) -> Self {
+    pub fn new(name: impl Into<String>, text: Arc<String>) -> Self {
         Self::with_lines(name, text, LineStarts::default())
     }
 
     /// [`Self::new`] sharing an index of line starts already made (or to be made) for `text`.
-    pub fn with_lines(name: impl Into<String>, text: Arc<str>, lines: LineStarts) -> Self {
+    pub fn with_lines(name: impl Into<String>, text: Arc<String>, lines: LineStarts) -> Self {
         Src {
             name: name.into(),
             text,
@@ -330,7 +330,7 @@ mod tests {
     #[test]
     fn windowed_read_span_matches_miettes_reader() {
         let text = "<a>\r\n  <b x=\"é\"/>\r\n\r\n  <c>ü</c>\n<d/>\r\n</a>\r\n";
-        let src = Src::new("t.xml", Arc::from(text));
+        let src = Src::new("t.xml", Arc::new(text.to_string()));
         let whole: &str = text;
         for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
             for len in [0, 1, 3] {
@@ -361,7 +361,7 @@ mod tests {
         text.push_str("<here>");
         text.push_str(&"y".repeat(100_000));
         let at = 6 + 100_000;
-        let src = Src::new("t.xml", Arc::from(text.as_str()));
+        let src = Src::new("t.xml", Arc::new(text.clone()));
         let got = src
             .read_span(&SourceSpan::new(at.into(), 6), 0, 0)
             .unwrap_or_else(|_| panic!("reads"));

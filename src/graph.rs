@@ -165,7 +165,7 @@ fn serves_pchat_web(topo: &Topology, pool: PoolIdx) -> bool {
         svc.role == Role::WebServices
             && svc
                 .web
-                .as_ref()
+                .as_deref()
                 .is_some_and(WebServiceSettings::has_persistent_chat_web)
     })
 }

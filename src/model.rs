@@ -25,38 +25,78 @@ impl From<Span> for miette::SourceSpan {
     }
 }
 
-/// A fully qualified domain name. Compares and hashes case-insensitively, displays as written.
-#[derive(Debug, Clone, Eq)]
-pub struct Fqdn {
-    written: String,
-    folded: String,
-}
+/// A fully qualified domain name. Compares, orders and hashes case-insensitively (ASCII),
+/// displays as written. One allocation: the lower-case form is never stored.
+#[derive(Debug, Clone)]
+pub struct Fqdn(Box<str>);
 
 impl Fqdn {
     /// Wraps a name as written in the topology (surrounding whitespace and a trailing dot removed).
     pub fn new(written: &str) -> Self {
-        let written = written.trim().trim_end_matches('.').to_string();
-        let folded = written.to_ascii_lowercase();
-        Fqdn { written, folded }
+        Fqdn(Box::from(Self::trimmed(written)))
+    }
+    /// The part of `written` that [`Fqdn::new`] keeps.
+    pub fn trimmed(written: &str) -> &str {
+        written.trim().trim_end_matches('.')
     }
     /// The name as written in the source.
     pub fn as_str(&self) -> &str {
-        &self.written
+        &self.0
     }
-    /// The lower-case form used for comparisons.
-    pub fn folded(&self) -> &str {
-        &self.folded
+    /// The lower-case form used for comparisons (borrowed when the name has no upper case).
+    pub fn folded(&self) -> std::borrow::Cow<'_, str> {
+        if self.0.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(self.0.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(&self.0)
+        }
+    }
+}
+
+/// A borrowed name that compares and hashes like an [`Fqdn`] (ASCII case-insensitively), for
+/// looking names up without allocating.
+#[derive(Debug, Clone, Copy)]
+pub struct NoCase<'a>(pub &'a str);
+
+impl PartialEq for NoCase<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0)
+    }
+}
+impl Eq for NoCase<'_> {}
+impl Hash for NoCase<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let mut buf = [0u8; 64];
+        for chunk in self.0.as_bytes().chunks(buf.len()) {
+            let folded = &mut buf[..chunk.len()];
+            folded.copy_from_slice(chunk);
+            folded.make_ascii_lowercase();
+            state.write(folded);
+        }
+        state.write_u8(0xff);
+    }
+}
+impl Ord for NoCase<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let a = self.0.bytes().map(|b| b.to_ascii_lowercase());
+        a.cmp(other.0.bytes().map(|b| b.to_ascii_lowercase()))
+    }
+}
+impl PartialOrd for NoCase<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
 
 impl PartialEq for Fqdn {
     fn eq(&self, other: &Self) -> bool {
-        self.folded == other.folded
+        NoCase(&self.0) == NoCase(&other.0)
     }
 }
+impl Eq for Fqdn {}
 impl Hash for Fqdn {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.folded.hash(state)
+        NoCase(&self.0).hash(state)
     }
 }
 impl PartialOrd for Fqdn {
@@ -66,17 +106,17 @@ impl PartialOrd for Fqdn {
 }
 impl Ord for Fqdn {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.folded.cmp(&other.folded)
+        NoCase(&self.0).cmp(&NoCase(&other.0))
     }
 }
 impl fmt::Display for Fqdn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.written)
+        f.write_str(&self.0)
     }
 }
 impl Serialize for Fqdn {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.written)
+        s.serialize_str(&self.0)
     }
 }
 
@@ -134,7 +174,7 @@ pub struct SourceText {
     /// Path as given by the user (`-` for standard input).
     pub name: String,
     /// The decoded text (UTF-8), BOM removed.
-    pub text: Arc<str>,
+    pub text: Arc<String>,
     /// The encoding the bytes were in (`UTF-8`, `UTF-16LE`, ...).
     pub encoding: &'static str,
     /// Byte offset of the start of every line, built on first use and shared with the
@@ -144,7 +184,7 @@ pub struct SourceText {
 
 impl SourceText {
     /// A source text; `name` is the path as given.
-    pub fn new(name: impl Into<String>, text: Arc<str>, encoding: &'static str) -> Self {
+    pub fn new(name: impl Into<String>, text: Arc<String>, encoding: &'static str) -> Self {
         SourceText {
             name: name.into(),
             text,
@@ -376,7 +416,7 @@ pub struct Service {
     /// Services this one depends on (resolved).
     pub depends_on: Vec<ServiceIdx>,
     /// Web services settings (only for `WebServices`).
-    pub web: Option<WebServiceSettings>,
+    pub web: Option<Box<WebServiceSettings>>,
     /// Extra flags (e.g. `IsDirector` on a Registrar).
     pub is_director: bool,
     /// The `Service` start tag.
@@ -470,5 +510,38 @@ impl Topology {
             .iter()
             .position(|m| m.fqdn == f)
             .map(MachineIdx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn fqdn_keeps_the_written_form_and_trims() {
+        let f = Fqdn::new("  FE01.Fabrikam.com. ");
+        assert_eq!(f.as_str(), "FE01.Fabrikam.com");
+        assert_eq!(f.folded(), "fe01.fabrikam.com");
+        assert!(matches!(
+            Fqdn::new("fe01.fabrikam.com").folded(),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    proptest! {
+        /// Equality, order and hash agree with comparing the lower-case forms.
+        #[test]
+        fn fqdn_compares_like_its_lower_case_form(a in "[a-zA-Z0-9.-]{0,70}", b in "[a-zA-Z0-9.-]{0,70}") {
+            let (fa, fb) = (Fqdn::new(&a), Fqdn::new(&b));
+            let (la, lb) = (fa.folded().into_owned(), fb.folded().into_owned());
+            prop_assert_eq!(fa == fb, la == lb);
+            prop_assert_eq!(fa.cmp(&fb), la.cmp(&lb));
+            let upper = Fqdn::new(&a.to_ascii_uppercase());
+            prop_assert!(upper == fa);
+            let state = std::collections::hash_map::RandomState::new();
+            use std::hash::BuildHasher;
+            prop_assert_eq!(state.hash_one(&upper), state.hash_one(&fa));
+        }
     }
 }

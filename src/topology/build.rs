@@ -1,13 +1,14 @@
 //! Resolving raw records into the typed model: cluster, SQL instance and service references
 //! become indices; unresolvable ones become [`TopologyProblem`]s and are dropped.
 
-use super::scan::{RawServiceRef, RawTarget, RawTopology};
+use super::scan::{RawCluster, RawServiceRef, RawTarget, RawTopology};
 use crate::error::TopologyProblem;
 use crate::model::*;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 /// Builds the model. Never fails: problems are recorded in [`Topology::problems`].
-pub fn build(source: SourceText, raw: RawTopology) -> Topology {
+pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
     let src = source.named_source();
     let mut problems = Vec::new();
     let missing = |element: &'static str, attribute: &'static str, span: Span| {
@@ -39,20 +40,23 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
         });
     }
 
-    // Pools and machines.
-    let mut pools: Vec<Pool> = Vec::new();
+    // Pools and machines. Names are looked up as borrowed, case-insensitive keys.
+    let text: &str = &source.text;
+    let mut pools: Vec<Pool> = Vec::with_capacity(raw.clusters.len());
     let mut machines: Vec<Machine> = Vec::new();
-    let mut pool_by_key: HashMap<ClusterKey, PoolIdx> = HashMap::with_capacity(raw.clusters.len());
     let mut pool_of_raw = Vec::with_capacity(raw.clusters.len());
     let machine_count = raw.clusters.iter().map(|c| c.machines.len()).sum();
-    let mut seen_machines: HashMap<Fqdn, MachineIdx> = HashMap::with_capacity(machine_count);
-    for c in raw.clusters {
-        let Some(fqdn) = c.fqdn else {
+    machines.reserve_exact(machine_count);
+    let mut seen_machines: HashMap<NoCase<'_>, MachineIdx> = HashMap::with_capacity(machine_count);
+    for c in raw.clusters.iter_mut() {
+        let key = c.key.take();
+        let c: &RawCluster = c;
+        let Some(fqdn) = &c.fqdn else {
             problems.push(missing("Cluster", "Fqdn", c.span));
             pool_of_raw.push(None);
             continue;
         };
-        let Some(key) = c.key else {
+        let Some(key) = key else {
             problems.push(missing("Cluster", "ClusterId or UniqueId", c.span));
             pool_of_raw.push(None);
             continue;
@@ -62,34 +66,36 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
             ClusterKey::Builder(_) => c.site_ctx.and_then(|i| site_of_raw[i]),
         };
         let idx = PoolIdx(pools.len());
-        pool_by_key.entry(key.clone()).or_insert(idx);
         pool_of_raw.push(Some(idx));
-        let pool_fqdn = Fqdn::new(&fqdn);
+        let pool_name = Fqdn::trimmed(fqdn.get(text));
         let mut pool_machines = Vec::with_capacity(c.machines.len());
-        for m in c.machines {
-            let fqdn = m
+        for m in &c.machines {
+            let name = m
                 .fqdn
-                .as_deref()
-                .map_or_else(|| pool_fqdn.clone(), Fqdn::new);
-            if seen_machines.contains_key(&fqdn) {
-                problems.push(TopologyProblem::DuplicateMachine {
-                    fqdn: fqdn.to_string(),
-                    src: src.clone(),
-                    at: m.span.into(),
-                });
-                continue;
+                .as_ref()
+                .map_or(pool_name, |f| Fqdn::trimmed(f.get(text)));
+            match seen_machines.entry(NoCase(name)) {
+                Entry::Occupied(_) => {
+                    problems.push(TopologyProblem::DuplicateMachine {
+                        fqdn: name.to_string(),
+                        src: src.clone(),
+                        at: m.span.into(),
+                    });
+                    continue;
+                }
+                Entry::Vacant(v) => {
+                    v.insert(MachineIdx(machines.len()));
+                }
             }
-            let midx = MachineIdx(machines.len());
-            seen_machines.insert(fqdn.clone(), midx);
-            pool_machines.push(midx);
+            pool_machines.push(MachineIdx(machines.len()));
             machines.push(Machine {
-                fqdn,
+                fqdn: Fqdn::new(name),
                 pool: idx,
                 span: m.span,
             });
         }
         pools.push(Pool {
-            fqdn: pool_fqdn,
+            fqdn: Fqdn::new(pool_name),
             site,
             key,
             machines: pool_machines,
@@ -97,10 +103,16 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
             span: c.span,
         });
     }
+    drop(seen_machines);
+    // The first pool with a key wins.
+    let mut pool_by_key: HashMap<&ClusterKey, PoolIdx> = HashMap::with_capacity(pools.len());
+    for (i, p) in pools.iter().enumerate() {
+        pool_by_key.entry(&p.key).or_insert(PoolIdx(i));
+    }
 
     // SQL instances.
     let mut sql_instances = Vec::new();
-    let mut sql_by_key: HashMap<(ClusterKey, String), SqlIdx> = HashMap::new();
+    let mut sql_by_key: HashMap<(&ClusterKey, String), SqlIdx> = HashMap::new();
     let mut sql_by_uid: HashMap<String, SqlIdx> = HashMap::new();
     for s in raw.sql {
         let pool = match (&s.cluster, s.cluster_ctx) {
@@ -114,7 +126,7 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
         };
         let idx = SqlIdx(sql_instances.len());
         sql_by_key
-            .entry((pools[pool.0].key.clone(), s.name.to_ascii_lowercase()))
+            .entry((&pools[pool.0].key, s.name.to_ascii_lowercase()))
             .or_insert(idx);
         if let Some(uid) = s.unique_id {
             sql_by_uid.entry(uid.to_ascii_lowercase()).or_insert(idx);
@@ -134,7 +146,6 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
         .collect();
 
     // Installed-on targets are looked up by borrowed strings: the first pool with a key wins.
-    let text: &str = &source.text;
     let mut pool_by_ref: HashMap<(&str, &str), PoolIdx> = HashMap::with_capacity(pools.len());
     for (i, p) in pools.iter().enumerate() {
         if let ClusterKey::Published { site, number } = &p.key {
@@ -157,7 +168,7 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
                 .copied()
                 .map(InstalledOn::Pool),
             RawTarget::Sql(k, name) => sql_by_key
-                .get(&(k.clone(), name.to_ascii_lowercase()))
+                .get(&(k, name.to_ascii_lowercase()))
                 .copied()
                 .map(InstalledOn::SqlInstance),
             RawTarget::UniqueId(u) => {
@@ -232,7 +243,8 @@ pub fn build(source: SourceText, raw: RawTopology) -> Topology {
     let mut depends_on = Vec::with_capacity(services.len());
     for (i, deps) in pending_deps.into_iter().enumerate() {
         let mut found_deps = Vec::with_capacity(deps.len());
-        for (dep, span) in deps {
+        for (dep, span) in &raw.deps[deps] {
+            let span = *span;
             let found = match &dep {
                 RawServiceRef::Published {
                     site,

@@ -1,7 +1,6 @@
 //! Turning raw bytes into text: UTF-8 (with or without BOM) and UTF-16LE/BE, as Windows writes them.
 
 use crate::error::LoadError;
-use std::sync::Arc;
 
 /// Decoded text and the name of the encoding it was in.
 pub struct Decoded {
@@ -14,43 +13,38 @@ pub struct Decoded {
 /// Decodes by byte order mark; without one, recognises UTF-16 by its zero bytes around `<`,
 /// else requires strict UTF-8. Malformed sequences (lone surrogates, bad UTF-8) are errors.
 pub fn decode(path: &str, bytes: &[u8]) -> Result<Decoded, LoadError> {
-    decode_into(path, bytes, str::to_owned, |s| s)
-        .map(|(text, encoding)| Decoded { text, encoding })
+    decode_vec(path, bytes.to_vec())
 }
 
-/// Like [`decode`], but straight into shared text: UTF-8 input is copied once, not twice.
-pub fn decode_shared(path: &str, bytes: &[u8]) -> Result<(Arc<str>, &'static str), LoadError> {
-    decode_into(path, bytes, |s: &str| Arc::from(s), Arc::from)
-}
-
-/// The decoder, producing `T` from borrowed (UTF-8) or owned (UTF-16) text.
-fn decode_into<T>(
-    path: &str,
-    bytes: &[u8],
-    borrowed: impl FnOnce(&str) -> T,
-    owned: impl FnOnce(String) -> T,
-) -> Result<(T, &'static str), LoadError> {
-    let (enc, body, label): (&'static encoding_rs::Encoding, &[u8], &'static str) = match bytes {
-        [0xEF, 0xBB, 0xBF, rest @ ..] => (encoding_rs::UTF_8, rest, "UTF-8 (BOM)"),
-        [0xFF, 0xFE, rest @ ..] => (encoding_rs::UTF_16LE, rest, "UTF-16LE"),
-        [0xFE, 0xFF, rest @ ..] => (encoding_rs::UTF_16BE, rest, "UTF-16BE"),
-        [b'<', 0, ..] => (encoding_rs::UTF_16LE, bytes, "UTF-16LE"),
-        [0, b'<', ..] => (encoding_rs::UTF_16BE, bytes, "UTF-16BE"),
-        _ => (encoding_rs::UTF_8, bytes, "UTF-8"),
-    };
-    let bom_len = bytes.len() - body.len();
+/// Like [`decode`], taking the bytes: UTF-8 input becomes the text without being copied
+/// (a byte order mark is moved out of the way in place).
+pub fn decode_vec(path: &str, mut bytes: Vec<u8>) -> Result<Decoded, LoadError> {
+    let (enc, bom_len, label): (&'static encoding_rs::Encoding, usize, &'static str) =
+        match bytes.as_slice() {
+            [0xEF, 0xBB, 0xBF, ..] => (encoding_rs::UTF_8, 3, "UTF-8 (BOM)"),
+            [0xFF, 0xFE, ..] => (encoding_rs::UTF_16LE, 2, "UTF-16LE"),
+            [0xFE, 0xFF, ..] => (encoding_rs::UTF_16BE, 2, "UTF-16BE"),
+            [b'<', 0, ..] => (encoding_rs::UTF_16LE, 0, "UTF-16LE"),
+            [0, b'<', ..] => (encoding_rs::UTF_16BE, 0, "UTF-16BE"),
+            _ => (encoding_rs::UTF_8, 0, "UTF-8"),
+        };
     if enc == encoding_rs::UTF_8 {
-        return match std::str::from_utf8(body) {
-            Ok(s) => Ok((borrowed(s), label)),
+        bytes.drain(..bom_len);
+        return match String::from_utf8(bytes) {
+            Ok(text) => Ok(Decoded {
+                text,
+                encoding: label,
+            }),
             Err(e) => Err(LoadError::Encoding {
                 path: path.to_string(),
                 encoding: "UTF-8",
                 detail: "invalid byte sequence".into(),
-                offset: bom_len + e.valid_up_to(),
+                offset: bom_len + e.utf8_error().valid_up_to(),
             }),
         };
     }
-    if body.len() % 2 != 0 {
+    let body = &bytes[bom_len..];
+    if !body.len().is_multiple_of(2) {
         return Err(LoadError::Encoding {
             path: path.to_string(),
             encoding: label,
@@ -59,7 +53,10 @@ fn decode_into<T>(
         });
     }
     match enc.decode_without_bom_handling_and_without_replacement(body) {
-        Some(text) => Ok((owned(text.into_owned()), label)),
+        Some(text) => Ok(Decoded {
+            text: text.into_owned(),
+            encoding: label,
+        }),
         None => {
             let big_endian = enc == encoding_rs::UTF_16BE;
             let units = body.chunks_exact(2).map(|c| {

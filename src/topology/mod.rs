@@ -47,21 +47,30 @@ pub fn load_path(path: &str) -> Result<Topology, LoadError> {
             limit: MAX_INPUT_BYTES,
         });
     }
-    load_bytes(path, &bytes)
+    load_vec(path, bytes)
 }
 
 /// Reads a topology from bytes in any supported encoding; `name` is used in diagnostics.
 pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Topology, LoadError> {
-    let (text, encoding) = decode::decode_shared(name, bytes)?;
-    load_shared(name, text, encoding)
+    load_vec(name, bytes.to_vec())
+}
+
+/// Like [`load_bytes`], taking the bytes: UTF-8 input is not copied.
+pub fn load_vec(name: &str, bytes: Vec<u8>) -> Result<Topology, LoadError> {
+    let decoded = decode::decode_vec(name, bytes)?;
+    load_shared(name, Arc::new(decoded.text), decoded.encoding)
 }
 
 /// Reads a topology from already decoded text.
 pub fn load_text(name: &str, text: String, encoding: &'static str) -> Result<Topology, LoadError> {
-    load_shared(name, text.into(), encoding)
+    load_shared(name, Arc::new(text), encoding)
 }
 
-fn load_shared(name: &str, text: Arc<str>, encoding: &'static str) -> Result<Topology, LoadError> {
+fn load_shared(
+    name: &str,
+    text: Arc<String>,
+    encoding: &'static str,
+) -> Result<Topology, LoadError> {
     let source = crate::model::SourceText::new(name, text, encoding);
     let raw = scan::scan(&source)?;
     Ok(build::build(source, raw))

@@ -19,7 +19,7 @@ const RTC_NS_PREFIX: &str = "urn:schema:Microsoft.Rtc.Management.";
 #[derive(Debug, Default)]
 pub struct RawMachine {
     /// `Fqdn` attribute, absent for `<Machine />` in a single-machine cluster.
-    pub fqdn: Option<String>,
+    pub fqdn: Option<RawValue>,
     /// Start tag.
     pub span: Span,
 }
@@ -28,7 +28,7 @@ pub struct RawMachine {
 #[derive(Debug, Default)]
 pub struct RawCluster {
     /// `Fqdn` attribute.
-    pub fqdn: Option<String>,
+    pub fqdn: Option<RawValue>,
     /// `ClusterId` (published) or `UniqueId` (builder).
     pub key: Option<ClusterKey>,
     /// Index into [`RawTopology::sites`] of the enclosing site (builder).
@@ -159,10 +159,10 @@ pub struct RawService {
     pub key: Option<ServiceKey>,
     /// Installed-on reference.
     pub installed_on: Option<RawTarget>,
-    /// Dependencies with the span of their `Dependency` element.
-    pub deps: Vec<(RawServiceRef, Span)>,
+    /// This service's dependencies: a range of [`RawTopology::deps`].
+    pub deps: std::ops::Range<usize>,
     /// Web components, when this is a `WebServices` service.
-    pub web: Option<crate::model::WebServiceSettings>,
+    pub web: Option<Box<crate::model::WebServiceSettings>>,
     /// `RegistrarService/@IsDirector`.
     pub is_director: bool,
     /// Start tag.
@@ -195,6 +195,9 @@ pub struct RawTopology {
     pub sql: Vec<RawSql>,
     /// Services.
     pub services: Vec<RawService>,
+    /// Dependencies of all services, with the span of their `Dependency` element, in document
+    /// order (each service's are contiguous).
+    pub deps: Vec<(RawServiceRef, Span)>,
     /// Simple URLs.
     pub simple_urls: Vec<crate::model::SimpleUrl>,
 }
@@ -278,28 +281,75 @@ fn attrs<const N: usize>(e: &BytesStart<'_>, names: [&str; N]) -> [Option<String
 }
 
 /// Like [`attrs`], mapping each found value with `keep`.
+///
+/// Reads the attributes straight from the start tag's text (quick-xml parses attributes only
+/// on request, and its general iterator was a fifth of the scan's instructions): a name, `=`,
+/// a quoted value, repeated. A value is normalized (entities, `\t`, `\r`, `\n`) by quick-xml
+/// only when it holds one of those characters; otherwise it is borrowed from the text. On
+/// broken syntax the rest of the tag is ignored, as quick-xml's lenient iterator skips it.
 fn attrs_with<const N: usize, T>(
     e: &BytesStart<'_>,
     names: [&str; N],
     keep: impl Fn(std::borrow::Cow<'_, str>) -> T,
 ) -> [Option<T>; N] {
     let mut found: [Option<Option<T>>; N] = [const { None }; N];
-    for a in e.attributes().with_checks(false).flatten() {
-        if a.key.as_ref() == "xmlns" {
+    for (name, value) in RawAttrs(e.attributes_raw()) {
+        if name == "xmlns" {
             continue;
         }
-        let local = a.key.local_name();
-        if let Some(i) = names.iter().position(|n| *n == local.as_ref()) {
+        let local = name.rsplit_once(':').map_or(name, |(_, l)| l);
+        if let Some(i) = names.iter().position(|n| *n == local) {
             if found[i].is_none() {
-                found[i] = Some(
-                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .ok()
-                        .map(&keep),
-                );
+                let needs_normalizing = value
+                    .bytes()
+                    .any(|b| matches!(b, b'&' | b'\t' | b'\r' | b'\n'));
+                let value = if needs_normalizing {
+                    quick_xml::events::attributes::Attribute {
+                        key: quick_xml::name::QName(name),
+                        value: std::borrow::Cow::Borrowed(value),
+                    }
+                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .ok()
+                } else {
+                    Some(std::borrow::Cow::Borrowed(value))
+                };
+                found[i] = Some(value.map(&keep));
             }
         }
     }
     found.map(Option::flatten)
+}
+
+/// The `(name, raw value)` pairs of a start tag's attribute text, borrowed from it.
+struct RawAttrs<'a>(&'a str);
+
+impl<'a> Iterator for RawAttrs<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let rest = self.0.trim_start_matches(is_xml_space);
+        let eq = memchr::memchr(b'=', rest.as_bytes())?;
+        let name = rest[..eq].trim_end_matches(is_xml_space);
+        let after = rest[eq + 1..].trim_start_matches(is_xml_space);
+        let quote = match after.as_bytes().first() {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => {
+                self.0 = "";
+                return None;
+            }
+        };
+        let body = &after[1..];
+        let Some(end) = memchr::memchr(quote, body.as_bytes()) else {
+            self.0 = "";
+            return None;
+        };
+        self.0 = &body[end + 1..];
+        Some((name, &body[..end]))
+    }
+}
+
+fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
 }
 
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
@@ -308,15 +358,22 @@ fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
 }
 
 fn xmlns(e: &BytesStart<'_>) -> Option<String> {
-    e.attributes()
-        .with_checks(false)
-        .flatten()
-        .find(|a| a.key.as_ref() == "xmlns")
-        .map(|a| a.value.to_string())
+    RawAttrs(e.attributes_raw())
+        .find(|(name, _)| *name == "xmlns")
+        .map(|(_, value)| value.to_string())
 }
 
 /// Scans the text into raw records, or fails with a diagnostic pointing into it.
 pub fn scan(src: &SourceText) -> Result<RawTopology, LoadError> {
+    // NUL is not an XML character anywhere (text, attribute values, names); one SIMD search
+    // over the whole text is cheaper than checking every event.
+    if let Some(at) = memchr::memchr(0, src.text.as_bytes()) {
+        return Err(LoadError::Malformed {
+            message: "NUL character (U+0000): not allowed anywhere in XML".into(),
+            src: src.named_source(),
+            at: (at, 0).into(),
+        });
+    }
     let mut reader = Reader::from_str(&src.text);
     reader.config_mut().check_end_names = true;
     let mut sc = Scanner {
@@ -353,13 +410,8 @@ pub fn scan(src: &SourceText) -> Result<RawTopology, LoadError> {
                 sc.close();
             }
             Event::End(_) => sc.close(),
-            Event::Text(t) => {
-                if sc.in_site_name() {
-                    sc.push_name_text(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
-                } else if t.contains('\0') {
-                    let off = before + t.find('\0').unwrap_or(0);
-                    return Err(sc.malformed("NUL character in text".into(), off));
-                }
+            Event::Text(t) if sc.in_site_name() => {
+                sc.push_name_text(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
             }
             Event::GeneralRef(r) => {
                 if sc.in_site_name() {
@@ -503,10 +555,11 @@ impl Scanner<'_> {
                 span,
             }),
             El::Cluster => {
-                let [fqdn, uid] = attrs(e, ["Fqdn", "UniqueId"]);
+                let text = &self.src.text;
+                let [fqdn, uid] = attrs_with(e, ["Fqdn", "UniqueId"], |v| RawValue::of(text, v));
                 out.clusters.push(RawCluster {
                     fqdn,
-                    key: uid.map(ClusterKey::Builder),
+                    key: uid.map(|u| ClusterKey::Builder(u.get(text).to_string())),
                     site_ctx: out.sites.len().checked_sub(1),
                     machines: Vec::new(),
                     span,
@@ -514,10 +567,9 @@ impl Scanner<'_> {
             }
             El::Machine => {
                 if let Some(c) = out.clusters.last_mut() {
-                    c.machines.push(RawMachine {
-                        fqdn: attr(e, "Fqdn"),
-                        span,
-                    });
+                    let text = &self.src.text;
+                    let [fqdn] = attrs_with(e, ["Fqdn"], |v| RawValue::of(text, v));
+                    c.machines.push(RawMachine { fqdn, span });
                 }
             }
             El::ClusterId if parent == El::InstalledOn => {
@@ -580,6 +632,7 @@ impl Scanner<'_> {
                     role_name,
                     key: uid.map(ServiceKey::Builder),
                     installed_on: on.map(RawTarget::UniqueId),
+                    deps: out.deps.len()..out.deps.len(),
                     span,
                     ..RawService::default()
                 })
@@ -599,19 +652,17 @@ impl Scanner<'_> {
                             });
                         }
                     }
-                    El::Dependency => {
-                        if let Some(s) = out.services.last_mut() {
-                            // the Dependency element's span was pushed with a placeholder key
-                            if let Some(last) = s.deps.last_mut() {
-                                let text = &self.src.text;
-                                let [site, role, instance] =
-                                    attrs_with(e, ID, |v| RawValue::of(text, v));
-                                last.0 = RawServiceRef::Published {
-                                    site: site.unwrap_or_default(),
-                                    role: role.unwrap_or_default(),
-                                    instance: instance.unwrap_or_default(),
-                                };
-                            }
+                    // the Dependency element's span was pushed with a placeholder key
+                    El::Dependency if out.services.last().is_some_and(|s| !s.deps.is_empty()) => {
+                        if let Some(last) = out.deps.last_mut() {
+                            let text = &self.src.text;
+                            let [site, role, instance] =
+                                attrs_with(e, ID, |v| RawValue::of(text, v));
+                            last.0 = RawServiceRef::Published {
+                                site: site.unwrap_or_default(),
+                                role: role.unwrap_or_default(),
+                                instance: instance.unwrap_or_default(),
+                            };
                         }
                     }
                     _ => {}
@@ -621,8 +672,9 @@ impl Scanner<'_> {
                 if let Some(s) = out.services.last_mut() {
                     let text = &self.src.text;
                     let [uid] = attrs_with(e, ["ServiceUniqueId"], |v| RawValue::of(text, v));
-                    s.deps
+                    out.deps
                         .push((RawServiceRef::Builder(uid.unwrap_or_default()), span));
+                    s.deps.end = out.deps.len();
                 }
             }
             El::WebService => {
@@ -710,6 +762,7 @@ impl Scanner<'_> {
                 clusters: Vec::new(),
                 sql: Vec::new(),
                 services: Vec::new(),
+                deps: Vec::new(),
                 simple_urls: Vec::new(),
             });
             self.path.pop();
@@ -727,6 +780,46 @@ impl Scanner<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn start(tag: &str) -> quick_xml::events::BytesStart<'_> {
+        let mut reader = Reader::from_str(tag);
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) => e,
+            other => panic!("not a start tag: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn attributes_are_read_by_local_name_with_either_quote() {
+        let e = start("<m:Machine xmlns=\"urn:x\" a:Fqdn = 'fe01.fabrikam.com'\r\n  Other=\"1\"/>");
+        let [fqdn, other, absent] = attrs(&e, ["Fqdn", "Other", "Absent"]);
+        assert_eq!(fqdn.as_deref(), Some("fe01.fabrikam.com"));
+        assert_eq!(other.as_deref(), Some("1"));
+        assert_eq!(absent, None);
+        assert_eq!(xmlns(&e).as_deref(), Some("urn:x"));
+    }
+
+    #[test]
+    fn attribute_values_are_normalized_only_when_needed() {
+        let e = start("<a v=\"x&amp;y&#49;\tz\" w=\"pool1\" q='say \"hi\"'/>");
+        let [v, w, q] = attrs(&e, ["v", "w", "q"]);
+        assert_eq!(v.as_deref(), Some("x&y1 z"));
+        assert_eq!(w.as_deref(), Some("pool1"));
+        assert_eq!(q.as_deref(), Some("say \"hi\""));
+        let e = start("<a v=\"&nope;\" w=\"ok\"/>");
+        assert_eq!(attrs(&e, ["v", "w"]), [None, Some("ok".to_string())]);
+    }
+
+    #[test]
+    fn the_first_of_repeated_attributes_wins_and_broken_syntax_ends_the_list() {
+        let e = start("<a v=\"1\" v=\"2\"/>");
+        assert_eq!(attrs(&e, ["v"]), [Some("1".to_string())]);
+        for broken in ["<a v=1 w=\"2\"/>", "<a v w=\"2\"/>", "<a v=\"1\" w=/>"] {
+            let e = start(broken);
+            let [_, w] = attrs(&e, ["v", "w"]);
+            assert_eq!(w, None, "{broken}");
+        }
+    }
 
     #[test]
     fn plain_value_is_a_range_of_the_text() {
