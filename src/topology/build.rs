@@ -4,8 +4,8 @@
 use super::scan::{RawCluster, RawServiceRef, RawTarget, RawTopology};
 use crate::error::TopologyProblem;
 use crate::model::*;
+use foldhash::{HashMap, HashMapExt};
 use std::collections::hash_map::Entry;
-use std::collections::HashMap;
 
 /// Builds the model. Never fails: problems are recorded in [`Topology::problems`].
 pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {

@@ -71,23 +71,24 @@ pub enum RawTarget {
 }
 
 /// An attribute value kept without copying it: a byte range of the source text when the
-/// value needed no normalization (the common case), else the normalized string.
+/// value needed no normalization (the common case), else the normalized string. 16 bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RawValue {
     /// `text[start..end]` of the scanned [`SourceText`].
     At {
         /// First byte.
-        start: usize,
+        start: u32,
         /// One past the last byte.
-        end: usize,
+        end: u32,
     },
-    /// A value that normalization changed (or an absent one, as the empty string).
-    Owned(String),
+    /// A value that normalization changed (or an absent one, as the empty string), or one
+    /// beyond the first 4 GiB of text.
+    Owned(Box<str>),
 }
 
 impl Default for RawValue {
     fn default() -> Self {
-        RawValue::Owned(String::new())
+        RawValue::Owned(Box::default())
     }
 }
 
@@ -95,7 +96,9 @@ impl RawValue {
     /// Borrows the value from `text` (the text that was scanned) or from itself.
     pub fn get<'a>(&'a self, text: &'a str) -> &'a str {
         match self {
-            RawValue::At { start, end } => text.get(*start..*end).unwrap_or_default(),
+            RawValue::At { start, end } => {
+                text.get(*start as usize..*end as usize).unwrap_or_default()
+            }
             RawValue::Owned(s) => s,
         }
     }
@@ -104,15 +107,16 @@ impl RawValue {
     fn of(text: &str, value: std::borrow::Cow<'_, str>) -> RawValue {
         let base = text.as_ptr() as usize;
         let p = value.as_ptr() as usize;
-        match value {
-            std::borrow::Cow::Borrowed(v) if p >= base && p + v.len() <= base + text.len() => {
-                RawValue::At {
-                    start: p - base,
-                    end: p - base + v.len(),
+        if let std::borrow::Cow::Borrowed(v) = value {
+            if p >= base && p + v.len() <= base + text.len() {
+                let start = u32::try_from(p - base);
+                let end = u32::try_from(p - base + v.len());
+                if let (Ok(start), Ok(end)) = (start, end) {
+                    return RawValue::At { start, end };
                 }
             }
-            v => RawValue::Owned(v.into_owned()),
         }
+        RawValue::Owned(value.into())
     }
 }
 
@@ -293,31 +297,43 @@ fn attrs_with<const N: usize, T>(
     keep: impl Fn(std::borrow::Cow<'_, str>) -> T,
 ) -> [Option<T>; N] {
     let mut found: [Option<Option<T>>; N] = [const { None }; N];
+    let mut missing = N;
     for (name, value) in RawAttrs(e.attributes_raw()) {
-        if name == "xmlns" {
+        let Some(i) = names.iter().position(|n| is_local_name(name, n)) else {
+            continue;
+        };
+        if found[i].is_some() {
             continue;
         }
-        let local = name.rsplit_once(':').map_or(name, |(_, l)| l);
-        if let Some(i) = names.iter().position(|n| *n == local) {
-            if found[i].is_none() {
-                let needs_normalizing = value
-                    .bytes()
-                    .any(|b| matches!(b, b'&' | b'\t' | b'\r' | b'\n'));
-                let value = if needs_normalizing {
-                    quick_xml::events::attributes::Attribute {
-                        key: quick_xml::name::QName(name),
-                        value: std::borrow::Cow::Borrowed(value),
-                    }
-                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                    .ok()
-                } else {
-                    Some(std::borrow::Cow::Borrowed(value))
-                };
-                found[i] = Some(value.map(&keep));
+        let needs_normalizing = value
+            .bytes()
+            .any(|b| matches!(b, b'&' | b'\t' | b'\r' | b'\n'));
+        let value = if needs_normalizing {
+            quick_xml::events::attributes::Attribute {
+                key: quick_xml::name::QName(name),
+                value: std::borrow::Cow::Borrowed(value),
             }
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .ok()
+        } else {
+            Some(std::borrow::Cow::Borrowed(value))
+        };
+        found[i] = Some(value.map(&keep));
+        missing -= 1;
+        if missing == 0 {
+            break;
         }
     }
     found.map(Option::flatten)
+}
+
+/// True when the attribute `name` (maybe `prefix:local`) has the local name `local`.
+fn is_local_name(name: &str, local: &str) -> bool {
+    match name.len().checked_sub(local.len()) {
+        Some(0) => name == local,
+        Some(p) => name.ends_with(local) && name.as_bytes()[p - 1] == b':',
+        None => false,
+    }
 }
 
 /// The `(name, raw value)` pairs of a start tag's attribute text, borrowed from it.
@@ -327,29 +343,34 @@ impl<'a> Iterator for RawAttrs<'a> {
     type Item = (&'a str, &'a str);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let rest = self.0.trim_start_matches(is_xml_space);
-        let eq = memchr::memchr(b'=', rest.as_bytes())?;
-        let name = rest[..eq].trim_end_matches(is_xml_space);
-        let after = rest[eq + 1..].trim_start_matches(is_xml_space);
-        let quote = match after.as_bytes().first() {
+        // Every split below is at an ASCII byte, so every slice is valid UTF-8.
+        let text = self.0;
+        let bytes = text.as_bytes();
+        let eq = memchr::memchr(b'=', bytes)?;
+        let mut open = eq + 1;
+        while bytes.get(open).is_some_and(|&b| is_xml_space(b)) {
+            open += 1;
+        }
+        let quote = match bytes.get(open) {
             Some(&q @ (b'"' | b'\'')) => q,
             _ => {
                 self.0 = "";
                 return None;
             }
         };
-        let body = &after[1..];
-        let Some(end) = memchr::memchr(quote, body.as_bytes()) else {
+        let Some(len) = memchr::memchr(quote, &bytes[open + 1..]) else {
             self.0 = "";
             return None;
         };
-        self.0 = &body[end + 1..];
-        Some((name, &body[..end]))
+        let close = open + 1 + len;
+        self.0 = &text[close + 1..];
+        let name = text[..eq].trim_matches(|c: char| c.is_ascii() && is_xml_space(c as u8));
+        Some((name, &text[open + 1..close]))
     }
 }
 
-fn is_xml_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\r' | '\n')
+fn is_xml_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
@@ -543,10 +564,17 @@ impl Scanner<'_> {
         }
         let parent = self.parent();
         let grandparent = self.grandparent();
-        let in_cluster = self.stack.contains(&El::Cluster);
-        let Some(out) = self.out.as_mut() else {
-            self.stack.push(el);
-            return Ok(());
+        let out = match self.out.as_mut() {
+            // most elements (ports, interfaces, settings we do not read) only need the stack
+            Some(out)
+                if !matches!(el, El::Other | El::Name | El::InstalledOn | El::OldTopology) =>
+            {
+                out
+            }
+            _ => {
+                self.stack.push(el);
+                return Ok(());
+            }
         };
         match el {
             El::CentralSite | El::BranchSite => out.sites.push(RawSite {
@@ -616,7 +644,7 @@ impl Scanner<'_> {
                 out.sql.push(RawSql {
                     name: name.unwrap_or_default(),
                     cluster: None,
-                    cluster_ctx: if in_cluster {
+                    cluster_ctx: if self.stack.contains(&El::Cluster) {
                         out.clusters.len().checked_sub(1)
                     } else {
                         None
@@ -834,6 +862,7 @@ mod tests {
         let text = "<a b=\"x&amp;y\"/>";
         let v = RawValue::of(text, std::borrow::Cow::Owned("x&y".to_string()));
         assert_eq!(v, RawValue::Owned("x&y".into()));
+        assert_eq!(std::mem::size_of::<RawValue>(), 16);
         let elsewhere = String::from("pool1");
         let v = RawValue::of(text, std::borrow::Cow::Borrowed(elsewhere.as_str()));
         assert_eq!(v.get(text), "pool1");
