@@ -253,7 +253,7 @@ fn main() {
     for (size, [decode, scan, build, graph, dropped]) in steps {
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         println!(
-            "{:>8.1} {:>10.1} {:>10.1} {:>10.1} {:>10.1} {:>10.1}",
+            "{:>8.1} {:>10.2} {:>10.2} {:>10.2} {:>10.2} {:>10.2}",
             size,
             ms(decode),
             ms(scan),
