@@ -4,8 +4,7 @@
 use super::scan::{RawCluster, RawServiceRef, RawTarget, RawTopology};
 use crate::error::TopologyProblem;
 use crate::model::*;
-use foldhash::{HashMap, HashMapExt};
-use std::collections::hash_map::Entry;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 /// Builds the model. Never fails: problems are recorded in [`Topology::problems`].
 pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
@@ -47,7 +46,7 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
     let mut pool_of_raw = Vec::with_capacity(raw.clusters.len());
     let machine_count = raw.clusters.iter().map(|c| c.machines.len()).sum();
     machines.reserve_exact(machine_count);
-    let mut seen_machines: HashMap<NoCase<'_>, MachineIdx> = HashMap::with_capacity(machine_count);
+    let mut seen_machines: HashSet<NoCase<'_>> = HashSet::with_capacity(machine_count);
     for c in raw.clusters.iter_mut() {
         let key = c.key.take();
         let c: &RawCluster = c;
@@ -74,18 +73,13 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
                 .fqdn
                 .as_ref()
                 .map_or(pool_name, |f| Fqdn::trimmed(f.get(text)));
-            match seen_machines.entry(NoCase(name)) {
-                Entry::Occupied(_) => {
-                    problems.push(TopologyProblem::DuplicateMachine {
-                        fqdn: name.to_string(),
-                        src: src.clone(),
-                        at: m.span.into(),
-                    });
-                    continue;
-                }
-                Entry::Vacant(v) => {
-                    v.insert(MachineIdx(machines.len()));
-                }
+            if !seen_machines.insert(NoCase(name)) {
+                problems.push(TopologyProblem::DuplicateMachine {
+                    fqdn: name.to_string(),
+                    src: src.clone(),
+                    at: m.span.into(),
+                });
+                continue;
             }
             pool_machines.push(MachineIdx(machines.len()));
             machines.push(Machine {
@@ -103,7 +97,6 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
             span: c.span,
         });
     }
-    drop(seen_machines);
     // The first pool with a key wins.
     let mut pool_by_key: HashMap<&ClusterKey, PoolIdx> = HashMap::with_capacity(pools.len());
     for (i, p) in pools.iter().enumerate() {
