@@ -1,7 +1,8 @@
 //! Parse throughput against a raw quick-xml scan, and peak memory, on synthetic topologies.
 //!
 //! `cargo bench --bench parse` (sizes in MB can be overridden: `TOPOCERT_BENCH_MB=1,10`).
-//! A plain `main` timing with `Instant` (median of several runs) keeps the ratios readable.
+//! A plain `main` timing with `Instant`: raw scan and full parse run in alternation, and the
+//! ratio printed is the median of the per-round ratios.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
@@ -165,21 +166,42 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-/// Median time of `f` over `iters` runs, each on a fresh input from `input` (made untimed) and
-/// with its output dropped untimed.
-fn time<I, O>(iters: usize, input: impl Fn() -> I, f: impl Fn(I) -> O) -> Duration {
-    drop(black_box(f(input())));
-    median(
-        (0..iters)
-            .map(|_| {
-                let i = input();
-                let t = Instant::now();
-                let out = black_box(f(i));
-                let elapsed = t.elapsed();
-                drop(out);
-                elapsed
-            })
-            .collect(),
+/// One timed run of `f` on a fresh input from `input` (made untimed), its output dropped untimed.
+fn once<I, O>(input: &impl Fn() -> I, f: &impl Fn(I) -> O) -> Duration {
+    let i = input();
+    let t = Instant::now();
+    let out = black_box(f(i));
+    let elapsed = t.elapsed();
+    drop(out);
+    elapsed
+}
+
+/// Medians of the raw scan, of the full parse and of their ratio over `iters` rounds. In each
+/// round both run, one after the other, on a fresh copy of the bytes made just before (so both
+/// start from the same cache state) and on the same machine state (this machine is shared and
+/// its speed drifts from minute to minute).
+fn time_pair<O>(
+    iters: usize,
+    bytes: &[u8],
+    raw: impl Fn(&[u8]) -> usize,
+    full: impl Fn(Vec<u8>) -> O,
+) -> (Duration, Duration, f64) {
+    let input = || bytes.to_vec();
+    let raw_run = |b: Vec<u8>| (raw(&b), b);
+    drop(black_box(raw_run(input())));
+    drop(black_box(full(input())));
+    let rounds: Vec<(Duration, Duration)> = (0..iters)
+        .map(|_| (once(&input, &raw_run), once(&input, &full)))
+        .collect();
+    let mut ratios: Vec<f64> = rounds
+        .iter()
+        .map(|(r, f)| f.as_secs_f64() / r.as_secs_f64())
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    (
+        median(rounds.iter().map(|r| r.0).collect()),
+        median(rounds.iter().map(|r| r.1).collect()),
+        ratios[ratios.len() / 2],
     )
 }
 
@@ -201,12 +223,11 @@ fn main() {
         let iters = if size < 5.0 {
             21
         } else if size < 50.0 {
-            7
+            9
         } else {
-            3
+            5
         };
-        let raw = time(iters, || (), |()| raw_scan(&bytes));
-        let full = time(iters, || bytes.clone(), full_parse);
+        let (raw, full, ratio) = time_pair(iters, &bytes, raw_scan, full_parse);
         let (raw_ms, full_ms) = (raw.as_secs_f64() * 1e3, full.as_secs_f64() * 1e3);
         println!(
             "{:>8.1} {:>6} {:>10.1} {:>10.0} {:>10.1} {:>10.0} {:>7.2} {:>10.2}",
@@ -216,7 +237,7 @@ fn main() {
             size / raw.as_secs_f64(),
             full_ms,
             size / full.as_secs_f64(),
-            full_ms / raw_ms,
+            ratio,
             full_ms / size
         );
         points.push((size, full.as_secs_f64(), raw.as_secs_f64()));

@@ -341,7 +341,7 @@ impl ServerGraph {
             }
             map.entry((pa, pb))
                 .or_default()
-                .insert(topo.services[b.0].role_name.clone());
+                .insert(topo.services[b.0].role_name.to_string());
         }
         map.into_iter()
             .map(|((from, to), roles)| PoolEdge {

@@ -361,14 +361,15 @@ impl Role {
 /// How a service is identified in its schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub enum ServiceKey {
-    /// Published topology: `ServiceId(SiteId, RoleName, Instance)`.
+    /// Published topology: `ServiceId(SiteId, RoleName, Instance)` (values shared across
+    /// services).
     Published {
         /// `SiteId` attribute.
-        site: String,
+        site: Arc<str>,
         /// `RoleName` attribute.
-        role: String,
+        role: Arc<str>,
         /// `Instance` attribute.
-        instance: String,
+        instance: Arc<str>,
     },
     /// Topology Builder: `UniqueId` attribute.
     Builder(String),
@@ -378,7 +379,7 @@ pub enum ServiceKey {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct WebServiceSettings {
     /// `WebComponents/Component/@ComponentName`, in document order.
-    pub components: Vec<String>,
+    pub components: Vec<Arc<str>>,
     /// `InternalSettings/@Host`, when present.
     pub internal_host: Option<Fqdn>,
     /// `ExternalSettings/@Host`, when present.
@@ -400,15 +401,15 @@ impl WebServiceSettings {
 /// A service (`Service`): one role installed on a pool or SQL instance.
 #[derive(Debug, Clone, Serialize)]
 pub struct Service {
-    /// `RoleName` as written.
-    pub role_name: String,
+    /// `RoleName` as written (shared by every service with that role name).
+    pub role_name: Arc<str>,
     /// Classified role.
     #[serde(skip)]
     pub role: Role,
     /// The site (published `ServiceId/@SiteId`, or the site of the pool it is installed on).
     pub site: Option<SiteIdx>,
     /// `ServiceId/@Instance` (published) when present.
-    pub instance: Option<String>,
+    pub instance: Option<Arc<str>>,
     /// The schema's identity of this service.
     pub key: ServiceKey,
     /// What the service is installed on, when it could be resolved.

@@ -36,9 +36,9 @@ pub fn server_rows(topo: &Topology, graph: &ServerGraph) -> Vec<ServerRow> {
             let pool = &topo.pools[m.pool.0];
             let mut roles: Vec<String> = Vec::new();
             for s in &pool.services {
-                let name = &topo.services[s.0].role_name;
-                if !roles.contains(name) {
-                    roles.push(name.clone());
+                let name = &*topo.services[s.0].role_name;
+                if !roles.iter().any(|r| r == name) {
+                    roles.push(name.to_string());
                 }
             }
             ServerRow {

@@ -299,7 +299,7 @@ fn entries(side: Side<'_>, element: Element) -> Entries {
                 let mut web: Vec<String> = s
                     .web
                     .as_ref()
-                    .map(|w| w.components.clone())
+                    .map(|w| w.components.iter().map(|c| c.to_string()).collect())
                     .unwrap_or_default();
                 sort_folded(&mut web);
                 let site = s

@@ -1,7 +1,7 @@
 //! Resolving raw records into the typed model: cluster, SQL instance and service references
 //! become indices; unresolvable ones become [`TopologyProblem`]s and are dropped.
 
-use super::scan::{RawCluster, RawServiceRef, RawTarget, RawTopology};
+use super::scan::{RawServiceRef, RawTarget, RawTopology, Sym, Symbols};
 use crate::error::TopologyProblem;
 use crate::model::*;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
@@ -19,9 +19,10 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
         }
     };
 
-    // Sites.
+    // Sites, found by the symbol of their id (an id no reference uses has none).
+    let syms = std::mem::take(&mut raw.syms);
     let mut sites = Vec::new();
-    let mut site_by_id: HashMap<String, SiteIdx> = HashMap::with_capacity(raw.sites.len());
+    let mut site_by_sym: HashMap<Sym, SiteIdx> = HashMap::with_capacity(raw.sites.len());
     let mut site_of_raw = Vec::with_capacity(raw.sites.len());
     for s in raw.sites {
         let Some(id) = s.id else {
@@ -30,7 +31,9 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
             continue;
         };
         let idx = SiteIdx(sites.len());
-        site_by_id.entry(id.clone()).or_insert(idx);
+        if let Some(sym) = syms.get(&id) {
+            site_by_sym.entry(sym).or_insert(idx);
+        }
         site_of_raw.push(Some(idx));
         sites.push(Site {
             id,
@@ -39,57 +42,77 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
         });
     }
 
-    // Pools and machines. Names are looked up as borrowed, case-insensitive keys.
+    // Pools and machines, in two passes. First, in document order, which clusters become pools
+    // and which machines are kept (the first of a name wins, compared case-insensitively on
+    // borrowed names), with the problems in the order of their elements.
     let text: &str = &source.text;
-    let mut pools: Vec<Pool> = Vec::with_capacity(raw.clusters.len());
-    let mut machines: Vec<Machine> = Vec::new();
-    let mut pool_of_raw = Vec::with_capacity(raw.clusters.len());
     let machine_count = raw.clusters.iter().map(|c| c.machines.len()).sum();
-    machines.reserve_exact(machine_count);
-    let mut seen_machines: HashSet<NoCase<'_>> = HashSet::with_capacity(machine_count);
-    for c in raw.clusters.iter_mut() {
-        let key = c.key.take();
-        let c: &RawCluster = c;
-        let Some(fqdn) = &c.fqdn else {
-            problems.push(missing("Cluster", "Fqdn", c.span));
-            pool_of_raw.push(None);
+    let mut keep = Vec::with_capacity(machine_count);
+    let mut is_pool = Vec::with_capacity(raw.clusters.len());
+    let mut seen_machines: HashSet<Prehashed<'_>> = HashSet::with_capacity(machine_count);
+    for c in &raw.clusters {
+        let pool_name = match (&c.fqdn, &c.key) {
+            (None, _) => {
+                problems.push(missing("Cluster", "Fqdn", c.span));
+                None
+            }
+            (Some(_), None) => {
+                problems.push(missing("Cluster", "ClusterId or UniqueId", c.span));
+                None
+            }
+            (Some(fqdn), Some(_)) => Some(fqdn.as_str()),
+        };
+        is_pool.push(pool_name.is_some());
+        let Some(pool_name) = pool_name else {
             continue;
         };
-        let Some(key) = key else {
-            problems.push(missing("Cluster", "ClusterId or UniqueId", c.span));
-            pool_of_raw.push(None);
-            continue;
-        };
-        let site = match &key {
-            ClusterKey::Published { site, .. } => site_by_id.get(site).copied(),
-            ClusterKey::Builder(_) => c.site_ctx.and_then(|i| site_of_raw[i]),
-        };
-        let idx = PoolIdx(pools.len());
-        pool_of_raw.push(Some(idx));
-        let pool_name = Fqdn::trimmed(fqdn.get(text));
-        let mut pool_machines = Vec::with_capacity(c.machines.len());
         for m in &c.machines {
-            let name = m
-                .fqdn
-                .as_ref()
-                .map_or(pool_name, |f| Fqdn::trimmed(f.get(text)));
-            if !seen_machines.insert(NoCase(name)) {
+            let name = m.fqdn.as_ref().map_or(pool_name, Fqdn::as_str);
+            let first = seen_machines.insert(Prehashed(m.name_hash, NoCase(name)));
+            if !first {
                 problems.push(TopologyProblem::DuplicateMachine {
                     fqdn: name.to_string(),
                     src: src.clone(),
                     at: m.span.into(),
                 });
+            }
+            keep.push(first);
+        }
+    }
+    drop(seen_machines);
+    // Then the model, moving the names the scan made.
+    let mut pools: Vec<Pool> = Vec::with_capacity(raw.clusters.len());
+    let mut machines: Vec<Machine> = Vec::with_capacity(machine_count);
+    let mut pool_of_raw = Vec::with_capacity(raw.clusters.len());
+    let mut pool_syms = Vec::with_capacity(raw.clusters.len());
+    let mut keep = keep.into_iter();
+    for (c, is_pool) in raw.clusters.into_iter().zip(is_pool) {
+        let (true, Some(pool_fqdn), Some(key)) = (is_pool, c.fqdn, c.key) else {
+            pool_of_raw.push(None);
+            continue;
+        };
+        let site = match (&key, c.syms) {
+            (ClusterKey::Published { .. }, Some((site, _))) => site_by_sym.get(&site).copied(),
+            (ClusterKey::Published { .. }, None) => None,
+            (ClusterKey::Builder(_), _) => c.site_ctx.and_then(|i| site_of_raw[i]),
+        };
+        let idx = PoolIdx(pools.len());
+        pool_of_raw.push(Some(idx));
+        let mut pool_machines = Vec::with_capacity(c.machines.len());
+        for m in c.machines {
+            if !keep.next().unwrap_or(false) {
                 continue;
             }
             pool_machines.push(MachineIdx(machines.len()));
             machines.push(Machine {
-                fqdn: Fqdn::new(name),
+                fqdn: m.fqdn.unwrap_or_else(|| pool_fqdn.clone()),
                 pool: idx,
                 span: m.span,
             });
         }
+        pool_syms.push(c.syms);
         pools.push(Pool {
-            fqdn: Fqdn::new(pool_name),
+            fqdn: pool_fqdn,
             site,
             key,
             machines: pool_machines,
@@ -138,30 +161,36 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
         })
         .collect();
 
-    // Installed-on targets are looked up by borrowed strings: the first pool with a key wins.
-    let mut pool_by_ref: HashMap<(&str, &str), PoolIdx> = HashMap::with_capacity(pools.len());
-    for (i, p) in pools.iter().enumerate() {
-        if let ClusterKey::Published { site, number } = &p.key {
-            pool_by_ref.entry((site, number)).or_insert(PoolIdx(i));
+    // Installed-on targets are looked up by symbols: the first pool with a key wins.
+    let mut pool_by_ref: HashMap<(Sym, Sym), PoolIdx> = HashMap::with_capacity(pools.len());
+    for (i, key) in pool_syms.iter().enumerate() {
+        if let Some(key) = key {
+            pool_by_ref.entry(*key).or_insert(PoolIdx(i));
         }
     }
     let mut pool_services = Vec::with_capacity(raw.services.len());
 
     // Services: first pass creates them, second resolves dependencies.
     let mut services: Vec<Service> = Vec::with_capacity(raw.services.len());
-    let mut pending_deps = Vec::new();
+    let mut pending_deps = Vec::with_capacity(raw.services.len());
+    let mut service_syms = Vec::with_capacity(raw.services.len());
     for s in raw.services {
-        let (Some(role_name), Some(key)) = (s.role_name, s.key) else {
+        let role_name = match (s.role_name, &s.key) {
+            (Some(name), _) => Some(std::sync::Arc::from(name)),
+            (None, Some(RawServiceRef::Published { role, .. })) => Some(syms.shared(*role)),
+            (None, _) => None,
+        };
+        let (Some(role_name), Some(key)) = (role_name, s.key) else {
             problems.push(missing("Service", "RoleName/ServiceId or UniqueId", s.span));
             continue;
         };
         let installed_on = s.installed_on.as_ref().and_then(|t| match t {
             RawTarget::Cluster { site, number } => pool_by_ref
-                .get(&(site.get(text), number.get(text)))
+                .get(&(*site, *number))
                 .copied()
                 .map(InstalledOn::Pool),
-            RawTarget::Sql(k, name) => sql_by_key
-                .get(&(k, name.to_ascii_lowercase()))
+            RawTarget::Sql(sql) => sql_by_key
+                .get(&(&sql.0, sql.1.to_ascii_lowercase()))
                 .copied()
                 .map(InstalledOn::SqlInstance),
             RawTarget::UniqueId(u) => {
@@ -175,8 +204,8 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
         });
         if installed_on.is_none() {
             problems.push(TopologyProblem::DanglingInstalledOn {
-                role: role_name.clone(),
-                target: describe_target(s.installed_on.as_ref(), text),
+                role: role_name.to_string(),
+                target: describe_target(s.installed_on.as_ref(), &syms),
                 src: src.clone(),
                 at: s.span.into(),
             });
@@ -185,17 +214,21 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
             InstalledOn::Pool(p) => p,
             InstalledOn::SqlInstance(q) => sql_instances[q.0].pool,
         });
-        let site = match &key {
-            ServiceKey::Published { site, .. } => site_by_id.get(site).copied(),
-            ServiceKey::Builder(_) => None,
-        }
-        .or_else(|| pool.and_then(|p| pools[p.0].site));
-        let instance = match &key {
-            ServiceKey::Published { instance, .. } => Some(instance.clone()),
-            ServiceKey::Builder(_) => None,
+        let published = match key {
+            RawServiceRef::Published {
+                site,
+                role,
+                instance,
+            } => Some((site, role, instance)),
+            RawServiceRef::Builder(_) => None,
         };
+        let site = published
+            .and_then(|(site, _, _)| site_by_sym.get(&site).copied())
+            .or_else(|| pool.and_then(|p| pools[p.0].site));
+        let instance = published.map(|(_, _, instance)| syms.shared(instance));
         let idx = ServiceIdx(services.len());
-        let key = normalize_service_key(key);
+        service_syms.push(published);
+        let key = normalize_service_key(key.to_key(text, &syms));
         if let Some(p) = pool {
             pool_services.push((p, idx));
         }
@@ -217,20 +250,16 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
     for (p, idx) in pool_services {
         pools[p.0].services.push(idx);
     }
-    // Dependencies are looked up by borrowed strings: the first service with a key wins.
-    let mut by_published: HashMap<(&str, &str, &str), ServiceIdx> =
+    // Dependencies are looked up by symbols (published) or borrowed ids (builder): the first
+    // service with a key wins.
+    let mut by_published: HashMap<(Sym, Sym, Sym), ServiceIdx> =
         HashMap::with_capacity(services.len());
     let mut by_uid: HashMap<&str, ServiceIdx> = HashMap::new();
-    for (i, s) in services.iter().enumerate() {
-        match &s.key {
-            ServiceKey::Published {
-                site,
-                role,
-                instance,
-            } => by_published
-                .entry((site, role, instance))
-                .or_insert(ServiceIdx(i)),
-            ServiceKey::Builder(u) => by_uid.entry(u).or_insert(ServiceIdx(i)),
+    for (i, (s, published)) in services.iter().zip(&service_syms).enumerate() {
+        match (published, &s.key) {
+            (Some(key), _) => by_published.entry(*key).or_insert(ServiceIdx(i)),
+            (None, ServiceKey::Builder(u)) => by_uid.entry(u).or_insert(ServiceIdx(i)),
+            (None, ServiceKey::Published { .. }) => continue,
         };
     }
     let mut depends_on = Vec::with_capacity(services.len());
@@ -243,9 +272,7 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
                     site,
                     role,
                     instance,
-                } => by_published
-                    .get(&(site.get(text), role.get(text), instance.get(text)))
-                    .copied(),
+                } => by_published.get(&(*site, *role, *instance)).copied(),
                 RawServiceRef::Builder(u) => {
                     let u = u.get(text);
                     if u.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -258,8 +285,8 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
             match found {
                 Some(d) => found_deps.push(d),
                 None => problems.push(TopologyProblem::DanglingDependency {
-                    role: services[i].role_name.clone(),
-                    target: describe_service_key(&dep.to_key(text)),
+                    role: services[i].role_name.to_string(),
+                    target: describe_service_key(&dep.to_key(text, &syms)),
                     src: src.clone(),
                     at: span.into(),
                 }),
@@ -283,6 +310,23 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
         services,
         simple_urls: raw.simple_urls,
         problems,
+    }
+}
+
+/// A name with its hash taken by the scan (with [`RawTopology::name_hasher`]), so that a set of
+/// names never reads the names again except to confirm a match.
+#[derive(Debug, Clone, Copy)]
+struct Prehashed<'a>(u64, NoCase<'a>);
+
+impl PartialEq for Prehashed<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0 && self.1 == other.1
+    }
+}
+impl Eq for Prehashed<'_> {}
+impl std::hash::Hash for Prehashed<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.0)
     }
 }
 
@@ -317,15 +361,19 @@ fn describe_cluster_key(k: &ClusterKey) -> String {
     }
 }
 
-fn describe_target(t: Option<&RawTarget>, text: &str) -> String {
+fn describe_target(t: Option<&RawTarget>, syms: &Symbols) -> String {
     match t {
         None => "nothing (no InstalledOn)".into(),
         Some(RawTarget::Cluster { site, number }) => describe_cluster_key(&ClusterKey::Published {
-            site: site.get(text).to_string(),
-            number: number.get(text).to_string(),
+            site: syms.name(*site).to_string(),
+            number: syms.name(*number).to_string(),
         }),
-        Some(RawTarget::Sql(k, name)) => {
-            format!("SQL instance '{name}' on {}", describe_cluster_key(k))
+        Some(RawTarget::Sql(sql)) => {
+            format!(
+                "SQL instance '{}' on {}",
+                sql.1,
+                describe_cluster_key(&sql.0)
+            )
         }
         Some(RawTarget::UniqueId(u)) => format!("UniqueId {u}"),
     }

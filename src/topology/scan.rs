@@ -8,6 +8,7 @@ use crate::error::LoadError;
 use crate::model::{ClusterKey, Fqdn, ServiceKey, SourceText, Span, TopologyFormat};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
+use std::hash::BuildHasher;
 
 /// Deepest element nesting accepted.
 pub const MAX_DEPTH: usize = 256;
@@ -19,7 +20,10 @@ const RTC_NS_PREFIX: &str = "urn:schema:Microsoft.Rtc.Management.";
 #[derive(Debug, Default)]
 pub struct RawMachine {
     /// `Fqdn` attribute, absent for `<Machine />` in a single-machine cluster.
-    pub fqdn: Option<RawValue>,
+    pub fqdn: Option<Fqdn>,
+    /// Hash of the machine's name (its own or the cluster's) with [`RawTopology::name_hasher`],
+    /// taken while the name is in cache, for finding duplicate machines.
+    pub name_hash: u64,
     /// Start tag.
     pub span: Span,
 }
@@ -28,9 +32,13 @@ pub struct RawMachine {
 #[derive(Debug, Default)]
 pub struct RawCluster {
     /// `Fqdn` attribute.
-    pub fqdn: Option<RawValue>,
+    pub fqdn: Option<Fqdn>,
+    /// Hash of `fqdn` with [`RawTopology::name_hasher`].
+    pub name_hash: u64,
     /// `ClusterId` (published) or `UniqueId` (builder).
     pub key: Option<ClusterKey>,
+    /// The published `ClusterId` as symbols, how `InstalledOn` references find it.
+    pub syms: Option<(Sym, Sym)>,
     /// Index into [`RawTopology::sites`] of the enclosing site (builder).
     pub site_ctx: Option<usize>,
     /// Machines in document order.
@@ -54,18 +62,77 @@ pub struct RawSql {
     pub span: Span,
 }
 
+/// An interned attribute value of a published key (`SiteId`, `RoleName`, `Instance`,
+/// `Number`): equal symbols are equal strings, so references resolve by integer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sym(u32);
+
+impl Sym {
+    /// The empty string, what an absent attribute reads as.
+    pub const EMPTY: Sym = Sym(0);
+}
+
+/// The distinct key values of one topology (a few thousand at most: site ids, role names,
+/// instance and cluster numbers), each stored once.
+#[derive(Debug)]
+pub struct Symbols {
+    ids: foldhash::HashMap<std::sync::Arc<str>, Sym>,
+    names: Vec<std::sync::Arc<str>>,
+}
+
+impl Default for Symbols {
+    fn default() -> Self {
+        let mut syms = Symbols {
+            ids: foldhash::HashMap::default(),
+            names: Vec::new(),
+        };
+        syms.intern("");
+        syms
+    }
+}
+
+impl Symbols {
+    /// The symbol of `value`, made on first sight.
+    pub fn intern(&mut self, value: &str) -> Sym {
+        if let Some(&sym) = self.ids.get(value) {
+            return sym;
+        }
+        // more distinct values than u32 can count cannot fit in a 1 GiB input
+        let sym = Sym(u32::try_from(self.names.len()).unwrap_or(u32::MAX));
+        let name: std::sync::Arc<str> = value.into();
+        self.names.push(name.clone());
+        self.ids.insert(name, sym);
+        sym
+    }
+
+    /// The symbol of `value` if it was ever interned.
+    pub fn get(&self, value: &str) -> Option<Sym> {
+        self.ids.get(value).copied()
+    }
+
+    /// The string a symbol stands for.
+    pub fn name(&self, sym: Sym) -> &str {
+        self.names.get(sym.0 as usize).map_or("", |n| n)
+    }
+
+    /// The string a symbol stands for, shared (no copy).
+    pub fn shared(&self, sym: Sym) -> std::sync::Arc<str> {
+        self.names.get(sym.0 as usize).cloned().unwrap_or_default()
+    }
+}
+
 /// Where a service says it is installed, unresolved.
 #[derive(Debug, Clone)]
 pub enum RawTarget {
-    /// `InstalledOn/ClusterId(SiteId, Number)`, uncopied.
+    /// `InstalledOn/ClusterId(SiteId, Number)`.
     Cluster {
         /// `SiteId`.
-        site: RawValue,
+        site: Sym,
         /// `Number`.
-        number: RawValue,
+        number: Sym,
     },
-    /// `InstalledOn/SqlInstanceId[@Name]/ClusterId`.
-    Sql(ClusterKey, String),
+    /// `InstalledOn/SqlInstanceId[@Name]/ClusterId` (boxed: rare, and large).
+    Sql(Box<(ClusterKey, String)>),
     /// `InstalledOn="<UniqueId>"` (cluster or SQL instance).
     UniqueId(String),
 }
@@ -120,34 +187,34 @@ impl RawValue {
     }
 }
 
-/// The service a `Dependency` names, unresolved and uncopied.
+/// A service identity as written: of a `Service`, or the one a `Dependency` names.
 #[derive(Debug, Clone)]
 pub enum RawServiceRef {
     /// `ServiceId(SiteId, RoleName, Instance)`; absent attributes read as empty.
     Published {
         /// `SiteId`.
-        site: RawValue,
+        site: Sym,
         /// `RoleName`.
-        role: RawValue,
+        role: Sym,
         /// `Instance`.
-        instance: RawValue,
+        instance: Sym,
     },
     /// `ServiceUniqueId` (empty when absent).
     Builder(RawValue),
 }
 
 impl RawServiceRef {
-    /// The owned key, for messages.
-    pub fn to_key(&self, text: &str) -> ServiceKey {
+    /// The owned key of the model.
+    pub fn to_key(&self, text: &str, syms: &Symbols) -> ServiceKey {
         match self {
             RawServiceRef::Published {
                 site,
                 role,
                 instance,
             } => ServiceKey::Published {
-                site: site.get(text).to_string(),
-                role: role.get(text).to_string(),
-                instance: instance.get(text).to_string(),
+                site: syms.shared(*site),
+                role: syms.shared(*role),
+                instance: syms.shared(*instance),
             },
             RawServiceRef::Builder(u) => ServiceKey::Builder(u.get(text).to_string()),
         }
@@ -157,10 +224,10 @@ impl RawServiceRef {
 /// A `Service` as written.
 #[derive(Debug, Default)]
 pub struct RawService {
-    /// `RoleName`.
+    /// `RoleName` attribute (the published `ServiceId/@RoleName` is in `key`).
     pub role_name: Option<String>,
     /// Identity.
-    pub key: Option<ServiceKey>,
+    pub key: Option<RawServiceRef>,
     /// Installed-on reference.
     pub installed_on: Option<RawTarget>,
     /// This service's dependencies: a range of [`RawTopology::deps`].
@@ -204,6 +271,10 @@ pub struct RawTopology {
     pub deps: Vec<(RawServiceRef, Span)>,
     /// Simple URLs.
     pub simple_urls: Vec<crate::model::SimpleUrl>,
+    /// The published key values, interned.
+    pub syms: Symbols,
+    /// The (per run, randomly seeded) hasher of the machine and cluster name hashes.
+    pub name_hasher: foldhash::fast::RandomState,
 }
 
 /// The elements the scan distinguishes; everything else is `Other`.
@@ -294,7 +365,7 @@ fn attrs<const N: usize>(e: &BytesStart<'_>, names: [&str; N]) -> [Option<String
 fn attrs_with<const N: usize, T>(
     e: &BytesStart<'_>,
     names: [&str; N],
-    keep: impl Fn(std::borrow::Cow<'_, str>) -> T,
+    mut keep: impl FnMut(std::borrow::Cow<'_, str>) -> T,
 ) -> [Option<T>; N] {
     let mut found: [Option<Option<T>>; N] = [const { None }; N];
     let mut missing = N;
@@ -318,7 +389,7 @@ fn attrs_with<const N: usize, T>(
         } else {
             Some(std::borrow::Cow::Borrowed(value))
         };
-        found[i] = Some(value.map(&keep));
+        found[i] = Some(value.map(&mut keep));
         missing -= 1;
         if missing == 0 {
             break;
@@ -585,9 +656,12 @@ impl Scanner<'_> {
             El::Cluster => {
                 let text = &self.src.text;
                 let [fqdn, uid] = attrs_with(e, ["Fqdn", "UniqueId"], |v| RawValue::of(text, v));
+                let fqdn = fqdn.map(|f| Fqdn::new(f.get(text)));
                 out.clusters.push(RawCluster {
+                    name_hash: fqdn.as_ref().map_or(0, |f| out.name_hasher.hash_one(f)),
                     fqdn,
                     key: uid.map(|u| ClusterKey::Builder(u.get(text).to_string())),
+                    syms: None,
                     site_ctx: out.sites.len().checked_sub(1),
                     machines: Vec::new(),
                     span,
@@ -595,27 +669,36 @@ impl Scanner<'_> {
             }
             El::Machine => {
                 if let Some(c) = out.clusters.last_mut() {
-                    let text = &self.src.text;
-                    let [fqdn] = attrs_with(e, ["Fqdn"], |v| RawValue::of(text, v));
-                    c.machines.push(RawMachine { fqdn, span });
+                    let [fqdn] = attrs_with(e, ["Fqdn"], |v| Fqdn::new(&v));
+                    let name_hash = match &fqdn {
+                        Some(f) => out.name_hasher.hash_one(f),
+                        None => c.name_hash,
+                    };
+                    c.machines.push(RawMachine {
+                        fqdn,
+                        name_hash,
+                        span,
+                    });
                 }
             }
             El::ClusterId if parent == El::InstalledOn => {
-                let text = &self.src.text;
+                let syms = &mut out.syms;
                 if let (Some(s), [Some(site), Some(number)]) = (
                     out.services.last_mut(),
-                    attrs_with(e, ["SiteId", "Number"], |v| RawValue::of(text, v)),
+                    attrs_with(e, ["SiteId", "Number"], |v| syms.intern(&v)),
                 ) {
                     s.installed_on = Some(RawTarget::Cluster { site, number });
                 }
             }
             El::ClusterId => {
                 if let [Some(site), Some(number)] = attrs(e, ["SiteId", "Number"]) {
+                    let syms = (out.syms.intern(&site), out.syms.intern(&number));
                     let key = ClusterKey::Published { site, number };
                     match parent {
                         El::Cluster => {
                             if let Some(c) = out.clusters.last_mut() {
                                 c.key = Some(key);
+                                c.syms = Some(syms);
                             }
                         }
                         El::SqlInstanceId => {
@@ -623,7 +706,8 @@ impl Scanner<'_> {
                             match grandparent {
                                 El::InstalledOn => {
                                     if let Some(s) = out.services.last_mut() {
-                                        s.installed_on = Some(RawTarget::Sql(key, name));
+                                        s.installed_on =
+                                            Some(RawTarget::Sql(Box::new((key, name))));
                                     }
                                 }
                                 El::SqlInstance => {
@@ -658,7 +742,7 @@ impl Scanner<'_> {
                 let [role_name, uid, on] = attrs(e, ["RoleName", "UniqueId", "InstalledOn"]);
                 out.services.push(RawService {
                     role_name,
-                    key: uid.map(ServiceKey::Builder),
+                    key: uid.map(|u| RawServiceRef::Builder(RawValue::Owned(u.into()))),
                     installed_on: on.map(RawTarget::UniqueId),
                     deps: out.deps.len()..out.deps.len(),
                     span,
@@ -670,26 +754,24 @@ impl Scanner<'_> {
                 match parent {
                     El::Service => {
                         if let Some(s) = out.services.last_mut() {
-                            let [site, role, instance] = attrs(e, ID);
-                            let role = role.unwrap_or_default();
-                            s.role_name.get_or_insert_with(|| role.clone());
-                            s.key = Some(ServiceKey::Published {
-                                site: site.unwrap_or_default(),
-                                role,
-                                instance: instance.unwrap_or_default(),
+                            let syms = &mut out.syms;
+                            let [site, role, instance] = attrs_with(e, ID, |v| syms.intern(&v));
+                            s.key = Some(RawServiceRef::Published {
+                                site: site.unwrap_or(Sym::EMPTY),
+                                role: role.unwrap_or(Sym::EMPTY),
+                                instance: instance.unwrap_or(Sym::EMPTY),
                             });
                         }
                     }
                     // the Dependency element's span was pushed with a placeholder key
                     El::Dependency if out.services.last().is_some_and(|s| !s.deps.is_empty()) => {
                         if let Some(last) = out.deps.last_mut() {
-                            let text = &self.src.text;
-                            let [site, role, instance] =
-                                attrs_with(e, ID, |v| RawValue::of(text, v));
+                            let syms = &mut out.syms;
+                            let [site, role, instance] = attrs_with(e, ID, |v| syms.intern(&v));
                             last.0 = RawServiceRef::Published {
-                                site: site.unwrap_or_default(),
-                                role: role.unwrap_or_default(),
-                                instance: instance.unwrap_or_default(),
+                                site: site.unwrap_or(Sym::EMPTY),
+                                role: role.unwrap_or(Sym::EMPTY),
+                                instance: instance.unwrap_or(Sym::EMPTY),
                             };
                         }
                     }
@@ -711,11 +793,14 @@ impl Scanner<'_> {
                 }
             }
             El::Component => {
-                if let (Some(s), Some(name)) = (out.services.last_mut(), attr(e, "ComponentName")) {
+                // component names repeat in every pool: shared, not copied
+                let syms = &mut out.syms;
+                let [name] = attrs_with(e, ["ComponentName"], |v| syms.intern(&v));
+                if let (Some(s), Some(name)) = (out.services.last_mut(), name) {
                     s.web
                         .get_or_insert_with(Default::default)
                         .components
-                        .push(name);
+                        .push(out.syms.shared(name));
                 }
             }
             El::ExternalSettings | El::InternalSettings => {
@@ -792,6 +877,8 @@ impl Scanner<'_> {
                 services: Vec::new(),
                 deps: Vec::new(),
                 simple_urls: Vec::new(),
+                syms: Symbols::default(),
+                name_hasher: foldhash::fast::RandomState::default(),
             });
             self.path.pop();
             self.topo_depth = Some(self.stack.len());
