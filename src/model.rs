@@ -324,15 +324,15 @@ pub enum Role {
     /// `PersistentChatComplianceStore`.
     PersistentChatComplianceStore,
     /// Any role whose name ends in `Store` (SQL databases) not listed above.
-    SqlStore(String),
+    SqlStore(Arc<str>),
     /// Any other role, with its name as written.
-    Other(String),
+    Other(Arc<str>),
 }
 
 impl Role {
-    /// Classifies a `RoleName` value.
-    pub fn from_name(name: &str) -> Role {
-        match name {
+    /// Classifies a `RoleName` value (an unlisted name is shared, not copied).
+    pub fn from_name(name: &Arc<str>) -> Role {
+        match &**name {
             "Registrar" => Role::Registrar,
             "UserServices" => Role::UserServices,
             "WebServices" => Role::WebServices,
@@ -345,8 +345,8 @@ impl Role {
             "PersistentChatService" | "PersistentChatServer" => Role::PersistentChat,
             "PersistentChatStore" => Role::PersistentChatStore,
             "PersistentChatComplianceStore" => Role::PersistentChatComplianceStore,
-            n if n.ends_with("Store") => Role::SqlStore(n.to_string()),
-            n => Role::Other(n.to_string()),
+            n if n.ends_with("Store") => Role::SqlStore(name.clone()),
+            _ => Role::Other(name.clone()),
         }
     }
     /// True for the SQL-hosted roles.

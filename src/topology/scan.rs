@@ -417,7 +417,8 @@ impl<'a> Iterator for RawAttrs<'a> {
         // Every split below is at an ASCII byte, so every slice is valid UTF-8.
         let text = self.0;
         let bytes = text.as_bytes();
-        let eq = memchr::memchr(b'=', bytes)?;
+        // names are short: a plain loop beats a SIMD search's set-up
+        let eq = bytes.iter().position(|&b| b == b'=')?;
         let mut open = eq + 1;
         while bytes.get(open).is_some_and(|&b| is_xml_space(b)) {
             open += 1;
@@ -435,7 +436,15 @@ impl<'a> Iterator for RawAttrs<'a> {
         };
         let close = open + 1 + len;
         self.0 = &text[close + 1..];
-        let name = text[..eq].trim_matches(|c: char| c.is_ascii() && is_xml_space(c as u8));
+        let mut start = 0;
+        let mut end = eq;
+        while start < end && is_xml_space(bytes[start]) {
+            start += 1;
+        }
+        while end > start && is_xml_space(bytes[end - 1]) {
+            end -= 1;
+        }
+        let name = &text[start..end];
         Some((name, &text[open + 1..close]))
     }
 }
