@@ -24,7 +24,7 @@ fn push(map: &mut HashMap<String, Vec<usize>>, key: String, i: usize) {
 
 impl NameIndex {
     /// Indexes the leaf certificate of every file in `store` (names as in
-    /// [`super::Certificate::names`]) and every file's name keys.
+    /// [`super::facts::CertFacts::names`]) and every file's name keys.
     pub fn build(store: &CertStore) -> Self {
         let mut ix = NameIndex::default();
         for (i, f) in store.files.iter().enumerate() {
@@ -61,7 +61,7 @@ impl NameIndex {
     }
 
     /// Files whose leaf certificate covers `fqdn` (same rule as
-    /// [`super::Certificate::covers_name`]), sorted, without duplicates.
+    /// [`super::facts::CertFacts::covers_name`]), sorted, without duplicates.
     pub fn covering(&self, fqdn: &str) -> Vec<usize> {
         let host = normalize_name(fqdn);
         if host.is_empty() || host.contains('*') {

@@ -1,5 +1,5 @@
 //! Reading topology files: bytes → text ([`decode`]) → raw records ([`scan`]) → the resolved
-//! [`Topology`](crate::model::Topology) ([`build`]).
+//! [`crate::model::Topology`] ([`build`]).
 
 pub mod build;
 pub mod decode;
