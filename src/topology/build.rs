@@ -424,6 +424,29 @@ mod tests {
     }
 
     #[test]
+    fn the_first_machine_of_a_name_wins_whatever_its_case() {
+        let xml = format!(
+            r#"<Topology xmlns="{NS}"><Clusters>
+<Cluster Fqdn="fe.fabrikam.com"><ClusterId SiteId="1" Number="1"/><Machine Fqdn="FE1.fabrikam.com"/><Machine Fqdn="fe1.Fabrikam.com."/></Cluster>
+<Cluster Fqdn="Fe1.fabrikam.com"><ClusterId SiteId="1" Number="2"/><Machine/></Cluster>
+</Clusters></Topology>"#
+        );
+        let t = crate::topology::load_text("t.xml", xml, "UTF-8").unwrap();
+        assert_eq!(t.machines.len(), 1);
+        assert_eq!(t.machines[0].fqdn.as_str(), "FE1.fabrikam.com");
+        assert_eq!(t.pools[1].machines, vec![]);
+        let dups: Vec<&str> = t
+            .problems
+            .iter()
+            .filter_map(|p| match p {
+                TopologyProblem::DuplicateMachine { fqdn, .. } => Some(fqdn.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(dups, ["fe1.Fabrikam.com", "Fe1.fabrikam.com"]);
+    }
+
+    #[test]
     fn installed_on_resolves_also_when_its_key_was_normalized() {
         let t = load_on("1", "&#49;");
         assert!(t.problems.is_empty(), "{:?}", t.problems);

@@ -72,8 +72,8 @@ impl Sym {
     pub const EMPTY: Sym = Sym(0);
 }
 
-/// The distinct key values of one topology (a few thousand at most: site ids, role names,
-/// instance and cluster numbers), each stored once.
+/// The distinct key values of one topology (site ids, role names, instance and cluster
+/// numbers) and web component names, each stored once: a few thousand strings at most.
 #[derive(Debug)]
 pub struct Symbols {
     ids: foldhash::HashMap<std::sync::Arc<str>, Sym>,
@@ -943,6 +943,20 @@ mod tests {
             let [_, w] = attrs(&e, ["v", "w"]);
             assert_eq!(w, None, "{broken}");
         }
+    }
+
+    #[test]
+    fn symbols_are_equal_exactly_when_their_strings_are() {
+        let mut syms = Symbols::default();
+        assert_eq!(syms.intern(""), Sym::EMPTY);
+        let a = syms.intern("Registrar");
+        let b = syms.intern("registrar");
+        assert_ne!(a, b, "keys of the published schema compare exactly");
+        assert_eq!(syms.intern("Registrar"), a);
+        assert_eq!(syms.get("registrar"), Some(b));
+        assert_eq!(syms.get("UserServices"), None);
+        assert_eq!(syms.name(a), "Registrar");
+        assert_eq!(&*syms.shared(b), "registrar");
     }
 
     #[test]
