@@ -33,11 +33,7 @@ pub struct Fqdn(Box<str>);
 impl Fqdn {
     /// Wraps a name as written in the topology (surrounding whitespace and a trailing dot removed).
     pub fn new(written: &str) -> Self {
-        Fqdn(Box::from(Self::trimmed(written)))
-    }
-    /// The part of `written` that [`Fqdn::new`] keeps.
-    pub fn trimmed(written: &str) -> &str {
-        written.trim().trim_end_matches('.')
+        Fqdn(Box::from(written.trim().trim_end_matches('.')))
     }
     /// The name as written in the source.
     pub fn as_str(&self) -> &str {

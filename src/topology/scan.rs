@@ -33,8 +33,6 @@ pub struct RawMachine {
 pub struct RawCluster {
     /// `Fqdn` attribute.
     pub fqdn: Option<Fqdn>,
-    /// Hash of `fqdn` with [`RawTopology::name_hasher`].
-    pub name_hash: u64,
     /// `ClusterId` (published) or `UniqueId` (builder).
     pub key: Option<ClusterKey>,
     /// The published `ClusterId` as symbols, how `InstalledOn` references find it.
@@ -667,7 +665,6 @@ impl Scanner<'_> {
                 let [fqdn, uid] = attrs_with(e, ["Fqdn", "UniqueId"], |v| RawValue::of(text, v));
                 let fqdn = fqdn.map(|f| Fqdn::new(f.get(text)));
                 out.clusters.push(RawCluster {
-                    name_hash: fqdn.as_ref().map_or(0, |f| out.name_hasher.hash_one(f)),
                     fqdn,
                     key: uid.map(|u| ClusterKey::Builder(u.get(text).to_string())),
                     syms: None,
@@ -679,10 +676,11 @@ impl Scanner<'_> {
             El::Machine => {
                 if let Some(c) = out.clusters.last_mut() {
                     let [fqdn] = attrs_with(e, ["Fqdn"], |v| Fqdn::new(&v));
-                    let name_hash = match &fqdn {
-                        Some(f) => out.name_hasher.hash_one(f),
-                        None => c.name_hash,
-                    };
+                    // a `<Machine />` is named after its cluster
+                    let name_hash = fqdn
+                        .as_ref()
+                        .or(c.fqdn.as_ref())
+                        .map_or(0, |f| out.name_hasher.hash_one(f));
                     c.machines.push(RawMachine {
                         fqdn,
                         name_hash,
