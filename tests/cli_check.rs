@@ -14,11 +14,7 @@ fn check(args: &[&str]) -> (i32, String, String) {
 }
 
 fn json(args: &[&str]) -> (i32, Value) {
-    let mut a = args.to_vec();
-    a.extend(["--format", "json", "--now", NOW]);
-    let (code, out, err) = check(&a);
-    let v = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
-    (code, v)
+    support::check_json(args, NOW)
 }
 
 fn findings(v: &Value, rule: &str) -> Vec<Value> {

@@ -24,11 +24,7 @@ fn check(args: &[&str]) -> (i32, String, String) {
 }
 
 fn json(args: &[&str]) -> (i32, Value) {
-    let mut a = args.to_vec();
-    a.extend(["--format", "json", "--now", NOW]);
-    let (code, out, err) = check(&a);
-    let v = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
-    (code, v)
+    support::check_json(args, NOW)
 }
 
 /// Server → sorted rule ids of its findings, without `not-checked`.
@@ -50,15 +46,6 @@ fn verdicts(v: &Value) -> BTreeMap<String, Vec<String>> {
         rules.sort();
     }
     m
-}
-
-fn server<'a>(v: &'a Value, fqdn: &str) -> &'a Value {
-    v["servers"]
-        .as_array()
-        .expect("servers")
-        .iter()
-        .find(|s| s["fqdn"] == fqdn)
-        .unwrap_or_else(|| panic!("{fqdn} not checked"))
 }
 
 fn strings(v: &Value) -> Vec<String> {
@@ -88,7 +75,7 @@ fn enterprise_inventory_gives_the_verdicts_of_the_certificate_files() {
             "fe03.fabrikam.com",
             "pc01.fabrikam.com",
         ] {
-            let s = server(&v, fqdn);
+            let s = support::json_server(&v, fqdn);
             assert_eq!(
                 strings(&s["not_checked"]),
                 [
@@ -103,7 +90,7 @@ fn enterprise_inventory_gives_the_verdicts_of_the_certificate_files() {
             assert_eq!(s["certificate"]["inventory"]["ca_identity"], "issuer-name");
         }
         // pc02 has no certificate at all: nothing to list as not checked.
-        assert!(server(&v, "pc02.fabrikam.com")["not_checked"].is_null());
+        assert!(support::json_server(&v, "pc02.fabrikam.com")["not_checked"].is_null());
         let notes = v["findings"]
             .as_array()
             .expect("findings")
@@ -116,8 +103,10 @@ fn enterprise_inventory_gives_the_verdicts_of_the_certificate_files() {
         );
     }
     // The certificate-file run lists nothing as not checked.
-    assert!(server(&files, "fe01.fabrikam.com")["not_checked"].is_null());
-    assert!(server(&files, "fe01.fabrikam.com")["certificate"]["inventory"].is_null());
+    assert!(support::json_server(&files, "fe01.fabrikam.com")["not_checked"].is_null());
+    assert!(
+        support::json_server(&files, "fe01.fabrikam.com")["certificate"]["inventory"].is_null()
+    );
 }
 
 #[test]
@@ -153,7 +142,10 @@ fn rules_lab_inventory_runs_the_fact_rules_and_lists_the_others() {
     for lab in ["lab04", "lab05", "lab06"] {
         let fqdn = format!("{lab}.fabrikam.com");
         assert!(verdicts(&inv)[&fqdn].is_empty());
-        assert_eq!(strings(&server(&inv, &fqdn)["not_checked"]).len(), 4);
+        assert_eq!(
+            strings(&support::json_server(&inv, &fqdn)["not_checked"]).len(),
+            4
+        );
     }
 }
 
@@ -193,13 +185,13 @@ fn an_inventory_fills_in_for_a_missing_certificate_file() {
         "--ca",
         ENT_CA,
     ]);
-    assert!(server(&v, "fe01.fabrikam.com")["certificate"]["inventory"].is_null());
+    assert!(support::json_server(&v, "fe01.fabrikam.com")["certificate"]["inventory"].is_null());
     assert_eq!(
-        server(&v, "fe03.fabrikam.com")["certificate"]["inventory"]["row"],
+        support::json_server(&v, "fe03.fabrikam.com")["certificate"]["inventory"]["row"],
         "line 7"
     );
     assert_eq!(
-        server(&v, "pc01.fabrikam.com")["certificate"]["inventory"]["computer"],
+        support::json_server(&v, "pc01.fabrikam.com")["certificate"]["inventory"]["computer"],
         "PC01"
     );
 }
@@ -243,7 +235,7 @@ fn a_bad_row_is_a_finding_and_hides_no_other_row() {
     // fe02's WebServicesInternal row (same certificate) still gives its verdict.
     assert_eq!(verdicts(&v)["fe02.fabrikam.com"], ["foreign-ca"]);
     assert_eq!(
-        server(&v, "fe02.fabrikam.com")["certificate"]["inventory"]["row"],
+        support::json_server(&v, "fe02.fabrikam.com")["certificate"]["inventory"]["row"],
         "line 6"
     );
 }
@@ -367,14 +359,14 @@ fn ps_computer_name_maps_by_fqdn_or_first_label_only() {
     let m = verdicts(&v);
     assert_eq!(m["fe03.fabrikam.com"], ["name-mismatch"]);
     assert_eq!(
-        server(&v, "fe03.fabrikam.com")["certificate"]["chosen"],
+        support::json_server(&v, "fe03.fabrikam.com")["certificate"]["chosen"],
         "the inventory row was exported on the server"
     );
     assert_eq!(m["fe01.fabrikam.com"], ["missing-certificate"]);
     assert_eq!(m["fe02.fabrikam.com"], ["missing-certificate"]);
     assert!(m["pc02.fabrikam.com"].is_empty(), "{m:?}");
     assert_eq!(
-        server(&v, "pc02.fabrikam.com")["certificate"]["inventory"]["computer"],
+        support::json_server(&v, "pc02.fabrikam.com")["certificate"]["inventory"]["computer"],
         "pc02"
     );
 }

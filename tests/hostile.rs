@@ -254,15 +254,6 @@ fn check_json(certs: &Path, ca: &Path) -> (i32, Value, String) {
     (code, v, err)
 }
 
-fn server<'a>(v: &'a Value, fqdn: &str) -> &'a Value {
-    v["servers"]
-        .as_array()
-        .expect("servers")
-        .iter()
-        .find(|s| s["fqdn"] == fqdn)
-        .unwrap_or_else(|| panic!("{fqdn} not reported"))
-}
-
 fn rules_for(v: &Value, fqdn: &str) -> Vec<String> {
     v["findings"]
         .as_array()
@@ -287,7 +278,7 @@ fn hostile_certificates_each_get_a_verdict_and_hide_no_other() {
         "pc01.fabrikam.com",
         "pc02.fabrikam.com",
     ] {
-        let s = server(&v, fqdn);
+        let s = support::json_server(&v, fqdn);
         assert!(
             s["certificate"].is_object(),
             "{fqdn} keeps its certificate: {s}"
@@ -300,20 +291,23 @@ fn hostile_certificates_each_get_a_verdict_and_hide_no_other() {
         "fe03.fabrikam.com",
     ] {
         assert_eq!(
-            server(&v, fqdn)["status"],
+            support::json_server(&v, fqdn)["status"],
             "ok",
             "{fqdn}: {:?}",
             rules_for(&v, fqdn)
         );
     }
     assert_eq!(
-        server(&v, "fe02.fabrikam.com")["certificate"]["dns_names"]
+        support::json_server(&v, "fe02.fabrikam.com")["certificate"]["dns_names"]
             .as_array()
             .map(Vec::len),
         Some(10_000)
     );
     // v1: no extensions, so no EKU restriction; from the right CA with the right name (CN).
-    assert_eq!(server(&v, "pc01.fabrikam.com")["status"], "ok");
+    assert_eq!(
+        support::json_server(&v, "pc01.fabrikam.com")["status"],
+        "ok"
+    );
     // A CA certificate is not a server certificate.
     assert_eq!(
         rules_for(&v, "pc02.fabrikam.com"),

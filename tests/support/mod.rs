@@ -63,3 +63,22 @@ pub fn run_in_root(command: &str, args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// `topocert check ARGS --format json --now NOW` from the project root: (exit code, report).
+pub fn check_json(args: &[&str], now: &str) -> (i32, serde_json::Value) {
+    let mut a = args.to_vec();
+    a.extend(["--format", "json", "--now", now]);
+    let (code, out, err) = run_in_root("check", &a);
+    let v = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+    (code, v)
+}
+
+/// The entry of `fqdn` in the `servers` of a `check` JSON report.
+pub fn json_server<'a>(v: &'a serde_json::Value, fqdn: &str) -> &'a serde_json::Value {
+    v["servers"]
+        .as_array()
+        .expect("servers")
+        .iter()
+        .find(|s| s["fqdn"] == fqdn)
+        .unwrap_or_else(|| panic!("{fqdn} not in the report's servers"))
+}
