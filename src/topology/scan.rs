@@ -463,16 +463,68 @@ fn xmlns(e: &BytesStart<'_>) -> Option<String> {
 }
 
 /// Scans the text into raw records, or fails with a diagnostic pointing into it.
+///
+/// NUL is not an XML character anywhere (text, attribute values, names), and quick-xml does
+/// not refuse it: the first NUL of the text is an error whatever else is wrong with it.
 pub fn scan(src: &SourceText) -> Result<RawTopology, LoadError> {
-    // NUL is not an XML character anywhere (text, attribute values, names); one SIMD search
-    // over the whole text is cheaper than checking every event.
-    if let Some(at) = memchr::memchr(0, src.text.as_bytes()) {
-        return Err(LoadError::Malformed {
-            message: "NUL character (U+0000): not allowed anywhere in XML".into(),
-            src: src.named_source(),
-            at: (at, 0).into(),
-        });
+    let mut nul = NulSearch {
+        bytes: src.text.as_bytes(),
+        searched: 0,
+        first: None,
+    };
+    let scanned = scan_events(src, &mut nul);
+    match nul.first() {
+        Some(at) => Err(nul_error(src, at)),
+        None => scanned,
     }
+}
+
+fn nul_error(src: &SourceText, at: usize) -> LoadError {
+    LoadError::Malformed {
+        message: "NUL character (U+0000): not allowed anywhere in XML".into(),
+        src: src.named_source(),
+        at: (at, 0).into(),
+    }
+}
+
+/// The search for NUL, done in blocks just ahead of the reader: each block is brought into
+/// cache for the reader anyway, so the text is read from memory once, not twice.
+struct NulSearch<'t> {
+    bytes: &'t [u8],
+    /// `bytes[..searched]` holds no NUL, unless `first` says where.
+    searched: usize,
+    first: Option<usize>,
+}
+
+impl NulSearch<'_> {
+    /// Bytes searched past the reader's position at a time (fits in a core's L2 cache).
+    const BLOCK: usize = 64 * 1024;
+
+    /// Makes sure the text up to `pos` was searched (and a block more); true on a NUL.
+    fn ahead_of(&mut self, pos: usize) -> bool {
+        if pos >= self.searched {
+            self.search_to(pos.saturating_add(Self::BLOCK));
+        }
+        self.first.is_some()
+    }
+
+    fn search_to(&mut self, end: usize) {
+        let end = end.min(self.bytes.len());
+        if self.first.is_none() && end > self.searched {
+            let block = &self.bytes[self.searched..end];
+            self.first = memchr::memchr(0, block).map(|i| self.searched + i);
+            self.searched = end;
+        }
+    }
+
+    /// The first NUL of the whole text.
+    fn first(mut self) -> Option<usize> {
+        self.search_to(usize::MAX);
+        self.first
+    }
+}
+
+fn scan_events(src: &SourceText, nul: &mut NulSearch<'_>) -> Result<RawTopology, LoadError> {
     let mut reader = Reader::from_str(&src.text);
     reader.config_mut().check_end_names = true;
     let mut sc = Scanner {
@@ -496,6 +548,10 @@ pub fn scan(src: &SourceText) -> Result<RawTopology, LoadError> {
             }
         };
         let after = reader.buffer_position() as usize;
+        if nul.ahead_of(after) {
+            // `scan` reports it
+            return Err(sc.malformed(String::new(), after));
+        }
         let span = Span {
             start: before,
             len: after.saturating_sub(before),
@@ -654,6 +710,8 @@ impl Scanner<'_> {
                 return Ok(());
             }
         };
+        // Each schema's elements are read for that schema's attributes only.
+        let builder = out.format == TopologyFormat::TopologyBuilder;
         match el {
             El::CentralSite | El::BranchSite => out.sites.push(RawSite {
                 id: attr(e, "SiteId"),
@@ -662,7 +720,14 @@ impl Scanner<'_> {
             }),
             El::Cluster => {
                 let text = &self.src.text;
-                let [fqdn, uid] = attrs_with(e, ["Fqdn", "UniqueId"], |v| RawValue::of(text, v));
+                // a published cluster's identity is its `ClusterId` child
+                let keep = |v: std::borrow::Cow<'_, str>| RawValue::of(text, v);
+                let [fqdn, uid] = if builder {
+                    attrs_with(e, ["Fqdn", "UniqueId"], keep)
+                } else {
+                    let [fqdn] = attrs_with(e, ["Fqdn"], keep);
+                    [fqdn, None]
+                };
                 let fqdn = fqdn.map(|f| Fqdn::new(f.get(text)));
                 out.clusters.push(RawCluster {
                     fqdn,
@@ -746,7 +811,12 @@ impl Scanner<'_> {
             }
             El::SqlInstanceId => self.sql_id_name = Some(attr(e, "Name").unwrap_or_default()),
             El::Service => {
-                let [role_name, uid, on] = attrs(e, ["RoleName", "UniqueId", "InstalledOn"]);
+                // a published service is named by its `ServiceId` and `InstalledOn` children
+                let [role_name, uid, on] = if builder {
+                    attrs(e, ["RoleName", "UniqueId", "InstalledOn"])
+                } else {
+                    [None, None, None]
+                };
                 out.services.push(RawService {
                     role_name,
                     key: uid.map(|u| RawServiceRef::Builder(RawValue::Owned(u.into()))),
@@ -788,7 +858,12 @@ impl Scanner<'_> {
             El::Dependency => {
                 if let Some(s) = out.services.last_mut() {
                     let text = &self.src.text;
-                    let [uid] = attrs_with(e, ["ServiceUniqueId"], |v| RawValue::of(text, v));
+                    // published: a placeholder until the `ServiceId` child is read
+                    let [uid] = if builder {
+                        attrs_with(e, ["ServiceUniqueId"], |v| RawValue::of(text, v))
+                    } else {
+                        [None]
+                    };
                     out.deps
                         .push((RawServiceRef::Builder(uid.unwrap_or_default()), span));
                     s.deps.end = out.deps.len();
@@ -941,6 +1016,82 @@ mod tests {
             let [_, w] = attrs(&e, ["v", "w"]);
             assert_eq!(w, None, "{broken}");
         }
+    }
+
+    fn nul_at(text: &str) -> Option<usize> {
+        let src = SourceText::new("t.xml", std::sync::Arc::new(text.to_string()), "UTF-8");
+        match scan(&src) {
+            Err(LoadError::Malformed { message, at, .. }) if message.contains("NUL") => {
+                Some(at.offset())
+            }
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_first_nul_is_found_wherever_it_is_and_whatever_else_is_wrong() {
+        const TOPO: &str =
+            "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\">";
+        let filler = "<Other a=\"1\"/>".repeat(3 * NulSearch::BLOCK / 14);
+        // past the first blocks searched, in text and in an attribute value
+        let far = format!("{TOPO}{filler}x\0y</Topology>");
+        assert_eq!(nul_at(&far), far.find('\0'));
+        let in_value = format!("{TOPO}{filler}<Other a=\"\0\"/></Topology>");
+        assert_eq!(nul_at(&in_value), in_value.find('\0'));
+        // in a value longer than a block
+        let long = format!("{TOPO}<Other a=\"{}\0\"/></Topology>", "v".repeat(200_000));
+        assert_eq!(nul_at(&long), long.find('\0'));
+        // after a syntax error, a wrong end tag, an unknown entity, a DTD, or no topology
+        for broken in [
+            format!("{TOPO}<a b=></Topology>{filler}\0"),
+            format!("{TOPO}</Other>{filler}\0"),
+            format!("{TOPO}&nope;{filler}\0"),
+            format!("<!DOCTYPE x>{TOPO}{filler}\0"),
+            format!("<NotATopology>{filler}\0</NotATopology>"),
+        ] {
+            assert_eq!(nul_at(&broken), broken.find('\0'), "{}", &broken[..90]);
+        }
+        assert_eq!(nul_at(&format!("{TOPO}{filler}</Topology>")), None);
+    }
+
+    #[test]
+    fn each_schema_is_read_for_its_own_attributes_only() {
+        let body = r#"<Cluster Fqdn="pool1.fabrikam.com" UniqueId="c1"/>
+            <Service RoleName="Registrar" UniqueId="s1" InstalledOn="c1">
+              <Dependency ServiceUniqueId="s2"/>
+            </Service>"#;
+        let raw = |root: &str, ns: &str| {
+            let text = format!(
+                "<{root} xmlns=\"urn:schema:Microsoft.Rtc.Management.{ns}.2008\">{body}</{root}>"
+            );
+            let src = SourceText::new("t.xml", std::sync::Arc::new(text.clone()), "UTF-8");
+            (text, scan(&src).expect("scans"))
+        };
+        let (builder_text, builder) = raw("PartialTopology", "WritableTopology");
+        let (_, published) = raw("Topology", "Deploy.Topology");
+        assert_eq!(builder.format, TopologyFormat::TopologyBuilder);
+        assert_eq!(published.format, TopologyFormat::Published);
+        for t in [&builder, &published] {
+            assert_eq!(
+                t.clusters[0].fqdn.as_ref().map(|f| f.as_str()),
+                Some("pool1.fabrikam.com")
+            );
+        }
+        assert!(builder.clusters[0].key.is_some());
+        assert!(builder.services[0].role_name.is_some());
+        assert!(builder.services[0].key.is_some());
+        assert!(builder.services[0].installed_on.is_some());
+        assert!(
+            matches!(&builder.deps[0].0, RawServiceRef::Builder(v) if v.get(&builder_text) == "s2")
+        );
+        // builder attributes on published elements are not part of that schema
+        assert!(published.clusters[0].key.is_none());
+        assert!(published.services[0].role_name.is_none());
+        assert!(published.services[0].key.is_none());
+        assert!(published.services[0].installed_on.is_none());
+        assert!(
+            matches!(&published.deps[0].0, RawServiceRef::Builder(RawValue::Owned(v)) if v.is_empty())
+        );
     }
 
     #[test]
