@@ -365,35 +365,80 @@ fn attrs_with<const N: usize, T>(
     names: [&str; N],
     mut keep: impl FnMut(std::borrow::Cow<'_, str>) -> T,
 ) -> [Option<T>; N] {
+    let text = e.attributes_raw();
+    match leading_in_order(text, &names) {
+        Some(values) => values.map(|(name, value)| normalized(name, value).map(&mut keep)),
+        None => attrs_anywhere(text, names, keep),
+    }
+}
+
+/// [`attrs_with`] for any layout: every attribute is looked at until all were found.
+fn attrs_anywhere<const N: usize, T>(
+    text: &str,
+    names: [&str; N],
+    mut keep: impl FnMut(std::borrow::Cow<'_, str>) -> T,
+) -> [Option<T>; N] {
     let mut found: [Option<Option<T>>; N] = [const { None }; N];
     let mut missing = N;
-    for (name, value) in RawAttrs(e.attributes_raw()) {
+    for (name, value) in RawAttrs(text) {
         let Some(i) = names.iter().position(|n| is_local_name(name, n)) else {
             continue;
         };
         if found[i].is_some() {
             continue;
         }
-        let needs_normalizing = value
-            .bytes()
-            .any(|b| matches!(b, b'&' | b'\t' | b'\r' | b'\n'));
-        let value = if needs_normalizing {
-            quick_xml::events::attributes::Attribute {
-                key: quick_xml::name::QName(name),
-                value: std::borrow::Cow::Borrowed(value),
-            }
-            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-            .ok()
-        } else {
-            Some(std::borrow::Cow::Borrowed(value))
-        };
-        found[i] = Some(value.map(&mut keep));
+        found[i] = Some(normalized(name, value).map(&mut keep));
         missing -= 1;
         if missing == 0 {
             break;
         }
     }
     found.map(Option::flatten)
+}
+
+/// The attributes asked for when they come first in the tag, in the order asked, each after
+/// one space and written `name="value"` — how Lync and Skype for Business write `ServiceId`,
+/// `ClusterId` and `Component` — read without searching for names; `None` for any other
+/// layout. Being the first attributes, they are also the first of their names, so the result
+/// is the one the general reading gives.
+fn leading_in_order<'a, const N: usize>(
+    text: &'a str,
+    names: &[&'a str; N],
+) -> Option<[(&'a str, &'a str); N]> {
+    let mut rest = text;
+    let mut values = [("", ""); N];
+    for (slot, name) in values.iter_mut().zip(names) {
+        rest = rest
+            .strip_prefix(' ')?
+            .strip_prefix(name)?
+            .strip_prefix("=\"")?;
+        let end = memchr::memchr(b'"', rest.as_bytes())?;
+        *slot = (*name, &rest[..end]);
+        rest = &rest[end + 1..];
+    }
+    Some(values)
+}
+
+/// An attribute value as XML reads it: normalized by quick-xml (entities, `\t`, `\r`, `\n`)
+/// only when it holds one of those characters, else borrowed as written; `None` when it cannot
+/// be normalized.
+fn normalized<'a>(name: &'a str, value: &'a str) -> Option<std::borrow::Cow<'a, str>> {
+    // `&`, tab, CR and LF are the bytes up to `&` that matter; most values have none at all,
+    // which a minimum (no early exit, so many bytes at once) tells
+    let lowest = value.bytes().fold(u8::MAX, u8::min);
+    let needs_normalizing = lowest <= b'&'
+        && value
+            .bytes()
+            .any(|b| matches!(b, b'&' | b'\t' | b'\r' | b'\n'));
+    if !needs_normalizing {
+        return Some(std::borrow::Cow::Borrowed(value));
+    }
+    quick_xml::events::attributes::Attribute {
+        key: quick_xml::name::QName(name),
+        value: std::borrow::Cow::Borrowed(value),
+    }
+    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+    .ok()
 }
 
 /// True when the attribute `name` (maybe `prefix:local`) has the local name `local`.
@@ -1005,6 +1050,55 @@ mod tests {
         assert_eq!(q.as_deref(), Some("say \"hi\""));
         let e = start("<a v=\"&nope;\" w=\"ok\"/>");
         assert_eq!(attrs(&e, ["v", "w"]), [None, Some("ok".to_string())]);
+    }
+
+    proptest::proptest! {
+        /// The shortcut for attributes written first and in order reads what the general
+        /// reading reads, whatever the layout.
+        #[test]
+        fn leading_attributes_read_as_any_attributes(
+            written in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec!["SiteId", "RoleName", "Instance", "x:SiteId", "Other"]),
+                    // mostly the layout the shortcut reads, so that it is tried often
+                    proptest::sample::select(vec![" ", " ", " ", " ", " ", " ", "  ", "\n", " \t"]),
+                    proptest::sample::select(vec!["=\"", "=\"", "=\"", "=\"", "=\"", " = \"", "='"]),
+                    proptest::sample::select(vec!["1", "Registrar", "a&amp;b", "a\tb", "&nope;", ""]),
+                ),
+                0..5,
+            ),
+            tail in proptest::sample::select(vec!["", " ", " v", " w=x"]),
+        ) {
+            let mut tag = String::from("<ServiceId");
+            for (name, space, open, value) in &written {
+                let quote = if open.ends_with('\'') { "'" } else { "\"" };
+                tag.push_str(&format!("{space}{name}{open}{value}{quote}"));
+            }
+            tag.push_str(tail);
+            tag.push_str("/>");
+            let e = start(&tag);
+            const ID: [&str; 3] = ["SiteId", "RoleName", "Instance"];
+            let general = attrs_anywhere(e.attributes_raw(), ID, |v| v.into_owned());
+            proptest::prop_assert_eq!(attrs(&e, ID), general, "{}", tag);
+        }
+    }
+
+    #[test]
+    fn leading_attributes_in_order_are_read_directly() {
+        let e = start("<ServiceId SiteId=\"1\" RoleName=\"Registrar\" Instance=\"2\" />");
+        let ok = leading_in_order(e.attributes_raw(), &["SiteId", "RoleName", "Instance"]);
+        assert_eq!(ok.map(|v| v.map(|(_, v)| v)), Some(["1", "Registrar", "2"]));
+        for other in [
+            "<ServiceId RoleName=\"Registrar\" SiteId=\"1\" Instance=\"2\" />",
+            "<ServiceId  SiteId=\"1\" RoleName=\"Registrar\" Instance=\"2\" />",
+            "<ServiceId SiteId='1' RoleName=\"Registrar\" Instance=\"2\" />",
+            "<ServiceId a:SiteId=\"1\" RoleName=\"Registrar\" Instance=\"2\" />",
+            "<ServiceId SiteIdX=\"1\" RoleName=\"Registrar\" Instance=\"2\" />",
+        ] {
+            let e = start(other);
+            let read = leading_in_order(e.attributes_raw(), &["SiteId", "RoleName", "Instance"]);
+            assert!(read.is_none(), "{other}");
+        }
     }
 
     #[test]
