@@ -124,6 +124,12 @@ pub struct ServerGraph {
 
 /// Classifies a pool by its services.
 pub fn classify_pool(topo: &Topology, pool: PoolIdx) -> PoolKind {
+    let hosts_sql = topo.sql_instances.iter().any(|i| i.pool == pool);
+    classify(topo, pool, hosts_sql)
+}
+
+/// [`classify_pool`], told whether the pool hosts a SQL instance.
+fn classify(topo: &Topology, pool: PoolIdx, hosts_sql: bool) -> PoolKind {
     let p = &topo.pools[pool.0];
     let has = |r: &Role| p.services.iter().any(|s| &topo.services[s.0].role == r);
     let director_flag = p
@@ -150,7 +156,7 @@ pub fn classify_pool(topo: &Topology, pool: PoolIdx) -> PoolKind {
         .services
         .iter()
         .any(|s| topo.services[s.0].role.is_store())
-        || topo.sql_instances.iter().any(|i| i.pool == pool)
+        || hosts_sql
     {
         PoolKind::Sql
     } else {
@@ -206,14 +212,22 @@ impl ServerGraph {
             }
         }
 
+        // which pools host SQL instances, found once (not once per pool)
+        let mut hosts_sql = vec![false; topo.pools.len()];
+        for i in &topo.sql_instances {
+            hosts_sql[i.pool.0] = true;
+        }
         let pool_kinds: Vec<_> = (0..topo.pools.len())
-            .map(|i| classify_pool(topo, PoolIdx(i)))
+            .map(|i| classify(topo, PoolIdx(i), hosts_sql[i]))
             .collect();
 
         // Persistent Chat links: follow each Persistent Chat service's dependencies (one hop)
         // and, from each dependency, the WebServices it depends on (the next-hop Registrar's
         // web services); keep the pools that host WebServices with PersistentChatWeb.
         let mut pchat_links: Vec<PersistentChatLink> = Vec::new();
+        // index into `pchat_links` of each pool's link (a search of the list made this
+        // quadratic in Persistent Chat pools)
+        let mut link_of_pool: Vec<Option<usize>> = vec![None; topo.pools.len()];
         for (i, s) in topo.services.iter().enumerate() {
             if s.role != Role::PersistentChat {
                 continue;
@@ -239,18 +253,22 @@ impl ServerGraph {
                     }
                 }
             }
-            match pchat_links.iter_mut().find(|l| l.pchat_pool == pchat_pool) {
-                Some(link) => {
+            match link_of_pool[pchat_pool.0] {
+                Some(l) => {
+                    let link = &mut pchat_links[l];
                     for p in serving {
                         if !link.serving_pools.contains(&p) {
                             link.serving_pools.push(p);
                         }
                     }
                 }
-                None => pchat_links.push(PersistentChatLink {
-                    pchat_pool,
-                    serving_pools: serving.into_iter().collect(),
-                }),
+                None => {
+                    link_of_pool[pchat_pool.0] = Some(pchat_links.len());
+                    pchat_links.push(PersistentChatLink {
+                        pchat_pool,
+                        serving_pools: serving.into_iter().collect(),
+                    });
+                }
             }
         }
         let file_transfer_machines = pchat_links
