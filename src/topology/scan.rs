@@ -545,12 +545,13 @@ impl NulSearch<'_> {
     /// Bytes searched past the reader's position at a time (fits in a core's L2 cache).
     const BLOCK: usize = 64 * 1024;
 
-    /// Makes sure the text up to `pos` was searched (and a block more); true on a NUL.
-    fn ahead_of(&mut self, pos: usize) -> bool {
+    /// Makes sure the text up to `pos` was searched (and a block more); the first NUL, if
+    /// one was found.
+    fn ahead_of(&mut self, pos: usize) -> Option<usize> {
         if pos >= self.searched {
             self.search_to(pos.saturating_add(Self::BLOCK));
         }
-        self.first.is_some()
+        self.first
     }
 
     fn search_to(&mut self, end: usize) {
@@ -593,9 +594,8 @@ fn scan_events(src: &SourceText, nul: &mut NulSearch<'_>) -> Result<RawTopology,
             }
         };
         let after = reader.buffer_position() as usize;
-        if nul.ahead_of(after) {
-            // `scan` reports it
-            return Err(sc.malformed(String::new(), after));
+        if let Some(at) = nul.ahead_of(after) {
+            return Err(nul_error(src, at));
         }
         let span = Span {
             start: before,
