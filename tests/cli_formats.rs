@@ -5,7 +5,7 @@ mod support;
 
 use serde_json::Value;
 use std::path::Path;
-use support::{root, scrub, topocert};
+use support::{root, scrub};
 
 const NOW: &str = "2026-12-01T00:00:00Z";
 
@@ -34,16 +34,9 @@ const ENT: (&str, &str, &str, &str) = SAMPLES[1];
 
 /// Runs topocert from the project root, returns (code, stdout, stderr).
 fn run(args: &[&str]) -> (i32, String, String) {
-    let o = topocert()
-        .current_dir(root())
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        o.status.code().unwrap_or(-1),
-        scrub(&String::from_utf8_lossy(&o.stdout)),
-        scrub(&String::from_utf8_lossy(&o.stderr)),
-    )
+    let (command, rest) = args.split_first().expect("a command");
+    let (code, out, err) = support::run_in_root(command, rest);
+    (code, scrub(&out), scrub(&err))
 }
 
 fn check_sample(s: (&str, &str, &str, &str), format: &str, extra: &[&str]) -> (i32, String) {

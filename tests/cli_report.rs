@@ -10,19 +10,9 @@ const NOW: &str = "2026-12-01T00:00:00Z";
 
 /// Runs `report --out -` from the project root; returns (code, html, stderr).
 fn report(topology: &str, certs: &str, extra: &[&str]) -> (i32, String, String) {
-    let out = topocert()
-        .current_dir(root())
-        .args([
-            "report", topology, "--certs", certs, "--now", NOW, "--out", "-",
-        ])
-        .args(extra)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let mut args = vec![topology, "--certs", certs, "--now", NOW, "--out", "-"];
+    args.extend_from_slice(extra);
+    support::run_in_root("report", &args)
 }
 
 fn enterprise() -> (i32, String, String) {
@@ -226,10 +216,9 @@ fn renders_in_headless_chromium() {
 /// checked), and `--fail-on` sets the exit code.
 #[test]
 fn inventory_and_fail_on() {
-    let o = topocert()
-        .current_dir(root())
-        .args([
-            "report",
+    let (code, html, _) = support::run_in_root(
+        "report",
+        &[
             "sample-topologies/enterprise-multisite/topology.xml",
             "--inventory",
             "sample-topologies/enterprise-multisite/inventory.csv",
@@ -237,11 +226,9 @@ fn inventory_and_fail_on() {
             NOW,
             "--out",
             "-",
-        ])
-        .output()
-        .expect("runs");
-    assert_eq!(o.status.code(), Some(1));
-    let html = String::from_utf8_lossy(&o.stdout);
+        ],
+    );
+    assert_eq!(code, 1);
     assert!(html.contains("not-checked"), "inventory limits are shown");
     assert!(html.contains("missing-certificate"));
     let (code, _, _) = report(
@@ -251,15 +238,13 @@ fn inventory_and_fail_on() {
     );
     assert_eq!(code, 0);
     // Neither --certs nor --inventory: clap refuses, exit 2.
-    let o = topocert()
-        .current_dir(root())
-        .args([
-            "report",
+    let (code, _, _) = support::run_in_root(
+        "report",
+        &[
             "sample-topologies/enterprise-multisite/topology.xml",
             "--out",
             "-",
-        ])
-        .output()
-        .expect("runs");
-    assert_eq!(o.status.code(), Some(2));
+        ],
+    );
+    assert_eq!(code, 2);
 }

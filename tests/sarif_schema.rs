@@ -11,7 +11,6 @@ mod support;
 
 use std::path::PathBuf;
 use std::process::Command;
-use support::{root, topocert};
 
 /// `serde-sarif-*/src/schema.json` under `$CARGO_HOME/registry/src/*/`.
 fn schema_path() -> Option<PathBuf> {
@@ -75,16 +74,16 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     // A baseline of the enterprise sample, so that one log carries baselineState.
     let baseline = dir.path().join("baseline.json");
     let b = baseline.to_str().expect("utf-8");
-    topocert()
-        .current_dir(root())
-        .args([
-            "check",
+    support::run_in_root(
+        "check",
+        &[
             "sample-topologies/enterprise-multisite/topology.xml",
-        ])
-        .args(["--certs", "sample-topologies/enterprise-multisite/certs"])
-        .args(["--write-baseline", b])
-        .output()
-        .expect("runs");
+            "--certs",
+            "sample-topologies/enterprise-multisite/certs",
+            "--write-baseline",
+            b,
+        ],
+    );
     let mut files = Vec::new();
     let runs: &[(&str, &[&str])] = &[
         (
@@ -122,28 +121,23 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     ];
     for (i, (sample, extra)) in runs.iter().enumerate() {
         let topo = format!("sample-topologies/{sample}/topology.xml");
-        let o = topocert()
-            .current_dir(root())
-            .args([
-                "check",
-                &topo,
-                "--now",
-                "2026-12-01T00:00:00Z",
-                "--format",
-                "sarif",
-            ])
-            .args(*extra)
-            .output()
-            .expect("runs");
+        let mut args = vec![
+            &topo[..],
+            "--now",
+            "2026-12-01T00:00:00Z",
+            "--format",
+            "sarif",
+        ];
+        args.extend_from_slice(extra);
+        let (_, sarif, _) = support::run_in_root("check", &args);
         let f = dir.path().join(format!("{i}.sarif"));
-        std::fs::write(&f, &o.stdout).expect("write");
+        std::fs::write(&f, sarif).expect("write");
         files.push(f);
     }
     // `diff --format sarif`: the findings of the servers a change adds or moves.
-    let o = topocert()
-        .current_dir(root())
-        .args([
-            "diff",
+    let (_, sarif, _) = support::run_in_root(
+        "diff",
+        &[
             "sample-topologies/enterprise-multisite/topology.xml",
             "sample-topologies/enterprise-multisite-change/topology.xml",
             "--certs",
@@ -152,11 +146,10 @@ fn sarif_output_is_valid_sarif_2_1_0() {
             "2026-12-01T00:00:00Z",
             "--format",
             "sarif",
-        ])
-        .output()
-        .expect("runs");
+        ],
+    );
     let f = dir.path().join("diff.sarif");
-    std::fs::write(&f, &o.stdout).expect("write");
+    std::fs::write(&f, sarif).expect("write");
     files.push(f);
     let (ok, text) = validate(&files);
     assert!(ok, "{text}");
