@@ -4,7 +4,7 @@
 mod support;
 
 use std::path::Path;
-use support::{root, topocert};
+use support::root;
 
 const NOW: &str = "2026-12-01T00:00:00Z";
 
@@ -130,22 +130,20 @@ fn text_from_the_topology_is_escaped() {
 fn writes_the_out_file_and_exits_0_when_ready() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("report.html");
-    let status = topocert()
-        .current_dir(root())
-        .args([
-            "report",
+    let (code, stdout, stderr) = support::run_in_root(
+        "report",
+        &[
             "sample-topologies/standard-edition/topology.xml",
             "--certs",
             "sample-topologies/standard-edition/certs",
             "--now",
             NOW,
             "--out",
-        ])
-        .arg(&out)
-        .output()
-        .expect("runs");
-    assert_eq!(status.status.code(), Some(0), "{status:?}");
-    assert!(status.stdout.is_empty());
+            out.to_str().expect("UTF-8 temporary path"),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.is_empty());
     let html = support::read(&out);
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<span class=\"verdict ready\">READY</span>"));
