@@ -284,7 +284,7 @@ fn a_bad_baseline_cannot_run() {
 fn explain_every_rule_golden() {
     let mut all = String::new();
     for rule in topocert::rules::RULES {
-        let (code, out, _) = run(&["explain", rule.id()]);
+        let (code, out, _) = run(&["explain", rule.id().as_str()]);
         assert_eq!(code, 0);
         assert!(out.contains("How to fix: "), "{out}");
         all.push_str(&out);

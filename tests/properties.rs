@@ -146,7 +146,7 @@ fn read_topology(bytes: &[u8]) {
         let graph = topocert::graph::ServerGraph::build(&topo);
         let _ = topocert::check::checked_servers(&topo, &graph);
         let _ = topocert::servers::server_rows(&topo, &graph);
-        let _ = topocert::report::dot::render(&topo, &graph, None);
+        let _ = topocert::report::dot::render_pools(&topo, &graph, None);
     }
 }
 

@@ -229,6 +229,15 @@ pub fn short_name(path: &Path) -> String {
     )
 }
 
+/// How a server certificate is named for people: its file's path, or its inventory row
+/// ("inventory.csv line 3").
+pub fn label(file: &CertFile) -> String {
+    match file.leaf.inventory() {
+        Some(row) => row.label(),
+        None => file.path.display().to_string(),
+    }
+}
+
 /// A file holding at least one non-CA (server) certificate.
 #[derive(Debug, Clone)]
 pub struct CertFile {

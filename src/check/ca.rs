@@ -54,11 +54,32 @@ pub enum CaResolution {
     Known(Vec<ReferenceCa>),
     /// No `--ca`, and no single issuer issued most internal server certificates.
     Ambiguous {
-        /// The tied issuers: display DN, key id, number of servers.
-        tied: Vec<(String, Option<Vec<u8>>, usize)>,
+        /// The tied issuers, each with the servers whose certificates it issued.
+        tied: Vec<CaCandidate>,
     },
     /// No `--ca` and no internal server certificate to infer from.
     Unknown,
+}
+
+/// An issuer that could be the reference CA, when several tie.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaCandidate {
+    /// Its DN for display.
+    pub subject: String,
+    /// Its key id (the authority key id of the certificates it issued), when known.
+    pub key_id: Option<Vec<u8>>,
+    /// The internal servers whose certificates it issued, in topology order.
+    pub servers: Vec<crate::model::MachineIdx>,
+}
+
+impl CaCandidate {
+    /// "CN=X (key id AB:CD...)" or the DN alone when the key id is unknown.
+    pub fn describe(&self) -> String {
+        match &self.key_id {
+            Some(k) => format!("{} (key id {})", self.subject, key_id_hex(k)),
+            None => format!("{} (no key id: known by name only)", self.subject),
+        }
+    }
 }
 
 impl CaResolution {
@@ -223,7 +244,7 @@ enum IssuerKey {
 
 /// Counts inventory rows (known by issuer name) with the one certificate-file issuer of the same
 /// name, when there is exactly one; otherwise they stay a group of their own.
-fn merge_names(counts: &mut BTreeMap<IssuerKey, (String, usize)>) {
+fn merge_names(counts: &mut BTreeMap<IssuerKey, (String, Vec<crate::model::MachineIdx>)>) {
     let names: Vec<(IssuerKey, DnKey)> = counts
         .keys()
         .filter_map(|k| match k {
@@ -242,7 +263,8 @@ fn merge_names(counts: &mut BTreeMap<IssuerKey, (String, usize)>) {
         if let [target] = &same[..] {
             if let Some((_, n)) = counts.remove(&key) {
                 if let Some(e) = counts.get_mut(target) {
-                    e.1 += n;
+                    e.1.extend(n);
+                    e.1.sort();
                 }
             }
         }
@@ -276,7 +298,8 @@ pub fn resolve(
                 .collect(),
         );
     }
-    let mut counts: BTreeMap<IssuerKey, (String, usize)> = BTreeMap::new();
+    let mut counts: BTreeMap<IssuerKey, (String, Vec<crate::model::MachineIdx>)> =
+        BTreeMap::new();
     for (i, m) in topo.machines.iter().enumerate() {
         if !graph.pool_kinds[m.pool.0].is_internal_lync_server() {
             continue;
@@ -289,31 +312,33 @@ pub fn resolve(
             };
             let e = counts
                 .entry(key)
-                .or_insert_with(|| (leaf.issuer.clone(), 0));
-            e.1 += 1;
+                .or_insert_with(|| (leaf.issuer.clone(), Vec::new()));
+            e.1.push(crate::model::MachineIdx(i));
         }
     }
     merge_names(&mut counts);
-    let Some(max) = counts.values().map(|v| v.1).max() else {
+    let Some(max) = counts.values().map(|v| v.1.len()).max() else {
         return CaResolution::Unknown;
     };
-    let top: Vec<_> = counts.iter().filter(|(_, v)| v.1 == max).collect();
+    let top: Vec<_> = counts.iter().filter(|(_, v)| v.1.len() == max).collect();
     if top.len() > 1 {
         return CaResolution::Ambiguous {
             tied: top
                 .into_iter()
-                .map(|(k, (name, n))| {
-                    let kid = match k {
+                .map(|(k, (name, servers))| CaCandidate {
+                    subject: name.clone(),
+                    key_id: match k {
                         IssuerKey::Der(_, kid) => kid.clone(),
                         IssuerKey::Name(_) => None,
-                    };
-                    (name.clone(), kid, *n)
+                    },
+                    servers: servers.clone(),
                 })
                 .collect(),
         };
     }
-    let (key, (name, n)) = top[0];
-    let total: usize = counts.values().map(|v| v.1).sum();
+    let (key, (name, servers)) = top[0];
+    let n = servers.len();
+    let total: usize = counts.values().map(|v| v.1.len()).sum();
     let (raw, kid) = match key {
         IssuerKey::Der(raw, kid) => (Some(raw.clone()), kid.clone()),
         IssuerKey::Name(_) => (None, None),

@@ -7,7 +7,7 @@ pub mod ca;
 use crate::certs::{CertStore, NameIndex};
 use crate::graph::ServerGraph;
 use crate::model::{MachineIdx, Topology};
-use crate::rules::{Finding, Severity};
+use crate::finding::{Finding, Severity};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -25,11 +25,27 @@ pub enum CheckedKind {
 }
 
 impl CheckedKind {
-    /// Stable name used in outputs.
+    /// Stable name used in machine-readable outputs.
     pub fn as_str(self) -> &'static str {
         match self {
             CheckedKind::FileTransfer => "file-transfer",
             CheckedKind::PersistentChat => "persistent-chat",
+        }
+    }
+    /// The one name for people, in every output: "file upload/download server" or
+    /// "Persistent Chat server".
+    pub fn label(self) -> &'static str {
+        match self {
+            CheckedKind::FileTransfer => "file upload/download server",
+            CheckedKind::PersistentChat => "Persistent Chat server",
+        }
+    }
+    /// The same name without "server", for table columns: "file upload/download" or
+    /// "Persistent Chat".
+    pub fn short_label(self) -> &'static str {
+        match self {
+            CheckedKind::FileTransfer => "file upload/download",
+            CheckedKind::PersistentChat => "Persistent Chat",
         }
     }
 }
@@ -133,34 +149,6 @@ pub fn load_certificates(
     Some(load())
 }
 
-/// Everything a rule may look at.
-#[derive(Debug)]
-pub struct CheckContext<'a> {
-    /// The topology.
-    pub topology: &'a Topology,
-    /// Its graph.
-    pub graph: &'a ServerGraph,
-    /// The loaded certificate folder.
-    pub store: &'a CertStore,
-    /// The servers checked, in topology order.
-    pub servers: &'a [CheckedServer],
-    /// The reference CA, when one was given or could be inferred.
-    pub reference_ca: &'a ca::CaResolution,
-    /// The options.
-    pub options: &'a CheckOptions,
-}
-
-impl CheckContext<'_> {
-    /// The certificate file assigned to a checked server.
-    pub fn cert_of(&self, s: &CheckedServer) -> Option<&crate::certs::CertFile> {
-        s.assignment.as_ref().map(|a| &self.store.files[a.file])
-    }
-    /// FQDN of a checked server.
-    pub fn fqdn(&self, s: &CheckedServer) -> &str {
-        self.topology.machines[s.machine.0].fqdn.as_str()
-    }
-}
-
 /// The result of a check.
 #[derive(Debug)]
 pub struct CheckResult {
@@ -188,19 +176,16 @@ impl CheckResult {
     }
     /// The findings about one server, in reporting order.
     pub fn findings_for(&self, m: MachineIdx) -> impl Iterator<Item = &Finding> + '_ {
-        self.findings.iter().filter(move |f| f.machine == Some(m))
+        self.findings.iter().filter(move |f| f.machine() == Some(m))
     }
     /// The rule ids of the findings about one server, in reporting order.
-    pub fn rules_for(&self, m: MachineIdx) -> Vec<&'static str> {
+    pub fn rules_for(&self, m: MachineIdx) -> Vec<crate::finding::RuleId> {
         self.findings_for(m).map(|f| f.rule).collect()
     }
-    /// Worst severity of the findings about one server.
-    pub fn server_status(&self, m: MachineIdx) -> Option<Severity> {
-        self.findings_for(m).map(|f| f.severity).max()
-    }
     /// The same result about only some machines: their checked servers and findings. Findings
-    /// about no server (the folder, the topology) are left out. Renderers of a full result
-    /// render a restricted one unchanged.
+    /// about no server (the folder, the topology) are left out, except those that leave the
+    /// servers undecided (an undecidable reference CA). Renderers of a full result render a
+    /// restricted one unchanged.
     pub fn restricted_to(&self, machines: &std::collections::BTreeSet<MachineIdx>) -> CheckResult {
         CheckResult {
             servers: self
@@ -213,7 +198,10 @@ impl CheckResult {
             findings: self
                 .findings
                 .iter()
-                .filter(|f| f.machine.is_some_and(|m| machines.contains(&m)))
+                .filter(|f| match f.machine() {
+                    Some(m) => machines.contains(&m),
+                    None => f.effect == crate::finding::Effect::Undecided,
+                })
                 .cloned()
                 .collect(),
         }
@@ -235,16 +223,17 @@ pub fn checked_servers(topo: &Topology, graph: &ServerGraph) -> Vec<(MachineIdx,
     out
 }
 
-/// Runs the check.
-pub fn run(
+/// Chooses every machine's certificate (one choice per machine, shared by the checked servers
+/// and the CA inference), and resolves the reference CA. The rules then run on the result
+/// (see `crate::app::run_check`).
+pub fn prepare(
     topo: &Topology,
     graph: &ServerGraph,
     store: &CertStore,
     given_cas: &[ca::GivenCa],
     options: &CheckOptions,
-) -> CheckResult {
+) -> (Vec<CheckedServer>, ca::CaResolution) {
     let index = NameIndex::build(store);
-    // One choice per machine, shared by the checked servers and the CA inference.
     let assignments: Vec<Option<Assignment>> = (0..topo.machines.len())
         .map(|i| assign::choose(topo, store, &index, MachineIdx(i), options.now))
         .collect();
@@ -257,24 +246,5 @@ pub fn run(
         })
         .collect();
     let reference_ca = ca::resolve(topo, graph, store, &assignments, given_cas);
-    let ctx = CheckContext {
-        topology: topo,
-        graph,
-        store,
-        servers: &servers,
-        reference_ca: &reference_ca,
-        options,
-    };
-    let mut findings = Vec::new();
-    for rule in crate::rules::RULES {
-        rule.check(&ctx, &mut findings);
-    }
-    // Group by server in topology order, then findings about no server; stable within.
-    let order = |f: &Finding| f.machine.map_or(usize::MAX, |m| m.0);
-    findings.sort_by_key(order);
-    CheckResult {
-        servers,
-        reference_ca,
-        findings,
-    }
+    (servers, reference_ca)
 }

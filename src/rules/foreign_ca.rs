@@ -1,15 +1,17 @@
 //! `foreign-ca`: the certificate was not issued by the reference CA.
 
-use super::{for_each_certificate, Finding, Needs, Rule, Severity};
+use super::{CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate};
 use crate::check::ca::{verdict, CaVerdict};
-use crate::check::CheckContext;
+
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("foreign-ca");
 
 /// A certificate from another CA than the internal servers' CA.
 pub struct ForeignCa;
 
 impl Rule for ForeignCa {
-    fn id(&self) -> &'static str {
-        "foreign-ca"
+    fn id(&self) -> RuleId {
+        ID
     }
     fn severity(&self) -> Severity {
         Severity::Error

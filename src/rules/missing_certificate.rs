@@ -1,14 +1,16 @@
 //! `missing-certificate`: a checked server has no certificate in the folder.
 
-use super::{Finding, Rule, Severity};
-use crate::check::CheckContext;
+use super::{CheckContext, Finding, Rule, RuleId, Severity};
+
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("missing-certificate");
 
 /// A file upload/download or Persistent Chat server without a certificate.
 pub struct MissingCertificate;
 
 impl Rule for MissingCertificate {
-    fn id(&self) -> &'static str {
-        "missing-certificate"
+    fn id(&self) -> RuleId {
+        ID
     }
     fn severity(&self) -> Severity {
         Severity::Error

@@ -2,49 +2,39 @@
 //! Adding a rule: write `src/rules/<id>.rs` with a unit struct implementing [`Rule`], and add
 //! one line to the `registry!` list below.
 
-use crate::check::CheckContext;
-use crate::model::{MachineIdx, Span};
-use serde::Serialize;
+use crate::certs::CertStore;
+use crate::check::{ca, CheckOptions, CheckedServer};
+pub use crate::finding::{Effect, Finding, RuleId, Severity, Subject};
+use crate::graph::ServerGraph;
+use crate::model::{Span, Topology};
 use std::path::PathBuf;
 
-/// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Worth knowing.
-    Info,
-    /// Should be fixed; does not fail the check by default.
-    Warning,
-    /// Blocks the Persistent Chat installation.
-    Error,
+/// Everything a rule may look at.
+#[derive(Debug)]
+pub struct CheckContext<'a> {
+    /// The topology.
+    pub topology: &'a Topology,
+    /// Its graph.
+    pub graph: &'a ServerGraph,
+    /// The loaded certificates.
+    pub store: &'a CertStore,
+    /// The servers checked, in topology order.
+    pub servers: &'a [CheckedServer],
+    /// The reference CA, when one was given or could be inferred.
+    pub reference_ca: &'a ca::CaResolution,
+    /// The options.
+    pub options: &'a CheckOptions,
 }
 
-impl Severity {
-    /// `info`, `warning` or `error`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
+impl CheckContext<'_> {
+    /// The certificate file assigned to a checked server.
+    pub fn cert_of(&self, s: &CheckedServer) -> Option<&crate::certs::CertFile> {
+        s.assignment.as_ref().map(|a| &self.store.files[a.file])
     }
-}
-
-/// One finding of one rule.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// The rule id.
-    pub rule: &'static str,
-    /// Its severity.
-    pub severity: Severity,
-    /// The server it is about, if any.
-    pub machine: Option<MachineIdx>,
-    /// The certificate file it is about, if any.
-    pub file: Option<PathBuf>,
-    /// What is wrong, in a sentence.
-    pub message: String,
-    /// Where in the topology (the machine's or pool's element), if anywhere.
-    pub span: Option<Span>,
+    /// FQDN of a checked server.
+    pub fn fqdn(&self, s: &CheckedServer) -> &str {
+        self.topology.machines[s.machine.0].fqdn.as_str()
+    }
 }
 
 /// What a rule needs from a server's certificate, which decides whether it can run on a
@@ -61,8 +51,8 @@ pub enum Needs {
 
 /// A check over the topology and the certificates.
 pub trait Rule: Sync {
-    /// Stable kebab-case id.
-    fn id(&self) -> &'static str;
+    /// Stable kebab-case id (the rule module's `ID`).
+    fn id(&self) -> RuleId;
     /// Severity of its findings.
     fn severity(&self) -> Severity;
     /// One line: what it checks.
@@ -78,15 +68,23 @@ pub trait Rule: Sync {
     /// Appends its findings.
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>);
 
-    /// A finding of this rule about no particular server (the folder or the topology).
-    fn general(&self, file: Option<PathBuf>, message: String, span: Option<Span>) -> Finding {
+    /// A finding of this rule about a subject other than a checked server.
+    fn about(
+        &self,
+        subject: Subject,
+        file: Option<PathBuf>,
+        message: String,
+        span: Option<Span>,
+    ) -> Finding {
         Finding {
             rule: self.id(),
             severity: self.severity(),
-            machine: None,
+            subject,
+            key: String::new(),
             file,
             message,
             span,
+            effect: crate::finding::default_effect(self.severity()),
         }
     }
 
@@ -94,17 +92,15 @@ pub trait Rule: Sync {
     fn at_server(
         &self,
         ctx: &CheckContext<'_>,
-        s: &crate::check::CheckedServer,
+        s: &CheckedServer,
         message: String,
     ) -> Finding {
-        Finding {
-            rule: self.id(),
-            severity: self.severity(),
-            machine: Some(s.machine),
-            file: ctx.cert_of(s).map(|f| f.path.clone()),
+        self.about(
+            Subject::Server(s.machine),
+            ctx.cert_of(s).map(|f| f.path.clone()),
             message,
-            span: Some(ctx.topology.machines[s.machine.0].span),
-        }
+            Some(ctx.topology.machines[s.machine.0].span),
+        )
     }
 }
 
@@ -136,9 +132,7 @@ pub fn for_each_certificate_file<'c>(
 
 /// The rules that cannot run on an inventory row (they need the certificate file), and those
 /// that run only in part, with what they leave out; both empty for a certificate file.
-pub fn limited_by(
-    leaf: &crate::certs::Leaf,
-) -> (Vec<&'static str>, Vec<(&'static str, &'static str)>) {
+pub fn limited_by(leaf: &crate::certs::Leaf) -> (Vec<RuleId>, Vec<(RuleId, &'static str)>) {
     let mut not_checked = Vec::new();
     let mut partly = Vec::new();
     if leaf.inventory().is_some() {
@@ -155,7 +149,7 @@ pub fn limited_by(
 
 macro_rules! registry {
     ($($module:ident :: $rule:ident),* $(,)?) => {
-        $(mod $module;)*
+        $(pub mod $module;)*
         /// Every rule, in reporting order.
         pub static RULES: &[&dyn Rule] = &[$(&$module::$rule),*];
     };
@@ -165,6 +159,7 @@ registry! {
     missing_certificate::MissingCertificate,
     foreign_ca::ForeignCa,
     name_mismatch::NameMismatch,
+    missing_required_name::MissingRequiredName,
     expired::Expired,
     not_yet_valid::NotYetValid,
     expiring_soon::ExpiringSoon,
@@ -179,7 +174,23 @@ registry! {
     not_checked::NotChecked,
 }
 
-/// Looks a rule up by id.
+/// Looks a rule up by id as written (e.g. on the command line).
 pub fn by_id(id: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| r.id().as_str() == id)
+}
+
+/// The rule with a typed id (every id a rule module defines is registered).
+pub fn get(id: RuleId) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.id() == id)
+}
+
+/// Runs every rule and returns the findings grouped by server in topology order, then the
+/// findings about other subjects; stable within a group.
+pub fn run(ctx: &CheckContext<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in RULES {
+        rule.check(ctx, &mut findings);
+    }
+    findings.sort_by_key(|f| f.machine().map_or(usize::MAX, |m| m.0));
+    findings
 }

@@ -1,14 +1,16 @@
 //! `weak-signature`: MD5 or SHA-1 signature.
 
-use super::{for_each_certificate_file, Finding, Needs, Rule, Severity};
-use crate::check::CheckContext;
+use super::{CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
+
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("weak-signature");
 
 /// A certificate signed with MD5 or SHA-1.
 pub struct WeakSignature;
 
 impl Rule for WeakSignature {
-    fn id(&self) -> &'static str {
-        "weak-signature"
+    fn id(&self) -> RuleId {
+        ID
     }
     fn severity(&self) -> Severity {
         Severity::Error
