@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use topocert::check::{ca::GivenCa, CertSources, CheckOptions};
 use topocert::graph::ServerGraph;
-use topocert::synth::{plan_certificates, write_topology, SynthOptions};
+use topocert_testkit::synth::{plan_certificates, write_topology, SynthOptions};
 
 /// Fifty machines per pool: each site then has 100 certificate machines (one Front End pool
 /// serving file upload/download and one Persistent Chat pool).

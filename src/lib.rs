@@ -23,6 +23,5 @@ pub mod report;
 pub mod required;
 pub mod rules;
 pub mod servers;
-pub mod synth;
 pub mod time;
 pub mod topology;

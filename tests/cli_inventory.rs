@@ -320,7 +320,7 @@ fn json_report_golden_inventory() {
 
 #[test]
 fn ps_computer_name_maps_by_fqdn_or_first_label_only() {
-    use topocert::certs::inventory::export::{to_json, ExportRow};
+    use topocert_testkit::inventory_export::{to_json, ExportRow};
     use topocert::certs::CertFacts;
     let facts = |cn: &str| CertFacts {
         subject: format!("CN={cn}, O=Fabrikam"),

@@ -1,4 +1,4 @@
-//! Certificate files for a generated topology (see `topocert::synth::plan_certificates`):
+//! Certificate files for a generated topology (see `topocert_testkit::synth::plan_certificates`):
 //! `DIR/ca.cer`, the issuing CA, and per certificate machine `DIR/certs/<fqdn>.cer` with the
 //! planned fault (the certificates get their own folder so nothing else is read as one). Shared by
 //! `examples/gen-topology.rs`, `benches/check.rs` and `tests/generator.rs` through `#[path]`,
@@ -14,7 +14,7 @@ use rcgen::{
 };
 use std::io;
 use std::path::{Path, PathBuf};
-use topocert::synth::Fault;
+use topocert_testkit::synth::Fault;
 
 fn dn(cn: &str) -> DistinguishedName {
     let mut d = DistinguishedName::new();

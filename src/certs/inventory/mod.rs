@@ -7,7 +7,6 @@
 //! certificate files. A bad row is an [`Unreadable`] entry and never hides the others.
 
 pub mod date;
-pub mod export;
 
 use super::facts::CertFacts;
 use super::load::{CertFile, CertLoadError, CertStore, Unreadable};

@@ -1,7 +1,7 @@
 //! Writing inventories the way Windows PowerShell 5 does, from certificate files: for the
 //! samples and for tests that compare `--inventory` with `--certs`.
 
-use super::super::facts::CertFacts;
+use topocert::certs::CertFacts;
 use serde::Serialize;
 
 /// One row as `Get-CsCertificate` would show it.
