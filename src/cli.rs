@@ -350,9 +350,8 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
             if a.out == "-" {
                 return Ok(emit(Cmd::Report, "html", &v, out));
             }
-            let mut file = std::fs::File::create(&a.out).map_err(|e| {
-                AppError(miette::miette!("cannot write {}: {e}", a.out))
-            })?;
+            let mut file = std::fs::File::create(&a.out)
+                .map_err(|e| AppError(miette::miette!("cannot write {}: {e}", a.out)))?;
             let code = emit(Cmd::Report, "html", &v, &mut file);
             if code != EXIT_CANNOT_RUN {
                 eprintln!(
@@ -366,8 +365,7 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
         }
         Command::Plan(a) => {
             let l = load(&a.topology, warn)?;
-            let (plan, checked) =
-                app::plan(&l, &a.certificates.inputs(), &a.gate.inputs(), warn)?;
+            let (plan, checked) = app::plan(&l, &a.certificates.inputs(), &a.gate.inputs(), warn)?;
             if let Some(dir) = &a.out_dir {
                 let files = crate::plan::files::write_dir(&plan, dir)?;
                 eprintln!(

@@ -8,8 +8,8 @@
 
 use crate::certs::CertStore;
 use crate::check::CheckResult;
-use crate::model::Topology;
 use crate::finding::{Finding, Severity, Subject};
+use crate::model::Topology;
 use miette::Diagnostic;
 use serde::{Deserialize, Serialize};
 use sha1::{Digest, Sha1};

@@ -203,7 +203,6 @@ pub fn planned_names(
     names.0
 }
 
-
 /// The required names a certificate's names (DNS SANs, or the CN without SANs) do not cover,
 /// in order. A wildcard covers one label.
 pub fn missing<'p>(

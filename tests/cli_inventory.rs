@@ -320,8 +320,8 @@ fn json_report_golden_inventory() {
 
 #[test]
 fn ps_computer_name_maps_by_fqdn_or_first_label_only() {
-    use topocert_testkit::inventory_export::{to_json, ExportRow};
     use topocert::certs::CertFacts;
+    use topocert_testkit::inventory_export::{to_json, ExportRow};
     let facts = |cn: &str| CertFacts {
         subject: format!("CN={cn}, O=Fabrikam"),
         issuer: "CN=Fabrikam Issuing CA, O=Fabrikam".into(),

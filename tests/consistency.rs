@@ -108,7 +108,11 @@ fn everything(topology: &str, cert_args: &[String], gate: &[String]) -> Vec<(Str
         "plan json".to_string(),
         from_json_servers(&v["servers"], code, &v["verdict"]),
     ));
-    assert_eq!(v["exit_code"].as_i64(), Some(i64::from(code)), "plan json exit_code");
+    assert_eq!(
+        v["exit_code"].as_i64(),
+        Some(i64::from(code)),
+        "plan json exit_code"
+    );
 
     let (code, out, err) = run("check", &with(&["--format", "sarif"]));
     let v = json(&out, &err);
@@ -177,10 +181,7 @@ fn everything(topology: &str, cert_args: &[String], gate: &[String]) -> Vec<(Str
         let status_col = row.split("  ").filter(|c| !c.trim().is_empty()).nth(3);
         servers.insert(
             f.clone(),
-            status_col
-                .and_then(status_value)
-                .unwrap_or("?")
-                .to_string(),
+            status_col.and_then(status_value).unwrap_or("?").to_string(),
         );
     }
     let headline = out
@@ -202,10 +203,7 @@ fn everything(topology: &str, cert_args: &[String], gate: &[String]) -> Vec<(Str
 
     let dir = tempfile::tempdir().expect("tmp");
     let html_path = dir.path().join("r.html");
-    let (code, _, err) = run(
-        "report",
-        &with(&["--out", &html_path.to_string_lossy()]),
-    );
+    let (code, _, err) = run("report", &with(&["--out", &html_path.to_string_lossy()]));
     let html = std::fs::read_to_string(&html_path).unwrap_or_else(|e| panic!("{e}: {err}"));
     let verdict = html
         .split("<span class=\"verdict ")
@@ -281,7 +279,12 @@ fn cases() -> Vec<(String, String, Vec<String>)> {
         (
             "enterprise inventory csv".into(),
             s("enterprise-multisite/topology.xml"),
-            v(&["--inventory", &s("enterprise-multisite/inventory.csv"), "--ca", &ent_ca]),
+            v(&[
+                "--inventory",
+                &s("enterprise-multisite/inventory.csv"),
+                "--ca",
+                &ent_ca,
+            ]),
         ),
         (
             "enterprise inventory json".into(),
@@ -301,7 +304,12 @@ fn cases() -> Vec<(String, String, Vec<String>)> {
         (
             "rules-lab inventory".into(),
             s("rules-lab/topology.xml"),
-            v(&["--inventory", &s("rules-lab/inventory.csv"), "--certs", &s("rules-lab/certs")]),
+            v(&[
+                "--inventory",
+                &s("rules-lab/inventory.csv"),
+                "--certs",
+                &s("rules-lab/certs"),
+            ]),
         ),
         (
             "unassociated-pchat".into(),
@@ -351,13 +359,19 @@ fn every_command_and_format_agrees_with_and_without_a_baseline() {
         ]);
         let (code, _, err) = run("check", &args);
         assert!(code == 0 || code == 1, "{name}: {err}");
-        let gate = vec!["--baseline".to_string(), baseline.to_string_lossy().into_owned()];
+        let gate = vec![
+            "--baseline".to_string(),
+            baseline.to_string_lossy().into_owned(),
+        ];
         let known = everything(&topology, &certs, &gate);
         assert_agree(&format!("{name} with baseline"), &known);
         // The baseline changes the exit code only, never a server's status or the verdict.
         assert_eq!(known[0].1.servers, plain[0].1.servers, "{name}");
         assert_eq!(known[0].1.verdict, plain[0].1.verdict, "{name}");
-        assert_eq!(known[0].1.code, 0, "{name}: a baseline of every finding passes");
+        assert_eq!(
+            known[0].1.code, 0,
+            "{name}: a baseline of every finding passes"
+        );
     }
 }
 
@@ -365,7 +379,10 @@ fn every_command_and_format_agrees_with_and_without_a_baseline() {
 fn no_persistent_chat_pool_is_not_applicable_everywhere() {
     let said = everything(
         "sample-topologies/no-persistent-chat/topology.xml",
-        &["--certs".into(), "sample-topologies/standard-edition/certs".into()],
+        &[
+            "--certs".into(),
+            "sample-topologies/standard-edition/certs".into(),
+        ],
         &[],
     );
     for (name, s) in &said {
@@ -383,19 +400,26 @@ fn an_undecidable_reference_ca_leaves_servers_unknown_never_ready() {
     let src = root().join("sample-topologies/enterprise-multisite/certs");
     for e in std::fs::read_dir(&src).expect("certs") {
         let p = e.expect("entry").path();
-        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if name != "pc01.fabrikam.com.cer" {
             std::fs::copy(&p, dir.path().join(&name)).expect("copy");
         }
     }
-    let certs = vec!["--certs".to_string(), dir.path().to_string_lossy().into_owned()];
-    let said = everything("sample-topologies/enterprise-multisite/topology.xml", &certs, &[]);
+    let certs = vec![
+        "--certs".to_string(),
+        dir.path().to_string_lossy().into_owned(),
+    ];
+    let said = everything(
+        "sample-topologies/enterprise-multisite/topology.xml",
+        &certs,
+        &[],
+    );
     assert_agree("ambiguous CA", &said);
     let check = &said[0].1;
-    assert!(
-        !check.servers.values().any(|s| s == "ready"),
-        "{check:?}"
-    );
+    assert!(!check.servers.values().any(|s| s == "ready"), "{check:?}");
     assert_ne!(check.verdict, "ready");
     assert_eq!(check.code, 1, "an undecidable CA fails the run");
     let (_, out, _) = run_in_root(

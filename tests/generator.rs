@@ -186,8 +186,12 @@ fn planned_certificate_faults_are_exactly_what_check_finds() {
     };
     let (bytes, summary) = generate(&opts);
     let plan = topocert_testkit::synth::plan_certificates(&summary, 77, 0.5);
-    assert!(plan.iter().any(|(_, f)| *f != topocert_testkit::synth::Fault::None));
-    assert!(plan.iter().any(|(_, f)| *f == topocert_testkit::synth::Fault::None));
+    assert!(plan
+        .iter()
+        .any(|(_, f)| *f != topocert_testkit::synth::Fault::None));
+    assert!(plan
+        .iter()
+        .any(|(_, f)| *f == topocert_testkit::synth::Fault::None));
     let dir = tempfile::tempdir().expect("tmp");
     let (certs, ca) = synth_certs::write_certificates(dir.path(), &plan).expect("certificates");
     let topo_path = dir.path().join("t.xml");

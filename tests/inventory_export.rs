@@ -9,7 +9,9 @@ const CSV: &str = "\"Use\",\"Subject\",\"Issuer\",\"NotBefore\",\"NotAfter\",\"T
 
 #[test]
 fn export_round_trips() {
-    let facts = parse(Path::new("inv.csv"), CSV.as_bytes()).expect("inventory").certs[0]
+    let facts = parse(Path::new("inv.csv"), CSV.as_bytes())
+        .expect("inventory")
+        .certs[0]
         .facts
         .clone();
     let rows = vec![ExportRow {

@@ -139,8 +139,7 @@ fn load_certificates(
     c: &CertificateInputs,
     warn: Warn<'_>,
 ) -> Result<Option<(CertStore, CheckOptions)>, AppError> {
-    let Some(loaded) =
-        crate::check::load_certificates(c.certs.as_deref(), c.inventory.as_deref())
+    let Some(loaded) = crate::check::load_certificates(c.certs.as_deref(), c.inventory.as_deref())
     else {
         return Ok(None);
     };

@@ -298,8 +298,7 @@ pub fn resolve(
                 .collect(),
         );
     }
-    let mut counts: BTreeMap<IssuerKey, (String, Vec<crate::model::MachineIdx>)> =
-        BTreeMap::new();
+    let mut counts: BTreeMap<IssuerKey, (String, Vec<crate::model::MachineIdx>)> = BTreeMap::new();
     for (i, m) in topo.machines.iter().enumerate() {
         if !graph.pool_kinds[m.pool.0].is_internal_lync_server() {
             continue;

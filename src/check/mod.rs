@@ -5,9 +5,9 @@ pub mod assign;
 pub mod ca;
 
 use crate::certs::{CertStore, NameIndex};
+use crate::finding::{Finding, Severity};
 use crate::graph::ServerGraph;
 use crate::model::{MachineIdx, Topology};
-use crate::finding::{Finding, Severity};
 use serde::Serialize;
 use std::path::PathBuf;
 

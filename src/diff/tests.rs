@@ -160,8 +160,11 @@ fn restricted_check_result_keeps_only_the_given_servers() {
     let servers: Vec<MachineIdx> = r.servers.iter().map(|s| s.machine).collect();
     assert_eq!(servers, vec![fe01, pc02]);
     // fe01's certificate lacks the simple URLs, pc02 has none: only their findings remain.
-    let rules: Vec<(&str, Option<MachineIdx>)> =
-        r.findings.iter().map(|f| (f.rule.as_str(), f.machine())).collect();
+    let rules: Vec<(&str, Option<MachineIdx>)> = r
+        .findings
+        .iter()
+        .map(|f| (f.rule.as_str(), f.machine()))
+        .collect();
     assert_eq!(
         rules,
         vec![

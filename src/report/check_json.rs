@@ -228,7 +228,8 @@ pub fn build(v: &super::View<'_>) -> Result<CheckJson, super::RenderError> {
         &checked.result,
         &checked.outcome,
     );
-    let reference_cas: Vec<ReferenceCaJson> = result.reference_ca.cas().iter().map(ca_json).collect();
+    let reference_cas: Vec<ReferenceCaJson> =
+        result.reference_ca.cas().iter().map(ca_json).collect();
     let reference_ca_candidates = match &result.reference_ca {
         CaResolution::Ambiguous { tied } => tied
             .iter()
@@ -352,4 +353,3 @@ pub fn build(v: &super::View<'_>) -> Result<CheckJson, super::RenderError> {
         },
     })
 }
-

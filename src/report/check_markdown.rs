@@ -40,9 +40,7 @@ pub fn verdict_paragraph(outcome: &Outcome, source: &str) -> String {
         Verdict::NotApplicable => "➖ **Nothing to check**",
     };
     let body = match outcome.verdict {
-        Verdict::NotApplicable => {
-            "this topology has no Persistent Chat pool".to_string()
-        }
+        Verdict::NotApplicable => "this topology has no Persistent Chat pool".to_string(),
         _ => format!(
             "{} checked: {} ready, {} not ready, {} unknown; {}, {}",
             count(c.servers, "server"),

@@ -162,7 +162,11 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         out.push_str("\nCertificates of the servers this change adds or moves\n");
         out.push_str(&verdict_sentence(result, outcome));
         out.push('\n');
-        let width = ["ready", "not ready", "unknown"].map(str::len).into_iter().max().unwrap_or(0);
+        let width = ["ready", "not ready", "unknown"]
+            .map(str::len)
+            .into_iter()
+            .max()
+            .unwrap_or(0);
         for (s, so) in result.servers.iter().zip(&outcome.servers) {
             out.push_str(&format!(
                 "  {:<width$} {}\n",

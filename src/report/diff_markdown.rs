@@ -35,11 +35,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     if diff.is_empty() {
         out.push_str("**No changes** between the two topologies.\n\n");
     }
-    out.push_str(&format!(
-        "{} → {}\n",
-        cell(d.old_name),
-        cell(d.new_name)
-    ));
+    out.push_str(&format!("{} → {}\n", cell(d.old_name), cell(d.new_name)));
     if diff.is_empty() {
         return Ok(out);
     }

@@ -110,7 +110,10 @@ mod tests {
         assert!(!m.replace("\\`", "").contains('`'), "{m}");
         assert_eq!(markdown("a|b"), "a\\|b");
         assert_eq!(markdown("*x* [l](u)"), "\\*x\\* \\[l\\](u)");
-        assert_eq!(markdown("plain fe01.fabrikam.com"), "plain fe01.fabrikam.com");
+        assert_eq!(
+            markdown("plain fe01.fabrikam.com"),
+            "plain fe01.fabrikam.com"
+        );
     }
 
     #[test]

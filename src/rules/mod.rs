@@ -89,12 +89,7 @@ pub trait Rule: Sync {
     }
 
     /// A finding of this rule about a checked server and, optionally, its certificate file.
-    fn at_server(
-        &self,
-        ctx: &CheckContext<'_>,
-        s: &CheckedServer,
-        message: String,
-    ) -> Finding {
+    fn at_server(&self, ctx: &CheckContext<'_>, s: &CheckedServer, message: String) -> Finding {
         self.about(
             Subject::Server(s.machine),
             ctx.cert_of(s).map(|f| f.path.clone()),

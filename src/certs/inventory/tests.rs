@@ -279,4 +279,3 @@ fn json_errors() {
         Err(InventoryError::MissingColumn { .. })
     ));
 }
-
