@@ -21,3 +21,6 @@ pub mod servers;
 pub mod synth;
 pub mod time;
 pub mod topology;
+
+#[cfg(test)]
+pub(crate) mod testkit;
