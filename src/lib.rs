@@ -25,3 +25,6 @@ pub mod rules;
 pub mod servers;
 pub mod time;
 pub mod topology;
+
+#[cfg(test)]
+pub(crate) mod testkit;

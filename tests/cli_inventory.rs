@@ -80,8 +80,12 @@ fn enterprise_inventory_gives_the_verdicts_of_the_certificate_files() {
                 strings(&s["not_checked"]),
                 [
                     "no-server-auth-eku",
+                    "no-crl-distribution-point",
+                    "key-usage",
                     "weak-key",
                     "weak-signature",
+                    "sha1-signature",
+                    "unsupported-signature-algorithm",
                     "ca-certificate-as-server"
                 ],
                 "{inv} {fqdn}"
@@ -118,6 +122,7 @@ fn rules_lab_inventory_runs_the_fact_rules_and_lists_the_others() {
         "not-yet-valid",
         "expiring-soon",
         "name-mismatch",
+        "wildcard-for-server-name",
         "foreign-ca",
         "missing-certificate",
     ];
@@ -138,13 +143,13 @@ fn rules_lab_inventory_runs_the_fact_rules_and_lists_the_others() {
     let by_files = verdicts(&files);
     assert_eq!(by_files["lab04.fabrikam.com"], ["no-server-auth-eku"]);
     assert_eq!(by_files["lab05.fabrikam.com"], ["weak-key"]);
-    assert_eq!(by_files["lab06.fabrikam.com"], ["weak-signature"]);
+    assert_eq!(by_files["lab06.fabrikam.com"], ["sha1-signature"]);
     for lab in ["lab04", "lab05", "lab06"] {
         let fqdn = format!("{lab}.fabrikam.com");
         assert!(verdicts(&inv)[&fqdn].is_empty());
         assert_eq!(
             strings(&support::json_server(&inv, &fqdn)["not_checked"]).len(),
-            4
+            8
         );
     }
 }
@@ -246,7 +251,7 @@ fn unusable_inventories_exit_2_with_a_line() {
     let listed = dir.path().join("listed.csv");
     let text = std::fs::read_to_string(root().join(ENT_CSV)).expect("csv");
     let broken = text.replace(
-        "\"fe02.fabrikam.com;pool01.fabrikam.com\"",
+        "\"fe02.fabrikam.com;pool01.fabrikam.com;webint01.fabrikam.com;webext01.fabrikam.com;meet.fabrikam.com;dialin.fabrikam.com;admin.fabrikam.com\"",
         "\"System.Collections.Generic.List`1[System.String]\"",
     );
     std::fs::write(&listed, broken).expect("write");

@@ -137,10 +137,14 @@ fn with_certs_each_server_is_ready_reissue_or_request_and_exit_is_1() {
     assert_eq!(code, 1);
     let st = statuses(&v);
     assert_eq!(st[4], ("pc02.fabrikam.com".into(), "request".into()));
-    assert!(st[..4].iter().all(|s| s.1 == "reissue"), "{st:?}");
+    // fe01's certificate has every name the topology requires; fe02 and fe03 come from other
+    // CAs, pc01's names only pc-old.
+    assert_eq!(st[0], ("fe01.fabrikam.com".into(), "ready".into()));
+    assert!(st[1..4].iter().all(|s| s.1 == "reissue"), "{st:?}");
     let fe02 = &v["servers"][1]["readiness"]["reasons"];
-    assert_eq!(fe02[0]["kind"], "missing-names");
-    assert_eq!(fe02[1]["rule"], "foreign-ca");
+    assert_eq!(fe02[0]["rule"], "foreign-ca");
+    let pc01 = &v["servers"][3]["readiness"]["reasons"];
+    assert_eq!(pc01[0]["kind"], "missing-names");
     // The CA is inferred from --certs when --ca is not given.
     let (_, v) = json(&[
         "sample-topologies/rules-lab/topology.xml",
@@ -156,19 +160,51 @@ fn with_certs_each_server_is_ready_reissue_or_request_and_exit_is_1() {
         .starts_with("inferred"));
 }
 
+/// Writes `DIR/ca.cer` and `DIR/certs/<fqdn>.cer`: a CA and a certificate for `fqdn` with
+/// everything Lync requires (CRL distribution point, key usage, Server Authentication).
+fn good_certificate(dir: &std::path::Path, fqdn: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    use rcgen::{
+        BasicConstraints, CertificateParams, CrlDistributionPoint, DnType, ExtendedKeyUsagePurpose,
+        IsCa, Issuer, KeyPair, KeyUsagePurpose,
+    };
+    let ca_key = KeyPair::generate().expect("keygen");
+    let mut ca = CertificateParams::default();
+    ca.distinguished_name
+        .push(DnType::CommonName, "Fabrikam Issuing CA");
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let ca_der = ca.self_signed(&ca_key).expect("ca").der().to_vec();
+    let issuer = Issuer::new(ca, ca_key);
+    let mut p = CertificateParams::new(vec![fqdn.to_string()]).expect("params");
+    p.distinguished_name.push(DnType::CommonName, fqdn);
+    p.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+    ];
+    p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    p.crl_distribution_points = vec![CrlDistributionPoint {
+        uris: vec!["http://pki.fabrikam.com/crl/issuing.crl".into()],
+    }];
+    p.use_authority_key_identifier_extension = true;
+    p.not_before = rcgen::date_time_ymd(2026, 1, 1);
+    p.not_after = rcgen::date_time_ymd(2028, 1, 1);
+    let leaf = p
+        .signed_by(&KeyPair::generate().expect("keygen"), &issuer)
+        .expect("sign");
+    let certs = dir.join("certs");
+    std::fs::create_dir(&certs).expect("mkdir");
+    std::fs::write(certs.join(format!("{fqdn}.cer")), leaf.der()).expect("write");
+    let ca_file = dir.join("ca.cer");
+    std::fs::write(&ca_file, ca_der).expect("write");
+    (certs, ca_file)
+}
+
 #[test]
 fn all_ready_exits_0() {
-    // labpc01's only planned name is covered by the wildcard certificate from the reference CA.
+    // pc99's only planned name is its FQDN, on a certificate from the reference CA.
     let dir = tempfile::tempdir().expect("tempdir");
     let topo = root().join("sample-topologies/unassociated-pchat/topology.xml");
-    let certs = dir.path().join("certs");
-    std::fs::create_dir(&certs).expect("mkdir");
-    std::fs::copy(
-        root().join("sample-topologies/rules-lab/certs/wildcard-fabrikam.cer"),
-        certs.join("wildcard-fabrikam.cer"),
-    )
-    .expect("copy");
-    let ca = root().join("sample-topologies/rules-lab/ca/fabrikam-issuing-ca.cer");
+    let (certs, ca) = good_certificate(dir.path(), "pc99.fabrikam.com");
     let (code, out, err) = plan(&[
         topo.to_str().expect("utf8"),
         "--certs",
@@ -357,9 +393,17 @@ fn inventory_rows_are_compared_like_certificate_files() {
     let (code_c, c) = json(&with_certs);
     let (code_i, i) = json(&with_inventory);
     assert_eq!((code_c, code_i), (1, 1));
-    assert_eq!(statuses(&c), statuses(&i));
-    // The missing names are the same whichever source the facts come from.
-    for n in 0..4 {
+    // fe03's impostor CA (same name, another key) shows only in the certificate file.
+    let mut expected = statuses(&c);
+    expected[2].1 = "ready".into();
+    assert_eq!(statuses(&i), expected);
+    // The missing names are the same whichever source the facts come from (fe01 has none,
+    // pc01 lacks its own name and the pool's).
+    assert_eq!(
+        i["servers"][3]["readiness"]["reasons"][0]["kind"],
+        "missing-names"
+    );
+    for n in [0, 3] {
         assert_eq!(
             c["servers"][n]["readiness"]["reasons"][0],
             i["servers"][n]["readiness"]["reasons"][0]

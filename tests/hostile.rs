@@ -7,8 +7,8 @@
 mod support;
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
-    Issuer, KeyPair, KeyUsagePurpose, SanType, SigningKey,
+    BasicConstraints, CertificateParams, CrlDistributionPoint, DistinguishedName, DnType,
+    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType, SigningKey,
 };
 use serde_json::Value;
 use std::fs;
@@ -145,6 +145,9 @@ fn leaf_params(cn: &str, sans: &[String]) -> CertificateParams {
     p.distinguished_name = dn(cn);
     p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
     p.use_authority_key_identifier_extension = true;
+    p.crl_distribution_points = vec![CrlDistributionPoint {
+        uris: vec!["http://pki.fabrikam.com/crl/hostile.crl".to_string()],
+    }];
     p
 }
 
@@ -284,7 +287,7 @@ fn hostile_certificates_each_get_a_verdict_and_hide_no_other() {
             "{fqdn} keeps its certificate: {s}"
         );
     }
-    // The good one, the one with 10,000 SANs, the CN-only one and the v1 one are ready.
+    // The good one, the one with 10,000 SANs and the CN-only one are ready.
     for fqdn in [
         "fe01.fabrikam.com",
         "fe02.fabrikam.com",
@@ -303,10 +306,11 @@ fn hostile_certificates_each_get_a_verdict_and_hide_no_other() {
             .map(Vec::len),
         Some(10_000)
     );
-    // v1: no extensions, so no EKU restriction; from the right CA with the right name (CN).
+    // v1: no extensions, so no EKU restriction; from the right CA with the right name (CN),
+    // but it cannot carry the CRL distribution point Lync requires.
     assert_eq!(
-        support::json_server(&v, "pc01.fabrikam.com")["status"],
-        "ok"
+        rules_for(&v, "pc01.fabrikam.com"),
+        vec!["no-crl-distribution-point".to_string()]
     );
     // A CA certificate is not a server certificate.
     assert_eq!(

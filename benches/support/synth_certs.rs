@@ -9,8 +9,8 @@
 //! would dominate the time and tells nothing about topocert.
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
-    Issuer, KeyPair, KeyUsagePurpose,
+    BasicConstraints, CertificateParams, CrlDistributionPoint, DistinguishedName, DnType,
+    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose,
 };
 use std::io;
 use std::path::{Path, PathBuf};
@@ -56,6 +56,10 @@ pub fn write_certificates(dir: &Path, plan: &[(String, Fault)]) -> io::Result<(P
             _ => ExtendedKeyUsagePurpose::ServerAuth,
         }];
         p.use_authority_key_identifier_extension = true;
+        // Lync requires a CRL distribution point on every server certificate.
+        p.crl_distribution_points = vec![CrlDistributionPoint {
+            uris: vec!["http://pki.fabrikam.com/crl/synth.crl".to_string()],
+        }];
         (p.not_before, p.not_after) = match fault {
             Fault::Expired => (
                 rcgen::date_time_ymd(2020, 1, 1),

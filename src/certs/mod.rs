@@ -14,10 +14,10 @@ pub mod pkcs7;
 mod tests;
 
 pub use cert::{
-    key_id_hex, name_matches, CertParseError, Certificate, Eku, PublicKey, SignatureAlgorithm,
-    SignatureCheck,
+    key_id_hex, name_matches, CertParseError, Certificate, Eku, KeyUsage, PublicKey,
+    SignatureAlgorithm, SignatureCheck, SignatureHash,
 };
-pub use facts::{CertFacts, Leaf};
+pub use facts::{CertFacts, Leaf, NameMatch};
 pub use index::NameIndex;
 pub use inventory::{Inventory, InventoryCert, InventoryError};
 pub use load::{

@@ -299,6 +299,22 @@ fn wildcard_covers_one_label_only() {
     assert!(c.covers_name("lab07.fabrikam.com"));
     assert!(!c.covers_name("a.lab07.fabrikam.com"));
     assert!(!c.covers_name("fabrikam.com"));
+    assert!(!c.covers_name_exactly("lab07.fabrikam.com"));
+    assert_eq!(
+        c.name_match("lab07.fabrikam.com"),
+        NameMatch::Wildcard("*.fabrikam.com")
+    );
+    let (der, _) = make_leaf(
+        &ca,
+        "lab07.fabrikam.com",
+        &["*.fabrikam.com", "lab07.fabrikam.com"],
+    );
+    let both = Certificate::from_der(&der).expect("parse");
+    assert_eq!(
+        both.name_match("LAB07.fabrikam.com"),
+        NameMatch::Exact("lab07.fabrikam.com")
+    );
+    assert_eq!(both.name_match("other.example.com"), NameMatch::None);
 }
 
 #[test]
@@ -533,4 +549,63 @@ fn name_index_lookups() {
             .collect();
         assert_eq!(ix.covering(name), scan, "{name}");
     }
+}
+
+#[test]
+fn crl_distribution_points_key_usage_and_signature_hash() {
+    let ca = make_ca("Fabrikam Issuing CA");
+    let key = KeyPair::generate().expect("keygen");
+    let mut p = CertificateParams::new(vec!["fe01.fabrikam.com".to_string()]).expect("params");
+    p.distinguished_name = dn("fe01.fabrikam.com");
+    p.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+    ];
+    p.crl_distribution_points = vec![rcgen::CrlDistributionPoint {
+        uris: vec![
+            "http://pki.fabrikam.com/crl/issuing.crl".to_string(),
+            "ldap:///CN=Fabrikam%20Issuing%20CA,CN=CDP".to_string(),
+        ],
+    }];
+    let with =
+        Certificate::from_der(p.signed_by(&key, &ca.issuer).expect("sign").der()).expect("parse");
+    assert_eq!(
+        with.crl_distribution_points.as_deref(),
+        Some(
+            &[
+                "http://pki.fabrikam.com/crl/issuing.crl".to_string(),
+                "ldap:///CN=Fabrikam%20Issuing%20CA,CN=CDP".to_string()
+            ][..]
+        )
+    );
+    let ku = with.key_usage.expect("key usage present");
+    assert!(ku.digital_signature() && ku.key_encipherment() && !ku.key_agreement());
+    assert_eq!(ku.names(), vec!["digitalSignature", "keyEncipherment"]);
+    assert_eq!(with.signature_hash, SignatureHash::Sha2(256));
+    assert_eq!(with.signature_hash.name(), "SHA-256");
+
+    let (der, _) = make_leaf(&ca, "fe02.fabrikam.com", &["fe02.fabrikam.com"]);
+    let without = Certificate::from_der(&der).expect("parse");
+    assert_eq!(without.crl_distribution_points, None);
+    assert_eq!(without.key_usage, None);
+    let ca_cert = Certificate::from_der(&ca.der).expect("ca");
+    let ca_ku = ca_cert.key_usage.expect("CA key usage");
+    assert_eq!(ca_ku.names(), vec!["keyCertSign", "cRLSign"]);
+
+    let sha1 = Certificate::from_der(SHA1_SIGNED).expect("sha1 fixture");
+    assert_eq!(sha1.signature_hash, SignatureHash::Sha1);
+}
+
+#[test]
+fn hash_oids_map_to_hashes() {
+    assert_eq!(
+        SignatureHash::from_hash_oid("2.16.840.1.101.3.4.2.2"),
+        SignatureHash::Sha2(384)
+    );
+    assert_eq!(
+        SignatureHash::from_hash_oid("1.3.14.3.2.26"),
+        SignatureHash::Sha1
+    );
+    assert_eq!(SignatureHash::from_hash_oid("1.2.3").name(), "1.2.3");
+    assert_eq!(KeyUsage(0).names(), Vec::<&str>::new());
 }

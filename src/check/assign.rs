@@ -53,7 +53,8 @@ impl Assignment {
 }
 
 /// Picks the certificate for a machine: files named after it (and inventory rows exported on
-/// it) first, then files and rows whose names cover it; among those, valid at `now` before not
+/// it) first, then files and rows whose names cover it; among those, one that names the server
+/// without a wildcard before one that covers it only by a wildcard, valid at `now` before not
 /// valid, then the latest end of validity, then a certificate file before an inventory row (the
 /// same certificate in both: the file allows every rule), then the path (for a stable choice).
 pub fn choose(
@@ -76,8 +77,10 @@ pub fn choose(
     let group = pool.len();
     let best = pool.into_iter().max_by(|&a, &b| {
         let (ca, cb) = (&store.files[a].leaf, &store.files[b].leaf);
-        ca.is_valid_at(now)
-            .cmp(&cb.is_valid_at(now))
+        // A name without a wildcard before a wildcard (Lync needs the server FQDN explicitly).
+        ca.covers_name_exactly(fqdn)
+            .cmp(&cb.covers_name_exactly(fqdn))
+            .then(ca.is_valid_at(now).cmp(&cb.is_valid_at(now)))
             .then(ca.not_after.cmp(&cb.not_after))
             .then(ca.x509().is_some().cmp(&cb.x509().is_some()))
             .then(store.files[b].path.cmp(&store.files[a].path))

@@ -43,6 +43,8 @@ pub struct ReferenceCa {
     pub cert: Option<Certificate>,
     /// Where it came from.
     pub source: CaSource,
+    /// The file its certificate was read from (`--ca FILE`, or the folder's file), when known.
+    pub path: Option<PathBuf>,
     /// How it was chosen, for people.
     pub how: String,
 }
@@ -292,6 +294,7 @@ pub fn resolve(
                         key_id: c.subject_key_id.clone(),
                         cert: Some(c.clone()),
                         source: CaSource::Flag,
+                        path: Some(g.path.clone()),
                         how: format!("given with --ca {}", g.path.display()),
                     })
                 })
@@ -360,6 +363,7 @@ pub fn resolve(
         key_id: kid
             .or_else(|| cert.as_ref().and_then(|c| c.subject_key_id.clone())),
         source: CaSource::Inferred,
+        path: None,
         how: format!(
             "inferred: it issued {n} of the {total} certificates found for internal Lync servers{by_name}{}",
             if cert.is_some() {
