@@ -63,10 +63,12 @@ fn lab() -> (i32, Value) {
 }
 
 #[test]
-fn json_layout_is_schema_version_1() {
+fn json_layout_is_schema_version_2() {
     let (code, v) = enterprise();
     assert_eq!(code, 1);
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
+    assert_eq!(v["verdict"], "not-ready");
+    assert_eq!(v["gate"]["exit_code"], 1);
     assert_eq!(v["topology"]["format"], "published");
     assert_eq!(v["reference_ca"]["source"], "flag");
     assert_eq!(
@@ -116,7 +118,7 @@ fn json_layout_is_schema_version_1() {
 fn good_certificate_is_ready_and_exit_0() {
     let (code, v) = json(&[SE, "--certs", SE_CERTS, "--ca", SE_CA]);
     assert_eq!(code, 0, "{v:#}");
-    assert_eq!(status(&v, "lyncse01.fabrikam.com"), "ok");
+    assert_eq!(status(&v, "lyncse01.fabrikam.com"), "ready");
     assert_eq!(v["summary"]["errors"], 0);
 }
 
@@ -153,7 +155,7 @@ fn foreign_ca_including_same_dn_with_another_key() {
             .contains("same name as the reference CA but another key"),
         "{f:?}"
     );
-    assert_eq!(status(&v, "fe01.fabrikam.com"), "ok");
+    assert_eq!(status(&v, "fe01.fabrikam.com"), "ready");
 }
 
 #[test]
@@ -208,12 +210,12 @@ fn rules_lab_triggers_each_certificate_rule_on_exactly_its_server() {
         "lab11.fabrikam.com",
         "lab12.fabrikam.com",
     ] {
-        assert_eq!(status(&v, good), "ok", "{good}");
+        assert_eq!(status(&v, good), "ready", "{good}");
     }
-    assert_eq!(status(&v, "lab03.fabrikam.com"), "warning");
-    assert_eq!(status(&v, "lab05.fabrikam.com"), "warning");
-    assert_eq!(status(&v, "lab06.fabrikam.com"), "warning");
-    assert_eq!(status(&v, "lab07.fabrikam.com"), "error");
+    assert_eq!(status(&v, "lab03.fabrikam.com"), "ready");
+    assert_eq!(status(&v, "lab05.fabrikam.com"), "ready");
+    assert_eq!(status(&v, "lab06.fabrikam.com"), "ready");
+    assert_eq!(status(&v, "lab07.fabrikam.com"), "not-ready");
 }
 
 #[test]

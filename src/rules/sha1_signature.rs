@@ -69,7 +69,8 @@ mod tests {
         let lab06: Vec<_> = r
             .findings
             .iter()
-            .filter(|f| f.file.is_some())
+            // The fixture is about its signature; its names are not the point here.
+            .filter(|f| f.file.is_some() && f.rule != crate::rules::missing_required_name::ID)
             .map(|f| (f.rule.as_str(), f.severity))
             .collect();
         assert_eq!(
