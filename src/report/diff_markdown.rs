@@ -27,12 +27,15 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 cell(&gate)
             ));
         }
+        None if diff.is_empty() => {
+            out.push_str("✅ **No changes** between the two topologies.\n\n");
+        }
         None => out.push_str(&format!(
             "ℹ️ **{}**; certificates not checked (run with `--certs`).\n\n",
             super::count(diff.changes.len(), "topology change")
         )),
     }
-    if diff.is_empty() {
+    if diff.is_empty() && v.checked.is_some() {
         out.push_str("**No changes** between the two topologies.\n\n");
     }
     out.push_str(&format!("{} → {}\n", cell(d.old_name), cell(d.new_name)));

@@ -29,7 +29,7 @@ impl Rule for MissingCertificate {
             let msg = format!(
                 "{} ({}) has no certificate: {} is named after it or covers its name",
                 ctx.fqdn(s),
-                s.kind.as_str(),
+                s.kind.label(),
                 ctx.options.sources.describe_none()
             );
             out.push(self.at_server(ctx, s, msg));
