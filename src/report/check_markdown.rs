@@ -89,7 +89,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     }
     for ((_, site), servers) in &sites {
         let _ = writeln!(out, "### Site {}\n", text(site));
-        out.push_str("| Server | Pool | Kind | Certificate | Verdict |\n");
+        out.push_str("| Server | Pool | Kind | Certificate | Status |\n");
         out.push_str("|---|---|---|---|---|\n");
         for (s, so) in servers {
             let m = &topo.machines[s.machine.0];

@@ -201,7 +201,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         }
         let _ = writeln!(
             o,
-            "<h3>{}</h3>\n<table><thead><tr><th>Server</th><th>Pool</th><th>Kind</th><th>Certificate</th><th>Verdict</th></tr></thead><tbody>",
+            "<h3>{}</h3>\n<table><thead><tr><th>Server</th><th>Pool</th><th>Kind</th><th>Certificate</th><th>Status</th></tr></thead><tbody>",
             esc(&g.label)
         );
         for (s, so) in servers {
