@@ -210,6 +210,9 @@ pub struct Counts {
     pub baselined: usize,
     /// Findings that fail the run.
     pub failing: usize,
+    /// Of those, the ones that fail it only because they leave a server undecided (below
+    /// `--fail-on` themselves).
+    pub failing_undecided: usize,
 }
 
 /// The outcome of a check.
@@ -372,6 +375,11 @@ pub fn decide(
         infos: result.count(Severity::Info),
         baselined: gates.iter().filter(|g| g.baselined).count(),
         failing: gates.iter().filter(|g| g.fails).count(),
+        failing_undecided: gates
+            .iter()
+            .zip(&result.findings)
+            .filter(|(g, f)| g.fails && !fail_on.fails(f.severity))
+            .count(),
     };
     let verdict = if servers.is_empty() {
         Verdict::NotApplicable
@@ -430,15 +438,22 @@ impl Outcome {
             }
         };
         if self.fails() {
-            let mut s = if self.counts.failing > 0 {
-                format!(
-                    "the run fails: {} at or above --fail-on {}",
-                    n(self.counts.failing, "new finding", "new findings"),
+            let at_level = self.counts.failing - self.counts.failing_undecided;
+            let mut parts = Vec::new();
+            if at_level > 0 {
+                parts.push(format!(
+                    "{} at or above --fail-on {}",
+                    n(at_level, "new finding", "new findings"),
                     self.fail_on.as_str()
-                )
-            } else {
-                "the run fails: a server's readiness could not be decided".to_string()
-            };
+                ));
+            }
+            if self.counts.failing_undecided > 0 || self.undecided_fails {
+                parts.push(format!(
+                    "{} that could not be decided",
+                    n(self.counts.unknown, "server", "servers")
+                ));
+            }
+            let mut s = format!("the run fails: {}", parts.join(" and "));
             if self.counts.baselined > 0 {
                 s.push_str(&format!(
                     " ({} in the baseline)",
