@@ -92,7 +92,7 @@ fn without_certificates_the_ca_is_unknown_and_exit_is_0() {
     let (code, v) = json(&["sample-topologies/enterprise-multisite/topology.xml"]);
     assert_eq!(code, 0);
     assert_eq!(v["issuing_ca"]["kind"], "unknown");
-    assert!(v["servers"][0]["readiness"].is_null());
+    assert!(v["servers"][0]["status"].is_null() && v["servers"][0]["action"].is_null());
     let (code, v) = json(&[
         "sample-topologies/enterprise-multisite/topology.xml",
         "--ca",
@@ -114,7 +114,7 @@ fn statuses(v: &Value) -> Vec<(String, String)> {
         .map(|s| {
             (
                 s["fqdn"].as_str().unwrap_or_default().to_string(),
-                s["readiness"]["status"]
+                s["action"]
                     .as_str()
                     .unwrap_or_default()
                     .to_string(),
@@ -141,9 +141,9 @@ fn with_certs_each_server_is_ready_reissue_or_request_and_exit_is_1() {
     // CAs, pc01's names only pc-old.
     assert_eq!(st[0], ("fe01.fabrikam.com".into(), "ready".into()));
     assert!(st[1..4].iter().all(|s| s.1 == "reissue"), "{st:?}");
-    let fe02 = &v["servers"][1]["readiness"]["reasons"];
+    let fe02 = &v["servers"][1]["reasons"];
     assert_eq!(fe02[0]["rule"], "foreign-ca");
-    let pc01 = &v["servers"][3]["readiness"]["reasons"];
+    let pc01 = &v["servers"][3]["reasons"];
     assert_eq!(pc01[0]["kind"], "missing-names");
     // The CA is inferred from --certs when --ca is not given.
     let (_, v) = json(&[
@@ -215,11 +215,12 @@ fn all_ready_exits_0() {
         NOW,
     ]);
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.contains("status: ready"), "{out}");
+    assert!(out.contains("status: ready\n"), "{out}");
     assert!(
-        out.contains("0 of 1 server(s) need a new certificate"),
+        out.contains("0 of 1 server need a certificate requested, reissued or verified."),
         "{out}"
     );
+    assert!(out.contains("\nREADY: 0 of 1 server not ready"), "{out}");
 }
 
 #[test]
@@ -393,20 +394,25 @@ fn inventory_rows_are_compared_like_certificate_files() {
     let (code_c, c) = json(&with_certs);
     let (code_i, i) = json(&with_inventory);
     assert_eq!((code_c, code_i), (1, 1));
-    // fe03's impostor CA (same name, another key) shows only in the certificate file.
+    // fe03's impostor CA (same name, another key) shows only in the certificate file; a row
+    // cannot show the key, EKU or signature, so the servers without a fault are to be verified
+    // (unknown), never ready.
     let mut expected = statuses(&c);
-    expected[2].1 = "ready".into();
+    expected[0].1 = "verify".into();
+    expected[2].1 = "verify".into();
     assert_eq!(statuses(&i), expected);
+    assert_eq!(i["servers"][0]["status"], "unknown");
+    assert_eq!(c["servers"][0]["status"], "ready");
     // The missing names are the same whichever source the facts come from (fe01 has none,
     // pc01 lacks its own name and the pool's).
     assert_eq!(
-        i["servers"][3]["readiness"]["reasons"][0]["kind"],
+        i["servers"][3]["reasons"][0]["kind"],
         "missing-names"
     );
     for n in [0, 3] {
         assert_eq!(
-            c["servers"][n]["readiness"]["reasons"][0],
-            i["servers"][n]["readiness"]["reasons"][0]
+            c["servers"][n]["reasons"][0],
+            i["servers"][n]["reasons"][0]
         );
     }
 }

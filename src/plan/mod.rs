@@ -87,6 +87,24 @@ pub struct Readiness {
     pub undecided: Vec<String>,
 }
 
+impl Readiness {
+    /// "ready", "not ready — reissue (...)", "ready; reissue advised (...)", "unknown — verify".
+    pub fn describe(&self) -> String {
+        match (&self.action, self.status) {
+            (Action::Ready, s) => s.label().to_string(),
+            (Action::Reissue(reasons), Status::Ready) => format!(
+                "ready; reissue advised ({})",
+                reasons
+                    .iter()
+                    .map(crate::outcome::ReissueReason::describe)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            (a, s) => format!("{} — {}", s.label(), a.describe()),
+        }
+    }
+}
+
 /// The certificate one server needs.
 #[derive(Debug, Clone, Serialize)]
 pub struct ServerPlan {

@@ -118,11 +118,7 @@ pub fn human(topology: &str, plan: &Plan) -> String {
             }
         }
         if let Some(r) = &s.readiness {
-            o.push_str(&format!(
-                "  status: {} — {}\n",
-                r.status.label(),
-                r.action.describe()
-            ));
+            o.push_str(&format!("  status: {}\n", r.describe()));
             if let Some(c) = &r.certificate {
                 o.push_str(&format!("  found: {c}\n"));
             }
@@ -219,11 +215,7 @@ pub fn markdown(topology: &str, plan: &Plan) -> String {
             cell(&s.dns_names().join(", "))
         ));
         if let Some(r) = &s.readiness {
-            o.push_str(&format!(
-                " {} — {} |",
-                r.status.label(),
-                cell(&r.action.describe())
-            ));
+            o.push_str(&format!(" {} |", cell(&r.describe())));
         }
         o.push('\n');
     }
