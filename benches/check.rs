@@ -52,7 +52,7 @@ fn fixture(root: &Path, wanted: usize) -> Fixture {
     let (certs, ca) = if dir.join("ca.cer").is_file() {
         (dir.join("certs"), dir.join("ca.cer"))
     } else {
-        synth_certs::write_certificates(&dir, &plan).unwrap_or_else(|e| fail(e))
+        synth_certs::write_certificates(&dir, &plan, &topology).unwrap_or_else(|e| fail(e))
     };
     Fixture {
         topology,

@@ -86,7 +86,7 @@ fn run(args: &Args) -> std::io::Result<SynthSummary> {
             writeln!(m, "{fqdn},{},{}", role.as_str(), fault.as_str())?;
         }
         m.flush()?;
-        synth_certs::write_certificates(dir, &plan)?;
+        synth_certs::write_certificates(dir, &plan, &std::fs::read(&args.out)?)?;
     }
     Ok(summary)
 }

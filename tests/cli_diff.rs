@@ -209,7 +209,10 @@ fn sarif_and_junit_need_certificates() {
         let (code, out, err) = diff(&[OLD, CHANGE, "--format", format]);
         assert_eq!(code, 2, "{format}");
         assert!(out.is_empty());
-        assert!(flat(&err).contains("--certs DIR or --inventory FILE"), "{err}");
+        assert!(
+            flat(&err).contains("--certs DIR or --inventory FILE"),
+            "{err}"
+        );
     }
 }
 
@@ -262,7 +265,10 @@ fn adding_a_server_with_a_good_inventory_row_is_unknown_not_ready() {
     );
     assert!(out.contains("  unknown   fe01.fabrikam.com"), "{out}");
     assert!(out.contains("cannot decide:"), "{out}");
-    assert!(out.contains("\nUNKNOWN: 0 of 1 server not ready, 1 unknown;"), "{out}");
+    assert!(
+        out.contains("\nUNKNOWN: 0 of 1 server not ready, 1 unknown;"),
+        "{out}"
+    );
     // Negative: the reverse change adds fe09, which no row covers.
     let (code, out, _) = diff(&[OLD, &renamed, "--inventory", INVENTORY, "--now", NOW]);
     assert_eq!(code, 1, "{out}");

@@ -362,7 +362,10 @@ fn ps_computer_name_maps_by_fqdn_or_first_label_only() {
     std::fs::write(&p, to_json(&rows)).expect("write");
     let (_, v) = json(&[ENT, "--inventory", &p.to_string_lossy(), "--ca", ENT_CA]);
     let m = verdicts(&v);
-    assert_eq!(m["fe03.fabrikam.com"], ["missing-required-name", "name-mismatch"]);
+    assert_eq!(
+        m["fe03.fabrikam.com"],
+        ["missing-required-name", "name-mismatch"]
+    );
     assert_eq!(
         support::json_server(&v, "fe03.fabrikam.com")["certificate"]["chosen"],
         "the inventory row was exported on the server"

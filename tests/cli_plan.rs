@@ -114,10 +114,7 @@ fn statuses(v: &Value) -> Vec<(String, String)> {
         .map(|s| {
             (
                 s["fqdn"].as_str().unwrap_or_default().to_string(),
-                s["action"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
+                s["action"].as_str().unwrap_or_default().to_string(),
             )
         })
         .collect()
@@ -405,14 +402,8 @@ fn inventory_rows_are_compared_like_certificate_files() {
     assert_eq!(c["servers"][0]["status"], "ready");
     // The missing names are the same whichever source the facts come from (fe01 has none,
     // pc01 lacks its own name and the pool's).
-    assert_eq!(
-        i["servers"][3]["reasons"][0]["kind"],
-        "missing-names"
-    );
+    assert_eq!(i["servers"][3]["reasons"][0]["kind"], "missing-names");
     for n in [0, 3] {
-        assert_eq!(
-            c["servers"][n]["reasons"][0],
-            i["servers"][n]["reasons"][0]
-        );
+        assert_eq!(c["servers"][n]["reasons"][0], i["servers"][n]["reasons"][0]);
     }
 }

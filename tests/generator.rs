@@ -193,7 +193,8 @@ fn planned_certificate_faults_are_exactly_what_check_finds() {
         .iter()
         .any(|(_, f)| *f == topocert_testkit::synth::Fault::None));
     let dir = tempfile::tempdir().expect("tmp");
-    let (certs, ca) = synth_certs::write_certificates(dir.path(), &plan).expect("certificates");
+    let (certs, ca) =
+        synth_certs::write_certificates(dir.path(), &plan, &bytes).expect("certificates");
     let topo_path = dir.path().join("t.xml");
     std::fs::write(&topo_path, &bytes).expect("write");
 

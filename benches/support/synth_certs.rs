@@ -12,6 +12,7 @@ use rcgen::{
     BasicConstraints, CertificateParams, CrlDistributionPoint, DistinguishedName, DnType,
     ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose,
 };
+use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
 use topocert_testkit::synth::Fault;
@@ -29,7 +30,28 @@ fn other(e: impl std::fmt::Display) -> io::Error {
 
 /// Writes `dir/ca.cer` and one `dir/certs/<fqdn>.cer` (DER) per planned machine; returns
 /// (certificate folder, CA file).
-pub fn write_certificates(dir: &Path, plan: &[(String, Fault)]) -> io::Result<(PathBuf, PathBuf)> {
+/// The DNS names each checked server of `topology` needs (topocert's required names, server
+/// FQDN first), by lower-case FQDN.
+pub fn required_names(topology: &[u8]) -> io::Result<HashMap<String, Vec<String>>> {
+    let topo = topocert::topology::load_bytes("synth", topology).map_err(other)?;
+    let graph = topocert::graph::ServerGraph::build(&topo);
+    let mut out = HashMap::new();
+    for (m, kind) in topocert::check::checked_servers(&topo, &graph) {
+        let names = topocert::required::planned_names(&topo, &graph, m, kind)
+            .into_iter()
+            .map(|n| n.name.as_str().to_string())
+            .collect();
+        out.insert(topo.machines[m.0].fqdn.as_str().to_ascii_lowercase(), names);
+    }
+    Ok(out)
+}
+
+pub fn write_certificates(
+    dir: &Path,
+    plan: &[(String, Fault)],
+    topology: &[u8],
+) -> io::Result<(PathBuf, PathBuf)> {
+    let required = required_names(topology)?;
     let certs = dir.join("certs");
     std::fs::create_dir_all(&certs)?;
     let ca_key = KeyPair::generate().map_err(other)?;
@@ -45,11 +67,19 @@ pub fn write_certificates(dir: &Path, plan: &[(String, Fault)]) -> io::Result<(P
     let issuer = Issuer::new(ca, ca_key);
     let leaf_key = KeyPair::generate().map_err(other)?;
     for (fqdn, fault) in plan {
-        let san = match fault {
-            Fault::MissingSan => format!("other-{fqdn}"),
-            _ => fqdn.clone(),
-        };
-        let mut p = CertificateParams::new(vec![san]).map_err(other)?;
+        // Every required name, so that each fault is the only finding; a missing SAN replaces
+        // the server FQDN only.
+        let names: Vec<String> = required
+            .get(&fqdn.to_ascii_lowercase())
+            .cloned()
+            .unwrap_or_else(|| vec![fqdn.clone()])
+            .into_iter()
+            .map(|n| match fault {
+                Fault::MissingSan if n.eq_ignore_ascii_case(fqdn) => format!("other-{fqdn}"),
+                _ => n,
+            })
+            .collect();
+        let mut p = CertificateParams::new(names).map_err(other)?;
         p.distinguished_name = dn(&san_cn(fqdn, *fault));
         p.extended_key_usages = vec![match fault {
             Fault::NoServerAuthEku => ExtendedKeyUsagePurpose::ClientAuth,

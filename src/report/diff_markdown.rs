@@ -90,7 +90,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 Some(v) if v.is_empty() => "(none)".to_string(),
                 Some(v) => v
                     .iter()
-                    .map(|p| format!("{p}"))
+                    .map(|p| p.to_string())
                     .collect::<Vec<_>>()
                     .join(", "),
             };
