@@ -14,8 +14,10 @@ pub struct CheckJson {
     pub schema_version: u32,
     /// The topology read.
     pub topology: TopologyJson,
-    /// The reference CA, or null when none was given or could be inferred.
+    /// The (first) reference CA, or null when none was given or could be inferred.
     pub reference_ca: Option<ReferenceCaJson>,
+    /// Every reference CA (each certificate of every `--ca` file, or the inferred one).
+    pub reference_cas: Vec<ReferenceCaJson>,
     /// Every checked server.
     pub servers: Vec<ServerJson>,
     /// Every finding.
@@ -34,7 +36,7 @@ pub struct TopologyJson {
 }
 
 /// `reference_ca`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ReferenceCaJson {
     /// Subject DN.
     pub subject: String,
@@ -159,15 +161,19 @@ pub fn status_str(s: Option<Severity>) -> &'static str {
 
 /// Builds the JSON document.
 pub fn build(topo: &Topology, store: &CertStore, result: &CheckResult) -> CheckJson {
-    let reference_ca = match &result.reference_ca {
-        CaResolution::Known(cas) => cas.first().map(|c| ReferenceCaJson {
-            subject: c.subject.clone(),
-            key_id: c.key_id.as_deref().map(key_id_hex),
-            source: c.source,
-            how: c.how.clone(),
-        }),
-        _ => None,
+    let reference_cas: Vec<ReferenceCaJson> = match &result.reference_ca {
+        CaResolution::Known(cas) => cas
+            .iter()
+            .map(|c| ReferenceCaJson {
+                subject: c.subject.clone(),
+                key_id: c.key_id.as_deref().map(key_id_hex),
+                source: c.source,
+                how: c.how.clone(),
+            })
+            .collect(),
+        _ => Vec::new(),
     };
+    let reference_ca = reference_cas.first().cloned();
     let server = |s: &CheckedServer| {
         let m = &topo.machines[s.machine.0];
         let limits = s
@@ -216,6 +222,7 @@ pub fn build(topo: &Topology, store: &CertStore, result: &CheckResult) -> CheckJ
             format: topo.format.as_str(),
         },
         reference_ca,
+        reference_cas,
         servers: result.servers.iter().map(server).collect(),
         findings: result
             .findings
