@@ -443,10 +443,12 @@ fn pki(root: &Path, certs: &Path, scenario: &str) -> Res<Pki> {
             &root.join("ca/fabrikam-issuing-ca-1.cer"),
             issuing[0].pem.as_bytes(),
         )?;
-        // The chain below the root as the folder's CA bundle (Issuing CA 3 is left out).
+        // The chain below the root as the folder's CA bundle (Issuing CA 3 is left out), in
+        // BER with indefinite lengths as some Windows and Java tools write it.
+        let bundle = topocert::certs::pkcs7::build_bundle(&[&policy.der, &issuing[0].der])?;
         write(
             &certs.join("fabrikam-chain.p7b"),
-            &topocert::certs::pkcs7::build_bundle(&[&policy.der, &issuing[0].der])?,
+            &topocert::certs::ber::to_indefinite(&bundle)?,
         )?;
         return Ok(Pki {
             fabrikam,

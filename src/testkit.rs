@@ -64,7 +64,6 @@ pub fn root_valid(cn: &str, valid: (i32, i32)) -> TestCa {
 }
 
 /// A CA certificate for `cn` signed by `parent` (an intermediate), valid 2020..2040.
-#[allow(dead_code)]
 pub fn intermediate(cn: &str, parent: &TestCa) -> TestCa {
     let key = KeyPair::generate().expect("keygen");
     let p = ca_params(cn, (2020, 2040));
@@ -285,4 +284,19 @@ pub fn standard_edition(leaf: &Leaf, ca: &TestCa, reference: &TestCa) -> CheckRe
         &folder,
         &given(&[reference]),
     )
+}
+
+/// A CA certificate with `cn` and `key_of`'s key, signed by `signer` (cross-certificates and
+/// cycles in chain tests).
+pub fn cross(cn: &str, key_of: &TestCa, signer: &TestCa) -> Vec<u8> {
+    let p = ca_params(cn, (2020, 2040));
+    p.signed_by(key_of.issuer.key(), &signer.issuer)
+        .expect("sign")
+        .der()
+        .to_vec()
+}
+
+/// A DER certificates-only PKCS#7 bundle.
+pub fn p7b(ders: &[&[u8]]) -> Vec<u8> {
+    crate::certs::pkcs7::build_bundle(ders).expect("bundle")
 }

@@ -423,3 +423,83 @@ fn json_report_golden() {
     let (_, v) = enterprise();
     insta::assert_json_snapshot!(v);
 }
+
+const TIER: &str = "sample-topologies/three-tier-pki";
+
+#[test]
+fn three_tier_pki_with_the_root_as_reference() {
+    let topo = format!("{TIER}/topology.xml");
+    let certs = format!("{TIER}/certs");
+    let ca = format!("{TIER}/ca/fabrikam-root-ca.cer");
+    let (code, v) = json(&[&topo, "--certs", &certs, "--ca", &ca]);
+    assert_eq!(code, 1);
+    // fe01 (leaf only, chain in fabrikam-chain.p7b), fe02 (chain in its own PEM, mixed order),
+    // pc01 (DER) and pc02 reach the root through the policy CA and their issuing CA.
+    for fqdn in [
+        "fe01.fabrikam.com",
+        "fe02.fabrikam.com",
+        "pc01.fabrikam.com",
+        "pc02.fabrikam.com",
+    ] {
+        assert_eq!(status(&v, fqdn), "ok", "{fqdn}");
+    }
+    // fe03's issuing CA is nowhere: a missing intermediate, not a foreign CA.
+    assert_eq!(
+        servers_with(&v, "missing-intermediate"),
+        ["fe03.fabrikam.com"]
+    );
+    assert!(servers_with(&v, "foreign-ca").is_empty());
+    let missing = findings(&v, "missing-intermediate");
+    let m = missing[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        m.contains("CN=Fabrikam Issuing CA 3, O=Fabrikam (key id "),
+        "{m}"
+    );
+    // Two issuing CAs under the root: a warning naming each with its servers.
+    let several = findings(&v, "several-issuing-cas");
+    assert_eq!(several.len(), 1);
+    let m = several[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        m.contains("CN=Fabrikam Issuing CA 2, O=Fabrikam (key id "),
+        "{m}"
+    );
+    assert!(
+        m.contains("fe01.fabrikam.com, pc01.fabrikam.com, pc02.fabrikam.com"),
+        "{m}"
+    );
+}
+
+#[test]
+fn three_tier_pki_with_the_issuing_ca_as_reference_and_every_reference_in_json() {
+    let topo = format!("{TIER}/topology.xml");
+    let certs = format!("{TIER}/certs");
+    let issuing = format!("{TIER}/ca/fabrikam-issuing-ca-1.cer");
+    let (code, v) = json(&[&topo, "--certs", &certs, "--ca", &issuing]);
+    assert_eq!(code, 1);
+    // "Same CA" is the same issuing CA: Issuing CA 2 and 3 are other CAs.
+    assert_eq!(
+        servers_with(&v, "foreign-ca"),
+        ["fe02.fabrikam.com", "fe03.fabrikam.com"]
+    );
+    assert!(findings(&v, "several-issuing-cas").is_empty());
+    // Two --ca files: both named in the JSON.
+    let root_ca = format!("{TIER}/ca/fabrikam-root-ca.cer");
+    let (_, v) = json(&[&topo, "--certs", &certs, "--ca", &issuing, "--ca", &root_ca]);
+    let subjects: Vec<&str> = v["reference_cas"]
+        .as_array()
+        .expect("reference_cas")
+        .iter()
+        .filter_map(|c| c["subject"].as_str())
+        .collect();
+    assert_eq!(
+        subjects,
+        [
+            "CN=Fabrikam Issuing CA 1, O=Fabrikam",
+            "CN=Fabrikam Root CA, O=Fabrikam"
+        ]
+    );
+    assert_eq!(
+        v["reference_ca"]["subject"],
+        "CN=Fabrikam Issuing CA 1, O=Fabrikam"
+    );
+}

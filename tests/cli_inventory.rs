@@ -79,6 +79,7 @@ fn enterprise_inventory_gives_the_verdicts_of_the_certificate_files() {
             assert_eq!(
                 strings(&s["not_checked"]),
                 [
+                    "missing-intermediate",
                     "no-server-auth-eku",
                     "no-crl-distribution-point",
                     "key-usage",
@@ -149,7 +150,7 @@ fn rules_lab_inventory_runs_the_fact_rules_and_lists_the_others() {
         assert!(verdicts(&inv)[&fqdn].is_empty());
         assert_eq!(
             strings(&support::json_server(&inv, &fqdn)["not_checked"]).len(),
-            8
+            9
         );
     }
 }

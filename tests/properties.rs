@@ -193,6 +193,29 @@ proptest! {
     }
 
     #[test]
+    fn ber_reader_never_panics_and_reads_back_what_it_writes(
+        which in 0usize..5,
+        muts in proptest::collection::vec(mutation(), 0..4),
+        bytes in proptest::collection::vec(any::<u8>(), 0..512),
+    ) {
+        use topocert::certs::ber;
+        let _ = ber::to_der(&bytes);
+        let _ = ber::to_indefinite(&bytes);
+        // Bundles and certificates in BER (indefinite lengths), damaged or not.
+        if let Ok(der) = topocert::certs::load_bytes(Path::new("c.p7b"), &certificates()[which])
+            .map(|certs| certs.iter().map(|c| c.der.clone()).collect::<Vec<_>>())
+        {
+            let refs: Vec<&[u8]> = der.iter().map(Vec::as_slice).collect();
+            let bundle = topocert::certs::pkcs7::build_bundle(&refs).expect("bundle");
+            let indefinite = ber::to_indefinite(&bundle).expect("re-encodes");
+            prop_assert_eq!(ber::to_der(&indefinite).expect("converts"), bundle);
+            let damaged = apply(&indefinite, &muts);
+            let _ = ber::to_der(&damaged);
+            let _ = topocert::certs::load_bytes(Path::new("fuzz.p7b"), &damaged);
+        }
+    }
+
+    #[test]
     fn inventory_reader_never_panics(
         which in 0usize..2,
         muts in proptest::collection::vec(mutation(), 1..5),

@@ -2,6 +2,7 @@
 //! ([`pkcs7`]), certificate inventories ([`inventory`]), DN strings ([`dn`]), the facts every
 //! source has ([`facts`]) and the name index that maps server FQDNs to certificate files ([`index`]).
 
+pub mod ber;
 pub mod cert;
 pub mod dn;
 pub mod facts;

@@ -1,9 +1,9 @@
 //! The reference CA — "the CA used by the internal servers" — and whether a certificate was
 //! issued by it.
 
-use super::assign;
+use super::{assign, chain};
 use crate::certs::dn::{same_dn, DnKey};
-use crate::certs::{key_id_hex, CertFile, CertStore, Certificate, Leaf, SignatureCheck};
+use crate::certs::{CertFile, CertStore, Certificate, Leaf};
 use crate::graph::ServerGraph;
 use crate::model::Topology;
 use serde::Serialize;
@@ -78,7 +78,7 @@ impl CaCandidate {
     /// "CN=X (key id AB:CD...)" or the DN alone when the key id is unknown.
     pub fn describe(&self) -> String {
         match &self.key_id {
-            Some(k) => format!("{} (key id {})", self.subject, key_id_hex(k)),
+            Some(k) => format!("{} (key id {})", self.subject, crate::certs::key_id_hex(k)),
             None => format!("{} (no key id: known by name only)", self.subject),
         }
     }
@@ -120,6 +120,16 @@ pub enum CaVerdict {
         /// Why, for people.
         why: String,
     },
+    /// The chain towards a reference CA that issues CA certificates breaks: the issuer of a
+    /// certificate on the way is nowhere (not in `--ca`, the folder or the file).
+    MissingIntermediate {
+        /// The missing CA: issuer DN and authority key id of the certificate below it.
+        missing: String,
+        /// Subject of the certificate whose issuer is missing.
+        below: String,
+        /// The issuers found before the gap, from the server certificate's issuer up.
+        found: Vec<String>,
+    },
     /// There is no reference CA to compare with.
     NoReference,
 }
@@ -131,26 +141,56 @@ fn key_ids_compatible(aki: &Option<Vec<u8>>, ski: &Option<Vec<u8>>) -> bool {
     }
 }
 
-/// True when `cert` was issued by `issuer`: same DN, key ids equal when both exist, and the
-/// signature verifies (or cannot be checked for its algorithm, reported by the weak-signature rule).
-fn issued_by(cert: &Certificate, issuer: &Certificate) -> Option<SignatureCheck> {
-    if cert.issuer_raw != issuer.subject_raw
-        || !key_ids_compatible(&cert.authority_key_id, &issuer.subject_key_id)
-    {
+/// Every certificate an issuer may be found among for `file`: the `--ca` certificates (of
+/// every reference), the file's own chain and every CA certificate of the folder.
+fn issuer_pool<'a>(
+    res: &'a CaResolution,
+    file: &'a CertFile,
+    store: &'a CertStore,
+) -> Vec<&'a Certificate> {
+    let mut pool: Vec<&Certificate> = res.cas().iter().filter_map(|c| c.cert.as_ref()).collect();
+    pool.extend(file.chain.iter().filter(|c| c.is_ca));
+    pool.extend(store.all_ca_certs());
+    pool
+}
+
+/// The chain from `file`'s server certificate to a reference CA that has a certificate, when
+/// one is found (see [`chain::walk`]); `None` for an inventory row or without such a reference.
+pub fn chain_to_reference<'a>(
+    res: &'a CaResolution,
+    file: &'a CertFile,
+    store: &'a CertStore,
+) -> Option<chain::Walk<'a>> {
+    let leaf = file.leaf.x509()?;
+    let references: Vec<&Certificate> = res.cas().iter().filter_map(|c| c.cert.as_ref()).collect();
+    if references.is_empty() {
         return None;
     }
-    Some(cert.signature_check(issuer))
+    let pool = issuer_pool(res, file, store);
+    Some(chain::walk(leaf, &references, &pool))
 }
 
-fn describe_issuer(cert: &Certificate) -> String {
-    match &cert.authority_key_id {
-        Some(k) => format!("{} (key id {})", cert.issuer, key_id_hex(k)),
-        None => cert.issuer.clone(),
-    }
+/// True when a reference CA is known to issue CA certificates (a root or policy CA): some CA
+/// certificate of the inputs other than itself names it as issuer. Then a certificate whose
+/// issuer cannot be found is missing an intermediate rather than foreign.
+fn reference_issues_cas(res: &CaResolution, store: &CertStore) -> bool {
+    let given = res.cas().iter().filter_map(|c| c.cert.as_ref());
+    let pool: Vec<&Certificate> = given.clone().chain(store.all_ca_certs()).collect();
+    given.into_iter().any(|r| {
+        pool.iter()
+            .any(|c| c.is_ca && !c.is_self_issued() && c.issuer_raw == r.subject_raw)
+    })
 }
 
-/// Decides whether `file`'s leaf was issued by one of the reference CAs. Intermediates are
-/// looked for in the file's own chain and among every CA certificate of the folder.
+/// Names of the reference CAs, "A" or "A and B".
+pub fn reference_names(res: &CaResolution) -> String {
+    let names: Vec<&str> = res.cas().iter().map(|c| c.subject.as_str()).collect();
+    names.join(" and ")
+}
+
+/// Decides whether `file`'s leaf was issued by one of the reference CAs, directly or through
+/// intermediates of any depth (see [`chain::walk`]) found in `--ca` files, the file's own chain
+/// and the folder.
 pub fn verdict(res: &CaResolution, file: &CertFile, store: &CertStore) -> CaVerdict {
     let cas = res.cas();
     if cas.is_empty() {
@@ -160,68 +200,96 @@ pub fn verdict(res: &CaResolution, file: &CertFile, store: &CertStore) -> CaVerd
         Leaf::File(c) => c,
         Leaf::Inventory(i) => return verdict_by_name(cas, &i.facts.issuer),
     };
-    let mut same_dn_other_key = false;
-    for ca in cas {
-        match &ca.cert {
-            Some(ca_cert) => match issued_by(leaf, ca_cert) {
-                Some(SignatureCheck::Valid) => {
-                    return CaVerdict::FromReference {
-                        ca: ca.subject.clone(),
-                    }
-                }
-                Some(SignatureCheck::Unsupported) => {
-                    return CaVerdict::FromReferenceUnverified {
-                        ca: ca.subject.clone(),
-                    }
-                }
-                Some(SignatureCheck::Invalid) => same_dn_other_key = true,
-                None => {
-                    if leaf.issuer_raw == ca_cert.subject_raw {
-                        same_dn_other_key = true;
-                    }
-                    // One intermediate between the leaf and a root given with --ca.
-                    let intermediates = file.chain.iter().chain(store.all_ca_certs());
-                    for inter in intermediates {
-                        if issued_by(leaf, inter) == Some(SignatureCheck::Valid)
-                            && issued_by(inter, ca_cert) == Some(SignatureCheck::Valid)
-                        {
-                            return CaVerdict::FromReference {
-                                ca: format!("{} (through {})", ca.subject, inter.subject),
-                            };
-                        }
-                    }
-                }
-            },
-            None => match &ca.subject_raw {
-                Some(raw) => {
-                    if leaf.issuer_raw == *raw {
-                        if key_ids_compatible(&leaf.authority_key_id, &ca.key_id) {
-                            return CaVerdict::FromReferenceUnverified {
-                                ca: ca.subject.clone(),
-                            };
-                        }
-                        same_dn_other_key = true;
-                    }
-                }
-                None => {
-                    if same_dn(&leaf.issuer, &ca.subject) {
-                        return CaVerdict::FromReferenceByIssuerName {
+    let walked = chain_to_reference(res, file, store);
+    if let Some(chain::Walk::Reached {
+        reference,
+        path,
+        verified,
+    }) = &walked
+    {
+        let ca = &cas
+            .iter()
+            .filter(|c| c.cert.is_some())
+            .nth(*reference)
+            .map_or_else(String::new, |c| c.subject.clone());
+        let below: Vec<&str> = path
+            .iter()
+            .take(path.len().saturating_sub(1))
+            .map(|c| c.subject.as_str())
+            .collect();
+        let ca = if below.is_empty() {
+            ca.clone()
+        } else {
+            format!("{ca} (through {})", below.join(", "))
+        };
+        return if *verified {
+            CaVerdict::FromReference { ca }
+        } else {
+            CaVerdict::FromReferenceUnverified { ca }
+        };
+    }
+    let mut same_dn_other_key = cas
+        .iter()
+        .any(|c| c.subject_raw.as_ref() == Some(&leaf.issuer_raw) && c.cert.is_some());
+    // References known without their certificate: by raw DN and key id, or by name.
+    for ca in cas.iter().filter(|c| c.cert.is_none()) {
+        match &ca.subject_raw {
+            Some(raw) => {
+                if leaf.issuer_raw == *raw {
+                    if key_ids_compatible(&leaf.authority_key_id, &ca.key_id) {
+                        return CaVerdict::FromReferenceUnverified {
                             ca: ca.subject.clone(),
                         };
                     }
+                    same_dn_other_key = true;
                 }
-            },
+            }
+            None => {
+                if same_dn(&leaf.issuer, &ca.subject) {
+                    return CaVerdict::FromReferenceByIssuerName {
+                        ca: ca.subject.clone(),
+                    };
+                }
+            }
         }
     }
-    let why = if same_dn_other_key {
-        format!(
-            "issued by {}: the same name as the reference CA but another key (the signature does not verify with the reference CA's key)",
-            describe_issuer(leaf)
-        )
-    } else {
-        format!("issued by {}", describe_issuer(leaf))
-    };
-    CaVerdict::Foreign { why }
+    let issuer = chain::describe_issuer_of(leaf);
+    match walked {
+        Some(chain::Walk::MissingIssuer { child, path }) if !same_dn_other_key => {
+            if reference_issues_cas(res, store) {
+                return CaVerdict::MissingIntermediate {
+                    missing: chain::describe_issuer_of(child),
+                    below: child.subject.clone(),
+                    found: path.iter().map(|c| c.subject.clone()).collect(),
+                };
+            }
+            let why = if std::ptr::eq(child, leaf) {
+                format!(
+                    "issued by {issuer}, which is not the reference CA; no certificate of that CA is in --ca, the folder or the file (if it is an intermediate under the reference CA, add its certificate to the folder or with --ca)"
+                )
+            } else {
+                format!(
+                    "issued by {issuer}, which chains up to {} (issued by {}, not found), not to the reference CA",
+                    child.subject,
+                    chain::describe_issuer_of(child)
+                )
+            };
+            CaVerdict::Foreign { why }
+        }
+        Some(chain::Walk::Elsewhere { top: Some(top), .. }) if !same_dn_other_key && top.subject_raw != leaf.issuer_raw => {
+            CaVerdict::Foreign {
+                why: format!("issued by {issuer}, which chains to {} instead", top.subject),
+            }
+        }
+        _ if same_dn_other_key => CaVerdict::Foreign {
+            why: format!(
+                "issued by {issuer}: the same name as the reference CA but another key (the signature does not verify with the reference CA's key)"
+            ),
+        },
+        _ => CaVerdict::Foreign {
+            why: format!("issued by {issuer}"),
+        },
+    }
 }
 
 /// The verdict for an inventory row: issuer DN string against the reference CAs' subjects.

@@ -3,6 +3,7 @@
 
 pub mod assign;
 pub mod ca;
+pub mod chain;
 
 use crate::certs::{CertStore, NameIndex};
 use crate::finding::{Finding, Severity};

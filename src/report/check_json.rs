@@ -76,7 +76,7 @@ pub struct TopologyJson {
 }
 
 /// `reference_ca`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ReferenceCaJson {
     /// Subject DN.
     pub subject: String,

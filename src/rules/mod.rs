@@ -153,6 +153,7 @@ macro_rules! registry {
 registry! {
     missing_certificate::MissingCertificate,
     foreign_ca::ForeignCa,
+    missing_intermediate::MissingIntermediate,
     name_mismatch::NameMismatch,
     missing_required_name::MissingRequiredName,
     wildcard_for_server_name::WildcardForServerName,
@@ -170,6 +171,7 @@ registry! {
     unreadable_certificate::UnreadableCertificate,
     ambiguous_internal_ca::AmbiguousInternalCa,
     reference_ca_not_valid::ReferenceCaNotValid,
+    several_issuing_cas::SeveralIssuingCas,
     pchat_pool_unassociated::PchatPoolUnassociated,
     no_persistent_chat_pool::NoPersistentChatPool,
     not_checked::NotChecked,
