@@ -94,7 +94,7 @@ mod tests {
         let r = run("enterprise-multisite/topology.xml", &folder, &given(&[top]));
         r.findings
             .iter()
-            .filter(|f| f.rule == super::super::ID)
+            .filter(|f| f.rule == crate::rules::several_issuing_cas::ID)
             .map(|f| f.message.clone())
             .collect()
     }
