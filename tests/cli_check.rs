@@ -441,7 +441,7 @@ fn three_tier_pki_with_the_root_as_reference() {
         "pc01.fabrikam.com",
         "pc02.fabrikam.com",
     ] {
-        assert_eq!(status(&v, fqdn), "ok", "{fqdn}");
+        assert_eq!(status(&v, fqdn), "ready", "{fqdn}");
     }
     // fe03's issuing CA is nowhere: a missing intermediate, not a foreign CA.
     assert_eq!(
