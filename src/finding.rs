@@ -91,6 +91,9 @@ pub struct Finding {
     pub key: String,
     /// The certificate file it is about, if any.
     pub file: Option<PathBuf>,
+    /// The certificate it is about (index into the store's files), if any: its thumbprint is
+    /// part of the baseline fingerprint.
+    pub certificate: Option<usize>,
     /// What is wrong, in a sentence.
     pub message: String,
     /// Where in the topology (the machine's or pool's element), if anywhere.

@@ -207,10 +207,15 @@ pub fn fingerprint(
     match &f.subject {
         Subject::Server(m) => {
             parts.push(format!("server:{}", topo.machines[m.0].fqdn.folded()));
-            let thumb = result
-                .server(*m)
-                .and_then(|s| s.assignment.as_ref())
-                .map(|a| store.files[a.file].leaf.sha1_thumbprint.clone())
+            let thumb = f
+                .certificate
+                .or_else(|| {
+                    result
+                        .server(*m)
+                        .and_then(|s| s.assignment.as_ref())
+                        .map(|a| a.file)
+                })
+                .map(|i| store.files[i].leaf.sha1_thumbprint.clone())
                 .unwrap_or_default();
             parts.push(thumb);
         }

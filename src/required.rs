@@ -203,6 +203,38 @@ pub fn planned_names(
     names.0
 }
 
+/// The certificate usages that need a name of this kind (Microsoft's "certificate requirements
+/// for internal servers"): Default carries the server and pool FQDNs; the internal web services
+/// certificate the internal web FQDN, the server and pool FQDNs and the simple URLs; the
+/// external one the external web FQDN and the simple URLs.
+pub fn usages_needing(source: NameSource) -> &'static [crate::certs::Usage] {
+    use crate::certs::Usage::*;
+    match source {
+        NameSource::MachineFqdn | NameSource::FrontEndPool => &[Default, WebServicesInternal],
+        NameSource::InternalWebServices => &[WebServicesInternal],
+        NameSource::ExternalWebServices => &[WebServicesExternal],
+        NameSource::SimpleUrl => &[WebServicesInternal, WebServicesExternal],
+        NameSource::PersistentChatPool => &[Default],
+    }
+}
+
+/// The names a certificate serving `usages` needs, in order (every name when `usages` is
+/// empty). A name is needed when any of the elements requiring it needs one of the usages.
+pub fn for_usages(names: &[PlannedName], usages: &[crate::certs::Usage]) -> Vec<PlannedName> {
+    if usages.is_empty() {
+        return names.to_vec();
+    }
+    names
+        .iter()
+        .filter(|n| {
+            std::iter::once(&n.reason)
+                .chain(&n.also_required_by)
+                .any(|r| usages_needing(r.source).iter().any(|u| usages.contains(u)))
+        })
+        .cloned()
+        .collect()
+}
+
 /// The required names a certificate's names (DNS SANs, or the CN without SANs) do not cover,
 /// in order. A wildcard covers one label.
 pub fn missing<'p>(

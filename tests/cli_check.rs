@@ -503,3 +503,127 @@ fn three_tier_pki_with_the_issuing_ca_as_reference_and_every_reference_in_json()
         "CN=Fabrikam Issuing CA 1, O=Fabrikam"
     );
 }
+
+/// The three-tier sample's certificate folder copied to a temporary one, with fe01's folder
+/// replaced by `fe01` (file name → source file under the sample's `certs/`).
+fn three_tier_with_fe01(fe01: &[(&str, &str)]) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let src = root().join(TIER).join("certs");
+    for e in std::fs::read_dir(&src).expect("certs") {
+        let p = e.expect("entry").path();
+        if p.is_file() {
+            std::fs::copy(&p, dir.path().join(p.file_name().expect("name"))).expect("copy");
+        }
+    }
+    let folder = dir.path().join("fe01.fabrikam.com");
+    std::fs::create_dir(&folder).expect("mkdir");
+    for (name, from) in fe01 {
+        std::fs::copy(src.join(from), folder.join(name)).expect("copy");
+    }
+    let path = dir.path().to_string_lossy().into_owned();
+    (dir, path)
+}
+
+fn tier_check(certs: &str) -> Value {
+    let topo = format!("{TIER}/topology.xml");
+    let ca = format!("{TIER}/ca/fabrikam-root-ca.cer");
+    json(&[&topo, "--certs", certs, "--ca", &ca]).1
+}
+
+#[test]
+fn separate_default_and_web_services_certificates_are_each_checked() {
+    // Both present (the sample): ready, two certificates, each with its usage.
+    let v = tier_check(&format!("{TIER}/certs"));
+    let fe01 = support::json_server(&v, "fe01.fabrikam.com");
+    assert_eq!(fe01["status"], "ready", "{fe01}");
+    let usages: Vec<&Value> = fe01["certificates"]
+        .as_array()
+        .expect("certificates")
+        .iter()
+        .map(|c| &c["usages"])
+        .collect();
+    assert_eq!(
+        usages,
+        [
+            &serde_json::json!(["Default"]),
+            &serde_json::json!(["WebServicesInternal"])
+        ]
+    );
+    // Only the Default certificate: the one the file upload/download service presents is
+    // missing.
+    let (_d, certs) = three_tier_with_fe01(&[("default.cer", "fe01.fabrikam.com/default.cer")]);
+    let v = tier_check(&certs);
+    assert_eq!(status(&v, "fe01.fabrikam.com"), "not-ready");
+    let missing = findings(&v, "missing-certificate");
+    assert!(
+        missing.iter().any(|f| f["server"] == "fe01.fabrikam.com"
+            && f["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("no WebServicesInternal certificate")),
+        "{missing:?}"
+    );
+}
+
+#[test]
+fn a_bad_web_services_certificate_is_not_hidden_by_a_good_default_one() {
+    // A good Default certificate and a WebServicesInternal one from another issuing CA that
+    // lasts longer or not: fe01 is not ready either way, and the finding names that file.
+    let (_d, certs) = three_tier_with_fe01(&[
+        ("default.cer", "fe01.fabrikam.com/default.cer"),
+        ("webservicesinternal.cer", "fe03.fabrikam.com.cer"),
+    ]);
+    let v = tier_check(&certs);
+    assert_eq!(status(&v, "fe01.fabrikam.com"), "not-ready");
+    let about_fe01: Vec<&Value> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["server"] == "fe01.fabrikam.com")
+        .collect();
+    assert!(
+        about_fe01.iter().all(|f| f["file"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("webservicesinternal.cer")),
+        "{about_fe01:?}"
+    );
+    assert!(!about_fe01.is_empty());
+}
+
+#[test]
+fn unlabelled_certificates_get_their_usage_from_the_names_they_cover() {
+    let (_d, certs) = three_tier_with_fe01(&[
+        ("a.cer", "fe01.fabrikam.com/default.cer"),
+        ("b.cer", "fe01.fabrikam.com/webservicesinternal.cer"),
+    ]);
+    let v = tier_check(&certs);
+    let fe01 = support::json_server(&v, "fe01.fabrikam.com");
+    assert_eq!(fe01["status"], "ready", "{fe01}");
+    let chosen: Vec<(String, String)> = fe01["certificates"]
+        .as_array()
+        .expect("certificates")
+        .iter()
+        .map(|c| {
+            (
+                c["file"]
+                    .as_str()
+                    .unwrap_or("")
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+                c["chosen"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(chosen.len(), 2, "{chosen:?}");
+    assert!(
+        chosen[0].0 == "a.cer" && chosen[0].1.contains("Default inferred"),
+        "{chosen:?}"
+    );
+    assert!(
+        chosen[1].0 == "b.cer" && chosen[1].1.contains("WebServicesInternal inferred"),
+        "{chosen:?}"
+    );
+}

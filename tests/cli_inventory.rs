@@ -238,8 +238,12 @@ fn a_bad_row_is_a_finding_and_hides_no_other_row() {
         msg.contains("line 5") && msg.contains("ambiguous date"),
         "{msg}"
     );
-    // fe02's WebServicesInternal row (same certificate) still gives its verdict.
-    assert_eq!(verdicts(&v)["fe02.fabrikam.com"], ["foreign-ca"]);
+    // fe02's WebServicesInternal row (same certificate) still gives its verdict; its Default
+    // certificate is now unknown to the check, so it is missing.
+    assert_eq!(
+        verdicts(&v)["fe02.fabrikam.com"],
+        ["foreign-ca", "missing-certificate"]
+    );
     assert_eq!(
         support::json_server(&v, "fe02.fabrikam.com")["certificate"]["inventory"]["row"],
         "line 6"
@@ -354,7 +358,7 @@ fn ps_computer_name_maps_by_fqdn_or_first_label_only() {
         // Short name of pc02.
         ExportRow {
             computer: Some("pc02".into()),
-            usage: "WebServicesInternal".into(),
+            usage: "Default".into(),
             facts: facts("pc02.fabrikam.com"),
         },
     ];
@@ -363,13 +367,18 @@ fn ps_computer_name_maps_by_fqdn_or_first_label_only() {
     std::fs::write(&p, to_json(&rows)).expect("write");
     let (_, v) = json(&[ENT, "--inventory", &p.to_string_lossy(), "--ca", ENT_CA]);
     let m = verdicts(&v);
+    // Its only row is for Default: the WebServicesInternal certificate is missing.
     assert_eq!(
         m["fe03.fabrikam.com"],
-        ["missing-required-name", "name-mismatch"]
+        [
+            "missing-certificate",
+            "missing-required-name",
+            "name-mismatch"
+        ]
     );
     assert_eq!(
         support::json_server(&v, "fe03.fabrikam.com")["certificate"]["chosen"],
-        "the inventory row was exported on the server"
+        "the inventory row was exported on the server; Default from the inventory row's Use"
     );
     assert_eq!(m["fe01.fabrikam.com"], ["missing-certificate"]);
     assert_eq!(m["fe02.fabrikam.com"], ["missing-certificate"]);

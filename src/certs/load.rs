@@ -667,6 +667,12 @@ pub(crate) fn name_keys(path: &Path) -> Vec<String> {
             _ => name.as_str(),
         };
         keys.push(super::cert::normalize_name(stem));
+        // `fe01.fabrikam.com.default.cer` is named after fe01 too.
+        if let Some((rest, _)) = super::usage::split_stem(stem) {
+            if !rest.is_empty() {
+                keys.push(super::cert::normalize_name(rest));
+            }
+        }
     }
     if let Some(parent) = path.parent().and_then(Path::file_name) {
         let p = super::cert::normalize_name(&parent.to_string_lossy());

@@ -10,6 +10,7 @@ pub mod index;
 pub mod inventory;
 pub mod load;
 pub mod pkcs7;
+pub mod usage;
 
 #[cfg(test)]
 mod tests;
@@ -25,3 +26,4 @@ pub use load::{
     file_stem_matches, load_bytes, load_ca_file, load_dir, load_file, CertDirError, CertFile,
     CertLoadError, CertStore, Unreadable,
 };
+pub use usage::Usage;

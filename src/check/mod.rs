@@ -26,6 +26,26 @@ pub enum CheckedKind {
 }
 
 impl CheckedKind {
+    /// The usages that must each be covered by a good certificate: a file upload/download
+    /// server's Default and internal web services (which the file upload/download web service
+    /// presents); a Persistent Chat server's Default.
+    pub fn needed_usages(self) -> &'static [crate::certs::Usage] {
+        use crate::certs::Usage::*;
+        match self {
+            CheckedKind::FileTransfer => &[Default, WebServicesInternal],
+            CheckedKind::PersistentChat => &[Default],
+        }
+    }
+    /// The usages a server's only certificate serves (a Front End's one certificate is
+    /// assigned to all of its web services too).
+    pub fn single_certificate_usages(self) -> &'static [crate::certs::Usage] {
+        use crate::certs::Usage::*;
+        match self {
+            CheckedKind::FileTransfer => &[Default, WebServicesInternal, WebServicesExternal],
+            CheckedKind::PersistentChat => &[Default],
+        }
+    }
+
     /// Stable name used in machine-readable outputs.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -58,8 +78,31 @@ pub struct CheckedServer {
     pub machine: MachineIdx,
     /// Why it is checked.
     pub kind: CheckedKind,
-    /// The certificate chosen for it, if any.
+    /// Its main certificate (the Default one, else the first), if any.
     pub assignment: Option<Assignment>,
+    /// Every certificate it has, each with the usages it serves (empty when it has none).
+    pub certificates: Vec<Assignment>,
+}
+
+impl CheckedServer {
+    /// The same server seen through one of its certificates (what a rule checks).
+    pub fn through(&self, a: &Assignment) -> CheckedServer {
+        CheckedServer {
+            machine: self.machine,
+            kind: self.kind,
+            assignment: Some(a.clone()),
+            certificates: Vec::new(),
+        }
+    }
+    /// The needed usages no certificate of the server serves.
+    pub fn uncovered_usages(&self) -> Vec<crate::certs::Usage> {
+        self.kind
+            .needed_usages()
+            .iter()
+            .copied()
+            .filter(|u| !self.certificates.iter().any(|a| a.usages.contains(u)))
+            .collect()
+    }
 }
 
 /// Inputs of a check beyond the topology.
@@ -240,10 +283,36 @@ pub fn prepare(
         .collect();
     let servers: Vec<CheckedServer> = checked_servers(topo, graph)
         .into_iter()
-        .map(|(machine, kind)| CheckedServer {
-            machine,
-            kind,
-            assignment: assignments[machine.0].clone(),
+        .map(|(machine, kind)| {
+            let required = crate::required::planned_names(topo, graph, machine, kind);
+            let names_of = |u: crate::certs::Usage| {
+                crate::required::for_usages(&required, &[u])
+                    .into_iter()
+                    .map(|n| n.name.as_str().to_string())
+                    .collect()
+            };
+            let certificates = assign::choose_per_usage(
+                topo,
+                store,
+                &index,
+                machine,
+                options.now,
+                assignments[machine.0].as_ref(),
+                kind.needed_usages(),
+                kind.single_certificate_usages(),
+                &names_of,
+            );
+            let assignment = certificates
+                .iter()
+                .find(|a| a.usages.contains(&crate::certs::Usage::Default))
+                .or(certificates.first())
+                .cloned();
+            CheckedServer {
+                machine,
+                kind,
+                assignment,
+                certificates,
+            }
         })
         .collect();
     let reference_ca = ca::resolve(topo, graph, store, &assignments, given_cas);

@@ -184,34 +184,35 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 .unwrap_or_default(),
             so.status.label()
         ));
-        match &s.assignment {
-            Some(a) => {
-                let f = &store.files[a.file];
+        if s.certificates.is_empty() {
+            out.push_str("  certificate: none\n");
+        }
+        for a in &s.certificates {
+            let f = &store.files[a.file];
+            let label = if s.certificates.len() > 1 {
+                format!("{} certificate", crate::certs::usage::describe(&a.usages))
+            } else {
+                "certificate".to_string()
+            };
+            out.push_str(&format!(
+                "  {label}: {} ({}); issued by {}; valid {} to {}\n",
+                esc(&f.path.display().to_string()),
+                a.explain(),
+                esc(&f.leaf.issuer),
+                crate::time::format_date(f.leaf.not_before),
+                crate::time::format_date(f.leaf.not_after)
+            ));
+            if let Some(row) = f.leaf.inventory() {
                 out.push_str(&format!(
-                    "  certificate: {} ({}); issued by {}; valid {} to {}\n",
-                    esc(&f.path.display().to_string()),
-                    a.explain(),
-                    esc(&f.leaf.issuer),
-                    crate::time::format_date(f.leaf.not_before),
-                    crate::time::format_date(f.leaf.not_after)
+                    "  inventory row: PSComputerName {}; Use {}; its CA is identified by issuer name only\n",
+                    esc(row.computer.as_deref().unwrap_or("-")),
+                    if row.uses.is_empty() {
+                        "-".to_string()
+                    } else {
+                        esc(&row.uses.join(", "))
+                    }
                 ));
             }
-            None => out.push_str("  certificate: none\n"),
-        }
-        if let Some(row) = s
-            .assignment
-            .as_ref()
-            .and_then(|a| store.files[a.file].leaf.inventory())
-        {
-            out.push_str(&format!(
-                "  inventory row: PSComputerName {}; Use {}; its CA is identified by issuer name only\n",
-                esc(row.computer.as_deref().unwrap_or("-")),
-                if row.uses.is_empty() {
-                    "-".to_string()
-                } else {
-                    esc(&row.uses.join(", "))
-                }
-            ));
         }
         for line in crate::outcome::describe_undecided(result, so) {
             out.push_str(&format!("  {}\n", esc(&line)));

@@ -99,8 +99,10 @@ pub struct ServerJson {
     pub site: String,
     /// `file-transfer` or `persistent-chat`.
     pub kind: &'static str,
-    /// The certificate chosen for it, or null.
+    /// Its main certificate (the Default one), or null.
     pub certificate: Option<CertificateJson>,
+    /// Every certificate it has, each with its usages.
+    pub certificates: Vec<CertificateJson>,
     /// `ready`, `not-ready` or `unknown`.
     pub status: Status,
     /// What to do: `ready`, `reissue` (with `reasons`), `request` or `verify`.
@@ -153,6 +155,8 @@ pub struct CertificateJson {
     pub dns_names: Vec<String>,
     /// How it was chosen.
     pub chosen: String,
+    /// The Lync usages it serves on this server.
+    pub usages: Vec<crate::certs::Usage>,
     /// The inventory row it came from (absent for a certificate file).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory: Option<InventoryRowJson>,
@@ -245,6 +249,28 @@ pub fn build(v: &super::View<'_>) -> Result<CheckJson, super::RenderError> {
             .collect(),
         _ => Vec::new(),
     };
+    let cert = |a: &crate::check::Assignment| {
+        let f = &store.files[a.file];
+        CertificateJson {
+            file: f.path.display().to_string(),
+            subject: f.leaf.subject.clone(),
+            issuer: f.leaf.issuer.clone(),
+            serial: f.leaf.serial.clone(),
+            not_before: crate::time::format_rfc3339(f.leaf.not_before),
+            not_after: crate::time::format_rfc3339(f.leaf.not_after),
+            sha1_thumbprint: f.leaf.sha1_thumbprint.clone(),
+            dns_names: f.leaf.dns_names.clone(),
+            chosen: a.explain(),
+            usages: a.usages.clone(),
+            inventory: f.leaf.inventory().map(|r| InventoryRowJson {
+                path: r.inventory.display().to_string(),
+                row: r.location.to_string(),
+                computer: r.computer.clone(),
+                uses: r.uses.clone(),
+                ca_identity: "issuer-name",
+            }),
+        }
+    };
     let server = |(s, so): (&CheckedServer, &ServerOutcome)| {
         let m = &topo.machines[s.machine.0];
         let limits = s
@@ -260,27 +286,8 @@ pub fn build(v: &super::View<'_>) -> Result<CheckJson, super::RenderError> {
                 .map(|x| x.display_name())
                 .unwrap_or_default(),
             kind: s.kind.as_str(),
-            certificate: s.assignment.as_ref().map(|a| {
-                let f = &store.files[a.file];
-                CertificateJson {
-                    file: f.path.display().to_string(),
-                    subject: f.leaf.subject.clone(),
-                    issuer: f.leaf.issuer.clone(),
-                    serial: f.leaf.serial.clone(),
-                    not_before: crate::time::format_rfc3339(f.leaf.not_before),
-                    not_after: crate::time::format_rfc3339(f.leaf.not_after),
-                    sha1_thumbprint: f.leaf.sha1_thumbprint.clone(),
-                    dns_names: f.leaf.dns_names.clone(),
-                    chosen: a.explain(),
-                    inventory: f.leaf.inventory().map(|r| InventoryRowJson {
-                        path: r.inventory.display().to_string(),
-                        row: r.location.to_string(),
-                        computer: r.computer.clone(),
-                        uses: r.uses.clone(),
-                        ca_identity: "issuer-name",
-                    }),
-                }
-            }),
+            certificate: s.assignment.as_ref().map(cert),
+            certificates: s.certificates.iter().map(cert).collect(),
             status: so.status,
             action: so.action.clone(),
             undecided: crate::outcome::describe_undecided(result, so),

@@ -93,17 +93,27 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         out.push_str("|---|---|---|---|---|\n");
         for (s, so) in servers {
             let m = &topo.machines[s.machine.0];
-            let cert = match &s.assignment {
-                Some(a) => {
-                    let f = &store.files[a.file];
-                    format!(
-                        "{}<br>issued by {}<br>until {}",
-                        text(&crate::certs::load::short_name(&f.path)),
-                        text(&f.leaf.issuer),
-                        crate::time::format_date(f.leaf.not_after)
-                    )
-                }
-                None => "none".into(),
+            let cert = if s.certificates.is_empty() {
+                "none".to_string()
+            } else {
+                s.certificates
+                    .iter()
+                    .map(|a| {
+                        let f = &store.files[a.file];
+                        let usage = if s.certificates.len() > 1 {
+                            format!("{}: ", crate::certs::usage::describe(&a.usages))
+                        } else {
+                            String::new()
+                        };
+                        format!(
+                            "{usage}{}<br>issued by {}<br>until {}",
+                            text(&crate::certs::load::short_name(&f.path)),
+                            text(&f.leaf.issuer),
+                            crate::time::format_date(f.leaf.not_after)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("<br>")
             };
             let rules: Vec<String> = result
                 .findings

@@ -207,24 +207,33 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         for (s, so) in servers {
             let m = &topo.machines[s.machine.0];
             let (vclass, vtext) = status_class(so.status);
-            let cert = match &s.assignment {
-                Some(a) => {
-                    let f = &store.files[a.file];
-                    let l = &f.leaf;
-                    format!(
-                        "<details><summary><code>{}</code></summary>Subject: {}<br>Issuer: {}<br>Names: {}<br>Valid: {} to {}<br>Serial: <code>{}</code><br>Thumbprint: <code>{}</code><br>Chosen: {}</details>",
-                        esc(&f.path.display().to_string()),
-                        esc(&l.subject),
-                        esc(&l.issuer),
-                        esc(&l.dns_names.join(", ")),
-                        crate::time::format_date(l.not_before),
-                        crate::time::format_date(l.not_after),
-                        esc(&l.serial),
-                        esc(&l.sha1_thumbprint),
-                        esc(&a.explain())
-                    )
-                }
-                None => "none".to_string(),
+            let cert = if s.certificates.is_empty() {
+                "none".to_string()
+            } else {
+                s.certificates
+                    .iter()
+                    .map(|a| {
+                        let f = &store.files[a.file];
+                        let l = &f.leaf;
+                        format!(
+                            "<details><summary><code>{}</code>{}</summary>Subject: {}<br>Issuer: {}<br>Names: {}<br>Valid: {} to {}<br>Serial: <code>{}</code><br>Thumbprint: <code>{}</code><br>Chosen: {}</details>",
+                            esc(&f.path.display().to_string()),
+                            if s.certificates.len() > 1 {
+                                format!(" ({})", esc(&crate::certs::usage::describe(&a.usages)))
+                            } else {
+                                String::new()
+                            },
+                            esc(&l.subject),
+                            esc(&l.issuer),
+                            esc(&l.dns_names.join(", ")),
+                            crate::time::format_date(l.not_before),
+                            crate::time::format_date(l.not_after),
+                            esc(&l.serial),
+                            esc(&l.sha1_thumbprint),
+                            esc(&a.explain())
+                        )
+                    })
+                    .collect()
             };
             let rules: Vec<&str> = result
                 .rules_for(s.machine)

@@ -25,14 +25,40 @@ impl Rule for MissingCertificate {
         "Request a certificate for the server FQDN from the internal servers' CA (Request-CsCertificate or certreq) and put its .cer in the certificate folder, named after the server."
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
-        for s in ctx.servers.iter().filter(|s| s.assignment.is_none()) {
-            let msg = format!(
-                "{} ({}) has no certificate: {} is named after it or covers its name",
-                ctx.fqdn(s),
-                s.kind.label(),
-                ctx.options.sources.describe_none()
-            );
-            out.push(self.at_server(ctx, s, msg));
+        for s in ctx.servers {
+            if s.assignment.is_none() {
+                let msg = format!(
+                    "{} ({}) has no certificate: {} is named after it or covers its name",
+                    ctx.fqdn(s),
+                    s.kind.label(),
+                    ctx.options.sources.describe_none()
+                );
+                out.push(self.at_server(ctx, s, msg));
+                continue;
+            }
+            // Certificates for some usages only (e.g. a default.cer and no
+            // webservicesinternal.cer): each uncovered usage is missing.
+            let missing = s.uncovered_usages();
+            if !missing.is_empty() {
+                let what = crate::certs::usage::describe(&missing);
+                let msg = format!(
+                    "{} ({}) has no {what} certificate: its certificates serve {} only",
+                    ctx.fqdn(s),
+                    s.kind.label(),
+                    crate::certs::usage::describe(
+                        &s.certificates
+                            .iter()
+                            .flat_map(|a| a.usages.iter().copied())
+                            .collect::<Vec<_>>()
+                    )
+                );
+                let f = self.at_server(ctx, s, msg).with_key(what);
+                out.push(crate::finding::Finding {
+                    file: None,
+                    certificate: None,
+                    ..f
+                });
+            }
         }
     }
 }

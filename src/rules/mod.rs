@@ -82,6 +82,7 @@ pub trait Rule: Sync {
             subject,
             key: String::new(),
             file,
+            certificate: None,
             message,
             span,
             effect: crate::finding::default_effect(self.severity()),
@@ -90,23 +91,27 @@ pub trait Rule: Sync {
 
     /// A finding of this rule about a checked server and, optionally, its certificate file.
     fn at_server(&self, ctx: &CheckContext<'_>, s: &CheckedServer, message: String) -> Finding {
-        self.about(
-            Subject::Server(s.machine),
-            ctx.cert_of(s).map(|f| f.path.clone()),
-            message,
-            Some(ctx.topology.machines[s.machine.0].span),
-        )
+        Finding {
+            certificate: s.assignment.as_ref().map(|a| a.file),
+            ..self.about(
+                Subject::Server(s.machine),
+                ctx.cert_of(s).map(|f| f.path.clone()),
+                message,
+                Some(ctx.topology.machines[s.machine.0].span),
+            )
+        }
     }
 }
 
-/// Runs `f` on every checked server that has a certificate, with its leaf certificate.
+/// Runs `f` on every certificate of every checked server, with the server seen through that
+/// certificate ([`CheckedServer::through`]: its `assignment` is the one checked) and the file.
 pub fn for_each_certificate<'c>(
     ctx: &'c CheckContext<'_>,
-    mut f: impl FnMut(&'c crate::check::CheckedServer, &'c crate::certs::CertFile),
+    mut f: impl FnMut(&CheckedServer, &'c crate::certs::CertFile),
 ) {
     for s in ctx.servers {
-        if let Some(file) = ctx.cert_of(s) {
-            f(s, file);
+        for a in &s.certificates {
+            f(&s.through(a), &ctx.store.files[a.file]);
         }
     }
 }
@@ -116,7 +121,7 @@ pub fn for_each_certificate<'c>(
 /// rule reports them for every rule that [`Needs::CertificateFile`]).
 pub fn for_each_certificate_file<'c>(
     ctx: &'c CheckContext<'_>,
-    mut f: impl FnMut(&'c crate::check::CheckedServer, &'c crate::certs::Certificate),
+    mut f: impl FnMut(&CheckedServer, &'c crate::certs::Certificate),
 ) {
     for_each_certificate(ctx, |s, file| {
         if let Some(cert) = file.leaf.x509() {
