@@ -428,6 +428,15 @@ impl Outcome {
     pub fn finding_fails(&self, k: usize) -> bool {
         self.findings.get(k).is_some_and(|g| g.fails)
     }
+    /// [`Self::gate_sentence`] as a sentence of its own: capitalised, with a full stop.
+    pub fn gate_line(&self) -> String {
+        let s = self.gate_sentence();
+        let mut c = s.chars();
+        match c.next() {
+            Some(first) => format!("{}{}.", first.to_uppercase(), c.as_str()),
+            None => s,
+        }
+    }
     /// Why the run passes or fails, in one sentence (same in every format).
     pub fn gate_sentence(&self) -> String {
         let n = |k: usize, one: &str, many: &str| {

@@ -75,6 +75,13 @@ pub struct CaCandidate {
 }
 
 impl CaCandidate {
+    /// The FQDNs of its servers, in topology order.
+    pub fn server_names<'t>(&self, topo: &'t Topology) -> Vec<&'t str> {
+        self.servers
+            .iter()
+            .map(|m| topo.machines[m.0].fqdn.as_str())
+            .collect()
+    }
     /// "CN=X (key id AB:CD...)" or the DN alone when the key id is unknown.
     pub fn describe(&self) -> String {
         match &self.key_id {

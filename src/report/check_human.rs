@@ -96,11 +96,7 @@ fn reference_ca_lines(topo: &Topology, res: &CaResolution, out: &mut String) {
         CaResolution::Ambiguous { tied } => {
             out.push_str("Reference CA: cannot decide, these issuers tie (give --ca FILE):\n");
             for c in tied {
-                let servers: Vec<&str> = c
-                    .servers
-                    .iter()
-                    .map(|m| topo.machines[m.0].fqdn.as_str())
-                    .collect();
+                let servers = c.server_names(topo);
                 out.push_str(&format!(
                     "  - {}: {}\n",
                     esc(&c.describe()),
@@ -139,12 +135,8 @@ pub fn verdict_lines(outcome: &Outcome) -> String {
             "Cannot decide every server: see \"cannot decide\" above for what to provide.\n",
         );
     }
-    let mut sentence = outcome.gate_sentence();
-    if let Some(first) = sentence.get(..1) {
-        sentence = first.to_uppercase() + &sentence[1..];
-    }
-    out.push_str(&sentence);
-    out.push_str(".\n");
+    out.push_str(&outcome.gate_line());
+    out.push('\n');
     out
 }
 

@@ -241,9 +241,9 @@ pub fn build(v: &super::View<'_>) -> Result<CheckJson, super::RenderError> {
                 subject: c.subject.clone(),
                 key_id: c.key_id.as_deref().map(key_id_hex),
                 servers: c
-                    .servers
-                    .iter()
-                    .map(|m| topo.machines[m.0].fqdn.to_string())
+                    .server_names(topo)
+                    .into_iter()
+                    .map(str::to_string)
                     .collect(),
             })
             .collect(),

@@ -51,11 +51,15 @@ pub fn verdict_paragraph(outcome: &Outcome, source: &str) -> String {
             count(c.warnings, "warning"),
         ),
     };
-    let mut gate = outcome.gate_sentence();
-    if let Some(first) = gate.get(..1) {
-        gate = first.to_uppercase() + &gate[1..];
-    }
-    format!("{head}: {body} — {}\n\n{}.\n\n", text(source), text(&gate))
+    format!(
+        "{head}: {body} — {}
+
+{}
+
+",
+        text(source),
+        text(&outcome.gate_line())
+    )
 }
 
 /// `check --format markdown`: the comment.

@@ -80,12 +80,11 @@ pub fn verdict_sentence(result: &CheckResult, outcome: &Outcome) -> String {
 /// The closing verdict of a diff with certificates (the outcome's, worded for a change).
 pub fn diff_verdict_lines(outcome: &Outcome) -> String {
     if outcome.verdict == Verdict::NotApplicable {
-        let mut gate = outcome.gate_sentence();
-        if let Some(first) = gate.get(..1) {
-            gate = first.to_uppercase() + &gate[1..];
-        }
         return format!(
-            "NOT APPLICABLE: the change adds or moves no file upload/download or Persistent Chat server.\n{gate}.\n"
+            "NOT APPLICABLE: the change adds or moves no file upload/download or Persistent Chat server.
+{}
+",
+            outcome.gate_line()
         );
     }
     super::check_human::verdict_lines(outcome)

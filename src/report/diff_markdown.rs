@@ -18,13 +18,13 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             out.push_str(&verdict_paragraph(&c.outcome, d.new_name));
         }
         Some(c) => {
-            let mut gate = c.outcome.gate_sentence();
-            if let Some(first) = gate.get(..1) {
-                gate = first.to_uppercase() + &gate[1..];
-            }
             out.push_str(&format!(
-                "➖ **Nothing to check**: the change adds or moves no file upload/download or Persistent Chat server.\n\n{}.\n\n",
-                cell(&gate)
+                "➖ **Nothing to check**: the change adds or moves no file upload/download or Persistent Chat server.
+
+{}
+
+",
+                cell(&c.outcome.gate_line())
             ));
         }
         None if diff.is_empty() => {

@@ -110,13 +110,10 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             count(c.infos, "note")
         ),
     };
-    let mut gate = outcome.gate_sentence();
-    if let Some(first) = gate.get(..1) {
-        gate = first.to_uppercase() + &gate[1..];
-    }
+    let gate = outcome.gate_line();
     let _ = writeln!(
         o,
-        "<section id=\"summary\"><p><span class=\"verdict {class}\">{verdict}</span> {}</p>\n<p id=\"gate\">{}.</p>\n<dl class=\"summary\">",
+        "<section id=\"summary\"><p><span class=\"verdict {class}\">{verdict}</span> {}</p>\n<p id=\"gate\">{}</p>\n<dl class=\"summary\">",
         esc(&counts),
         esc(&gate)
     );
@@ -141,11 +138,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             let list: Vec<String> = tied
                 .iter()
                 .map(|c| {
-                    let servers: Vec<&str> = c
-                        .servers
-                        .iter()
-                        .map(|m| topo.machines[m.0].fqdn.as_str())
-                        .collect();
+                    let servers = c.server_names(topo);
                     format!(
                         "<li>{}: {}</li>",
                         esc(&c.describe()),

@@ -30,11 +30,7 @@ impl Rule for AmbiguousInternalCa {
             let list: Vec<String> = tied
                 .iter()
                 .map(|c| {
-                    let servers: Vec<&str> = c
-                        .servers
-                        .iter()
-                        .map(|m| ctx.topology.machines[m.0].fqdn.as_str())
-                        .collect();
+                    let servers = c.server_names(ctx.topology);
                     format!("{} issued {}", c.describe(), servers.join(", "))
                 })
                 .collect();
