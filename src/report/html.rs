@@ -158,7 +158,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     }
     let _ = writeln!(
         o,
-        "<dt>Checked at</dt><dd>{}</dd>\n<dt>Counts</dt><dd>{}, {}, {}; {} checked ({} file upload/download, {} Persistent Chat); {} certificate files, {} unreadable</dd>\n</dl></section>",
+        "<dt>Checked at</dt><dd>{}</dd>\n<dt>Counts</dt><dd>{}, {}, {}; {} checked ({} file upload/download, {} Persistent Chat); {}, {} unreadable</dd>\n</dl></section>",
         esc(&crate::time::format_rfc3339(info.checked_at)),
         count(topo.sites.len(), "site"),
         count(topo.pools.len(), "pool"),
@@ -174,7 +174,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             .iter()
             .filter(|s| s.kind == crate::check::CheckedKind::PersistentChat)
             .count(),
-        store.files.len(),
+        count(store.files.len(), "certificate file"),
         store.unreadable.len()
     );
     // Per-site tables.
