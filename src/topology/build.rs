@@ -243,6 +243,7 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
             depends_on: Vec::new(),
             web: s.web,
             is_director: s.is_director,
+            cert_ports: s.cert_ports,
             span: s.span,
         });
     }

@@ -234,6 +234,8 @@ pub struct RawService {
     pub web: Option<Box<crate::model::WebServiceSettings>>,
     /// `RegistrarService/@IsDirector`.
     pub is_director: bool,
+    /// `Ports/Port` elements that present a server certificate.
+    pub cert_ports: Vec<crate::model::CertPort>,
     /// Start tag.
     pub span: Span,
 }
@@ -296,6 +298,8 @@ enum El {
     InternalSettings,
     SimpleUrl,
     RegistrarService,
+    Ports,
+    Port,
     OldTopology,
     Other,
 }
@@ -321,6 +325,8 @@ impl El {
             "InternalSettings" => El::InternalSettings,
             "SimpleUrl" => El::SimpleUrl,
             "RegistrarService" => El::RegistrarService,
+            "Ports" => El::Ports,
+            "Port" => El::Port,
             "OldTopology" => El::OldTopology,
             _ => El::Other,
         }
@@ -494,6 +500,76 @@ impl<'a> Iterator for RawAttrs<'a> {
 
 fn is_xml_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// A word of a `Port` element that [`cert_port`] tells apart; anything else is `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PortWord {
+    /// `urn:component:Registrar` or `urn:component:PersistentChat`: SIP servers.
+    SipOwner,
+    /// `urn:component:OCSWebSite`: the IIS web sites.
+    WebSiteOwner,
+    SipServer,
+    WebSite,
+    Primary,
+    External,
+    /// `Mtls` or `Tls`.
+    Tls,
+    Https,
+    /// A port number (1-65535).
+    Number(u16),
+    Other,
+}
+
+impl PortWord {
+    fn of(value: &str) -> PortWord {
+        match value {
+            "urn:component:Registrar" | "urn:component:PersistentChat" => PortWord::SipOwner,
+            "urn:component:OCSWebSite" => PortWord::WebSiteOwner,
+            "SipServer" => PortWord::SipServer,
+            "WebSite" => PortWord::WebSite,
+            "Primary" => PortWord::Primary,
+            "External" => PortWord::External,
+            "Mtls" | "Tls" => PortWord::Tls,
+            "Https" => PortWord::Https,
+            v => match v.parse::<u16>() {
+                Ok(n) if n > 0 => PortWord::Number(n),
+                _ => PortWord::Other,
+            },
+        }
+    }
+}
+
+/// The certificate a `Service/Ports/Port` element presents, if it is one of the TLS
+/// listeners of [`crate::model::CertUse`]; its attributes are read in the order Lync writes
+/// them (`Owner Usage InterfaceSide InterfaceNumber Port Protocol`) without copying.
+fn cert_port(e: &BytesStart<'_>, span: Span) -> Option<crate::model::CertPort> {
+    use crate::model::CertUse;
+    const NAMES: [&str; 6] = [
+        "Owner",
+        "Usage",
+        "InterfaceSide",
+        "InterfaceNumber",
+        "Port",
+        "Protocol",
+    ];
+    let [owner, usage, side, _, port, protocol] = attrs_with(e, NAMES, |v| PortWord::of(&v));
+    let Some(PortWord::Number(port)) = port else {
+        return None;
+    };
+    let usage = match (owner?, usage?, side?, protocol?) {
+        (PortWord::SipOwner, PortWord::SipServer, PortWord::Primary, PortWord::Tls) => {
+            CertUse::Default
+        }
+        (PortWord::WebSiteOwner, PortWord::WebSite, PortWord::Primary, PortWord::Https) => {
+            CertUse::WebServicesInternal
+        }
+        (PortWord::WebSiteOwner, PortWord::WebSite, PortWord::External, PortWord::Https) => {
+            CertUse::WebServicesExternal
+        }
+        _ => return None,
+    };
+    Some(crate::model::CertPort { usage, port, span })
 }
 
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
@@ -746,7 +822,10 @@ impl Scanner<'_> {
         let out = match self.out.as_mut() {
             // most elements (ports, interfaces, settings we do not read) only need the stack
             Some(out)
-                if !matches!(el, El::Other | El::Name | El::InstalledOn | El::OldTopology) =>
+                if !matches!(
+                    el,
+                    El::Other | El::Name | El::InstalledOn | El::OldTopology | El::Ports
+                ) =>
             {
                 out
             }
@@ -957,7 +1036,12 @@ impl Scanner<'_> {
                     });
                 }
             }
-            El::Name | El::InstalledOn | El::OldTopology | El::Other => {}
+            El::Port if parent == El::Ports && grandparent == El::Service => {
+                if let (Some(s), Some(port)) = (out.services.last_mut(), cert_port(e, span)) {
+                    s.cert_ports.push(port);
+                }
+            }
+            El::Port | El::Ports | El::Name | El::InstalledOn | El::OldTopology | El::Other => {}
         }
         self.stack.push(el);
         Ok(())
@@ -1185,6 +1269,49 @@ mod tests {
         assert!(published.services[0].installed_on.is_none());
         assert!(
             matches!(&published.deps[0].0, RawServiceRef::Builder(RawValue::Owned(v)) if v.is_empty())
+        );
+    }
+
+    #[test]
+    fn certificate_ports_of_services_are_read_and_others_ignored() {
+        let text = r#"<Topology xmlns="urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008">
+            <Service><Ports>
+              <Port Owner="urn:component:Registrar" Usage="SipServer" InterfaceSide="Primary" InterfaceNumber="1" Port="5061" Protocol="Mtls" UrlPath="/" />
+              <Port Owner="urn:component:QoE" Usage="SipServer" InterfaceSide="Primary" InterfaceNumber="1" Port="5061" Protocol="Mtls" />
+              <Port Owner="urn:component:OCSWebSite" Usage="WebSite" InterfaceSide="External" InterfaceNumber="1" Port="8080" Protocol="Http" />
+              <Port Port="4443" Protocol="Https" Owner="urn:component:OCSWebSite" Usage="WebSite" InterfaceSide="External" />
+              <Port Owner="urn:component:OCSWebSite" Usage="WebSite" InterfaceSide="Primary" InterfaceNumber="1" Port="70000" Protocol="Https" />
+              <Port Owner="urn:component:OCSWebSite" Usage="WebSite" InterfaceSide="Primary" InterfaceNumber="1" Port="443" Protocol="Https" />
+            </Ports></Service>
+            <Service><Ports>
+              <Port Owner="urn:component:PersistentChat" Usage="SipServer" InterfaceSide="Primary" InterfaceNumber="1" Port="5041" Protocol="Mtls" />
+            </Ports>
+            <Other><Port Owner="urn:component:Registrar" Usage="SipServer" InterfaceSide="Primary" Port="1" Protocol="Mtls" /></Other>
+            </Service>
+            <Ports><Port Owner="urn:component:Registrar" Usage="SipServer" InterfaceSide="Primary" Port="2" Protocol="Mtls" /></Ports>
+            </Topology>"#;
+        let src = SourceText::new("t.xml", std::sync::Arc::new(text.to_string()), "UTF-8");
+        let raw = scan(&src).expect("scans");
+        use crate::model::CertUse;
+        let read = |i: usize| -> Vec<(CertUse, u16)> {
+            raw.services[i]
+                .cert_ports
+                .iter()
+                .map(|p| (p.usage, p.port))
+                .collect()
+        };
+        assert_eq!(
+            read(0),
+            [
+                (CertUse::Default, 5061),
+                (CertUse::WebServicesExternal, 4443),
+                (CertUse::WebServicesInternal, 443)
+            ]
+        );
+        assert_eq!(read(1), [(CertUse::Default, 5041)]);
+        let p = raw.services[0].cert_ports[0].span;
+        assert!(
+            text[p.start..p.start + p.len].starts_with("<Port Owner=\"urn:component:Registrar\"")
         );
     }
 
