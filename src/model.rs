@@ -483,8 +483,6 @@ pub struct Service {
     pub web: Option<Box<WebServiceSettings>>,
     /// Extra flags (e.g. `IsDirector` on a Registrar).
     pub is_director: bool,
-    /// The TLS ports it declares that present a server certificate, in document order.
-    pub cert_ports: Vec<CertPort>,
     /// The `Service` start tag.
     pub span: Span,
 }
@@ -536,6 +534,9 @@ pub struct Topology {
     pub services: Vec<Service>,
     /// Simple URLs.
     pub simple_urls: Vec<SimpleUrl>,
+    /// The TLS ports services declare that present a server certificate, with their service,
+    /// in document order (a few per pool: kept apart so other services carry nothing).
+    pub cert_ports: Vec<(ServiceIdx, CertPort)>,
     /// Problems found while resolving references; the rest of the topology was still read.
     pub problems: Vec<crate::error::TopologyProblem>,
 }

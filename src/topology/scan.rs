@@ -234,8 +234,6 @@ pub struct RawService {
     pub web: Option<Box<crate::model::WebServiceSettings>>,
     /// `RegistrarService/@IsDirector`.
     pub is_director: bool,
-    /// `Ports/Port` elements that present a server certificate.
-    pub cert_ports: Vec<crate::model::CertPort>,
     /// Start tag.
     pub span: Span,
 }
@@ -271,6 +269,9 @@ pub struct RawTopology {
     pub deps: Vec<(RawServiceRef, Span)>,
     /// Simple URLs.
     pub simple_urls: Vec<crate::model::SimpleUrl>,
+    /// `Service/Ports/Port` elements that present a server certificate, with the index of
+    /// their service in [`Self::services`].
+    pub cert_ports: Vec<(usize, crate::model::CertPort)>,
     /// The published key values, interned.
     pub syms: Symbols,
     /// The (per run, randomly seeded) hasher of the machine and cluster name hashes.
@@ -553,6 +554,11 @@ fn cert_port(e: &BytesStart<'_>, span: Span) -> Option<crate::model::CertPort> {
         "Port",
         "Protocol",
     ];
+    // most ports belong to other components: their owner, written first, is all that is read
+    let [owner] = attrs_with(e, ["Owner"], |v| PortWord::of(&v));
+    if !matches!(owner, Some(PortWord::SipOwner | PortWord::WebSiteOwner)) {
+        return None;
+    }
     let [owner, usage, side, _, port, protocol] = attrs_with(e, NAMES, |v| PortWord::of(&v));
     let Some(PortWord::Number(port)) = port else {
         return None;
@@ -1037,8 +1043,10 @@ impl Scanner<'_> {
                 }
             }
             El::Port if parent == El::Ports && grandparent == El::Service => {
-                if let (Some(s), Some(port)) = (out.services.last_mut(), cert_port(e, span)) {
-                    s.cert_ports.push(port);
+                if let (Some(s), Some(port)) =
+                    (out.services.len().checked_sub(1), cert_port(e, span))
+                {
+                    out.cert_ports.push((s, port));
                 }
             }
             El::Port | El::Ports | El::Name | El::InstalledOn | El::OldTopology | El::Other => {}
@@ -1088,6 +1096,7 @@ impl Scanner<'_> {
                 services: Vec::new(),
                 deps: Vec::new(),
                 simple_urls: Vec::new(),
+                cert_ports: Vec::new(),
                 syms: Symbols::default(),
                 name_hasher: foldhash::fast::RandomState::default(),
             });
@@ -1294,10 +1303,10 @@ mod tests {
         let raw = scan(&src).expect("scans");
         use crate::model::CertUse;
         let read = |i: usize| -> Vec<(CertUse, u16)> {
-            raw.services[i]
-                .cert_ports
+            raw.cert_ports
                 .iter()
-                .map(|p| (p.usage, p.port))
+                .filter(|(s, _)| *s == i)
+                .map(|(_, p)| (p.usage, p.port))
                 .collect()
         };
         assert_eq!(
@@ -1309,7 +1318,7 @@ mod tests {
             ]
         );
         assert_eq!(read(1), [(CertUse::Default, 5041)]);
-        let p = raw.services[0].cert_ports[0].span;
+        let p = raw.cert_ports[0].1.span;
         assert!(
             text[p.start..p.start + p.len].starts_with("<Port Owner=\"urn:component:Registrar\"")
         );
