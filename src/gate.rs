@@ -178,7 +178,8 @@ enum ParseError {
 }
 
 /// A stable fingerprint of a finding: hex SHA-1 of `rule`, the lower-case server FQDN and the
-/// thumbprint of its certificate; for a finding about no server, of `rule`, the certificate
+/// thumbprint of its certificate (and, about a fetched endpoint, its usage and port); for a
+/// finding about no server, of `rule`, the certificate
 /// file's name (not its folder) or else the message.
 pub fn fingerprint(
     topo: &Topology,
@@ -196,6 +197,9 @@ pub fn fingerprint(
                 .map(|a| store.files[a.file].leaf.sha1_thumbprint.clone())
                 .unwrap_or_default();
             parts.push(thumb);
+            if let Some(e) = &f.endpoint {
+                parts.push(format!("{}:{}", e.usage.key(), e.port));
+            }
         }
         None => match &f.file {
             Some(p) => parts.push(crate::certs::load::short_name(p).to_ascii_lowercase()),

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod diff;
 pub mod error;
 pub mod explain;
+pub mod fetch;
 pub mod gate;
 pub mod graph;
 pub mod model;

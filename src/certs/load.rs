@@ -147,6 +147,17 @@ pub enum CertLoadError {
         /// Why.
         problem: super::inventory::RowProblem,
     },
+    /// A row (or the whole) of a fetched folder's `manifest.csv` that could not be read.
+    #[error("{} line {line}: {problem}", path.display())]
+    #[diagnostic(code(topocert::fetch_manifest))]
+    Manifest {
+        /// The manifest.
+        path: PathBuf,
+        /// The 1-based line (0 when the file could not be read).
+        line: u64,
+        /// Why.
+        problem: String,
+    },
     /// Bytes after the last DER certificate that are not another certificate.
     #[error("{}: {extra} unexpected bytes after the certificate at offset {offset}", path.display())]
     #[diagnostic(code(topocert::cert_trailing_data))]
@@ -251,6 +262,9 @@ pub struct CertStore {
     pub ca_files: Vec<(PathBuf, Vec<Certificate>)>,
     /// Files that could not be loaded.
     pub unreadable: Vec<Unreadable>,
+    /// The endpoints a fetch tried (`--fetch`, or the `manifest.csv` of a fetched folder),
+    /// reached or not.
+    pub endpoints: Vec<crate::fetch::EndpointRecord>,
 }
 
 impl CertStore {
@@ -545,8 +559,8 @@ fn is_skipped(name: &OsStr) -> bool {
 
 /// Loads every file under `dir`, recursively, in sorted order.
 ///
-/// Skips files named `README*`, `*.md` and `*.txt` (case-insensitive); hidden files are not
-/// skipped. Symbolic links to files are read; symbolic links to folders are never followed
+/// Skips files named `README*`, `*.md` and `*.txt` (case-insensitive), and `manifest.csv` at
+/// the top (the record of `topocert fetch`); hidden files are not skipped. Symbolic links to files are read; symbolic links to folders are never followed
 /// (so link loops cannot hang), and folders deeper than [`MAX_DEPTH`] are reported as
 /// [`CertLoadError::TooDeep`]. Fails only when `dir` itself cannot be read; every other
 /// problem becomes an entry of [`CertStore::unreadable`] and the remaining files still load.
@@ -610,7 +624,8 @@ fn walk(entries: Vec<(PathBuf, bool)>, depth: usize, store: &mut CertStore) {
         let Some(name) = path.file_name() else {
             continue;
         };
-        if is_skipped(name) {
+        if is_skipped(name) || (depth == 1 && name == crate::fetch::manifest::FILE_NAME) {
+            // a fetched folder's manifest is read by `check::load_certificates`
             continue;
         }
         if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
@@ -626,7 +641,9 @@ fn walk(entries: Vec<(PathBuf, bool)>, depth: usize, store: &mut CertStore) {
     }
 }
 
-fn add_file(store: &mut CertStore, path: PathBuf, mut certs: Vec<Certificate>) {
+/// Adds the certificates of one file to `store`: a server file (its first non-CA certificate
+/// is the leaf) or a CA-only file.
+pub(crate) fn add_file(store: &mut CertStore, path: PathBuf, mut certs: Vec<Certificate>) {
     // The server certificate is the first non-CA certificate; a file holding one CA certificate
     // that names DNS hosts is a CA certificate offered as a server's (the
     // `ca-certificate-as-server` rule reports it) rather than a CA to trust.

@@ -413,8 +413,13 @@ pub fn build(topo: &Topology, graph: &ServerGraph, issuing_ca: IssuingCa) -> Pla
 }
 
 /// Rules whose findings do not call for a new certificate: the missing one (that is a
-/// request), the server-name mismatch (covered by the missing names), and notes.
-const NOT_REISSUE: &[&str] = &["missing-certificate", "name-mismatch"];
+/// request), the server-name mismatch (covered by the missing names), an endpoint that could
+/// not be fetched, and notes.
+const NOT_REISSUE: &[&str] = &[
+    "missing-certificate",
+    "name-mismatch",
+    "unreachable-endpoint",
+];
 
 /// Compares a server's plan with the certificate found for it, described by its facts (from a
 /// certificate file or an inventory row) and the `check` findings about that server.

@@ -44,6 +44,7 @@ fn finding(rule: &'static str, severity: Severity) -> Finding {
         file: None,
         message: format!("{rule} message"),
         span: None,
+        endpoint: None,
     }
 }
 

@@ -45,6 +45,8 @@ pub struct Finding {
     pub message: String,
     /// Where in the topology (the machine's or pool's element), if anywhere.
     pub span: Option<Span>,
+    /// The fetched endpoint it is about (server, port, usage, cause), if any.
+    pub endpoint: Option<Box<crate::fetch::EndpointRecord>>,
 }
 
 /// What a rule needs from a server's certificate, which decides whether it can run on a
@@ -87,6 +89,7 @@ pub trait Rule: Sync {
             file,
             message,
             span,
+            endpoint: None,
         }
     }
 
@@ -104,6 +107,7 @@ pub trait Rule: Sync {
             file: ctx.cert_of(s).map(|f| f.path.clone()),
             message,
             span: Some(ctx.topology.machines[s.machine.0].span),
+            endpoint: None,
         }
     }
 }
@@ -177,6 +181,7 @@ registry! {
     pchat_pool_unassociated::PchatPoolUnassociated,
     no_persistent_chat_pool::NoPersistentChatPool,
     not_checked::NotChecked,
+    unreachable_endpoint::UnreachableEndpoint,
 }
 
 /// Looks a rule up by id.

@@ -1,0 +1,173 @@
+//! Where a fetched chain goes: the folder layout `check --certs` reads, written to disk by
+//! [`write_dir`] or added in memory by [`add_to`] with the same relative paths, so that both
+//! give the same store and so the same verdicts.
+//!
+//! ```text
+//! DIR/manifest.csv
+//! DIR/fe01.fabrikam.com/default.cer                       (SIP, 5061)
+//! DIR/fe01.fabrikam.com/webservicesinternal.cer           (internal web, 443)
+//! DIR/fe01.fabrikam.com/external/webservicesexternal.cer  (external web, 4443)
+//! ```
+//!
+//! A file holds the presented chain in PEM, leaf first, then the other certificates in the
+//! order the server sent them. The Default and WebServicesInternal files are named after the
+//! server (by their folder) and compete for it as any such files do; the external web
+//! services' certificate, usually from a public CA and not what Persistent Chat uses, is kept
+//! one folder down (`external/`), so it goes to the server only if its names cover it and no
+//! other file is named after it (as for an inventory, only Default and WebServicesInternal are
+//! checked).
+
+use super::dns_name::DnsName;
+use super::outcome::{EndpointResult, Outcome};
+use crate::certs::{load, CertStore};
+use crate::model::CertUse;
+use miette::Diagnostic;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// The folder of the external web services' certificate, inside the server's folder.
+pub const EXTERNAL_DIR: &str = "external";
+
+/// The path of a use's file relative to the output folder.
+pub fn relative_path(server: &DnsName, usage: CertUse) -> PathBuf {
+    let mut p = PathBuf::from(server.folded());
+    if usage == CertUse::WebServicesExternal {
+        p.push(EXTERNAL_DIR);
+    }
+    p.push(format!("{}.cer", usage.key()));
+    p
+}
+
+/// A chain (DER) as PEM `CERTIFICATE` blocks, in order.
+pub fn pem(chain: &[Vec<u8>]) -> String {
+    chain
+        .iter()
+        .filter_map(|der| {
+            der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, der).ok()
+        })
+        .collect()
+}
+
+/// The files of the captured endpoints: (relative path, PEM text), sorted by path as
+/// `load_dir` reads a folder. Endpoints whose name is not a DNS name or is a Windows device
+/// name get no file.
+pub fn files(results: &[EndpointResult]) -> Vec<(PathBuf, String)> {
+    let mut files: Vec<(PathBuf, String)> = results
+        .iter()
+        .filter_map(|r| match (&r.outcome, &r.endpoint.name) {
+            (Outcome::Captured(chain), Ok(name)) if !name.is_windows_device_name() => {
+                Some((relative_path(name, r.endpoint.usage), pem(chain)))
+            }
+            _ => None,
+        })
+        .collect();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    // two machines with one name (a topology problem) give one file
+    files.dedup_by(|a, b| a.0 == b.0);
+    files
+}
+
+/// The label of a fetched file in memory: its relative path, with the address it came from
+/// after the file name (`fe01.fabrikam.com/default.cer fetched from 10.0.0.5:5061`), so that
+/// every output says where the certificate was read. Sorts like the relative path.
+fn label(relative: &Path, from: Option<std::net::SocketAddr>) -> PathBuf {
+    let name = relative
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let from = from.map_or_else(|| "a server".to_string(), |a| a.to_string());
+    relative.with_file_name(format!("{name} fetched from {from}"))
+}
+
+/// Adds the captured chains and every endpoint's record to `store`, as [`crate::certs::load_dir`]
+/// reads a folder [`write_dir`] wrote (the same certificates for the same servers).
+pub fn add_to(results: &[EndpointResult], store: &mut CertStore) {
+    let from: std::collections::HashMap<PathBuf, Option<std::net::SocketAddr>> = results
+        .iter()
+        .filter_map(|r| {
+            let name = r.endpoint.name.as_ref().ok()?;
+            Some((relative_path(name, r.endpoint.usage), r.address))
+        })
+        .collect();
+    for (relative, text) in files(results) {
+        let path = label(&relative, from.get(&relative).copied().flatten());
+        match load::load_bytes(&path, text.as_bytes()) {
+            Ok(certs) => load::add_file(store, path, certs),
+            Err(error) => store.unreadable.push(load::Unreadable { path, error }),
+        }
+    }
+    store
+        .endpoints
+        .extend(results.iter().map(EndpointResult::record));
+}
+
+/// The output folder could not be written.
+#[derive(Debug, Error, Diagnostic)]
+pub enum WriteError {
+    /// The folder exists and has files in it.
+    #[error("{} is not empty", path.display())]
+    #[diagnostic(
+        code(topocert::fetch_out_not_empty),
+        help(
+            "give a new or empty folder: a file left from another run would be read as this run's"
+        )
+    )]
+    NotEmpty {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// A file system error.
+    #[error("cannot write {}: {source}", path.display())]
+    #[diagnostic(code(topocert::fetch_write))]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Writes the chains and `manifest.csv` into `dir`, which must be new or empty; returns the
+/// number of certificate files written. Files are created, never overwritten.
+pub fn write_dir(results: &[EndpointResult], dir: &Path) -> Result<usize, WriteError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| WriteError::Io { path, source }
+    };
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                return Err(WriteError::NotEmpty {
+                    path: dir.to_path_buf(),
+                });
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir).map_err(io(dir))?
+        }
+        Err(e) => return Err(io(dir)(e)),
+    }
+    let create = |path: &Path, bytes: &[u8]| -> Result<(), WriteError> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .map_err(io(path))?;
+        f.write_all(bytes).map_err(io(path))
+    };
+    let files = files(results);
+    for (relative, text) in &files {
+        create(&dir.join(relative), text.as_bytes())?;
+    }
+    let records: Vec<_> = results.iter().map(EndpointResult::record).collect();
+    create(
+        &dir.join(super::manifest::FILE_NAME),
+        super::manifest::to_csv(&records).as_bytes(),
+    )?;
+    Ok(files.len())
+}

@@ -1,0 +1,70 @@
+//! Live certificates: `topocert fetch` and `--fetch` read the chain every checked server
+//! presents on its TLS ports, instead of (or as well as) certificate files.
+//!
+//! [`endpoints::plan`] lists the endpoints (ports from the topology, the Lync defaults or
+//! `--port`), [`runner::run`] fetches them concurrently with [`tls::Capturer`], and the
+//! results go to a folder ([`layout::write_dir`], with [`manifest`]) or straight into a
+//! [`crate::certs::CertStore`] ([`layout::add_to`]). What is sent on the wire: docs/fetch.md.
+//! A server name that is not a [`DnsName`] is never connected to nor used as a file name.
+
+pub mod dns_name;
+pub mod endpoints;
+pub mod layout;
+pub mod manifest;
+pub mod options;
+pub mod outcome;
+pub mod progress;
+pub mod runner;
+pub mod tls;
+
+pub use dns_name::{DnsName, NameError};
+pub use endpoints::{Endpoint, PortFrom};
+pub use options::{FetchOptions, PortOverride, ResolveOverride};
+pub use outcome::{Cause, EndpointRecord, EndpointResult, Failure, Outcome};
+
+use crate::graph::ServerGraph;
+use crate::model::Topology;
+
+/// Plans and fetches every endpoint of the checked servers; `progress` is called once per
+/// finished endpoint.
+pub fn fetch(
+    topo: &Topology,
+    graph: &ServerGraph,
+    options: &FetchOptions,
+    progress: &mut dyn FnMut(&EndpointResult),
+) -> Vec<EndpointResult> {
+    runner::run(endpoints::plan(topo, graph, options), options, progress)
+}
+
+/// Counts of a fetch, for its summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Endpoints tried.
+    pub endpoints: usize,
+    /// Endpoints that presented a certificate.
+    pub captured: usize,
+    /// Servers tried.
+    pub servers: usize,
+    /// Servers of which no endpoint presented a certificate.
+    pub unreached_servers: usize,
+}
+
+impl Summary {
+    /// The counts of `results`.
+    pub fn of(results: &[EndpointResult]) -> Summary {
+        let mut reached = std::collections::BTreeMap::new();
+        for r in results {
+            let ok = matches!(r.outcome, Outcome::Captured(_));
+            *reached.entry(r.endpoint.machine).or_insert(false) |= ok;
+        }
+        Summary {
+            endpoints: results.len(),
+            captured: results
+                .iter()
+                .filter(|r| matches!(r.outcome, Outcome::Captured(_)))
+                .count(),
+            servers: reached.len(),
+            unreached_servers: reached.values().filter(|ok| !**ok).count(),
+        }
+    }
+}
