@@ -43,6 +43,10 @@ pub enum Command {
     /// Write a self-contained HTML readiness report: summary, a table per site, the topology
     /// graph, and every finding with its explanation and fix.
     Report(ReportArgs),
+    /// Read the certificates the checked servers present over TLS (SIP, internal and external
+    /// web services) and write them as a folder that --certs reads, with manifest.csv. Only
+    /// a TLS handshake is sent; nothing fetched is trusted (docs/fetch.md).
+    Fetch(FetchArgs),
 }
 
 /// Where the certificates come from and how to judge them: shared by `check`, `report`,
@@ -73,6 +77,13 @@ pub struct CertificateArgs {
     /// Warn about certificates that end within this many days.
     #[arg(long, value_name = "N", default_value_t = 30)]
     pub expiry_warn_days: u32,
+    /// Read the certificates the checked servers present over TLS, as `topocert fetch` does,
+    /// instead of (or as well as) --certs and --inventory.
+    #[arg(long)]
+    pub fetch: bool,
+    /// How to fetch (with --fetch).
+    #[command(flatten)]
+    pub fetching: FetchOptionArgs,
 }
 
 /// What makes the exit code 1, and the baseline of known findings: shared by `check` and
@@ -93,7 +104,7 @@ pub struct GateArgs {
 
 /// Arguments of `topocert report`.
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).multiple(true).args(["certs", "inventory"])))]
+#[command(group(clap::ArgGroup::new("source").required(true).multiple(true).args(["certs", "inventory", "fetch"])))]
 pub struct ReportArgs {
     /// Topology file (published XML or .tbxml; `-` reads standard input).
     pub topology: String,
@@ -184,7 +195,7 @@ pub struct ExplainArgs {
 
 /// Arguments of `topocert check`.
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).multiple(true).args(["certs", "inventory"])))]
+#[command(group(clap::ArgGroup::new("source").required(true).multiple(true).args(["certs", "inventory", "fetch"])))]
 pub struct CheckArgs {
     /// Topology file (published XML or .tbxml; `-` reads standard input).
     pub topology: String,
@@ -308,6 +319,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Plan(a) => plan(&a, &mut stdout),
         Command::Diff(a) => diff(&a, &mut stdout),
         Command::Report(a) => report(&a, &mut stdout),
+        Command::Fetch(a) => fetch(&a),
     };
     let _ = stdout.flush();
     ExitCode::from(code)
@@ -392,19 +404,32 @@ struct CheckInputs {
     certificates: Option<(crate::certs::CertStore, crate::check::CheckOptions)>,
 }
 
-/// Loads `--ca`, `--certs` and `--inventory`; `None` after printing a diagnostic (exit 2).
-fn check_inputs(c: &CertificateArgs) -> Option<CheckInputs> {
+/// Loads `--ca`, `--certs` and `--inventory`, and fetches with `--fetch` from the checked
+/// servers of `topo`; `None` after printing a diagnostic (exit 2).
+fn check_inputs(c: &CertificateArgs, topo: &Topology, graph: &ServerGraph) -> Option<CheckInputs> {
     let given = load_given_cas(&c.ca)?;
-    let certificates = match crate::check::load_certificates(
-        c.certs.as_deref(),
-        c.inventory.as_deref(),
-    ) {
+    let loaded = match crate::check::load_certificates(c.certs.as_deref(), c.inventory.as_deref()) {
         None => None,
         Some(Err(e)) => {
             eprint_diagnostic(e);
             return None;
         }
-        Some(Ok(loaded)) => {
+        Some(Ok(loaded)) => Some(loaded),
+    };
+    if !c.fetch && (!c.fetching.resolve.is_empty() || !c.fetching.port.is_empty()) {
+        eprintln!("topocert: --resolve and --port are options of --fetch");
+        return None;
+    }
+    let loaded = match c.fetch {
+        true => {
+            let results = crate::fetch::fetch(topo, graph, &c.fetching.options(), c.fetching.quiet);
+            Some(crate::fetch::add_fetched(loaded, &results))
+        }
+        false => loaded,
+    };
+    let certificates = match loaded {
+        None => None,
+        Some(loaded) => {
             if loaded.other_uses > 0 {
                 eprintln!(
                         "topocert: {} inventory row(s) of other uses (WebServicesExternal, OAuthTokenIssuer...) not checked",
@@ -442,7 +467,7 @@ fn run_check(topology: &str, c: &CertificateArgs) -> Option<Checked> {
     let CheckInputs {
         given,
         certificates: Some((store, options)),
-    } = check_inputs(c)?
+    } = check_inputs(c, &topo, &graph)?
     else {
         return None;
     };
@@ -600,7 +625,7 @@ pub fn plan(a: &PlanArgs, out: &mut dyn Write) -> u8 {
     let Some(CheckInputs {
         given,
         certificates,
-    }) = check_inputs(&a.certificates)
+    }) = check_inputs(&a.certificates, &topo, &graph)
     else {
         return EXIT_CANNOT_RUN;
     };
@@ -662,7 +687,7 @@ pub fn diff(a: &DiffArgs, out: &mut dyn Write) -> u8 {
     };
     let side = |topology, graph| crate::diff::Side { topology, graph };
     let d = crate::diff::diff(side(&old, &old_graph), side(&new, &new_graph));
-    let Some(inputs) = check_inputs(&a.certificates) else {
+    let Some(inputs) = check_inputs(&a.certificates, &new, &new_graph) else {
         return EXIT_CANNOT_RUN;
     };
     let checked = inputs.certificates.map(|(store, options)| {
@@ -710,5 +735,91 @@ pub fn diff(a: &DiffArgs, out: &mut dyn Write) -> u8 {
     match (&checked, &gate) {
         (Some((_, result)), Some(gate)) => gate_code(written, gate, result),
         _ => written,
+    }
+}
+
+/// How to fetch certificates from the servers: shared by `fetch` and `--fetch`.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Fetching from the servers")]
+pub struct FetchOptionArgs {
+    /// Connect to ADDRESS (IPv4 or IPv6) for the server FQDN instead of asking DNS (split DNS,
+    /// tests); repeat for several servers.
+    #[arg(long, value_name = "FQDN=ADDRESS")]
+    pub resolve: Vec<crate::fetch::ResolveOverride>,
+    /// Use PORT for every server's USAGE endpoint (default, webservicesinternal,
+    /// webservicesexternal) instead of the port the topology declares (or the Lync default
+    /// 5061/5041, 443, 4443); repeatable.
+    #[arg(long, value_name = "USAGE=PORT")]
+    pub port: Vec<crate::fetch::PortOverride>,
+    /// Seconds allowed for the TCP connect, and again for the TLS handshake, of each endpoint.
+    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = crate::fetch::options::parse_timeout)]
+    pub timeout: std::time::Duration,
+    /// Endpoints fetched at the same time.
+    #[arg(long, value_name = "N", default_value_t = crate::fetch::options::DEFAULT_CONCURRENCY, value_parser = crate::fetch::options::parse_concurrency)]
+    pub concurrency: usize,
+    /// No progress bar (there is none either when standard error is not a terminal).
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+impl FetchOptionArgs {
+    /// The library's options.
+    pub fn options(&self) -> crate::fetch::FetchOptions {
+        crate::fetch::FetchOptions {
+            resolve: self.resolve.clone(),
+            ports: self.port.clone(),
+            timeout: self.timeout,
+            concurrency: self.concurrency,
+        }
+    }
+}
+
+/// Arguments of `topocert fetch`.
+#[derive(Debug, clap::Args)]
+pub struct FetchArgs {
+    /// Topology file (published XML or .tbxml; `-` reads standard input).
+    pub topology: String,
+    /// The folder to write (new or empty): one folder per server, a file per usage, and
+    /// manifest.csv; give it to --certs.
+    #[arg(long, value_name = "DIR")]
+    pub out: std::path::PathBuf,
+    /// How to fetch.
+    #[command(flatten)]
+    pub fetching: FetchOptionArgs,
+}
+
+/// `topocert fetch`: exit 0 when every endpoint presented a certificate, 1 when one did not
+/// (the folder is still written), 2 when it cannot run.
+pub fn fetch(a: &FetchArgs) -> u8 {
+    let Some((topo, graph)) = load_or_report(&a.topology) else {
+        return EXIT_CANNOT_RUN;
+    };
+    let results = crate::fetch::fetch(&topo, &graph, &a.fetching.options(), a.fetching.quiet);
+    let written = match crate::fetch::layout::write_dir(&results, &a.out) {
+        Ok(n) => n,
+        Err(e) => {
+            eprint_diagnostic(e);
+            return EXIT_CANNOT_RUN;
+        }
+    };
+    let sum = crate::fetch::Summary::of(&results);
+    for r in results.iter().map(crate::fetch::EndpointResult::record) {
+        if let Err(f) = &r.result {
+            eprintln!(
+                "topocert: {}: {}: {}",
+                r.describe_endpoint(),
+                f.cause.id(),
+                f.cause.describe()
+            );
+        }
+    }
+    eprintln!(
+        "topocert: {} of {} endpoint(s) of {} server(s) presented a certificate ({} server(s) none); wrote {} file(s) and manifest.csv to {}",
+        sum.captured, sum.endpoints, sum.servers, sum.unreached_servers, written, a.out.display()
+    );
+    if sum.captured == sum.endpoints {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
     }
 }

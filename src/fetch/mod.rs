@@ -25,15 +25,41 @@ pub use outcome::{Cause, EndpointRecord, EndpointResult, Failure, Outcome};
 use crate::graph::ServerGraph;
 use crate::model::Topology;
 
-/// Plans and fetches every endpoint of the checked servers; `progress` is called once per
-/// finished endpoint.
+/// Plans and fetches every endpoint of the checked servers, with a progress bar on a
+/// terminal unless `quiet`.
 pub fn fetch(
     topo: &Topology,
     graph: &ServerGraph,
     options: &FetchOptions,
-    progress: &mut dyn FnMut(&EndpointResult),
+    quiet: bool,
 ) -> Vec<EndpointResult> {
-    runner::run(endpoints::plan(topo, graph, options), options, progress)
+    let endpoints = endpoints::plan(topo, graph, options);
+    let bar = progress::bar(endpoints.len(), quiet);
+    let results = runner::run(endpoints, options, &mut progress::tick(bar.as_ref()));
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    results
+}
+
+/// `--fetch`: the fetched certificates added to those of `--certs`/`--inventory` (if any).
+pub fn add_fetched(
+    loaded: Option<crate::check::LoadedCertificates>,
+    results: &[EndpointResult],
+) -> crate::check::LoadedCertificates {
+    let mut loaded = loaded.map_or_else(
+        || crate::check::LoadedCertificates {
+            store: crate::certs::CertStore::default(),
+            sources: crate::check::CertSources::Fetched(None),
+            other_uses: 0,
+        },
+        |l| crate::check::LoadedCertificates {
+            sources: crate::check::CertSources::Fetched(Some(Box::new(l.sources))),
+            ..l
+        },
+    );
+    layout::add_to(results, &mut loaded.store);
+    loaded
 }
 
 /// Counts of a fetch, for its summary line.

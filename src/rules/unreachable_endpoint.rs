@@ -24,7 +24,7 @@ impl Rule for UnreachableEndpoint {
         "What a server presents over TLS is the certificate Lync really uses. An endpoint that could not be read is not checked; a server none of whose endpoints could be read cannot be judged at all, so it is never reported ready."
     }
     fn fix(&self) -> &'static str {
-        "Follow the cause: dns: give --resolve FQDN=ADDRESS or fix DNS; refused or timeout: open the port from this machine to the server (firewall), or give --port USAGE=PORT if it listens elsewhere; closed, tls-alert or tls: the server may accept only TLS 1.0/1.1 (topocert speaks TLS 1.2 and 1.3) - read the certificate with --certs or --inventory instead; not-tls: the port is not the TLS port, check --port; invalid-name: correct the server's FQDN in the topology."
+        "Act on the cause in the message. dns: give --resolve FQDN=ADDRESS. refused, timeout: open the port from this machine, or give --port USAGE=PORT. not-tls: give the TLS port with --port. closed, tls-alert, tls: the server may speak only TLS 1.0/1.1 (topocert speaks 1.2 and 1.3); give its certificate with --certs or --inventory. invalid-name: correct the FQDN in the topology."
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         if ctx.store.endpoints.is_empty() {
