@@ -794,6 +794,10 @@ pub fn fetch(a: &FetchArgs) -> u8 {
     let Some((topo, graph)) = load_or_report(&a.topology) else {
         return EXIT_CANNOT_RUN;
     };
+    if let Err(e) = crate::fetch::layout::prepare_dir(&a.out) {
+        eprint_diagnostic(e);
+        return EXIT_CANNOT_RUN;
+    }
     let results = crate::fetch::fetch(&topo, &graph, &a.fetching.options(), a.fetching.quiet);
     let written = match crate::fetch::layout::write_dir(&results, &a.out) {
         Ok(n) => n,

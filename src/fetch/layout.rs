@@ -128,13 +128,15 @@ pub enum WriteError {
     },
 }
 
-/// Writes the chains and `manifest.csv` into `dir`, which must be new or empty; returns the
-/// number of certificate files written. Files are created, never overwritten.
-pub fn write_dir(results: &[EndpointResult], dir: &Path) -> Result<usize, WriteError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| WriteError::Io { path, source }
-    };
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError {
+    let path = path.to_path_buf();
+    move |source| WriteError::Io { path, source }
+}
+
+/// Makes sure `dir` can take a fetch: created when missing, refused when it has files (done
+/// before fetching, so that a run is not wasted).
+pub fn prepare_dir(dir: &Path) -> Result<(), WriteError> {
+    let io = io_error;
     match std::fs::read_dir(dir) {
         Ok(mut entries) => {
             if entries.next().is_some() {
@@ -148,6 +150,14 @@ pub fn write_dir(results: &[EndpointResult], dir: &Path) -> Result<usize, WriteE
         }
         Err(e) => return Err(io(dir)(e)),
     }
+    Ok(())
+}
+
+/// Writes the chains and `manifest.csv` into `dir`, which must be new or empty; returns the
+/// number of certificate files written. Files are created, never overwritten.
+pub fn write_dir(results: &[EndpointResult], dir: &Path) -> Result<usize, WriteError> {
+    let io = io_error;
+    prepare_dir(dir)?;
     let create = |path: &Path, bytes: &[u8]| -> Result<(), WriteError> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io(parent))?;
