@@ -534,9 +534,10 @@ pub struct Topology {
     pub services: Vec<Service>,
     /// Simple URLs.
     pub simple_urls: Vec<SimpleUrl>,
-    /// The TLS ports services declare that present a server certificate, with their service,
-    /// in document order (a few per pool: kept apart so other services carry nothing).
-    pub cert_ports: Vec<(ServiceIdx, CertPort)>,
+    /// The `Service/Ports/Port` start tags that may declare a TLS port presenting a server
+    /// certificate, with their service, in document order (a few per pool); read them with
+    /// [`Topology::cert_ports`].
+    pub cert_port_tags: Vec<(ServiceIdx, Span)>,
     /// Problems found while resolving references; the rest of the topology was still read.
     pub problems: Vec<crate::error::TopologyProblem>,
 }
@@ -569,6 +570,16 @@ impl Topology {
             }
             None => format!("{}:<not installed>", s.role_name),
         }
+    }
+    /// The TLS ports services declare that present a server certificate, with their service,
+    /// in document order (read from [`Self::cert_port_tags`] on each call).
+    pub fn cert_ports(&self) -> Vec<(ServiceIdx, CertPort)> {
+        self.cert_port_tags
+            .iter()
+            .filter_map(|(svc, span)| {
+                crate::topology::scan::read_cert_port(&self.source.text, *span).map(|p| (*svc, p))
+            })
+            .collect()
     }
     /// Finds a machine by FQDN (case-insensitive).
     pub fn machine_by_fqdn(&self, fqdn: &str) -> Option<MachineIdx> {

@@ -84,9 +84,9 @@ pub fn uses_of(kind: CheckedKind) -> &'static [CertUse] {
 pub fn plan(topo: &Topology, graph: &ServerGraph, options: &FetchOptions) -> Vec<Endpoint> {
     // The declared ports of each pool, in document order.
     let mut by_pool: Vec<Vec<(&Role, crate::model::CertPort)>> = vec![Vec::new(); topo.pools.len()];
-    for (svc, port) in &topo.cert_ports {
-        if let Some(pool) = topo.service_pool(*svc) {
-            by_pool[pool.0].push((&topo.services[svc.0].role, *port));
+    for (svc, port) in topo.cert_ports() {
+        if let Some(pool) = topo.service_pool(svc) {
+            by_pool[pool.0].push((&topo.services[svc.0].role, port));
         }
     }
     let mut out = Vec::new();

@@ -317,7 +317,7 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
         sql_instances,
         services,
         simple_urls: raw.simple_urls,
-        cert_ports,
+        cert_port_tags: cert_ports,
         problems,
     }
 }

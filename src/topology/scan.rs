@@ -269,9 +269,9 @@ pub struct RawTopology {
     pub deps: Vec<(RawServiceRef, Span)>,
     /// Simple URLs.
     pub simple_urls: Vec<crate::model::SimpleUrl>,
-    /// `Service/Ports/Port` elements that present a server certificate, with the index of
-    /// their service in [`Self::services`].
-    pub cert_ports: Vec<(usize, crate::model::CertPort)>,
+    /// `Service/Ports/Port` elements that may present a server certificate (their start tags),
+    /// with the index of their service in [`Self::services`]; see [`read_cert_port`].
+    pub cert_ports: Vec<(usize, Span)>,
     /// The published key values, interned.
     pub syms: Symbols,
     /// The (per run, randomly seeded) hasher of the machine and cluster name hashes.
@@ -541,10 +541,24 @@ impl PortWord {
     }
 }
 
-/// The certificate a `Service/Ports/Port` element presents, if it is one of the TLS
-/// listeners of [`crate::model::CertUse`]; its attributes are read in the order Lync writes
-/// them (`Owner Usage InterfaceSide InterfaceNumber Port Protocol`) without copying.
-fn cert_port(e: &BytesStart<'_>, span: Span) -> Option<crate::model::CertPort> {
+/// False for a `Port` element that cannot present a server certificate, told by its owner
+/// without reading any attribute when it is written as Lync writes it (`Owner` first); the
+/// others are read when needed by [`read_cert_port`], so that the scan stays as fast as it was
+/// (a topology has many ports, and only `fetch` reads them).
+fn may_present_certificate(e: &BytesStart<'_>) -> bool {
+    match e.attributes_raw().strip_prefix(" Owner=\"urn:component:") {
+        Some(owner) => ["Registrar\"", "PersistentChat\"", "OCSWebSite\""]
+            .iter()
+            .any(|o| owner.starts_with(o)),
+        None => true,
+    }
+}
+
+/// The certificate the `Port` element whose start tag is `text[span]` presents, if it is one
+/// of the TLS listeners of [`crate::model::CertUse`]: the Registrar's or Persistent Chat's
+/// primary `SipServer` port over MTLS/TLS (Default), the web site's primary or external HTTPS
+/// port (WebServicesInternal, WebServicesExternal).
+pub fn read_cert_port(text: &str, span: Span) -> Option<crate::model::CertPort> {
     use crate::model::CertUse;
     const NAMES: [&str; 6] = [
         "Owner",
@@ -554,12 +568,12 @@ fn cert_port(e: &BytesStart<'_>, span: Span) -> Option<crate::model::CertPort> {
         "Port",
         "Protocol",
     ];
-    // most ports belong to other components: their owner, written first, is all that is read
-    let [owner] = attrs_with(e, ["Owner"], |v| PortWord::of(&v));
-    if !matches!(owner, Some(PortWord::SipOwner | PortWord::WebSiteOwner)) {
-        return None;
-    }
-    let [owner, usage, side, _, port, protocol] = attrs_with(e, NAMES, |v| PortWord::of(&v));
+    let tag = text.get(span.start..span.start.checked_add(span.len)?)?;
+    let e = match Reader::from_str(tag).read_event() {
+        Ok(Event::Empty(e) | Event::Start(e)) => e,
+        _ => return None,
+    };
+    let [owner, usage, side, _, port, protocol] = attrs_with(&e, NAMES, |v| PortWord::of(&v));
     let Some(PortWord::Number(port)) = port else {
         return None;
     };
@@ -809,6 +823,23 @@ impl Scanner<'_> {
         }
     }
 
+    /// Notes a service's `Port` element that may present a certificate (apart from
+    /// [`Self::open`]: in it, this made every element slower).
+    #[inline(never)]
+    fn port(&mut self, e: &BytesStart<'_>, span: Span) {
+        if self.parent() != El::Ports || self.grandparent() != El::Service {
+            return;
+        }
+        if let Some(out) = self.out.as_mut() {
+            if let (Some(s), true) = (
+                out.services.len().checked_sub(1),
+                may_present_certificate(e),
+            ) {
+                out.cert_ports.push((s, span));
+            }
+        }
+    }
+
     fn open(&mut self, e: &BytesStart<'_>, span: Span) -> Result<(), LoadError> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(LoadError::TooDeep {
@@ -817,8 +848,14 @@ impl Scanner<'_> {
                 at: span.into(),
             });
         }
-        let local = e.local_name();
-        let local = local.as_ref();
+        // the local name, after any prefix: names are short, so a byte loop (quick-xml's
+        // `local_name` searches with `str::find`, which stopped being inlined here)
+        let qname = e.name();
+        let name: &str = qname.as_ref();
+        let local = match name.bytes().position(|b| b == b':') {
+            Some(i) => &name[i + 1..],
+            None => name,
+        };
         let el = El::of(local);
         if self.topo_depth.is_none() {
             return self.open_searching(e, local, el, span);
@@ -830,12 +867,15 @@ impl Scanner<'_> {
             Some(out)
                 if !matches!(
                     el,
-                    El::Other | El::Name | El::InstalledOn | El::OldTopology | El::Ports
+                    El::Other | El::Name | El::InstalledOn | El::OldTopology | El::Ports | El::Port
                 ) =>
             {
                 out
             }
             _ => {
+                if el == El::Port {
+                    self.port(e, span);
+                }
                 self.stack.push(el);
                 return Ok(());
             }
@@ -1040,13 +1080,6 @@ impl Scanner<'_> {
                         url,
                         span,
                     });
-                }
-            }
-            El::Port if parent == El::Ports && grandparent == El::Service => {
-                if let (Some(s), Some(port)) =
-                    (out.services.len().checked_sub(1), cert_port(e, span))
-                {
-                    out.cert_ports.push((s, port));
                 }
             }
             El::Port | El::Ports | El::Name | El::InstalledOn | El::OldTopology | El::Other => {}
@@ -1306,9 +1339,12 @@ mod tests {
             raw.cert_ports
                 .iter()
                 .filter(|(s, _)| *s == i)
-                .map(|(_, p)| (p.usage, p.port))
+                .filter_map(|(_, span)| read_cert_port(text, *span))
+                .map(|p| (p.usage, p.port))
                 .collect()
         };
+        // ports of other owners are left out while scanning, without reading them
+        assert_eq!(raw.cert_ports.len(), 6);
         assert_eq!(
             read(0),
             [
@@ -1318,7 +1354,7 @@ mod tests {
             ]
         );
         assert_eq!(read(1), [(CertUse::Default, 5041)]);
-        let p = raw.cert_ports[0].1.span;
+        let p = raw.cert_ports[0].1;
         assert!(
             text[p.start..p.start + p.len].starts_with("<Port Owner=\"urn:component:Registrar\"")
         );
