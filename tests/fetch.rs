@@ -348,6 +348,40 @@ fn fetch_then_check_certs_gives_the_verdicts_of_check_fetch_and_of_the_original_
 }
 
 #[test]
+fn plan_report_and_diff_take_fetch_too() {
+    let lab = lab();
+    let fetched = |command: &str, extra: &[&str]| {
+        let mut a = vec![TOPOLOGY.to_string()];
+        if command == "diff" {
+            a.push(TOPOLOGY.to_string());
+        }
+        a.push("--fetch".to_string());
+        a.extend(lab.fetch_args());
+        a.extend(["--ca", &lab.path("ca/root.cer"), "--now", NOW].map(String::from));
+        a.extend(extra.iter().map(|s| s.to_string()));
+        run(command, &a)
+    };
+    let (code, out, err) = fetched("plan", &["--format", "json"]);
+    assert_eq!(
+        code, 1,
+        "fe02 needs a reissue, fe03 and pc02 a certificate: {err}"
+    );
+    let v: Value = serde_json::from_str(&out).expect("plan json");
+    let text = v.to_string();
+    assert!(text.contains("fetched from 127.0.0.1"), "{text}");
+    let (code, out, err) = fetched("report", &["--out", "-"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.contains("unreachable-endpoint") && out.contains("fetched from 127.0.0.1"),
+        "{err}"
+    );
+    // the same topology twice: no server to verify, and no failure
+    let (code, _, err) = fetched("diff", &[]);
+    assert_eq!(code, 0, "{err}");
+    drop(lab.listeners);
+}
+
+#[test]
 fn refused_and_closed_at_once_are_causes_and_a_hostile_name_is_never_a_target_or_a_file() {
     let closer = Listener::start(Mode::CloseAtOnce);
     let refused = Listener::closed_port();
