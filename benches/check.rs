@@ -7,7 +7,7 @@
 //! - baseline: read every file and parse it with x509-parser, nothing else (the floor for any
 //!   certificate checker);
 //! - load: `certs::load_dir` (read, parse, PEM/DER/PKCS#7 detection, thumbprints, names);
-//! - check: `check::run` (name index, assignment, CA identity with signature verification, rules).
+//! - check: `app::run_check` (name index, assignment, CA identity with signature verification, rules).
 //!
 //! It prints microseconds per certificate and the ratio to the baseline; "slope" is the time per
 //! certificate at the largest count divided by that at the smallest: about 1 means linear, a
@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use topocert::check::{ca::GivenCa, CertSources, CheckOptions};
 use topocert::graph::ServerGraph;
-use topocert::synth::{plan_certificates, write_topology, SynthOptions};
+use topocert_testkit::synth::{plan_certificates, write_topology, SynthOptions};
 
 /// Fifty machines per pool: each site then has 100 certificate machines (one Front End pool
 /// serving file upload/download and one Persistent Chat pool).
@@ -52,7 +52,7 @@ fn fixture(root: &Path, wanted: usize) -> Fixture {
     let (certs, ca) = if dir.join("ca.cer").is_file() {
         (dir.join("certs"), dir.join("ca.cer"))
     } else {
-        synth_certs::write_certificates(&dir, &plan).unwrap_or_else(|e| fail(e))
+        synth_certs::write_certificates(&dir, &plan, &topology).unwrap_or_else(|e| fail(e))
     };
     Fixture {
         topology,
@@ -129,11 +129,11 @@ fn main() {
         });
         let store = topocert::certs::load_dir(&fx.certs).unwrap_or_else(|e| fail(e));
         let check = median_of(iters, || {
-            topocert::check::run(&topo, &graph, &store, &given, &options)
+            topocert::app::run_check(&topo, &graph, &store, &given, &options)
                 .findings
                 .len()
         });
-        let result = topocert::check::run(&topo, &graph, &store, &given, &options);
+        let result = topocert::app::run_check(&topo, &graph, &store, &given, &options);
         if result.servers.len() != fx.count {
             fail(format!(
                 "{} servers checked for {} certificates",

@@ -28,7 +28,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tls_server::{Behaviour, Ca, Listener, Mode};
 use topocert::fetch::{FetchOptions, Outcome};
-use topocert::synth::{write_topology, SynthOptions};
+use topocert_testkit::synth::{write_topology, SynthOptions};
 
 fn fail(e: impl std::fmt::Display) -> ! {
     eprintln!("bench setup failed: {e}");
@@ -168,13 +168,14 @@ fn main() {
             .collect(),
         timeout: Duration::from_secs(10),
         concurrency,
+        progress: false,
     };
     let (one, sixteen) = (
         options(1),
         options(topocert::fetch::options::DEFAULT_CONCURRENCY),
     );
     let run_fetch = |o: &FetchOptions| {
-        let results = topocert::fetch::fetch(&topo, &graph, o, true);
+        let results = topocert::fetch::fetch(&topo, &graph, o);
         let mut store = topocert::certs::CertStore::default();
         topocert::fetch::layout::add_to(&results, &mut store);
         let ok = results

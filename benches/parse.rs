@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use topocert::graph::ServerGraph;
 use topocert::model::{SourceText, Topology};
-use topocert::synth::{write_topology, SynthOptions};
+use topocert_testkit::synth::{write_topology, SynthOptions};
 
 /// Counts live heap bytes and their high-water mark.
 struct Counting;

@@ -1,4 +1,4 @@
-//! Writes a synthetic, realistic topology (see `topocert::synth`).
+//! Writes a synthetic, realistic topology (see `topocert_testkit::synth`).
 //!
 //! `cargo run --release --example gen-topology -- --out big.xml --sites 20 --pools-per-site 5
 //! --machines-per-pool 4 --pchat --certs certs/ --faulty-share 0.2`; then
@@ -10,7 +10,7 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use topocert::model::TopologyFormat;
-use topocert::synth::{plan_certificates, write_topology, SynthOptions, SynthSummary};
+use topocert_testkit::synth::{plan_certificates, write_topology, SynthOptions, SynthSummary};
 
 #[path = "../benches/support/synth_certs.rs"]
 mod synth_certs;
@@ -86,7 +86,7 @@ fn run(args: &Args) -> std::io::Result<SynthSummary> {
             writeln!(m, "{fqdn},{},{}", role.as_str(), fault.as_str())?;
         }
         m.flush()?;
-        synth_certs::write_certificates(dir, &plan)?;
+        synth_certs::write_certificates(dir, &plan, &std::fs::read(&args.out)?)?;
     }
     Ok(summary)
 }

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 use std::process::ExitCode;
-use topocert::certs::inventory::export::{to_csv, to_json, ExportRow};
+use topocert_testkit::inventory_export::{to_csv, to_json, ExportRow};
 
 /// `FE01` for `.../fe01.fabrikam.com.cer` or `.../fe01.fabrikam.com/cert.der`.
 fn computer_of(path: &Path) -> Option<String> {

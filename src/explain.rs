@@ -18,7 +18,7 @@ pub struct UnknownRule {
 
 /// Every rule id, in reporting order.
 pub fn ids() -> Vec<&'static str> {
-    RULES.iter().map(|r| r.id()).collect()
+    RULES.iter().map(|r| r.id().as_str()).collect()
 }
 
 /// The rule id closest to `given` (Jaro-Winkler similarity of at least 0.8).
@@ -26,7 +26,12 @@ pub fn nearest(given: &str) -> Option<&'static str> {
     let given = given.to_ascii_lowercase();
     RULES
         .iter()
-        .map(|r| (strsim::jaro_winkler(&given, r.id()), r.id()))
+        .map(|r| {
+            (
+                strsim::jaro_winkler(&given, r.id().as_str()),
+                r.id().as_str(),
+            )
+        })
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, id)| id)
@@ -61,7 +66,11 @@ fn render(rule: &dyn Rule) -> String {
 
 /// `explain --list`: one line per rule: id, severity, summary.
 pub fn list() -> String {
-    let width = RULES.iter().map(|r| r.id().len()).max().unwrap_or(0);
+    let width = RULES
+        .iter()
+        .map(|r| r.id().as_str().len())
+        .max()
+        .unwrap_or(0);
     RULES
         .iter()
         .map(|r| {

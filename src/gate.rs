@@ -1,24 +1,23 @@
-//! The gate: which findings make `check` fail (`--fail-on`), and which are already known
-//! (`--baseline`). Shared by every output format and by commands that reuse a [`CheckResult`].
+//! The gate's inputs: what makes a run fail (`--fail-on`), the baseline of known findings
+//! (`--baseline`), and finding fingerprints. [`crate::outcome::decide`] applies them once.
 //!
-//! A finding's fingerprint never uses line numbers or byte offsets, so it survives
-//! re-indenting, reordering attributes and changing line endings of the topology: it hashes
-//! the rule id, the lower-case server FQDN and the certificate's thumbprint (or, for a finding
-//! about no server, the certificate file's name or the message).
+//! A finding's fingerprint never uses line numbers, byte offsets, message text or counts, so it
+//! survives re-indenting, reordering attributes and changing line endings of the topology: it
+//! hashes the rule id, the subject (lower-case server FQDN and its certificate's thumbprint,
+//! pool FQDN, certificate file name, or the topology) and the finding's key.
 
 use crate::certs::CertStore;
 use crate::check::CheckResult;
+use crate::finding::{Finding, Severity, Subject};
 use crate::model::Topology;
-use crate::rules::{Finding, Severity};
 use miette::Diagnostic;
 use serde::{Deserialize, Serialize};
 use sha1::{Digest, Sha1};
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 /// What makes the run fail (exit code 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum FailOn {
     /// A new error finding.
     #[default]
@@ -30,6 +29,20 @@ pub enum FailOn {
 }
 
 impl FailOn {
+    /// Every value, in the order `--help` lists them.
+    pub const ALL: [FailOn; 3] = [FailOn::Error, FailOn::Warning, FailOn::Never];
+    /// `error`, `warning` or `never`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOn::Error => "error",
+            FailOn::Warning => "warning",
+            FailOn::Never => "never",
+        }
+    }
+    /// The value named `s` (as [`Self::as_str`] writes it).
+    pub fn parse(s: &str) -> Option<FailOn> {
+        Self::ALL.into_iter().find(|f| f.as_str() == s)
+    }
     /// Whether a finding of this severity fails the run.
     pub fn fails(self, sev: Severity) -> bool {
         match self {
@@ -40,8 +53,8 @@ impl FailOn {
     }
 }
 
-/// The current baseline file layout.
-pub const BASELINE_VERSION: u32 = 1;
+/// The current baseline file layout (2: fingerprints from rule + subject + key).
+pub const BASELINE_VERSION: u32 = 2;
 
 /// A baseline file: the findings accepted when it was written (docs/ci.md#baseline).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,7 +110,10 @@ pub enum BaselineError {
     #[error(
         "baseline {path} has version {version}; this topocert reads version {BASELINE_VERSION}"
     )]
-    #[diagnostic(code(topocert::baseline_version))]
+    #[diagnostic(
+        code(topocert::baseline_version),
+        help("fingerprints changed in version 2: write the baseline again with --write-baseline FILE")
+    )]
     Version {
         /// The file.
         path: PathBuf,
@@ -144,7 +160,7 @@ impl Baseline {
                 fingerprint: fingerprint(topo, store, result, f),
                 rule: f.rule.to_string(),
                 server: f
-                    .machine
+                    .machine()
                     .map(|m| topo.machines[m.0].fqdn.folded().to_string()),
                 message: f.message.clone(),
             })
@@ -165,7 +181,7 @@ impl Baseline {
     }
 
     /// Whether the baseline accepts a fingerprint (binary search: findings are kept sorted).
-    fn contains(&self, fp: &str) -> bool {
+    pub fn contains(&self, fp: &str) -> bool {
         self.findings
             .binary_search_by(|e| e.fingerprint.as_str().cmp(fp))
             .is_ok()
@@ -177,10 +193,10 @@ enum ParseError {
     Version(u32),
 }
 
-/// A stable fingerprint of a finding: hex SHA-1 of `rule`, the lower-case server FQDN and the
-/// thumbprint of its certificate (and, about a fetched endpoint, its usage and port); for a
-/// finding about no server, of `rule`, the certificate
-/// file's name (not its folder) or else the message.
+/// A stable fingerprint of a finding: hex SHA-1 of the rule id, its subject and its key. A
+/// server subject is its lower-case FQDN and the thumbprint of the certificate checked (a new
+/// certificate is a new finding); a pool its lower-case FQDN; a certificate file its file name
+/// (not its folder); the topology a fixed word.
 pub fn fingerprint(
     topo: &Topology,
     store: &CertStore,
@@ -188,102 +204,31 @@ pub fn fingerprint(
     f: &Finding,
 ) -> String {
     let mut parts: Vec<String> = vec![f.rule.to_string()];
-    match f.machine {
-        Some(m) => {
-            parts.push(topo.machines[m.0].fqdn.folded().to_string());
-            let thumb = result
-                .server(m)
-                .and_then(|s| s.assignment.as_ref())
-                .map(|a| store.files[a.file].leaf.sha1_thumbprint.clone())
+    match &f.subject {
+        Subject::Server(m) => {
+            parts.push(format!("server:{}", topo.machines[m.0].fqdn.folded()));
+            let thumb = f
+                .certificate
+                .or_else(|| {
+                    result
+                        .server(*m)
+                        .and_then(|s| s.assignment.as_ref())
+                        .map(|a| a.file)
+                })
+                .map(|i| store.files[i].leaf.sha1_thumbprint.clone())
                 .unwrap_or_default();
             parts.push(thumb);
-            if let Some(e) = &f.endpoint {
-                parts.push(format!("{}:{}", e.usage.key(), e.port));
-            }
         }
-        None => match &f.file {
-            Some(p) => parts.push(crate::certs::load::short_name(p).to_ascii_lowercase()),
-            None => parts.push(f.message.clone()),
-        },
+        Subject::Pool(p) => parts.push(format!("pool:{}", topo.pools[p.0].fqdn.folded())),
+        Subject::CertificateFile(p) => parts.push(format!(
+            "file:{}",
+            crate::certs::load::short_name(p).to_ascii_lowercase()
+        )),
+        Subject::Topology => parts.push("topology".into()),
     }
+    parts.push(f.key.clone());
     let digest = Sha1::digest(parts.join("\n").as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The gate's verdict on a check: per finding, its fingerprint and whether the baseline has it.
-#[derive(Debug, Clone)]
-pub struct Gate {
-    /// What fails the run.
-    pub fail_on: FailOn,
-    /// Fingerprint of each finding, in `CheckResult::findings` order.
-    pub fingerprints: Vec<String>,
-    /// Whether each finding is in the baseline, in the same order.
-    pub baselined: Vec<bool>,
-    /// Whether a baseline was given.
-    pub has_baseline: bool,
-}
-
-impl Gate {
-    /// Evaluates a check against `--fail-on` and an optional baseline.
-    pub fn evaluate(
-        topo: &Topology,
-        store: &CertStore,
-        result: &CheckResult,
-        fail_on: FailOn,
-        baseline: Option<&Baseline>,
-    ) -> Gate {
-        let fingerprints: Vec<String> = result
-            .findings
-            .iter()
-            .map(|f| fingerprint(topo, store, result, f))
-            .collect();
-        let baselined = fingerprints
-            .iter()
-            .map(|fp| baseline.is_some_and(|b| b.contains(fp)))
-            .collect();
-        Gate {
-            fail_on,
-            fingerprints,
-            baselined,
-            has_baseline: baseline.is_some(),
-        }
-    }
-
-    /// Whether finding `i` is in the baseline.
-    pub fn is_baselined(&self, i: usize) -> bool {
-        self.baselined.get(i).copied().unwrap_or(false)
-    }
-
-    /// Whether finding `i` (of severity `sev`) fails the run: new and at or above `--fail-on`.
-    pub fn finding_fails(&self, i: usize, sev: Severity) -> bool {
-        !self.is_baselined(i) && self.fail_on.fails(sev)
-    }
-
-    /// Whether the run fails.
-    pub fn fails(&self, result: &CheckResult) -> bool {
-        result
-            .findings
-            .iter()
-            .enumerate()
-            .any(|(i, f)| self.finding_fails(i, f.severity))
-    }
-
-    /// Number of findings in the baseline.
-    pub fn baselined_count(&self) -> usize {
-        self.baselined.iter().filter(|b| **b).count()
-    }
-
-    /// Lower-case FQDNs of the servers with a finding that fails the run.
-    pub fn failing_servers(&self, topo: &Topology, result: &CheckResult) -> BTreeSet<String> {
-        result
-            .findings
-            .iter()
-            .enumerate()
-            .filter(|(i, f)| self.finding_fails(*i, f.severity))
-            .filter_map(|(_, f)| f.machine)
-            .map(|m| topo.machines[m.0].fqdn.folded().to_string())
-            .collect()
-    }
 }
 
 #[cfg(test)]
@@ -301,7 +246,7 @@ mod tests {
 
     #[test]
     fn hand_edited_baseline_in_any_order_still_matches() {
-        let text = r#"{"version":1,"findings":[
+        let text = r#"{"version":2,"findings":[
             {"fingerprint":"ff","rule":"expired"},
             {"fingerprint":"0a","rule":"expired"},
             {"fingerprint":"7c","rule":"weak-key"}]}"#;
@@ -314,13 +259,13 @@ mod tests {
 
     #[test]
     fn baseline_version_and_format_are_checked() {
-        let ok = r#"{"version":1,"findings":[{"fingerprint":"ab","rule":"expired"}]}"#;
+        let ok = r#"{"version":2,"findings":[{"fingerprint":"ab","rule":"expired"}]}"#;
         let b = Baseline::parse(ok).unwrap_or_else(|_| panic!("parses"));
         assert!(b.contains("ab"));
         assert!(!b.contains("cd"));
         assert!(matches!(
-            Baseline::parse(r#"{"version":2,"findings":[]}"#),
-            Err(ParseError::Version(2))
+            Baseline::parse(r#"{"version":1,"findings":[]}"#),
+            Err(ParseError::Version(1))
         ));
         assert!(matches!(Baseline::parse("[]"), Err(ParseError::Json(_))));
     }

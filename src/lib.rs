@@ -3,8 +3,10 @@
 //!
 //! Pipeline: [`topology`] reads a topology export into the [`model`]; [`graph`] builds the
 //! server graph and finds the file upload/download servers; [`certs`] loads certificates;
-//! [`report`] renders results; [`cli`] wires it to the command line.
+//! [`rules`] make [`finding`]s; [`outcome`] decides every server's status and the verdict once;
+//! [`app`] runs each command; [`report`] renders results; [`cli`] maps the command line.
 
+pub mod app;
 pub mod certs;
 pub mod check;
 pub mod cli;
@@ -12,13 +14,18 @@ pub mod diff;
 pub mod error;
 pub mod explain;
 pub mod fetch;
+pub mod finding;
 pub mod gate;
 pub mod graph;
 pub mod model;
+pub mod outcome;
 pub mod plan;
 pub mod report;
+pub mod required;
 pub mod rules;
 pub mod servers;
-pub mod synth;
 pub mod time;
 pub mod topology;
+
+#[cfg(test)]
+pub(crate) mod testkit;

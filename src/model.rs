@@ -394,67 +394,13 @@ impl WebServiceSettings {
     }
 }
 
-/// What a server certificate is used for, as `Get-CsCertificate` names its `Use`: the TLS
-/// listeners a Lync server presents it on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub enum CertUse {
-    /// The server's own certificate: SIP over TLS (5061 on a Front End, 5041 on a Persistent
-    /// Chat server).
-    Default,
-    /// The internal web services (443), which host the Persistent Chat file upload/download
-    /// web service.
-    WebServicesInternal,
-    /// The external web services (4443).
-    WebServicesExternal,
-}
-
-impl CertUse {
-    /// Every use, in output order.
-    pub const ALL: [CertUse; 3] = [
-        CertUse::Default,
-        CertUse::WebServicesInternal,
-        CertUse::WebServicesExternal,
-    ];
-
-    /// The `Use` value as Lync writes it (`Default`, `WebServicesInternal`, ...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CertUse::Default => "Default",
-            CertUse::WebServicesInternal => "WebServicesInternal",
-            CertUse::WebServicesExternal => "WebServicesExternal",
-        }
-    }
-
-    /// The lower-case name used on the command line and in file names (`default`, ...).
-    pub fn key(self) -> &'static str {
-        match self {
-            CertUse::Default => "default",
-            CertUse::WebServicesInternal => "webservicesinternal",
-            CertUse::WebServicesExternal => "webservicesexternal",
-        }
-    }
-
-    /// The use named `name`, in any case.
-    pub fn from_name(name: &str) -> Option<CertUse> {
-        CertUse::ALL
-            .into_iter()
-            .find(|u| u.key().eq_ignore_ascii_case(name))
-    }
-}
-
-impl fmt::Display for CertUse {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// A TLS port a service declares (`Ports/Port`) on which its servers present a certificate:
 /// the Registrar's or Persistent Chat's `SipServer` port (Default) and the web site's HTTPS
 /// ports (`OCSWebSite`, primary: WebServicesInternal; external: WebServicesExternal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct CertPort {
-    /// The certificate presented there.
-    pub usage: CertUse,
+    /// The certificate presented there (Default, WebServicesInternal or WebServicesExternal).
+    pub usage: crate::certs::Usage,
     /// The TCP port.
     pub port: u16,
     /// The `Port` start tag.

@@ -57,7 +57,8 @@ fn change_pair_json_golden_exits_1() {
     ]);
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
+    assert_eq!(v["verdicts"]["verdict"], "not-ready");
     insta::assert_snapshot!(scrub(&out));
 }
 
@@ -67,7 +68,7 @@ fn change_pair_without_certificates_exits_0() {
     assert_eq!(code, 0);
     assert!(out.contains("certificates not checked"), "{out}");
     assert!(
-        out.contains("| + | `fe04.fabrikam.com` | becomes a file upload/download server |"),
+        out.contains("| + | fe04.fabrikam.com | becomes a file upload/download server |"),
         "{out}"
     );
 }
@@ -93,9 +94,9 @@ fn adding_a_server_with_a_good_certificate_exits_0() {
         out.contains("+ fe01.fabrikam.com becomes a file upload/download server"),
         "{out}"
     );
-    assert!(out.contains("  ok     fe01.fabrikam.com"), "{out}");
+    assert!(out.contains("  ready     fe01.fabrikam.com"), "{out}");
     assert!(
-        out.contains("READY: the change adds no error finding."),
+        out.contains("\nREADY: 0 of 1 server not ready, 0 unknown;"),
         "{out}"
     );
 }
@@ -176,6 +177,7 @@ fn sarif_junit_and_gate_for_the_change_pair() {
         })
         .collect();
     servers.sort();
+    servers.dedup();
     assert_eq!(
         servers,
         ["fe03", "fe04", "fe05"],
@@ -207,7 +209,10 @@ fn sarif_and_junit_need_certificates() {
         let (code, out, err) = diff(&[OLD, CHANGE, "--format", format]);
         assert_eq!(code, 2, "{format}");
         assert!(out.is_empty());
-        assert!(err.contains("--certs DIR or --inventory FILE"), "{err}");
+        assert!(
+            flat(&err).contains("--certs DIR or --inventory FILE"),
+            "{err}"
+        );
     }
 }
 
@@ -218,7 +223,7 @@ fn change_pair_with_inventory_checks_the_added_servers_against_its_rows() {
     let (code, out, err) = diff(&[OLD, CHANGE, "--inventory", INVENTORY, "--now", NOW]);
     assert_eq!(code, 1, "{out}\n{err}");
     assert!(
-        out.contains("fe04.fabrikam.com (file-transfer) has no certificate: no row of sample-topologies/enterprise-multisite/inventory.csv"),
+        out.contains("fe04.fabrikam.com (file upload/download server) has no certificate: no row of sample-topologies/enterprise-multisite/inventory.csv"),
         "{out}"
     );
     // fe03 moves and is found in the inventory: known only from its row, so partly checked.
@@ -244,28 +249,31 @@ fn missing_inventory_file_exits_2_naming_it() {
 }
 
 #[test]
-fn adding_a_server_with_a_good_inventory_row_exits_0() {
-    // OLD calls fe01 fe09; NEW adds fe01, whose inventory row is good (fe09 has none).
+fn adding_a_server_with_a_good_inventory_row_is_unknown_not_ready() {
+    // OLD calls fe01 fe09; NEW adds fe01, whose inventory row has no fault, but an inventory
+    // row cannot show the key, signature or EKU: fe01 is unknown, and the run fails.
     let dir = tempfile::tempdir().expect("tempdir");
     let renamed = dir.path().join("renamed.xml");
     let text = read(&root().join(OLD)).replace("fe01.fabrikam.com", "fe09.fabrikam.com");
     std::fs::write(&renamed, text).expect("write");
     let renamed = renamed.to_string_lossy().into_owned();
     let (code, out, _) = diff(&[&renamed, OLD, "--inventory", INVENTORY, "--now", NOW]);
-    assert_eq!(code, 0, "{out}");
+    assert_eq!(code, 1, "{out}");
     assert!(
         out.contains("+ fe01.fabrikam.com becomes a file upload/download server"),
         "{out}"
     );
+    assert!(out.contains("  unknown   fe01.fabrikam.com"), "{out}");
+    assert!(out.contains("cannot decide:"), "{out}");
     assert!(
-        out.contains("READY: the change adds no error finding."),
+        out.contains("\nUNKNOWN: 0 of 1 server not ready, 1 unknown;"),
         "{out}"
     );
     // Negative: the reverse change adds fe09, which no row covers.
     let (code, out, _) = diff(&[OLD, &renamed, "--inventory", INVENTORY, "--now", NOW]);
     assert_eq!(code, 1, "{out}");
     assert!(
-        out.contains("fe09.fabrikam.com (file-transfer) has no certificate"),
+        out.contains("fe09.fabrikam.com (file upload/download server) has no certificate"),
         "{out}"
     );
 }

@@ -130,7 +130,7 @@ fn sarif_results_point_at_the_machine_element() {
     assert_eq!(loc["region"]["startLine"], 34);
     assert_eq!(fe02["ruleId"], "foreign-ca");
     assert_eq!(fe02["level"], "error");
-    assert!(fe02["partialFingerprints"]["topocertFinding/v1"].is_string());
+    assert!(fe02["partialFingerprints"]["topocertFinding/v2"].is_string());
     assert!(fe02.get("baselineState").is_none(), "only with --baseline");
     let rules = v["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
@@ -228,8 +228,8 @@ fn baseline_survives_reformatting_and_new_findings_still_fail() {
         "writing a baseline does not change this run's verdict"
     );
     let written: Value = serde_json::from_str(&support::read(&baseline)).expect("json");
-    assert_eq!(written["version"], 1);
-    assert_eq!(written["findings"].as_array().map(Vec::len), Some(4));
+    assert_eq!(written["version"], 2);
+    assert_eq!(written["findings"].as_array().map(Vec::len), Some(5));
 
     // Same inputs: every finding is known.
     let (code, out) = check_sample(ENT, "sarif", &["--baseline", &b]);
@@ -284,7 +284,7 @@ fn a_bad_baseline_cannot_run() {
 fn explain_every_rule_golden() {
     let mut all = String::new();
     for rule in topocert::rules::RULES {
-        let (code, out, _) = run(&["explain", rule.id()]);
+        let (code, out, _) = run(&["explain", rule.id().as_str()]);
         assert_eq!(code, 0);
         assert!(out.contains("How to fix: "), "{out}");
         all.push_str(&out);
@@ -316,14 +316,19 @@ fn markdown_marks_baselined_findings_and_inventory_rows_render() {
     assert!(!before.contains("in the baseline"));
     let (code, after) = check_sample(ENT, "markdown", &["--baseline", &b]);
     assert_eq!(code, 0);
+    // The servers' true status stays; the run passes because of the baseline.
     assert!(
-        after.starts_with("⚠️ **No new blocking findings**"),
+        after.starts_with("❌ **Not ready for Persistent Chat**"),
         "{after}"
     );
-    assert_eq!(after.matches("_(in the baseline)_").count(), 4);
     assert!(
-        !after.contains(":::failing"),
-        "known findings are not marked failing"
+        after.contains("The run passes because 5 findings are in the baseline."),
+        "{after}"
+    );
+    assert_eq!(after.matches("_(in the baseline)_").count(), 5);
+    assert!(
+        after.contains(":::failing"),
+        "servers that are not ready stay marked"
     );
 
     // Inventory rows: the not-checked info findings are listed like the others.

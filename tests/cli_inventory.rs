@@ -79,9 +79,14 @@ fn enterprise_inventory_gives_the_verdicts_of_the_certificate_files() {
             assert_eq!(
                 strings(&s["not_checked"]),
                 [
+                    "missing-intermediate",
                     "no-server-auth-eku",
+                    "no-crl-distribution-point",
+                    "key-usage",
                     "weak-key",
                     "weak-signature",
+                    "sha1-signature",
+                    "unsupported-signature-algorithm",
                     "ca-certificate-as-server"
                 ],
                 "{inv} {fqdn}"
@@ -118,6 +123,7 @@ fn rules_lab_inventory_runs_the_fact_rules_and_lists_the_others() {
         "not-yet-valid",
         "expiring-soon",
         "name-mismatch",
+        "wildcard-for-server-name",
         "foreign-ca",
         "missing-certificate",
     ];
@@ -138,13 +144,13 @@ fn rules_lab_inventory_runs_the_fact_rules_and_lists_the_others() {
     let by_files = verdicts(&files);
     assert_eq!(by_files["lab04.fabrikam.com"], ["no-server-auth-eku"]);
     assert_eq!(by_files["lab05.fabrikam.com"], ["weak-key"]);
-    assert_eq!(by_files["lab06.fabrikam.com"], ["weak-signature"]);
+    assert_eq!(by_files["lab06.fabrikam.com"], ["sha1-signature"]);
     for lab in ["lab04", "lab05", "lab06"] {
         let fqdn = format!("{lab}.fabrikam.com");
         assert!(verdicts(&inv)[&fqdn].is_empty());
         assert_eq!(
             strings(&support::json_server(&inv, &fqdn)["not_checked"]).len(),
-            4
+            9
         );
     }
 }
@@ -232,8 +238,12 @@ fn a_bad_row_is_a_finding_and_hides_no_other_row() {
         msg.contains("line 5") && msg.contains("ambiguous date"),
         "{msg}"
     );
-    // fe02's WebServicesInternal row (same certificate) still gives its verdict.
-    assert_eq!(verdicts(&v)["fe02.fabrikam.com"], ["foreign-ca"]);
+    // fe02's WebServicesInternal row (same certificate) still gives its verdict; its Default
+    // certificate is now unknown to the check, so it is missing.
+    assert_eq!(
+        verdicts(&v)["fe02.fabrikam.com"],
+        ["foreign-ca", "missing-certificate"]
+    );
     assert_eq!(
         support::json_server(&v, "fe02.fabrikam.com")["certificate"]["inventory"]["row"],
         "line 6"
@@ -246,7 +256,7 @@ fn unusable_inventories_exit_2_with_a_line() {
     let listed = dir.path().join("listed.csv");
     let text = std::fs::read_to_string(root().join(ENT_CSV)).expect("csv");
     let broken = text.replace(
-        "\"fe02.fabrikam.com;pool01.fabrikam.com\"",
+        "\"fe02.fabrikam.com;pool01.fabrikam.com;webint01.fabrikam.com;webext01.fabrikam.com;meet.fabrikam.com;dialin.fabrikam.com;admin.fabrikam.com\"",
         "\"System.Collections.Generic.List`1[System.String]\"",
     );
     std::fs::write(&listed, broken).expect("write");
@@ -320,8 +330,8 @@ fn json_report_golden_inventory() {
 
 #[test]
 fn ps_computer_name_maps_by_fqdn_or_first_label_only() {
-    use topocert::certs::inventory::export::{to_json, ExportRow};
     use topocert::certs::CertFacts;
+    use topocert_testkit::inventory_export::{to_json, ExportRow};
     let facts = |cn: &str| CertFacts {
         subject: format!("CN={cn}, O=Fabrikam"),
         issuer: "CN=Fabrikam Issuing CA, O=Fabrikam".into(),
@@ -348,7 +358,7 @@ fn ps_computer_name_maps_by_fqdn_or_first_label_only() {
         // Short name of pc02.
         ExportRow {
             computer: Some("pc02".into()),
-            usage: "WebServicesInternal".into(),
+            usage: "Default".into(),
             facts: facts("pc02.fabrikam.com"),
         },
     ];
@@ -357,14 +367,23 @@ fn ps_computer_name_maps_by_fqdn_or_first_label_only() {
     std::fs::write(&p, to_json(&rows)).expect("write");
     let (_, v) = json(&[ENT, "--inventory", &p.to_string_lossy(), "--ca", ENT_CA]);
     let m = verdicts(&v);
-    assert_eq!(m["fe03.fabrikam.com"], ["name-mismatch"]);
+    // Its only row is for Default: the WebServicesInternal certificate is missing.
+    assert_eq!(
+        m["fe03.fabrikam.com"],
+        [
+            "missing-certificate",
+            "missing-required-name",
+            "name-mismatch"
+        ]
+    );
     assert_eq!(
         support::json_server(&v, "fe03.fabrikam.com")["certificate"]["chosen"],
-        "the inventory row was exported on the server"
+        "the inventory row was exported on the server; Default from the inventory row's Use"
     );
     assert_eq!(m["fe01.fabrikam.com"], ["missing-certificate"]);
     assert_eq!(m["fe02.fabrikam.com"], ["missing-certificate"]);
-    assert!(m["pc02.fabrikam.com"].is_empty(), "{m:?}");
+    // pc02's row is its own (short name); it lacks only the Persistent Chat pool FQDN.
+    assert_eq!(m["pc02.fabrikam.com"], ["missing-required-name"], "{m:?}");
     assert_eq!(
         support::json_server(&v, "pc02.fabrikam.com")["certificate"]["inventory"]["computer"],
         "pc02"

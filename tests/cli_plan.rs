@@ -92,7 +92,7 @@ fn without_certificates_the_ca_is_unknown_and_exit_is_0() {
     let (code, v) = json(&["sample-topologies/enterprise-multisite/topology.xml"]);
     assert_eq!(code, 0);
     assert_eq!(v["issuing_ca"]["kind"], "unknown");
-    assert!(v["servers"][0]["readiness"].is_null());
+    assert!(v["servers"][0]["status"].is_null() && v["servers"][0]["action"].is_null());
     let (code, v) = json(&[
         "sample-topologies/enterprise-multisite/topology.xml",
         "--ca",
@@ -114,10 +114,7 @@ fn statuses(v: &Value) -> Vec<(String, String)> {
         .map(|s| {
             (
                 s["fqdn"].as_str().unwrap_or_default().to_string(),
-                s["readiness"]["status"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
+                s["action"].as_str().unwrap_or_default().to_string(),
             )
         })
         .collect()
@@ -137,10 +134,14 @@ fn with_certs_each_server_is_ready_reissue_or_request_and_exit_is_1() {
     assert_eq!(code, 1);
     let st = statuses(&v);
     assert_eq!(st[4], ("pc02.fabrikam.com".into(), "request".into()));
-    assert!(st[..4].iter().all(|s| s.1 == "reissue"), "{st:?}");
-    let fe02 = &v["servers"][1]["readiness"]["reasons"];
-    assert_eq!(fe02[0]["kind"], "missing-names");
-    assert_eq!(fe02[1]["rule"], "foreign-ca");
+    // fe01's certificate has every name the topology requires; fe02 and fe03 come from other
+    // CAs, pc01's names only pc-old.
+    assert_eq!(st[0], ("fe01.fabrikam.com".into(), "ready".into()));
+    assert!(st[1..4].iter().all(|s| s.1 == "reissue"), "{st:?}");
+    let fe02 = &v["servers"][1]["reasons"];
+    assert_eq!(fe02[0]["rule"], "foreign-ca");
+    let pc01 = &v["servers"][3]["reasons"];
+    assert_eq!(pc01[0]["kind"], "missing-names");
     // The CA is inferred from --certs when --ca is not given.
     let (_, v) = json(&[
         "sample-topologies/rules-lab/topology.xml",
@@ -156,19 +157,51 @@ fn with_certs_each_server_is_ready_reissue_or_request_and_exit_is_1() {
         .starts_with("inferred"));
 }
 
+/// Writes `DIR/ca.cer` and `DIR/certs/<fqdn>.cer`: a CA and a certificate for `fqdn` with
+/// everything Lync requires (CRL distribution point, key usage, Server Authentication).
+fn good_certificate(dir: &std::path::Path, fqdn: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    use rcgen::{
+        BasicConstraints, CertificateParams, CrlDistributionPoint, DnType, ExtendedKeyUsagePurpose,
+        IsCa, Issuer, KeyPair, KeyUsagePurpose,
+    };
+    let ca_key = KeyPair::generate().expect("keygen");
+    let mut ca = CertificateParams::default();
+    ca.distinguished_name
+        .push(DnType::CommonName, "Fabrikam Issuing CA");
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let ca_der = ca.self_signed(&ca_key).expect("ca").der().to_vec();
+    let issuer = Issuer::new(ca, ca_key);
+    let mut p = CertificateParams::new(vec![fqdn.to_string()]).expect("params");
+    p.distinguished_name.push(DnType::CommonName, fqdn);
+    p.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+    ];
+    p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    p.crl_distribution_points = vec![CrlDistributionPoint {
+        uris: vec!["http://pki.fabrikam.com/crl/issuing.crl".into()],
+    }];
+    p.use_authority_key_identifier_extension = true;
+    p.not_before = rcgen::date_time_ymd(2026, 1, 1);
+    p.not_after = rcgen::date_time_ymd(2028, 1, 1);
+    let leaf = p
+        .signed_by(&KeyPair::generate().expect("keygen"), &issuer)
+        .expect("sign");
+    let certs = dir.join("certs");
+    std::fs::create_dir(&certs).expect("mkdir");
+    std::fs::write(certs.join(format!("{fqdn}.cer")), leaf.der()).expect("write");
+    let ca_file = dir.join("ca.cer");
+    std::fs::write(&ca_file, ca_der).expect("write");
+    (certs, ca_file)
+}
+
 #[test]
 fn all_ready_exits_0() {
-    // labpc01's only planned name is covered by the wildcard certificate from the reference CA.
+    // pc99's only planned name is its FQDN, on a certificate from the reference CA.
     let dir = tempfile::tempdir().expect("tempdir");
     let topo = root().join("sample-topologies/unassociated-pchat/topology.xml");
-    let certs = dir.path().join("certs");
-    std::fs::create_dir(&certs).expect("mkdir");
-    std::fs::copy(
-        root().join("sample-topologies/rules-lab/certs/wildcard-fabrikam.cer"),
-        certs.join("wildcard-fabrikam.cer"),
-    )
-    .expect("copy");
-    let ca = root().join("sample-topologies/rules-lab/ca/fabrikam-issuing-ca.cer");
+    let (certs, ca) = good_certificate(dir.path(), "pc99.fabrikam.com");
     let (code, out, err) = plan(&[
         topo.to_str().expect("utf8"),
         "--certs",
@@ -179,11 +212,12 @@ fn all_ready_exits_0() {
         NOW,
     ]);
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.contains("status: ready"), "{out}");
+    assert!(out.contains("status: ready\n"), "{out}");
     assert!(
-        out.contains("0 of 1 server(s) need a new certificate"),
+        out.contains("0 of 1 server need a certificate requested, reissued or verified."),
         "{out}"
     );
+    assert!(out.contains("\nREADY: 0 of 1 server not ready"), "{out}");
 }
 
 #[test]
@@ -357,12 +391,19 @@ fn inventory_rows_are_compared_like_certificate_files() {
     let (code_c, c) = json(&with_certs);
     let (code_i, i) = json(&with_inventory);
     assert_eq!((code_c, code_i), (1, 1));
-    assert_eq!(statuses(&c), statuses(&i));
-    // The missing names are the same whichever source the facts come from.
-    for n in 0..4 {
-        assert_eq!(
-            c["servers"][n]["readiness"]["reasons"][0],
-            i["servers"][n]["readiness"]["reasons"][0]
-        );
+    // fe03's impostor CA (same name, another key) shows only in the certificate file; a row
+    // cannot show the key, EKU or signature, so the servers without a fault are to be verified
+    // (unknown), never ready.
+    let mut expected = statuses(&c);
+    expected[0].1 = "verify".into();
+    expected[2].1 = "verify".into();
+    assert_eq!(statuses(&i), expected);
+    assert_eq!(i["servers"][0]["status"], "unknown");
+    assert_eq!(c["servers"][0]["status"], "ready");
+    // The missing names are the same whichever source the facts come from (fe01 has none,
+    // pc01 lacks its own name and the pool's).
+    assert_eq!(i["servers"][3]["reasons"][0]["kind"], "missing-names");
+    for n in [0, 3] {
+        assert_eq!(c["servers"][n]["reasons"][0], i["servers"][n]["reasons"][0]);
     }
 }

@@ -4,7 +4,7 @@ mod support;
 
 use topocert::graph::{PoolKind, ServerGraph};
 use topocert::model::TopologyFormat;
-use topocert::synth::{write_topology, CertRole, SynthOptions, SynthSummary};
+use topocert_testkit::synth::{write_topology, CertRole, SynthOptions, SynthSummary};
 
 fn generate(opts: &SynthOptions) -> (Vec<u8>, SynthSummary) {
     let mut bytes = Vec::new();
@@ -185,11 +185,16 @@ fn planned_certificate_faults_are_exactly_what_check_finds() {
         ..SynthOptions::default()
     };
     let (bytes, summary) = generate(&opts);
-    let plan = topocert::synth::plan_certificates(&summary, 77, 0.5);
-    assert!(plan.iter().any(|(_, f)| *f != topocert::synth::Fault::None));
-    assert!(plan.iter().any(|(_, f)| *f == topocert::synth::Fault::None));
+    let plan = topocert_testkit::synth::plan_certificates(&summary, 77, 0.5);
+    assert!(plan
+        .iter()
+        .any(|(_, f)| *f != topocert_testkit::synth::Fault::None));
+    assert!(plan
+        .iter()
+        .any(|(_, f)| *f == topocert_testkit::synth::Fault::None));
     let dir = tempfile::tempdir().expect("tmp");
-    let (certs, ca) = synth_certs::write_certificates(dir.path(), &plan).expect("certificates");
+    let (certs, ca) =
+        synth_certs::write_certificates(dir.path(), &plan, &bytes).expect("certificates");
     let topo_path = dir.path().join("t.xml");
     std::fs::write(&topo_path, &bytes).expect("write");
 

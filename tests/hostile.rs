@@ -7,8 +7,8 @@
 mod support;
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
-    Issuer, KeyPair, KeyUsagePurpose, SanType, SigningKey,
+    BasicConstraints, CertificateParams, CrlDistributionPoint, DistinguishedName, DnType,
+    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType, SigningKey,
 };
 use serde_json::Value;
 use std::fs;
@@ -145,6 +145,9 @@ fn leaf_params(cn: &str, sans: &[String]) -> CertificateParams {
     p.distinguished_name = dn(cn);
     p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
     p.use_authority_key_identifier_extension = true;
+    p.crl_distribution_points = vec![CrlDistributionPoint {
+        uris: vec!["http://pki.fabrikam.com/crl/hostile.crl".to_string()],
+    }];
     p
 }
 
@@ -170,6 +173,22 @@ fn v1_leaf(ca: &Ca, cn: &str) -> Vec<u8> {
 
 /// The enterprise sample's five checked servers, each with a hostile certificate, plus broken
 /// files that match no server. Returns (tempdir, certs dir, CA file).
+/// The names besides its own that pool01's Front Ends need (`topocert plan`).
+const POOL01_NAMES: [&str; 6] = [
+    "pool01.fabrikam.com",
+    "webint01.fabrikam.com",
+    "webext01.fabrikam.com",
+    "meet.fabrikam.com",
+    "dialin.fabrikam.com",
+    "admin.fabrikam.com",
+];
+
+fn with_pool01(fqdn: &str) -> Vec<String> {
+    let mut v = vec![fqdn.to_string()];
+    v.extend(POOL01_NAMES.iter().map(|s| s.to_string()));
+    v
+}
+
 fn hostile_folder() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let tmp = tempfile::tempdir().expect("tmp");
     let certs = tmp.path().join("certs");
@@ -180,13 +199,14 @@ fn hostile_folder() -> (tempfile::TempDir, PathBuf, PathBuf) {
     // fe01: an ordinary good certificate.
     let good = sign(
         &ca,
-        leaf_params("fe01.fabrikam.com", &["fe01.fabrikam.com".into()]),
+        leaf_params("fe01.fabrikam.com", &with_pool01("fe01.fabrikam.com")),
     );
     write(&certs, "fe01.fabrikam.com.cer", &good);
     // fe02: 10,000 SANs, its own name last.
-    let mut many: Vec<String> = (0..9_999)
+    let mut many: Vec<String> = (0..9_993)
         .map(|i| format!("host{i}.fabrikam.com"))
         .collect();
+    many.extend(POOL01_NAMES.iter().map(|s| s.to_string()));
     many.push("fe02.fabrikam.com".into());
     write(
         &certs,
@@ -206,11 +226,14 @@ fn hostile_folder() -> (tempfile::TempDir, PathBuf, PathBuf) {
         &v1_leaf(&ca, "pc01.fabrikam.com"),
     );
     // pc02: a CA certificate offered as the server's certificate.
-    let mut p = leaf_params("pc02.fabrikam.com", &["pc02.fabrikam.com".into()]);
+    let mut p = leaf_params(
+        "pc02.fabrikam.com",
+        &["pc02.fabrikam.com".into(), "pchat01.fabrikam.com".into()],
+    );
     p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    p.subject_alt_names = vec![SanType::DnsName(
-        "pc02.fabrikam.com".try_into().expect("name"),
-    )];
+    p.subject_alt_names = ["pc02.fabrikam.com", "pchat01.fabrikam.com"]
+        .map(|n| SanType::DnsName(n.try_into().expect("name")))
+        .to_vec();
     write(&certs, "pc02.fabrikam.com.cer", &sign(&ca, p));
 
     // Broken files next to them.
@@ -284,15 +307,16 @@ fn hostile_certificates_each_get_a_verdict_and_hide_no_other() {
             "{fqdn} keeps its certificate: {s}"
         );
     }
-    // The good one, the one with 10,000 SANs, the CN-only one and the v1 one are ready.
-    for fqdn in [
-        "fe01.fabrikam.com",
-        "fe02.fabrikam.com",
-        "fe03.fabrikam.com",
-    ] {
+    // The good one and the one with 10,000 SANs are ready; the CN-only one cannot carry the
+    // pool and web services names a Front End needs.
+    assert_eq!(
+        rules_for(&v, "fe03.fabrikam.com"),
+        vec!["missing-required-name".to_string()]
+    );
+    for fqdn in ["fe01.fabrikam.com", "fe02.fabrikam.com"] {
         assert_eq!(
             support::json_server(&v, fqdn)["status"],
-            "ok",
+            "ready",
             "{fqdn}: {:?}",
             rules_for(&v, fqdn)
         );
@@ -303,10 +327,14 @@ fn hostile_certificates_each_get_a_verdict_and_hide_no_other() {
             .map(Vec::len),
         Some(10_000)
     );
-    // v1: no extensions, so no EKU restriction; from the right CA with the right name (CN).
+    // v1: no extensions, so no EKU restriction; from the right CA with the right name (CN),
+    // but it cannot carry the CRL distribution point Lync requires, nor the pool's name.
     assert_eq!(
-        support::json_server(&v, "pc01.fabrikam.com")["status"],
-        "ok"
+        rules_for(&v, "pc01.fabrikam.com"),
+        vec![
+            "missing-required-name".to_string(),
+            "no-crl-distribution-point".to_string()
+        ]
     );
     // A CA certificate is not a server certificate.
     assert_eq!(

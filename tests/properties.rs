@@ -146,7 +146,7 @@ fn read_topology(bytes: &[u8]) {
         let graph = topocert::graph::ServerGraph::build(&topo);
         let _ = topocert::check::checked_servers(&topo, &graph);
         let _ = topocert::servers::server_rows(&topo, &graph);
-        let _ = topocert::report::dot::render(&topo, &graph, None);
+        let _ = topocert::report::dot::render_pools(&topo, &graph, None);
     }
 }
 
@@ -189,6 +189,29 @@ proptest! {
                     let _ = c.signature_check(c);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn ber_reader_never_panics_and_reads_back_what_it_writes(
+        which in 0usize..5,
+        muts in proptest::collection::vec(mutation(), 0..4),
+        bytes in proptest::collection::vec(any::<u8>(), 0..512),
+    ) {
+        use topocert::certs::ber;
+        let _ = ber::to_der(&bytes);
+        let _ = ber::to_indefinite(&bytes);
+        // Bundles and certificates in BER (indefinite lengths), damaged or not.
+        if let Ok(der) = topocert::certs::load_bytes(Path::new("c.p7b"), &certificates()[which])
+            .map(|certs| certs.iter().map(|c| c.der.clone()).collect::<Vec<_>>())
+        {
+            let refs: Vec<&[u8]> = der.iter().map(Vec::as_slice).collect();
+            let bundle = topocert::certs::pkcs7::build_bundle(&refs).expect("bundle");
+            let indefinite = ber::to_indefinite(&bundle).expect("re-encodes");
+            prop_assert_eq!(ber::to_der(&indefinite).expect("converts"), bundle);
+            let damaged = apply(&indefinite, &muts);
+            let _ = ber::to_der(&damaged);
+            let _ = topocert::certs::load_bytes(Path::new("fuzz.p7b"), &damaged);
         }
     }
 

@@ -1,4 +1,4 @@
-//! Certificate files for a generated topology (see `topocert::synth::plan_certificates`):
+//! Certificate files for a generated topology (see `topocert_testkit::synth::plan_certificates`):
 //! `DIR/ca.cer`, the issuing CA, and per certificate machine `DIR/certs/<fqdn>.cer` with the
 //! planned fault (the certificates get their own folder so nothing else is read as one). Shared by
 //! `examples/gen-topology.rs`, `benches/check.rs` and `tests/generator.rs` through `#[path]`,
@@ -9,12 +9,13 @@
 //! would dominate the time and tells nothing about topocert.
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
-    Issuer, KeyPair, KeyUsagePurpose,
+    BasicConstraints, CertificateParams, CrlDistributionPoint, DistinguishedName, DnType,
+    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose,
 };
+use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use topocert::synth::Fault;
+use topocert_testkit::synth::Fault;
 
 fn dn(cn: &str) -> DistinguishedName {
     let mut d = DistinguishedName::new();
@@ -29,7 +30,28 @@ fn other(e: impl std::fmt::Display) -> io::Error {
 
 /// Writes `dir/ca.cer` and one `dir/certs/<fqdn>.cer` (DER) per planned machine; returns
 /// (certificate folder, CA file).
-pub fn write_certificates(dir: &Path, plan: &[(String, Fault)]) -> io::Result<(PathBuf, PathBuf)> {
+/// The DNS names each checked server of `topology` needs (topocert's required names, server
+/// FQDN first), by lower-case FQDN.
+pub fn required_names(topology: &[u8]) -> io::Result<HashMap<String, Vec<String>>> {
+    let topo = topocert::topology::load_bytes("synth", topology).map_err(other)?;
+    let graph = topocert::graph::ServerGraph::build(&topo);
+    let mut out = HashMap::new();
+    for (m, kind) in topocert::check::checked_servers(&topo, &graph) {
+        let names = topocert::required::planned_names(&topo, &graph, m, kind)
+            .into_iter()
+            .map(|n| n.name.as_str().to_string())
+            .collect();
+        out.insert(topo.machines[m.0].fqdn.as_str().to_ascii_lowercase(), names);
+    }
+    Ok(out)
+}
+
+pub fn write_certificates(
+    dir: &Path,
+    plan: &[(String, Fault)],
+    topology: &[u8],
+) -> io::Result<(PathBuf, PathBuf)> {
+    let required = required_names(topology)?;
     let certs = dir.join("certs");
     std::fs::create_dir_all(&certs)?;
     let ca_key = KeyPair::generate().map_err(other)?;
@@ -45,17 +67,29 @@ pub fn write_certificates(dir: &Path, plan: &[(String, Fault)]) -> io::Result<(P
     let issuer = Issuer::new(ca, ca_key);
     let leaf_key = KeyPair::generate().map_err(other)?;
     for (fqdn, fault) in plan {
-        let san = match fault {
-            Fault::MissingSan => format!("other-{fqdn}"),
-            _ => fqdn.clone(),
-        };
-        let mut p = CertificateParams::new(vec![san]).map_err(other)?;
+        // Every required name, so that each fault is the only finding; a missing SAN replaces
+        // the server FQDN only.
+        let names: Vec<String> = required
+            .get(&fqdn.to_ascii_lowercase())
+            .cloned()
+            .unwrap_or_else(|| vec![fqdn.clone()])
+            .into_iter()
+            .map(|n| match fault {
+                Fault::MissingSan if n.eq_ignore_ascii_case(fqdn) => format!("other-{fqdn}"),
+                _ => n,
+            })
+            .collect();
+        let mut p = CertificateParams::new(names).map_err(other)?;
         p.distinguished_name = dn(&san_cn(fqdn, *fault));
         p.extended_key_usages = vec![match fault {
             Fault::NoServerAuthEku => ExtendedKeyUsagePurpose::ClientAuth,
             _ => ExtendedKeyUsagePurpose::ServerAuth,
         }];
         p.use_authority_key_identifier_extension = true;
+        // Lync requires a CRL distribution point on every server certificate.
+        p.crl_distribution_points = vec![CrlDistributionPoint {
+            uris: vec!["http://pki.fabrikam.com/crl/synth.crl".to_string()],
+        }];
         (p.not_before, p.not_after) = match fault {
             Fault::Expired => (
                 rcgen::date_time_ymd(2020, 1, 1),

@@ -8,9 +8,10 @@ use std::fmt::Write as _;
 use thiserror::Error;
 use x509_parser::certificate::X509Certificate;
 use x509_parser::error::X509Error;
-use x509_parser::extensions::{GeneralName, ParsedExtension};
+use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension};
 use x509_parser::prelude::FromDer;
 use x509_parser::public_key::PublicKey as X509PublicKey;
+use x509_parser::signature_algorithm::RsaSsaPssParams;
 
 /// Why DER bytes could not be parsed as one X.509 certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -140,6 +141,92 @@ impl SignatureAlgorithm {
     }
 }
 
+/// The hash function of a certificate's signature (for RSASSA-PSS, from its parameters).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignatureHash {
+    /// MD5.
+    Md5,
+    /// SHA-1.
+    Sha1,
+    /// A SHA-2 hash with its digest size in bits (224, 256, 384 or 512).
+    Sha2(u16),
+    /// Anything else or unknown, by dotted OID.
+    Other(String),
+}
+
+impl SignatureHash {
+    /// Maps a dotted hash algorithm OID (as found in RSASSA-PSS parameters).
+    pub fn from_hash_oid(oid: &str) -> Self {
+        match oid {
+            "1.2.840.113549.2.5" => Self::Md5,
+            "1.3.14.3.2.26" => Self::Sha1,
+            "2.16.840.1.101.3.4.2.4" => Self::Sha2(224),
+            "2.16.840.1.101.3.4.2.1" => Self::Sha2(256),
+            "2.16.840.1.101.3.4.2.2" => Self::Sha2(384),
+            "2.16.840.1.101.3.4.2.3" => Self::Sha2(512),
+            other => Self::Other(other.to_string()),
+        }
+    }
+
+    /// "MD5", "SHA-1", "SHA-256", or the OID.
+    pub fn name(&self) -> String {
+        match self {
+            Self::Md5 => "MD5".into(),
+            Self::Sha1 => "SHA-1".into(),
+            Self::Sha2(bits) => format!("SHA-{bits}"),
+            Self::Other(oid) => oid.clone(),
+        }
+    }
+}
+
+/// The key usage extension's bits (RFC 5280 4.2.1.3), bit 0 = digitalSignature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyUsage(pub u16);
+
+/// Names of the key usage bits in bit order, as RFC 5280 spells them.
+const KEY_USAGE_NAMES: [&str; 9] = [
+    "digitalSignature",
+    "nonRepudiation",
+    "keyEncipherment",
+    "dataEncipherment",
+    "keyAgreement",
+    "keyCertSign",
+    "cRLSign",
+    "encipherOnly",
+    "decipherOnly",
+];
+
+impl KeyUsage {
+    /// digitalSignature (bit 0).
+    pub fn digital_signature(self) -> bool {
+        self.0 & 1 != 0
+    }
+    /// keyEncipherment (bit 2).
+    pub fn key_encipherment(self) -> bool {
+        self.0 & (1 << 2) != 0
+    }
+    /// keyAgreement (bit 4).
+    pub fn key_agreement(self) -> bool {
+        self.0 & (1 << 4) != 0
+    }
+    /// The names of the bits set, in bit order.
+    pub fn names(self) -> Vec<&'static str> {
+        KEY_USAGE_NAMES
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.0 & (1 << i) != 0)
+            .map(|(_, n)| *n)
+            .collect()
+    }
+}
+
+impl Serialize for KeyUsage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.names())
+    }
+}
+
 /// Outcome of checking one certificate's signature against a candidate issuer's key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -179,6 +266,13 @@ pub struct Certificate {
     pub key: PublicKey,
     /// The signature algorithm.
     pub signature: SignatureAlgorithm,
+    /// The hash of the signature (for RSASSA-PSS, from its parameters; SHA-1 when absent).
+    pub signature_hash: SignatureHash,
+    /// Key usage extension, `None` when absent (every usage allowed).
+    pub key_usage: Option<KeyUsage>,
+    /// CRL distribution points extension: `None` when absent, else the URIs it lists (may be
+    /// empty when the points are given only as directory names).
+    pub crl_distribution_points: Option<Vec<String>>,
     /// Subject key identifier extension value.
     #[serde(skip)]
     pub subject_key_id: Option<Vec<u8>>,
@@ -285,6 +379,41 @@ fn public_key_of(x: &X509Certificate<'_>) -> PublicKey {
     }
 }
 
+/// The hash of `x`'s signature: from the algorithm OID, or from the RSASSA-PSS parameters
+/// (SHA-1 when they name none, as RFC 4055 defines).
+fn signature_hash_of(x: &X509Certificate<'_>) -> SignatureHash {
+    let alg = &x.signature_algorithm;
+    let oid = alg.algorithm.to_id_string();
+    let from_alg = match SignatureAlgorithm::from_oid(&oid) {
+        SignatureAlgorithm::Md5Rsa => Some(SignatureHash::Md5),
+        SignatureAlgorithm::Sha1Rsa | SignatureAlgorithm::Sha1Ecdsa => Some(SignatureHash::Sha1),
+        SignatureAlgorithm::Sha256Rsa | SignatureAlgorithm::Sha256Ecdsa => {
+            Some(SignatureHash::Sha2(256))
+        }
+        SignatureAlgorithm::Sha384Rsa | SignatureAlgorithm::Sha384Ecdsa => {
+            Some(SignatureHash::Sha2(384))
+        }
+        SignatureAlgorithm::Sha512Rsa | SignatureAlgorithm::Sha512Ecdsa => {
+            Some(SignatureHash::Sha2(512))
+        }
+        SignatureAlgorithm::RsaPss => None,
+        SignatureAlgorithm::Other(_) => match oid.as_str() {
+            "1.2.840.113549.1.1.14" | "1.2.840.10045.4.3.1" => Some(SignatureHash::Sha2(224)),
+            _ => Some(SignatureHash::Other(oid.clone())),
+        },
+    };
+    if let Some(h) = from_alg {
+        return h;
+    }
+    match alg.parameters.as_ref().map(RsaSsaPssParams::try_from) {
+        Some(Ok(params)) => {
+            SignatureHash::from_hash_oid(&params.hash_algorithm_oid().to_id_string())
+        }
+        Some(Err(_)) => SignatureHash::Other(oid),
+        None => SignatureHash::Sha1,
+    }
+}
+
 fn parse_error(e: x509_parser::nom::Err<X509Error>, len: usize) -> CertParseError {
     match e {
         x509_parser::nom::Err::Incomplete(_) => CertParseError::Truncated {
@@ -324,6 +453,8 @@ fn build(x: &X509Certificate<'_>, der: Vec<u8>) -> Certificate {
     let mut is_ca = false;
     let mut subject_key_id = None;
     let mut authority_key_id = None;
+    let mut key_usage = None;
+    let mut crl_distribution_points: Option<Vec<String>> = None;
     for ext in x.extensions() {
         match ext.parsed_extension() {
             ParsedExtension::SubjectAlternativeName(san) => {
@@ -344,6 +475,22 @@ fn build(x: &X509Certificate<'_>, der: Vec<u8>) -> Certificate {
                 });
             }
             ParsedExtension::BasicConstraints(bc) => is_ca = is_ca || bc.ca,
+            ParsedExtension::KeyUsage(k) => {
+                key_usage = Some(KeyUsage(key_usage.map_or(0, |p: KeyUsage| p.0) | k.flags));
+            }
+            ParsedExtension::CRLDistributionPoints(points) => {
+                let uris = crl_distribution_points.get_or_insert_with(Vec::new);
+                for point in points.iter() {
+                    if let Some(DistributionPointName::FullName(names)) = &point.distribution_point
+                    {
+                        for gn in names {
+                            if let GeneralName::URI(u) = gn {
+                                uris.push((*u).to_string());
+                            }
+                        }
+                    }
+                }
+            }
             ParsedExtension::SubjectKeyIdentifier(k) => {
                 subject_key_id.get_or_insert_with(|| k.0.to_vec());
             }
@@ -380,6 +527,9 @@ fn build(x: &X509Certificate<'_>, der: Vec<u8>) -> Certificate {
         eku,
         key: public_key_of(x),
         signature: SignatureAlgorithm::from_oid(&x.signature_algorithm.algorithm.to_id_string()),
+        signature_hash: signature_hash_of(x),
+        key_usage,
+        crl_distribution_points,
         subject_key_id,
         authority_key_id,
         der,

@@ -42,10 +42,42 @@ impl CertFacts {
         self.names().into_iter().any(|p| name_matches(p, fqdn))
     }
 
+    /// How the certificate's names cover `fqdn`: an exact name first, else a wildcard.
+    pub fn name_match(&self, fqdn: &str) -> NameMatch<'_> {
+        let names = self.names();
+        if let Some(n) = names
+            .iter()
+            .find(|p| !p.contains('*') && name_matches(p, fqdn))
+        {
+            return NameMatch::Exact(n);
+        }
+        match names.into_iter().find(|p| name_matches(p, fqdn)) {
+            Some(w) => NameMatch::Wildcard(w),
+            None => NameMatch::None,
+        }
+    }
+
+    /// True when a name without a wildcard covers `fqdn` (Lync accepts no wildcard for a
+    /// server or pool FQDN).
+    pub fn covers_name_exactly(&self, fqdn: &str) -> bool {
+        matches!(self.name_match(fqdn), NameMatch::Exact(_))
+    }
+
     /// True when `at` (unix seconds) lies within notBefore..=notAfter.
     pub fn is_valid_at(&self, at: i64) -> bool {
         self.not_before <= at && at <= self.not_after
     }
+}
+
+/// How a certificate's names cover a host (see [`CertFacts::name_match`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameMatch<'a> {
+    /// A name without a wildcard equals the host.
+    Exact(&'a str),
+    /// Only this wildcard name covers the host.
+    Wildcard(&'a str),
+    /// No name covers it.
+    None,
 }
 
 /// A server certificate: from a certificate file (every fact and the X.509 details), or from an

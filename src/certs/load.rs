@@ -240,6 +240,15 @@ pub fn short_name(path: &Path) -> String {
     )
 }
 
+/// How a server certificate is named for people: its file's path (and where it was
+/// fetched from), or its inventory row ("inventory.csv line 3").
+pub fn label(file: &CertFile) -> String {
+    match file.leaf.inventory() {
+        Some(row) => row.label(),
+        None => file.label(),
+    }
+}
+
 /// A file holding at least one non-CA (server) certificate.
 #[derive(Debug, Clone)]
 pub struct CertFile {
@@ -250,6 +259,27 @@ pub struct CertFile {
     pub leaf: super::Leaf,
     /// Every other certificate in the file, in file order (CAs and any further leaves).
     pub chain: Vec<Certificate>,
+    /// The address it was fetched from (`--fetch`: then `path` is the file's place in the
+    /// folder `topocert fetch` would write), or `None` for a file or an inventory row.
+    pub fetched_from: Option<std::net::SocketAddr>,
+}
+
+impl CertFile {
+    /// The name to show: the path, and where it was fetched from
+    /// (`fe01.fabrikam.com/default.cer, fetched from 10.0.0.5:5061`).
+    pub fn label(&self) -> String {
+        self.with_origin(self.path.display().to_string())
+    }
+    /// [`short_name`] of the path, and where it was fetched from.
+    pub fn short_label(&self) -> String {
+        self.with_origin(short_name(&self.path))
+    }
+    fn with_origin(&self, name: String) -> String {
+        match self.fetched_from {
+            Some(a) => format!("{name}, fetched from {a}"),
+            None => name,
+        }
+    }
 }
 
 /// Everything found in a certificate folder.
@@ -658,6 +688,7 @@ pub(crate) fn add_file(store: &mut CertStore, path: PathBuf, mut certs: Vec<Cert
                 path,
                 leaf: super::Leaf::File(leaf),
                 chain: certs,
+                fetched_from: None,
             });
         }
         None => store.ca_files.push((path, certs)),
@@ -675,6 +706,12 @@ pub(crate) fn name_keys(path: &Path) -> Vec<String> {
             _ => name.as_str(),
         };
         keys.push(super::cert::normalize_name(stem));
+        // `fe01.fabrikam.com.default.cer` is named after fe01 too.
+        if let Some((rest, _)) = super::usage::split_stem(stem) {
+            if !rest.is_empty() {
+                keys.push(super::cert::normalize_name(rest));
+            }
+        }
     }
     if let Some(parent) = path.parent().and_then(Path::file_name) {
         let p = super::cert::normalize_name(&parent.to_string_lossy());

@@ -2,6 +2,7 @@
 //! ([`pkcs7`]), certificate inventories ([`inventory`]), DN strings ([`dn`]), the facts every
 //! source has ([`facts`]) and the name index that maps server FQDNs to certificate files ([`index`]).
 
+pub mod ber;
 pub mod cert;
 pub mod dn;
 pub mod facts;
@@ -9,18 +10,20 @@ pub mod index;
 pub mod inventory;
 pub mod load;
 pub mod pkcs7;
+pub mod usage;
 
 #[cfg(test)]
 mod tests;
 
 pub use cert::{
-    key_id_hex, name_matches, CertParseError, Certificate, Eku, PublicKey, SignatureAlgorithm,
-    SignatureCheck,
+    key_id_hex, name_matches, CertParseError, Certificate, Eku, KeyUsage, PublicKey,
+    SignatureAlgorithm, SignatureCheck, SignatureHash,
 };
-pub use facts::{CertFacts, Leaf};
+pub use facts::{CertFacts, Leaf, NameMatch};
 pub use index::NameIndex;
 pub use inventory::{Inventory, InventoryCert, InventoryError};
 pub use load::{
     file_stem_matches, load_bytes, load_ca_file, load_dir, load_file, CertDirError, CertFile,
     CertLoadError, CertStore, Unreadable,
 };
+pub use usage::Usage;

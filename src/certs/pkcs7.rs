@@ -2,8 +2,9 @@
 //! certificates, and building a certificates-only bundle (used by tests and the sample
 //! generator).
 //!
-//! Decoding uses RustCrypto's `cms`, which requires DER: BER bundles (indefinite lengths) and
-//! bundles listing the same certificate twice are rejected with [`Pkcs7Error::Decode`].
+//! Decoding uses RustCrypto's `cms`, which requires DER: a bundle that is not DER (indefinite
+//! lengths, as some Windows and Java tools write) is converted with [`super::ber::to_der`] first.
+//! Bundles listing the same certificate twice are rejected with [`Pkcs7Error::Decode`].
 
 use cms::cert::x509::Certificate as CmsCertificate;
 use cms::cert::CertificateChoices;
@@ -56,10 +57,23 @@ pub fn looks_like_pkcs7(data: &[u8]) -> bool {
 /// Returns the DER of every certificate in a SignedData bundle (in DER set order).
 /// Attribute certificates and other certificate formats are skipped.
 pub fn certificates_der(data: &[u8]) -> Result<Vec<Vec<u8>>, Pkcs7Error> {
-    let ci = ContentInfo::from_der(data).map_err(|e| Pkcs7Error::Decode(e.to_string()))?;
+    let ci = match ContentInfo::from_der(data) {
+        Ok(ci) => ci,
+        Err(der_error) => {
+            // Not DER: perhaps BER (indefinite lengths). Report the DER error if it is not BER
+            // either, or the DER error of the converted bundle.
+            let der =
+                super::ber::to_der(data).map_err(|_| Pkcs7Error::Decode(der_error.to_string()))?;
+            ContentInfo::from_der(&der).map_err(|e| Pkcs7Error::Decode(e.to_string()))?
+        }
+    };
     if ci.content_type != ID_SIGNED_DATA {
         return Err(Pkcs7Error::NotSignedData(ci.content_type.to_string()));
     }
+    certificates_of(ci)
+}
+
+fn certificates_of(ci: ContentInfo) -> Result<Vec<Vec<u8>>, Pkcs7Error> {
     let sd: SignedData = ci
         .content
         .decode_as()

@@ -62,29 +62,8 @@ fn write(dir: &Path, name: &str, data: &[u8]) -> PathBuf {
     p
 }
 
-fn base64(data: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 fn pem_block(label: &str, der: &[u8]) -> String {
-    let b = base64(der);
+    let b = crate::testkit::base64(der);
     let mut s = format!("-----BEGIN {label}-----\n");
     for line in b.as_bytes().chunks(64) {
         s.push_str(std::str::from_utf8(line).expect("ascii"));
@@ -299,6 +278,22 @@ fn wildcard_covers_one_label_only() {
     assert!(c.covers_name("lab07.fabrikam.com"));
     assert!(!c.covers_name("a.lab07.fabrikam.com"));
     assert!(!c.covers_name("fabrikam.com"));
+    assert!(!c.covers_name_exactly("lab07.fabrikam.com"));
+    assert_eq!(
+        c.name_match("lab07.fabrikam.com"),
+        NameMatch::Wildcard("*.fabrikam.com")
+    );
+    let (der, _) = make_leaf(
+        &ca,
+        "lab07.fabrikam.com",
+        &["*.fabrikam.com", "lab07.fabrikam.com"],
+    );
+    let both = Certificate::from_der(&der).expect("parse");
+    assert_eq!(
+        both.name_match("LAB07.fabrikam.com"),
+        NameMatch::Exact("lab07.fabrikam.com")
+    );
+    assert_eq!(both.name_match("other.example.com"), NameMatch::None);
 }
 
 #[test]
@@ -532,5 +527,106 @@ fn name_index_lookups() {
             .filter(|i| store.files[*i].leaf.covers_name(name))
             .collect();
         assert_eq!(ix.covering(name), scan, "{name}");
+    }
+}
+
+#[test]
+fn crl_distribution_points_key_usage_and_signature_hash() {
+    let ca = make_ca("Fabrikam Issuing CA");
+    let key = KeyPair::generate().expect("keygen");
+    let mut p = CertificateParams::new(vec!["fe01.fabrikam.com".to_string()]).expect("params");
+    p.distinguished_name = dn("fe01.fabrikam.com");
+    p.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+    ];
+    p.crl_distribution_points = vec![rcgen::CrlDistributionPoint {
+        uris: vec![
+            "http://pki.fabrikam.com/crl/issuing.crl".to_string(),
+            "ldap:///CN=Fabrikam%20Issuing%20CA,CN=CDP".to_string(),
+        ],
+    }];
+    let with =
+        Certificate::from_der(p.signed_by(&key, &ca.issuer).expect("sign").der()).expect("parse");
+    assert_eq!(
+        with.crl_distribution_points.as_deref(),
+        Some(
+            &[
+                "http://pki.fabrikam.com/crl/issuing.crl".to_string(),
+                "ldap:///CN=Fabrikam%20Issuing%20CA,CN=CDP".to_string()
+            ][..]
+        )
+    );
+    let ku = with.key_usage.expect("key usage present");
+    assert!(ku.digital_signature() && ku.key_encipherment() && !ku.key_agreement());
+    assert_eq!(ku.names(), vec!["digitalSignature", "keyEncipherment"]);
+    assert_eq!(with.signature_hash, SignatureHash::Sha2(256));
+    assert_eq!(with.signature_hash.name(), "SHA-256");
+
+    let (der, _) = make_leaf(&ca, "fe02.fabrikam.com", &["fe02.fabrikam.com"]);
+    let without = Certificate::from_der(&der).expect("parse");
+    assert_eq!(without.crl_distribution_points, None);
+    assert_eq!(without.key_usage, None);
+    let ca_cert = Certificate::from_der(&ca.der).expect("ca");
+    let ca_ku = ca_cert.key_usage.expect("CA key usage");
+    assert_eq!(ca_ku.names(), vec!["keyCertSign", "cRLSign"]);
+
+    let sha1 = Certificate::from_der(SHA1_SIGNED).expect("sha1 fixture");
+    assert_eq!(sha1.signature_hash, SignatureHash::Sha1);
+}
+
+#[test]
+fn hash_oids_map_to_hashes() {
+    assert_eq!(
+        SignatureHash::from_hash_oid("2.16.840.1.101.3.4.2.2"),
+        SignatureHash::Sha2(384)
+    );
+    assert_eq!(
+        SignatureHash::from_hash_oid("1.3.14.3.2.26"),
+        SignatureHash::Sha1
+    );
+    assert_eq!(SignatureHash::from_hash_oid("1.2.3").name(), "1.2.3");
+    assert_eq!(KeyUsage(0).names(), Vec::<&str>::new());
+}
+
+/// ECDSA P-256 and RSA 3072/4096 certificates, PEM bundles in either order, DER, and .p7b in DER,
+/// PEM armour and BER all load, and a good certificate in any of them is ready.
+#[test]
+fn every_form_is_readable_and_ready_when_good() {
+    use crate::testkit::*;
+    let ca = root("Fabrikam Issuing CA");
+    let leaf = Leaf::se().signed_by(&ca);
+    let bundle = p7b(&[&leaf, &ca.der]);
+    let forms: Vec<(&str, Vec<u8>)> = vec![
+        ("cer", pem(&[&leaf, &ca.der])),
+        ("pem", pem(&[&ca.der, &leaf])),
+        ("der", leaf.clone()),
+        ("p7b", bundle.clone()),
+        ("p7c", pem_block("PKCS7", &bundle).into_bytes()),
+        ("p7b", ber::to_indefinite(&bundle).expect("BER")),
+        (
+            "p7c",
+            pem_block("PKCS7", &ber::to_indefinite(&bundle).expect("BER")).into_bytes(),
+        ),
+    ];
+    for (ext, bytes) in &forms {
+        let folder = Folder::new().file(&format!("lyncse01.fabrikam.com.{ext}"), bytes);
+        let r = run("standard-edition/topology.xml", &folder, &given(&[&ca]));
+        assert_eq!(rules(&r), Vec::<&str>::new(), "{ext}: {:?}", r.findings);
+        assert!(r.servers[0].assignment.is_some(), "{ext}");
+    }
+    for rsa in [fixtures::RSA3072, fixtures::RSA4096] {
+        let c = Certificate::from_der(rsa).expect("RSA fixture");
+        assert!(matches!(c.key, PublicKey::Rsa { bits: 3072 | 4096 }));
+        let ber = ber::to_indefinite(&p7b(&[rsa, fixtures::RSA_CA])).expect("BER");
+        for (ext, bytes) in [("cer", rsa.to_vec()), ("p7b", ber)] {
+            let folder = Folder::new().file(&format!("lyncse01.fabrikam.com.{ext}"), &bytes);
+            let r = run(
+                "standard-edition/topology.xml",
+                &folder,
+                &given_der(&[fixtures::RSA_CA]),
+            );
+            assert_eq!(rules(&r), Vec::<&str>::new(), "{ext}: {:?}", r.findings);
+        }
     }
 }

@@ -1,9 +1,9 @@
 //! The reference CA — "the CA used by the internal servers" — and whether a certificate was
 //! issued by it.
 
-use super::assign;
+use super::{assign, chain};
 use crate::certs::dn::{same_dn, DnKey};
-use crate::certs::{key_id_hex, CertFile, CertStore, Certificate, Leaf, SignatureCheck};
+use crate::certs::{CertFile, CertStore, Certificate, Leaf};
 use crate::graph::ServerGraph;
 use crate::model::Topology;
 use serde::Serialize;
@@ -43,6 +43,8 @@ pub struct ReferenceCa {
     pub cert: Option<Certificate>,
     /// Where it came from.
     pub source: CaSource,
+    /// The file its certificate was read from (`--ca FILE`, or the folder's file), when known.
+    pub path: Option<PathBuf>,
     /// How it was chosen, for people.
     pub how: String,
 }
@@ -54,11 +56,39 @@ pub enum CaResolution {
     Known(Vec<ReferenceCa>),
     /// No `--ca`, and no single issuer issued most internal server certificates.
     Ambiguous {
-        /// The tied issuers: display DN, key id, number of servers.
-        tied: Vec<(String, Option<Vec<u8>>, usize)>,
+        /// The tied issuers, each with the servers whose certificates it issued.
+        tied: Vec<CaCandidate>,
     },
     /// No `--ca` and no internal server certificate to infer from.
     Unknown,
+}
+
+/// An issuer that could be the reference CA, when several tie.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaCandidate {
+    /// Its DN for display.
+    pub subject: String,
+    /// Its key id (the authority key id of the certificates it issued), when known.
+    pub key_id: Option<Vec<u8>>,
+    /// The internal servers whose certificates it issued, in topology order.
+    pub servers: Vec<crate::model::MachineIdx>,
+}
+
+impl CaCandidate {
+    /// The FQDNs of its servers, in topology order.
+    pub fn server_names<'t>(&self, topo: &'t Topology) -> Vec<&'t str> {
+        self.servers
+            .iter()
+            .map(|m| topo.machines[m.0].fqdn.as_str())
+            .collect()
+    }
+    /// "CN=X (key id AB:CD...)" or the DN alone when the key id is unknown.
+    pub fn describe(&self) -> String {
+        match &self.key_id {
+            Some(k) => format!("{} (key id {})", self.subject, crate::certs::key_id_hex(k)),
+            None => format!("{} (no key id: known by name only)", self.subject),
+        }
+    }
 }
 
 impl CaResolution {
@@ -97,6 +127,16 @@ pub enum CaVerdict {
         /// Why, for people.
         why: String,
     },
+    /// The chain towards a reference CA that issues CA certificates breaks: the issuer of a
+    /// certificate on the way is nowhere (not in `--ca`, the folder or the file).
+    MissingIntermediate {
+        /// The missing CA: issuer DN and authority key id of the certificate below it.
+        missing: String,
+        /// Subject of the certificate whose issuer is missing.
+        below: String,
+        /// The issuers found before the gap, from the server certificate's issuer up.
+        found: Vec<String>,
+    },
     /// There is no reference CA to compare with.
     NoReference,
 }
@@ -108,26 +148,56 @@ fn key_ids_compatible(aki: &Option<Vec<u8>>, ski: &Option<Vec<u8>>) -> bool {
     }
 }
 
-/// True when `cert` was issued by `issuer`: same DN, key ids equal when both exist, and the
-/// signature verifies (or cannot be checked for its algorithm, reported by the weak-signature rule).
-fn issued_by(cert: &Certificate, issuer: &Certificate) -> Option<SignatureCheck> {
-    if cert.issuer_raw != issuer.subject_raw
-        || !key_ids_compatible(&cert.authority_key_id, &issuer.subject_key_id)
-    {
+/// Every certificate an issuer may be found among for `file`: the `--ca` certificates (of
+/// every reference), the file's own chain and every CA certificate of the folder.
+fn issuer_pool<'a>(
+    res: &'a CaResolution,
+    file: &'a CertFile,
+    store: &'a CertStore,
+) -> Vec<&'a Certificate> {
+    let mut pool: Vec<&Certificate> = res.cas().iter().filter_map(|c| c.cert.as_ref()).collect();
+    pool.extend(file.chain.iter().filter(|c| c.is_ca));
+    pool.extend(store.all_ca_certs());
+    pool
+}
+
+/// The chain from `file`'s server certificate to a reference CA that has a certificate, when
+/// one is found (see [`chain::walk`]); `None` for an inventory row or without such a reference.
+pub fn chain_to_reference<'a>(
+    res: &'a CaResolution,
+    file: &'a CertFile,
+    store: &'a CertStore,
+) -> Option<chain::Walk<'a>> {
+    let leaf = file.leaf.x509()?;
+    let references: Vec<&Certificate> = res.cas().iter().filter_map(|c| c.cert.as_ref()).collect();
+    if references.is_empty() {
         return None;
     }
-    Some(cert.signature_check(issuer))
+    let pool = issuer_pool(res, file, store);
+    Some(chain::walk(leaf, &references, &pool))
 }
 
-fn describe_issuer(cert: &Certificate) -> String {
-    match &cert.authority_key_id {
-        Some(k) => format!("{} (key id {})", cert.issuer, key_id_hex(k)),
-        None => cert.issuer.clone(),
-    }
+/// True when a reference CA is known to issue CA certificates (a root or policy CA): some CA
+/// certificate of the inputs other than itself names it as issuer. Then a certificate whose
+/// issuer cannot be found is missing an intermediate rather than foreign.
+fn reference_issues_cas(res: &CaResolution, store: &CertStore) -> bool {
+    let given = res.cas().iter().filter_map(|c| c.cert.as_ref());
+    let pool: Vec<&Certificate> = given.clone().chain(store.all_ca_certs()).collect();
+    given.into_iter().any(|r| {
+        pool.iter()
+            .any(|c| c.is_ca && !c.is_self_issued() && c.issuer_raw == r.subject_raw)
+    })
 }
 
-/// Decides whether `file`'s leaf was issued by one of the reference CAs. Intermediates are
-/// looked for in the file's own chain and among every CA certificate of the folder.
+/// Names of the reference CAs, "A" or "A and B".
+pub fn reference_names(res: &CaResolution) -> String {
+    let names: Vec<&str> = res.cas().iter().map(|c| c.subject.as_str()).collect();
+    names.join(" and ")
+}
+
+/// Decides whether `file`'s leaf was issued by one of the reference CAs, directly or through
+/// intermediates of any depth (see [`chain::walk`]) found in `--ca` files, the file's own chain
+/// and the folder.
 pub fn verdict(res: &CaResolution, file: &CertFile, store: &CertStore) -> CaVerdict {
     let cas = res.cas();
     if cas.is_empty() {
@@ -137,68 +207,96 @@ pub fn verdict(res: &CaResolution, file: &CertFile, store: &CertStore) -> CaVerd
         Leaf::File(c) => c,
         Leaf::Inventory(i) => return verdict_by_name(cas, &i.facts.issuer),
     };
-    let mut same_dn_other_key = false;
-    for ca in cas {
-        match &ca.cert {
-            Some(ca_cert) => match issued_by(leaf, ca_cert) {
-                Some(SignatureCheck::Valid) => {
-                    return CaVerdict::FromReference {
-                        ca: ca.subject.clone(),
-                    }
-                }
-                Some(SignatureCheck::Unsupported) => {
-                    return CaVerdict::FromReferenceUnverified {
-                        ca: ca.subject.clone(),
-                    }
-                }
-                Some(SignatureCheck::Invalid) => same_dn_other_key = true,
-                None => {
-                    if leaf.issuer_raw == ca_cert.subject_raw {
-                        same_dn_other_key = true;
-                    }
-                    // One intermediate between the leaf and a root given with --ca.
-                    let intermediates = file.chain.iter().chain(store.all_ca_certs());
-                    for inter in intermediates {
-                        if issued_by(leaf, inter) == Some(SignatureCheck::Valid)
-                            && issued_by(inter, ca_cert) == Some(SignatureCheck::Valid)
-                        {
-                            return CaVerdict::FromReference {
-                                ca: format!("{} (through {})", ca.subject, inter.subject),
-                            };
-                        }
-                    }
-                }
-            },
-            None => match &ca.subject_raw {
-                Some(raw) => {
-                    if leaf.issuer_raw == *raw {
-                        if key_ids_compatible(&leaf.authority_key_id, &ca.key_id) {
-                            return CaVerdict::FromReferenceUnverified {
-                                ca: ca.subject.clone(),
-                            };
-                        }
-                        same_dn_other_key = true;
-                    }
-                }
-                None => {
-                    if same_dn(&leaf.issuer, &ca.subject) {
-                        return CaVerdict::FromReferenceByIssuerName {
+    let walked = chain_to_reference(res, file, store);
+    if let Some(chain::Walk::Reached {
+        reference,
+        path,
+        verified,
+    }) = &walked
+    {
+        let ca = &cas
+            .iter()
+            .filter(|c| c.cert.is_some())
+            .nth(*reference)
+            .map_or_else(String::new, |c| c.subject.clone());
+        let below: Vec<&str> = path
+            .iter()
+            .take(path.len().saturating_sub(1))
+            .map(|c| c.subject.as_str())
+            .collect();
+        let ca = if below.is_empty() {
+            ca.clone()
+        } else {
+            format!("{ca} (through {})", below.join(", "))
+        };
+        return if *verified {
+            CaVerdict::FromReference { ca }
+        } else {
+            CaVerdict::FromReferenceUnverified { ca }
+        };
+    }
+    let mut same_dn_other_key = cas
+        .iter()
+        .any(|c| c.subject_raw.as_ref() == Some(&leaf.issuer_raw) && c.cert.is_some());
+    // References known without their certificate: by raw DN and key id, or by name.
+    for ca in cas.iter().filter(|c| c.cert.is_none()) {
+        match &ca.subject_raw {
+            Some(raw) => {
+                if leaf.issuer_raw == *raw {
+                    if key_ids_compatible(&leaf.authority_key_id, &ca.key_id) {
+                        return CaVerdict::FromReferenceUnverified {
                             ca: ca.subject.clone(),
                         };
                     }
+                    same_dn_other_key = true;
                 }
-            },
+            }
+            None => {
+                if same_dn(&leaf.issuer, &ca.subject) {
+                    return CaVerdict::FromReferenceByIssuerName {
+                        ca: ca.subject.clone(),
+                    };
+                }
+            }
         }
     }
-    let why = if same_dn_other_key {
-        format!(
-            "issued by {}: the same name as the reference CA but another key (the signature does not verify with the reference CA's key)",
-            describe_issuer(leaf)
-        )
-    } else {
-        format!("issued by {}", describe_issuer(leaf))
-    };
-    CaVerdict::Foreign { why }
+    let issuer = chain::describe_issuer_of(leaf);
+    match walked {
+        Some(chain::Walk::MissingIssuer { child, path }) if !same_dn_other_key => {
+            if reference_issues_cas(res, store) {
+                return CaVerdict::MissingIntermediate {
+                    missing: chain::describe_issuer_of(child),
+                    below: child.subject.clone(),
+                    found: path.iter().map(|c| c.subject.clone()).collect(),
+                };
+            }
+            let why = if std::ptr::eq(child, leaf) {
+                format!(
+                    "issued by {issuer}, which is not the reference CA; no certificate of that CA is in --ca, the folder or the file (if it is an intermediate under the reference CA, add its certificate to the folder or with --ca)"
+                )
+            } else {
+                format!(
+                    "issued by {issuer}, which chains up to {} (issued by {}, not found), not to the reference CA",
+                    child.subject,
+                    chain::describe_issuer_of(child)
+                )
+            };
+            CaVerdict::Foreign { why }
+        }
+        Some(chain::Walk::Elsewhere { top: Some(top), .. }) if !same_dn_other_key && top.subject_raw != leaf.issuer_raw => {
+            CaVerdict::Foreign {
+                why: format!("issued by {issuer}, which chains to {} instead", top.subject),
+            }
+        }
+        _ if same_dn_other_key => CaVerdict::Foreign {
+            why: format!(
+                "issued by {issuer}: the same name as the reference CA but another key (the signature does not verify with the reference CA's key)"
+            ),
+        },
+        _ => CaVerdict::Foreign {
+            why: format!("issued by {issuer}"),
+        },
+    }
 }
 
 /// The verdict for an inventory row: issuer DN string against the reference CAs' subjects.
@@ -223,7 +321,7 @@ enum IssuerKey {
 
 /// Counts inventory rows (known by issuer name) with the one certificate-file issuer of the same
 /// name, when there is exactly one; otherwise they stay a group of their own.
-fn merge_names(counts: &mut BTreeMap<IssuerKey, (String, usize)>) {
+fn merge_names(counts: &mut BTreeMap<IssuerKey, (String, Vec<crate::model::MachineIdx>)>) {
     let names: Vec<(IssuerKey, DnKey)> = counts
         .keys()
         .filter_map(|k| match k {
@@ -242,7 +340,8 @@ fn merge_names(counts: &mut BTreeMap<IssuerKey, (String, usize)>) {
         if let [target] = &same[..] {
             if let Some((_, n)) = counts.remove(&key) {
                 if let Some(e) = counts.get_mut(target) {
-                    e.1 += n;
+                    e.1.extend(n);
+                    e.1.sort();
                 }
             }
         }
@@ -270,13 +369,14 @@ pub fn resolve(
                         key_id: c.subject_key_id.clone(),
                         cert: Some(c.clone()),
                         source: CaSource::Flag,
+                        path: Some(g.path.clone()),
                         how: format!("given with --ca {}", g.path.display()),
                     })
                 })
                 .collect(),
         );
     }
-    let mut counts: BTreeMap<IssuerKey, (String, usize)> = BTreeMap::new();
+    let mut counts: BTreeMap<IssuerKey, (String, Vec<crate::model::MachineIdx>)> = BTreeMap::new();
     for (i, m) in topo.machines.iter().enumerate() {
         if !graph.pool_kinds[m.pool.0].is_internal_lync_server() {
             continue;
@@ -289,31 +389,33 @@ pub fn resolve(
             };
             let e = counts
                 .entry(key)
-                .or_insert_with(|| (leaf.issuer.clone(), 0));
-            e.1 += 1;
+                .or_insert_with(|| (leaf.issuer.clone(), Vec::new()));
+            e.1.push(crate::model::MachineIdx(i));
         }
     }
     merge_names(&mut counts);
-    let Some(max) = counts.values().map(|v| v.1).max() else {
+    let Some(max) = counts.values().map(|v| v.1.len()).max() else {
         return CaResolution::Unknown;
     };
-    let top: Vec<_> = counts.iter().filter(|(_, v)| v.1 == max).collect();
+    let top: Vec<_> = counts.iter().filter(|(_, v)| v.1.len() == max).collect();
     if top.len() > 1 {
         return CaResolution::Ambiguous {
             tied: top
                 .into_iter()
-                .map(|(k, (name, n))| {
-                    let kid = match k {
+                .map(|(k, (name, servers))| CaCandidate {
+                    subject: name.clone(),
+                    key_id: match k {
                         IssuerKey::Der(_, kid) => kid.clone(),
                         IssuerKey::Name(_) => None,
-                    };
-                    (name.clone(), kid, *n)
+                    },
+                    servers: servers.clone(),
                 })
                 .collect(),
         };
     }
-    let (key, (name, n)) = top[0];
-    let total: usize = counts.values().map(|v| v.1).sum();
+    let (key, (name, servers)) = top[0];
+    let n = servers.len();
+    let total: usize = counts.values().map(|v| v.1.len()).sum();
     let (raw, kid) = match key {
         IssuerKey::Der(raw, kid) => (Some(raw.clone()), kid.clone()),
         IssuerKey::Name(_) => (None, None),
@@ -336,6 +438,7 @@ pub fn resolve(
         key_id: kid
             .or_else(|| cert.as_ref().and_then(|c| c.subject_key_id.clone())),
         source: CaSource::Inferred,
+        path: None,
         how: format!(
             "inferred: it issued {n} of the {total} certificates found for internal Lync servers{by_name}{}",
             if cert.is_some() {

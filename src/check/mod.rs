@@ -3,11 +3,12 @@
 
 pub mod assign;
 pub mod ca;
+pub mod chain;
 
 use crate::certs::{CertStore, NameIndex};
+use crate::finding::{Finding, Severity};
 use crate::graph::ServerGraph;
 use crate::model::{MachineIdx, Topology};
-use crate::rules::{Finding, Severity};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -25,11 +26,47 @@ pub enum CheckedKind {
 }
 
 impl CheckedKind {
-    /// Stable name used in outputs.
+    /// The usages that must each be covered by a good certificate: a file upload/download
+    /// server's Default and internal web services (which the file upload/download web service
+    /// presents); a Persistent Chat server's Default.
+    pub fn needed_usages(self) -> &'static [crate::certs::Usage] {
+        use crate::certs::Usage::*;
+        match self {
+            CheckedKind::FileTransfer => &[Default, WebServicesInternal],
+            CheckedKind::PersistentChat => &[Default],
+        }
+    }
+    /// The usages a server's only certificate serves (a Front End's one certificate is
+    /// assigned to all of its web services too).
+    pub fn single_certificate_usages(self) -> &'static [crate::certs::Usage] {
+        use crate::certs::Usage::*;
+        match self {
+            CheckedKind::FileTransfer => &[Default, WebServicesInternal, WebServicesExternal],
+            CheckedKind::PersistentChat => &[Default],
+        }
+    }
+
+    /// Stable name used in machine-readable outputs.
     pub fn as_str(self) -> &'static str {
         match self {
             CheckedKind::FileTransfer => "file-transfer",
             CheckedKind::PersistentChat => "persistent-chat",
+        }
+    }
+    /// The one name for people, in every output: "file upload/download server" or
+    /// "Persistent Chat server".
+    pub fn label(self) -> &'static str {
+        match self {
+            CheckedKind::FileTransfer => "file upload/download server",
+            CheckedKind::PersistentChat => "Persistent Chat server",
+        }
+    }
+    /// The same name without "server", for table columns: "file upload/download" or
+    /// "Persistent Chat".
+    pub fn short_label(self) -> &'static str {
+        match self {
+            CheckedKind::FileTransfer => "file upload/download",
+            CheckedKind::PersistentChat => "Persistent Chat",
         }
     }
 }
@@ -41,8 +78,31 @@ pub struct CheckedServer {
     pub machine: MachineIdx,
     /// Why it is checked.
     pub kind: CheckedKind,
-    /// The certificate chosen for it, if any.
+    /// Its main certificate (the Default one, else the first), if any.
     pub assignment: Option<Assignment>,
+    /// Every certificate it has, each with the usages it serves (empty when it has none).
+    pub certificates: Vec<Assignment>,
+}
+
+impl CheckedServer {
+    /// The same server seen through one of its certificates (what a rule checks).
+    pub fn through(&self, a: &Assignment) -> CheckedServer {
+        CheckedServer {
+            machine: self.machine,
+            kind: self.kind,
+            assignment: Some(a.clone()),
+            certificates: Vec::new(),
+        }
+    }
+    /// The needed usages no certificate of the server serves.
+    pub fn uncovered_usages(&self) -> Vec<crate::certs::Usage> {
+        self.kind
+            .needed_usages()
+            .iter()
+            .copied()
+            .filter(|u| !self.certificates.iter().any(|a| a.usages.contains(u)))
+            .collect()
+    }
 }
 
 /// Inputs of a check beyond the topology.
@@ -143,34 +203,6 @@ pub fn load_certificates(
     Some(load())
 }
 
-/// Everything a rule may look at.
-#[derive(Debug)]
-pub struct CheckContext<'a> {
-    /// The topology.
-    pub topology: &'a Topology,
-    /// Its graph.
-    pub graph: &'a ServerGraph,
-    /// The loaded certificate folder.
-    pub store: &'a CertStore,
-    /// The servers checked, in topology order.
-    pub servers: &'a [CheckedServer],
-    /// The reference CA, when one was given or could be inferred.
-    pub reference_ca: &'a ca::CaResolution,
-    /// The options.
-    pub options: &'a CheckOptions,
-}
-
-impl CheckContext<'_> {
-    /// The certificate file assigned to a checked server.
-    pub fn cert_of(&self, s: &CheckedServer) -> Option<&crate::certs::CertFile> {
-        s.assignment.as_ref().map(|a| &self.store.files[a.file])
-    }
-    /// FQDN of a checked server.
-    pub fn fqdn(&self, s: &CheckedServer) -> &str {
-        self.topology.machines[s.machine.0].fqdn.as_str()
-    }
-}
-
 /// The result of a check.
 #[derive(Debug)]
 pub struct CheckResult {
@@ -198,19 +230,16 @@ impl CheckResult {
     }
     /// The findings about one server, in reporting order.
     pub fn findings_for(&self, m: MachineIdx) -> impl Iterator<Item = &Finding> + '_ {
-        self.findings.iter().filter(move |f| f.machine == Some(m))
+        self.findings.iter().filter(move |f| f.machine() == Some(m))
     }
     /// The rule ids of the findings about one server, in reporting order.
-    pub fn rules_for(&self, m: MachineIdx) -> Vec<&'static str> {
+    pub fn rules_for(&self, m: MachineIdx) -> Vec<crate::finding::RuleId> {
         self.findings_for(m).map(|f| f.rule).collect()
     }
-    /// Worst severity of the findings about one server.
-    pub fn server_status(&self, m: MachineIdx) -> Option<Severity> {
-        self.findings_for(m).map(|f| f.severity).max()
-    }
     /// The same result about only some machines: their checked servers and findings. Findings
-    /// about no server (the folder, the topology) are left out. Renderers of a full result
-    /// render a restricted one unchanged.
+    /// about no server (the folder, the topology) are left out, except those that leave the
+    /// servers undecided (an undecidable reference CA). Renderers of a full result render a
+    /// restricted one unchanged.
     pub fn restricted_to(&self, machines: &std::collections::BTreeSet<MachineIdx>) -> CheckResult {
         CheckResult {
             servers: self
@@ -223,7 +252,10 @@ impl CheckResult {
             findings: self
                 .findings
                 .iter()
-                .filter(|f| f.machine.is_some_and(|m| machines.contains(&m)))
+                .filter(|f| match f.machine() {
+                    Some(m) => machines.contains(&m),
+                    None => f.effect == crate::finding::Effect::Undecided,
+                })
                 .cloned()
                 .collect(),
         }
@@ -245,46 +277,54 @@ pub fn checked_servers(topo: &Topology, graph: &ServerGraph) -> Vec<(MachineIdx,
     out
 }
 
-/// Runs the check.
-pub fn run(
+/// Chooses every machine's certificate (one choice per machine, shared by the checked servers
+/// and the CA inference), and resolves the reference CA. The rules then run on the result
+/// (see `crate::app::run_check`).
+pub fn prepare(
     topo: &Topology,
     graph: &ServerGraph,
     store: &CertStore,
     given_cas: &[ca::GivenCa],
     options: &CheckOptions,
-) -> CheckResult {
+) -> (Vec<CheckedServer>, ca::CaResolution) {
     let index = NameIndex::build(store);
-    // One choice per machine, shared by the checked servers and the CA inference.
     let assignments: Vec<Option<Assignment>> = (0..topo.machines.len())
         .map(|i| assign::choose(topo, store, &index, MachineIdx(i), options.now))
         .collect();
     let servers: Vec<CheckedServer> = checked_servers(topo, graph)
         .into_iter()
-        .map(|(machine, kind)| CheckedServer {
-            machine,
-            kind,
-            assignment: assignments[machine.0].clone(),
+        .map(|(machine, kind)| {
+            let required = crate::required::planned_names(topo, graph, machine, kind);
+            let names_of = |u: crate::certs::Usage| {
+                crate::required::for_usages(&required, &[u])
+                    .into_iter()
+                    .map(|n| n.name.as_str().to_string())
+                    .collect()
+            };
+            let certificates = assign::choose_per_usage(
+                topo,
+                store,
+                &index,
+                machine,
+                options.now,
+                assignments[machine.0].as_ref(),
+                kind.needed_usages(),
+                kind.single_certificate_usages(),
+                &names_of,
+            );
+            let assignment = certificates
+                .iter()
+                .find(|a| a.usages.contains(&crate::certs::Usage::Default))
+                .or(certificates.first())
+                .cloned();
+            CheckedServer {
+                machine,
+                kind,
+                assignment,
+                certificates,
+            }
         })
         .collect();
     let reference_ca = ca::resolve(topo, graph, store, &assignments, given_cas);
-    let ctx = CheckContext {
-        topology: topo,
-        graph,
-        store,
-        servers: &servers,
-        reference_ca: &reference_ca,
-        options,
-    };
-    let mut findings = Vec::new();
-    for rule in crate::rules::RULES {
-        rule.check(&ctx, &mut findings);
-    }
-    // Group by server in topology order, then findings about no server; stable within.
-    let order = |f: &Finding| f.machine.map_or(usize::MAX, |m| m.0);
-    findings.sort_by_key(order);
-    CheckResult {
-        servers,
-        reference_ca,
-        findings,
-    }
+    (servers, reference_ca)
 }

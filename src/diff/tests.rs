@@ -152,7 +152,7 @@ fn restricted_check_result_keeps_only_the_given_servers() {
         now: crate::time::parse_rfc3339("2026-12-01T00:00:00Z").expect("time"),
         expiry_warn_days: 30,
     };
-    let full = crate::check::run(&t, &g, &store, &[], &options);
+    let full = crate::app::run_check(&t, &g, &store, &[], &options);
     let fe01 = t.machine_by_fqdn("fe01.fabrikam.com").expect("fe01");
     let pc02 = t.machine_by_fqdn("pc02.fabrikam.com").expect("pc02");
     let keep: BTreeSet<MachineIdx> = [fe01, pc02].into();
@@ -160,8 +160,11 @@ fn restricted_check_result_keeps_only_the_given_servers() {
     let servers: Vec<MachineIdx> = r.servers.iter().map(|s| s.machine).collect();
     assert_eq!(servers, vec![fe01, pc02]);
     // fe01 is fine, pc02 has no certificate: only pc02's finding remains.
-    let rules: Vec<(&str, Option<MachineIdx>)> =
-        r.findings.iter().map(|f| (f.rule, f.machine)).collect();
+    let rules: Vec<(&str, Option<MachineIdx>)> = r
+        .findings
+        .iter()
+        .map(|f| (f.rule.as_str(), f.machine()))
+        .collect();
     assert_eq!(rules, vec![("missing-certificate", Some(pc02))]);
     assert!(full.findings.len() > r.findings.len());
     // Nothing kept: nothing left.

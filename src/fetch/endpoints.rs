@@ -4,9 +4,10 @@
 
 use super::dns_name::{DnsName, NameError};
 use super::options::FetchOptions;
+use crate::certs::Usage;
 use crate::check::CheckedKind;
 use crate::graph::ServerGraph;
-use crate::model::{CertUse, MachineIdx, Role, Span, Topology};
+use crate::model::{MachineIdx, Role, Span, Topology};
 use serde::Serialize;
 
 /// Where an endpoint's port comes from.
@@ -49,7 +50,7 @@ pub struct Endpoint {
     /// The name to connect to, or why the name is not one (then it is never connected to).
     pub name: Result<DnsName, NameError>,
     /// The certificate the listener presents.
-    pub usage: CertUse,
+    pub usage: Usage,
     /// The TCP port.
     pub port: u16,
     /// Where the port comes from.
@@ -58,23 +59,38 @@ pub struct Endpoint {
     pub port_span: Option<Span>,
 }
 
+/// The usages read from the servers, in output order.
+pub const FETCHED: [Usage; 3] = [
+    Usage::Default,
+    Usage::WebServicesInternal,
+    Usage::WebServicesExternal,
+];
+
+/// The fetched usage named `name` (`default`, `webservicesinternal`, `webservicesexternal`,
+/// in any case).
+pub fn fetched_usage(name: &str) -> Option<Usage> {
+    Usage::parse(name).filter(|u| FETCHED.contains(u))
+}
+
 /// The Lync default port of a use: SIP over TLS 5061 on a Front End and 5041 on a
-/// Persistent Chat server, internal web services 443, external web services 4443.
-pub fn default_port(usage: CertUse, kind: CheckedKind) -> u16 {
+/// Persistent Chat server, internal web services 443, external web services 4443 (the OAuth
+/// token issuer has no listener of its own: `None`).
+pub fn default_port(usage: Usage, kind: CheckedKind) -> Option<u16> {
     match (usage, kind) {
-        (CertUse::Default, CheckedKind::PersistentChat) => 5041,
-        (CertUse::Default, CheckedKind::FileTransfer) => 5061,
-        (CertUse::WebServicesInternal, _) => 443,
-        (CertUse::WebServicesExternal, _) => 4443,
+        (Usage::Default, CheckedKind::PersistentChat) => Some(5041),
+        (Usage::Default, CheckedKind::FileTransfer) => Some(5061),
+        (Usage::WebServicesInternal, _) => Some(443),
+        (Usage::WebServicesExternal, _) => Some(4443),
+        (Usage::OAuthTokenIssuer, _) => None,
     }
 }
 
 /// The uses fetched from a checked server: a file upload/download server runs a Front End's
 /// SIP and web services (all three); a Persistent Chat server has SIP only (Default).
-pub fn uses_of(kind: CheckedKind) -> &'static [CertUse] {
+pub fn uses_of(kind: CheckedKind) -> &'static [Usage] {
     match kind {
-        CheckedKind::FileTransfer => &CertUse::ALL,
-        CheckedKind::PersistentChat => &[CertUse::Default],
+        CheckedKind::FileTransfer => &FETCHED,
+        CheckedKind::PersistentChat => &[Usage::Default],
     }
 }
 
@@ -107,7 +123,10 @@ pub fn plan(topo: &Topology, graph: &ServerGraph, options: &FetchOptions) -> Vec
             let (port, port_from, port_span) = match (options.port(usage), topology) {
                 (Some(p), t) => (p, PortFrom::Option, t.map(|t| t.span)),
                 (None, Some(t)) => (t.port, PortFrom::Topology, Some(t.span)),
-                (None, None) => (default_port(usage, kind), PortFrom::Default, None),
+                (None, None) => match default_port(usage, kind) {
+                    Some(p) => (p, PortFrom::Default, None),
+                    None => continue,
+                },
             };
             out.push(Endpoint {
                 machine,

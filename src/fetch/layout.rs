@@ -4,38 +4,28 @@
 //!
 //! ```text
 //! DIR/manifest.csv
-//! DIR/fe01.fabrikam.com/default.cer                       (SIP, 5061)
-//! DIR/fe01.fabrikam.com/webservicesinternal.cer           (internal web, 443)
-//! DIR/fe01.fabrikam.com/external/webservicesexternal.cer  (external web, 4443)
+//! DIR/fe01.fabrikam.com/default.cer               (SIP, 5061)
+//! DIR/fe01.fabrikam.com/webservicesinternal.cer   (internal web, 443)
+//! DIR/fe01.fabrikam.com/webservicesexternal.cer   (external web, 4443)
 //! ```
 //!
 //! A file holds the presented chain in PEM, leaf first, then the other certificates in the
-//! order the server sent them. The Default and WebServicesInternal files are named after the
-//! server (by their folder) and compete for it as any such files do; the external web
-//! services' certificate, usually from a public CA and not what Persistent Chat uses, is kept
-//! one folder down (`external/`), so it goes to the server only if its names cover it and no
-//! other file is named after it (as for an inventory, only Default and WebServicesInternal are
-//! checked).
+//! order the server sent them. Each file is named after its server (by its folder) and states
+//! its usage (by its name), as `check --certs` reads them: Default and WebServicesInternal are
+//! what a file upload/download server needs; the external web services' certificate is kept
+//! but not needed.
 
 use super::dns_name::DnsName;
 use super::outcome::{EndpointResult, Outcome};
+use crate::certs::Usage;
 use crate::certs::{load, CertStore};
-use crate::model::CertUse;
 use miette::Diagnostic;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
-/// The folder of the external web services' certificate, inside the server's folder.
-pub const EXTERNAL_DIR: &str = "external";
-
 /// The path of a use's file relative to the output folder.
-pub fn relative_path(server: &DnsName, usage: CertUse) -> PathBuf {
-    let mut p = PathBuf::from(server.folded());
-    if usage == CertUse::WebServicesExternal {
-        p.push(EXTERNAL_DIR);
-    }
-    p.push(format!("{}.cer", usage.key()));
-    p
+pub fn relative_path(server: &DnsName, usage: Usage) -> PathBuf {
+    PathBuf::from(server.folded()).join(format!("{}.cer", usage.key()))
 }
 
 /// A chain (DER) as PEM `CERTIFICATE` blocks, in order.
@@ -67,20 +57,9 @@ pub fn files(results: &[EndpointResult]) -> Vec<(PathBuf, String)> {
     files
 }
 
-/// The label of a fetched file in memory: its relative path, with the address it came from
-/// after the file name (`fe01.fabrikam.com/default.cer fetched from 10.0.0.5:5061`), so that
-/// every output says where the certificate was read. Sorts like the relative path.
-fn label(relative: &Path, from: Option<std::net::SocketAddr>) -> PathBuf {
-    let name = relative
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let from = from.map_or_else(|| "a server".to_string(), |a| a.to_string());
-    relative.with_file_name(format!("{name} fetched from {from}"))
-}
-
 /// Adds the captured chains and every endpoint's record to `store`, as [`crate::certs::load_dir`]
-/// reads a folder [`write_dir`] wrote (the same certificates for the same servers).
+/// reads a folder [`write_dir`] wrote: the same certificates at the same relative paths (so
+/// they sort, and are chosen, alike), each marked with the address it was fetched from.
 pub fn add_to(results: &[EndpointResult], store: &mut CertStore) {
     let from: std::collections::HashMap<PathBuf, Option<std::net::SocketAddr>> = results
         .iter()
@@ -89,10 +68,15 @@ pub fn add_to(results: &[EndpointResult], store: &mut CertStore) {
             Some((relative_path(name, r.endpoint.usage), r.address))
         })
         .collect();
-    for (relative, text) in files(results) {
-        let path = label(&relative, from.get(&relative).copied().flatten());
+    for (path, text) in files(results) {
         match load::load_bytes(&path, text.as_bytes()) {
-            Ok(certs) => load::add_file(store, path, certs),
+            Ok(certs) => {
+                let before = store.files.len();
+                load::add_file(store, path.clone(), certs);
+                if let Some(f) = store.files.get_mut(before) {
+                    f.fetched_from = from.get(&path).copied().flatten();
+                }
+            }
             Err(error) => store.unreadable.push(load::Unreadable { path, error }),
         }
     }

@@ -9,8 +9,9 @@
 
 use super::endpoints::PortFrom;
 use super::outcome::{Cause, EndpointRecord, Failure};
+#[cfg(test)]
+use crate::certs::Usage;
 use crate::certs::{CertLoadError, CertStore, Unreadable};
-use crate::model::CertUse;
 use std::io::Read;
 use std::path::Path;
 
@@ -68,8 +69,8 @@ fn record(row: &csv::StringRecord) -> Result<EndpointRecord, String> {
         Ok(p) if p > 0 => p,
         _ => return Err(format!("port {:?} is not a TCP port", col(1))),
     };
-    let usage =
-        CertUse::from_name(col(2)).ok_or_else(|| format!("usage {:?} is unknown", col(2)))?;
+    let usage = super::endpoints::fetched_usage(col(2))
+        .ok_or_else(|| format!("usage {:?} is unknown", col(2)))?;
     let address = match col(3) {
         "" => None,
         a => Some(
@@ -179,7 +180,7 @@ mod tests {
         EndpointRecord {
             server: server.to_string(),
             port: 5061,
-            usage: CertUse::Default,
+            usage: Usage::Default,
             port_from: PortFrom::Default,
             address: Some("127.0.0.1:5061".parse().expect("addr")),
             time: 1_800_000_000,

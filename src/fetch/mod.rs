@@ -26,15 +26,10 @@ use crate::graph::ServerGraph;
 use crate::model::Topology;
 
 /// Plans and fetches every endpoint of the checked servers, with a progress bar on a
-/// terminal unless `quiet`.
-pub fn fetch(
-    topo: &Topology,
-    graph: &ServerGraph,
-    options: &FetchOptions,
-    quiet: bool,
-) -> Vec<EndpointResult> {
+/// terminal when `options.progress`.
+pub fn fetch(topo: &Topology, graph: &ServerGraph, options: &FetchOptions) -> Vec<EndpointResult> {
     let endpoints = endpoints::plan(topo, graph, options);
-    let bar = progress::bar(endpoints.len(), quiet);
+    let bar = progress::bar(endpoints.len(), !options.progress);
     let results = runner::run(endpoints, options, &mut progress::tick(bar.as_ref()));
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -60,6 +55,47 @@ pub fn add_fetched(
     );
     layout::add_to(results, &mut loaded.store);
     loaded
+}
+
+/// `topocert fetch`: checks that `out` can take the result, fetches, writes the folder and
+/// `manifest.csv`, and tells on `warn` which endpoints failed and what was written. Exit code 0
+/// when every endpoint presented a certificate, 1 when one did not.
+pub fn to_dir(
+    loaded: &crate::app::Loaded,
+    options: &FetchOptions,
+    out: &std::path::Path,
+    warn: crate::app::Warn<'_>,
+) -> Result<u8, crate::app::AppError> {
+    layout::prepare_dir(out)?;
+    let results = fetch(&loaded.topology, &loaded.graph, options);
+    let written = layout::write_dir(&results, out)?;
+    for r in results.iter().map(EndpointResult::record) {
+        if let Err(f) = &r.result {
+            warn(miette::miette!(
+                severity = miette::Severity::Warning,
+                "{}: {}: {}",
+                r.describe_endpoint(),
+                f.cause.id(),
+                f.cause.describe()
+            ));
+        }
+    }
+    let sum = Summary::of(&results);
+    eprintln!(
+        "topocert: {} of {} endpoint(s) of {} server(s) presented a certificate ({} server(s) none); wrote {} file(s) and {} to {}",
+        sum.captured,
+        sum.endpoints,
+        sum.servers,
+        sum.unreached_servers,
+        written,
+        manifest::FILE_NAME,
+        out.display()
+    );
+    Ok(if sum.captured == sum.endpoints {
+        crate::outcome::EXIT_OK
+    } else {
+        crate::outcome::EXIT_FINDINGS
+    })
 }
 
 /// Counts of a fetch, for its summary line.

@@ -2,7 +2,7 @@
 //! `--timeout` and `--concurrency`, parsed from their command-line text.
 
 use super::dns_name::DnsName;
-use crate::model::CertUse;
+use crate::certs::Usage;
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -48,7 +48,7 @@ impl std::str::FromStr for ResolveOverride {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PortOverride {
     /// The certificate use (`default`, `webservicesinternal`, `webservicesexternal`).
-    pub usage: CertUse,
+    pub usage: Usage,
     /// The TCP port.
     pub port: u16,
 }
@@ -57,7 +57,7 @@ impl std::str::FromStr for PortOverride {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         let uses = || {
-            CertUse::ALL
+            super::endpoints::FETCHED
                 .iter()
                 .map(|u| u.key())
                 .collect::<Vec<_>>()
@@ -66,7 +66,7 @@ impl std::str::FromStr for PortOverride {
         let (usage, port) = s
             .split_once('=')
             .ok_or_else(|| format!("expected USAGE=PORT, USAGE one of {}", uses()))?;
-        let usage = CertUse::from_name(usage.trim())
+        let usage = super::endpoints::fetched_usage(usage.trim())
             .ok_or_else(|| format!("{usage:?} is not a usage; one of {}", uses()))?;
         let port = match port.trim().parse::<u16>() {
             Ok(p) if p > 0 => p,
@@ -106,6 +106,8 @@ pub struct FetchOptions {
     pub timeout: Duration,
     /// Endpoints fetched at the same time.
     pub concurrency: usize,
+    /// Show a progress bar (on a terminal only).
+    pub progress: bool,
 }
 
 impl Default for FetchOptions {
@@ -115,6 +117,7 @@ impl Default for FetchOptions {
             ports: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
             concurrency: DEFAULT_CONCURRENCY,
+            progress: false,
         }
     }
 }
@@ -130,7 +133,7 @@ impl FetchOptions {
     }
 
     /// The `--port` of a usage, if one was given (the last one given wins).
-    pub fn port(&self, usage: CertUse) -> Option<u16> {
+    pub fn port(&self, usage: Usage) -> Option<u16> {
         self.ports
             .iter()
             .rev()
@@ -166,7 +169,7 @@ mod tests {
     #[test]
     fn port_takes_a_usage_and_a_port() {
         let p: PortOverride = "WebServicesInternal=8443".parse().expect("valid");
-        assert_eq!(p.usage, CertUse::WebServicesInternal);
+        assert_eq!(p.usage, Usage::WebServicesInternal);
         assert_eq!(p.port, 8443);
         for bad in [
             "default",
@@ -184,8 +187,8 @@ mod tests {
             ],
             ..FetchOptions::default()
         };
-        assert_eq!(o.port(CertUse::Default), Some(2));
-        assert_eq!(o.port(CertUse::WebServicesExternal), None);
+        assert_eq!(o.port(Usage::Default), Some(2));
+        assert_eq!(o.port(Usage::WebServicesExternal), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! store that the `unreachable-endpoint` rule reads).
 
 use super::endpoints::{Endpoint, PortFrom};
-use crate::model::CertUse;
+use crate::certs::Usage;
 use serde::Serialize;
 use std::net::SocketAddr;
 
@@ -157,7 +157,7 @@ pub struct EndpointRecord {
     /// The TCP port.
     pub port: u16,
     /// The certificate use of the port.
-    pub usage: CertUse,
+    pub usage: Usage,
     /// Where the port comes from.
     pub port_from: PortFrom,
     /// The address connected to, when the name resolved.
@@ -176,6 +176,11 @@ impl EndpointRecord {
             PortFrom::Default => "Lync default port: the topology declares none",
             PortFrom::Option => "port given with --port",
         };
-        format!("{}:{} ({}; {from})", self.server, self.port, self.usage)
+        format!(
+            "{}:{} ({}; {from})",
+            self.server,
+            self.port,
+            self.usage.as_str()
+        )
     }
 }

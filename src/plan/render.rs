@@ -24,6 +24,9 @@ pub const REQUIREMENTS: Requirements = Requirements {
     eku_name: "Server Authentication",
 };
 
+/// The layout version of `plan --format json` (2: `servers[].status` and `action`).
+pub const SCHEMA_VERSION: u32 = 2;
+
 /// The JSON document of `plan --format json` (docs/plan.md).
 #[derive(Debug, Serialize)]
 pub struct JsonPlan<'a> {
@@ -31,6 +34,12 @@ pub struct JsonPlan<'a> {
     pub schema_version: u32,
     /// The topology as given.
     pub topology: &'a str,
+    /// With certificates: the check's verdict (`ready`, `not-ready`, `unknown`, `not-applicable`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<crate::outcome::Verdict>,
+    /// With certificates: the exit code the outcome gives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<u8>,
     /// Key and EKU of every certificate.
     pub requirements: Requirements,
     /// The plan.
@@ -38,21 +47,24 @@ pub struct JsonPlan<'a> {
     pub plan: &'a Plan,
 }
 
-/// The JSON view of a plan.
-pub fn json<'a>(topology: &'a str, plan: &'a Plan) -> JsonPlan<'a> {
+/// The JSON view of a plan, with the check's outcome when there was one.
+pub fn json<'a>(
+    topology: &'a str,
+    plan: &'a Plan,
+    outcome: Option<&crate::outcome::Outcome>,
+) -> JsonPlan<'a> {
     JsonPlan {
-        schema_version: 1,
+        schema_version: SCHEMA_VERSION,
         topology,
+        verdict: outcome.map(|o| o.verdict),
+        exit_code: outcome.map(|o| o.exit_code),
         requirements: REQUIREMENTS,
         plan,
     }
 }
 
 fn role(s: &ServerPlan) -> String {
-    let what = match s.kind {
-        crate::check::CheckedKind::FileTransfer => "file upload/download server",
-        crate::check::CheckedKind::PersistentChat => "Persistent Chat server",
-    };
+    let what = s.kind.label();
     let site = s
         .site
         .as_deref()
@@ -107,25 +119,26 @@ pub fn human(topology: &str, plan: &Plan) -> String {
         }
         if let Some(r) = &s.readiness {
             o.push_str(&format!("  status: {}\n", r.describe()));
-            if let super::Readiness::Ready { certificate }
-            | super::Readiness::Reissue { certificate, .. } = r
-            {
-                o.push_str(&format!("  found: {certificate}\n"));
+            if let Some(c) = &r.certificate {
+                o.push_str(&format!("  found: {c}\n"));
+            }
+            for u in &r.undecided {
+                o.push_str(&format!("  {u}\n"));
             }
         }
     }
     if plan.servers.iter().any(|s| s.readiness.is_some()) {
         o.push_str(&format!(
-            "\n{} of {} server(s) need a new certificate.\n",
-            plan.not_ready(),
-            plan.servers.len()
+            "\n{} of {} need a certificate requested, reissued or verified.\n",
+            plan.needing_action(),
+            crate::report::count(plan.servers.len(), "server")
         ));
     }
     o
 }
 
 /// The CSV columns, one row per server.
-pub const CSV_HEADER: [&str; 11] = [
+pub const CSV_HEADER: [&str; 12] = [
     "server",
     "kind",
     "pool",
@@ -136,7 +149,8 @@ pub const CSV_HEADER: [&str; 11] = [
     "eku",
     "issuing_ca",
     "status",
-    "status_detail",
+    "action",
+    "action_detail",
 ];
 
 /// CSV for a CA team: one row per server; `dns_names` separated by `;`.
@@ -147,9 +161,9 @@ pub fn csv(plan: &Plan) -> String {
     let eku = format!("Server Authentication ({SERVER_AUTH_OID})");
     let _ = w.write_record(CSV_HEADER);
     for s in &plan.servers {
-        let (status, detail) = match &s.readiness {
-            Some(r) => (r.as_str().to_string(), r.describe()),
-            None => (String::new(), String::new()),
+        let (status, action, detail) = match &s.readiness {
+            Some(r) => (r.status.as_str(), r.action.as_str(), r.action.describe()),
+            None => ("", "", String::new()),
         };
         let _ = w.write_record([
             s.fqdn.as_str(),
@@ -161,7 +175,8 @@ pub fn csv(plan: &Plan) -> String {
             &key,
             &eku,
             &ca,
-            &status,
+            status,
+            action,
             &detail,
         ]);
     }
@@ -169,14 +184,11 @@ pub fn csv(plan: &Plan) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// Escapes `|` and line breaks for a Markdown table cell.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\r', '\n'], " ")
-}
+use crate::report::escape::markdown as cell;
 
 /// Markdown: a summary table, then one table of names per server.
 pub fn markdown(topology: &str, plan: &Plan) -> String {
-    let mut o = format!("# Certificate plan for `{}`\n\n", cell(topology));
+    let mut o = format!("# Certificate plan for {}\n\n", cell(topology));
     o.push_str(&format!("- Every certificate: {}\n", requirements_line()));
     o.push_str(&format!(
         "- Issued by: {}\n\n",
@@ -197,9 +209,9 @@ pub fn markdown(topology: &str, plan: &Plan) -> String {
     for s in &plan.servers {
         o.push_str(&format!(
             "| {} | {} | {} | {} |",
-            s.fqdn,
-            s.kind.as_str(),
-            s.pool,
+            cell(s.fqdn.as_str()),
+            s.kind.short_label(),
+            cell(s.pool.as_str()),
             cell(&s.dns_names().join(", "))
         ));
         if let Some(r) = &s.readiness {
@@ -209,10 +221,10 @@ pub fn markdown(topology: &str, plan: &Plan) -> String {
     }
     for s in &plan.servers {
         o.push_str(&format!(
-            "\n## {}\n\n{}; subject `{}`.\n\n",
-            s.fqdn,
+            "\n## {}\n\n{}; subject {}.\n\n",
+            cell(s.fqdn.as_str()),
             cell(&role(s)),
-            s.subject()
+            cell(&s.subject())
         ));
         o.push_str("| DNS name | required by | line:column |\n|---|---|---|\n");
         for n in &s.names {
@@ -228,7 +240,7 @@ pub fn markdown(topology: &str, plan: &Plan) -> String {
             }
             o.push_str(&format!(
                 "| {} | {} | {}:{} |\n",
-                n.name,
+                cell(n.name.as_str()),
                 cell(&by),
                 n.reason.line,
                 n.reason.column

@@ -1,8 +1,8 @@
 //! Unit tests of the plan: names, reasons, deduplication, readiness, request files.
 
 use super::*;
-use crate::certs::CertFacts;
-use crate::model::Fqdn;
+use crate::model::{Fqdn, Span};
+use crate::required::NameList;
 
 fn sample(rel: &str) -> (Topology, ServerGraph) {
     let path = format!("{}/sample-topologies/{rel}", env!("CARGO_MANIFEST_DIR"));
@@ -21,31 +21,6 @@ fn server<'a>(p: &'a Plan, fqdn: &str) -> &'a ServerPlan {
         .iter()
         .find(|s| s.fqdn.as_str() == fqdn)
         .unwrap_or_else(|| panic!("{fqdn} not planned"))
-}
-
-fn facts(names: &[&str]) -> CertFacts {
-    CertFacts {
-        subject: "CN=x".into(),
-        issuer: "CN=Fabrikam Issuing CA".into(),
-        common_name: None,
-        dns_names: names.iter().map(|s| s.to_string()).collect(),
-        serial: "01".into(),
-        not_before: 0,
-        not_after: 10,
-        sha1_thumbprint: "00".into(),
-    }
-}
-
-fn finding(rule: &'static str, severity: Severity) -> Finding {
-    Finding {
-        rule,
-        severity,
-        machine: None,
-        file: None,
-        message: format!("{rule} message"),
-        span: None,
-        endpoint: None,
-    }
 }
 
 #[test]
@@ -161,46 +136,6 @@ fn no_persistent_chat_means_an_empty_plan() {
     assert!(plan_of("no-persistent-chat/topology.xml")
         .servers
         .is_empty());
-}
-
-#[test]
-fn readiness_request_ready_and_reissue() {
-    let p = plan_of("unassociated-pchat/topology.xml");
-    let s = &p.servers[0];
-    assert_eq!(readiness(s, None, &[]), Readiness::Request);
-    let good = facts(&["pc99.fabrikam.com"]);
-    assert_eq!(
-        readiness(s, Some(("a.cer", &good)), &[]),
-        Readiness::Ready {
-            certificate: "a.cer".into()
-        }
-    );
-    // A wildcard covers one label.
-    let wild = facts(&["*.fabrikam.com"]);
-    assert_eq!(readiness(s, Some(("w.cer", &wild)), &[]).as_str(), "ready");
-    let other = facts(&["pc-old.fabrikam.com"]);
-    let r = readiness(s, Some(("o.cer", &other)), &[]);
-    assert_eq!(r.describe(), "reissue (missing SAN pc99.fabrikam.com)");
-}
-
-#[test]
-fn findings_of_warning_or_error_call_for_reissue_but_not_info_or_name_mismatch() {
-    let p = plan_of("unassociated-pchat/topology.xml");
-    let s = &p.servers[0];
-    let good = facts(&["pc99.fabrikam.com"]);
-    let foreign = finding("foreign-ca", Severity::Error);
-    let soon = finding("expiring-soon", Severity::Warning);
-    let r = readiness(s, Some(("a.cer", &good)), &[&foreign, &soon]);
-    assert_eq!(
-        r.describe(),
-        "reissue (foreign-ca: foreign-ca message; expiring-soon: expiring-soon message)"
-    );
-    let note = finding("not-checked", Severity::Info);
-    let mismatch = finding("name-mismatch", Severity::Error);
-    assert_eq!(
-        readiness(s, Some(("a.cer", &good)), &[&note, &mismatch]).as_str(),
-        "ready"
-    );
 }
 
 #[test]

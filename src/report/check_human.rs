@@ -1,12 +1,14 @@
 //! `topocert check --format human`: miette diagnostics grouped by server, each pointing at the
 //! server's element in the topology, then a summary table and a verdict.
 
-use crate::certs::CertStore;
+use super::escape::terminal as esc;
+use super::{count, RenderError, View};
 use crate::check::ca::CaResolution;
 use crate::check::CheckResult;
 use crate::error::Src;
+use crate::finding::{Finding, Severity};
 use crate::model::Topology;
-use crate::rules::{Finding, Severity};
+use crate::outcome::{Outcome, Verdict};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use std::fmt;
 
@@ -51,29 +53,20 @@ impl Diagnostic for FindingDiagnostic {
     }
 }
 
-/// Rendering options.
-#[derive(Debug, Clone, Copy)]
-pub struct HumanOptions {
-    /// Use colour (only on a terminal, and never with `NO_COLOR`).
-    pub color: bool,
-    /// Wrap width.
-    pub width: usize,
-}
-
 fn render_finding(
     topo: &Topology,
     f: &Finding,
     handler: &GraphicalReportHandler,
     out: &mut String,
 ) {
-    let rule = crate::rules::by_id(f.rule);
-    let label_text = match f.machine {
-        Some(m) => format!("{} is declared here", topo.machines[m.0].fqdn),
+    let rule = crate::rules::get(f.rule);
+    let label_text = match f.machine() {
+        Some(m) => format!("{} is declared here", esc(topo.machines[m.0].fqdn.as_str())),
         None => "declared here".to_string(),
     };
     let d = FindingDiagnostic {
-        message: f.message.clone(),
-        code: f.rule,
+        message: esc(&f.message),
+        code: f.rule.as_str(),
         severity: f.severity,
         help: rule.map_or(String::new(), |r| r.fix().to_string()),
         src: f.span.map(|_| topo.source.named_source()),
@@ -88,86 +81,133 @@ fn render_finding(
     }
 }
 
-/// Renders the whole report.
-pub fn render(
-    topo: &Topology,
-    store: &CertStore,
-    result: &CheckResult,
-    opts: HumanOptions,
-) -> String {
-    let theme = if opts.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(opts.width);
-    let mut out = String::new();
-    out.push_str(&format!(
-        "topocert check: {} ({})\n",
-        topo.source.name,
-        topo.format.as_str()
-    ));
-    match &result.reference_ca {
+/// The reference CA lines of the header.
+fn reference_ca_lines(topo: &Topology, res: &CaResolution, out: &mut String) {
+    match res {
         CaResolution::Known(cas) => {
             for c in cas {
-                out.push_str(&format!("Reference CA: {} — {}\n", c.subject, c.how));
+                out.push_str(&format!(
+                    "Reference CA: {} — {}\n",
+                    esc(&c.subject),
+                    esc(&c.how)
+                ));
             }
         }
-        CaResolution::Ambiguous { .. } => {
-            out.push_str("Reference CA: ambiguous (see ambiguous-internal-ca below)\n")
+        CaResolution::Ambiguous { tied } => {
+            out.push_str("Reference CA: cannot decide, these issuers tie (give --ca FILE):\n");
+            for c in tied {
+                let servers = c.server_names(topo);
+                out.push_str(&format!(
+                    "  - {}: {}\n",
+                    esc(&c.describe()),
+                    esc(&servers.join(", "))
+                ));
+            }
         }
         CaResolution::Unknown => out.push_str(
             "Reference CA: unknown (no --ca and no certificate of an internal server found)\n",
         ),
     }
+}
+
+/// The closing lines every check-like human output ends with: the verdict with its counts and
+/// why the run passes or fails.
+pub fn verdict_lines(outcome: &Outcome) -> String {
+    let c = &outcome.counts;
+    let mut out = match outcome.verdict {
+        Verdict::NotApplicable => {
+            "NOT APPLICABLE: nothing to check: this topology has no Persistent Chat pool.\n"
+                .to_string()
+        }
+        v => format!(
+            "{}: {} of {} not ready, {} unknown; {}, {}, {}.\n",
+            v.headline(),
+            c.not_ready,
+            count(c.servers, "server"),
+            c.unknown,
+            count(c.errors, "error"),
+            count(c.warnings, "warning"),
+            count(c.infos, "note"),
+        ),
+    };
+    if outcome.verdict == Verdict::Unknown {
+        out.push_str(
+            "Cannot decide every server: see \"cannot decide\" above for what to provide.\n",
+        );
+    }
+    out.push_str(&outcome.gate_line());
     out.push('\n');
-    for s in &result.servers {
+    out
+}
+
+/// `check --format human`: the whole report.
+pub fn render(v: &View<'_>) -> Result<String, RenderError> {
+    let checked = v.checked()?;
+    let (topo, store, result, outcome) = (
+        v.topology,
+        &checked.store,
+        &checked.result,
+        &checked.outcome,
+    );
+    let theme = if v.style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(v.style.width);
+    let mut out = String::new();
+    out.push_str(&format!(
+        "topocert check: {} ({})\n",
+        esc(&topo.source.name),
+        topo.format.as_str()
+    ));
+    reference_ca_lines(topo, &result.reference_ca, &mut out);
+    out.push('\n');
+    for (s, so) in result.servers.iter().zip(&outcome.servers) {
         let m = &topo.machines[s.machine.0];
         let pool = &topo.pools[m.pool.0];
-        let status = result.server_status(s.machine);
-        let verdict = match status {
-            Some(Severity::Error) => "NOT READY",
-            Some(Severity::Warning) => "ready, with warnings",
-            _ => "ready",
-        };
         out.push_str(&format!(
-            "● {} ({} server, pool {}{}): {}\n",
-            m.fqdn,
-            s.kind.as_str(),
-            pool.fqdn,
+            "● {} ({}, pool {}{}): {}\n",
+            esc(m.fqdn.as_str()),
+            s.kind.label(),
+            esc(pool.fqdn.as_str()),
             topo.pool_site(m.pool)
-                .map(|x| format!(", site {}", x.display_name()))
+                .map(|x| format!(", site {}", esc(&x.display_name())))
                 .unwrap_or_default(),
-            verdict
+            so.status.label()
         ));
-        match &s.assignment {
-            Some(a) => {
-                let f = &store.files[a.file];
+        if s.certificates.is_empty() {
+            out.push_str("  certificate: none\n");
+        }
+        for a in &s.certificates {
+            let f = &store.files[a.file];
+            let label = if s.certificates.len() > 1 {
+                format!("{} certificate", crate::certs::usage::describe(&a.usages))
+            } else {
+                "certificate".to_string()
+            };
+            out.push_str(&format!(
+                "  {label}: {} ({}); issued by {}; valid {} to {}\n",
+                esc(&f.label()),
+                a.explain(),
+                esc(&f.leaf.issuer),
+                crate::time::format_date(f.leaf.not_before),
+                crate::time::format_date(f.leaf.not_after)
+            ));
+            if let Some(row) = f.leaf.inventory() {
                 out.push_str(&format!(
-                    "  certificate: {} ({}); issued by {}; valid {} to {}\n",
-                    f.path.display(),
-                    a.explain(),
-                    f.leaf.issuer,
-                    crate::time::format_date(f.leaf.not_before),
-                    crate::time::format_date(f.leaf.not_after)
+                    "  inventory row: PSComputerName {}; Use {}; its CA is identified by issuer name only\n",
+                    esc(row.computer.as_deref().unwrap_or("-")),
+                    if row.uses.is_empty() {
+                        "-".to_string()
+                    } else {
+                        esc(&row.uses.join(", "))
+                    }
                 ));
             }
-            None => out.push_str("  certificate: none\n"),
         }
-        if let Some(row) = s
-            .assignment
-            .as_ref()
-            .and_then(|a| store.files[a.file].leaf.inventory())
-        {
-            out.push_str(&format!(
-                "  inventory row: PSComputerName {}; Use {}; its CA is identified by issuer name only\n",
-                row.computer.as_deref().unwrap_or("-"),
-                if row.uses.is_empty() {
-                    "-".to_string()
-                } else {
-                    row.uses.join(", ")
-                }
-            ));
+        for line in crate::outcome::describe_undecided(result, so) {
+            out.push_str(&format!("  {}\n", esc(&line)));
         }
         out.push('\n');
         for f in result.findings_for(s.machine) {
@@ -177,7 +217,7 @@ pub fn render(
     let others: Vec<&Finding> = result
         .findings
         .iter()
-        .filter(|f| f.machine.is_none())
+        .filter(|f| f.machine().is_none())
         .collect();
     if !others.is_empty() {
         out.push_str("● Topology and certificate folder\n\n");
@@ -185,72 +225,63 @@ pub fn render(
             render_finding(topo, f, &handler, &mut out);
         }
     }
-    // Summary table.
-    let rows: Vec<Vec<String>> = result
-        .servers
-        .iter()
-        .map(|s| {
-            let m = &topo.machines[s.machine.0];
-            let rules = result.rules_for(s.machine);
-            vec![
-                m.fqdn.to_string(),
-                s.kind.as_str().to_string(),
-                s.assignment.as_ref().map_or("-".to_string(), |a| {
-                    crate::certs::load::short_name(&store.files[a.file].path)
-                }),
-                super::check_json::status_str(result.server_status(s.machine)).to_string(),
-                if rules.is_empty() {
-                    "-".into()
-                } else {
-                    rules.join(", ")
-                },
-            ]
-        })
-        .collect();
-    out.push_str("Summary\n\n");
-    out.push_str(&super::table::render(
-        &["SERVER", "KIND", "CERTIFICATE", "STATUS", "FINDINGS"],
-        &rows,
-    ));
-    let errors = result.count(Severity::Error);
-    let warnings = result.count(Severity::Warning);
-    let infos = result.count(Severity::Info);
-    let not_ready = result
-        .servers
-        .iter()
-        .filter(|s| result.server_status(s.machine) == Some(Severity::Error))
-        .count();
-    out.push('\n');
-    out.push_str(&format!(
-        "{}: {} of {} servers not ready; {} errors, {} warnings, {} notes.\n",
-        if errors > 0 { "NOT READY" } else { "READY" },
-        not_ready,
-        result.servers.len(),
-        errors,
-        warnings,
-        infos
-    ));
-    out
+    if !result.servers.is_empty() {
+        let rows: Vec<Vec<String>> = result
+            .servers
+            .iter()
+            .zip(&outcome.servers)
+            .map(|(s, so)| {
+                let m = &topo.machines[s.machine.0];
+                let rules: Vec<&str> = result
+                    .rules_for(s.machine)
+                    .into_iter()
+                    .map(|r| r.as_str())
+                    .collect();
+                vec![
+                    esc(m.fqdn.as_str()),
+                    s.kind.short_label().to_string(),
+                    s.assignment
+                        .as_ref()
+                        .map_or("-".to_string(), |a| esc(&store.files[a.file].short_label())),
+                    so.status.label().to_string(),
+                    if rules.is_empty() {
+                        "-".into()
+                    } else {
+                        rules.join(", ")
+                    },
+                ]
+            })
+            .collect();
+        out.push_str("Summary\n\n");
+        out.push_str(&super::table::render(
+            &["SERVER", "KIND", "CERTIFICATE", "STATUS", "FINDINGS"],
+            &rows,
+        ));
+        out.push('\n');
+    }
+    if outcome.has_baseline {
+        out.push_str(&baseline_note(topo, result, outcome));
+    }
+    out.push_str(&verdict_lines(outcome));
+    Ok(out)
 }
 
-/// A closing note when a baseline was given: how many findings it has, and which fail.
-pub fn gate_note(topo: &Topology, result: &CheckResult, gate: &crate::gate::Gate) -> String {
-    if !gate.has_baseline {
-        return String::new();
-    }
+/// When a baseline was given: how many findings it has, and which are new.
+fn baseline_note(topo: &Topology, result: &CheckResult, outcome: &Outcome) -> String {
     let mut out = format!(
-        "\nBaseline: {} of {} finding(s) are in the baseline and do not fail the run.\n",
-        gate.baselined_count(),
-        result.findings.len()
+        "Baseline: {} of {} in the baseline.\n",
+        outcome.counts.baselined,
+        count(result.findings.len(), "finding"),
     );
     for (i, f) in result.findings.iter().enumerate() {
-        if !gate.is_baselined(i) && f.severity > Severity::Info {
+        if !outcome.is_baselined(i) && f.severity > Severity::Info {
             let about = f
-                .machine
-                .map(|m| format!("{}: ", topo.machines[m.0].fqdn))
+                .machine()
+                .map(|m| format!("{}: ", esc(topo.machines[m.0].fqdn.as_str())))
                 .unwrap_or_default();
-            out.push_str(&format!("  new: {} {about}{}\n", f.rule, f.message));
+            out.push_str(&format!("  new: {} {about}{}\n", f.rule, esc(&f.message)));
         }
     }
+    out.push('\n');
     out
 }

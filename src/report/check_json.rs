@@ -1,27 +1,69 @@
-//! `topocert check --format json` (schema_version 1, documented in docs/json-output.md).
+//! `topocert check --format json` (schema_version 2, documented in docs/json-output.md).
 
-use crate::certs::{key_id_hex, CertStore};
+use crate::certs::key_id_hex;
 use crate::check::ca::CaResolution;
-use crate::check::{CheckResult, CheckedServer};
-use crate::model::Topology;
-use crate::rules::Severity;
+use crate::check::CheckedServer;
+use crate::finding::{RuleId, Severity};
+use crate::outcome::{Action, ServerOutcome, Status, Verdict};
 use serde::Serialize;
+
+/// The layout version of `check --format json`.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The JSON document.
 #[derive(Debug, Serialize)]
 pub struct CheckJson {
-    /// Always 1 for this layout.
+    /// [`SCHEMA_VERSION`].
     pub schema_version: u32,
+    /// `ready`, `not-ready`, `unknown` or `not-applicable`.
+    pub verdict: Verdict,
+    /// Why the run passes or fails, and the exit code.
+    pub gate: GateJson,
     /// The topology read.
     pub topology: TopologyJson,
-    /// The reference CA, or null when none was given or could be inferred.
+    /// The first reference CA, or null when none was given or could be inferred.
     pub reference_ca: Option<ReferenceCaJson>,
+    /// Every reference CA (several `--ca`); empty when none.
+    pub reference_cas: Vec<ReferenceCaJson>,
+    /// When no reference CA could be decided: the tied candidates (empty otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reference_ca_candidates: Vec<CandidateJson>,
     /// Every checked server.
     pub servers: Vec<ServerJson>,
     /// Every finding.
     pub findings: Vec<FindingJson>,
     /// Counts.
     pub summary: SummaryJson,
+}
+
+/// `gate`.
+#[derive(Debug, Serialize)]
+pub struct GateJson {
+    /// `error`, `warning` or `never`.
+    pub fail_on: &'static str,
+    /// Whether a baseline was given.
+    pub baseline: bool,
+    /// Findings the baseline accepts.
+    pub baselined: usize,
+    /// Findings that fail the run.
+    pub failing: usize,
+    /// Whether the run passes (exit code 0).
+    pub passes: bool,
+    /// The exit code.
+    pub exit_code: u8,
+    /// Why, in a sentence.
+    pub reason: String,
+}
+
+/// One tied candidate for the reference CA.
+#[derive(Debug, Serialize)]
+pub struct CandidateJson {
+    /// Its DN.
+    pub subject: String,
+    /// Its key id, upper-case hex, or null.
+    pub key_id: Option<String>,
+    /// The servers whose certificates it issued.
+    pub servers: Vec<String>,
 }
 
 /// `topology`.
@@ -34,7 +76,7 @@ pub struct TopologyJson {
 }
 
 /// `reference_ca`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ReferenceCaJson {
     /// Subject DN.
     pub subject: String,
@@ -57,16 +99,24 @@ pub struct ServerJson {
     pub site: String,
     /// `file-transfer` or `persistent-chat`.
     pub kind: &'static str,
-    /// The certificate chosen for it, or null.
+    /// Its main certificate (the Default one), or null.
     pub certificate: Option<CertificateJson>,
-    /// `ok`, `warning` or `error`.
-    pub status: &'static str,
+    /// Every certificate it has, each with its usages.
+    pub certificates: Vec<CertificateJson>,
+    /// `ready`, `not-ready` or `unknown`.
+    pub status: Status,
+    /// What to do: `ready`, `reissue` (with `reasons`), `request` or `verify`.
+    #[serde(flatten)]
+    pub action: Action,
+    /// Why the status is unknown and what would decide it (empty unless unknown).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub undecided: Vec<String>,
     /// Rules that could not run: the certificate is an inventory row (absent otherwise).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub not_checked: Vec<&'static str>,
+    pub not_checked: Vec<RuleId>,
     /// Rules that ran only in part on an inventory row (absent otherwise).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub partly_checked: Vec<&'static str>,
+    pub partly_checked: Vec<RuleId>,
 }
 
 /// Where an inventory certificate came from.
@@ -105,6 +155,8 @@ pub struct CertificateJson {
     pub dns_names: Vec<String>,
     /// How it was chosen.
     pub chosen: String,
+    /// The Lync usages it serves on this server.
+    pub usages: Vec<crate::certs::Usage>,
     /// The inventory row it came from (absent for a certificate file).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory: Option<InventoryRowJson>,
@@ -114,7 +166,7 @@ pub struct CertificateJson {
 #[derive(Debug, Serialize)]
 pub struct FindingJson {
     /// Rule id.
-    pub rule: &'static str,
+    pub rule: RuleId,
     /// `error`, `warning` or `info`.
     pub severity: Severity,
     /// Server FQDN, or null.
@@ -127,12 +179,15 @@ pub struct FindingJson {
     pub line: Option<usize>,
     /// One-based column in the topology file, or null.
     pub column: Option<usize>,
-    /// Stable fingerprint (docs/ci.md#baseline); absent unless a baseline is given.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fingerprint: Option<String>,
+    /// `server`, `pool`, `certificate-file` or `topology`: what it is about.
+    pub subject: &'static str,
+    /// Stable fingerprint (docs/ci.md#baseline).
+    pub fingerprint: String,
     /// Whether the baseline has it; absent unless a baseline is given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baselined: Option<bool>,
+    /// Whether it fails the run.
+    pub fails: bool,
 }
 
 /// `summary`.
@@ -146,29 +201,77 @@ pub struct SummaryJson {
     pub infos: usize,
     /// Servers checked.
     pub servers_checked: usize,
+    /// Servers ready.
+    pub ready: usize,
+    /// Servers not ready.
+    pub not_ready: usize,
+    /// Servers whose status is unknown.
+    pub unknown: usize,
 }
 
-/// `ok`, `warning` or `error` for a server.
-pub fn status_str(s: Option<Severity>) -> &'static str {
-    match s {
-        Some(Severity::Error) => "error",
-        Some(Severity::Warning) => "warning",
-        _ => "ok",
+fn ca_json(c: &crate::check::ReferenceCa) -> ReferenceCaJson {
+    ReferenceCaJson {
+        subject: c.subject.clone(),
+        key_id: c.key_id.as_deref().map(key_id_hex),
+        source: c.source,
+        how: c.how.clone(),
     }
 }
 
+/// `check --format json`.
+pub fn render(v: &super::View<'_>) -> Result<String, super::RenderError> {
+    Ok(super::to_json(&build(v)?))
+}
+
 /// Builds the JSON document.
-pub fn build(topo: &Topology, store: &CertStore, result: &CheckResult) -> CheckJson {
-    let reference_ca = match &result.reference_ca {
-        CaResolution::Known(cas) => cas.first().map(|c| ReferenceCaJson {
-            subject: c.subject.clone(),
-            key_id: c.key_id.as_deref().map(key_id_hex),
-            source: c.source,
-            how: c.how.clone(),
-        }),
-        _ => None,
+pub fn build(v: &super::View<'_>) -> Result<CheckJson, super::RenderError> {
+    let checked = v.checked()?;
+    let (topo, store, result, outcome) = (
+        v.topology,
+        &checked.store,
+        &checked.result,
+        &checked.outcome,
+    );
+    let reference_cas: Vec<ReferenceCaJson> =
+        result.reference_ca.cas().iter().map(ca_json).collect();
+    let reference_ca_candidates = match &result.reference_ca {
+        CaResolution::Ambiguous { tied } => tied
+            .iter()
+            .map(|c| CandidateJson {
+                subject: c.subject.clone(),
+                key_id: c.key_id.as_deref().map(key_id_hex),
+                servers: c
+                    .server_names(topo)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+            })
+            .collect(),
+        _ => Vec::new(),
     };
-    let server = |s: &CheckedServer| {
+    let cert = |a: &crate::check::Assignment| {
+        let f = &store.files[a.file];
+        CertificateJson {
+            file: f.label(),
+            subject: f.leaf.subject.clone(),
+            issuer: f.leaf.issuer.clone(),
+            serial: f.leaf.serial.clone(),
+            not_before: crate::time::format_rfc3339(f.leaf.not_before),
+            not_after: crate::time::format_rfc3339(f.leaf.not_after),
+            sha1_thumbprint: f.leaf.sha1_thumbprint.clone(),
+            dns_names: f.leaf.dns_names.clone(),
+            chosen: a.explain(),
+            usages: a.usages.clone(),
+            inventory: f.leaf.inventory().map(|r| InventoryRowJson {
+                path: r.inventory.display().to_string(),
+                row: r.location.to_string(),
+                computer: r.computer.clone(),
+                uses: r.uses.clone(),
+                ca_identity: "issuer-name",
+            }),
+        }
+    };
+    let server = |(s, so): (&CheckedServer, &ServerOutcome)| {
         let m = &topo.machines[s.machine.0];
         let limits = s
             .assignment
@@ -183,44 +286,45 @@ pub fn build(topo: &Topology, store: &CertStore, result: &CheckResult) -> CheckJ
                 .map(|x| x.display_name())
                 .unwrap_or_default(),
             kind: s.kind.as_str(),
-            certificate: s.assignment.as_ref().map(|a| {
-                let f = &store.files[a.file];
-                CertificateJson {
-                    file: f.path.display().to_string(),
-                    subject: f.leaf.subject.clone(),
-                    issuer: f.leaf.issuer.clone(),
-                    serial: f.leaf.serial.clone(),
-                    not_before: crate::time::format_rfc3339(f.leaf.not_before),
-                    not_after: crate::time::format_rfc3339(f.leaf.not_after),
-                    sha1_thumbprint: f.leaf.sha1_thumbprint.clone(),
-                    dns_names: f.leaf.dns_names.clone(),
-                    chosen: a.explain(),
-                    inventory: f.leaf.inventory().map(|r| InventoryRowJson {
-                        path: r.inventory.display().to_string(),
-                        row: r.location.to_string(),
-                        computer: r.computer.clone(),
-                        uses: r.uses.clone(),
-                        ca_identity: "issuer-name",
-                    }),
-                }
-            }),
-            status: status_str(result.server_status(s.machine)),
+            certificate: s.assignment.as_ref().map(cert),
+            certificates: s.certificates.iter().map(cert).collect(),
+            status: so.status,
+            action: so.action.clone(),
+            undecided: crate::outcome::describe_undecided(result, so),
             not_checked: limits.0,
             partly_checked: limits.1.into_iter().map(|(id, _)| id).collect(),
         }
     };
-    CheckJson {
-        schema_version: 1,
+    Ok(CheckJson {
+        schema_version: SCHEMA_VERSION,
+        verdict: outcome.verdict,
+        gate: GateJson {
+            fail_on: outcome.fail_on.as_str(),
+            baseline: outcome.has_baseline,
+            baselined: outcome.counts.baselined,
+            failing: outcome.counts.failing,
+            passes: !outcome.fails(),
+            exit_code: outcome.exit_code,
+            reason: outcome.gate_sentence(),
+        },
         topology: TopologyJson {
             path: topo.source.name.clone(),
             format: topo.format.as_str(),
         },
-        reference_ca,
-        servers: result.servers.iter().map(server).collect(),
+        reference_ca: result.reference_ca.cas().first().map(ca_json),
+        reference_cas,
+        reference_ca_candidates,
+        servers: result
+            .servers
+            .iter()
+            .zip(&outcome.servers)
+            .map(server)
+            .collect(),
         findings: result
             .findings
             .iter()
-            .map(|f| {
+            .enumerate()
+            .map(|(i, f)| {
                 let (line, column) = f
                     .span
                     .map(|s| topo.source.line_col(s.start))
@@ -228,13 +332,20 @@ pub fn build(topo: &Topology, store: &CertStore, result: &CheckResult) -> CheckJ
                 FindingJson {
                     rule: f.rule,
                     severity: f.severity,
-                    server: f.machine.map(|m| topo.machines[m.0].fqdn.to_string()),
+                    server: f.machine().map(|m| topo.machines[m.0].fqdn.to_string()),
                     file: f.file.as_ref().map(|p| p.display().to_string()),
                     message: f.message.clone(),
                     line,
                     column,
-                    fingerprint: None,
-                    baselined: None,
+                    subject: match f.subject {
+                        crate::finding::Subject::Server(_) => "server",
+                        crate::finding::Subject::Pool(_) => "pool",
+                        crate::finding::Subject::CertificateFile(_) => "certificate-file",
+                        crate::finding::Subject::Topology => "topology",
+                    },
+                    fingerprint: outcome.findings[i].fingerprint.clone(),
+                    baselined: outcome.has_baseline.then(|| outcome.is_baselined(i)),
+                    fails: outcome.finding_fails(i),
                 }
             })
             .collect(),
@@ -243,17 +354,9 @@ pub fn build(topo: &Topology, store: &CertStore, result: &CheckResult) -> CheckJ
             warnings: result.count(Severity::Warning),
             infos: result.count(Severity::Info),
             servers_checked: result.servers.len(),
+            ready: outcome.counts.ready,
+            not_ready: outcome.counts.not_ready,
+            unknown: outcome.counts.unknown,
         },
-    }
-}
-
-/// Adds `fingerprint` and `baselined` to every finding when the gate had a baseline.
-pub fn mark_baseline(doc: &mut CheckJson, gate: &crate::gate::Gate) {
-    if !gate.has_baseline {
-        return;
-    }
-    for (i, f) in doc.findings.iter_mut().enumerate() {
-        f.fingerprint = gate.fingerprints.get(i).cloned();
-        f.baselined = Some(gate.is_baselined(i));
-    }
+    })
 }

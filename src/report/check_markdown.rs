@@ -2,36 +2,15 @@
 //! site, the findings with their fix, rule details in `<details>`, and a Mermaid diagram of the
 //! Persistent Chat part of the topology with the failing servers marked.
 
-use crate::certs::CertStore;
-use crate::check::CheckResult;
-use crate::gate::Gate;
-use crate::graph::ServerGraph;
-use crate::model::Topology;
+use super::{count, RenderError, View};
+use crate::finding::Severity;
+use crate::outcome::{Outcome, Status, Verdict};
 use crate::report::mermaid::{render_with, MermaidOptions};
-use crate::rules::Severity;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-/// Escapes text for Markdown prose: HTML special characters become entities and Markdown
-/// punctuation is backslash-escaped, so values never become markup.
-pub fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for Markdown prose (see [`super::escape::markdown`]).
+pub use super::escape::markdown as text;
 
 fn icon(sev: Severity) -> &'static str {
     match sev {
@@ -41,43 +20,67 @@ fn icon(sev: Severity) -> &'static str {
     }
 }
 
-/// Renders the comment.
-pub fn render(
-    topo: &Topology,
-    graph: &ServerGraph,
-    store: &CertStore,
-    result: &CheckResult,
-    gate: &Gate,
-) -> String {
-    let mut out = String::new();
-    let errors = result.count(Severity::Error);
-    let warnings = result.count(Severity::Warning);
-    let baselined = gate.baselined_count();
-    let verdict = if gate.fails(result) {
-        "❌ **Not ready for Persistent Chat**"
-    } else if gate.has_baseline && baselined > 0 {
-        "⚠️ **No new blocking findings** (known ones are in the baseline)"
-    } else if errors + warnings > 0 {
-        "⚠️ **Ready, with warnings**"
-    } else {
-        "✅ **Ready for Persistent Chat**"
+/// The Markdown word for a server status.
+pub fn status_cell(s: Status) -> &'static str {
+    match s {
+        Status::Ready => "✅ ready",
+        Status::NotReady => "❌ not ready",
+        Status::Unknown => "❔ unknown",
+    }
+}
+
+/// The verdict paragraph every Markdown output starts with: the verdict, the counts, and why
+/// the run passes or fails.
+pub fn verdict_paragraph(outcome: &Outcome, source: &str) -> String {
+    let c = &outcome.counts;
+    let head = match outcome.verdict {
+        Verdict::Ready => "✅ **Ready for Persistent Chat**",
+        Verdict::NotReady => "❌ **Not ready for Persistent Chat**",
+        Verdict::Unknown => "❔ **Cannot decide**",
+        Verdict::NotApplicable => "➖ **Nothing to check**",
     };
-    let _ = writeln!(
-        out,
-        "{verdict}: {} server(s) checked, {errors} error(s), {warnings} warning(s){} — `{}`\n",
-        result.servers.len(),
-        if gate.has_baseline {
-            format!(", {baselined} in the baseline")
-        } else {
-            String::new()
-        },
-        topo.source.name.replace('`', "'"),
+    let body = match outcome.verdict {
+        Verdict::NotApplicable => "this topology has no Persistent Chat pool".to_string(),
+        _ => format!(
+            "{} checked: {} ready, {} not ready, {} unknown; {}, {}",
+            count(c.servers, "server"),
+            c.ready,
+            c.not_ready,
+            c.unknown,
+            count(c.errors, "error"),
+            count(c.warnings, "warning"),
+        ),
+    };
+    format!(
+        "{head}: {body} — {}
+
+{}
+
+",
+        text(source),
+        text(&outcome.gate_line())
+    )
+}
+
+/// `check --format markdown`: the comment.
+pub fn render(v: &View<'_>) -> Result<String, RenderError> {
+    let checked = v.checked()?;
+    let (topo, graph, store, result, outcome) = (
+        v.topology,
+        v.graph,
+        &checked.store,
+        &checked.result,
+        &checked.outcome,
     );
+    let mut out = verdict_paragraph(outcome, &topo.source.name);
 
     // One table per site, in topology order.
-    let mut sites: BTreeMap<(usize, String), Vec<&crate::check::CheckedServer>> = BTreeMap::new();
-    for (order, s) in result.servers.iter().enumerate() {
-        let m = &topo.machines[s.machine.0];
+    let mut sites: BTreeMap<
+        (usize, String),
+        Vec<(&crate::check::CheckedServer, &crate::outcome::ServerOutcome)>,
+    > = BTreeMap::new();
+    for (order, s) in result.servers.iter().zip(&outcome.servers).enumerate() {
+        let m = &topo.machines[s.0.machine.0];
         let site = topo
             .pool_site(m.pool)
             .map(|x| x.display_name())
@@ -90,39 +93,45 @@ pub fn render(
     }
     for ((_, site), servers) in &sites {
         let _ = writeln!(out, "### Site {}\n", text(site));
-        out.push_str("| Server | Pool | Kind | Certificate | Verdict |\n");
+        out.push_str("| Server | Pool | Kind | Certificate | Status |\n");
         out.push_str("|---|---|---|---|---|\n");
-        for s in servers {
+        for (s, so) in servers {
             let m = &topo.machines[s.machine.0];
-            let cert = match &s.assignment {
-                Some(a) => {
-                    let f = &store.files[a.file];
-                    format!(
-                        "{}<br>issued by {}<br>until {}",
-                        text(&crate::certs::load::short_name(&f.path)),
-                        text(&f.leaf.issuer),
-                        crate::time::format_date(f.leaf.not_after)
-                    )
-                }
-                None => "none".into(),
+            let cert = if s.certificates.is_empty() {
+                "none".to_string()
+            } else {
+                s.certificates
+                    .iter()
+                    .map(|a| {
+                        let f = &store.files[a.file];
+                        let usage = if s.certificates.len() > 1 {
+                            format!("{}: ", crate::certs::usage::describe(&a.usages))
+                        } else {
+                            String::new()
+                        };
+                        format!(
+                            "{usage}{}<br>issued by {}<br>until {}",
+                            text(&f.short_label()),
+                            text(&f.leaf.issuer),
+                            crate::time::format_date(f.leaf.not_after)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("<br>")
             };
             let rules: Vec<String> = result
                 .findings
                 .iter()
-                .filter(|f| f.machine == Some(s.machine) && f.severity > Severity::Info)
+                .filter(|f| f.machine() == Some(s.machine) && f.severity > Severity::Info)
                 .map(|f| format!("`{}`", f.rule))
                 .collect();
-            let verdict = match result.server_status(s.machine) {
-                Some(Severity::Error) => "❌ not ready",
-                Some(Severity::Warning) => "⚠️ ready, with warnings",
-                _ => "✅ ready",
-            };
+            let verdict = status_cell(so.status);
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {}{} |",
                 text(m.fqdn.as_str()),
                 text(topo.pools[m.pool.0].fqdn.as_str()),
-                s.kind.as_str(),
+                s.kind.short_label(),
                 cert,
                 verdict,
                 if rules.is_empty() {
@@ -139,10 +148,10 @@ pub fn render(
         out.push_str("### Findings\n\n");
         for (i, f) in result.findings.iter().enumerate() {
             let about = f
-                .machine
+                .machine()
                 .map(|m| format!("**{}**: ", text(topo.machines[m.0].fqdn.as_str())))
                 .unwrap_or_default();
-            let known = if gate.is_baselined(i) {
+            let known = if outcome.is_baselined(i) {
                 " _(in the baseline)_"
             } else {
                 ""
@@ -154,17 +163,17 @@ pub fn render(
                 f.rule,
                 text(&f.message)
             );
-            if let Some(rule) = crate::rules::by_id(f.rule) {
+            if let Some(rule) = crate::rules::get(f.rule) {
                 let _ = writeln!(out, "  - Fix: {}", text(rule.fix()));
             }
         }
         out.push('\n');
-        let mut ids: Vec<&str> = result.findings.iter().map(|f| f.rule).collect();
+        let mut ids: Vec<crate::finding::RuleId> = result.findings.iter().map(|f| f.rule).collect();
         ids.sort_unstable();
         ids.dedup();
         out.push_str("<details><summary>Why these rules matter</summary>\n\n");
         for id in ids {
-            if let Some(rule) = crate::rules::by_id(id) {
+            if let Some(rule) = crate::rules::get(id) {
                 let _ = writeln!(
                     out,
                     "- `{id}`: {}. {} (`topocert explain {id}`)",
@@ -178,7 +187,13 @@ pub fn render(
 
     let keep = graph.persistent_chat_focus(topo);
     if !keep.is_empty() {
-        let failing = gate.failing_servers(topo, result);
+        let failing: std::collections::BTreeSet<String> = result
+            .servers
+            .iter()
+            .zip(&outcome.servers)
+            .filter(|(_, so)| so.status == Status::NotReady)
+            .map(|(s, _)| topo.machines[s.machine.0].fqdn.folded().to_string())
+            .collect();
         let diagram = render_with(
             topo,
             graph,
@@ -192,7 +207,7 @@ pub fn render(
         out.push_str(&diagram);
         out.push_str("```\n\n</details>\n");
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

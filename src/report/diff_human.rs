@@ -1,9 +1,11 @@
 //! `topocert diff --format human`: +/-/~ lines, the readiness delta and the verdicts.
 
+use super::escape::terminal as esc;
+use super::{RenderError, View};
+use crate::app::Checked;
 use crate::check::{CheckResult, CheckedKind};
-use crate::diff::{Change, FieldChange, TopologyDiff};
-use crate::model::Topology;
-use crate::rules::Severity;
+use crate::diff::{Change, FieldChange};
+use crate::outcome::{Outcome, Status, Verdict};
 
 /// Names of OLD and NEW as given, for the header.
 #[derive(Debug, Clone, Copy)]
@@ -16,10 +18,7 @@ pub struct Names<'a> {
 
 /// `file upload/download server` or `Persistent Chat server`.
 pub fn kind_label(k: CheckedKind) -> &'static str {
-    match k {
-        CheckedKind::FileTransfer => "file upload/download server",
-        CheckedKind::PersistentChat => "Persistent Chat server",
-    }
+    k.label()
 }
 
 /// One field change for people: `pool a → b` or `dependencies +x -y`.
@@ -48,7 +47,7 @@ pub fn role_change_text(old: Option<CheckedKind>, new: Option<CheckedKind>) -> S
 }
 
 /// The verdict sentence about the servers the change adds or moves.
-pub fn verdict_sentence(result: &CheckResult) -> String {
+pub fn verdict_sentence(result: &CheckResult, outcome: &Outcome) -> String {
     let n = result.servers.len();
     let cas: Vec<String> = result
         .reference_ca
@@ -66,30 +65,38 @@ pub fn verdict_sentence(result: &CheckResult) -> String {
         .iter()
         .filter(|s| s.assignment.is_none())
         .count();
-    let failing = result
-        .servers
-        .iter()
-        .filter(|s| result.server_status(s.machine) == Some(Severity::Error))
-        .count();
+    let c = &outcome.counts;
     format!(
-        "This change adds or moves {n} server{} that need{} certificates from {from}; {none} {} none, {failing} {} errors.",
+        "This change adds or moves {n} server{} that need{} certificates from {from}; {none} {} none; {} ready, {} not ready, {} unknown.",
         if n == 1 { "" } else { "s" },
         if n == 1 { "s" } else { "" },
         if none == 1 { "has" } else { "have" },
-        if failing == 1 { "has" } else { "have" },
+        c.ready,
+        c.not_ready,
+        c.unknown,
     )
 }
 
-/// Renders the diff (and, with certificates, the restricted check result).
-pub fn render(
-    names: Names<'_>,
-    diff: &TopologyDiff,
-    verdicts: Option<(&Topology, &CheckResult)>,
-) -> String {
-    let mut out = format!("--- {}\n+++ {}\n", names.old, names.new);
+/// The closing verdict of a diff with certificates (the outcome's, worded for a change).
+pub fn diff_verdict_lines(outcome: &Outcome) -> String {
+    if outcome.verdict == Verdict::NotApplicable {
+        return format!(
+            "NOT APPLICABLE: the change adds or moves no file upload/download or Persistent Chat server.
+{}
+",
+            outcome.gate_line()
+        );
+    }
+    super::check_human::verdict_lines(outcome)
+}
+
+/// `diff --format human`: the change and, with certificates, the restricted check.
+pub fn render(v: &View<'_>) -> Result<String, RenderError> {
+    let d = v.diff()?;
+    let diff = d.diff;
+    let mut out = format!("--- {}\n+++ {}\n", esc(d.old_name), esc(d.new_name));
     if diff.is_empty() {
         out.push_str("\nno changes\n");
-        return out;
     }
     if !diff.changes.is_empty() {
         out.push_str("\nTopology\n");
@@ -146,34 +153,42 @@ pub fn render(
             ));
         }
     }
-    if let Some((topo, result)) = verdicts {
+    if let Some(Checked {
+        result, outcome, ..
+    }) = v.checked
+    {
+        let topo = v.topology;
         out.push_str("\nCertificates of the servers this change adds or moves\n");
-        out.push_str(&verdict_sentence(result));
+        out.push_str(&verdict_sentence(result, outcome));
         out.push('\n');
-        for s in &result.servers {
-            let status = result.server_status(s.machine).map_or("ok", |v| v.as_str());
+        let width = ["ready", "not ready", "unknown"]
+            .map(str::len)
+            .into_iter()
+            .max()
+            .unwrap_or(0);
+        for (s, so) in result.servers.iter().zip(&outcome.servers) {
             out.push_str(&format!(
-                "  {:<6} {}\n",
-                status, topo.machines[s.machine.0].fqdn
+                "  {:<width$} {}\n",
+                so.status.label(),
+                esc(topo.machines[s.machine.0].fqdn.as_str())
             ));
             for f in result.findings_for(s.machine) {
                 out.push_str(&format!(
-                    "         {} {}: {}\n",
+                    "  {:<width$}   {} {}: {}\n",
+                    "",
                     f.severity.as_str(),
                     f.rule,
-                    f.message
+                    esc(&f.message)
                 ));
             }
+            if so.status == Status::Unknown {
+                for u in crate::outcome::describe_undecided(result, so) {
+                    out.push_str(&format!("  {:<width$}   {}\n", "", esc(&u)));
+                }
+            }
         }
-        let errors = result.count(Severity::Error);
-        out.push_str(&if errors > 0 {
-            format!(
-                "\nNOT READY: the change adds {errors} error finding{}.\n",
-                if errors == 1 { "" } else { "s" }
-            )
-        } else {
-            "\nREADY: the change adds no error finding.\n".to_string()
-        });
+        out.push('\n');
+        out.push_str(&diff_verdict_lines(outcome));
     }
-    out
+    Ok(out)
 }

@@ -1,14 +1,12 @@
 //! `topocert diff --format json` (docs/diff.md): the diff, and with certificates the `check`
 //! JSON of the servers the change adds or moves.
 
-use crate::certs::CertStore;
-use crate::check::CheckResult;
-use crate::diff::{ElementChange, Readiness, TopologyDiff};
-use crate::model::Topology;
+use super::{RenderError, View};
+use crate::diff::{ElementChange, Readiness};
 use serde::Serialize;
 
-/// Version of this JSON shape.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of this JSON shape (2: `verdicts` is the `check` JSON of schema 2).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The document.
 #[derive(Debug, Serialize)]
@@ -29,20 +27,20 @@ pub struct DiffJson<'a> {
     pub verdicts: Option<super::check_json::CheckJson>,
 }
 
-/// Builds the document.
-pub fn build<'a>(
-    old: &'a str,
-    new: &'a str,
-    diff: &'a TopologyDiff,
-    verdicts: Option<(&Topology, &CertStore, &CheckResult)>,
-) -> DiffJson<'a> {
-    DiffJson {
+/// `diff --format json`.
+pub fn render(v: &View<'_>) -> Result<String, RenderError> {
+    let d = v.diff()?;
+    let verdicts = match v.checked {
+        Some(_) => Some(super::check_json::build(v)?),
+        None => None,
+    };
+    Ok(super::to_json(&DiffJson {
         schema_version: SCHEMA_VERSION,
-        old,
-        new,
-        empty: diff.is_empty(),
-        changes: &diff.changes,
-        readiness: &diff.readiness,
-        verdicts: verdicts.map(|(t, s, r)| super::check_json::build(t, s, r)),
-    }
+        old: d.old_name,
+        new: d.new_name,
+        empty: d.diff.is_empty(),
+        changes: &d.diff.changes,
+        readiness: &d.diff.readiness,
+        verdicts,
+    }))
 }

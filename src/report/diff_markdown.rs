@@ -2,49 +2,45 @@
 //! topology changes, the readiness delta and, with certificates, the verdicts of the servers
 //! the change adds or moves.
 
-use super::diff_human::{field_text, role_change_text, verdict_sentence, Names};
-use crate::check::CheckResult;
-use crate::diff::{Change, TopologyDiff};
-use crate::model::Topology;
-use crate::rules::Severity;
+use super::check_markdown::{status_cell, verdict_paragraph};
+use super::diff_human::{field_text, role_change_text, verdict_sentence};
+use super::escape::markdown as cell;
+use super::{RenderError, View};
+use crate::diff::Change;
 
-/// Escapes text for a Markdown table cell.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
-
-/// Renders the comment.
-pub fn render(
-    names: Names<'_>,
-    diff: &TopologyDiff,
-    verdicts: Option<(&Topology, &CheckResult)>,
-) -> String {
+/// `diff --format markdown`: the comment.
+pub fn render(v: &View<'_>) -> Result<String, RenderError> {
+    let d = v.diff()?;
+    let diff = d.diff;
     let mut out = String::from("## topocert diff\n\n");
-    let errors = verdicts.map_or(0, |(_, r)| r.count(Severity::Error));
-    let verdict = if diff.is_empty() {
-        "✅ **No changes** between the two topologies.".to_string()
-    } else if verdicts.is_none() {
-        format!(
-            "ℹ️ **{} topology change{}**; certificates not checked (run with `--certs`).",
-            diff.changes.len(),
-            if diff.changes.len() == 1 { "" } else { "s" }
-        )
-    } else if errors > 0 {
-        format!(
-            "❌ **Not ready**: this change adds {errors} error finding{}.",
-            if errors == 1 { "" } else { "s" }
-        )
-    } else {
-        "✅ **Ready**: this change adds no error finding.".to_string()
-    };
-    out.push_str(&verdict);
-    out.push_str(&format!(
-        "\n\n`{}` → `{}`\n",
-        cell(names.old),
-        cell(names.new)
-    ));
+    match v.checked {
+        Some(c) if !c.result.servers.is_empty() => {
+            out.push_str(&verdict_paragraph(&c.outcome, d.new_name));
+        }
+        Some(c) => {
+            out.push_str(&format!(
+                "➖ **Nothing to check**: the change adds or moves no file upload/download or Persistent Chat server.
+
+{}
+
+",
+                cell(&c.outcome.gate_line())
+            ));
+        }
+        None if diff.is_empty() => {
+            out.push_str("✅ **No changes** between the two topologies.\n\n");
+        }
+        None => out.push_str(&format!(
+            "ℹ️ **{}**; certificates not checked (run with `--certs`).\n\n",
+            super::count(diff.changes.len(), "topology change")
+        )),
+    }
+    if diff.is_empty() && v.checked.is_some() {
+        out.push_str("**No changes** between the two topologies.\n\n");
+    }
+    out.push_str(&format!("{} → {}\n", cell(d.old_name), cell(d.new_name)));
     if diff.is_empty() {
-        return out;
+        return Ok(out);
     }
     if !diff.changes.is_empty() {
         out.push_str("\n### Topology changes\n\n| | Element | Identity | Details | Line |\n|---|---|---|---|---|\n");
@@ -58,7 +54,7 @@ pub fn render(
                 ),
             };
             out.push_str(&format!(
-                "| {} | {} | `{}` | {} | {} |\n",
+                "| {} | {} | {} | {} | {} |\n",
                 c.change.marker(),
                 c.element.as_str(),
                 cell(&c.identity),
@@ -73,14 +69,14 @@ pub fn render(
         for c in &r.role_changes {
             let m = if c.new.is_some() { '+' } else { '-' };
             out.push_str(&format!(
-                "| {m} | `{}` | {} |\n",
+                "| {m} | {} | {} |\n",
                 cell(&c.server),
                 role_change_text(c.old, c.new)
             ));
         }
         for m in &r.moves {
             out.push_str(&format!(
-                "| ~ | `{}` | moves from `{}` ({}) to `{}` ({}) |\n",
+                "| ~ | {} | moves from {} ({}) to {} ({}) |\n",
                 cell(&m.server),
                 cell(&m.old_pool),
                 cell(&m.old_site),
@@ -94,31 +90,32 @@ pub fn render(
                 Some(v) if v.is_empty() => "(none)".to_string(),
                 Some(v) => v
                     .iter()
-                    .map(|p| format!("`{p}`"))
+                    .map(|p| p.to_string())
                     .collect::<Vec<_>>()
                     .join(", "),
             };
             out.push_str(&format!(
-                "| ~ | `{}` | Persistent Chat file upload/download served by {} → {} |\n",
+                "| ~ | {} | Persistent Chat file upload/download served by {} → {} |\n",
                 cell(&s.pool),
                 v(&s.old),
                 v(&s.new)
             ));
         }
     }
-    if let Some((topo, result)) = verdicts {
+    if let Some(c) = v.checked {
+        let (topo, result, outcome) = (v.topology, &c.result, &c.outcome);
         out.push_str("\n### Certificates of the servers this change adds or moves\n\n");
-        out.push_str(&verdict_sentence(result));
-        out.push_str("\n\n| Server | Verdict | Findings |\n|---|---|---|\n");
-        for s in &result.servers {
-            let status = result.server_status(s.machine).map_or("ok", |v| v.as_str());
+        out.push_str(&cell(&verdict_sentence(result, outcome)));
+        out.push_str("\n\n| Server | Status | Findings |\n|---|---|---|\n");
+        for (s, so) in result.servers.iter().zip(&outcome.servers) {
+            let status = status_cell(so.status);
             let findings: Vec<String> = result
                 .findings_for(s.machine)
                 .map(|f| format!("**{}**: {}", f.rule, cell(&f.message)))
                 .collect();
             out.push_str(&format!(
-                "| `{}` | {} | {} |\n",
-                topo.machines[s.machine.0].fqdn,
+                "| {} | {} | {} |\n",
+                cell(topo.machines[s.machine.0].fqdn.as_str()),
                 status,
                 if findings.is_empty() {
                     "-".to_string()
@@ -128,5 +125,5 @@ pub fn render(
             ));
         }
     }
-    out
+    Ok(out)
 }

@@ -11,15 +11,19 @@ pub const FILE_TRANSFER_FILL: &str = "#c8e6c9";
 /// Fill colour of Persistent Chat servers.
 pub const PCHAT_FILL: &str = "#bbdefb";
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+use super::escape::html as esc;
+
+/// `graph --format dot`.
+pub fn render(v: &super::View<'_>) -> Result<String, super::RenderError> {
+    Ok(render_pools(v.topology, v.graph, v.focus))
 }
 
 /// Renders the pools in `keep` (all pools when `None`).
-pub fn render(topo: &Topology, graph: &ServerGraph, keep: Option<&BTreeSet<PoolIdx>>) -> String {
+pub fn render_pools(
+    topo: &Topology,
+    graph: &ServerGraph,
+    keep: Option<&BTreeSet<PoolIdx>>,
+) -> String {
     let mut out = String::new();
     out.push_str("digraph topology {\n  rankdir=LR;\n  fontname=\"Helvetica\";\n");
     out.push_str("  node [shape=plaintext fontname=\"Helvetica\" fontsize=11];\n");

@@ -56,6 +56,11 @@ fn node_pool(topo: &Topology, n: Node) -> Option<PoolIdx> {
     }
 }
 
+/// `graph --format json`.
+pub fn render(v: &super::View<'_>) -> Result<String, super::RenderError> {
+    Ok(super::to_json(&build(v.topology, v.graph, v.focus)))
+}
+
 /// Builds the JSON graph, restricted to the pools in `keep` (sites are kept when they contain
 /// a kept pool).
 pub fn build(topo: &Topology, graph: &ServerGraph, keep: Option<&BTreeSet<PoolIdx>>) -> JsonGraph {

@@ -2,30 +2,16 @@
 //! no external references): summary, a table per site, the graph, findings with their
 //! explanation and fix, and the unreadable certificate files.
 
-use crate::certs::CertStore;
+use super::{count, RenderError, View};
 use crate::check::ca::CaResolution;
-use crate::check::CheckResult;
-use crate::graph::ServerGraph;
+use crate::finding::Finding;
 use crate::model::Topology;
-use crate::rules::{Finding, Severity};
+use crate::outcome::{Status, Verdict};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for HTML (see [`super::escape::html`]).
+pub use super::escape::html as esc;
 
 /// Inputs of the report beyond the check itself.
 #[derive(Debug, Clone, Copy)]
@@ -40,7 +26,7 @@ h1{margin-bottom:.2em}h2{border-bottom:2px solid #cfd8dc;padding-bottom:.2em;mar
 table{border-collapse:collapse;width:100%;margin:.5em 0 1em}th,td{border:1px solid #cfd8dc;padding:4px 8px;text-align:left;vertical-align:top;font-size:.92em}
 th{background:#eceff1}code{font-family:Consolas,"DejaVu Sans Mono",monospace;font-size:.9em}
 .verdict{display:inline-block;padding:.3em .8em;border-radius:4px;font-weight:bold;font-size:1.2em}
-.ready{background:#c8e6c9;color:#1b5e20}.not-ready{background:#ffcdd2;color:#b71c1c}.warn{background:#fff9c4;color:#795548}
+.ready{background:#c8e6c9;color:#1b5e20}.not-ready{background:#ffcdd2;color:#b71c1c}.unknown{background:#ffe0b2;color:#8d3c00}.not-applicable{background:#e0e0e0;color:#424242}
 .sev-error{color:#b71c1c;font-weight:bold}.sev-warning{color:#8d6e00;font-weight:bold}.sev-info{color:#455a64;font-weight:bold}
 .finding{border-left:4px solid #b0bec5;padding:.3em .8em;margin:.8em 0;page-break-inside:avoid}
 .finding.error{border-color:#c62828}.finding.warning{border-color:#f9a825}
@@ -57,17 +43,12 @@ svg .edge{fill:none;stroke:#607d8b;stroke-width:1.2}svg .edge.pchat-web{stroke:#
 @media print{body{margin:0;max-width:none}details{display:block}details>summary{list-style:none}.graph{overflow:visible}}
 "#;
 
-fn severity_class(s: Option<Severity>) -> (&'static str, &'static str) {
+fn status_class(s: Status) -> (&'static str, &'static str) {
     match s {
-        Some(Severity::Error) => ("not-ready", "not ready"),
-        Some(Severity::Warning) => ("warn", "ready, with warnings"),
-        _ => ("ready", "ready"),
+        Status::Ready => ("ready", "ready"),
+        Status::NotReady => ("not-ready", "not ready"),
+        Status::Unknown => ("unknown", "unknown"),
     }
-}
-
-/// `1 site`, `2 sites`.
-fn count(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// ` at <file:line:column>` of the finding's element in the topology, or nothing.
@@ -81,22 +62,25 @@ fn location(topo: &Topology, f: &Finding) -> String {
     })
 }
 
-/// Renders the whole report.
-pub fn render(
-    topo: &Topology,
-    graph: &ServerGraph,
-    store: &CertStore,
-    result: &CheckResult,
-    info: ReportInfo,
-) -> String {
+/// `report`: the whole page.
+pub fn render(v: &View<'_>) -> Result<String, RenderError> {
+    let checked = v.checked()?;
+    let (topo, graph, store, result, outcome) = (
+        v.topology,
+        v.graph,
+        &checked.store,
+        &checked.result,
+        &checked.outcome,
+    );
+    let info = ReportInfo {
+        checked_at: checked.now,
+    };
     let mut o = String::new();
-    let errors = result.count(Severity::Error);
-    let warnings = result.count(Severity::Warning);
-    let notes = result.count(Severity::Info);
-    let failing: BTreeSet<_> = result
+    let c = &outcome.counts;
+    let failing: BTreeSet<_> = outcome
         .servers
         .iter()
-        .filter(|s| result.server_status(s.machine) == Some(Severity::Error))
+        .filter(|s| s.status == Status::NotReady)
         .map(|s| s.machine)
         .collect();
     let title = format!(
@@ -110,18 +94,28 @@ pub fn render(
         esc(&title)
     );
     // Summary.
-    let (class, verdict) = if errors > 0 {
-        ("not-ready", "NOT READY")
-    } else if warnings > 0 {
-        ("warn", "READY, with warnings")
-    } else {
-        ("ready", "READY")
+    let class = outcome.verdict.as_str();
+    let verdict = outcome.verdict.headline();
+    let counts = match outcome.verdict {
+        Verdict::NotApplicable => {
+            "nothing to check: this topology has no Persistent Chat pool.".to_string()
+        }
+        _ => format!(
+            "{} of {} not ready, {} unknown; {}, {}, {}.",
+            c.not_ready,
+            count(c.servers, "checked server"),
+            c.unknown,
+            count(c.errors, "error"),
+            count(c.warnings, "warning"),
+            count(c.infos, "note")
+        ),
     };
+    let gate = outcome.gate_line();
     let _ = writeln!(
         o,
-        "<section id=\"summary\"><p><span class=\"verdict {class}\">{verdict}</span> {} of {} checked servers not ready; {errors} errors, {warnings} warnings, {notes} notes.</p>\n<dl class=\"summary\">",
-        failing.len(),
-        result.servers.len()
+        "<section id=\"summary\"><p><span class=\"verdict {class}\">{verdict}</span> {}</p>\n<p id=\"gate\">{}</p>\n<dl class=\"summary\">",
+        esc(&counts),
+        esc(&gate)
     );
     let _ = writeln!(
         o,
@@ -140,9 +134,24 @@ pub fn render(
                 );
             }
         }
-        CaResolution::Ambiguous { .. } => o.push_str(
-            "<dt>Reference CA</dt><dd>ambiguous (see <code>ambiguous-internal-ca</code> below)</dd>\n",
-        ),
+        CaResolution::Ambiguous { tied } => {
+            let list: Vec<String> = tied
+                .iter()
+                .map(|c| {
+                    let servers = c.server_names(topo);
+                    format!(
+                        "<li>{}: {}</li>",
+                        esc(&c.describe()),
+                        esc(&servers.join(", "))
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                o,
+                "<dt>Reference CA</dt><dd>cannot decide: these issuers tie (give <code>--ca FILE</code>)<ul>{}</ul></dd>",
+                list.join("")
+            );
+        }
         CaResolution::Unknown => o.push_str(
             "<dt>Reference CA</dt><dd>unknown (no <code>--ca</code> and no certificate of an internal server found)</dd>\n",
         ),
@@ -177,48 +186,63 @@ pub fn render(
         let servers: Vec<_> = result
             .servers
             .iter()
-            .filter(|s| g.pools.contains(&topo.machines[s.machine.0].pool))
+            .zip(&outcome.servers)
+            .filter(|(s, _)| g.pools.contains(&topo.machines[s.machine.0].pool))
             .collect();
         if servers.is_empty() {
             continue;
         }
         let _ = writeln!(
             o,
-            "<h3>{}</h3>\n<table><thead><tr><th>Server</th><th>Pool</th><th>Kind</th><th>Certificate</th><th>Verdict</th></tr></thead><tbody>",
+            "<h3>{}</h3>\n<table><thead><tr><th>Server</th><th>Pool</th><th>Kind</th><th>Certificate</th><th>Status</th></tr></thead><tbody>",
             esc(&g.label)
         );
-        for s in servers {
+        for (s, so) in servers {
             let m = &topo.machines[s.machine.0];
-            let (vclass, vtext) = severity_class(result.server_status(s.machine));
-            let cert = match &s.assignment {
-                Some(a) => {
-                    let f = &store.files[a.file];
-                    let l = &f.leaf;
-                    format!(
-                        "<details><summary><code>{}</code></summary>Subject: {}<br>Issuer: {}<br>Names: {}<br>Valid: {} to {}<br>Serial: <code>{}</code><br>Thumbprint: <code>{}</code><br>Chosen: {}</details>",
-                        esc(&f.path.display().to_string()),
-                        esc(&l.subject),
-                        esc(&l.issuer),
-                        esc(&l.dns_names.join(", ")),
-                        crate::time::format_date(l.not_before),
-                        crate::time::format_date(l.not_after),
-                        esc(&l.serial),
-                        esc(&l.sha1_thumbprint),
-                        esc(&a.explain())
-                    )
-                }
-                None => "none".to_string(),
+            let (vclass, vtext) = status_class(so.status);
+            let cert = if s.certificates.is_empty() {
+                "none".to_string()
+            } else {
+                s.certificates
+                    .iter()
+                    .map(|a| {
+                        let f = &store.files[a.file];
+                        let l = &f.leaf;
+                        format!(
+                            "<details><summary><code>{}</code>{}</summary>Subject: {}<br>Issuer: {}<br>Names: {}<br>Valid: {} to {}<br>Serial: <code>{}</code><br>Thumbprint: <code>{}</code><br>Chosen: {}</details>",
+                            esc(&f.label()),
+                            if s.certificates.len() > 1 {
+                                format!(" ({})", esc(&crate::certs::usage::describe(&a.usages)))
+                            } else {
+                                String::new()
+                            },
+                            esc(&l.subject),
+                            esc(&l.issuer),
+                            esc(&l.dns_names.join(", ")),
+                            crate::time::format_date(l.not_before),
+                            crate::time::format_date(l.not_after),
+                            esc(&l.serial),
+                            esc(&l.sha1_thumbprint),
+                            esc(&a.explain())
+                        )
+                    })
+                    .collect()
             };
-            let rules = result.rules_for(s.machine);
+            let rules: Vec<&str> = result
+                .rules_for(s.machine)
+                .into_iter()
+                .map(|r| r.as_str())
+                .collect();
+            let undecided: String = crate::outcome::describe_undecided(result, so)
+                .iter()
+                .map(|u| format!("<br><small>{}</small>", esc(u)))
+                .collect();
             let _ = writeln!(
                 o,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{cert}</td><td><span class=\"verdict {vclass}\" style=\"font-size:.9em\">{vtext}</span>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{cert}</td><td><span class=\"verdict {vclass}\" style=\"font-size:.9em\">{vtext}</span>{}{undecided}</td></tr>",
                 esc(m.fqdn.as_str()),
                 esc(topo.pools[m.pool.0].fqdn.as_str()),
-                match s.kind {
-                    crate::check::CheckedKind::FileTransfer => "file upload/download",
-                    crate::check::CheckedKind::PersistentChat => "Persistent Chat",
-                },
+                s.kind.short_label(),
                 if rules.is_empty() {
                     String::new()
                 } else {
@@ -248,8 +272,8 @@ pub fn render(
         o.push_str("<p>No findings.</p>\n");
     }
     for f in &result.findings {
-        let rule = crate::rules::by_id(f.rule);
-        let about = match f.machine {
+        let rule = crate::rules::get(f.rule);
+        let about = match f.machine() {
             Some(m) => esc(topo.machines[m.0].fqdn.as_str()),
             None => "topology and certificate folder".to_string(),
         };
@@ -283,7 +307,7 @@ pub fn render(
         o.push_str("</tbody></table></section>\n");
     }
     o.push_str("<footer><p><small>Made by topocert. A self-contained report: no scripts, no external files.</small></p></footer>\n</body>\n</html>\n");
-    o
+    Ok(o)
 }
 
 #[cfg(test)]

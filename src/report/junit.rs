@@ -3,17 +3,16 @@
 //! with class name `site/pool`; findings that fail the run (see [`crate::gate`]) are one
 //! `<failure>`, the others go to `<system-out>`. Findings about no server form one more case.
 
-use crate::certs::CertStore;
-use crate::check::CheckResult;
-use crate::gate::Gate;
-use crate::model::Topology;
-use crate::rules::Finding;
+use super::escape::xml as esc;
+use super::{RenderError, View};
+use crate::finding::Finding;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 
 struct Case {
     name: String,
     classname: String,
+    status: Option<&'static str>,
     failures: Vec<String>,
     other: Vec<String>,
 }
@@ -24,25 +23,29 @@ fn line(f: &Finding, known: bool) -> String {
         f.severity.as_str(),
         f.rule,
         if known { " (in the baseline)" } else { "" },
-        f.message
+        esc(&f.message)
     )
 }
 
-/// Renders the XML document.
-pub fn render(topo: &Topology, store: &CertStore, result: &CheckResult, gate: &Gate) -> String {
-    let _ = store;
+/// `check --format junit` (and `diff`): the XML document. A server's test case fails when a
+/// finding about it fails the run; its status is a test case property.
+pub fn render(v: &View<'_>) -> Result<String, RenderError> {
+    let checked = v.checked()?;
+    let (topo, result, outcome) = (v.topology, &checked.result, &checked.outcome);
     let mut cases: Vec<Case> = result
         .servers
         .iter()
-        .map(|s| {
+        .zip(&outcome.servers)
+        .map(|(s, so)| {
             let m = &topo.machines[s.machine.0];
             let site = topo
                 .pool_site(m.pool)
                 .map(|x| x.display_name())
                 .unwrap_or_default();
             Case {
-                name: m.fqdn.to_string(),
-                classname: format!("{site}/{}", topo.pools[m.pool.0].fqdn),
+                name: esc(m.fqdn.as_str()),
+                classname: esc(&format!("{site}/{}", topo.pools[m.pool.0].fqdn)),
+                status: Some(so.status.as_str()),
                 failures: Vec::new(),
                 other: Vec::new(),
             }
@@ -51,19 +54,20 @@ pub fn render(topo: &Topology, store: &CertStore, result: &CheckResult, gate: &G
     let mut general = Case {
         name: "topology and certificates".into(),
         classname: "topocert".into(),
+        status: None,
         failures: Vec::new(),
         other: Vec::new(),
     };
     for (i, f) in result.findings.iter().enumerate() {
-        let case = match f.machine {
+        let case = match f.machine() {
             Some(m) => match result.server_index(m) {
                 Some(k) => &mut cases[k],
                 None => &mut general,
             },
             None => &mut general,
         };
-        let text = line(f, gate.is_baselined(i));
-        if gate.finding_fails(i, f.severity) {
+        let text = line(f, outcome.is_baselined(i));
+        if outcome.finding_fails(i) {
             case.failures.push(text);
         } else {
             case.other.push(text);
@@ -73,7 +77,9 @@ pub fn render(topo: &Topology, store: &CertStore, result: &CheckResult, gate: &G
     let failures = cases.iter().filter(|c| !c.failures.is_empty()).count();
     let tests = cases.len().to_string();
     let failures = failures.to_string();
-    let suite_name = format!("topocert check {}", topo.source.name);
+    let suite_name = esc(&format!("topocert check {}", topo.source.name));
+    let verdict = outcome.verdict.as_str();
+    let gate = outcome.gate_sentence();
 
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     let write = |w: &mut Writer<Vec<u8>>| -> std::io::Result<()> {
@@ -91,15 +97,27 @@ pub fn render(topo: &Topology, store: &CertStore, result: &CheckResult, gate: &G
         suite.push_attribute(("errors", "0"));
         suite.push_attribute(("skipped", "0"));
         w.write_event(Event::Start(suite))?;
+        w.write_event(Event::Start(BytesStart::new("properties")))?;
+        for (name, value) in [("verdict", verdict), ("gate", gate.as_str())] {
+            let mut p = BytesStart::new("property");
+            p.push_attribute(("name", name));
+            p.push_attribute(("value", value));
+            w.write_event(Event::Empty(p))?;
+        }
+        w.write_event(Event::End(BytesEnd::new("properties")))?;
         for c in &cases {
             let mut tc = BytesStart::new("testcase");
             tc.push_attribute(("name", c.name.as_str()));
             tc.push_attribute(("classname", c.classname.as_str()));
-            if c.failures.is_empty() && c.other.is_empty() {
-                w.write_event(Event::Empty(tc))?;
-                continue;
-            }
             w.write_event(Event::Start(tc))?;
+            if let Some(status) = c.status {
+                w.write_event(Event::Start(BytesStart::new("properties")))?;
+                let mut p = BytesStart::new("property");
+                p.push_attribute(("name", "status"));
+                p.push_attribute(("value", status));
+                w.write_event(Event::Empty(p))?;
+                w.write_event(Event::End(BytesEnd::new("properties")))?;
+            }
             if let Some(first) = c.failures.first() {
                 let mut fl = BytesStart::new("failure");
                 fl.push_attribute(("message", first.as_str()));
@@ -123,5 +141,5 @@ pub fn render(topo: &Topology, store: &CertStore, result: &CheckResult, gate: &G
     let _ = write(&mut w);
     let mut s = String::from_utf8(w.into_inner()).unwrap_or_default();
     s.push('\n');
-    s
+    Ok(s)
 }

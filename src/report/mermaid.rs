@@ -6,9 +6,7 @@ use crate::model::{PoolIdx, Topology};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-fn esc(s: &str) -> String {
-    s.replace('"', "#quot;")
-}
+use super::escape::mermaid as esc;
 
 /// Options for [`render_with`].
 #[derive(Debug, Default, Clone)]
@@ -17,9 +15,14 @@ pub struct MermaidOptions<'a> {
     pub failing: Option<&'a BTreeSet<String>>,
 }
 
-/// Renders the pools in `keep` (all pools when `None`).
-pub fn render(topo: &Topology, graph: &ServerGraph, keep: Option<&BTreeSet<PoolIdx>>) -> String {
-    render_with(topo, graph, keep, &MermaidOptions::default())
+/// `graph --format mermaid`.
+pub fn render(v: &super::View<'_>) -> Result<String, super::RenderError> {
+    Ok(render_with(
+        v.topology,
+        v.graph,
+        v.focus,
+        &MermaidOptions::default(),
+    ))
 }
 
 /// Renders with options (failing servers marked).

@@ -1,4 +1,7 @@
-//! Renderers. Each output format is its own module and only formats data computed elsewhere.
+//! Renderers. Each output format is its own module with one function of the same signature,
+//! `fn(&View) -> Result<String, RenderError>`, and one line in [`FORMATS`], the registry every
+//! command shares. A renderer only formats: verdicts, statuses, counts and the exit code come
+//! from the [`crate::outcome::Outcome`] in the view.
 
 pub mod check_human;
 pub mod check_json;
@@ -7,11 +10,203 @@ pub mod diff_human;
 pub mod diff_json;
 pub mod diff_markdown;
 pub mod dot;
+pub mod escape;
 pub mod graph_json;
 pub mod html;
 pub mod junit;
 pub mod mermaid;
+pub mod plan_formats;
 pub mod sarif;
+pub mod servers_json;
 pub mod servers_table;
 pub mod svg;
 pub mod table;
+
+use crate::app::Checked;
+use crate::diff::TopologyDiff;
+use crate::graph::ServerGraph;
+use crate::model::{PoolIdx, Topology};
+use crate::plan::Plan;
+use std::collections::BTreeSet;
+
+/// The commands that render output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// `topocert servers`.
+    Servers,
+    /// `topocert graph`.
+    Graph,
+    /// `topocert check`.
+    Check,
+    /// `topocert plan`.
+    Plan,
+    /// `topocert diff`.
+    Diff,
+    /// `topocert report`.
+    Report,
+}
+
+/// How text output is laid out.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// Colour (only on a terminal, never with `NO_COLOR`).
+    pub color: bool,
+    /// Wrap width in columns.
+    pub width: usize,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            color: false,
+            width: 100,
+        }
+    }
+}
+
+/// What `diff` adds to a view.
+#[derive(Debug, Clone, Copy)]
+pub struct DiffView<'a> {
+    /// The change.
+    pub diff: &'a TopologyDiff,
+    /// OLD as given.
+    pub old_name: &'a str,
+    /// NEW as given.
+    pub new_name: &'a str,
+}
+
+/// Everything a renderer may format. For `diff`, `topology` and `graph` are NEW's.
+#[derive(Debug, Clone, Copy)]
+pub struct View<'a> {
+    /// The topology.
+    pub topology: &'a Topology,
+    /// The topology as named on the command line.
+    pub topology_name: &'a str,
+    /// Its graph.
+    pub graph: &'a ServerGraph,
+    /// The check and its outcome, when certificates were given.
+    pub checked: Option<&'a Checked>,
+    /// The certificate plan (`plan`).
+    pub plan: Option<&'a Plan>,
+    /// The change (`diff`).
+    pub diff: Option<DiffView<'a>>,
+    /// The pools to draw (`graph --focus`); all when `None`.
+    pub focus: Option<&'a BTreeSet<PoolIdx>>,
+    /// `servers --wide`: every column.
+    pub wide: bool,
+    /// Layout of text output.
+    pub style: Style,
+}
+
+impl<'a> View<'a> {
+    /// A view of a topology alone.
+    pub fn new(topology: &'a Topology, topology_name: &'a str, graph: &'a ServerGraph) -> Self {
+        View {
+            topology,
+            topology_name,
+            graph,
+            checked: None,
+            plan: None,
+            diff: None,
+            focus: None,
+            wide: false,
+            style: Style::default(),
+        }
+    }
+    /// The check, or the error a format that needs certificates gives without them.
+    pub fn checked(&self) -> Result<&'a Checked, RenderError> {
+        self.checked.ok_or(RenderError::NeedsCertificates)
+    }
+    /// The plan, or an error when the command made none.
+    pub fn plan(&self) -> Result<&'a Plan, RenderError> {
+        self.plan.ok_or(RenderError::Missing("plan"))
+    }
+    /// The change, or an error when the command compared nothing.
+    pub fn diff(&self) -> Result<DiffView<'a>, RenderError> {
+        self.diff.ok_or(RenderError::Missing("diff"))
+    }
+}
+
+/// A format that cannot render this view.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+pub enum RenderError {
+    /// The format reports check findings, and no certificates were given.
+    #[error("this format reports the certificate check: give --certs DIR or --inventory FILE")]
+    #[diagnostic(code(topocert::format_needs_certificates))]
+    NeedsCertificates,
+    /// The command did not produce what the format renders (a registry mistake).
+    #[error("this format needs a {0}, which this command does not make")]
+    #[diagnostic(code(topocert::format_missing_input))]
+    Missing(&'static str),
+}
+
+/// A renderer.
+pub type RenderFn = fn(&View<'_>) -> Result<String, RenderError>;
+
+/// One output format of one command.
+#[derive(Debug, Clone, Copy)]
+pub struct Format {
+    /// The command.
+    pub command: Command,
+    /// `--format` value.
+    pub name: &'static str,
+    /// One line for `--help`.
+    pub about: &'static str,
+    /// The renderer.
+    pub render: RenderFn,
+}
+
+macro_rules! formats {
+    ($($command:ident $name:literal $about:literal => $render:path),* $(,)?) => {
+        /// Every output format of every command; the first of a command is its default.
+        pub static FORMATS: &[Format] = &[
+            $(Format { command: Command::$command, name: $name, about: $about, render: $render }),*
+        ];
+    };
+}
+
+formats! {
+    Servers "table" "aligned columns for a terminal" => servers_table::render,
+    Servers "json" "a JSON document, one object per server" => servers_json::render,
+    Graph "dot" "Graphviz DOT (render with `dot -Tpng`)" => dot::render,
+    Graph "mermaid" "a Mermaid flowchart (renders on GitHub)" => mermaid::render,
+    Graph "json" "nodes and edges as JSON" => graph_json::render,
+    Check "human" "diagnostics per server, a summary table and the verdict" => check_human::render,
+    Check "json" "JSON (docs/json-output.md)" => check_json::render,
+    Check "markdown" "a pull-request comment with a Mermaid diagram" => check_markdown::render,
+    Check "sarif" "SARIF 2.1.0 for GitHub code scanning" => sarif::render,
+    Check "junit" "JUnit XML, one test case per checked server" => junit::render,
+    Plan "human" "readable text" => plan_formats::human,
+    Plan "json" "JSON (docs/plan.md)" => plan_formats::json,
+    Plan "csv" "one row per server, for a CA team" => plan_formats::csv,
+    Plan "markdown" "Markdown tables" => plan_formats::markdown,
+    Diff "human" "+/-/~ lines for a terminal" => diff_human::render,
+    Diff "json" "JSON (docs/diff.md)" => diff_json::render,
+    Diff "markdown" "a pull-request comment" => diff_markdown::render,
+    Diff "sarif" "SARIF 2.1.0 of the added or moved servers' findings (needs certificates)" => sarif::render,
+    Diff "junit" "JUnit XML of the added or moved servers (needs certificates)" => junit::render,
+    Report "html" "a self-contained HTML readiness report" => html::render,
+}
+
+/// The formats of a command, default first.
+pub fn formats_of(command: Command) -> impl Iterator<Item = &'static Format> {
+    FORMATS.iter().filter(move |f| f.command == command)
+}
+
+/// The format of a command with this name.
+pub fn find(command: Command, name: &str) -> Option<&'static Format> {
+    formats_of(command).find(|f| f.name == name)
+}
+
+/// "1 server", "2 servers": a count with its noun, plural when it is not one.
+pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+/// JSON with a final newline (what every JSON renderer returns).
+pub fn to_json<T: serde::Serialize>(v: &T) -> String {
+    let mut s =
+        serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
+}

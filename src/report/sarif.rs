@@ -6,11 +6,9 @@
 //! Written with `serde_json` values rather than the `serde-sarif` object model: the document
 //! is small, and its shape is checked against the official schema in tests/sarif_schema.rs.
 
-use crate::certs::CertStore;
-use crate::check::CheckResult;
-use crate::gate::Gate;
-use crate::model::Topology;
-use crate::rules::{Severity, RULES};
+use super::{RenderError, View};
+use crate::finding::Severity;
+use crate::rules::RULES;
 use serde_json::{json, Value};
 
 /// The SARIF level of a severity.
@@ -58,15 +56,22 @@ pub fn artifact_uri(path: &str) -> String {
     }
 }
 
-/// Builds the SARIF log.
-pub fn build(topo: &Topology, store: &CertStore, result: &CheckResult, gate: &Gate) -> Value {
-    let _ = store;
+/// `check --format sarif` (and `diff`).
+pub fn render(v: &View<'_>) -> Result<String, RenderError> {
+    Ok(super::to_json(&build(v)?))
+}
+
+/// Builds the SARIF log. The run's `properties` carry the verdict, the gate and every
+/// server's status, from the outcome.
+pub fn build(v: &View<'_>) -> Result<Value, RenderError> {
+    let checked = v.checked()?;
+    let (topo, result, outcome) = (v.topology, &checked.result, &checked.outcome);
     let rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
             json!({
                 "id": r.id(),
-                "name": pascal(r.id()),
+                "name": pascal(r.id().as_str()),
                 "shortDescription": { "text": r.summary() },
                 "fullDescription": { "text": format!("{}. {}", r.summary(), r.why()) },
                 "help": {
@@ -100,13 +105,13 @@ pub fn build(topo: &Topology, store: &CertStore, result: &CheckResult, gate: &Ga
                         "region": { "startLine": line, "startColumn": column },
                     },
                 }],
-                "partialFingerprints": { "topocertFinding/v1": gate.fingerprints[i] },
+                "partialFingerprints": { "topocertFinding/v2": outcome.findings[i].fingerprint },
             });
-            if let Some(m) = f.machine {
+            if let Some(m) = f.machine() {
                 r["properties"] = json!({ "server": topo.machines[m.0].fqdn.as_str() });
             }
-            if gate.has_baseline {
-                r["baselineState"] = json!(if gate.is_baselined(i) {
+            if outcome.has_baseline {
+                r["baselineState"] = json!(if outcome.is_baselined(i) {
                     "unchanged"
                 } else {
                     "new"
@@ -115,7 +120,19 @@ pub fn build(topo: &Topology, store: &CertStore, result: &CheckResult, gate: &Ga
             r
         })
         .collect();
-    json!({
+    let servers: Vec<Value> = result
+        .servers
+        .iter()
+        .zip(&outcome.servers)
+        .map(|(s, so)| {
+            json!({
+                "fqdn": topo.machines[s.machine.0].fqdn.as_str(),
+                "status": so.status.as_str(),
+                "action": so.action.as_str(),
+            })
+        })
+        .collect();
+    Ok(json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -127,8 +144,14 @@ pub fn build(topo: &Topology, store: &CertStore, result: &CheckResult, gate: &Ga
                 },
             },
             "results": results,
+            "properties": {
+                "verdict": outcome.verdict.as_str(),
+                "exitCode": outcome.exit_code,
+                "gate": outcome.gate_sentence(),
+                "servers": servers,
+            },
         }],
-    })
+    }))
 }
 
 #[cfg(test)]

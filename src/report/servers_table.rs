@@ -2,8 +2,15 @@
 
 use crate::servers::ServerRow;
 
+/// `servers --format table`.
+pub fn render(v: &super::View<'_>) -> Result<String, super::RenderError> {
+    Ok(render_rows(&crate::servers::server_rows(
+        v.topology, v.graph,
+    )))
+}
+
 /// The machine list as a plain-text table, followed by a one-line legend.
-pub fn render(rows: &[ServerRow]) -> String {
+pub fn render_rows(rows: &[ServerRow]) -> String {
     let yes = |b: bool| if b { "yes" } else { "-" }.to_string();
     let body: Vec<Vec<String>> = rows
         .iter()

@@ -1,15 +1,17 @@
 //! `ambiguous-internal-ca`: no `--ca` and no single issuer of most internal certificates.
 
-use super::{Finding, Rule, Severity};
+use super::{Subject, CheckContext, Finding, Rule, RuleId, Severity};
 use crate::check::ca::CaResolution;
-use crate::check::CheckContext;
+
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("ambiguous-internal-ca");
 
 /// The reference CA cannot be inferred.
 pub struct AmbiguousInternalCa;
 
 impl Rule for AmbiguousInternalCa {
-    fn id(&self) -> &'static str {
-        "ambiguous-internal-ca"
+    fn id(&self) -> RuleId {
+        ID
     }
     fn severity(&self) -> Severity {
         Severity::Error
@@ -27,12 +29,22 @@ impl Rule for AmbiguousInternalCa {
         if let CaResolution::Ambiguous { tied } = ctx.reference_ca {
             let list: Vec<String> = tied
                 .iter()
-                .map(|(name, _, n)| format!("{name} ({n} servers)"))
+                .map(|c| {
+                    let servers = c.server_names(ctx.topology);
+                    format!("{} issued {}", c.describe(), servers.join(", "))
+                })
                 .collect();
-            out.push(self.general(None, format!(
-                    "cannot tell the internal servers' CA: {} issued the same number of certificates; no foreign-ca verdicts are given",
-                    list.join(" and ")
-                ), None));
+            let key: Vec<String> = tied.iter().map(|c| c.describe()).collect();
+            let msg = format!(
+                "cannot decide the internal servers' CA: {} issuers tie ({}); give the CA with --ca FILE",
+                tied.len(),
+                list.join("; ")
+            );
+            out.push(
+                self.about(Subject::Topology, None, msg, None)
+                    .with_key(key.join("\n"))
+                    .undecided(),
+            );
         }
     }
 }

@@ -1,14 +1,16 @@
 //! `ca-certificate-as-server`: the server's certificate is a CA certificate.
 
-use super::{for_each_certificate_file, Finding, Needs, Rule, Severity};
-use crate::check::CheckContext;
+use super::{CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
+
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("ca-certificate-as-server");
 
 /// A certificate with basic constraints `CA=TRUE` offered as a server certificate.
 pub struct CaCertificateAsServer;
 
 impl Rule for CaCertificateAsServer {
-    fn id(&self) -> &'static str {
-        "ca-certificate-as-server"
+    fn id(&self) -> RuleId {
+        ID
     }
     fn severity(&self) -> Severity {
         Severity::Error

@@ -1,14 +1,16 @@
 //! `expired`: the certificate's validity has ended.
 
-use super::{for_each_certificate, Finding, Rule, Severity};
-use crate::check::CheckContext;
+use super::{CheckContext, Finding, Rule, RuleId, Severity, for_each_certificate};
+
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("expired");
 
 /// A certificate past its notAfter.
 pub struct Expired;
 
 impl Rule for Expired {
-    fn id(&self) -> &'static str {
-        "expired"
+    fn id(&self) -> RuleId {
+        ID
     }
     fn severity(&self) -> Severity {
         Severity::Error

@@ -1,14 +1,16 @@
 //! `expiring-soon`: the certificate ends within the warning window.
 
-use super::{for_each_certificate, Finding, Rule, Severity};
-use crate::check::CheckContext;
+use super::{CheckContext, Finding, Rule, RuleId, Severity, for_each_certificate};
+
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("expiring-soon");
 
 /// A valid certificate that ends within `--expiry-warn-days`.
 pub struct ExpiringSoon;
 
 impl Rule for ExpiringSoon {
-    fn id(&self) -> &'static str {
-        "expiring-soon"
+    fn id(&self) -> RuleId {
+        ID
     }
     fn severity(&self) -> Severity {
         Severity::Warning

@@ -1,15 +1,17 @@
 //! `foreign-ca`: the certificate was not issued by the reference CA.
 
-use super::{for_each_certificate, Finding, Needs, Rule, Severity};
-use crate::check::ca::{verdict, CaVerdict};
-use crate::check::CheckContext;
+use super::{for_each_certificate, CheckContext, Finding, Needs, Rule, RuleId, Severity};
+use crate::check::ca::{reference_names, verdict, CaVerdict};
+
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("foreign-ca");
 
 /// A certificate from another CA than the internal servers' CA.
 pub struct ForeignCa;
 
 impl Rule for ForeignCa {
-    fn id(&self) -> &'static str {
-        "foreign-ca"
+    fn id(&self) -> RuleId {
+        ID
     }
     fn severity(&self) -> Severity {
         Severity::Error
@@ -31,15 +33,13 @@ impl Rule for ForeignCa {
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate(ctx, |s, file| {
             if let CaVerdict::Foreign { why } = verdict(ctx.reference_ca, file, ctx.store) {
-                let ca = ctx
-                    .reference_ca
-                    .cas()
-                    .first()
-                    .map_or(String::new(), |c| c.subject.clone());
+                let cas = ctx.reference_ca.cas();
+                let ca = reference_names(ctx.reference_ca);
+                let is = if cas.len() > 1 { "CAs are" } else { "CA is" };
                 out.push(self.at_server(
                     ctx,
                     s,
-                    format!("certificate of {} is {why}; the reference CA is {ca}", ctx.fqdn(s)),
+                    format!("certificate of {} is {why}; the reference {is} {ca}", ctx.fqdn(s)),
                 ));
             }
         });

@@ -1,14 +1,16 @@
 //! `missing-certificate`: a checked server has no certificate in the folder.
 
-use super::{Finding, Rule, Severity};
-use crate::check::CheckContext;
+use super::{CheckContext, Finding, Rule, RuleId, Severity};
+
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("missing-certificate");
 
 /// A file upload/download or Persistent Chat server without a certificate.
 pub struct MissingCertificate;
 
 impl Rule for MissingCertificate {
-    fn id(&self) -> &'static str {
-        "missing-certificate"
+    fn id(&self) -> RuleId {
+        ID
     }
     fn severity(&self) -> Severity {
         Severity::Error
@@ -23,14 +25,49 @@ impl Rule for MissingCertificate {
         "Request a certificate for the server FQDN from the internal servers' CA (Request-CsCertificate or certreq) and put its .cer in the certificate folder, named after the server."
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
-        for s in ctx.servers.iter().filter(|s| s.assignment.is_none()) {
-            let msg = format!(
-                "{} ({}) has no certificate: {} is named after it or covers its name",
-                ctx.fqdn(s),
-                s.kind.as_str(),
-                ctx.options.sources.describe_none()
-            );
-            out.push(self.at_server(ctx, s, msg));
+        for s in ctx.servers {
+            // usages whose fetched endpoint could not be read: `unreachable-endpoint` says
+            // their status cannot be decided
+            let unreached = super::unreachable_endpoint::unreached_usages(ctx, s);
+            if s.assignment.is_none() {
+                if !unreached.is_empty()
+                    && s.kind.needed_usages().iter().all(|u| unreached.contains(u))
+                {
+                    continue;
+                }
+                let msg = format!(
+                    "{} ({}) has no certificate: {} is named after it or covers its name",
+                    ctx.fqdn(s),
+                    s.kind.label(),
+                    ctx.options.sources.describe_none()
+                );
+                out.push(self.at_server(ctx, s, msg));
+                continue;
+            }
+            // Certificates for some usages only (e.g. a default.cer and no
+            // webservicesinternal.cer): each uncovered usage is missing.
+            let mut missing = s.uncovered_usages();
+            missing.retain(|u| !unreached.contains(u));
+            if !missing.is_empty() {
+                let what = crate::certs::usage::describe(&missing);
+                let msg = format!(
+                    "{} ({}) has no {what} certificate: its certificates serve {} only",
+                    ctx.fqdn(s),
+                    s.kind.label(),
+                    crate::certs::usage::describe(
+                        &s.certificates
+                            .iter()
+                            .flat_map(|a| a.usages.iter().copied())
+                            .collect::<Vec<_>>()
+                    )
+                );
+                let f = self.at_server(ctx, s, msg).with_key(what);
+                out.push(crate::finding::Finding {
+                    file: None,
+                    certificate: None,
+                    ..f
+                });
+            }
         }
     }
 }

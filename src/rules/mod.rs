@@ -2,51 +2,39 @@
 //! Adding a rule: write `src/rules/<id>.rs` with a unit struct implementing [`Rule`], and add
 //! one line to the `registry!` list below.
 
-use crate::check::CheckContext;
-use crate::model::{MachineIdx, Span};
-use serde::Serialize;
+use crate::certs::CertStore;
+use crate::check::{ca, CheckOptions, CheckedServer};
+pub use crate::finding::{Effect, Finding, RuleId, Severity, Subject};
+use crate::graph::ServerGraph;
+use crate::model::{Span, Topology};
 use std::path::PathBuf;
 
-/// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Worth knowing.
-    Info,
-    /// Should be fixed; does not fail the check by default.
-    Warning,
-    /// Blocks the Persistent Chat installation.
-    Error,
+/// Everything a rule may look at.
+#[derive(Debug)]
+pub struct CheckContext<'a> {
+    /// The topology.
+    pub topology: &'a Topology,
+    /// Its graph.
+    pub graph: &'a ServerGraph,
+    /// The loaded certificates.
+    pub store: &'a CertStore,
+    /// The servers checked, in topology order.
+    pub servers: &'a [CheckedServer],
+    /// The reference CA, when one was given or could be inferred.
+    pub reference_ca: &'a ca::CaResolution,
+    /// The options.
+    pub options: &'a CheckOptions,
 }
 
-impl Severity {
-    /// `info`, `warning` or `error`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
+impl CheckContext<'_> {
+    /// The certificate file assigned to a checked server.
+    pub fn cert_of(&self, s: &CheckedServer) -> Option<&crate::certs::CertFile> {
+        s.assignment.as_ref().map(|a| &self.store.files[a.file])
     }
-}
-
-/// One finding of one rule.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// The rule id.
-    pub rule: &'static str,
-    /// Its severity.
-    pub severity: Severity,
-    /// The server it is about, if any.
-    pub machine: Option<MachineIdx>,
-    /// The certificate file it is about, if any.
-    pub file: Option<PathBuf>,
-    /// What is wrong, in a sentence.
-    pub message: String,
-    /// Where in the topology (the machine's or pool's element), if anywhere.
-    pub span: Option<Span>,
-    /// The fetched endpoint it is about (server, port, usage, cause), if any.
-    pub endpoint: Option<Box<crate::fetch::EndpointRecord>>,
+    /// FQDN of a checked server.
+    pub fn fqdn(&self, s: &CheckedServer) -> &str {
+        self.topology.machines[s.machine.0].fqdn.as_str()
+    }
 }
 
 /// What a rule needs from a server's certificate, which decides whether it can run on a
@@ -63,8 +51,8 @@ pub enum Needs {
 
 /// A check over the topology and the certificates.
 pub trait Rule: Sync {
-    /// Stable kebab-case id.
-    fn id(&self) -> &'static str;
+    /// Stable kebab-case id (the rule module's `ID`).
+    fn id(&self) -> RuleId;
     /// Severity of its findings.
     fn severity(&self) -> Severity;
     /// One line: what it checks.
@@ -80,46 +68,50 @@ pub trait Rule: Sync {
     /// Appends its findings.
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>);
 
-    /// A finding of this rule about no particular server (the folder or the topology).
-    fn general(&self, file: Option<PathBuf>, message: String, span: Option<Span>) -> Finding {
-        Finding {
-            rule: self.id(),
-            severity: self.severity(),
-            machine: None,
-            file,
-            message,
-            span,
-            endpoint: None,
-        }
-    }
-
-    /// A finding of this rule about a checked server and, optionally, its certificate file.
-    fn at_server(
+    /// A finding of this rule about a subject other than a checked server.
+    fn about(
         &self,
-        ctx: &CheckContext<'_>,
-        s: &crate::check::CheckedServer,
+        subject: Subject,
+        file: Option<PathBuf>,
         message: String,
+        span: Option<Span>,
     ) -> Finding {
         Finding {
             rule: self.id(),
             severity: self.severity(),
-            machine: Some(s.machine),
-            file: ctx.cert_of(s).map(|f| f.path.clone()),
+            subject,
+            key: String::new(),
+            file,
+            certificate: None,
             message,
-            span: Some(ctx.topology.machines[s.machine.0].span),
-            endpoint: None,
+            span,
+            effect: crate::finding::default_effect(self.severity()),
+        }
+    }
+
+    /// A finding of this rule about a checked server and, optionally, its certificate file.
+    fn at_server(&self, ctx: &CheckContext<'_>, s: &CheckedServer, message: String) -> Finding {
+        Finding {
+            certificate: s.assignment.as_ref().map(|a| a.file),
+            ..self.about(
+                Subject::Server(s.machine),
+                ctx.cert_of(s).map(|f| f.path.clone()),
+                message,
+                Some(ctx.topology.machines[s.machine.0].span),
+            )
         }
     }
 }
 
-/// Runs `f` on every checked server that has a certificate, with its leaf certificate.
+/// Runs `f` on every certificate of every checked server, with the server seen through that
+/// certificate ([`CheckedServer::through`]: its `assignment` is the one checked) and the file.
 pub fn for_each_certificate<'c>(
     ctx: &'c CheckContext<'_>,
-    mut f: impl FnMut(&'c crate::check::CheckedServer, &'c crate::certs::CertFile),
+    mut f: impl FnMut(&CheckedServer, &'c crate::certs::CertFile),
 ) {
     for s in ctx.servers {
-        if let Some(file) = ctx.cert_of(s) {
-            f(s, file);
+        for a in &s.certificates {
+            f(&s.through(a), &ctx.store.files[a.file]);
         }
     }
 }
@@ -129,7 +121,7 @@ pub fn for_each_certificate<'c>(
 /// rule reports them for every rule that [`Needs::CertificateFile`]).
 pub fn for_each_certificate_file<'c>(
     ctx: &'c CheckContext<'_>,
-    mut f: impl FnMut(&'c crate::check::CheckedServer, &'c crate::certs::Certificate),
+    mut f: impl FnMut(&CheckedServer, &'c crate::certs::Certificate),
 ) {
     for_each_certificate(ctx, |s, file| {
         if let Some(cert) = file.leaf.x509() {
@@ -140,9 +132,7 @@ pub fn for_each_certificate_file<'c>(
 
 /// The rules that cannot run on an inventory row (they need the certificate file), and those
 /// that run only in part, with what they leave out; both empty for a certificate file.
-pub fn limited_by(
-    leaf: &crate::certs::Leaf,
-) -> (Vec<&'static str>, Vec<(&'static str, &'static str)>) {
+pub fn limited_by(leaf: &crate::certs::Leaf) -> (Vec<RuleId>, Vec<(RuleId, &'static str)>) {
     let mut not_checked = Vec::new();
     let mut partly = Vec::new();
     if leaf.inventory().is_some() {
@@ -159,7 +149,7 @@ pub fn limited_by(
 
 macro_rules! registry {
     ($($module:ident :: $rule:ident),* $(,)?) => {
-        $(mod $module;)*
+        $(pub mod $module;)*
         /// Every rule, in reporting order.
         pub static RULES: &[&dyn Rule] = &[$(&$module::$rule),*];
     };
@@ -168,23 +158,48 @@ macro_rules! registry {
 registry! {
     missing_certificate::MissingCertificate,
     foreign_ca::ForeignCa,
+    missing_intermediate::MissingIntermediate,
     name_mismatch::NameMismatch,
+    missing_required_name::MissingRequiredName,
+    wildcard_for_server_name::WildcardForServerName,
     expired::Expired,
     not_yet_valid::NotYetValid,
     expiring_soon::ExpiringSoon,
     no_server_auth_eku::NoServerAuthEku,
+    no_crl_distribution_point::NoCrlDistributionPoint,
+    key_usage::KeyUsageRule,
     weak_key::WeakKey,
     weak_signature::WeakSignature,
+    sha1_signature::Sha1Signature,
+    unsupported_signature_algorithm::UnsupportedSignatureAlgorithm,
     ca_certificate_as_server::CaCertificateAsServer,
     unreadable_certificate::UnreadableCertificate,
     ambiguous_internal_ca::AmbiguousInternalCa,
+    reference_ca_not_valid::ReferenceCaNotValid,
+    several_issuing_cas::SeveralIssuingCas,
     pchat_pool_unassociated::PchatPoolUnassociated,
     no_persistent_chat_pool::NoPersistentChatPool,
     not_checked::NotChecked,
     unreachable_endpoint::UnreachableEndpoint,
 }
 
-/// Looks a rule up by id.
+/// Looks a rule up by id as written (e.g. on the command line).
 pub fn by_id(id: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| r.id().as_str() == id)
+}
+
+/// The rule with a typed id (every id a rule module defines is registered).
+pub fn get(id: RuleId) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.id() == id)
+}
+
+/// Runs every rule and returns the findings grouped by server in topology order, then the
+/// findings about other subjects; stable within a group.
+pub fn run(ctx: &CheckContext<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in RULES {
+        rule.check(ctx, &mut findings);
+    }
+    findings.sort_by_key(|f| f.machine().map_or(usize::MAX, |m| m.0));
+    findings
 }

@@ -1,14 +1,16 @@
 //! `name-mismatch`: the certificate's names do not cover the server FQDN.
 
-use super::{for_each_certificate, Finding, Rule, Severity};
-use crate::check::CheckContext;
+use super::{CheckContext, Finding, Rule, RuleId, Severity, for_each_certificate};
+
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("name-mismatch");
 
 /// A certificate whose DNS SANs (or CN without SANs) do not cover the server.
 pub struct NameMismatch;
 
 impl Rule for NameMismatch {
-    fn id(&self) -> &'static str {
-        "name-mismatch"
+    fn id(&self) -> RuleId {
+        ID
     }
     fn severity(&self) -> Severity {
         Severity::Error
@@ -32,11 +34,14 @@ impl Rule for NameMismatch {
                 } else {
                     format!("only {}", names.join(", "))
                 };
-                out.push(self.at_server(
-                    ctx,
-                    s,
-                    format!("certificate does not cover {fqdn}: missing {fqdn}; it has {has}"),
-                ));
+                out.push(
+                    self.at_server(
+                        ctx,
+                        s,
+                        format!("certificate does not cover {fqdn}: missing {fqdn}; it has {has}"),
+                    )
+                    .with_key(crate::required::names_key([fqdn])),
+                );
             }
         });
     }

@@ -1,14 +1,16 @@
 //! `no-persistent-chat-pool`: the topology has no Persistent Chat pool.
 
-use super::{Finding, Rule, Severity};
-use crate::check::CheckContext;
+use super::{Subject, CheckContext, Finding, Rule, RuleId, Severity};
+
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("no-persistent-chat-pool");
 
 /// Nothing to check: the topology has no Persistent Chat.
 pub struct NoPersistentChatPool;
 
 impl Rule for NoPersistentChatPool {
-    fn id(&self) -> &'static str {
-        "no-persistent-chat-pool"
+    fn id(&self) -> RuleId {
+        ID
     }
     fn severity(&self) -> Severity {
         Severity::Info
@@ -24,7 +26,7 @@ impl Rule for NoPersistentChatPool {
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         if ctx.graph.pchat_links.is_empty() {
-            out.push(self.general(None, "the topology has no Persistent Chat pool: no server needs a Persistent Chat file upload/download certificate".into(), None));
+            out.push(self.about(Subject::Topology, None, "the topology has no Persistent Chat pool: no server needs a Persistent Chat file upload/download certificate".into(), None));
         }
     }
 }

@@ -1,14 +1,16 @@
 //! `no-server-auth-eku`: an EKU extension without Server Authentication.
 
-use super::{for_each_certificate_file, Finding, Needs, Rule, Severity};
-use crate::check::CheckContext;
+use super::{CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
+
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("no-server-auth-eku");
 
 /// A certificate whose extended key usage does not allow TLS server use.
 pub struct NoServerAuthEku;
 
 impl Rule for NoServerAuthEku {
-    fn id(&self) -> &'static str {
-        "no-server-auth-eku"
+    fn id(&self) -> RuleId {
+        ID
     }
     fn severity(&self) -> Severity {
         Severity::Error

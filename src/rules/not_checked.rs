@@ -1,15 +1,17 @@
 //! `not-checked`: a rule could not run (or ran only in part) on a server because its
 //! certificate comes from an inventory row, which lacks the certificate itself.
 
-use super::{for_each_certificate, limited_by, Finding, Rule, Severity};
-use crate::check::CheckContext;
+use super::{CheckContext, Finding, Rule, RuleId, Severity, for_each_certificate, limited_by};
+
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("not-checked");
 
 /// A rule that needs the certificate file, on a certificate known only from an inventory.
 pub struct NotChecked;
 
 impl Rule for NotChecked {
-    fn id(&self) -> &'static str {
-        "not-checked"
+    fn id(&self) -> RuleId {
+        ID
     }
     fn severity(&self) -> Severity {
         Severity::Info
@@ -33,12 +35,21 @@ impl Rule for NotChecked {
             if !not_checked.is_empty() {
                 parts.push(format!(
                     "not checked: {} need the certificate file",
-                    not_checked.join(", ")
+                    not_checked
+                        .iter()
+                        .map(|r| r.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
             }
-            for (rule, what) in partly {
+            for (rule, what) in &partly {
                 parts.push(format!("partly checked: {rule} {what}"));
             }
+            // An error rule that could not run (or ran only in part) leaves the status undecided.
+            let decides = not_checked
+                .iter()
+                .chain(partly.iter().map(|(id, _)| id))
+                .any(|id| super::get(*id).is_some_and(|r| r.severity() == Severity::Error));
             if !parts.is_empty() {
                 let msg = format!(
                     "{}; the certificate of {} is known only from {}",
@@ -46,7 +57,8 @@ impl Rule for NotChecked {
                     ctx.fqdn(s),
                     row.label()
                 );
-                out.push(self.at_server(ctx, s, msg));
+                let f = self.at_server(ctx, s, msg);
+                out.push(if decides { f.undecided() } else { f });
             }
         });
     }

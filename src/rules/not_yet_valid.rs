@@ -1,14 +1,16 @@
 //! `not-yet-valid`: the certificate's validity has not started.
 
-use super::{for_each_certificate, Finding, Rule, Severity};
-use crate::check::CheckContext;
+use super::{CheckContext, Finding, Rule, RuleId, Severity, for_each_certificate};
+
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("not-yet-valid");
 
 /// A certificate before its notBefore.
 pub struct NotYetValid;
 
 impl Rule for NotYetValid {
-    fn id(&self) -> &'static str {
-        "not-yet-valid"
+    fn id(&self) -> RuleId {
+        ID
     }
     fn severity(&self) -> Severity {
         Severity::Error

@@ -1,14 +1,16 @@
 //! `pchat-pool-unassociated`: a Persistent Chat pool that no web-services pool serves.
 
-use super::{Finding, Rule, Severity};
-use crate::check::CheckContext;
+use super::{Subject, CheckContext, Finding, Rule, RuleId, Severity};
+
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("pchat-pool-unassociated");
 
 /// A Persistent Chat pool without a pool running its file upload/download web service.
 pub struct PchatPoolUnassociated;
 
 impl Rule for PchatPoolUnassociated {
-    fn id(&self) -> &'static str {
-        "pchat-pool-unassociated"
+    fn id(&self) -> RuleId {
+        ID
     }
     fn severity(&self) -> Severity {
         Severity::Warning
@@ -25,7 +27,7 @@ impl Rule for PchatPoolUnassociated {
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for p in ctx.graph.unassociated_pchat_pools() {
             let pool = &ctx.topology.pools[p.0];
-            out.push(self.general(None, format!(
+            out.push(self.about(Subject::Pool(p), None, format!(
                     "Persistent Chat pool {} depends on no pool whose web services run Persistent Chat file upload/download",
                     pool.fqdn
                 ), Some(pool.span)));

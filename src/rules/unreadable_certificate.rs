@@ -1,14 +1,16 @@
 //! `unreadable-certificate`: a file under the certificate folder could not be read.
 
-use super::{Finding, Rule, Severity};
-use crate::check::CheckContext;
+use super::{Subject, CheckContext, Finding, Rule, RuleId, Severity};
+
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("unreadable-certificate");
 
 /// A file that is not a readable certificate (the others are still used).
 pub struct UnreadableCertificate;
 
 impl Rule for UnreadableCertificate {
-    fn id(&self) -> &'static str {
-        "unreadable-certificate"
+    fn id(&self) -> RuleId {
+        ID
     }
     fn severity(&self) -> Severity {
         Severity::Error
@@ -24,7 +26,27 @@ impl Rule for UnreadableCertificate {
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for u in &ctx.store.unreadable {
-            out.push(self.general(Some(u.path.clone()), u.error.to_string(), None));
+            // A file named after a checked server is about that server: it may be the
+            // certificate the server needs.
+            let owner = ctx
+                .servers
+                .iter()
+                .find(|s| crate::certs::file_stem_matches(&u.path, ctx.fqdn(s)));
+            let f = match owner {
+                Some(s) => self.about(
+                    Subject::Server(s.machine),
+                    Some(u.path.clone()),
+                    u.error.to_string(),
+                    Some(ctx.topology.machines[s.machine.0].span),
+                ),
+                None => self.about(
+                    Subject::CertificateFile(u.path.clone()),
+                    Some(u.path.clone()),
+                    u.error.to_string(),
+                    None,
+                ),
+            };
+            out.push(f.with_key(crate::certs::load::short_name(&u.path).to_ascii_lowercase()));
         }
     }
 }

@@ -1,15 +1,17 @@
 //! `weak-key`: RSA under 2048 bits or EC under 256 bits.
 
-use super::{for_each_certificate_file, Finding, Needs, Rule, Severity};
+use super::{CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
 use crate::certs::PublicKey;
-use crate::check::CheckContext;
+
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("weak-key");
 
 /// A certificate with a short key.
 pub struct WeakKey;
 
 impl Rule for WeakKey {
-    fn id(&self) -> &'static str {
-        "weak-key"
+    fn id(&self) -> RuleId {
+        ID
     }
     fn severity(&self) -> Severity {
         Severity::Warning

@@ -1,23 +1,26 @@
-//! `weak-signature`: MD5 or SHA-1 signature.
+//! `weak-signature`: an MD5 signature (SHA-1 is the `sha1-signature` warning).
 
-use super::{for_each_certificate_file, Finding, Needs, Rule, Severity};
-use crate::check::CheckContext;
+use super::{for_each_certificate_file, CheckContext, Finding, Needs, Rule, RuleId, Severity};
+use crate::certs::SignatureHash;
 
-/// A certificate signed with MD5 or SHA-1.
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("weak-signature");
+
+/// A certificate signed with MD5.
 pub struct WeakSignature;
 
 impl Rule for WeakSignature {
-    fn id(&self) -> &'static str {
-        "weak-signature"
+    fn id(&self) -> RuleId {
+        ID
     }
     fn severity(&self) -> Severity {
         Severity::Error
     }
     fn summary(&self) -> &'static str {
-        "the certificate is signed with MD5 or SHA-1"
+        "the certificate is signed with MD5"
     }
     fn why(&self) -> &'static str {
-        "MD5 and SHA-1 signatures are rejected by current Windows and clients; the file upload/download web service would not be trusted."
+        "Microsoft, \"Certificate infrastructure requirements for Lync Server 2013\": certificates must be signed with an algorithm the operating system supports, and Lync Server 2013 supports the SHA-1 and SHA-2 digests only. MD5 signatures are refused by Windows and current clients; the file upload/download web service would not be trusted. (SHA-1 is reported as the sha1-signature warning.)"
     }
     fn fix(&self) -> &'static str {
         "Have the CA reissue the certificate with a SHA-256 signature."
@@ -27,7 +30,7 @@ impl Rule for WeakSignature {
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate_file(ctx, |s, cert| {
-            if cert.signature.is_weak() {
+            if cert.signature_hash == SignatureHash::Md5 {
                 out.push(self.at_server(
                     ctx,
                     s,
@@ -39,5 +42,38 @@ impl Rule for WeakSignature {
                 ));
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testkit::*;
+
+    #[test]
+    fn sha1_and_sha2_are_not_weak_signatures() {
+        let ca = root("Fabrikam Issuing CA");
+        assert_eq!(
+            rules(&standard_edition(&Leaf::se(), &ca, &ca)),
+            Vec::<&str>::new()
+        );
+        let folder = Folder::new().file("lab06.fabrikam.com.cer", fixtures::SHA1);
+        let r = run(
+            "rules-lab/topology.xml",
+            &folder,
+            &given_der(&[fixtures::ECDSA_CA]),
+        );
+        assert!(!rules(&r).contains(&"weak-signature"));
+    }
+
+    #[test]
+    fn an_md5_signature_fails() {
+        let folder = Folder::new().file("lyncse01.fabrikam.com.cer", fixtures::MD5);
+        let r = run(
+            "standard-edition/topology.xml",
+            &folder,
+            &given_der(&[fixtures::RSA_CA]),
+        );
+        assert_eq!(rules(&r), ["weak-signature"]);
+        assert!(message(&r, "weak-signature").contains("md5RSA"));
     }
 }

@@ -555,11 +555,11 @@ fn may_present_certificate(e: &BytesStart<'_>) -> bool {
 }
 
 /// The certificate the `Port` element whose start tag is `text[span]` presents, if it is one
-/// of the TLS listeners of [`crate::model::CertUse`]: the Registrar's or Persistent Chat's
+/// of the TLS listeners of [`crate::certs::Usage`]: the Registrar's or Persistent Chat's
 /// primary `SipServer` port over MTLS/TLS (Default), the web site's primary or external HTTPS
 /// port (WebServicesInternal, WebServicesExternal).
 pub fn read_cert_port(text: &str, span: Span) -> Option<crate::model::CertPort> {
-    use crate::model::CertUse;
+    use crate::certs::Usage;
     const NAMES: [&str; 6] = [
         "Owner",
         "Usage",
@@ -579,13 +579,13 @@ pub fn read_cert_port(text: &str, span: Span) -> Option<crate::model::CertPort> 
     };
     let usage = match (owner?, usage?, side?, protocol?) {
         (PortWord::SipOwner, PortWord::SipServer, PortWord::Primary, PortWord::Tls) => {
-            CertUse::Default
+            Usage::Default
         }
         (PortWord::WebSiteOwner, PortWord::WebSite, PortWord::Primary, PortWord::Https) => {
-            CertUse::WebServicesInternal
+            Usage::WebServicesInternal
         }
         (PortWord::WebSiteOwner, PortWord::WebSite, PortWord::External, PortWord::Https) => {
-            CertUse::WebServicesExternal
+            Usage::WebServicesExternal
         }
         _ => return None,
     };
@@ -1334,8 +1334,8 @@ mod tests {
             </Topology>"#;
         let src = SourceText::new("t.xml", std::sync::Arc::new(text.to_string()), "UTF-8");
         let raw = scan(&src).expect("scans");
-        use crate::model::CertUse;
-        let read = |i: usize| -> Vec<(CertUse, u16)> {
+        use crate::certs::Usage;
+        let read = |i: usize| -> Vec<(Usage, u16)> {
             raw.cert_ports
                 .iter()
                 .filter(|(s, _)| *s == i)
@@ -1348,12 +1348,12 @@ mod tests {
         assert_eq!(
             read(0),
             [
-                (CertUse::Default, 5061),
-                (CertUse::WebServicesExternal, 4443),
-                (CertUse::WebServicesInternal, 443)
+                (Usage::Default, 5061),
+                (Usage::WebServicesExternal, 4443),
+                (Usage::WebServicesInternal, 443)
             ]
         );
-        assert_eq!(read(1), [(CertUse::Default, 5041)]);
+        assert_eq!(read(1), [(Usage::Default, 5041)]);
         let p = raw.cert_ports[0].1;
         assert!(
             text[p.start..p.start + p.len].starts_with("<Port Owner=\"urn:component:Registrar\"")

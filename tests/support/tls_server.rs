@@ -5,8 +5,8 @@
 #![allow(dead_code)]
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
-    Issuer, KeyPair, KeyUsagePurpose,
+    BasicConstraints, CertificateParams, CrlDistributionPoint, DistinguishedName, DnType,
+    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose,
 };
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::server::{Acceptor, ServerConfig};
@@ -29,7 +29,13 @@ pub struct Ca {
     pub der: Vec<u8>,
     /// Its certificate, PEM.
     pub pem: String,
+    /// Its CRL's URL, which the certificates it issues name.
+    crl: String,
     issuer: Issuer<'static, KeyPair>,
+}
+
+fn crl_url(cn: &str) -> String {
+    format!("http://pki.fabrikam.com/{}.crl", cn.replace(' ', "-"))
 }
 
 fn ca_params(cn: &str, org: &str) -> CertificateParams {
@@ -51,6 +57,7 @@ impl Ca {
         Ca {
             der: cert.der().to_vec(),
             pem: cert.pem(),
+            crl: crl_url(cn),
             issuer: Issuer::new(params, key),
         }
     }
@@ -60,15 +67,20 @@ impl Ca {
         let key = KeyPair::generate().expect("key");
         let mut params = ca_params(cn, org);
         params.use_authority_key_identifier_extension = true;
+        params.crl_distribution_points = vec![CrlDistributionPoint {
+            uris: vec![self.crl.clone()],
+        }];
         let cert = params.signed_by(&key, &self.issuer).expect("intermediate");
         Ca {
             der: cert.der().to_vec(),
             pem: cert.pem(),
+            crl: crl_url(cn),
             issuer: Issuer::new(params, key),
         }
     }
 
-    /// A server certificate (valid 2026-01-01 to 2028-01-01, Server Authentication) with
+    /// A server certificate as Lync wants it (valid 2026-01-01 to 2028-01-01, Server
+    /// Authentication, digital signature and key encipherment, a CRL distribution point) with
     /// subject `cn` and DNS SANs `sans`, presented with `chain` after it.
     pub fn leaf(&self, cn: &str, sans: &[&str], chain: &[&Ca]) -> Served {
         let key = KeyPair::generate().expect("key");
@@ -81,6 +93,13 @@ impl Ca {
             ExtendedKeyUsagePurpose::ServerAuth,
             ExtendedKeyUsagePurpose::ClientAuth,
         ];
+        p.key_usages = vec![
+            KeyUsagePurpose::DigitalSignature,
+            KeyUsagePurpose::KeyEncipherment,
+        ];
+        p.crl_distribution_points = vec![CrlDistributionPoint {
+            uris: vec![self.crl.clone()],
+        }];
         p.use_authority_key_identifier_extension = true;
         let cert = p.signed_by(&key, &self.issuer).expect("leaf");
         let mut ders = vec![cert.der().to_vec()];

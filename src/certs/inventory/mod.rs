@@ -7,7 +7,6 @@
 //! certificate files. A bad row is an [`Unreadable`] entry and never hides the others.
 
 pub mod date;
-pub mod export;
 
 use super::facts::CertFacts;
 use super::load::{CertFile, CertLoadError, CertStore, Unreadable};
@@ -248,6 +247,7 @@ impl Inventory {
                 path: PathBuf::from(c.label()),
                 leaf: Leaf::Inventory(c),
                 chain: Vec::new(),
+                fetched_from: None,
             });
         }
         for b in self.bad_rows {

@@ -279,32 +279,3 @@ fn json_errors() {
         Err(InventoryError::MissingColumn { .. })
     ));
 }
-
-#[test]
-fn export_round_trips() {
-    let facts = parse_ok(&csv(&[
-        HEADER.into(),
-        row(
-            "Default",
-            "FE01",
-            "fe01.fabrikam.com;pool01.fabrikam.com",
-            "11/28/2027 3:51:56 PM",
-        ),
-    ]))
-    .certs[0]
-        .facts
-        .clone();
-    let rows = vec![export::ExportRow {
-        computer: Some("FE01".into()),
-        usage: "Default".into(),
-        facts: facts.clone(),
-    }];
-    let from_csv = parse_ok(export::to_csv(&rows).as_bytes());
-    assert_eq!(from_csv.certs[0].facts, facts);
-    let from_json = parse(Path::new("inv.json"), export::to_json(&rows).as_bytes()).expect("json");
-    assert_eq!(from_json.certs[0].facts, facts);
-    assert!(
-        export::to_json(&rows).starts_with('{'),
-        "one row: a single object"
-    );
-}

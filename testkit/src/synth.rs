@@ -12,9 +12,9 @@
 //! store and the first Front End pool's Registrar (which makes that pool's machines the site's
 //! file upload/download servers).
 
-use crate::model::TopologyFormat;
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
+use topocert::model::TopologyFormat;
 
 /// What to generate.
 #[derive(Debug, Clone)]

@@ -1,8 +1,8 @@
 //! Writing inventories the way Windows PowerShell 5 does, from certificate files: for the
 //! samples and for tests that compare `--inventory` with `--certs`.
 
-use super::super::facts::CertFacts;
 use serde::Serialize;
+use topocert::certs::CertFacts;
 
 /// One row as `Get-CsCertificate` would show it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,284 @@
+//! The application layer: what each command does, free of the command line. It loads the
+//! inputs (topology, `--ca`, `--certs`, `--inventory`, baseline), runs the check, and decides
+//! the [`Outcome`] once; `cli.rs` maps arguments onto it and hands the result to a renderer.
+
+use crate::certs::CertStore;
+use crate::check::ca::GivenCa;
+use crate::check::{CheckOptions, CheckResult};
+use crate::diff::TopologyDiff;
+use crate::gate::{Baseline, FailOn};
+use crate::graph::ServerGraph;
+use crate::model::Topology;
+use crate::outcome::Outcome;
+use crate::plan::Plan;
+use std::path::PathBuf;
+
+/// A fatal error of a command (exit code 2), with its diagnostic.
+#[derive(Debug)]
+pub struct AppError(pub miette::Report);
+
+impl<D: miette::Diagnostic + Send + Sync + 'static> From<D> for AppError {
+    fn from(d: D) -> Self {
+        AppError(miette::Report::new(d))
+    }
+}
+
+/// Where a warning that does not stop the command goes (the CLI prints it on standard error).
+pub type Warn<'a> = &'a mut dyn FnMut(miette::Report);
+
+/// Where the certificates come from and how to judge them (`check`, `report`, `plan`, `diff`).
+#[derive(Debug, Clone, Default)]
+pub struct CertificateInputs {
+    /// `--certs DIR`.
+    pub certs: Option<PathBuf>,
+    /// `--inventory FILE`.
+    pub inventory: Option<PathBuf>,
+    /// `--ca FILE`, repeatable.
+    pub ca: Vec<PathBuf>,
+    /// `--now` (unix seconds); the clock when absent.
+    pub now: Option<i64>,
+    /// `--expiry-warn-days`.
+    pub expiry_warn_days: u32,
+    /// `--fetch` and its options: read the certificates the servers present over TLS.
+    pub fetch: Option<crate::fetch::FetchOptions>,
+}
+
+impl CertificateInputs {
+    /// Whether any certificate source is given (then the command checks).
+    pub fn has_certificates(&self) -> bool {
+        self.certs.is_some() || self.inventory.is_some() || self.fetch.is_some()
+    }
+}
+
+/// What fails the run, and the baseline (`--fail-on`, `--baseline`, `--write-baseline`).
+#[derive(Debug, Clone, Default)]
+pub struct GateInputs {
+    /// `--fail-on`.
+    pub fail_on: FailOn,
+    /// `--baseline FILE`.
+    pub baseline: Option<PathBuf>,
+    /// `--write-baseline FILE`.
+    pub write_baseline: Option<PathBuf>,
+}
+
+/// A topology and its graph.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The topology.
+    pub topology: Topology,
+    /// Its server graph.
+    pub graph: ServerGraph,
+}
+
+/// Reads a topology (`-` is standard input); its non-fatal problems go to `warn`.
+pub fn load_topology(path: &str, warn: Warn<'_>) -> Result<Loaded, AppError> {
+    let topology = crate::topology::load_path(path)?;
+    for p in &topology.problems {
+        warn(miette::Report::new(p.clone()));
+    }
+    let graph = ServerGraph::build(&topology);
+    Ok(Loaded { topology, graph })
+}
+
+/// A checked topology: the certificates, the rules' findings and the outcome.
+#[derive(Debug)]
+pub struct Checked {
+    /// The certificates read.
+    pub store: CertStore,
+    /// The check.
+    pub result: CheckResult,
+    /// Statuses, verdict, gate and exit code.
+    pub outcome: Outcome,
+    /// The time validity was judged at (unix seconds).
+    pub now: i64,
+}
+
+/// Runs every rule on the servers of a topology: chooses the certificates, resolves the
+/// reference CA, and collects the findings.
+pub fn run_check(
+    topo: &Topology,
+    graph: &ServerGraph,
+    store: &CertStore,
+    given_cas: &[GivenCa],
+    options: &CheckOptions,
+) -> CheckResult {
+    let (servers, reference_ca) = crate::check::prepare(topo, graph, store, given_cas, options);
+    let ctx = crate::rules::CheckContext {
+        topology: topo,
+        graph,
+        store,
+        servers: &servers,
+        reference_ca: &reference_ca,
+        options,
+    };
+    let findings = crate::rules::run(&ctx);
+    CheckResult {
+        servers,
+        reference_ca,
+        findings,
+    }
+}
+
+/// Reads the `--ca` files.
+pub fn load_given_cas(paths: &[PathBuf]) -> Result<Vec<GivenCa>, AppError> {
+    paths
+        .iter()
+        .map(|path| match crate::certs::load_ca_file(path) {
+            Ok(certs) => Ok(GivenCa {
+                path: path.clone(),
+                certs,
+            }),
+            Err(e) => Err(AppError::from(crate::error::CannotRun::CaFile {
+                path: path.display().to_string(),
+                source: e,
+            })),
+        })
+        .collect()
+}
+
+/// The certificates and options of a check (`--fetch` reads those of `topology`'s servers);
+/// `None` when no certificate source is given.
+fn load_certificates(
+    c: &CertificateInputs,
+    topology: &Loaded,
+    warn: Warn<'_>,
+) -> Result<Option<(CertStore, CheckOptions)>, AppError> {
+    let files =
+        crate::check::load_certificates(c.certs.as_deref(), c.inventory.as_deref()).transpose()?;
+    let loaded = match &c.fetch {
+        Some(o) => {
+            let results = crate::fetch::fetch(&topology.topology, &topology.graph, o);
+            Some(crate::fetch::add_fetched(files, &results))
+        }
+        None => files,
+    };
+    let Some(loaded) = loaded else {
+        return Ok(None);
+    };
+    if loaded.other_uses > 0 {
+        warn(miette::miette!(
+            severity = miette::Severity::Warning,
+            "{} inventory row{} of other uses (WebServicesExternal, OAuthTokenIssuer...) not checked",
+            loaded.other_uses,
+            if loaded.other_uses == 1 { "" } else { "s" }
+        ));
+    }
+    let options = CheckOptions {
+        sources: loaded.sources,
+        now: c.now.unwrap_or_else(crate::time::now),
+        expiry_warn_days: c.expiry_warn_days,
+    };
+    Ok(Some((loaded.store, options)))
+}
+
+/// Applies the gate to a result: reads the baseline, writes `--write-baseline`, decides.
+fn decide(
+    topo: &Topology,
+    store: &CertStore,
+    result: &CheckResult,
+    gate: &GateInputs,
+) -> Result<Outcome, AppError> {
+    let baseline = gate.baseline.as_deref().map(Baseline::load).transpose()?;
+    if let Some(path) = &gate.write_baseline {
+        let b = Baseline::from_result(topo, store, result);
+        std::fs::write(path, b.to_json()).map_err(|e| {
+            AppError(miette::miette!(
+                "cannot write baseline {}: {e}",
+                path.display()
+            ))
+        })?;
+    }
+    Ok(crate::outcome::decide(
+        topo,
+        store,
+        result,
+        gate.fail_on,
+        baseline.as_ref(),
+    ))
+}
+
+/// `check` and `report`: the check of a topology's servers (certificates are required).
+pub fn check(
+    loaded: &Loaded,
+    certs: &CertificateInputs,
+    gate: &GateInputs,
+    warn: Warn<'_>,
+) -> Result<Checked, AppError> {
+    let given = load_given_cas(&certs.ca)?;
+    let (store, options) = load_certificates(certs, loaded, warn)?.ok_or_else(|| {
+        AppError(miette::miette!(
+            "give the certificates to check with --certs DIR, --inventory FILE or --fetch"
+        ))
+    })?;
+    let result = run_check(&loaded.topology, &loaded.graph, &store, &given, &options);
+    let outcome = decide(&loaded.topology, &store, &result, gate)?;
+    Ok(Checked {
+        store,
+        result,
+        outcome,
+        now: options.now,
+    })
+}
+
+/// `plan`: the certificate plan, and with certificates the check whose outcome fills in every
+/// server's status and action.
+pub fn plan(
+    loaded: &Loaded,
+    certs: &CertificateInputs,
+    gate: &GateInputs,
+    warn: Warn<'_>,
+) -> Result<(Plan, Option<Checked>), AppError> {
+    let (topo, graph) = (&loaded.topology, &loaded.graph);
+    if certs.has_certificates() {
+        let checked = check(loaded, certs, gate, warn)?;
+        let ca = crate::plan::IssuingCa::from_resolution(&checked.result.reference_ca);
+        let mut plan = crate::plan::build(topo, graph, ca);
+        crate::plan::add_readiness(&mut plan, &checked.store, &checked.result, &checked.outcome);
+        Ok((plan, Some(checked)))
+    } else {
+        // No certificates: the CA is known only from --ca.
+        let given = load_given_cas(&certs.ca)?;
+        let empty = CertStore::default();
+        let none = vec![None; topo.machines.len()];
+        let res = crate::check::ca::resolve(topo, graph, &empty, &none, &given);
+        let plan = crate::plan::build(topo, graph, crate::plan::IssuingCa::from_resolution(&res));
+        Ok((plan, None))
+    }
+}
+
+/// `diff`: what changed between two topologies, and with certificates the check of exactly
+/// the servers the change adds or moves (its outcome gates the run).
+pub fn diff(
+    old: &Loaded,
+    new: &Loaded,
+    certs: &CertificateInputs,
+    gate: &GateInputs,
+    warn: Warn<'_>,
+) -> Result<(TopologyDiff, Option<Checked>), AppError> {
+    let d = crate::diff::diff(
+        crate::diff::Side {
+            topology: &old.topology,
+            graph: &old.graph,
+        },
+        crate::diff::Side {
+            topology: &new.topology,
+            graph: &new.graph,
+        },
+    );
+    let given = load_given_cas(&certs.ca)?;
+    let Some((store, options)) = load_certificates(certs, new, warn)? else {
+        return Ok((d, None));
+    };
+    let full = run_check(&new.topology, &new.graph, &store, &given, &options);
+    let result = full.restricted_to(&d.servers_to_verify(&new.topology));
+    let outcome = decide(&new.topology, &store, &result, gate)?;
+    Ok((
+        d,
+        Some(Checked {
+            store,
+            result,
+            outcome,
+            now: options.now,
+        }),
+    ))
+}

@@ -1,0 +1,56 @@
+//! `missing-required-name`: the certificate lacks a name other than the server FQDN that the
+//! topology requires of it (pool FQDN, web services FQDNs, simple URLs).
+
+use super::{for_each_certificate, CheckContext, Finding, Rule, RuleId, Severity};
+
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("missing-required-name");
+
+/// A certificate without a pool, web services or simple URL name its server needs.
+pub struct MissingRequiredName;
+
+impl Rule for MissingRequiredName {
+    fn id(&self) -> RuleId {
+        ID
+    }
+    fn severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn summary(&self) -> &'static str {
+        "the certificate lacks a pool, web services or simple URL name the topology requires"
+    }
+    fn why(&self) -> &'static str {
+        "Microsoft's certificate requirements for Lync Server 2013 internal servers: a Front End's Default certificate carries the pool FQDN and the server FQDN; its internal web services certificate (which the Persistent Chat file upload/download web service presents) carries the internal web services FQDN, the server FQDN, the pool FQDN and the simple URLs (meet, dial-in, admin). A certificate without them fails TLS for clients that use those names."
+    }
+    fn fix(&self) -> &'static str {
+        "Reissue the certificate from the reference CA with every name `topocert plan` lists for the server as a DNS subject alternative name, then assign it with Set-CsCertificate."
+    }
+    fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        for_each_certificate(ctx, |s, file| {
+            let all = crate::required::planned_names(ctx.topology, ctx.graph, s.machine, s.kind);
+            let usages = s.assignment.as_ref().map_or(&[][..], |a| &a.usages[..]);
+            let required = crate::required::for_usages(&all, usages);
+            let fqdn = ctx.fqdn(s);
+            // The server FQDN is name-mismatch's.
+            let missing: Vec<_> = crate::required::missing(&file.leaf, &required)
+                .into_iter()
+                .filter(|n| !n.name.as_str().eq_ignore_ascii_case(fqdn))
+                .collect();
+            if missing.is_empty() {
+                return;
+            }
+            let list: Vec<String> = missing
+                .iter()
+                .map(|n| format!("{} ({})", n.name, n.reason.describe()))
+                .collect();
+            let msg = format!(
+                "certificate of {fqdn} lacks {} required name{}: {}",
+                missing.len(),
+                if missing.len() == 1 { "" } else { "s" },
+                list.join("; ")
+            );
+            let key = crate::required::names_key(missing.iter().map(|n| n.name.as_str()));
+            out.push(self.at_server(ctx, s, msg).with_key(key));
+        });
+    }
+}

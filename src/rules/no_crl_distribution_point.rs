@@ -1,0 +1,66 @@
+//! `no-crl-distribution-point`: the certificate has no CRL distribution point extension.
+
+use super::{CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
+
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("no-crl-distribution-point");
+
+/// A server certificate without a CRL distribution point (CDP).
+pub struct NoCrlDistributionPoint;
+
+impl Rule for NoCrlDistributionPoint {
+    fn id(&self) -> RuleId {
+        ID
+    }
+    fn severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn summary(&self) -> &'static str {
+        "the certificate has no CRL distribution point (CDP)"
+    }
+    fn why(&self) -> &'static str {
+        "Microsoft, \"Certificate infrastructure requirements for Lync Server 2013\": all server certificates must contain a CRL Distribution Point (CDP). Lync servers and clients check revocation through it; without one the certificate is not supported."
+    }
+    fn fix(&self) -> &'static str {
+        "Publish a CDP on the issuing CA (Certification Authority > Properties > Extensions > CRL Distribution Point, \"Include in the CDP extension of issued certificates\") and reissue the certificate."
+    }
+    fn needs(&self) -> Needs {
+        Needs::CertificateFile
+    }
+    fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        for_each_certificate_file(ctx, |s, cert| {
+            if cert.crl_distribution_points.is_none() {
+                out.push(self.at_server(
+                    ctx,
+                    s,
+                    format!(
+                        "certificate of {} has no CRL distribution point extension",
+                        ctx.fqdn(s)
+                    ),
+                ));
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testkit::*;
+
+    #[test]
+    fn a_certificate_with_a_cdp_passes() {
+        let ca = root("Fabrikam Issuing CA");
+        let r = standard_edition(&Leaf::se(), &ca, &ca);
+        assert_eq!(rules(&r), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_certificate_without_a_cdp_fails() {
+        let ca = root("Fabrikam Issuing CA");
+        let mut leaf = Leaf::se();
+        leaf.crl.clear();
+        let r = standard_edition(&leaf, &ca, &ca);
+        assert_eq!(rules(&r), ["no-crl-distribution-point"]);
+        assert!(message(&r, "no-crl-distribution-point").contains("lyncse01.fabrikam.com"));
+    }
+}

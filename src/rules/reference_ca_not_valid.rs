@@ -1,0 +1,79 @@
+//! `reference-ca-not-valid`: the reference CA's own certificate is expired or not yet valid.
+
+use super::{Subject, CheckContext, Finding, Rule, RuleId, Severity};
+
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("reference-ca-not-valid");
+
+/// A reference CA certificate outside its validity at `--now`.
+pub struct ReferenceCaNotValid;
+
+impl Rule for ReferenceCaNotValid {
+    fn id(&self) -> RuleId {
+        ID
+    }
+    fn severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn summary(&self) -> &'static str {
+        "the reference CA certificate itself has expired or is not yet valid"
+    }
+    fn why(&self) -> &'static str {
+        "A chain is only as valid as its CA: when the CA certificate has expired (or is not valid yet), Windows does not build a trusted chain for the certificates it issued, so the Lync servers reject them in TLS and MTLS, whatever their own dates (Microsoft, \"Certificate infrastructure requirements for Lync Server 2013\": MTLS certificates must be issued by a trusted CA)."
+    }
+    fn fix(&self) -> &'static str {
+        "Renew the CA certificate (Certification Authority > All Tasks > Renew CA Certificate), distribute it to the servers' Trusted Root or Intermediate stores, reissue the server certificates, and pass the renewed CA certificate with --ca."
+    }
+    fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        let now = ctx.options.now;
+        for ca in ctx.reference_ca.cas() {
+            let Some(cert) = &ca.cert else {
+                continue;
+            };
+            let when = if cert.not_after < now {
+                format!(
+                    "expired on {}",
+                    crate::time::format_date(cert.not_after)
+                )
+            } else if cert.not_before > now {
+                format!(
+                    "is not valid before {}",
+                    crate::time::format_date(cert.not_before)
+                )
+            } else {
+                continue;
+            };
+            out.push(self.about(Subject::Topology, 
+                ca.path.clone(),
+                format!("the reference CA certificate {} {when}", ca.subject),
+                None,
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testkit::*;
+
+    #[test]
+    fn a_valid_reference_ca_passes() {
+        let ca = root("Fabrikam Issuing CA");
+        assert_eq!(
+            rules(&standard_edition(&Leaf::se(), &ca, &ca)),
+            Vec::<&str>::new()
+        );
+    }
+
+    #[test]
+    fn an_expired_or_future_reference_ca_fails() {
+        for (valid, says) in [((2018, 2026), "expired on 2026-01-01"), ((2027, 2040), "is not valid before 2027-01-01")] {
+            let ca = root_valid("Fabrikam Issuing CA", valid);
+            let r = standard_edition(&Leaf::se(), &ca, &ca);
+            assert!(rules(&r).contains(&"reference-ca-not-valid"), "{:?}", rules(&r));
+            let m = message(&r, "reference-ca-not-valid");
+            assert!(m.contains(says), "{m}");
+            assert!(m.contains("CN=Fabrikam Issuing CA"), "{m}");
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! `sha1-signature`: the certificate is signed with SHA-1.
+
+use super::{CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
+use crate::certs::SignatureHash;
+
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("sha1-signature");
+
+/// A certificate with a SHA-1 signature: supported by Lync, deprecated by Windows.
+pub struct Sha1Signature;
+
+impl Rule for Sha1Signature {
+    fn id(&self) -> RuleId {
+        ID
+    }
+    fn severity(&self) -> Severity {
+        Severity::Warning
+    }
+    fn summary(&self) -> &'static str {
+        "the certificate is signed with SHA-1"
+    }
+    fn why(&self) -> &'static str {
+        "Microsoft, \"Certificate infrastructure requirements for Lync Server 2013\": Lync Server 2013 supports the SHA-1 and SHA-2 digests, so the installation works. But Windows has deprecated SHA-1 signatures for TLS server certificates, and current clients and browsers distrust them: expect warnings or failures from newer clients."
+    }
+    fn fix(&self) -> &'static str {
+        "Have the CA reissue the certificate with a SHA-256 signature when convenient."
+    }
+    fn needs(&self) -> Needs {
+        Needs::CertificateFile
+    }
+    fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        for_each_certificate_file(ctx, |s, cert| {
+            if cert.signature_hash == SignatureHash::Sha1 {
+                out.push(self.at_server(
+                    ctx,
+                    s,
+                    format!(
+                        "certificate of {} is signed with SHA-1 ({}): Lync supports it, Windows deprecates it",
+                        ctx.fqdn(s),
+                        cert.signature.name()
+                    ),
+                ));
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testkit::*;
+
+    #[test]
+    fn a_sha256_signature_passes() {
+        let ca = root("Fabrikam Issuing CA");
+        assert_eq!(
+            rules(&standard_edition(&Leaf::se(), &ca, &ca)),
+            Vec::<&str>::new()
+        );
+    }
+
+    #[test]
+    fn a_sha1_signature_is_a_warning_not_an_error() {
+        let folder = Folder::new().file("lab06.fabrikam.com.cer", fixtures::SHA1);
+        let r = run(
+            "rules-lab/topology.xml",
+            &folder,
+            &given_der(&[fixtures::ECDSA_CA]),
+        );
+        let lab06: Vec<_> = r
+            .findings
+            .iter()
+            // The fixture is about its signature; its names are not the point here.
+            .filter(|f| f.file.is_some() && f.rule != crate::rules::missing_required_name::ID)
+            .map(|f| (f.rule.as_str(), f.severity))
+            .collect();
+        assert_eq!(
+            lab06,
+            [("sha1-signature", crate::rules::Severity::Warning)]
+        );
+        assert!(message(&r, "sha1-signature").contains("sha1ECDSA"));
+    }
+}

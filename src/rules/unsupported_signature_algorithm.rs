@@ -1,0 +1,75 @@
+//! `unsupported-signature-algorithm`: the certificate is signed with RSASSA-PSS.
+
+use super::{CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
+use crate::certs::SignatureAlgorithm;
+
+/// This rule's id.
+pub const ID: RuleId = RuleId::new("unsupported-signature-algorithm");
+
+/// A certificate whose signature algorithm Lync does not support (RSASSA-PSS).
+pub struct UnsupportedSignatureAlgorithm;
+
+impl Rule for UnsupportedSignatureAlgorithm {
+    fn id(&self) -> RuleId {
+        ID
+    }
+    fn severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn summary(&self) -> &'static str {
+        "the certificate is signed with RSASSA-PSS (1.2.840.113549.1.1.10)"
+    }
+    fn why(&self) -> &'static str {
+        "Microsoft, \"Certificate infrastructure requirements for Lync Server 2013\": using the RSASSA-PSS signature algorithm is unsupported, and may lead to errors on login and call forwarding issues, among other problems."
+    }
+    fn fix(&self) -> &'static str {
+        "Have the CA sign with PKCS#1 v1.5 (sha256RSA): on a Windows CA, set AlternateSignatureAlgorithm to 0 (certutil -setreg ca\\csp\\AlternateSignatureAlgorithm 0, restart the CA) and reissue the certificate."
+    }
+    fn needs(&self) -> Needs {
+        Needs::CertificateFile
+    }
+    fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        for_each_certificate_file(ctx, |s, cert| {
+            if cert.signature == SignatureAlgorithm::RsaPss {
+                out.push(self.at_server(
+                    ctx,
+                    s,
+                    format!(
+                        "certificate of {} is signed with RSASSA-PSS ({}), which Lync does not support",
+                        ctx.fqdn(s),
+                        cert.signature_hash.name()
+                    ),
+                ));
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testkit::*;
+
+    fn standard_edition_with(leaf: &[u8]) -> crate::check::CheckResult {
+        let folder = Folder::new().file("lyncse01.fabrikam.com.cer", leaf);
+        run(
+            "standard-edition/topology.xml",
+            &folder,
+            &given_der(&[fixtures::RSA_CA]),
+        )
+    }
+
+    #[test]
+    fn pkcs1_signatures_pass() {
+        for der in [fixtures::RSA3072, fixtures::RSA4096] {
+            assert_eq!(rules(&standard_edition_with(der)), Vec::<&str>::new());
+        }
+    }
+
+    #[test]
+    fn an_rsassa_pss_signature_fails() {
+        let r = standard_edition_with(fixtures::PSS);
+        assert_eq!(rules(&r), ["unsupported-signature-algorithm"]);
+        let m = message(&r, "unsupported-signature-algorithm");
+        assert!(m.contains("RSASSA-PSS (SHA-256)"), "{m}");
+    }
+}

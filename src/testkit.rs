@@ -1,0 +1,302 @@
+//! Test support for rule and chain tests: a small rcgen PKI, certificate folders written to a
+//! temporary directory, and a `check` run over a shipped sample topology.
+
+use crate::certs::{load_dir, Certificate};
+use crate::check::ca::GivenCa;
+use crate::check::{CertSources, CheckOptions, CheckResult};
+use crate::graph::ServerGraph;
+use rcgen::{
+    BasicConstraints, CertificateParams, CrlDistributionPoint, DistinguishedName, DnType,
+    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose,
+};
+use std::path::{Path, PathBuf};
+
+/// 2026-12-01T00:00:00Z, the `--now` of the samples.
+pub const NOW: i64 = 1_796_083_200;
+
+/// A CA of the test PKI.
+pub struct TestCa {
+    /// Signs certificates.
+    pub issuer: Issuer<'static, KeyPair>,
+    /// Its certificate, DER.
+    pub der: Vec<u8>,
+}
+
+impl TestCa {
+    /// The parsed certificate.
+    pub fn cert(&self) -> Certificate {
+        Certificate::from_der(&self.der).expect("test CA parses")
+    }
+}
+
+fn dn(cn: &str) -> DistinguishedName {
+    let mut d = DistinguishedName::new();
+    d.push(DnType::CommonName, cn);
+    d.push(DnType::OrganizationName, "Fabrikam");
+    d
+}
+
+fn ca_params(cn: &str, valid: (i32, i32)) -> CertificateParams {
+    let mut p = CertificateParams::default();
+    p.distinguished_name = dn(cn);
+    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    p.not_before = rcgen::date_time_ymd(valid.0, 1, 1);
+    p.not_after = rcgen::date_time_ymd(valid.1, 1, 1);
+    p.use_authority_key_identifier_extension = true;
+    p
+}
+
+/// A self-signed root CA valid 2020..2040.
+pub fn root(cn: &str) -> TestCa {
+    root_valid(cn, (2020, 2040))
+}
+
+/// A self-signed root CA valid from January 1st of `valid.0` to that of `valid.1`.
+pub fn root_valid(cn: &str, valid: (i32, i32)) -> TestCa {
+    let key = KeyPair::generate().expect("keygen");
+    let p = ca_params(cn, valid);
+    let cert = p.self_signed(&key).expect("self-signed");
+    TestCa {
+        der: cert.der().to_vec(),
+        issuer: Issuer::new(p, key),
+    }
+}
+
+/// A CA certificate for `cn` signed by `parent` (an intermediate), valid 2020..2040.
+pub fn intermediate(cn: &str, parent: &TestCa) -> TestCa {
+    let key = KeyPair::generate().expect("keygen");
+    let p = ca_params(cn, (2020, 2040));
+    let cert = p.signed_by(&key, &parent.issuer).expect("sign");
+    TestCa {
+        der: cert.der().to_vec(),
+        issuer: Issuer::new(p, key),
+    }
+}
+
+/// What a test server certificate looks like; [`Leaf::good`] is one Lync accepts.
+pub struct Leaf {
+    /// Subject CN.
+    pub cn: String,
+    /// DNS SANs.
+    pub sans: Vec<String>,
+    /// Key usage bits; empty = no extension.
+    pub key_usages: Vec<KeyUsagePurpose>,
+    /// CRL distribution point URIs; empty = no extension.
+    pub crl: Vec<String>,
+}
+
+impl Leaf {
+    /// CN = `fqdn`, SANs = `fqdn` and `more`, digitalSignature + keyEncipherment, a CDP.
+    pub fn good(fqdn: &str, more: &[&str]) -> Self {
+        let mut sans = vec![fqdn.to_string()];
+        sans.extend(more.iter().map(|s| s.to_string()));
+        Leaf {
+            cn: fqdn.to_string(),
+            sans,
+            key_usages: vec![
+                KeyUsagePurpose::DigitalSignature,
+                KeyUsagePurpose::KeyEncipherment,
+            ],
+            crl: vec!["http://pki.fabrikam.com/crl/test.crl".to_string()],
+        }
+    }
+
+    /// A good lyncse01 certificate with every name the standard-edition sample requires.
+    pub fn se() -> Self {
+        Leaf::good("lyncse01.fabrikam.com", SE_NAMES)
+    }
+
+    /// Signs it with `ca`: DER, valid 2026..2028, Server Authentication EKU.
+    pub fn signed_by(&self, ca: &TestCa) -> Vec<u8> {
+        let key = KeyPair::generate().expect("keygen");
+        let mut p = CertificateParams::new(self.sans.clone()).expect("params");
+        p.distinguished_name = dn(&self.cn);
+        p.key_usages = self.key_usages.clone();
+        p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        p.use_authority_key_identifier_extension = true;
+        if !self.crl.is_empty() {
+            p.crl_distribution_points = vec![CrlDistributionPoint {
+                uris: self.crl.clone(),
+            }];
+        }
+        p.not_before = rcgen::date_time_ymd(2026, 1, 1);
+        p.not_after = rcgen::date_time_ymd(2028, 1, 1);
+        p.signed_by(&key, &ca.issuer).expect("sign").der().to_vec()
+    }
+}
+
+/// Concatenated PEM blocks of DER certificates.
+pub fn pem(ders: &[&[u8]]) -> Vec<u8> {
+    let mut out = String::new();
+    for d in ders {
+        out.push_str(&pem_rfc7468(d));
+    }
+    out.into_bytes()
+}
+
+fn pem_rfc7468(der: &[u8]) -> String {
+    let b64 = base64(der);
+    let mut s = String::from("-----BEGIN CERTIFICATE-----\n");
+    for line in b64.as_bytes().chunks(64) {
+        s.push_str(std::str::from_utf8(line).expect("ascii"));
+        s.push('\n');
+    }
+    s.push_str("-----END CERTIFICATE-----\n");
+    s
+}
+
+/// Standard base64 with padding.
+pub fn base64(data: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// A certificate folder in a temporary directory.
+pub struct Folder {
+    dir: tempfile::TempDir,
+}
+
+impl Folder {
+    /// An empty folder.
+    pub fn new() -> Self {
+        Folder {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+    /// Writes `name` (may contain `/`) with `data`; returns `self` for chaining.
+    pub fn file(self, name: &str, data: &[u8]) -> Self {
+        let p = self.dir.path().join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(&p, data).expect("write");
+        self
+    }
+    /// The folder's path.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// `--ca` files made of the given CA certificates, one file each.
+pub fn given(cas: &[&TestCa]) -> Vec<GivenCa> {
+    cas.iter()
+        .enumerate()
+        .map(|(i, c)| GivenCa {
+            path: PathBuf::from(format!("ca{i}.cer")),
+            certs: vec![c.cert()],
+        })
+        .collect()
+}
+
+/// One `--ca` file holding the given DER certificates.
+pub fn given_der(ders: &[&[u8]]) -> Vec<GivenCa> {
+    vec![GivenCa {
+        path: PathBuf::from("ca.cer"),
+        certs: ders
+            .iter()
+            .map(|d| Certificate::from_der(d).expect("CA parses"))
+            .collect(),
+    }]
+}
+
+/// The openssl-made fixtures of `tests/fixtures/certs/` (see its README).
+pub mod fixtures {
+    /// "CN=Fabrikam RSA Issuing CA": signed the four lyncse01 fixtures below.
+    pub const RSA_CA: &[u8] = include_bytes!("../tests/fixtures/certs/rsa-ca.der");
+    /// lyncse01, RSA 3072, sha256RSA, good.
+    pub const RSA3072: &[u8] = include_bytes!("../tests/fixtures/certs/rsa3072.der");
+    /// lyncse01, RSA 4096, sha256RSA, good.
+    pub const RSA4096: &[u8] = include_bytes!("../tests/fixtures/certs/rsa4096.der");
+    /// lyncse01, RSA 2048, RSASSA-PSS with SHA-256.
+    pub const PSS: &[u8] = include_bytes!("../tests/fixtures/certs/pss-signed.der");
+    /// lyncse01, RSA 2048, md5RSA.
+    pub const MD5: &[u8] = include_bytes!("../tests/fixtures/certs/md5-signed.der");
+    /// The ECDSA "CN=Fabrikam Issuing CA" that signed the two below.
+    pub const ECDSA_CA: &[u8] = include_bytes!("../tests/fixtures/certs/fabrikam-issuing-ca.der");
+    /// lab06, RSA 2048, ecdsa-with-SHA1.
+    pub const SHA1: &[u8] = include_bytes!("../tests/fixtures/certs/sha1-signed.der");
+}
+
+/// Runs `check` on a shipped sample topology (`rel` under `sample-topologies/`) with the
+/// certificate folder and `--ca` files, at [`NOW`].
+pub fn run(rel: &str, folder: &Folder, cas: &[GivenCa]) -> CheckResult {
+    let path = format!("{}/sample-topologies/{rel}", env!("CARGO_MANIFEST_DIR"));
+    let topo = crate::topology::load_path(&path).expect("sample loads");
+    let graph = ServerGraph::build(&topo);
+    let store = load_dir(folder.path()).expect("folder loads");
+    let options = CheckOptions {
+        sources: CertSources::Folder(folder.path().to_path_buf()),
+        now: NOW,
+        expiry_warn_days: 30,
+    };
+    crate::app::run_check(&topo, &graph, &store, cas, &options)
+}
+
+/// The rule ids of every finding, in order.
+pub fn rules(result: &CheckResult) -> Vec<&'static str> {
+    result.findings.iter().map(|f| f.rule.as_str()).collect()
+}
+
+/// The message of the first finding of `rule`.
+pub fn message(result: &CheckResult, rule: &str) -> String {
+    result
+        .findings
+        .iter()
+        .find(|f| f.rule.as_str() == rule)
+        .map(|f| f.message.clone())
+        .unwrap_or_else(|| panic!("no {rule} finding in {:?}", rules(result)))
+}
+
+/// The standard-edition sample's names of lyncse01, so its certificate covers what the
+/// topology requires.
+pub const SE_NAMES: &[&str] = &[
+    "webext.fabrikam.com",
+    "meet.fabrikam.com",
+    "dialin.fabrikam.com",
+    "admin.fabrikam.com",
+];
+
+/// A good lyncse01 certificate from `ca`, in a folder with `ca`'s certificate, checked with
+/// `--ca` = `reference`.
+pub fn standard_edition(leaf: &Leaf, ca: &TestCa, reference: &TestCa) -> CheckResult {
+    let der = leaf.signed_by(ca);
+    let folder = Folder::new().file("lyncse01.fabrikam.com.cer", &pem(&[&der, &ca.der]));
+    run(
+        "standard-edition/topology.xml",
+        &folder,
+        &given(&[reference]),
+    )
+}
+
+/// A CA certificate with `cn` and `key_of`'s key, signed by `signer` (cross-certificates and
+/// cycles in chain tests).
+pub fn cross(cn: &str, key_of: &TestCa, signer: &TestCa) -> Vec<u8> {
+    let p = ca_params(cn, (2020, 2040));
+    p.signed_by(key_of.issuer.key(), &signer.issuer)
+        .expect("sign")
+        .der()
+        .to_vec()
+}
+
+/// A DER certificates-only PKCS#7 bundle.
+pub fn p7b(ders: &[&[u8]]) -> Vec<u8> {
+    crate::certs::pkcs7::build_bundle(ders).expect("bundle")
+}
