@@ -29,6 +29,21 @@ struct Lab {
     external: u16,
 }
 
+/// Every name the server needs on its certificate, as `plan` lists them.
+fn needed_names(short: &str) -> Vec<String> {
+    let topo = topocert::topology::load_path(&support::sample("enterprise-multisite/topology.xml"))
+        .expect("sample loads");
+    let graph = topocert::graph::ServerGraph::build(&topo);
+    let (machine, kind) = topocert::check::checked_servers(&topo, &graph)
+        .into_iter()
+        .find(|(m, _)| topo.machines[m.0].fqdn.as_str() == fqdn(short))
+        .expect("a checked server");
+    topocert::required::planned_names(&topo, &graph, machine, kind)
+        .into_iter()
+        .map(|n| n.name.as_str().to_string())
+        .collect()
+}
+
 /// fe01: good certificate (Fabrikam Issuing CA under Fabrikam Root CA) on Default and
 /// WebServicesInternal, a public-CA certificate for webext01 on WebServicesExternal.
 /// fe02: Contoso's certificate on both; its external endpoint closes. fe03: Default stalls,
@@ -37,32 +52,10 @@ fn lab() -> Lab {
     let root = Ca::root("Fabrikam Root CA", "Fabrikam");
     let issuing = root.intermediate("Fabrikam Issuing CA", "Fabrikam");
     let contoso = Ca::root("Contoso Public CA", "Contoso");
-    fn front_end(server: &str) -> [&str; 7] {
-        [
-            server,
-            "pool01.fabrikam.com",
-            "webint01.fabrikam.com",
-            "webext01.fabrikam.com",
-            "meet.fabrikam.com",
-            "dialin.fabrikam.com",
-            "admin.fabrikam.com",
-        ]
-    }
-    let fe01 = issuing.leaf(
-        "pool01.fabrikam.com",
-        &front_end("fe01.fabrikam.com"),
-        &[&issuing],
-    );
-    let fe02 = contoso.leaf(
-        "pool01.fabrikam.com",
-        &front_end("fe02.fabrikam.com"),
-        &[&contoso],
-    );
-    let pc01 = issuing.leaf(
-        "pc01.fabrikam.com",
-        &["pc01.fabrikam.com", "pchat01.fabrikam.com"],
-        &[&issuing],
-    );
+    let fe01_names = needed_names("fe01");
+    let fe01 = issuing.leaf("pool01.fabrikam.com", &fe01_names, &[&issuing]);
+    let fe02 = contoso.leaf("pool01.fabrikam.com", &needed_names("fe02"), &[&contoso]);
+    let pc01 = issuing.leaf("pc01.fabrikam.com", &needed_names("pc01"), &[&issuing]);
     let webext = contoso.leaf(
         "webext01.fabrikam.com",
         &["webext01.fabrikam.com"],

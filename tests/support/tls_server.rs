@@ -82,10 +82,14 @@ impl Ca {
     /// A server certificate as Lync wants it (valid 2026-01-01 to 2028-01-01, Server
     /// Authentication, digital signature and key encipherment, a CRL distribution point) with
     /// subject `cn` and DNS SANs `sans`, presented with `chain` after it.
-    pub fn leaf(&self, cn: &str, sans: &[&str], chain: &[&Ca]) -> Served {
+    pub fn leaf<S: AsRef<str>>(&self, cn: &str, sans: &[S], chain: &[&Ca]) -> Served {
         let key = KeyPair::generate().expect("key");
-        let mut p = CertificateParams::new(sans.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-            .expect("names");
+        let mut p = CertificateParams::new(
+            sans.iter()
+                .map(|s| s.as_ref().to_string())
+                .collect::<Vec<_>>(),
+        )
+        .expect("names");
         p.distinguished_name = dn(cn, "Fabrikam");
         p.not_before = rcgen::date_time_ymd(2026, 1, 1);
         p.not_after = rcgen::date_time_ymd(2028, 1, 1);
