@@ -46,6 +46,10 @@ pub enum Command {
     /// Write a self-contained HTML readiness report: summary, a table per site, the topology
     /// graph, and every finding with its explanation and fix.
     Report(ReportArgs),
+    /// Read the certificates the checked servers present over TLS (SIP, internal and external
+    /// web services) and write them as a folder that --certs reads, with manifest.csv. Only
+    /// a TLS handshake is sent; nothing fetched is trusted (docs/fetch.md).
+    Fetch(FetchArgs),
 }
 
 /// `--format` values of a command, from the registry (its first format is the default).
@@ -57,6 +61,7 @@ fn format_arg(command: Cmd) -> impl TypedValueParser<Value = String> {
 
 /// Where the certificates come from and how to judge them (check, report, plan, diff).
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("fetch_tuning").multiple(true).args(["resolve", "port"]).requires("fetch")))]
 pub struct CertificateArgs {
     /// Folder of certificates (.cer/.crt/.pem/.der, .p7b/.p7c), searched recursively. A file
     /// named after a server (fe01.fabrikam.com.cer, or a folder fe01.fabrikam.com/) is that
@@ -79,6 +84,13 @@ pub struct CertificateArgs {
     /// Warn about certificates that end within this many days.
     #[arg(long, value_name = "N", default_value_t = 30)]
     pub expiry_warn_days: u32,
+    /// Read the certificates the checked servers present over TLS, as `topocert fetch` does,
+    /// instead of (or as well as) --certs and --inventory.
+    #[arg(long)]
+    pub fetch: bool,
+    /// How to fetch (with --fetch).
+    #[command(flatten)]
+    pub fetching: FetchOptionArgs,
 }
 
 impl CertificateArgs {
@@ -89,6 +101,7 @@ impl CertificateArgs {
             ca: self.ca.clone(),
             now: self.now,
             expiry_warn_days: self.expiry_warn_days,
+            fetch: self.fetch.then(|| self.fetching.options()),
         }
     }
 }
@@ -121,7 +134,7 @@ impl GateArgs {
 
 /// Arguments of `topocert check`.
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).multiple(true).args(["certs", "inventory"])))]
+#[command(group(clap::ArgGroup::new("source").required(true).multiple(true).args(["certs", "inventory", "fetch"])))]
 pub struct CheckArgs {
     /// Topology file (published XML or .tbxml; `-` reads standard input).
     pub topology: String,
@@ -138,7 +151,7 @@ pub struct CheckArgs {
 
 /// Arguments of `topocert report`.
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).multiple(true).args(["certs", "inventory"])))]
+#[command(group(clap::ArgGroup::new("source").required(true).multiple(true).args(["certs", "inventory", "fetch"])))]
 pub struct ReportArgs {
     /// Topology file (published XML or .tbxml; `-` reads standard input).
     pub topology: String,
@@ -402,5 +415,64 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
             };
             Ok(emit(Cmd::Diff, &a.format, &v, out))
         }
+        Command::Fetch(a) => {
+            let l = load(&a.topology, warn)?;
+            Ok(crate::fetch::to_dir(
+                &l,
+                &a.fetching.options(),
+                &a.out,
+                warn,
+            )?)
+        }
     }
+}
+
+/// How to fetch certificates from the servers: shared by `fetch` and `--fetch`.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Fetching from the servers")]
+pub struct FetchOptionArgs {
+    /// Connect to ADDRESS (IPv4 or IPv6) for the server FQDN instead of asking DNS (split DNS,
+    /// tests); repeat for several servers.
+    #[arg(long, value_name = "FQDN=ADDRESS")]
+    pub resolve: Vec<crate::fetch::ResolveOverride>,
+    /// Use PORT for every server's USAGE endpoint (default, webservicesinternal,
+    /// webservicesexternal) instead of the port the topology declares (or the Lync default
+    /// 5061/5041, 443, 4443); repeatable.
+    #[arg(long, value_name = "USAGE=PORT")]
+    pub port: Vec<crate::fetch::PortOverride>,
+    /// Seconds allowed for the TCP connect, and again for the TLS handshake, of each endpoint.
+    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = crate::fetch::options::parse_timeout)]
+    pub timeout: std::time::Duration,
+    /// Endpoints fetched at the same time.
+    #[arg(long, value_name = "N", default_value_t = crate::fetch::options::DEFAULT_CONCURRENCY, value_parser = crate::fetch::options::parse_concurrency)]
+    pub concurrency: usize,
+    /// No progress bar (there is none either when standard error is not a terminal).
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+impl FetchOptionArgs {
+    fn options(&self) -> crate::fetch::FetchOptions {
+        crate::fetch::FetchOptions {
+            resolve: self.resolve.clone(),
+            ports: self.port.clone(),
+            timeout: self.timeout,
+            concurrency: self.concurrency,
+            progress: !self.quiet,
+        }
+    }
+}
+
+/// Arguments of `topocert fetch`.
+#[derive(Debug, clap::Args)]
+pub struct FetchArgs {
+    /// Topology file (published XML or .tbxml; `-` reads standard input).
+    pub topology: String,
+    /// The folder to write (new or empty): one folder per server, a file per usage, and
+    /// manifest.csv; give it to --certs.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// How to fetch.
+    #[command(flatten)]
+    pub fetching: FetchOptionArgs,
 }

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod diff;
 pub mod error;
 pub mod explain;
+pub mod fetch;
 pub mod finding;
 pub mod gate;
 pub mod graph;

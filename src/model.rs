@@ -394,6 +394,19 @@ impl WebServiceSettings {
     }
 }
 
+/// A TLS port a service declares (`Ports/Port`) on which its servers present a certificate:
+/// the Registrar's or Persistent Chat's `SipServer` port (Default) and the web site's HTTPS
+/// ports (`OCSWebSite`, primary: WebServicesInternal; external: WebServicesExternal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CertPort {
+    /// The certificate presented there (Default, WebServicesInternal or WebServicesExternal).
+    pub usage: crate::certs::Usage,
+    /// The TCP port.
+    pub port: u16,
+    /// The `Port` start tag.
+    pub span: Span,
+}
+
 /// A service (`Service`): one role installed on a pool or SQL instance.
 #[derive(Debug, Clone, Serialize)]
 pub struct Service {
@@ -467,6 +480,10 @@ pub struct Topology {
     pub services: Vec<Service>,
     /// Simple URLs.
     pub simple_urls: Vec<SimpleUrl>,
+    /// The `Service/Ports/Port` start tags that may declare a TLS port presenting a server
+    /// certificate, with their service, in document order (a few per pool); read them with
+    /// [`Topology::cert_ports`].
+    pub cert_port_tags: Vec<(ServiceIdx, Span)>,
     /// Problems found while resolving references; the rest of the topology was still read.
     pub problems: Vec<crate::error::TopologyProblem>,
 }
@@ -499,6 +516,16 @@ impl Topology {
             }
             None => format!("{}:<not installed>", s.role_name),
         }
+    }
+    /// The TLS ports services declare that present a server certificate, with their service,
+    /// in document order (read from [`Self::cert_port_tags`] on each call).
+    pub fn cert_ports(&self) -> Vec<(ServiceIdx, CertPort)> {
+        self.cert_port_tags
+            .iter()
+            .filter_map(|(svc, span)| {
+                crate::topology::scan::read_cert_port(&self.source.text, *span).map(|p| (*svc, p))
+            })
+            .collect()
     }
     /// Finds a machine by FQDN (case-insensitive).
     pub fn machine_by_fqdn(&self, fqdn: &str) -> Option<MachineIdx> {

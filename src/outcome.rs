@@ -280,6 +280,7 @@ fn server_outcome(
             if f.severity < Severity::Warning
                 || f.effect == Effect::Undecided
                 || f.rule == rules::missing_certificate::ID
+                || f.rule == rules::unreachable_endpoint::ID
             {
                 continue;
             }

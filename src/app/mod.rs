@@ -39,12 +39,14 @@ pub struct CertificateInputs {
     pub now: Option<i64>,
     /// `--expiry-warn-days`.
     pub expiry_warn_days: u32,
+    /// `--fetch` and its options: read the certificates the servers present over TLS.
+    pub fetch: Option<crate::fetch::FetchOptions>,
 }
 
 impl CertificateInputs {
     /// Whether any certificate source is given (then the command checks).
     pub fn has_certificates(&self) -> bool {
-        self.certs.is_some() || self.inventory.is_some()
+        self.certs.is_some() || self.inventory.is_some() || self.fetch.is_some()
     }
 }
 
@@ -134,16 +136,25 @@ pub fn load_given_cas(paths: &[PathBuf]) -> Result<Vec<GivenCa>, AppError> {
         .collect()
 }
 
-/// The certificates and options of a check; `None` when no certificate source is given.
+/// The certificates and options of a check (`--fetch` reads those of `topology`'s servers);
+/// `None` when no certificate source is given.
 fn load_certificates(
     c: &CertificateInputs,
+    topology: &Loaded,
     warn: Warn<'_>,
 ) -> Result<Option<(CertStore, CheckOptions)>, AppError> {
-    let Some(loaded) = crate::check::load_certificates(c.certs.as_deref(), c.inventory.as_deref())
-    else {
+    let files =
+        crate::check::load_certificates(c.certs.as_deref(), c.inventory.as_deref()).transpose()?;
+    let loaded = match &c.fetch {
+        Some(o) => {
+            let results = crate::fetch::fetch(&topology.topology, &topology.graph, o);
+            Some(crate::fetch::add_fetched(files, &results))
+        }
+        None => files,
+    };
+    let Some(loaded) = loaded else {
         return Ok(None);
     };
-    let loaded = loaded?;
     if loaded.other_uses > 0 {
         warn(miette::miette!(
             severity = miette::Severity::Warning,
@@ -194,9 +205,9 @@ pub fn check(
     warn: Warn<'_>,
 ) -> Result<Checked, AppError> {
     let given = load_given_cas(&certs.ca)?;
-    let (store, options) = load_certificates(certs, warn)?.ok_or_else(|| {
+    let (store, options) = load_certificates(certs, loaded, warn)?.ok_or_else(|| {
         AppError(miette::miette!(
-            "give the certificates to check with --certs DIR or --inventory FILE"
+            "give the certificates to check with --certs DIR, --inventory FILE or --fetch"
         ))
     })?;
     let result = run_check(&loaded.topology, &loaded.graph, &store, &given, &options);
@@ -255,7 +266,7 @@ pub fn diff(
         },
     );
     let given = load_given_cas(&certs.ca)?;
-    let Some((store, options)) = load_certificates(certs, warn)? else {
+    let Some((store, options)) = load_certificates(certs, new, warn)? else {
         return Ok((d, None));
     };
     let full = run_check(&new.topology, &new.graph, &store, &given, &options);

@@ -297,6 +297,11 @@ fn hex_upper(bytes: &[u8]) -> String {
     s
 }
 
+/// Upper-case hex SHA-1 of a DER certificate: the Windows "thumbprint".
+pub fn sha1_thumbprint(der: &[u8]) -> String {
+    hex_upper(&Sha1::digest(der))
+}
+
 /// Upper-case hex of a key identifier (SKI/AKI), as Windows shows it without spaces.
 pub fn key_id_hex(bytes: &[u8]) -> String {
     hex_upper(bytes)
@@ -503,7 +508,7 @@ fn build(x: &X509Certificate<'_>, der: Vec<u8>) -> Certificate {
         .next()
         .and_then(|a| a.as_str().ok())
         .map(str::to_string);
-    let sha1_thumbprint = hex_upper(&Sha1::digest(&der));
+    let sha1_thumbprint = sha1_thumbprint(&der);
     Certificate {
         facts: CertFacts {
             subject: x.subject().to_string(),

@@ -147,6 +147,17 @@ pub enum CertLoadError {
         /// Why.
         problem: super::inventory::RowProblem,
     },
+    /// A row (or the whole) of a fetched folder's `manifest.csv` that could not be read.
+    #[error("{} line {line}: {problem}", path.display())]
+    #[diagnostic(code(topocert::fetch_manifest))]
+    Manifest {
+        /// The manifest.
+        path: PathBuf,
+        /// The 1-based line (0 when the file could not be read).
+        line: u64,
+        /// Why.
+        problem: String,
+    },
     /// Bytes after the last DER certificate that are not another certificate.
     #[error("{}: {extra} unexpected bytes after the certificate at offset {offset}", path.display())]
     #[diagnostic(code(topocert::cert_trailing_data))]
@@ -229,12 +240,12 @@ pub fn short_name(path: &Path) -> String {
     )
 }
 
-/// How a server certificate is named for people: its file's path, or its inventory row
-/// ("inventory.csv line 3").
+/// How a server certificate is named for people: its file's path (and where it was
+/// fetched from), or its inventory row ("inventory.csv line 3").
 pub fn label(file: &CertFile) -> String {
     match file.leaf.inventory() {
         Some(row) => row.label(),
-        None => file.path.display().to_string(),
+        None => file.label(),
     }
 }
 
@@ -248,6 +259,27 @@ pub struct CertFile {
     pub leaf: super::Leaf,
     /// Every other certificate in the file, in file order (CAs and any further leaves).
     pub chain: Vec<Certificate>,
+    /// The address it was fetched from (`--fetch`: then `path` is the file's place in the
+    /// folder `topocert fetch` would write), or `None` for a file or an inventory row.
+    pub fetched_from: Option<std::net::SocketAddr>,
+}
+
+impl CertFile {
+    /// The name to show: the path, and where it was fetched from
+    /// (`fe01.fabrikam.com/default.cer, fetched from 10.0.0.5:5061`).
+    pub fn label(&self) -> String {
+        self.with_origin(self.path.display().to_string())
+    }
+    /// [`short_name`] of the path, and where it was fetched from.
+    pub fn short_label(&self) -> String {
+        self.with_origin(short_name(&self.path))
+    }
+    fn with_origin(&self, name: String) -> String {
+        match self.fetched_from {
+            Some(a) => format!("{name}, fetched from {a}"),
+            None => name,
+        }
+    }
 }
 
 /// Everything found in a certificate folder.
@@ -260,6 +292,9 @@ pub struct CertStore {
     pub ca_files: Vec<(PathBuf, Vec<Certificate>)>,
     /// Files that could not be loaded.
     pub unreadable: Vec<Unreadable>,
+    /// The endpoints a fetch tried (`--fetch`, or the `manifest.csv` of a fetched folder),
+    /// reached or not.
+    pub endpoints: Vec<crate::fetch::EndpointRecord>,
 }
 
 impl CertStore {
@@ -554,8 +589,8 @@ fn is_skipped(name: &OsStr) -> bool {
 
 /// Loads every file under `dir`, recursively, in sorted order.
 ///
-/// Skips files named `README*`, `*.md` and `*.txt` (case-insensitive); hidden files are not
-/// skipped. Symbolic links to files are read; symbolic links to folders are never followed
+/// Skips files named `README*`, `*.md` and `*.txt` (case-insensitive), and `manifest.csv` at
+/// the top (the record of `topocert fetch`); hidden files are not skipped. Symbolic links to files are read; symbolic links to folders are never followed
 /// (so link loops cannot hang), and folders deeper than [`MAX_DEPTH`] are reported as
 /// [`CertLoadError::TooDeep`]. Fails only when `dir` itself cannot be read; every other
 /// problem becomes an entry of [`CertStore::unreadable`] and the remaining files still load.
@@ -619,7 +654,8 @@ fn walk(entries: Vec<(PathBuf, bool)>, depth: usize, store: &mut CertStore) {
         let Some(name) = path.file_name() else {
             continue;
         };
-        if is_skipped(name) {
+        if is_skipped(name) || (depth == 1 && name == crate::fetch::manifest::FILE_NAME) {
+            // a fetched folder's manifest is read by `check::load_certificates`
             continue;
         }
         if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
@@ -635,7 +671,9 @@ fn walk(entries: Vec<(PathBuf, bool)>, depth: usize, store: &mut CertStore) {
     }
 }
 
-fn add_file(store: &mut CertStore, path: PathBuf, mut certs: Vec<Certificate>) {
+/// Adds the certificates of one file to `store`: a server file (its first non-CA certificate
+/// is the leaf) or a CA-only file.
+pub(crate) fn add_file(store: &mut CertStore, path: PathBuf, mut certs: Vec<Certificate>) {
     // The server certificate is the first non-CA certificate; a file holding one CA certificate
     // that names DNS hosts is a CA certificate offered as a server's (the
     // `ca-certificate-as-server` rule reports it) rather than a CA to trust.
@@ -650,6 +688,7 @@ fn add_file(store: &mut CertStore, path: PathBuf, mut certs: Vec<Certificate>) {
                 path,
                 leaf: super::Leaf::File(leaf),
                 chain: certs,
+                fetched_from: None,
             });
         }
         None => store.ca_files.push((path, certs)),

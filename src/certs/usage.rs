@@ -35,6 +35,16 @@ impl Usage {
             Usage::OAuthTokenIssuer => "OAuthTokenIssuer",
         }
     }
+    /// The lower-case name, as in file names (`default.cer`) and on the command line
+    /// (`--port default=5061`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Usage::Default => "default",
+            Usage::WebServicesInternal => "webservicesinternal",
+            Usage::WebServicesExternal => "webservicesexternal",
+            Usage::OAuthTokenIssuer => "oauthtokenissuer",
+        }
+    }
     /// The usage named `s`, case-insensitively.
     pub fn parse(s: &str) -> Option<Usage> {
         Usage::ALL

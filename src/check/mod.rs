@@ -130,6 +130,8 @@ pub enum CertSources {
         /// The inventory.
         inventory: PathBuf,
     },
+    /// Fetched from the servers (`--fetch`), with the folder and/or inventory also given.
+    Fetched(Option<Box<CertSources>>),
 }
 
 impl CertSources {
@@ -142,6 +144,11 @@ impl CertSources {
                 "no file in {} and no row of {}",
                 folder.display(),
                 inventory.display()
+            ),
+            CertSources::Fetched(None) => "nothing fetched from the servers".into(),
+            CertSources::Fetched(Some(also)) => format!(
+                "{} and nothing fetched from the servers",
+                also.describe_none()
             ),
         }
     }
@@ -178,6 +185,9 @@ pub fn load_certificates(
             Some(f) => crate::certs::load_dir(f)?,
             None => CertStore::default(),
         };
+        if let Some(f) = folder {
+            crate::fetch::manifest::read_into(f, &mut store);
+        }
         let mut other_uses = 0;
         if let Some(i) = inventory {
             let inv = crate::certs::inventory::load(i)?;

@@ -188,7 +188,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             };
             out.push_str(&format!(
                 "  {label}: {} ({}); issued by {}; valid {} to {}\n",
-                esc(&f.path.display().to_string()),
+                esc(&f.label()),
                 a.explain(),
                 esc(&f.leaf.issuer),
                 crate::time::format_date(f.leaf.not_before),
@@ -240,9 +240,9 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 vec![
                     esc(m.fqdn.as_str()),
                     s.kind.short_label().to_string(),
-                    s.assignment.as_ref().map_or("-".to_string(), |a| {
-                        esc(&crate::certs::load::short_name(&store.files[a.file].path))
-                    }),
+                    s.assignment
+                        .as_ref()
+                        .map_or("-".to_string(), |a| esc(&store.files[a.file].short_label())),
                     so.status.label().to_string(),
                     if rules.is_empty() {
                         "-".into()

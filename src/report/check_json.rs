@@ -252,7 +252,7 @@ pub fn build(v: &super::View<'_>) -> Result<CheckJson, super::RenderError> {
     let cert = |a: &crate::check::Assignment| {
         let f = &store.files[a.file];
         CertificateJson {
-            file: f.path.display().to_string(),
+            file: f.label(),
             subject: f.leaf.subject.clone(),
             issuer: f.leaf.issuer.clone(),
             serial: f.leaf.serial.clone(),

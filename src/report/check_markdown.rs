@@ -111,7 +111,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                         };
                         format!(
                             "{usage}{}<br>issued by {}<br>until {}",
-                            text(&crate::certs::load::short_name(&f.path)),
+                            text(&f.short_label()),
                             text(&f.leaf.issuer),
                             crate::time::format_date(f.leaf.not_after)
                         )

@@ -210,7 +210,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                         let l = &f.leaf;
                         format!(
                             "<details><summary><code>{}</code>{}</summary>Subject: {}<br>Issuer: {}<br>Names: {}<br>Valid: {} to {}<br>Serial: <code>{}</code><br>Thumbprint: <code>{}</code><br>Chosen: {}</details>",
-                            esc(&f.path.display().to_string()),
+                            esc(&f.label()),
                             if s.certificates.len() > 1 {
                                 format!(" ({})", esc(&crate::certs::usage::describe(&a.usages)))
                             } else {

@@ -26,7 +26,15 @@ impl Rule for MissingCertificate {
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for s in ctx.servers {
+            // usages whose fetched endpoint could not be read: `unreachable-endpoint` says
+            // their status cannot be decided
+            let unreached = super::unreachable_endpoint::unreached_usages(ctx, s);
             if s.assignment.is_none() {
+                if !unreached.is_empty()
+                    && s.kind.needed_usages().iter().all(|u| unreached.contains(u))
+                {
+                    continue;
+                }
                 let msg = format!(
                     "{} ({}) has no certificate: {} is named after it or covers its name",
                     ctx.fqdn(s),
@@ -38,7 +46,8 @@ impl Rule for MissingCertificate {
             }
             // Certificates for some usages only (e.g. a default.cer and no
             // webservicesinternal.cer): each uncovered usage is missing.
-            let missing = s.uncovered_usages();
+            let mut missing = s.uncovered_usages();
+            missing.retain(|u| !unreached.contains(u));
             if !missing.is_empty() {
                 let what = crate::certs::usage::describe(&missing);
                 let msg = format!(

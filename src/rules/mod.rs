@@ -180,6 +180,7 @@ registry! {
     pchat_pool_unassociated::PchatPoolUnassociated,
     no_persistent_chat_pool::NoPersistentChatPool,
     not_checked::NotChecked,
+    unreachable_endpoint::UnreachableEndpoint,
 }
 
 /// Looks a rule up by id as written (e.g. on the command line).

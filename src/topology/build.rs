@@ -174,7 +174,12 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
     let mut services: Vec<Service> = Vec::with_capacity(raw.services.len());
     let mut pending_deps = Vec::with_capacity(raw.services.len());
     let mut service_syms = Vec::with_capacity(raw.services.len());
-    for s in raw.services {
+    // the certificate ports of each service, in the order of the services (the scan's order)
+    let mut raw_ports = raw.cert_ports.into_iter().peekable();
+    let mut cert_ports = Vec::with_capacity(raw_ports.len());
+    for (raw_index, s) in raw.services.into_iter().enumerate() {
+        // ports of a service dropped for a missing identity are dropped with it
+        while raw_ports.next_if(|(r, _)| *r < raw_index).is_some() {}
         let role_name = match (s.role_name, &s.key) {
             (Some(name), _) => Some(std::sync::Arc::from(name)),
             (None, Some(RawServiceRef::Published { role, .. })) => Some(syms.shared(*role)),
@@ -233,6 +238,9 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
             pool_services.push((p, idx));
         }
         pending_deps.push(s.deps);
+        while let Some((_, port)) = raw_ports.next_if(|(r, _)| *r == raw_index) {
+            cert_ports.push((idx, port));
+        }
         services.push(Service {
             role: Role::from_name(&role_name),
             role_name,
@@ -309,6 +317,7 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
         sql_instances,
         services,
         simple_urls: raw.simple_urls,
+        cert_port_tags: cert_ports,
         problems,
     }
 }

@@ -269,6 +269,9 @@ pub struct RawTopology {
     pub deps: Vec<(RawServiceRef, Span)>,
     /// Simple URLs.
     pub simple_urls: Vec<crate::model::SimpleUrl>,
+    /// `Service/Ports/Port` elements that may present a server certificate (their start tags),
+    /// with the index of their service in [`Self::services`]; see [`read_cert_port`].
+    pub cert_ports: Vec<(usize, Span)>,
     /// The published key values, interned.
     pub syms: Symbols,
     /// The (per run, randomly seeded) hasher of the machine and cluster name hashes.
@@ -296,6 +299,8 @@ enum El {
     InternalSettings,
     SimpleUrl,
     RegistrarService,
+    Ports,
+    Port,
     OldTopology,
     Other,
 }
@@ -321,6 +326,8 @@ impl El {
             "InternalSettings" => El::InternalSettings,
             "SimpleUrl" => El::SimpleUrl,
             "RegistrarService" => El::RegistrarService,
+            "Ports" => El::Ports,
+            "Port" => El::Port,
             "OldTopology" => El::OldTopology,
             _ => El::Other,
         }
@@ -494,6 +501,95 @@ impl<'a> Iterator for RawAttrs<'a> {
 
 fn is_xml_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// A word of a `Port` element that [`cert_port`] tells apart; anything else is `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PortWord {
+    /// `urn:component:Registrar` or `urn:component:PersistentChat`: SIP servers.
+    SipOwner,
+    /// `urn:component:OCSWebSite`: the IIS web sites.
+    WebSiteOwner,
+    SipServer,
+    WebSite,
+    Primary,
+    External,
+    /// `Mtls` or `Tls`.
+    Tls,
+    Https,
+    /// A port number (1-65535).
+    Number(u16),
+    Other,
+}
+
+impl PortWord {
+    fn of(value: &str) -> PortWord {
+        match value {
+            "urn:component:Registrar" | "urn:component:PersistentChat" => PortWord::SipOwner,
+            "urn:component:OCSWebSite" => PortWord::WebSiteOwner,
+            "SipServer" => PortWord::SipServer,
+            "WebSite" => PortWord::WebSite,
+            "Primary" => PortWord::Primary,
+            "External" => PortWord::External,
+            "Mtls" | "Tls" => PortWord::Tls,
+            "Https" => PortWord::Https,
+            v => match v.parse::<u16>() {
+                Ok(n) if n > 0 => PortWord::Number(n),
+                _ => PortWord::Other,
+            },
+        }
+    }
+}
+
+/// False for a `Port` element that cannot present a server certificate, told by its owner
+/// without reading any attribute when it is written as Lync writes it (`Owner` first); the
+/// others are read when needed by [`read_cert_port`], so that the scan stays as fast as it was
+/// (a topology has many ports, and only `fetch` reads them).
+fn may_present_certificate(e: &BytesStart<'_>) -> bool {
+    match e.attributes_raw().strip_prefix(" Owner=\"urn:component:") {
+        Some(owner) => ["Registrar\"", "PersistentChat\"", "OCSWebSite\""]
+            .iter()
+            .any(|o| owner.starts_with(o)),
+        None => true,
+    }
+}
+
+/// The certificate the `Port` element whose start tag is `text[span]` presents, if it is one
+/// of the TLS listeners of [`crate::certs::Usage`]: the Registrar's or Persistent Chat's
+/// primary `SipServer` port over MTLS/TLS (Default), the web site's primary or external HTTPS
+/// port (WebServicesInternal, WebServicesExternal).
+pub fn read_cert_port(text: &str, span: Span) -> Option<crate::model::CertPort> {
+    use crate::certs::Usage;
+    const NAMES: [&str; 6] = [
+        "Owner",
+        "Usage",
+        "InterfaceSide",
+        "InterfaceNumber",
+        "Port",
+        "Protocol",
+    ];
+    let tag = text.get(span.start..span.start.checked_add(span.len)?)?;
+    let e = match Reader::from_str(tag).read_event() {
+        Ok(Event::Empty(e) | Event::Start(e)) => e,
+        _ => return None,
+    };
+    let [owner, usage, side, _, port, protocol] = attrs_with(&e, NAMES, |v| PortWord::of(&v));
+    let Some(PortWord::Number(port)) = port else {
+        return None;
+    };
+    let usage = match (owner?, usage?, side?, protocol?) {
+        (PortWord::SipOwner, PortWord::SipServer, PortWord::Primary, PortWord::Tls) => {
+            Usage::Default
+        }
+        (PortWord::WebSiteOwner, PortWord::WebSite, PortWord::Primary, PortWord::Https) => {
+            Usage::WebServicesInternal
+        }
+        (PortWord::WebSiteOwner, PortWord::WebSite, PortWord::External, PortWord::Https) => {
+            Usage::WebServicesExternal
+        }
+        _ => return None,
+    };
+    Some(crate::model::CertPort { usage, port, span })
 }
 
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
@@ -727,6 +823,23 @@ impl Scanner<'_> {
         }
     }
 
+    /// Notes a service's `Port` element that may present a certificate (apart from
+    /// [`Self::open`]: in it, this made every element slower).
+    #[inline(never)]
+    fn port(&mut self, e: &BytesStart<'_>, span: Span) {
+        if self.parent() != El::Ports || self.grandparent() != El::Service {
+            return;
+        }
+        if let Some(out) = self.out.as_mut() {
+            if let (Some(s), true) = (
+                out.services.len().checked_sub(1),
+                may_present_certificate(e),
+            ) {
+                out.cert_ports.push((s, span));
+            }
+        }
+    }
+
     fn open(&mut self, e: &BytesStart<'_>, span: Span) -> Result<(), LoadError> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(LoadError::TooDeep {
@@ -735,8 +848,14 @@ impl Scanner<'_> {
                 at: span.into(),
             });
         }
-        let local = e.local_name();
-        let local = local.as_ref();
+        // the local name, after any prefix: names are short, so a byte loop (quick-xml's
+        // `local_name` searches with `str::find`, which stopped being inlined here)
+        let qname = e.name();
+        let name: &str = qname.as_ref();
+        let local = match name.bytes().position(|b| b == b':') {
+            Some(i) => &name[i + 1..],
+            None => name,
+        };
         let el = El::of(local);
         if self.topo_depth.is_none() {
             return self.open_searching(e, local, el, span);
@@ -746,11 +865,17 @@ impl Scanner<'_> {
         let out = match self.out.as_mut() {
             // most elements (ports, interfaces, settings we do not read) only need the stack
             Some(out)
-                if !matches!(el, El::Other | El::Name | El::InstalledOn | El::OldTopology) =>
+                if !matches!(
+                    el,
+                    El::Other | El::Name | El::InstalledOn | El::OldTopology | El::Ports | El::Port
+                ) =>
             {
                 out
             }
             _ => {
+                if el == El::Port {
+                    self.port(e, span);
+                }
                 self.stack.push(el);
                 return Ok(());
             }
@@ -957,7 +1082,7 @@ impl Scanner<'_> {
                     });
                 }
             }
-            El::Name | El::InstalledOn | El::OldTopology | El::Other => {}
+            El::Port | El::Ports | El::Name | El::InstalledOn | El::OldTopology | El::Other => {}
         }
         self.stack.push(el);
         Ok(())
@@ -1004,6 +1129,7 @@ impl Scanner<'_> {
                 services: Vec::new(),
                 deps: Vec::new(),
                 simple_urls: Vec::new(),
+                cert_ports: Vec::new(),
                 syms: Symbols::default(),
                 name_hasher: foldhash::fast::RandomState::default(),
             });
@@ -1185,6 +1311,52 @@ mod tests {
         assert!(published.services[0].installed_on.is_none());
         assert!(
             matches!(&published.deps[0].0, RawServiceRef::Builder(RawValue::Owned(v)) if v.is_empty())
+        );
+    }
+
+    #[test]
+    fn certificate_ports_of_services_are_read_and_others_ignored() {
+        let text = r#"<Topology xmlns="urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008">
+            <Service><Ports>
+              <Port Owner="urn:component:Registrar" Usage="SipServer" InterfaceSide="Primary" InterfaceNumber="1" Port="5061" Protocol="Mtls" UrlPath="/" />
+              <Port Owner="urn:component:QoE" Usage="SipServer" InterfaceSide="Primary" InterfaceNumber="1" Port="5061" Protocol="Mtls" />
+              <Port Owner="urn:component:OCSWebSite" Usage="WebSite" InterfaceSide="External" InterfaceNumber="1" Port="8080" Protocol="Http" />
+              <Port Port="4443" Protocol="Https" Owner="urn:component:OCSWebSite" Usage="WebSite" InterfaceSide="External" />
+              <Port Owner="urn:component:OCSWebSite" Usage="WebSite" InterfaceSide="Primary" InterfaceNumber="1" Port="70000" Protocol="Https" />
+              <Port Owner="urn:component:OCSWebSite" Usage="WebSite" InterfaceSide="Primary" InterfaceNumber="1" Port="443" Protocol="Https" />
+            </Ports></Service>
+            <Service><Ports>
+              <Port Owner="urn:component:PersistentChat" Usage="SipServer" InterfaceSide="Primary" InterfaceNumber="1" Port="5041" Protocol="Mtls" />
+            </Ports>
+            <Other><Port Owner="urn:component:Registrar" Usage="SipServer" InterfaceSide="Primary" Port="1" Protocol="Mtls" /></Other>
+            </Service>
+            <Ports><Port Owner="urn:component:Registrar" Usage="SipServer" InterfaceSide="Primary" Port="2" Protocol="Mtls" /></Ports>
+            </Topology>"#;
+        let src = SourceText::new("t.xml", std::sync::Arc::new(text.to_string()), "UTF-8");
+        let raw = scan(&src).expect("scans");
+        use crate::certs::Usage;
+        let read = |i: usize| -> Vec<(Usage, u16)> {
+            raw.cert_ports
+                .iter()
+                .filter(|(s, _)| *s == i)
+                .filter_map(|(_, span)| read_cert_port(text, *span))
+                .map(|p| (p.usage, p.port))
+                .collect()
+        };
+        // ports of other owners are left out while scanning, without reading them
+        assert_eq!(raw.cert_ports.len(), 6);
+        assert_eq!(
+            read(0),
+            [
+                (Usage::Default, 5061),
+                (Usage::WebServicesExternal, 4443),
+                (Usage::WebServicesInternal, 443)
+            ]
+        );
+        assert_eq!(read(1), [(Usage::Default, 5041)]);
+        let p = raw.cert_ports[0].1;
+        assert!(
+            text[p.start..p.start + p.len].starts_with("<Port Owner=\"urn:component:Registrar\"")
         );
     }
 

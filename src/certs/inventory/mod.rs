@@ -247,6 +247,7 @@ impl Inventory {
                 path: PathBuf::from(c.label()),
                 leaf: Leaf::Inventory(c),
                 chain: Vec::new(),
+                fetched_from: None,
             });
         }
         for b in self.bad_rows {

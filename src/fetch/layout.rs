@@ -1,0 +1,167 @@
+//! Where a fetched chain goes: the folder layout `check --certs` reads, written to disk by
+//! [`write_dir`] or added in memory by [`add_to`] with the same relative paths, so that both
+//! give the same store and so the same verdicts.
+//!
+//! ```text
+//! DIR/manifest.csv
+//! DIR/fe01.fabrikam.com/default.cer               (SIP, 5061)
+//! DIR/fe01.fabrikam.com/webservicesinternal.cer   (internal web, 443)
+//! DIR/fe01.fabrikam.com/webservicesexternal.cer   (external web, 4443)
+//! ```
+//!
+//! A file holds the presented chain in PEM, leaf first, then the other certificates in the
+//! order the server sent them. Each file is named after its server (by its folder) and states
+//! its usage (by its name), as `check --certs` reads them: Default and WebServicesInternal are
+//! what a file upload/download server needs; the external web services' certificate is kept
+//! but not needed.
+
+use super::dns_name::DnsName;
+use super::outcome::{EndpointResult, Outcome};
+use crate::certs::Usage;
+use crate::certs::{load, CertStore};
+use miette::Diagnostic;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// The path of a use's file relative to the output folder.
+pub fn relative_path(server: &DnsName, usage: Usage) -> PathBuf {
+    PathBuf::from(server.folded()).join(format!("{}.cer", usage.key()))
+}
+
+/// A chain (DER) as PEM `CERTIFICATE` blocks, in order.
+pub fn pem(chain: &[Vec<u8>]) -> String {
+    chain
+        .iter()
+        .filter_map(|der| {
+            der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, der).ok()
+        })
+        .collect()
+}
+
+/// The files of the captured endpoints: (relative path, PEM text), sorted by path as
+/// `load_dir` reads a folder. Endpoints whose name is not a DNS name or is a Windows device
+/// name get no file.
+pub fn files(results: &[EndpointResult]) -> Vec<(PathBuf, String)> {
+    let mut files: Vec<(PathBuf, String)> = results
+        .iter()
+        .filter_map(|r| match (&r.outcome, &r.endpoint.name) {
+            (Outcome::Captured(chain), Ok(name)) if !name.is_windows_device_name() => {
+                Some((relative_path(name, r.endpoint.usage), pem(chain)))
+            }
+            _ => None,
+        })
+        .collect();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    // two machines with one name (a topology problem) give one file
+    files.dedup_by(|a, b| a.0 == b.0);
+    files
+}
+
+/// Adds the captured chains and every endpoint's record to `store`, as [`crate::certs::load_dir`]
+/// reads a folder [`write_dir`] wrote: the same certificates at the same relative paths (so
+/// they sort, and are chosen, alike), each marked with the address it was fetched from.
+pub fn add_to(results: &[EndpointResult], store: &mut CertStore) {
+    let from: std::collections::HashMap<PathBuf, Option<std::net::SocketAddr>> = results
+        .iter()
+        .filter_map(|r| {
+            let name = r.endpoint.name.as_ref().ok()?;
+            Some((relative_path(name, r.endpoint.usage), r.address))
+        })
+        .collect();
+    for (path, text) in files(results) {
+        match load::load_bytes(&path, text.as_bytes()) {
+            Ok(certs) => {
+                let before = store.files.len();
+                load::add_file(store, path.clone(), certs);
+                if let Some(f) = store.files.get_mut(before) {
+                    f.fetched_from = from.get(&path).copied().flatten();
+                }
+            }
+            Err(error) => store.unreadable.push(load::Unreadable { path, error }),
+        }
+    }
+    store
+        .endpoints
+        .extend(results.iter().map(EndpointResult::record));
+}
+
+/// The output folder could not be written.
+#[derive(Debug, Error, Diagnostic)]
+pub enum WriteError {
+    /// The folder exists and has files in it.
+    #[error("{} is not empty", path.display())]
+    #[diagnostic(
+        code(topocert::fetch_out_not_empty),
+        help(
+            "give a new or empty folder: a file left from another run would be read as this run's"
+        )
+    )]
+    NotEmpty {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// A file system error.
+    #[error("cannot write {}: {source}", path.display())]
+    #[diagnostic(code(topocert::fetch_write))]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError {
+    let path = path.to_path_buf();
+    move |source| WriteError::Io { path, source }
+}
+
+/// Makes sure `dir` can take a fetch: created when missing, refused when it has files (done
+/// before fetching, so that a run is not wasted).
+pub fn prepare_dir(dir: &Path) -> Result<(), WriteError> {
+    let io = io_error;
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                return Err(WriteError::NotEmpty {
+                    path: dir.to_path_buf(),
+                });
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir).map_err(io(dir))?
+        }
+        Err(e) => return Err(io(dir)(e)),
+    }
+    Ok(())
+}
+
+/// Writes the chains and `manifest.csv` into `dir`, which must be new or empty; returns the
+/// number of certificate files written. Files are created, never overwritten.
+pub fn write_dir(results: &[EndpointResult], dir: &Path) -> Result<usize, WriteError> {
+    let io = io_error;
+    prepare_dir(dir)?;
+    let create = |path: &Path, bytes: &[u8]| -> Result<(), WriteError> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .map_err(io(path))?;
+        f.write_all(bytes).map_err(io(path))
+    };
+    let files = files(results);
+    for (relative, text) in &files {
+        create(&dir.join(relative), text.as_bytes())?;
+    }
+    let records: Vec<_> = results.iter().map(EndpointResult::record).collect();
+    create(
+        &dir.join(super::manifest::FILE_NAME),
+        super::manifest::to_csv(&records).as_bytes(),
+    )?;
+    Ok(files.len())
+}

@@ -1,0 +1,132 @@
+//! Live certificates: `topocert fetch` and `--fetch` read the chain every checked server
+//! presents on its TLS ports, instead of (or as well as) certificate files.
+//!
+//! [`endpoints::plan`] lists the endpoints (ports from the topology, the Lync defaults or
+//! `--port`), [`runner::run`] fetches them concurrently with [`tls::Capturer`], and the
+//! results go to a folder ([`layout::write_dir`], with [`manifest`]) or straight into a
+//! [`crate::certs::CertStore`] ([`layout::add_to`]). What is sent on the wire: docs/fetch.md.
+//! A server name that is not a [`DnsName`] is never connected to nor used as a file name.
+
+pub mod dns_name;
+pub mod endpoints;
+pub mod layout;
+pub mod manifest;
+pub mod options;
+pub mod outcome;
+pub mod progress;
+pub mod runner;
+pub mod tls;
+
+pub use dns_name::{DnsName, NameError};
+pub use endpoints::{Endpoint, PortFrom};
+pub use options::{FetchOptions, PortOverride, ResolveOverride};
+pub use outcome::{Cause, EndpointRecord, EndpointResult, Failure, Outcome};
+
+use crate::graph::ServerGraph;
+use crate::model::Topology;
+
+/// Plans and fetches every endpoint of the checked servers, with a progress bar on a
+/// terminal when `options.progress`.
+pub fn fetch(topo: &Topology, graph: &ServerGraph, options: &FetchOptions) -> Vec<EndpointResult> {
+    let endpoints = endpoints::plan(topo, graph, options);
+    let bar = progress::bar(endpoints.len(), !options.progress);
+    let results = runner::run(endpoints, options, &mut progress::tick(bar.as_ref()));
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    results
+}
+
+/// `--fetch`: the fetched certificates added to those of `--certs`/`--inventory` (if any).
+pub fn add_fetched(
+    loaded: Option<crate::check::LoadedCertificates>,
+    results: &[EndpointResult],
+) -> crate::check::LoadedCertificates {
+    let mut loaded = loaded.map_or_else(
+        || crate::check::LoadedCertificates {
+            store: crate::certs::CertStore::default(),
+            sources: crate::check::CertSources::Fetched(None),
+            other_uses: 0,
+        },
+        |l| crate::check::LoadedCertificates {
+            sources: crate::check::CertSources::Fetched(Some(Box::new(l.sources))),
+            ..l
+        },
+    );
+    layout::add_to(results, &mut loaded.store);
+    loaded
+}
+
+/// `topocert fetch`: checks that `out` can take the result, fetches, writes the folder and
+/// `manifest.csv`, and tells on `warn` which endpoints failed and what was written. Exit code 0
+/// when every endpoint presented a certificate, 1 when one did not.
+pub fn to_dir(
+    loaded: &crate::app::Loaded,
+    options: &FetchOptions,
+    out: &std::path::Path,
+    warn: crate::app::Warn<'_>,
+) -> Result<u8, crate::app::AppError> {
+    layout::prepare_dir(out)?;
+    let results = fetch(&loaded.topology, &loaded.graph, options);
+    let written = layout::write_dir(&results, out)?;
+    for r in results.iter().map(EndpointResult::record) {
+        if let Err(f) = &r.result {
+            warn(miette::miette!(
+                severity = miette::Severity::Warning,
+                "{}: {}: {}",
+                r.describe_endpoint(),
+                f.cause.id(),
+                f.cause.describe()
+            ));
+        }
+    }
+    let sum = Summary::of(&results);
+    eprintln!(
+        "topocert: {} of {} endpoint(s) of {} server(s) presented a certificate ({} server(s) none); wrote {} file(s) and {} to {}",
+        sum.captured,
+        sum.endpoints,
+        sum.servers,
+        sum.unreached_servers,
+        written,
+        manifest::FILE_NAME,
+        out.display()
+    );
+    Ok(if sum.captured == sum.endpoints {
+        crate::outcome::EXIT_OK
+    } else {
+        crate::outcome::EXIT_FINDINGS
+    })
+}
+
+/// Counts of a fetch, for its summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Endpoints tried.
+    pub endpoints: usize,
+    /// Endpoints that presented a certificate.
+    pub captured: usize,
+    /// Servers tried.
+    pub servers: usize,
+    /// Servers of which no endpoint presented a certificate.
+    pub unreached_servers: usize,
+}
+
+impl Summary {
+    /// The counts of `results`.
+    pub fn of(results: &[EndpointResult]) -> Summary {
+        let mut reached = std::collections::BTreeMap::new();
+        for r in results {
+            let ok = matches!(r.outcome, Outcome::Captured(_));
+            *reached.entry(r.endpoint.machine).or_insert(false) |= ok;
+        }
+        Summary {
+            endpoints: results.len(),
+            captured: results
+                .iter()
+                .filter(|r| matches!(r.outcome, Outcome::Captured(_)))
+                .count(),
+            servers: reached.len(),
+            unreached_servers: reached.values().filter(|ok| !**ok).count(),
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! What fetching one endpoint gave: the presented chain, or a typed [`Cause`] of failure; and
+//! the [`EndpointRecord`] kept of it (a row of `manifest.csv`, an entry of the certificate
+//! store that the `unreachable-endpoint` rule reads).
+
+use super::endpoints::{Endpoint, PortFrom};
+use crate::certs::Usage;
+use serde::Serialize;
+use std::net::SocketAddr;
+
+/// Why no certificate was read from an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cause {
+    /// The server name is not a DNS name: it was never connected to.
+    InvalidName,
+    /// The name did not resolve to an address.
+    Dns,
+    /// The TCP connection was refused: nothing listens on the port.
+    Refused,
+    /// The connect or the handshake took longer than `--timeout`.
+    Timeout,
+    /// The server closed or reset the connection before sending a certificate.
+    Closed,
+    /// The server answered, but not with TLS (plain HTTP, SIP over TCP...).
+    NotTls,
+    /// The server sent a TLS alert before its certificate.
+    TlsAlert,
+    /// The TLS handshake failed otherwise (no protocol version or cipher suite in common, a
+    /// malformed message).
+    Tls,
+    /// The server completed the handshake without a certificate.
+    NoCertificate,
+    /// Another network error (network unreachable, no route to host...).
+    Network,
+}
+
+impl Cause {
+    /// Every cause, in the order above.
+    pub const ALL: [Cause; 10] = [
+        Cause::InvalidName,
+        Cause::Dns,
+        Cause::Refused,
+        Cause::Timeout,
+        Cause::Closed,
+        Cause::NotTls,
+        Cause::TlsAlert,
+        Cause::Tls,
+        Cause::NoCertificate,
+        Cause::Network,
+    ];
+
+    /// Stable kebab-case id (`manifest.csv`'s `result` column).
+    pub fn id(self) -> &'static str {
+        match self {
+            Cause::InvalidName => "invalid-name",
+            Cause::Dns => "dns",
+            Cause::Refused => "refused",
+            Cause::Timeout => "timeout",
+            Cause::Closed => "closed",
+            Cause::NotTls => "not-tls",
+            Cause::TlsAlert => "tls-alert",
+            Cause::Tls => "tls",
+            Cause::NoCertificate => "no-certificate",
+            Cause::Network => "network",
+        }
+    }
+
+    /// The cause with id `id`.
+    pub fn from_id(id: &str) -> Option<Cause> {
+        Cause::ALL.into_iter().find(|c| c.id() == id)
+    }
+
+    /// A phrase for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Cause::InvalidName => "the server name is not a DNS name, so it was not connected to",
+            Cause::Dns => "the name does not resolve",
+            Cause::Refused => "the connection was refused (nothing listens on the port)",
+            Cause::Timeout => "no answer within the timeout",
+            Cause::Closed => "the server closed the connection before sending a certificate",
+            Cause::NotTls => "the server does not speak TLS on this port",
+            Cause::TlsAlert => "the server ended the TLS handshake with an alert",
+            Cause::Tls => "the TLS handshake failed",
+            Cause::NoCertificate => "the server sent no certificate",
+            Cause::Network => "network error",
+        }
+    }
+}
+
+/// A failed endpoint: the cause and what the system or the TLS library said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    /// The cause.
+    pub cause: Cause,
+    /// Details (an error message, the alert's name); may be empty.
+    pub detail: String,
+}
+
+impl Failure {
+    /// A failure with a detail.
+    pub fn new(cause: Cause, detail: impl Into<String>) -> Failure {
+        Failure {
+            cause,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// What one endpoint gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The presented chain, DER, leaf first then the other certificates in the order sent.
+    Captured(Vec<Vec<u8>>),
+    /// No certificate.
+    Failed(Failure),
+}
+
+/// One endpoint fetched: where it was reached, when, and what it gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointResult {
+    /// The endpoint.
+    pub endpoint: Endpoint,
+    /// The address connected to (or tried last), when the name resolved.
+    pub address: Option<SocketAddr>,
+    /// When the attempt started (unix seconds).
+    pub time: i64,
+    /// The chain or the failure.
+    pub outcome: Outcome,
+}
+
+impl EndpointResult {
+    /// The record kept of it: the thumbprint instead of the chain.
+    pub fn record(&self) -> EndpointRecord {
+        EndpointRecord {
+            server: self.endpoint.server.clone(),
+            port: self.endpoint.port,
+            usage: self.endpoint.usage,
+            port_from: self.endpoint.port_from,
+            address: self.address,
+            time: self.time,
+            result: match &self.outcome {
+                Outcome::Captured(chain) => Ok(chain
+                    .first()
+                    .map(|c| crate::certs::cert::sha1_thumbprint(c))
+                    .unwrap_or_default()),
+                Outcome::Failed(f) => Err(f.clone()),
+            },
+        }
+    }
+}
+
+/// What is kept of one fetched endpoint: a row of `manifest.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EndpointRecord {
+    /// The server name as the topology writes it.
+    pub server: String,
+    /// The TCP port.
+    pub port: u16,
+    /// The certificate use of the port.
+    pub usage: Usage,
+    /// Where the port comes from.
+    pub port_from: PortFrom,
+    /// The address connected to, when the name resolved.
+    pub address: Option<SocketAddr>,
+    /// When (unix seconds).
+    pub time: i64,
+    /// The SHA-1 thumbprint of the presented leaf (upper-case hex), or the failure.
+    pub result: Result<String, Failure>,
+}
+
+impl EndpointRecord {
+    /// `fe01.fabrikam.com:5061 (Default, port from the topology)`.
+    pub fn describe_endpoint(&self) -> String {
+        let from = match self.port_from {
+            PortFrom::Topology => "port declared by the topology",
+            PortFrom::Default => "Lync default port: the topology declares none",
+            PortFrom::Option => "port given with --port",
+        };
+        format!(
+            "{}:{} ({}; {from})",
+            self.server,
+            self.port,
+            self.usage.as_str()
+        )
+    }
+}
