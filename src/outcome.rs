@@ -411,7 +411,11 @@ pub fn decide(
 impl Outcome {
     /// The outcome of the checked server on machine `m`.
     pub fn server(&self, m: MachineIdx) -> Option<&ServerOutcome> {
-        self.servers.iter().find(|s| s.machine == m)
+        // In the order of the check's servers, which is machine order.
+        self.servers
+            .binary_search_by_key(&m, |s| s.machine)
+            .ok()
+            .map(|i| &self.servers[i])
     }
     /// The status of machine `m`, when it is checked.
     pub fn status(&self, m: MachineIdx) -> Option<Status> {
