@@ -271,7 +271,12 @@ fn server_outcome(
     if blocks {
         undecided.clear();
     }
-    let action = if s.assignment.is_none() {
+    // No certificate at all, or none for a usage the server needs: request one.
+    let request = s.assignment.is_none()
+        || mine
+            .iter()
+            .any(|(_, f)| f.rule == rules::missing_certificate::ID);
+    let action = if request {
         Action::Request
     } else {
         let mut names: Vec<String> = Vec::new();
@@ -295,6 +300,8 @@ fn server_outcome(
             }
         }
         let mut reasons = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        names.retain(|n| seen.insert(n.clone()));
         if !names.is_empty() {
             reasons.push(ReissueReason::MissingNames { names });
         }

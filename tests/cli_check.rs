@@ -554,6 +554,11 @@ fn separate_default_and_web_services_certificates_are_each_checked() {
     let (_d, certs) = three_tier_with_fe01(&[("default.cer", "fe01.fabrikam.com/default.cer")]);
     let v = tier_check(&certs);
     assert_eq!(status(&v, "fe01.fabrikam.com"), "not-ready");
+    assert_eq!(
+        support::json_server(&v, "fe01.fabrikam.com")["action"],
+        "request",
+        "a usage without a certificate is a certificate to request"
+    );
     let missing = findings(&v, "missing-certificate");
     assert!(
         missing.iter().any(|f| f["server"] == "fe01.fabrikam.com"
