@@ -101,6 +101,24 @@ fn everything(topology: &str, cert_args: &[String], gate: &[String]) -> Vec<(Str
         from_json_servers(&v["servers"], code, &v["verdict"]),
     ));
     let fqdns: Vec<String> = said[0].1.servers.keys().cloned().collect();
+    // A server's action fits its status: nothing to do only when ready, never when not ready.
+    for srv in v["servers"].as_array().into_iter().flatten() {
+        let (status, action) = (
+            srv["status"].as_str().unwrap_or("?"),
+            srv["action"].as_str().unwrap_or("?"),
+        );
+        let fits = match status {
+            "ready" => ["ready", "reissue"].contains(&action),
+            "not-ready" => ["reissue", "request"].contains(&action),
+            "unknown" => ["verify", "reissue"].contains(&action),
+            _ => false,
+        };
+        assert!(
+            fits,
+            "{topology}: {} is {status} but its action is {action}",
+            srv["fqdn"]
+        );
+    }
 
     let (code, out, err) = run("plan", &with(&["--format", "json"]));
     let v = json(&out, &err);
