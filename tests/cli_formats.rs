@@ -348,3 +348,34 @@ fn markdown_marks_baselined_findings_and_inventory_rows_render() {
         "{out}"
     );
 }
+
+#[test]
+fn github_annotations_golden_per_sample_and_baseline() {
+    for s in SAMPLES {
+        let (code, out) = check_sample(*s, "github", &[]);
+        assert!(code == 0 || code == 1, "{}", s.0);
+        for line in out.lines() {
+            assert!(
+                line.starts_with("::error ")
+                    || line.starts_with("::warning ")
+                    || line.starts_with("::notice "),
+                "{}: not a workflow command: {line}",
+                s.0
+            );
+        }
+        insta::assert_snapshot!(format!("github_{}", s.0), out);
+    }
+    // With a baseline of every finding: all notices, and the run passes.
+    let dir = tempfile::tempdir().expect("tmp");
+    let b = dir.path().join("b.json").to_string_lossy().into_owned();
+    let (code, _) = check_sample(ENT, "github", &["--write-baseline", &b]);
+    assert_eq!(code, 1);
+    let (code, out) = check_sample(ENT, "github", &["--baseline", &b]);
+    assert_eq!(code, 0);
+    assert!(!out.contains("::error"), "{out}");
+    assert!(out.contains("(in the baseline)"), "{out}");
+    assert!(
+        out.contains("passes because 5 findings are in the baseline"),
+        "{out}"
+    );
+}

@@ -11,6 +11,7 @@ pub mod diff_json;
 pub mod diff_markdown;
 pub mod dot;
 pub mod escape;
+pub mod github;
 pub mod graph_json;
 pub mod html;
 pub mod junit;
@@ -176,6 +177,7 @@ formats! {
     Check "markdown" "a pull-request comment with a Mermaid diagram" => check_markdown::render,
     Check "sarif" "SARIF 2.1.0 for GitHub code scanning" => sarif::render,
     Check "junit" "JUnit XML, one test case per checked server" => junit::render,
+    Check "github" "GitHub Actions annotations (::error file=...,line=...::)" => github::render,
     Plan "human" "readable text" => plan_formats::human,
     Plan "json" "JSON (docs/plan.md)" => plan_formats::json,
     Plan "csv" "one row per server, for a CA team" => plan_formats::csv,
@@ -185,6 +187,7 @@ formats! {
     Diff "markdown" "a pull-request comment" => diff_markdown::render,
     Diff "sarif" "SARIF 2.1.0 of the added or moved servers' findings (needs certificates)" => sarif::render,
     Diff "junit" "JUnit XML of the added or moved servers (needs certificates)" => junit::render,
+    Diff "github" "GitHub Actions annotations of the added or moved servers (needs certificates)" => github::render,
     Report "html" "a self-contained HTML readiness report" => html::render,
 }
 
