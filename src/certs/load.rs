@@ -576,6 +576,13 @@ fn is_skipped(name: &OsStr) -> bool {
 /// [`CertLoadError::TooDeep`]. Fails only when `dir` itself cannot be read; every other
 /// problem becomes an entry of [`CertStore::unreadable`] and the remaining files still load.
 pub fn load_dir(dir: &Path) -> Result<CertStore, CertDirError> {
+    let mut store = CertStore::default();
+    load_dir_into(dir, &mut store)?;
+    Ok(store)
+}
+
+/// [`load_dir`] adding to `store`, after what it already holds.
+pub fn load_dir_into(dir: &Path, store: &mut CertStore) -> Result<(), CertDirError> {
     let meta = fs::metadata(dir).map_err(|source| CertDirError::Io {
         path: dir.to_path_buf(),
         source,
@@ -589,9 +596,8 @@ pub fn load_dir(dir: &Path) -> Result<CertStore, CertDirError> {
         path: dir.to_path_buf(),
         source,
     })?;
-    let mut store = CertStore::default();
-    walk(entries, 1, &mut store);
-    Ok(store)
+    walk(entries, 1, store);
+    Ok(())
 }
 
 /// (path, is a real folder) pairs of `dir`, sorted by file name.
@@ -636,7 +642,7 @@ fn walk(entries: Vec<(PathBuf, bool)>, depth: usize, store: &mut CertStore) {
             continue;
         };
         if is_skipped(name) || (depth == 1 && name == crate::fetch::manifest::FILE_NAME) {
-            // a fetched folder's manifest is read by `check::load_certificates`
+            // a fetched folder's manifest is read by `app::sources::folder`
             continue;
         }
         if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
