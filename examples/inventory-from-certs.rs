@@ -36,7 +36,7 @@ fn main() -> ExitCode {
     for f in &store.files {
         for usage in ["Default", "WebServicesInternal"] {
             rows.push(ExportRow {
-                computer: computer_of(&f.path),
+                computer: f.origin.path().and_then(computer_of),
                 usage: usage.to_string(),
                 facts: (*f.leaf).clone(),
             });

@@ -89,10 +89,11 @@ pub struct Finding {
     /// (e.g. the missing names); empty when there is one finding per rule and subject. Baseline
     /// fingerprints use rule + subject + key, never the message.
     pub key: String,
-    /// The certificate file it is about, if any.
+    /// A file it is about that is not a certificate of the store (an unreadable file, a `--ca`
+    /// file), if any; a certificate of the store is named by `certificate` instead.
     pub file: Option<PathBuf>,
     /// The certificate it is about (index into the store's files), if any: its thumbprint is
-    /// part of the baseline fingerprint.
+    /// part of the baseline fingerprint, and its origin names it in outputs.
     pub certificate: Option<usize>,
     /// What is wrong, in a sentence.
     pub message: String,

@@ -309,7 +309,7 @@ fn sample_inventories_describe_the_sample_certificates() {
             assert!(
                 inv.certs.iter().any(|c| c.facts == *f.leaf),
                 "{} has no row with the same facts",
-                f.path.display()
+                f.label()
             );
         }
     }

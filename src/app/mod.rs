@@ -13,6 +13,8 @@ use crate::outcome::Outcome;
 use crate::plan::Plan;
 use std::path::PathBuf;
 
+pub mod sources;
+
 /// A fatal error of a command (exit code 2), with its diagnostic.
 #[derive(Debug)]
 pub struct AppError(pub miette::Report);
@@ -136,39 +138,25 @@ pub fn load_given_cas(paths: &[PathBuf]) -> Result<Vec<GivenCa>, AppError> {
         .collect()
 }
 
-/// The certificates and options of a check (`--fetch` reads those of `topology`'s servers);
+/// The certificates and options of a check, from every source given ([`sources::given`]);
 /// `None` when no certificate source is given.
 fn load_certificates(
     c: &CertificateInputs,
     topology: &Loaded,
     warn: Warn<'_>,
 ) -> Result<Option<(CertStore, CheckOptions)>, AppError> {
-    let files =
-        crate::check::load_certificates(c.certs.as_deref(), c.inventory.as_deref()).transpose()?;
-    let loaded = match &c.fetch {
-        Some(o) => {
-            let results = crate::fetch::fetch(&topology.topology, &topology.graph, o);
-            Some(crate::fetch::add_fetched(files, &results))
-        }
-        None => files,
-    };
-    let Some(loaded) = loaded else {
+    let Some((store, sources, warnings)) = sources::load(c, topology)? else {
         return Ok(None);
     };
-    if loaded.other_uses > 0 {
-        warn(miette::miette!(
-            severity = miette::Severity::Warning,
-            "{} inventory row{} of other uses (WebServicesExternal, OAuthTokenIssuer...) not checked",
-            loaded.other_uses,
-            if loaded.other_uses == 1 { "" } else { "s" }
-        ));
+    for w in warnings {
+        warn(miette::miette!(severity = miette::Severity::Warning, "{w}"));
     }
     let options = CheckOptions {
-        sources: loaded.sources,
+        sources,
         now: c.now.unwrap_or_else(crate::time::now),
         expiry_warn_days: c.expiry_warn_days,
     };
-    Ok(Some((loaded.store, options)))
+    Ok(Some((store, options)))
 }
 
 /// Applies the gate to a result: reads the baseline, writes `--write-baseline`, decides.

@@ -51,7 +51,7 @@ impl NameIndex {
                     }
                 }
                 None => {
-                    for key in name_keys(&f.path) {
+                    for key in f.origin.path().map(name_keys).unwrap_or_default() {
                         push(&mut ix.named, key, i);
                     }
                 }

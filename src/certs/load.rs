@@ -231,54 +231,35 @@ pub struct Unreadable {
     pub error: CertLoadError,
 }
 
-/// The name to show for a certificate file or inventory row: the file name (an inventory row's
-/// label, "inventory.csv line 3", stays whole), or the whole path when it has no file name.
-pub fn short_name(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into(),
-    )
-}
+pub use super::origin::short_name;
 
-/// How a server certificate is named for people: its file's path (and where it was
-/// fetched from), or its inventory row ("inventory.csv line 3").
+/// How a server certificate is named for people ([`super::Origin::label`]): its file's path
+/// (and where it was fetched from), or its inventory row ("inventory.csv line 3").
 pub fn label(file: &CertFile) -> String {
-    match file.leaf.inventory() {
-        Some(row) => row.label(),
-        None => file.label(),
-    }
+    file.origin.label()
 }
 
-/// A file holding at least one non-CA (server) certificate.
+/// A server certificate: a file holding at least one non-CA certificate, an inventory row, or
+/// a chain fetched from a server.
 #[derive(Debug, Clone)]
 pub struct CertFile {
-    /// The file.
-    pub path: PathBuf,
+    /// Where it was read ([`super::Origin`]: a file, an inventory row, a fetched endpoint).
+    pub origin: super::Origin,
     /// The server certificate: the first certificate in the file that is not a CA, or an
-    /// inventory row (then `path` is "INVENTORY line N" and `chain` is empty).
+    /// inventory row (then `chain` is empty).
     pub leaf: super::Leaf,
     /// Every other certificate in the file, in file order (CAs and any further leaves).
     pub chain: Vec<Certificate>,
-    /// The address it was fetched from (`--fetch`: then `path` is the file's place in the
-    /// folder `topocert fetch` would write), or `None` for a file or an inventory row.
-    pub fetched_from: Option<std::net::SocketAddr>,
 }
 
 impl CertFile {
-    /// The name to show: the path, and where it was fetched from
-    /// (`fe01.fabrikam.com/default.cer, fetched from 10.0.0.5:5061`).
+    /// The name to show ([`super::Origin::label`]).
     pub fn label(&self) -> String {
-        self.with_origin(self.path.display().to_string())
+        self.origin.label()
     }
-    /// [`short_name`] of the path, and where it was fetched from.
+    /// The short name to show ([`super::Origin::short_label`]).
     pub fn short_label(&self) -> String {
-        self.with_origin(short_name(&self.path))
-    }
-    fn with_origin(&self, name: String) -> String {
-        match self.fetched_from {
-            Some(a) => format!("{name}, fetched from {a}"),
-            None => name,
-        }
+        self.origin.short_label()
     }
 }
 
@@ -595,6 +576,13 @@ fn is_skipped(name: &OsStr) -> bool {
 /// [`CertLoadError::TooDeep`]. Fails only when `dir` itself cannot be read; every other
 /// problem becomes an entry of [`CertStore::unreadable`] and the remaining files still load.
 pub fn load_dir(dir: &Path) -> Result<CertStore, CertDirError> {
+    let mut store = CertStore::default();
+    load_dir_into(dir, &mut store)?;
+    Ok(store)
+}
+
+/// [`load_dir`] adding to `store`, after what it already holds.
+pub fn load_dir_into(dir: &Path, store: &mut CertStore) -> Result<(), CertDirError> {
     let meta = fs::metadata(dir).map_err(|source| CertDirError::Io {
         path: dir.to_path_buf(),
         source,
@@ -608,9 +596,8 @@ pub fn load_dir(dir: &Path) -> Result<CertStore, CertDirError> {
         path: dir.to_path_buf(),
         source,
     })?;
-    let mut store = CertStore::default();
-    walk(entries, 1, &mut store);
-    Ok(store)
+    walk(entries, 1, store);
+    Ok(())
 }
 
 /// (path, is a real folder) pairs of `dir`, sorted by file name.
@@ -655,7 +642,7 @@ fn walk(entries: Vec<(PathBuf, bool)>, depth: usize, store: &mut CertStore) {
             continue;
         };
         if is_skipped(name) || (depth == 1 && name == crate::fetch::manifest::FILE_NAME) {
-            // a fetched folder's manifest is read by `check::load_certificates`
+            // a fetched folder's manifest is read by `app::sources::folder`
             continue;
         }
         if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
@@ -665,7 +652,7 @@ fn walk(entries: Vec<(PathBuf, bool)>, depth: usize, store: &mut CertStore) {
             continue;
         }
         match load_file(&path) {
-            Ok(certs) => add_file(store, path, certs),
+            Ok(certs) => add_file(store, super::Origin::File { path }, certs),
             Err(error) => store.unreadable.push(Unreadable { path, error }),
         }
     }
@@ -673,7 +660,7 @@ fn walk(entries: Vec<(PathBuf, bool)>, depth: usize, store: &mut CertStore) {
 
 /// Adds the certificates of one file to `store`: a server file (its first non-CA certificate
 /// is the leaf) or a CA-only file.
-pub(crate) fn add_file(store: &mut CertStore, path: PathBuf, mut certs: Vec<Certificate>) {
+pub(crate) fn add_file(store: &mut CertStore, origin: super::Origin, mut certs: Vec<Certificate>) {
     // The server certificate is the first non-CA certificate; a file holding one CA certificate
     // that names DNS hosts is a CA certificate offered as a server's (the
     // `ca-certificate-as-server` rule reports it) rather than a CA to trust.
@@ -685,13 +672,17 @@ pub(crate) fn add_file(store: &mut CertStore, path: PathBuf, mut certs: Vec<Cert
         Some(i) => {
             let leaf = certs.remove(i);
             store.files.push(CertFile {
-                path,
+                origin,
                 leaf: super::Leaf::File(leaf),
                 chain: certs,
-                fetched_from: None,
             });
         }
-        None => store.ca_files.push((path, certs)),
+        None => {
+            let path = origin
+                .path()
+                .map_or_else(|| PathBuf::from(origin.name()), Path::to_path_buf);
+            store.ca_files.push((path, certs))
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! Certificates: parsing ([`cert`]), loading files and folders ([`load`]), PKCS#7 bundles
 //! ([`pkcs7`]), certificate inventories ([`inventory`]), DN strings ([`dn`]), the facts every
-//! source has ([`facts`]) and the name index that maps server FQDNs to certificate files ([`index`]).
+//! source has ([`facts`]), where each came from ([`origin`]) and the name index that maps server FQDNs to certificate files ([`index`]).
 
 pub mod ber;
 pub mod cert;
@@ -9,6 +9,7 @@ pub mod facts;
 pub mod index;
 pub mod inventory;
 pub mod load;
+pub mod origin;
 pub mod pkcs7;
 pub mod usage;
 
@@ -26,4 +27,5 @@ pub use load::{
     file_stem_matches, load_bytes, load_ca_file, load_dir, load_file, CertDirError, CertFile,
     CertLoadError, CertStore, Unreadable,
 };
+pub use origin::Origin;
 pub use usage::Usage;

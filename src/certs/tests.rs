@@ -403,7 +403,7 @@ fn non_utf8_file_name_loads() {
     fs::write(dir.path().join(name), &der).expect("write");
     let store = load_dir(dir.path()).expect("dir");
     assert_eq!(store.files.len(), 1);
-    assert!(store.files[0].path.display().to_string().contains("caf"));
+    assert!(store.files[0].label().contains("caf"));
 }
 
 #[test]
@@ -420,7 +420,11 @@ fn one_bad_file_does_not_hide_others() {
     write(dir.path(), "docs.MD", b"not a cert");
     write(dir.path(), "server.pfx", PFX);
     let store = load_dir(dir.path()).expect("dir");
-    let files: Vec<_> = store.files.iter().map(|f| f.path.clone()).collect();
+    let files: Vec<_> = store
+        .files
+        .iter()
+        .filter_map(|f| f.origin.path().map(Path::to_path_buf))
+        .collect();
     assert_eq!(
         files,
         vec![

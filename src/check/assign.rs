@@ -120,7 +120,7 @@ pub fn choose(
             .then(ca.is_valid_at(now).cmp(&cb.is_valid_at(now)))
             .then(ca.not_after.cmp(&cb.not_after))
             .then(ca.x509().is_some().cmp(&cb.x509().is_some()))
-            .then(store.files[b].path.cmp(&store.files[a].path))
+            .then(store.files[b].origin.order(&store.files[a].origin))
     })?;
     let reason = match (reason, store.files[best].leaf.inventory()) {
         (AssignReason::NamedAfter, Some(_)) => AssignReason::ComputerName,
@@ -149,7 +149,8 @@ pub fn stated_usages(store: &CertStore, file: usize) -> Option<Stated> {
         u.dedup();
         return (!u.is_empty()).then_some((u, UsageSource::InventoryUse));
     }
-    crate::certs::usage::from_path(&f.path, crate::certs::load::CERT_EXTENSIONS)
+    let path = f.origin.path()?;
+    crate::certs::usage::from_path(path, crate::certs::load::CERT_EXTENSIONS)
         .map(|u| (u, UsageSource::FileName))
 }
 
@@ -206,7 +207,7 @@ pub fn choose_per_usage(
             .cmp(&cb.covers_name_exactly(fqdn))
             .then(ca.is_valid_at(now).cmp(&cb.is_valid_at(now)))
             .then(ca.not_after.cmp(&cb.not_after))
-            .then(store.files[b].path.cmp(&store.files[a].path))
+            .then(store.files[b].origin.order(&store.files[a].origin))
     };
     let mut picks: Vec<(usize, Usage, UsageSource)> = Vec::new();
     for group in [&files, &rows] {

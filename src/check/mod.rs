@@ -132,6 +132,8 @@ pub enum CertSources {
     },
     /// Fetched from the servers (`--fetch`), with the folder and/or inventory also given.
     Fetched(Option<Box<CertSources>>),
+    /// What each source of `app::sources` lacks ("no file in DIR"), in source order.
+    Listed(Vec<String>),
 }
 
 impl CertSources {
@@ -150,6 +152,7 @@ impl CertSources {
                 "{} and nothing fetched from the servers",
                 also.describe_none()
             ),
+            CertSources::Listed(each) => each.join(" and "),
         }
     }
 }
@@ -163,44 +166,6 @@ pub struct LoadedCertificates {
     pub sources: CertSources,
     /// Inventory rows of uses that are not checked (WebServicesExternal, OAuthTokenIssuer...).
     pub other_uses: usize,
-}
-
-/// Loads `--certs` and/or `--inventory` into one store: the folder's files first, then the
-/// inventory's rows (a bad row is an unreadable entry). `None` when neither is given.
-pub fn load_certificates(
-    folder: Option<&std::path::Path>,
-    inventory: Option<&std::path::Path>,
-) -> Option<Result<LoadedCertificates, crate::error::CannotRun>> {
-    let sources = match (folder, inventory) {
-        (Some(f), None) => CertSources::Folder(f.to_path_buf()),
-        (None, Some(i)) => CertSources::Inventory(i.to_path_buf()),
-        (Some(f), Some(i)) => CertSources::Both {
-            folder: f.to_path_buf(),
-            inventory: i.to_path_buf(),
-        },
-        (None, None) => return None,
-    };
-    let load = || -> Result<LoadedCertificates, crate::error::CannotRun> {
-        let mut store = match folder {
-            Some(f) => crate::certs::load_dir(f)?,
-            None => CertStore::default(),
-        };
-        if let Some(f) = folder {
-            crate::fetch::manifest::read_into(f, &mut store);
-        }
-        let mut other_uses = 0;
-        if let Some(i) = inventory {
-            let inv = crate::certs::inventory::load(i)?;
-            other_uses = inv.other_uses.len();
-            inv.add_to(&mut store);
-        }
-        Ok(LoadedCertificates {
-            store,
-            sources,
-            other_uses,
-        })
-    };
-    Some(load())
 }
 
 /// The result of a check.

@@ -17,8 +17,8 @@
 
 use super::dns_name::DnsName;
 use super::outcome::{EndpointResult, Outcome};
-use crate::certs::Usage;
 use crate::certs::{load, CertStore};
+use crate::certs::{Origin, Usage};
 use miette::Diagnostic;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -61,21 +61,29 @@ pub fn files(results: &[EndpointResult]) -> Vec<(PathBuf, String)> {
 /// reads a folder [`write_dir`] wrote: the same certificates at the same relative paths (so
 /// they sort, and are chosen, alike), each marked with the address it was fetched from.
 pub fn add_to(results: &[EndpointResult], store: &mut CertStore) {
-    let from: std::collections::HashMap<PathBuf, Option<std::net::SocketAddr>> = results
-        .iter()
-        .filter_map(|r| {
-            let name = r.endpoint.name.as_ref().ok()?;
-            Some((relative_path(name, r.endpoint.usage), r.address))
-        })
-        .collect();
+    // the first endpoint of a path, as `files` keeps the first of two machines with one name
+    let mut origins: std::collections::HashMap<PathBuf, Origin> = std::collections::HashMap::new();
+    for r in results {
+        if let Ok(name) = &r.endpoint.name {
+            let path = relative_path(name, r.endpoint.usage);
+            origins
+                .entry(path.clone())
+                .or_insert_with(|| Origin::Fetched {
+                    path,
+                    server: name.folded(),
+                    usage: r.endpoint.usage,
+                    port: r.endpoint.port,
+                    address: r.address,
+                });
+        }
+    }
     for (path, text) in files(results) {
         match load::load_bytes(&path, text.as_bytes()) {
             Ok(certs) => {
-                let before = store.files.len();
-                load::add_file(store, path.clone(), certs);
-                if let Some(f) = store.files.get_mut(before) {
-                    f.fetched_from = from.get(&path).copied().flatten();
-                }
+                let origin = origins
+                    .remove(&path)
+                    .unwrap_or(Origin::File { path: path.clone() });
+                load::add_file(store, origin, certs);
             }
             Err(error) => store.unreadable.push(load::Unreadable { path, error }),
         }

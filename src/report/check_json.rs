@@ -333,7 +333,7 @@ pub fn build(v: &super::View<'_>) -> Result<CheckJson, super::RenderError> {
                     rule: f.rule,
                     severity: f.severity,
                     server: f.machine().map(|m| topo.machines[m.0].fqdn.to_string()),
-                    file: f.file.as_ref().map(|p| p.display().to_string()),
+                    file: super::finding_file(store, f),
                     message: f.message.clone(),
                     line,
                     column,

@@ -282,9 +282,8 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             "<div class=\"finding {sev}\"><p><span class=\"sev-{sev}\">{sev}</span> <code>{}</code> — {about} <small>{}{}</small></p>\n<p>{}</p>\n<details open><summary>Why and how to fix</summary><p><b>Why:</b> {}</p><p><b>Fix:</b> {}</p></details></div>",
             f.rule,
             location(topo, f),
-            f.file
-                .as_ref()
-                .map(|p| format!(", file <code>{}</code>", esc(&p.display().to_string())))
+            super::finding_file(store, f)
+                .map(|p| format!(", file <code>{}</code>", esc(&p)))
                 .unwrap_or_default(),
             esc(&f.message),
             esc(rule.map_or("", |r| r.why())),

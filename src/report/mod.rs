@@ -201,6 +201,19 @@ pub fn find(command: Command, name: &str) -> Option<&'static Format> {
     formats_of(command).find(|f| f.name == name)
 }
 
+/// The file or certificate a finding names, as outputs show it: the certificate's origin
+/// ([`crate::certs::Origin::name`]: a path, "inventory.csv line 3", or a fetched file's place),
+/// else the finding's file.
+pub fn finding_file(
+    store: &crate::certs::CertStore,
+    f: &crate::finding::Finding,
+) -> Option<String> {
+    match f.certificate.and_then(|i| store.files.get(i)) {
+        Some(c) => Some(c.origin.name()),
+        None => f.file.as_ref().map(|p| p.display().to_string()),
+    }
+}
+
 /// "1 server", "2 servers": a count with its noun, plural when it is not one.
 pub fn count(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })

@@ -95,7 +95,7 @@ pub trait Rule: Sync {
             certificate: s.assignment.as_ref().map(|a| a.file),
             ..self.about(
                 Subject::Server(s.machine),
-                ctx.cert_of(s).map(|f| f.path.clone()),
+                None,
                 message,
                 Some(ctx.topology.machines[s.machine.0].span),
             )

@@ -70,7 +70,7 @@ mod tests {
             .findings
             .iter()
             // The fixture is about its signature; its names are not the point here.
-            .filter(|f| f.file.is_some() && f.rule != crate::rules::missing_required_name::ID)
+            .filter(|f| f.certificate.is_some() && f.rule != crate::rules::missing_required_name::ID)
             .map(|f| (f.rule.as_str(), f.severity))
             .collect();
         assert_eq!(

@@ -10,7 +10,7 @@ pub mod date;
 
 use super::facts::CertFacts;
 use super::load::{CertFile, CertLoadError, CertStore, Unreadable};
-use super::Leaf;
+use super::{Leaf, Origin};
 use date::DateProblem;
 use miette::Diagnostic;
 use std::collections::HashMap;
@@ -30,7 +30,7 @@ const COLLECTION_TYPE_NAME: &str = "System.Collections.Generic.List`1";
 pub const CONSIDERED_USES: &[&str] = &["Default", "WebServicesInternal"];
 
 /// Where a row is in its inventory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RowLocation {
     /// CSV: 1-based line of the file.
     Line(usize),
@@ -239,15 +239,17 @@ pub struct Inventory {
 }
 
 impl Inventory {
-    /// Adds the certificates to `store` as [`CertFile`]s (named by [`InventoryCert::label`])
-    /// and every bad row as an [`Unreadable`] entry.
+    /// Adds the certificates to `store` as [`CertFile`]s of [`Origin::InventoryRow`] and every
+    /// bad row as an [`Unreadable`] entry.
     pub fn add_to(self, store: &mut CertStore) {
         for c in self.certs {
             store.files.push(CertFile {
-                path: PathBuf::from(c.label()),
+                origin: Origin::InventoryRow {
+                    inventory: c.inventory.clone(),
+                    location: c.location,
+                },
                 leaf: Leaf::Inventory(c),
                 chain: Vec::new(),
-                fetched_from: None,
             });
         }
         for b in self.bad_rows {

@@ -1,0 +1,29 @@
+//! `--inventory FILE`: the rows of a `Get-CsCertificate` export.
+
+use super::CertSource;
+use crate::app::{AppError, Loaded};
+use crate::certs::CertStore;
+use crate::error::CannotRun;
+use std::path::Path;
+
+/// A certificate inventory.
+pub struct Inventory<'a>(pub &'a Path);
+
+impl CertSource for Inventory<'_> {
+    fn describe_none(&self) -> String {
+        format!("no row of {}", self.0.display())
+    }
+    fn add_to(&self, _: &Loaded, store: &mut CertStore) -> Result<Vec<String>, AppError> {
+        let inv = crate::certs::inventory::load(self.0).map_err(CannotRun::from)?;
+        let other = inv.other_uses.len();
+        inv.add_to(store);
+        Ok(if other > 0 {
+            vec![format!(
+                "{other} inventory row{} of other uses (WebServicesExternal, OAuthTokenIssuer...) not checked",
+                if other == 1 { "" } else { "s" }
+            )]
+        } else {
+            Vec::new()
+        })
+    }
+}

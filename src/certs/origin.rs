@@ -1,0 +1,270 @@
+//! [`Origin`]: where a server certificate of the [`super::CertStore`] came from — a file, a
+//! row of a certificate inventory, or a TLS endpoint of a server — and how it is named for
+//! people ([`Origin::label`], [`Origin::short_label`]) and for file-name matching
+//! ([`Origin::path`]). No source has to pretend to be a file: an inventory row has no path.
+
+use super::inventory::RowLocation;
+use super::Usage;
+use std::cmp::Ordering;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Where a certificate was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A certificate file (`--certs`, or a folder `topocert fetch` wrote).
+    File {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A row of a certificate inventory (`--inventory`).
+    InventoryRow {
+        /// The inventory file.
+        inventory: PathBuf,
+        /// Where the row is in it.
+        location: RowLocation,
+    },
+    /// A chain presented by a server over TLS (`--fetch`).
+    Fetched {
+        /// The file's place in the folder `topocert fetch` would write
+        /// (`fe01.fabrikam.com/default.cer`), so that it is matched and chosen as that file.
+        path: PathBuf,
+        /// The server's name as connected to (lower case).
+        server: String,
+        /// The usage of the port it was read on.
+        usage: Usage,
+        /// The TCP port.
+        port: u16,
+        /// The address connected to, when known.
+        address: Option<SocketAddr>,
+    },
+}
+
+/// The name to show for a file: its file name, or the whole path when it has no file name.
+pub fn short_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into(),
+    )
+}
+
+impl Origin {
+    /// How people see it: the file's path; "inventory.csv line 3"; or
+    /// "fe01.fabrikam.com/default.cer, fetched from 10.0.0.5:5061".
+    pub fn label(&self) -> String {
+        self.fetched_suffix(self.name())
+    }
+
+    /// As [`Self::label`] with only the file name of a file or inventory
+    /// ("default.cer, fetched from 10.0.0.5:5061", "inventory.csv line 3").
+    pub fn short_label(&self) -> String {
+        match self {
+            Origin::File { path } | Origin::Fetched { path, .. } => {
+                self.fetched_suffix(short_name(path))
+            }
+            Origin::InventoryRow {
+                inventory,
+                location,
+            } => format!("{} {location}", short_name(inventory)),
+        }
+    }
+
+    /// The path or row without where it was fetched from: the file's path,
+    /// "inventory.csv line 3", or the fetched file's place in a fetched folder (what a
+    /// finding names as its file).
+    pub fn name(&self) -> String {
+        match self {
+            Origin::File { path } | Origin::Fetched { path, .. } => path.display().to_string(),
+            Origin::InventoryRow {
+                inventory,
+                location,
+            } => format!("{} {location}", inventory.display()),
+        }
+    }
+
+    /// The path that file-name matching reads (server and usage from a file or folder name):
+    /// the file, or a fetched certificate's place in a fetched folder; `None` for an
+    /// inventory row, which is matched by its `PSComputerName` and `Use` instead.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Origin::File { path } | Origin::Fetched { path, .. } => Some(path),
+            Origin::InventoryRow { .. } => None,
+        }
+    }
+
+    /// The file it was read from, if any: the certificate file, or the inventory holding the
+    /// row; `None` for a fetched certificate (its layout path is not a file on disk).
+    pub fn source_file(&self) -> Option<&Path> {
+        match self {
+            Origin::File { path } => Some(path),
+            Origin::InventoryRow { inventory, .. } => Some(inventory),
+            Origin::Fetched { .. } => None,
+        }
+    }
+
+    /// The address a fetched certificate was read from.
+    pub fn fetched_from(&self) -> Option<SocketAddr> {
+        match self {
+            Origin::Fetched { address, .. } => *address,
+            _ => None,
+        }
+    }
+
+    /// A stable order for ties between equally good certificates: by path (an inventory row
+    /// by its inventory's path), then by row position.
+    pub fn order(&self, other: &Origin) -> Ordering {
+        let key = |o: &Origin| -> (PathBuf, Option<RowLocation>) {
+            match o {
+                Origin::File { path } | Origin::Fetched { path, .. } => (path.clone(), None),
+                Origin::InventoryRow {
+                    inventory,
+                    location,
+                } => (inventory.clone(), Some(*location)),
+            }
+        };
+        key(self).cmp(&key(other))
+    }
+
+    fn fetched_suffix(&self, name: String) -> String {
+        match self.fetched_from() {
+            Some(a) => format!("{name}, fetched from {a}"),
+            None => name,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_of_every_origin() {
+        let file = Origin::File {
+            path: "certs/fe01.fabrikam.com.cer".into(),
+        };
+        assert_eq!(file.label(), "certs/fe01.fabrikam.com.cer");
+        assert_eq!(file.short_label(), "fe01.fabrikam.com.cer");
+        assert_eq!(file.path(), Some(Path::new("certs/fe01.fabrikam.com.cer")));
+
+        let row = Origin::InventoryRow {
+            inventory: "x/inventory.csv".into(),
+            location: RowLocation::Line(3),
+        };
+        assert_eq!(row.label(), "x/inventory.csv line 3");
+        assert_eq!(row.short_label(), "inventory.csv line 3");
+        assert_eq!(row.path(), None);
+        assert_eq!(row.source_file(), Some(Path::new("x/inventory.csv")));
+
+        let fetched = Origin::Fetched {
+            path: "fe01.fabrikam.com/default.cer".into(),
+            server: "fe01.fabrikam.com".into(),
+            usage: Usage::Default,
+            port: 5061,
+            address: Some("10.0.0.5:5061".parse().expect("address")),
+        };
+        assert_eq!(
+            fetched.label(),
+            "fe01.fabrikam.com/default.cer, fetched from 10.0.0.5:5061"
+        );
+        assert_eq!(
+            fetched.short_label(),
+            "default.cer, fetched from 10.0.0.5:5061"
+        );
+        assert_eq!(fetched.name(), "fe01.fabrikam.com/default.cer");
+        assert_eq!(fetched.source_file(), None);
+    }
+
+    #[test]
+    fn rows_order_by_position_not_text() {
+        let row = |n| Origin::InventoryRow {
+            inventory: "inventory.csv".into(),
+            location: RowLocation::Line(n),
+        };
+        assert_eq!(row(3).order(&row(10)), Ordering::Less);
+        assert_eq!(row(3).order(&row(3)), Ordering::Equal);
+    }
+
+    /// No source pretends to be a file: inventory rows and fetched chains enter the store with
+    /// their own origin, and only what is a file (or a fetched folder's file) has a path.
+    #[test]
+    fn inventory_rows_and_fetched_chains_have_no_fake_path() {
+        use crate::certs::{inventory, CertStore};
+        use crate::fetch::{DnsName, Endpoint, EndpointResult, Outcome, PortFrom};
+        let mut store = CertStore::default();
+        let csv = "\"Use\",\"Subject\",\"Issuer\",\"NotBefore\",\"NotAfter\",\"Thumbprint\",\"PSComputerName\",\"AlternativeNames\"\r\n\"Default\",\"CN=fe01.fabrikam.com\",\"CN=Fabrikam CA\",\"1/1/2026 12:00:00 AM\",\"1/1/2028 12:00:00 AM\",\"A611A664FFA2EA53DAE11778102DD01F4650A029\",\"FE01\",\"fe01.fabrikam.com\"";
+        inventory::parse(Path::new("x/inventory.csv"), csv.as_bytes())
+            .expect("inventory")
+            .add_to(&mut store);
+
+        let ca = crate::testkit::root("Fabrikam CA");
+        let der = crate::testkit::Leaf::good("fe01.fabrikam.com", &[]).signed_by(&ca);
+        let endpoint = |usage, port| Endpoint {
+            machine: crate::model::MachineIdx(0),
+            server: "FE01.fabrikam.com".into(),
+            name: DnsName::new("FE01.fabrikam.com"),
+            usage,
+            port,
+            port_from: PortFrom::Default,
+            port_span: None,
+        };
+        let results = [
+            EndpointResult {
+                endpoint: endpoint(Usage::Default, 5061),
+                address: Some("127.0.0.1:5061".parse().expect("address")),
+                time: 0,
+                outcome: Outcome::Captured(vec![der.clone(), ca.der.clone()]),
+            },
+            EndpointResult {
+                endpoint: endpoint(Usage::WebServicesInternal, 443),
+                address: None,
+                time: 0,
+                outcome: Outcome::Captured(vec![der]),
+            },
+        ];
+        crate::fetch::layout::add_to(&results, &mut store);
+
+        let origins: Vec<&Origin> = store.files.iter().map(|f| &f.origin).collect();
+        assert_eq!(
+            origins,
+            [
+                &Origin::InventoryRow {
+                    inventory: "x/inventory.csv".into(),
+                    location: RowLocation::Line(2),
+                },
+                &Origin::Fetched {
+                    path: "fe01.fabrikam.com/default.cer".into(),
+                    server: "fe01.fabrikam.com".into(),
+                    usage: Usage::Default,
+                    port: 5061,
+                    address: Some("127.0.0.1:5061".parse().expect("address")),
+                },
+                &Origin::Fetched {
+                    path: "fe01.fabrikam.com/webservicesinternal.cer".into(),
+                    server: "fe01.fabrikam.com".into(),
+                    usage: Usage::WebServicesInternal,
+                    port: 443,
+                    address: None,
+                },
+            ]
+        );
+        let labels: Vec<String> = store.files.iter().map(|f| f.label()).collect();
+        assert_eq!(
+            labels,
+            [
+                "x/inventory.csv line 2",
+                "fe01.fabrikam.com/default.cer, fetched from 127.0.0.1:5061",
+                "fe01.fabrikam.com/webservicesinternal.cer",
+            ]
+        );
+        // Negative: the row has no path to match file names against, and nothing in the store
+        // is a path made of a label.
+        assert_eq!(store.files[0].origin.path(), None);
+        assert!(store
+            .files
+            .iter()
+            .filter_map(|f| f.origin.path())
+            .all(|p| !p.to_string_lossy().contains(" line ")
+                && !p.to_string_lossy().contains("fetched from")));
+        assert!(store.unreadable.is_empty());
+    }
+}
