@@ -77,9 +77,9 @@ pub struct CertificateArgs {
     /// it, the CA that issued most internal servers' certificates is used.
     #[arg(long, value_name = "FILE")]
     pub ca: Vec<PathBuf>,
-    /// Judge validity at this time instead of now (RFC 3339, e.g. 2026-12-01T00:00:00Z): the
-    /// planned installation date.
-    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    /// Judge validity at this time instead of now: the planned installation date, as a date
+    /// (2026-12-01, midnight UTC) or an RFC 3339 time (2026-12-01T08:00:00+01:00).
+    #[arg(long, value_name = "TIME", value_parser = parse_now)]
     pub now: Option<i64>,
     /// Warn about certificates that end within this many days.
     #[arg(long, value_name = "N", default_value_t = 30)]
@@ -240,8 +240,9 @@ pub struct GraphArgs {
 }
 
 fn parse_now(s: &str) -> Result<i64, String> {
-    crate::time::parse_rfc3339(s)
-        .map_err(|e| format!("not an RFC 3339 time ({e}); example: 2026-12-01T00:00:00Z"))
+    crate::time::parse_time_or_date(s).map_err(|e| {
+        format!("not a date or an RFC 3339 time ({e}); examples: 2026-12-01, 2026-12-01T08:00:00Z")
+    })
 }
 
 /// Prints a diagnostic to standard error with the installed miette handler.

@@ -1,6 +1,7 @@
 //! Certificates: parsing ([`cert`]), loading files and folders ([`load`]), PKCS#7 bundles
 //! ([`pkcs7`]), certificate inventories ([`inventory`]), DN strings ([`dn`]), the facts every
-//! source has ([`facts`]) and the name index that maps server FQDNs to certificate files ([`index`]).
+//! source has ([`facts`]), the name index that maps server FQDNs to certificate files
+//! ([`index`]), and telling certificate, key and PKCS#12 files apart by content ([`sniff`]).
 
 pub mod ber;
 pub mod cert;
@@ -10,6 +11,7 @@ pub mod index;
 pub mod inventory;
 pub mod load;
 pub mod pkcs7;
+pub mod sniff;
 pub mod usage;
 
 #[cfg(test)]
