@@ -333,6 +333,28 @@ pub enum TopologyProblem {
         #[label("here")]
         at: SourceSpan,
     },
+    /// A name is an unexpanded template placeholder (`$SkypeFQDN`, `%POOL%`, `{{x}}`): the
+    /// file is a deployment template whose variables were never filled in.
+    #[error("{element} {name} contains the unexpanded template placeholder {placeholder}")]
+    #[diagnostic(
+        code(topocert::template_placeholder),
+        severity(Warning),
+        help("this looks like a deployment template, not a deployed topology: check the topology the servers run (Get-CsTopology -AsXml > topology.xml), or fill in the template first")
+    )]
+    TemplatePlaceholder {
+        /// What the name is (`machine`, `pool`, `site`, `simple URL`, ...).
+        element: &'static str,
+        /// The name as written.
+        name: String,
+        /// The placeholder found in it.
+        placeholder: String,
+        /// The source text.
+        #[source_code]
+        src: Src,
+        /// The element.
+        #[label("this {element}")]
+        at: SourceSpan,
+    },
 }
 
 /// Other reasons a command cannot run (exit code 2).

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod decode;
+pub mod placeholder;
 pub mod scan;
 
 use crate::error::LoadError;
