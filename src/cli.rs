@@ -224,6 +224,10 @@ pub struct ServersArgs {
     /// Output format.
     #[arg(long, default_value = "table", value_parser = format_arg(Cmd::Servers))]
     pub format: String,
+    /// Table: list every role, however wide the table gets (by default only the roles that
+    /// fit the terminal width are listed).
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// Arguments of `topocert graph`.
@@ -251,17 +255,12 @@ pub fn eprint_report(r: &miette::Report) {
 }
 
 /// The layout of text output: colour only on a terminal without `NO_COLOR`; width from
-/// `COLUMNS`, else 100.
+/// `COLUMNS`, else the terminal's, else 100 ([`crate::term::width`]).
 fn style() -> Style {
     use std::io::IsTerminal;
-    let width = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse::<usize>().ok())
-        .filter(|w| *w >= 40)
-        .unwrap_or(100);
     Style {
         color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-        width,
+        width: crate::term::width(crate::term::Stream::Stdout),
     }
 }
 
@@ -323,7 +322,11 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
     match command {
         Command::Servers(a) => {
             let l = load(&a.topology, warn)?;
-            Ok(emit(Cmd::Servers, &a.format, &view(&l, &a.topology), out))
+            let v = View {
+                wide: a.wide,
+                ..view(&l, &a.topology)
+            };
+            Ok(emit(Cmd::Servers, &a.format, &v, out))
         }
         Command::Graph(a) => {
             let l = load(&a.topology, warn)?;

@@ -24,6 +24,7 @@ pub mod report;
 pub mod required;
 pub mod rules;
 pub mod servers;
+pub mod term;
 pub mod time;
 pub mod topology;
 

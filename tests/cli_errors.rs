@@ -258,3 +258,57 @@ fn now_refuses_a_day_that_does_not_exist() {
         )
     );
 }
+
+/// stderr of `servers FILE` in `dir` at `columns`.
+fn stderr_at(dir: &Path, columns: &str, file: &str) -> String {
+    let out = topocert()
+        .current_dir(dir)
+        .env("COLUMNS", columns)
+        .args(["servers", file])
+        .output()
+        .expect("runs");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn diagnostics_fit_80_and_100_columns_and_never_split_a_name() {
+    let tmp = workspace();
+    let nested = tmp.path().join("exported-certificates/pc-old.fabrikam.com");
+    fs::create_dir_all(&nested).expect("mkdir");
+    fs::copy(
+        tmp.path().join("fe01.cer"),
+        nested.join("pc-old.fabrikam.com.cer"),
+    )
+    .expect("copy");
+    let file = "exported-certificates/pc-old.fabrikam.com/pc-old.fabrikam.com.cer";
+    let want = format!(
+        "topocert::certificate_as_topology topology {file} is a PEM certificate, not a topology \
+         help: certificates are given with --certs DIR (a folder of the servers' certificates) or \
+         --ca FILE (the internal servers' CA); the topology is what `Get-CsTopology -AsXml > \
+         topology.xml` writes, or a Topology Builder .tbxml"
+    );
+    for columns in [80, 100] {
+        let err = stderr_at(tmp.path(), &columns.to_string(), file);
+        assert_eq!(flat(&err), want, "{columns}");
+        for line in err.lines() {
+            assert!(line.chars().count() <= columns, "{columns}: {line}");
+        }
+        for name in [file, "`Get-CsTopology", "topology.xml`", "--certs", "--ca"] {
+            assert!(
+                err.lines().any(|l| l.contains(name)),
+                "{columns}: {name} split:\n{err}"
+            );
+        }
+    }
+    // Without COLUMNS and not on a terminal the width is 100.
+    let out = topocert()
+        .current_dir(tmp.path())
+        .env_remove("COLUMNS")
+        .args(["servers", file])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        stderr_at(tmp.path(), "100", file)
+    );
+}

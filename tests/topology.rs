@@ -404,5 +404,8 @@ fn a_template_placeholder_warning_points_at_the_element_on_the_command_line() {
         ),
         "{err}"
     );
-    assert!(err.contains("UpgradeDomain=\"UpgradeDomain1\"> this machine"), "{err}");
+    assert!(
+        err.contains("UpgradeDomain=\"UpgradeDomain1\"> this machine"),
+        "{err}"
+    );
 }
