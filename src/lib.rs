@@ -10,6 +10,7 @@ pub mod app;
 pub mod certs;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod diff;
 pub mod error;
 pub mod explain;
