@@ -50,6 +50,25 @@ pub enum Command {
     /// web services) and write them as a folder that --certs reads, with manifest.csv. Only
     /// a TLS handshake is sent; nothing fetched is trusted (docs/fetch.md).
     Fetch(FetchArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to standard output.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to standard output: `topocert man | man -l -`.
+    Man(ManArgs),
+}
+
+/// Arguments of `topocert completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell, e.g. bash: `topocert completions bash > /etc/bash_completion.d/topocert`.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `topocert man`.
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// The page of one command (e.g. check) instead of topocert's.
+    pub command: Option<String>,
 }
 
 /// `--format` values of a command, from the registry (its first format is the default).
@@ -320,6 +339,8 @@ pub fn run(cli: Cli) -> ExitCode {
 fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Result<u8, AppError> {
     let load = |path: &str, warn: app::Warn<'_>| app::load_topology(path, warn);
     match command {
+        Command::Completions(a) => Ok(completions(&a, out)),
+        Command::Man(a) => Ok(man(&a, out)),
         Command::Servers(a) => {
             let l = load(&a.topology, warn)?;
             let v = View {
@@ -479,4 +500,38 @@ pub struct FetchArgs {
     /// How to fetch.
     #[command(flatten)]
     pub fetching: FetchOptionArgs,
+}
+
+/// `topocert completions SHELL`: the completion script clap_complete makes from [`Cli`].
+pub fn completions(a: &CompletionsArgs, out: &mut dyn Write) -> u8 {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let mut script = Vec::new();
+    clap_complete::generate(a.shell, &mut cmd, "topocert", &mut script);
+    write_out(out, &String::from_utf8_lossy(&script))
+}
+
+/// `topocert man [COMMAND]`: the roff manual page clap_mangen makes from [`Cli`].
+pub fn man(a: &ManArgs, out: &mut dyn Write) -> u8 {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    cmd.build();
+    let page = match &a.command {
+        None => cmd,
+        Some(name) => match cmd.find_subcommand(name) {
+            Some(sub) => sub.clone().version(env!("CARGO_PKG_VERSION")),
+            None => {
+                let names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
+                eprintln!(
+                    "topocert: no command `{name}`; the commands are: {}",
+                    names.join(", ")
+                );
+                return EXIT_CANNOT_RUN;
+            }
+        },
+    };
+    let mut roff = Vec::new();
+    if let Err(e) = clap_mangen::Man::new(page).render(&mut roff) {
+        eprintln!("topocert: cannot render the manual page: {e}");
+        return EXIT_CANNOT_RUN;
+    }
+    write_out(out, &String::from_utf8_lossy(&roff))
 }
