@@ -9,14 +9,18 @@ use std::fs;
 use std::path::Path;
 use support::{flat, sample, topocert};
 
-/// Runs the binary in `dir`; returns (exit code, stderr flattened).
+/// Runs the binary in `dir` with `COLUMNS` set to `columns` (unset for `None`).
+fn output_in(dir: &Path, columns: Option<&str>, args: &[&str]) -> std::process::Output {
+    let mut c = topocert();
+    if let Some(columns) = columns {
+        c.env("COLUMNS", columns);
+    }
+    c.current_dir(dir).args(args).output().expect("runs")
+}
+
+/// Runs the binary in `dir` at 100 columns; returns (exit code, stderr flattened).
 fn run_in(dir: &Path, args: &[&str]) -> (i32, String) {
-    let out = topocert()
-        .current_dir(dir)
-        .env("COLUMNS", "100")
-        .args(args)
-        .output()
-        .expect("runs");
+    let out = output_in(dir, Some("100"), args);
     (
         out.status.code().unwrap_or(-1),
         flat(&String::from_utf8_lossy(&out.stderr)),
@@ -205,69 +209,53 @@ fn a_topology_is_still_read_when_it_mentions_pem_armour() {
     assert_eq!((code, err.as_str()), (0, ""));
 }
 
+/// `check` of the workspace sample at `--now NOW`: (exit code, stdout, first stderr line).
+fn check_at(dir: &Path, now: &str) -> (Option<i32>, String, String) {
+    let args = [
+        "check",
+        "topology.xml",
+        "--certs",
+        "certs",
+        "--ca",
+        "ca.cer",
+    ];
+    let mut all = args.to_vec();
+    all.extend(["--format", "json", "--now", now]);
+    let out = output_in(dir, None, &all);
+    let err = String::from_utf8_lossy(&out.stderr);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        err.lines().next().unwrap_or_default().to_string(),
+    )
+}
+
 #[test]
 fn now_takes_a_plain_date_as_midnight_utc() {
     let tmp = workspace();
-    let run = |now: &str| {
-        let out = topocert()
-            .current_dir(tmp.path())
-            .args([
-                "check",
-                "topology.xml",
-                "--certs",
-                "certs",
-                "--ca",
-                "ca.cer",
-            ])
-            .args(["--format", "json", "--now", now])
-            .output()
-            .expect("runs");
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-        )
-    };
-    let (code, date) = run("2026-12-01");
+    let (code, date, _) = check_at(tmp.path(), "2026-12-01");
     assert_eq!(code, Some(1), "{date}");
-    assert_eq!((code, date.clone()), run("2026-12-01T00:00:00Z"));
+    let (code_rfc, rfc, _) = check_at(tmp.path(), "2026-12-01T00:00:00Z");
+    assert_eq!((code, &date), (code_rfc, &rfc));
     // The sample certificates end in 2035: a later date gives other findings.
-    assert_ne!(date, run("2040-01-01").1);
+    assert_ne!(date, check_at(tmp.path(), "2040-01-01").1);
 }
 
 #[test]
 fn now_refuses_a_day_that_does_not_exist() {
     let tmp = workspace();
-    let out = topocert()
-        .current_dir(tmp.path())
-        .args([
-            "check",
-            "topology.xml",
-            "--certs",
-            "certs",
-            "--now",
-            "2026-02-30",
-        ])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
+    let (code, _, err) = check_at(tmp.path(), "2026-02-30");
+    assert_eq!(code, Some(2));
     assert_eq!(
-        String::from_utf8_lossy(&out.stderr).lines().next(),
-        Some(
-            "error: invalid value '2026-02-30' for '--now <TIME>': not a date or an RFC 3339 time \
-             (2026-02-30 is not a day of the calendar); examples: 2026-12-01, 2026-12-01T08:00:00Z"
-        )
+        err,
+        "error: invalid value '2026-02-30' for '--now <TIME>': not a date or an RFC 3339 time \
+         (2026-02-30 is not a day of the calendar); examples: 2026-12-01, 2026-12-01T08:00:00Z"
     );
 }
 
 /// stderr of `servers FILE` in `dir` at `columns`.
-fn stderr_at(dir: &Path, columns: &str, file: &str) -> String {
-    let out = topocert()
-        .current_dir(dir)
-        .env("COLUMNS", columns)
-        .args(["servers", file])
-        .output()
-        .expect("runs");
-    String::from_utf8_lossy(&out.stderr).into_owned()
+fn stderr_at(dir: &Path, columns: Option<&str>, file: &str) -> String {
+    String::from_utf8_lossy(&output_in(dir, columns, &["servers", file]).stderr).into_owned()
 }
 
 #[test]
@@ -288,7 +276,7 @@ fn diagnostics_fit_80_and_100_columns_and_never_split_a_name() {
          topology.xml` writes, or a Topology Builder .tbxml"
     );
     for columns in [80, 100] {
-        let err = stderr_at(tmp.path(), &columns.to_string(), file);
+        let err = stderr_at(tmp.path(), Some(&columns.to_string()), file);
         assert_eq!(flat(&err), want, "{columns}");
         for line in err.lines() {
             assert!(line.chars().count() <= columns, "{columns}: {line}");
@@ -301,14 +289,8 @@ fn diagnostics_fit_80_and_100_columns_and_never_split_a_name() {
         }
     }
     // Without COLUMNS and not on a terminal the width is 100.
-    let out = topocert()
-        .current_dir(tmp.path())
-        .env_remove("COLUMNS")
-        .args(["servers", file])
-        .output()
-        .expect("runs");
     assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        stderr_at(tmp.path(), "100", file)
+        stderr_at(tmp.path(), None, file),
+        stderr_at(tmp.path(), Some("100"), file)
     );
 }

@@ -6,13 +6,17 @@ use predicates::prelude::*;
 use support::{sample, scrub, topocert};
 
 fn stdout_of(args: &[&str]) -> String {
-    let out = topocert()
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    stdout_at(None, args)
+}
+
+/// stdout of a successful run with `COLUMNS` set to `columns` (unset for `None`: not a
+/// terminal, so 100).
+fn stdout_at(columns: Option<&str>, args: &[&str]) -> String {
+    let mut c = topocert();
+    if let Some(columns) = columns {
+        c.env("COLUMNS", columns);
+    }
+    let out = c.args(args).assert().success().get_output().stdout.clone();
     String::from_utf8(out).expect("utf-8 output")
 }
 
@@ -24,21 +28,12 @@ fn servers_table_golden() {
     ]));
 }
 
-/// `servers` at `COLUMNS` (none: not a terminal, so 100).
+/// `servers` of the enterprise sample at `COLUMNS`.
 fn servers_at(columns: Option<&str>, extra: &[&str]) -> String {
-    let mut c = topocert();
-    if let Some(columns) = columns {
-        c.env("COLUMNS", columns);
-    }
-    let out = c
-        .args(["servers", &sample("enterprise-multisite/topology.xml")])
-        .args(extra)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out).expect("utf-8 output")
+    let topology = sample("enterprise-multisite/topology.xml");
+    let mut args = vec!["servers", topology.as_str()];
+    args.extend(extra);
+    stdout_at(columns, &args)
 }
 
 #[test]
