@@ -250,3 +250,27 @@ fn every_documented_command_runs_on_the_shipped_files() {
         assert!(tmp.path().join(written).is_file(), "{written} not written");
     }
 }
+
+#[test]
+fn readme_tables_are_unbroken_and_list_every_rule() {
+    let readme = support::read(&support::root().join("README.md"));
+    let lines: Vec<&str> = readme.lines().collect();
+    // A blank line between two table rows ends the table on GitHub: the rows after it show as
+    // plain text.
+    for (i, w) in lines.windows(3).enumerate() {
+        let row = |l: &str| l.starts_with('|');
+        assert!(
+            !(row(w[0]) && w[1].trim().is_empty() && row(w[2]) && !w[2].starts_with("|---")),
+            "README.md:{}: a blank line splits a table",
+            i + 2
+        );
+    }
+    for rule in topocert::rules::RULES {
+        let id = rule.id().as_str();
+        assert!(
+            lines.iter().any(|l| l.starts_with(&format!("| `{id}`"))
+                || l.contains(&format!(" / `{id}`"))),
+            "rule {id} is not in the README's rule table"
+        );
+    }
+}
