@@ -268,8 +268,9 @@ fn readme_tables_are_unbroken_and_list_every_rule() {
     for rule in topocert::rules::RULES {
         let id = rule.id().as_str();
         assert!(
-            lines.iter().any(|l| l.starts_with(&format!("| `{id}`"))
-                || l.contains(&format!(" / `{id}`"))),
+            lines
+                .iter()
+                .any(|l| l.starts_with(&format!("| `{id}`")) || l.contains(&format!(" / `{id}`"))),
             "rule {id} is not in the README's rule table"
         );
     }
