@@ -3,7 +3,9 @@
 //! their built example binary) in a temporary copy of the shipped samples, so the files it
 //! writes land there, and must exit 0 or 1, never 2 or a clap error. `cargo install`, `cargo
 //! test` and `cargo bench` lines are not run; after a `|` only the first command is run (the
-//! rest, e.g. `dot`, need not be installed).
+//! rest, e.g. `dot`, need not be installed). Commands that reach the servers over the network
+//! (`fetch`, `--fetch`) and those that read what `fetch` wrote (`fetched/`) are not run either:
+//! tests never leave the machine (tests/fetch.rs covers them on loopback).
 
 mod support;
 
@@ -105,9 +107,19 @@ fn commands_in(file: &Path) -> Vec<DocCommand> {
     out
 }
 
-/// What to run for a command, if it is one of ours.
+/// True for a command that connects to the servers, or reads what such a command wrote.
+fn needs_network(words: &[String]) -> bool {
+    words
+        .iter()
+        .any(|w| w == "fetch" || w == "--fetch" || w.starts_with("fetched"))
+}
+
+/// What to run for a command, if it is one of ours and runs without the network.
 fn runnable(c: &DocCommand) -> Option<Runnable> {
     let w = &c.words;
+    if needs_network(w) {
+        return None;
+    }
     match w.first().map(String::as_str) {
         Some("topocert") => Some(Runnable::Topocert(w[1..].to_vec())),
         Some("cargo") if w.get(1).map(String::as_str) == Some("run") => {
@@ -204,6 +216,9 @@ fn commands_are_found_in_the_readme_and_docs() {
     assert!(!ours
         .iter()
         .any(|c| c.words.iter().any(|w| w == "OLD" || w == "TOPOLOGY")));
+    // The fetch examples are found, and left out.
+    assert!(all.iter().any(|c| needs_network(&c.words)));
+    assert!(!ours.iter().any(|c| needs_network(&c.words)));
 }
 
 #[test]
