@@ -50,6 +50,25 @@ pub enum Command {
     /// web services) and write them as a folder that --certs reads, with manifest.csv. Only
     /// a TLS handshake is sent; nothing fetched is trusted (docs/fetch.md).
     Fetch(FetchArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to standard output.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to standard output: `topocert man | man -l -`.
+    Man(ManArgs),
+}
+
+/// Arguments of `topocert completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell, e.g. bash: `topocert completions bash > /etc/bash_completion.d/topocert`.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `topocert man`.
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// The page of one command (e.g. check) instead of topocert's.
+    pub command: Option<String>,
 }
 
 /// `--format` values of a command, from the registry (its first format is the default).
@@ -77,9 +96,9 @@ pub struct CertificateArgs {
     /// it, the CA that issued most internal servers' certificates is used.
     #[arg(long, value_name = "FILE")]
     pub ca: Vec<PathBuf>,
-    /// Judge validity at this time instead of now (RFC 3339, e.g. 2026-12-01T00:00:00Z): the
-    /// planned installation date.
-    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    /// Judge validity at this time instead of now: the planned installation date, as a date
+    /// (2026-12-01, midnight UTC) or an RFC 3339 time (2026-12-01T08:00:00+01:00).
+    #[arg(long, value_name = "TIME", value_parser = parse_now)]
     pub now: Option<i64>,
     /// Warn about certificates that end within this many days.
     #[arg(long, value_name = "N", default_value_t = 30)]
@@ -224,6 +243,10 @@ pub struct ServersArgs {
     /// Output format.
     #[arg(long, default_value = "table", value_parser = format_arg(Cmd::Servers))]
     pub format: String,
+    /// Table: list every role, however wide the table gets (by default only the roles that
+    /// fit the terminal width are listed).
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// Arguments of `topocert graph`.
@@ -240,8 +263,9 @@ pub struct GraphArgs {
 }
 
 fn parse_now(s: &str) -> Result<i64, String> {
-    crate::time::parse_rfc3339(s)
-        .map_err(|e| format!("not an RFC 3339 time ({e}); example: 2026-12-01T00:00:00Z"))
+    crate::time::parse_time_or_date(s).map_err(|e| {
+        format!("not a date or an RFC 3339 time ({e}); examples: 2026-12-01, 2026-12-01T08:00:00Z")
+    })
 }
 
 /// Prints a diagnostic to standard error with the installed miette handler.
@@ -250,17 +274,12 @@ pub fn eprint_report(r: &miette::Report) {
 }
 
 /// The layout of text output: colour only on a terminal without `NO_COLOR`; width from
-/// `COLUMNS`, else 100.
+/// `COLUMNS`, else the terminal's, else 100 ([`crate::term::width`]).
 fn style() -> Style {
     use std::io::IsTerminal;
-    let width = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse::<usize>().ok())
-        .filter(|w| *w >= 40)
-        .unwrap_or(100);
     Style {
         color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-        width,
+        width: crate::term::width(crate::term::Stream::Stdout),
     }
 }
 
@@ -320,9 +339,15 @@ pub fn run(cli: Cli) -> ExitCode {
 fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Result<u8, AppError> {
     let load = |path: &str, warn: app::Warn<'_>| app::load_topology(path, warn);
     match command {
+        Command::Completions(a) => Ok(completions(&a, out)),
+        Command::Man(a) => Ok(man(&a, out)),
         Command::Servers(a) => {
             let l = load(&a.topology, warn)?;
-            Ok(emit(Cmd::Servers, &a.format, &view(&l, &a.topology), out))
+            let v = View {
+                wide: a.wide,
+                ..view(&l, &a.topology)
+            };
+            Ok(emit(Cmd::Servers, &a.format, &v, out))
         }
         Command::Graph(a) => {
             let l = load(&a.topology, warn)?;
@@ -475,4 +500,38 @@ pub struct FetchArgs {
     /// How to fetch.
     #[command(flatten)]
     pub fetching: FetchOptionArgs,
+}
+
+/// `topocert completions SHELL`: the completion script clap_complete makes from [`Cli`].
+pub fn completions(a: &CompletionsArgs, out: &mut dyn Write) -> u8 {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let mut script = Vec::new();
+    clap_complete::generate(a.shell, &mut cmd, "topocert", &mut script);
+    write_out(out, &String::from_utf8_lossy(&script))
+}
+
+/// `topocert man [COMMAND]`: the roff manual page clap_mangen makes from [`Cli`].
+pub fn man(a: &ManArgs, out: &mut dyn Write) -> u8 {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    cmd.build();
+    let page = match &a.command {
+        None => cmd,
+        Some(name) => match cmd.find_subcommand(name) {
+            Some(sub) => sub.clone().version(env!("CARGO_PKG_VERSION")),
+            None => {
+                let names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
+                eprintln!(
+                    "topocert: no command `{name}`; the commands are: {}",
+                    names.join(", ")
+                );
+                return EXIT_CANNOT_RUN;
+            }
+        },
+    };
+    let mut roff = Vec::new();
+    if let Err(e) = clap_mangen::Man::new(page).render(&mut roff) {
+        eprintln!("topocert: cannot render the manual page: {e}");
+        return EXIT_CANNOT_RUN;
+    }
+    write_out(out, &String::from_utf8_lossy(&roff))
 }

@@ -126,14 +126,35 @@ impl SourceCode for Src {
 #[derive(Debug, Error, Diagnostic)]
 pub enum LoadError {
     /// The file could not be opened or read.
-    #[error("cannot read topology {path}: {source}")]
+    #[error("cannot read topology {path}: {cause}")]
     #[diagnostic(code(topocert::io))]
     Io {
         /// The path as given.
         path: String,
         /// The underlying error.
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
+    },
+    /// The path is a folder.
+    #[error("topology {path} is a folder, not a file")]
+    #[diagnostic(
+        code(topocert::topology_is_a_folder),
+        help("give the topology file: what `Get-CsTopology -AsXml > topology.xml` writes, or a Topology Builder .tbxml; a folder of certificates goes to --certs DIR")
+    )]
+    IsAFolder {
+        /// The path as given.
+        path: String,
+    },
+    /// A certificate, key, request or PKCS#12 file was given as the topology.
+    #[error("topology {path} is {}, not a topology", kind.describe())]
+    #[diagnostic(code(topocert::certificate_as_topology))]
+    CertificateFile {
+        /// The path as given.
+        path: String,
+        /// What the file holds.
+        kind: crate::certs::sniff::CertFileKind,
+        /// What to do instead.
+        #[help]
+        advice: &'static str,
     },
     /// The input is larger than topocert accepts.
     #[error("topology {path} is {size} bytes; the limit is {limit} bytes")]
@@ -231,6 +252,25 @@ pub enum LoadError {
     },
 }
 
+impl LoadError {
+    /// [`LoadError::CertificateFile`] for `path`, with the advice that fits `kind`.
+    pub fn certificate_file(path: &str, kind: crate::certs::sniff::CertFileKind) -> Self {
+        use crate::certs::sniff::CertFileKind;
+        let advice = if kind.has_private_key() {
+            "topocert never reads private keys: export the certificate alone (Certificates MMC: All Tasks > Export > No, do not export the private key) and give it with --certs DIR or --ca FILE; the topology is what `Get-CsTopology -AsXml > topology.xml` writes, or a Topology Builder .tbxml"
+        } else if kind == CertFileKind::Request {
+            "a request becomes a certificate once the CA issues it; certificates are given with --certs DIR (the servers') or --ca FILE (the internal servers' CA); the topology is what `Get-CsTopology -AsXml > topology.xml` writes, or a Topology Builder .tbxml"
+        } else {
+            "certificates are given with --certs DIR (a folder of the servers' certificates) or --ca FILE (the internal servers' CA); the topology is what `Get-CsTopology -AsXml > topology.xml` writes, or a Topology Builder .tbxml"
+        };
+        LoadError::CertificateFile {
+            path: path.to_string(),
+            kind,
+            advice,
+        }
+    }
+}
+
 /// A problem inside an otherwise readable topology. The element is skipped or its reference
 /// dropped; everything else is still read.
 #[derive(Debug, Clone, Error, Diagnostic)]
@@ -293,6 +333,28 @@ pub enum TopologyProblem {
         #[label("here")]
         at: SourceSpan,
     },
+    /// A name is an unexpanded template placeholder (`$SkypeFQDN`, `%POOL%`, `{{x}}`): the
+    /// file is a deployment template whose variables were never filled in.
+    #[error("{element} {name} contains the unexpanded template placeholder {placeholder}")]
+    #[diagnostic(
+        code(topocert::template_placeholder),
+        severity(Warning),
+        help("this looks like a deployment template, not a deployed topology: check the topology the servers run (Get-CsTopology -AsXml > topology.xml), or fill in the template first")
+    )]
+    TemplatePlaceholder {
+        /// What the name is (`machine`, `pool`, `site`, `simple URL`, ...).
+        element: &'static str,
+        /// The name as written.
+        name: String,
+        /// The placeholder found in it.
+        placeholder: String,
+        /// The source text.
+        #[source_code]
+        src: Src,
+        /// The element.
+        #[label("this {element}")]
+        at: SourceSpan,
+    },
 }
 
 /// Other reasons a command cannot run (exit code 2).
@@ -310,14 +372,13 @@ pub enum CannotRun {
     #[diagnostic(transparent)]
     Inventory(#[from] crate::certs::InventoryError),
     /// A `--ca` file could not be read.
-    #[error("cannot read the reference CA {path}: {source}")]
+    #[error("cannot use the reference CA (--ca): {cause}")]
     #[diagnostic(code(topocert::ca_file), help("--ca takes the CA certificate (.cer, .crt, .pem or .p7b) of the internal servers' root or issuing CA"))]
     CaFile {
         /// The file.
         path: String,
         /// Why.
-        #[source]
-        source: crate::certs::CertLoadError,
+        cause: crate::certs::CertLoadError,
     },
 }
 

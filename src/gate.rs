@@ -84,17 +84,16 @@ pub struct BaselineEntry {
 #[derive(Debug, Error, Diagnostic)]
 pub enum BaselineError {
     /// Unreadable file.
-    #[error("cannot read baseline {path}: {source}")]
+    #[error("cannot read baseline {path}: {cause}")]
     #[diagnostic(code(topocert::baseline_io))]
     Io {
         /// The file.
         path: PathBuf,
         /// Why.
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// Not a baseline.
-    #[error("baseline {path} is not a topocert baseline: {source}")]
+    #[error("baseline {path} is not a topocert baseline: {cause}")]
     #[diagnostic(
         code(topocert::baseline_format),
         help("write one with `topocert check ... --write-baseline FILE`")
@@ -103,8 +102,7 @@ pub enum BaselineError {
         /// The file.
         path: PathBuf,
         /// Why.
-        #[source]
-        source: serde_json::Error,
+        cause: serde_json::Error,
     },
     /// A layout this version does not read.
     #[error(
@@ -127,12 +125,12 @@ impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
         let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Io {
             path: path.to_path_buf(),
-            source,
+            cause: source,
         })?;
         Baseline::parse(&text).map_err(|e| match e {
             ParseError::Json(source) => BaselineError::Format {
                 path: path.to_path_buf(),
-                source,
+                cause: source,
             },
             ParseError::Version(version) => BaselineError::Version {
                 path: path.to_path_buf(),

@@ -10,6 +10,7 @@ pub mod app;
 pub mod certs;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod diff;
 pub mod error;
 pub mod explain;
@@ -24,6 +25,7 @@ pub mod report;
 pub mod required;
 pub mod rules;
 pub mod servers;
+pub mod term;
 pub mod time;
 pub mod topology;
 

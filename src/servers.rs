@@ -26,6 +26,28 @@ pub struct ServerRow {
     pub machine: MachineIdx,
 }
 
+/// Version of the `servers --format json` layout (docs/json-output.md).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The `servers --format json` document: the rows under a schema version.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerList<'a> {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// One row per machine, in document order.
+    pub servers: &'a [ServerRow],
+}
+
+impl<'a> ServerList<'a> {
+    /// The document for `rows`.
+    pub fn new(servers: &'a [ServerRow]) -> Self {
+        ServerList {
+            schema_version: SCHEMA_VERSION,
+            servers,
+        }
+    }
+}
+
 /// Every machine of the topology, in document order.
 pub fn server_rows(topo: &Topology, graph: &ServerGraph) -> Vec<ServerRow> {
     topo.machines

@@ -395,7 +395,7 @@ fn cannot_run_exits_2() {
     let (code, _, err) = check(&[ENT, "--certs", ENT_CERTS, "--ca", "/nonexistent/ca.cer"]);
     assert_eq!(code, 2, "{err}");
     assert!(
-        support::flat(&err).contains("cannot read the reference CA"),
+        support::flat(&err).contains("cannot use the reference CA (--ca): cannot read"),
         "{err}"
     );
     let (code, _, _) = check(&[ENT, "--certs", ENT_CERTS, "--now", "tomorrow"]);

@@ -6,13 +6,17 @@ use predicates::prelude::*;
 use support::{sample, scrub, topocert};
 
 fn stdout_of(args: &[&str]) -> String {
-    let out = topocert()
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    stdout_at(None, args)
+}
+
+/// stdout of a successful run with `COLUMNS` set to `columns` (unset for `None`: not a
+/// terminal, so 100).
+fn stdout_at(columns: Option<&str>, args: &[&str]) -> String {
+    let mut c = topocert();
+    if let Some(columns) = columns {
+        c.env("COLUMNS", columns);
+    }
+    let out = c.args(args).assert().success().get_output().stdout.clone();
     String::from_utf8(out).expect("utf-8 output")
 }
 
@@ -22,6 +26,43 @@ fn servers_table_golden() {
         "servers",
         &sample("enterprise-multisite/topology.xml")
     ]));
+}
+
+/// `servers` of the enterprise sample at `COLUMNS`.
+fn servers_at(columns: Option<&str>, extra: &[&str]) -> String {
+    let topology = sample("enterprise-multisite/topology.xml");
+    let mut args = vec!["servers", topology.as_str()];
+    args.extend(extra);
+    stdout_at(columns, &args)
+}
+
+#[test]
+fn servers_table_fits_100_columns_and_wide_lists_every_role() {
+    let default = servers_at(None, &[]);
+    assert_eq!(default, servers_at(Some("100"), &[]));
+    assert!(
+        default.lines().all(|l| l.chars().count() <= 100),
+        "{default}"
+    );
+    assert!(!default.contains("ApplicationServer"), "{default}");
+    // A wider terminal has room for some roles.
+    let at_140 = servers_at(Some("140"), &[]);
+    assert!(
+        at_140.contains("UserServices,Registrar,WebServices,+4"),
+        "{at_140}"
+    );
+    assert!(at_140.lines().all(|l| l.chars().count() <= 140), "{at_140}");
+    // At 80 the table keeps its names whole; only the legend wraps.
+    let at_80 = servers_at(Some("80"), &[]);
+    assert!(at_80.contains("\nedge01a.fabrikam.com  edgepool01.fabrikam.com  Redmond  edge"));
+    assert!(
+        at_80.ends_with(
+            "\n17 servers; 3 run the Persistent Chat file upload/download web service; 2 run\n\
+             Persistent Chat. --wide lists every role.\n"
+        ),
+        "{at_80}"
+    );
+    insta::assert_snapshot!(servers_at(Some("80"), &["--wide"]));
 }
 
 #[test]
@@ -40,7 +81,8 @@ fn servers_json_golden_and_same_for_tbxml() {
     ]);
     assert_eq!(xml, tb);
     let v: serde_json::Value = serde_json::from_str(&xml).expect("valid JSON");
-    let first = &v[0];
+    assert_eq!(v["schema_version"], 1);
+    let first = &v["servers"][0];
     for key in [
         "fqdn",
         "pool",
@@ -91,6 +133,7 @@ fn graph_json_focus_keeps_pchat_pools_and_their_dependencies() {
         "persistent-chat",
     ]);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["schema_version"], 1);
     let ids: Vec<&str> = v["nodes"]
         .as_array()
         .expect("nodes")
@@ -242,7 +285,7 @@ fn dangling_cluster_reference_is_reported_at_the_service_and_the_rest_is_read() 
     assert!(err.contains("this service"), "{err}");
     let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).expect("json");
     assert_eq!(
-        v.as_array().expect("array").len(),
+        v["servers"].as_array().expect("array").len(),
         17,
         "every machine still listed"
     );

@@ -337,3 +337,75 @@ fn rules_lab_and_unassociated_samples_list_their_machines_and_kinds() {
     assert_eq!(k["pool09.fabrikam.com"], PoolKind::FrontEnd);
     assert_eq!(k["pchat99.fabrikam.com"], PoolKind::PersistentChat);
 }
+
+/// The enterprise sample as a deployment template would ship it: placeholders in a site name, a
+/// pool, a machine, a web services host and a simple URL.
+fn template() -> String {
+    support::read(std::path::Path::new(&support::sample(
+        "enterprise-multisite/topology.xml",
+    )))
+    .replace("<Name>Dublin</Name>", "<Name>{{ second_site }}</Name>")
+    .replace(
+        "Fqdn=\"pool02.fabrikam.com\"",
+        "Fqdn=\"%POOL2%.fabrikam.com\"",
+    )
+    .replace("Fqdn=\"fe01.fabrikam.com\"", "Fqdn=\"$SkypeFQDN\"")
+    .replace("Host=\"webint01.fabrikam.com\"", "Host=\"${WebInt}\"")
+    .replace(
+        "ActiveUrl=\"https://meet.fabrikam.com\"",
+        "ActiveUrl=\"https://meet.$(SipDomain)\"",
+    )
+}
+
+#[test]
+fn unexpanded_template_placeholders_are_warnings_naming_the_element() {
+    let t = topocert::topology::load_text("template.xml", template(), "UTF-8").expect("reads");
+    let found: Vec<(String, usize)> = t
+        .problems
+        .iter()
+        .map(|p| {
+            let line = match p {
+                topocert::error::TopologyProblem::TemplatePlaceholder { at, .. } => {
+                    t.source.line_col(at.offset()).0
+                }
+                other => panic!("unexpected problem {other}"),
+            };
+            (p.to_string(), line)
+        })
+        .collect();
+    let want = [
+        ("site {{ second_site }} contains the unexpanded template placeholder {{ second_site }}", 21),
+        ("pool %POOL2%.fabrikam.com contains the unexpanded template placeholder %POOL2%", 88),
+        ("machine $SkypeFQDN contains the unexpanded template placeholder $SkypeFQDN", 29),
+        ("internal web services host ${WebInt} contains the unexpanded template placeholder ${WebInt}", 177),
+        ("simple URL https://meet.$(SipDomain) contains the unexpanded template placeholder $(SipDomain)", 6),
+    ];
+    let want: Vec<(String, usize)> = want.iter().map(|(m, l)| (m.to_string(), *l)).collect();
+    assert_eq!(found, want);
+    // The rest of the topology is still read.
+    assert_eq!(t.machines.len(), 17);
+}
+
+#[test]
+fn a_template_placeholder_warning_points_at_the_element_on_the_command_line() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    std::fs::write(tmp.path().join("template.xml"), template()).expect("write");
+    let out = support::topocert()
+        .current_dir(tmp.path())
+        .args(["servers", "template.xml"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let err = support::flat(&String::from_utf8_lossy(&out.stderr));
+    assert!(
+        err.contains(
+            "topocert::template_placeholder machine $SkypeFQDN contains the unexpanded template \
+             placeholder $SkypeFQDN ╭─[template.xml:29:7]"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("UpgradeDomain=\"UpgradeDomain1\"> this machine"),
+        "{err}"
+    );
+}

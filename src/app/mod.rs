@@ -132,7 +132,7 @@ pub fn load_given_cas(paths: &[PathBuf]) -> Result<Vec<GivenCa>, AppError> {
             }),
             Err(e) => Err(AppError::from(crate::error::CannotRun::CaFile {
                 path: path.display().to_string(),
-                source: e,
+                cause: e,
             })),
         })
         .collect()

@@ -6,6 +6,7 @@
 
 use super::cert::{der_total_len, parse_prefix, CertParseError, Certificate};
 use super::pkcs7::{self, Pkcs7Error};
+use super::sniff::{is_cert_label, looks_like_pkcs12};
 use miette::Diagnostic;
 use std::ffi::OsStr;
 use std::fs;
@@ -28,14 +29,13 @@ pub const CERT_EXTENSIONS: &[&str] = &["cer", "crt", "pem", "der", "p7b", "p7c",
 #[derive(Debug, Error, Diagnostic)]
 pub enum CertLoadError {
     /// The file could not be opened or read.
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}: {cause}", path.display())]
     #[diagnostic(code(topocert::cert_io))]
     Io {
         /// The file.
         path: PathBuf,
         /// The underlying error.
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// Not a regular file (a FIFO, device or socket).
     #[error("{} is not a regular file", path.display())]
@@ -125,7 +125,7 @@ pub enum CertLoadError {
         available: usize,
     },
     /// A certificate (the `index`th in the file, 1-based) is not valid X.509.
-    #[error("{}: certificate {index}: {source}", path.display())]
+    #[error("{}: certificate {index}: {cause}", path.display())]
     #[diagnostic(code(topocert::cert_invalid))]
     InvalidCertificate {
         /// The file.
@@ -133,8 +133,7 @@ pub enum CertLoadError {
         /// 1-based position in the file.
         index: usize,
         /// What the parser reported.
-        #[source]
-        source: CertParseError,
+        cause: CertParseError,
     },
     /// A row of a certificate inventory that could not be read (the other rows are used).
     #[error("{} {location}: {problem}", path.display())]
@@ -170,14 +169,13 @@ pub enum CertLoadError {
         extra: usize,
     },
     /// A PKCS#7 bundle that could not be decoded.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {cause}", path.display())]
     #[diagnostic(code(topocert::cert_pkcs7))]
     Pkcs7 {
         /// The file.
         path: PathBuf,
         /// The decoding error.
-        #[source]
-        source: Pkcs7Error,
+        cause: Pkcs7Error,
     },
     /// A PKCS#7 bundle holding no certificate.
     #[error("{}: the PKCS#7 bundle holds no certificate", path.display())]
@@ -201,14 +199,13 @@ pub enum CertLoadError {
 #[derive(Debug, Error, Diagnostic)]
 pub enum CertDirError {
     /// Missing or unreadable.
-    #[error("cannot read certificate folder {}: {source}", path.display())]
+    #[error("cannot read certificate folder {}: {cause}", path.display())]
     #[diagnostic(code(topocert::cert_dir_io))]
     Io {
         /// The folder as given.
         path: PathBuf,
         /// The underlying error.
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// The path exists but is not a folder.
     #[error("{} is not a folder", path.display())]
@@ -299,7 +296,7 @@ fn lower_ext(path: &Path) -> Option<String> {
 fn read_limited(path: &Path) -> Result<Vec<u8>, CertLoadError> {
     let io = |source| CertLoadError::Io {
         path: path.to_path_buf(),
-        source,
+        cause: source,
     };
     let file = fs::File::open(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
@@ -330,44 +327,11 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, CertLoadError> {
     Ok(data)
 }
 
-/// True when `data` starts like a PKCS#12 PFX: SEQUENCE { INTEGER 3, SEQUENCE { OID pkcs7-data
-/// ... } } (DER or BER).
-fn looks_like_pkcs12(data: &[u8]) -> bool {
-    fn skip_header(data: &[u8], at: usize) -> Option<usize> {
-        let len = *data.get(at + 1)?;
-        Some(if len < 0x80 {
-            at + 2
-        } else {
-            at + 2 + usize::from(len & 0x7f)
-        })
-    }
-    if data.first() != Some(&0x30) {
-        return false;
-    }
-    let Some(at) = skip_header(data, 0) else {
-        return false;
-    };
-    if data.get(at..at + 3) != Some(&[0x02, 0x01, 0x03][..]) {
-        return false;
-    }
-    let at = at + 3;
-    if data.get(at) != Some(&0x30) {
-        return false;
-    }
-    let Some(at) = skip_header(data, at) else {
-        return false;
-    };
-    const DATA_OID: [u8; 11] = [
-        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01,
-    ];
-    data.get(at..at + DATA_OID.len()) == Some(&DATA_OID[..])
-}
-
 fn parse_cert(path: &Path, index: usize, der: &[u8]) -> Result<Certificate, CertLoadError> {
     Certificate::from_der(der).map_err(|source| CertLoadError::InvalidCertificate {
         path: path.to_path_buf(),
         index,
-        source,
+        cause: source,
     })
 }
 
@@ -387,7 +351,7 @@ fn parse_pkcs7(
     }
     let ders = pkcs7::certificates_der(der).map_err(|source| CertLoadError::Pkcs7 {
         path: path.to_path_buf(),
-        source,
+        cause: source,
     })?;
     if ders.is_empty() {
         return Err(CertLoadError::EmptyBundle {
@@ -398,13 +362,6 @@ fn parse_pkcs7(
         .enumerate()
         .map(|(i, d)| parse_cert(path, first_index + i, d))
         .collect()
-}
-
-fn is_cert_label(label: &str) -> bool {
-    matches!(
-        label,
-        "CERTIFICATE" | "X509 CERTIFICATE" | "X.509 CERTIFICATE" | "TRUSTED CERTIFICATE"
-    )
 }
 
 fn load_pem(path: &Path, data: &[u8]) -> Result<Vec<Certificate>, CertLoadError> {
@@ -438,7 +395,7 @@ fn load_pem(path: &Path, data: &[u8]) -> Result<Vec<Certificate>, CertLoadError>
                     CertLoadError::InvalidCertificate {
                         path: path.to_path_buf(),
                         index: certs.len() + 1,
-                        source,
+                        cause: source,
                     }
                 })?;
                 certs.push(c);
@@ -511,7 +468,7 @@ fn load_der(path: &Path, data: &[u8]) -> Result<Vec<Certificate>, CertLoadError>
                 return Err(CertLoadError::InvalidCertificate {
                     path: path.to_path_buf(),
                     index: certs.len() + 1,
-                    source,
+                    cause: source,
                 })
             }
         }
@@ -585,7 +542,7 @@ pub fn load_dir(dir: &Path) -> Result<CertStore, CertDirError> {
 pub fn load_dir_into(dir: &Path, store: &mut CertStore) -> Result<(), CertDirError> {
     let meta = fs::metadata(dir).map_err(|source| CertDirError::Io {
         path: dir.to_path_buf(),
-        source,
+        cause: source,
     })?;
     if !meta.is_dir() {
         return Err(CertDirError::NotADirectory {
@@ -594,7 +551,7 @@ pub fn load_dir_into(dir: &Path, store: &mut CertStore) -> Result<(), CertDirErr
     }
     let entries = sorted_entries(dir).map_err(|source| CertDirError::Io {
         path: dir.to_path_buf(),
-        source,
+        cause: source,
     })?;
     walk(entries, 1, store);
     Ok(())
@@ -631,7 +588,7 @@ fn walk(entries: Vec<(PathBuf, bool)>, depth: usize, store: &mut CertStore) {
                 Err(source) => store.unreadable.push(Unreadable {
                     error: CertLoadError::Io {
                         path: path.clone(),
-                        source,
+                        cause: source,
                     },
                     path,
                 }),

@@ -1,6 +1,8 @@
 //! Certificates: parsing ([`cert`]), loading files and folders ([`load`]), PKCS#7 bundles
 //! ([`pkcs7`]), certificate inventories ([`inventory`]), DN strings ([`dn`]), the facts every
-//! source has ([`facts`]), where each came from ([`origin`]) and the name index that maps server FQDNs to certificate files ([`index`]).
+//! source has ([`facts`]), where each came from ([`origin`]), the name index that maps server
+//! FQDNs to certificate files ([`index`]), and telling certificate, key and PKCS#12 files apart
+//! by content ([`sniff`]).
 
 pub mod ber;
 pub mod cert;
@@ -11,6 +13,7 @@ pub mod inventory;
 pub mod load;
 pub mod origin;
 pub mod pkcs7;
+pub mod sniff;
 pub mod usage;
 
 #[cfg(test)]

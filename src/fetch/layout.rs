@@ -109,20 +109,19 @@ pub enum WriteError {
         path: PathBuf,
     },
     /// A file system error.
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}: {cause}", path.display())]
     #[diagnostic(code(topocert::fetch_write))]
     Io {
         /// The file or folder.
         path: PathBuf,
-        /// Why.
-        #[source]
-        source: std::io::Error,
+        /// Why (in the message; not also the error's source, which miette would print again).
+        cause: std::io::Error,
     },
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError {
     let path = path.to_path_buf();
-    move |source| WriteError::Io { path, source }
+    move |cause| WriteError::Io { path, cause }
 }
 
 /// Makes sure `dir` can take a fetch: created when missing, refused when it has files (done

@@ -22,14 +22,13 @@ pub enum PlanFilesError {
         name: String,
     },
     /// The folder or a file could not be written.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}: {cause}")]
     #[diagnostic(code(topocert::plan_out_dir))]
     Write {
         /// The path.
         path: String,
         /// Why.
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 }
 
@@ -133,7 +132,10 @@ pub fn write_dir(plan: &Plan, dir: &Path) -> Result<Vec<PathBuf>, PlanFilesError
     }
     let io = |path: &Path| {
         let path = path.display().to_string();
-        move |source| PlanFilesError::Write { path, source }
+        move |source| PlanFilesError::Write {
+            path,
+            cause: source,
+        }
     };
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let mut written = Vec::new();

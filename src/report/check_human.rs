@@ -154,7 +154,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(v.style.width);
+    let handler = crate::term::diagnostic_handler(theme, v.style.width);
     let mut out = String::new();
     out.push_str(&format!(
         "topocert check: {} ({})\n",

@@ -1,4 +1,5 @@
-//! `topocert graph --format json`: the petgraph graph as node and edge lists.
+//! `topocert graph --format json`: the petgraph graph as node and edge lists (schema_version 1,
+//! docs/json-output.md).
 
 use crate::graph::{Edge, Node, ServerGraph};
 use crate::model::{PoolIdx, Topology};
@@ -38,9 +39,14 @@ pub struct JsonEdge {
     pub kind: &'static str,
 }
 
+/// Version of the `graph --format json` layout (docs/json-output.md).
+pub const SCHEMA_VERSION: u32 = 1;
+
 /// The whole graph.
 #[derive(Debug, Serialize)]
 pub struct JsonGraph {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
     /// Nodes.
     pub nodes: Vec<JsonNode>,
     /// Edges.
@@ -132,5 +138,9 @@ pub fn build(topo: &Topology, graph: &ServerGraph, keep: Option<&BTreeSet<PoolId
             },
         })
         .collect();
-    JsonGraph { nodes, edges }
+    JsonGraph {
+        schema_version: SCHEMA_VERSION,
+        nodes,
+        edges,
+    }
 }

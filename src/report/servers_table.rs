@@ -1,50 +1,270 @@
-//! `topocert servers --format table`.
+//! `topocert servers --format table`: fits the terminal width by listing only as many roles as
+//! fit (`--wide` lists them all); server, pool and site names are never cut.
 
 use crate::servers::ServerRow;
 
-/// `servers --format table`.
-pub fn render(v: &super::View<'_>) -> Result<String, super::RenderError> {
-    Ok(render_rows(&crate::servers::server_rows(
-        v.topology, v.graph,
-    )))
+/// How wide the table may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableOptions {
+    /// Terminal width in columns ([`crate::term::width`]).
+    pub width: usize,
+    /// List every role, whatever the width.
+    pub wide: bool,
 }
 
-/// The machine list as a plain-text table, followed by a one-line legend.
-pub fn render_rows(rows: &[ServerRow]) -> String {
-    let yes = |b: bool| if b { "yes" } else { "-" }.to_string();
-    let body: Vec<Vec<String>> = rows
+impl Default for TableOptions {
+    fn default() -> Self {
+        TableOptions {
+            width: crate::term::FALLBACK_WIDTH,
+            wide: false,
+        }
+    }
+}
+
+/// Narrowest ROLES column worth showing; below it the column is left out.
+const MIN_ROLES_WIDTH: usize = 16;
+
+/// The Persistent Chat part a server plays, for the PERSISTENT CHAT column.
+fn persistent_chat(r: &ServerRow) -> &'static str {
+    match (r.file_transfer, r.persistent_chat) {
+        (true, true) => "server, file upload/download",
+        (true, false) => "file upload/download",
+        (false, true) => "server",
+        (false, false) => "-",
+    }
+}
+
+/// The roles joined with commas, cut to `width` columns at a role boundary with `+N` for the
+/// roles left out (`UserServices,Registrar,+5`); `None` when no role fits.
+fn roles_within(roles: &[String], width: usize) -> Option<String> {
+    let all = roles.join(",");
+    if all.chars().count() <= width {
+        return Some(all);
+    }
+    (0..roles.len()).rev().find_map(|shown| {
+        let mut s = roles[..shown].join(",");
+        if shown > 0 {
+            s.push(',');
+        }
+        s.push_str(&format!("+{}", roles.len() - shown));
+        (s.chars().count() <= width).then_some(s)
+    })
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `servers --format table`: as wide as the terminal ([`super::Style`]), every role with
+/// `--wide`.
+pub fn render(v: &super::View<'_>) -> Result<String, super::RenderError> {
+    let rows = crate::servers::server_rows(v.topology, v.graph);
+    Ok(render_rows(
+        &rows,
+        TableOptions {
+            width: v.style.width,
+            wide: v.wide,
+        },
+    ))
+}
+
+/// The machine list as a plain-text table, followed by a one-line legend (wrapped to the
+/// width). The PERSISTENT CHAT column is left out when no server has a part in Persistent
+/// Chat (the legend says so); ROLES lists the roles that fit the width, all with `wide`.
+pub fn render_rows(rows: &[ServerRow], opts: TableOptions) -> String {
+    let any_pchat = rows.iter().any(|r| r.file_transfer || r.persistent_chat);
+    let mut header = vec!["SERVER", "POOL", "SITE", "KIND"];
+    if any_pchat {
+        header.push("PERSISTENT CHAT");
+    }
+    let mut body: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            vec![
+            let mut cells = vec![
                 r.fqdn.clone(),
                 r.pool.clone(),
                 r.site.clone(),
                 r.kind.as_str().to_string(),
-                yes(r.file_transfer),
-                yes(r.persistent_chat),
-                r.roles.join(","),
-            ]
+            ];
+            if any_pchat {
+                cells.push(persistent_chat(r).to_string());
+            }
+            cells
         })
         .collect();
-    let mut out = super::table::render(
-        &[
-            "SERVER",
-            "POOL",
-            "SITE",
-            "KIND",
-            "FILE UP/DOWNLOAD",
-            "PERSISTENT CHAT",
-            "ROLES",
-        ],
-        &body,
-    );
+    // Widths of the columns so far, two spaces before the next.
+    let fixed: usize = (0..header.len())
+        .map(|i| {
+            body.iter()
+                .map(|r| r[i].chars().count())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+                + 2
+        })
+        .sum();
+    let room = opts.width.saturating_sub(fixed);
+    let roles: Option<Vec<String>> = if opts.wide {
+        Some(rows.iter().map(|r| r.roles.join(",")).collect())
+    } else if room >= MIN_ROLES_WIDTH {
+        Some(
+            rows.iter()
+                .map(|r| roles_within(&r.roles, room).unwrap_or_else(|| "…".to_string()))
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let all_roles_shown = roles
+        .as_ref()
+        .is_some_and(|shown| shown.iter().zip(rows).all(|(s, r)| *s == r.roles.join(",")));
+    if let Some(shown) = roles {
+        header.push("ROLES");
+        for (row, s) in body.iter_mut().zip(shown) {
+            row.push(s);
+        }
+    }
+    let mut out = super::table::render(&header, &body);
     let ft = rows.iter().filter(|r| r.file_transfer).count();
     let pc = rows.iter().filter(|r| r.persistent_chat).count();
-    out.push_str(&format!(
-        "\n{} servers; {} run the Persistent Chat file upload/download web service; {} run Persistent Chat.\n",
-        rows.len(),
-        ft,
-        pc
-    ));
+    let mut legend = format!(
+        "{}; {} the Persistent Chat file upload/download web service; {} Persistent Chat.",
+        plural(rows.len(), "server", "servers"),
+        plural(ft, "runs", "run"),
+        plural(pc, "runs", "run"),
+    );
+    if !all_roles_shown {
+        legend.push_str(" --wide lists every role.");
+    }
+    out.push('\n');
+    out.push_str(&crate::term::wrap(&legend, opts.width));
+    out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::PoolKind;
+    use crate::model::MachineIdx;
+
+    fn row(fqdn: &str, roles: &[&str], file_transfer: bool) -> ServerRow {
+        ServerRow {
+            fqdn: fqdn.to_string(),
+            pool: "pool01.fabrikam.com".to_string(),
+            site: "Redmond".to_string(),
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+            kind: PoolKind::FrontEnd,
+            file_transfer,
+            persistent_chat: false,
+            machine: MachineIdx(0),
+        }
+    }
+
+    const FE_ROLES: &[&str] = &[
+        "UserServices",
+        "Registrar",
+        "WebServices",
+        "ConfServices",
+        "ApplicationServer",
+        "MediationServer",
+        "CentralMgmt",
+    ];
+
+    #[test]
+    fn roles_are_cut_at_a_role_with_the_count_left_out() {
+        let roles: Vec<String> = FE_ROLES.iter().map(|r| r.to_string()).collect();
+        assert_eq!(
+            roles_within(&roles, 30).as_deref(),
+            Some("UserServices,Registrar,+5")
+        );
+        assert_eq!(roles_within(&roles, 3).as_deref(), Some("+7"));
+        assert_eq!(roles_within(&roles, 1), None);
+        assert_eq!(
+            roles_within(&roles[..1], 20).as_deref(),
+            Some("UserServices")
+        );
+    }
+
+    #[test]
+    fn the_table_fits_100_columns_at_80_drops_the_roles_and_wide_lists_every_role() {
+        let rows = vec![
+            row("fe01.fabrikam.com", FE_ROLES, true),
+            row("pc-old.fabrikam.com", &["FileStore"], false),
+        ];
+        let at_100 = render_rows(
+            &rows,
+            TableOptions {
+                width: 100,
+                wide: false,
+            },
+        );
+        for line in at_100.lines() {
+            assert!(line.chars().count() <= 100, "{line}");
+        }
+        assert!(at_100.contains("  UserServices,+6\n"), "{at_100}");
+        assert!(at_100.contains("--wide lists every role."), "{at_100}");
+        // At 80 the fixed columns take 82: no room for roles; names whole, legend wrapped.
+        let at_80 = render_rows(
+            &rows,
+            TableOptions {
+                width: 80,
+                wide: false,
+            },
+        );
+        assert!(!at_80.contains("ROLES"), "{at_80}");
+        assert!(at_80.contains("\npc-old.fabrikam.com  pool01.fabrikam.com  Redmond"));
+        let legend: Vec<&str> = at_80.lines().skip(5).collect();
+        assert_eq!(
+            legend,
+            [
+                "2 servers; 1 runs the Persistent Chat file upload/download web service; 0 run",
+                "Persistent Chat. --wide lists every role.",
+            ]
+        );
+        let wide = render_rows(
+            &rows,
+            TableOptions {
+                width: 80,
+                wide: true,
+            },
+        );
+        assert!(wide.contains(&FE_ROLES.join(",")), "{wide}");
+        assert!(!wide.contains("--wide"), "{wide}");
+    }
+
+    #[test]
+    fn without_persistent_chat_the_column_is_left_out() {
+        let text = render_rows(
+            &[row("fe01.fabrikam.com", FE_ROLES, false)],
+            TableOptions::default(),
+        );
+        let header = text.lines().next().unwrap_or_default();
+        assert_eq!(
+            header.split_whitespace().collect::<Vec<_>>(),
+            ["SERVER", "POOL", "SITE", "KIND", "ROLES"]
+        );
+        assert!(text.contains("0 run the Persistent Chat file upload/download web service; 0 run"));
+    }
+
+    #[test]
+    fn too_little_room_leaves_the_roles_out_and_names_whole() {
+        let mut r = row("fe01.fabrikam.com", FE_ROLES, true);
+        r.pool = "a-pool-with-a-name-long-enough-to-fill-the-line.fabrikam.com".into();
+        let text = render_rows(
+            &[r],
+            TableOptions {
+                width: 80,
+                wide: false,
+            },
+        );
+        let header = text.lines().next().unwrap_or_default();
+        assert!(!header.contains("ROLES"), "{text}");
+        assert!(header.ends_with("PERSISTENT CHAT"), "{text}");
+        assert!(text.contains("a-pool-with-a-name-long-enough-to-fill-the-line.fabrikam.com"));
+        assert!(
+            text.contains("1 server; 1 runs the Persistent Chat"),
+            "{text}"
+        );
+    }
 }

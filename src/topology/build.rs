@@ -307,6 +307,16 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
         s.depends_on = d;
     }
 
+    problems.extend(super::placeholder::problems(
+        super::placeholder::Names {
+            sites: &sites,
+            pools: &pools,
+            machines: &machines,
+            services: &services,
+            simple_urls: &raw.simple_urls,
+        },
+        &src,
+    ));
     Topology {
         source,
         format: raw.format,

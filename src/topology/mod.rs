@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod decode;
+pub mod placeholder;
 pub mod scan;
 
 use crate::error::LoadError;
@@ -17,7 +18,7 @@ pub const MAX_INPUT_BYTES: u64 = 1 << 30;
 pub fn load_path(path: &str) -> Result<Topology, LoadError> {
     let io = |source| LoadError::Io {
         path: path.to_string(),
-        source,
+        cause: source,
     };
     let mut bytes = Vec::new();
     if path == "-" {
@@ -27,8 +28,21 @@ pub fn load_path(path: &str) -> Result<Topology, LoadError> {
             .read_to_end(&mut bytes)
             .map_err(io)?;
     } else {
-        let file = std::fs::File::open(path).map_err(io)?;
-        let size = file.metadata().map_err(io)?.len();
+        let is_folder = || LoadError::IsAFolder {
+            path: path.to_string(),
+        };
+        let file = std::fs::File::open(path).map_err(|e| {
+            if std::path::Path::new(path).is_dir() {
+                is_folder()
+            } else {
+                io(e)
+            }
+        })?;
+        let meta = file.metadata().map_err(io)?;
+        if meta.is_dir() {
+            return Err(is_folder());
+        }
+        let size = meta.len();
         if size > MAX_INPUT_BYTES {
             return Err(LoadError::TooLarge {
                 path: path.to_string(),
@@ -55,8 +69,12 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Topology, LoadError> {
     load_vec(name, bytes.to_vec())
 }
 
-/// Like [`load_bytes`], taking the bytes: UTF-8 input is not copied.
+/// Like [`load_bytes`], taking the bytes: UTF-8 input is not copied. A certificate, key or
+/// PKCS#12 file is refused as such ([`LoadError::CertificateFile`]).
 pub fn load_vec(name: &str, bytes: Vec<u8>) -> Result<Topology, LoadError> {
+    if let Some(kind) = crate::certs::sniff::sniff(&bytes) {
+        return Err(LoadError::certificate_file(name, kind));
+    }
     let decoded = decode::decode_vec(name, bytes)?;
     load_shared(name, Arc::new(decoded.text), decoded.encoding)
 }

@@ -26,7 +26,10 @@ pub fn reference_dir() -> Option<PathBuf> {
 /// The topocert binary as a command.
 pub fn topocert() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("topocert").expect("binary built");
-    c.env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
+    // Output does not depend on the terminal the tests run in: no colour, width 100.
+    c.env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("COLUMNS");
     c
 }
 

@@ -110,14 +110,13 @@ pub enum RowProblem {
 #[derive(Debug, Error, Diagnostic)]
 pub enum InventoryError {
     /// The file could not be read.
-    #[error("cannot read inventory {}: {source}", path.display())]
+    #[error("cannot read inventory {}: {cause}", path.display())]
     #[diagnostic(code(topocert::inventory_io))]
     Io {
         /// The file.
         path: PathBuf,
         /// The underlying error.
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// Larger than [`MAX_INVENTORY_SIZE`].
     #[error("inventory {} is {size} bytes; inventories are limited to {limit} bytes", path.display())]
@@ -530,7 +529,7 @@ fn json_rows(path: &Path, text: &str) -> Result<JsonRows, InventoryError> {
 pub fn load(path: &Path) -> Result<Inventory, InventoryError> {
     let io = |source| InventoryError::Io {
         path: path.to_path_buf(),
-        source,
+        cause: source,
     };
     let size = std::fs::metadata(path).map_err(io)?.len();
     if size > MAX_INVENTORY_SIZE {
