@@ -112,6 +112,7 @@ pub fn run_check(
         servers: &servers,
         reference_ca: &reference_ca,
         options,
+        chains: Default::default(),
     };
     let findings = crate::rules::run(&ctx);
     CheckResult {

@@ -199,6 +199,19 @@ pub fn reference_names(res: &CaResolution) -> String {
 /// intermediates of any depth (see [`chain::walk`]) found in `--ca` files, the file's own chain
 /// and the folder.
 pub fn verdict(res: &CaResolution, file: &CertFile, store: &CertStore) -> CaVerdict {
+    verdict_with(res, file, store, |res, file, store| {
+        chain_to_reference(res, file, store)
+    })
+}
+
+/// [`verdict`], with the chain from `chain` (so a caller can reuse chains it already walked:
+/// each walk verifies signatures).
+pub fn verdict_with<'a>(
+    res: &'a CaResolution,
+    file: &'a CertFile,
+    store: &'a CertStore,
+    chain: impl FnOnce(&'a CaResolution, &'a CertFile, &'a CertStore) -> Option<chain::Walk<'a>>,
+) -> CaVerdict {
     let cas = res.cas();
     if cas.is_empty() {
         return CaVerdict::NoReference;
@@ -207,7 +220,7 @@ pub fn verdict(res: &CaResolution, file: &CertFile, store: &CertStore) -> CaVerd
         Leaf::File(c) => c,
         Leaf::Inventory(i) => return verdict_by_name(cas, &i.facts.issuer),
     };
-    let walked = chain_to_reference(res, file, store);
+    let walked = chain(res, file, store);
     if let Some(chain::Walk::Reached {
         reference,
         path,

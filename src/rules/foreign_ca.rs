@@ -1,7 +1,7 @@
 //! `foreign-ca`: the certificate was not issued by the reference CA.
 
 use super::{for_each_certificate, CheckContext, Finding, Needs, Rule, RuleId, Severity};
-use crate::check::ca::{reference_names, verdict, CaVerdict};
+use crate::check::ca::{reference_names, CaVerdict};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("foreign-ca");
@@ -32,7 +32,7 @@ impl Rule for ForeignCa {
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate(ctx, |s, file| {
-            if let CaVerdict::Foreign { why } = verdict(ctx.reference_ca, file, ctx.store) {
+            if let CaVerdict::Foreign { why } = ctx.verdict(file) {
                 let cas = ctx.reference_ca.cas();
                 let ca = reference_names(ctx.reference_ca);
                 let is = if cas.len() > 1 { "CAs are" } else { "CA is" };

@@ -2,7 +2,7 @@
 //! CA certificate that is nowhere to be found.
 
 use super::{CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate};
-use crate::check::ca::{reference_names, verdict, CaVerdict};
+use crate::check::ca::{reference_names, CaVerdict};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("missing-intermediate");
@@ -35,7 +35,7 @@ impl Rule for MissingIntermediate {
                 missing,
                 below,
                 found,
-            } = verdict(ctx.reference_ca, file, ctx.store)
+            } = ctx.verdict(file)
             {
                 let through = if found.is_empty() {
                     String::new()

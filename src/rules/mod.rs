@@ -24,12 +24,43 @@ pub struct CheckContext<'a> {
     pub reference_ca: &'a ca::CaResolution,
     /// The options.
     pub options: &'a CheckOptions,
+    /// Chains already walked to the reference CA, by certificate file (several rules need the
+    /// same chain, and each walk verifies signatures).
+    pub chains: ChainCache<'a>,
 }
 
-impl CheckContext<'_> {
+/// The chains of a check's certificates to the reference CA, walked once each.
+#[derive(Debug, Default)]
+pub struct ChainCache<'a>(
+    std::cell::RefCell<
+        std::collections::HashMap<
+            *const crate::certs::CertFile,
+            Option<crate::check::chain::Walk<'a>>,
+        >,
+    >,
+);
+
+impl<'a> CheckContext<'a> {
+    /// The chain from `file`'s server certificate to a reference CA ([`ca::chain_to_reference`]),
+    /// walked the first time it is asked for.
+    pub fn chain(&self, file: &'a crate::certs::CertFile) -> Option<crate::check::chain::Walk<'a>> {
+        let key = file as *const crate::certs::CertFile;
+        if let Some(w) = self.chains.0.borrow().get(&key) {
+            return w.clone();
+        }
+        let w = ca::chain_to_reference(self.reference_ca, file, self.store);
+        self.chains.0.borrow_mut().insert(key, w.clone());
+        w
+    }
+    /// Whether `file`'s certificate is from the reference CA ([`ca::verdict`]), with the
+    /// chain walked once.
+    pub fn verdict(&self, file: &'a crate::certs::CertFile) -> ca::CaVerdict {
+        ca::verdict_with(self.reference_ca, file, self.store, |_, f, _| self.chain(f))
+    }
     /// The certificate file assigned to a checked server.
-    pub fn cert_of(&self, s: &CheckedServer) -> Option<&crate::certs::CertFile> {
-        s.assignment.as_ref().map(|a| &self.store.files[a.file])
+    pub fn cert_of(&self, s: &CheckedServer) -> Option<&'a crate::certs::CertFile> {
+        let store: &'a CertStore = self.store;
+        s.assignment.as_ref().map(|a| &store.files[a.file])
     }
     /// FQDN of a checked server.
     pub fn fqdn(&self, s: &CheckedServer) -> &str {
@@ -105,13 +136,14 @@ pub trait Rule: Sync {
 
 /// Runs `f` on every certificate of every checked server, with the server seen through that
 /// certificate ([`CheckedServer::through`]: its `assignment` is the one checked) and the file.
-pub fn for_each_certificate<'c>(
-    ctx: &'c CheckContext<'_>,
-    mut f: impl FnMut(&CheckedServer, &'c crate::certs::CertFile),
+pub fn for_each_certificate<'a>(
+    ctx: &CheckContext<'a>,
+    mut f: impl FnMut(&CheckedServer, &'a crate::certs::CertFile),
 ) {
+    let store: &'a CertStore = ctx.store;
     for s in ctx.servers {
         for a in &s.certificates {
-            f(&s.through(a), &ctx.store.files[a.file]);
+            f(&s.through(a), &store.files[a.file]);
         }
     }
 }
@@ -119,9 +151,9 @@ pub fn for_each_certificate<'c>(
 /// Runs `f` on every checked server whose certificate came from a file, with the parsed
 /// certificate; servers whose certificate is an inventory row are skipped (the `not-checked`
 /// rule reports them for every rule that [`Needs::CertificateFile`]).
-pub fn for_each_certificate_file<'c>(
-    ctx: &'c CheckContext<'_>,
-    mut f: impl FnMut(&CheckedServer, &'c crate::certs::Certificate),
+pub fn for_each_certificate_file<'a>(
+    ctx: &CheckContext<'a>,
+    mut f: impl FnMut(&CheckedServer, &'a crate::certs::Certificate),
 ) {
     for_each_certificate(ctx, |s, file| {
         if let Some(cert) = file.leaf.x509() {

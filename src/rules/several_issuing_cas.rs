@@ -2,7 +2,6 @@
 //! under the same root or policy reference CA.
 
 use super::{CheckContext, Finding, Rule, RuleId, Severity, Subject};
-use crate::check::ca::chain_to_reference;
 use crate::check::chain::{describe_ca, Walk};
 use std::collections::BTreeMap;
 
@@ -37,7 +36,7 @@ impl Rule for SeveralIssuingCas {
             };
             if let Some(Walk::Reached {
                 reference, path, ..
-            }) = chain_to_reference(ctx.reference_ca, file, ctx.store)
+            }) = ctx.chain(file)
             {
                 if let Some(issuing) = path.first() {
                     by_reference
