@@ -20,11 +20,50 @@ pub fn eprint_report(r: &miette::Report) {
 /// The layout of text output: colour only on a terminal without `NO_COLOR`; width from
 /// `COLUMNS`, else the terminal's, else 100 ([`crate::term::width`]).
 fn style() -> Style {
+    styled("auto", false)
+}
+
+/// The layout for `--color WHEN` and `--quiet`.
+fn styled(color: &str, quiet: bool) -> Style {
     use std::io::IsTerminal;
     Style {
-        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        color: match color {
+            "always" => true,
+            "never" => false,
+            _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        },
         width: crate::term::width(crate::term::Stream::Stdout),
+        quiet,
     }
+}
+
+/// [`emit`] to standard output, or to `file` (`-` too is standard output) and then the
+/// verdict on standard error.
+fn emit_to(
+    command: Cmd,
+    format: &str,
+    view: &View<'_>,
+    out: &mut dyn Write,
+    file: Option<&std::path::Path>,
+) -> Result<u8, AppError> {
+    let Some(path) = file.filter(|p| p.as_os_str() != "-") else {
+        return Ok(emit(command, format, view, out));
+    };
+    let mut f = std::fs::File::create(path)
+        .map_err(|e| AppError(miette::miette!("cannot write {}: {e}", path.display())))?;
+    let code = emit(command, format, view, &mut f);
+    if code != EXIT_CANNOT_RUN {
+        match view.checked {
+            Some(c) => eprintln!(
+                "topocert: wrote {}: {} ({})",
+                path.display(),
+                c.outcome.verdict.headline(),
+                c.outcome.gate_sentence()
+            ),
+            None => eprintln!("topocert: wrote {}", path.display()),
+        }
+    }
+    Ok(code)
 }
 
 /// A view of a loaded topology, laid out for this terminal.
@@ -110,9 +149,10 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
             let c = app::check(&l, &a.certificates.inputs(), &a.gate.inputs(), warn)?;
             let v = View {
                 checked: Some(&c),
+                style: styled(&a.output.color, a.certificates.fetching.quiet),
                 ..view(&l, &a.topology)
             };
-            Ok(emit(Cmd::Check, &a.format, &v, out))
+            emit_to(Cmd::Check, &a.format, &v, out, a.output.output.as_deref())
         }
         Command::Explain(a) => Ok(if a.list {
             write_out(out, &crate::explain::list())
@@ -129,21 +169,7 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
                 checked: Some(&c),
                 ..view(&l, &a.topology)
             };
-            if a.out == "-" {
-                return Ok(emit(Cmd::Report, "html", &v, out));
-            }
-            let mut file = std::fs::File::create(&a.out)
-                .map_err(|e| AppError(miette::miette!("cannot write {}: {e}", a.out)))?;
-            let code = emit(Cmd::Report, "html", &v, &mut file);
-            if code != EXIT_CANNOT_RUN {
-                eprintln!(
-                    "topocert: wrote {}: {} ({})",
-                    a.out,
-                    c.outcome.verdict.headline(),
-                    c.outcome.gate_sentence()
-                );
-            }
-            Ok(code)
+            emit_to(Cmd::Report, "html", &v, out, Some(a.out.as_ref()))
         }
         Command::Plan(a) => {
             let l = load(&a.topology, warn)?;
@@ -180,9 +206,10 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
                     old_name: &a.old,
                     new_name: &a.new,
                 }),
+                style: styled(&a.output.color, a.certificates.fetching.quiet),
                 ..view(&new, &a.new)
             };
-            Ok(emit(Cmd::Diff, &a.format, &v, out))
+            emit_to(Cmd::Diff, &a.format, &v, out, a.output.output.as_deref())
         }
         Command::Fetch(a) => {
             let l = load(&a.topology, warn)?;

@@ -379,3 +379,49 @@ fn github_annotations_golden_per_sample_and_baseline() {
         "{out}"
     );
 }
+
+#[test]
+fn quiet_gives_the_verdict_and_the_servers_that_are_not_ready() {
+    let lab = SAMPLES
+        .iter()
+        .copied()
+        .find(|s| s.0 == "rules_lab")
+        .expect("rules-lab sample");
+    let (code, out) = check_sample(lab, "human", &["--quiet"]);
+    assert_eq!(code, 1);
+    assert!(
+        !out.contains("lab08.fabrikam.com"),
+        "ready servers are left out: {out}"
+    );
+    insta::assert_snapshot!("quiet_rules_lab", out);
+    let (code, out) = check_sample(SAMPLES[0], "human", &["-q"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("READY: 0 of 1 server not ready"), "{out}");
+}
+
+#[test]
+fn output_writes_the_file_and_says_the_verdict() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("check.sarif");
+    let f = file.to_string_lossy().into_owned();
+    let (code, out, err) = run(&[
+        "check", ENT.1, "--certs", ENT.2, "--ca", ENT.3, "--now", NOW, "--format", "sarif",
+        "--output", &f,
+    ]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("wrote") && err.contains("NOT READY"), "{err}");
+    let sarif: Value = serde_json::from_str(&support::read(&file)).expect("sarif");
+    assert_eq!(sarif["runs"][0]["properties"]["verdict"], "not-ready");
+}
+
+#[test]
+fn color_always_and_never() {
+    let (_, always) = check_sample(ENT, "human", &["--color", "always"]);
+    assert!(
+        always.contains('\u{1b}'),
+        "colour escapes with --color always"
+    );
+    let (_, never) = check_sample(ENT, "human", &["--color", "never"]);
+    assert!(!never.contains('\u{1b}'), "{never}");
+}

@@ -147,6 +147,19 @@ impl GateArgs {
     }
 }
 
+/// Where and how output is written (check, diff).
+#[derive(Debug, clap::Args)]
+pub struct OutputArgs {
+    /// Write the output to FILE instead of standard output; the verdict is still said on
+    /// standard error.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Colour in the human output: auto (on a terminal, unless NO_COLOR is set), always or
+    /// never.
+    #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = PossibleValuesParser::new(["auto", "always", "never"]))]
+    pub color: String,
+}
+
 /// Arguments of `topocert check`.
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("source").required(true).multiple(true).args(["certs", "inventory", "fetch"])))]
@@ -162,6 +175,9 @@ pub struct CheckArgs {
     /// Exit code policy and baseline.
     #[command(flatten)]
     pub gate: GateArgs,
+    /// Output file and colour.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `topocert report`.
@@ -217,6 +233,9 @@ pub struct DiffArgs {
     /// Exit code policy and baseline, applied to the findings of the added or moved servers.
     #[command(flatten)]
     pub gate: GateArgs,
+    /// Output file and colour.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `topocert explain`.
@@ -283,8 +302,10 @@ pub struct FetchOptionArgs {
     /// Endpoints fetched at the same time.
     #[arg(long, value_name = "N", default_value_t = crate::fetch::options::DEFAULT_CONCURRENCY, value_parser = crate::fetch::options::parse_concurrency)]
     pub concurrency: usize,
-    /// No progress bar (there is none either when standard error is not a terminal).
-    #[arg(long)]
+    /// Say less: no progress bar (there is none either when standard error is not a
+    /// terminal), and the human output of check and diff gives only the verdict and one line
+    /// per server that is not ready.
+    #[arg(long, short = 'q')]
     pub quiet: bool,
 }
 

@@ -154,6 +154,9 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    if v.style.quiet {
+        return Ok(quiet(topo, result, outcome));
+    }
     let handler = crate::term::diagnostic_handler(theme, v.style.width);
     let mut out = String::new();
     out.push_str(&format!(
@@ -264,6 +267,29 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     }
     out.push_str(&verdict_lines(outcome));
     Ok(out)
+}
+
+/// `--quiet`: one line per server that is not ready (or unknown), then the verdict.
+fn quiet(topo: &Topology, result: &CheckResult, outcome: &Outcome) -> String {
+    let mut out = String::new();
+    for (s, so) in result.servers.iter().zip(&outcome.servers) {
+        if so.status == crate::outcome::Status::Ready {
+            continue;
+        }
+        let rules: Vec<&str> = result
+            .rules_for(s.machine)
+            .into_iter()
+            .map(|r| r.as_str())
+            .collect();
+        out.push_str(&format!(
+            "{}: {} ({})\n",
+            esc(topo.machines[s.machine.0].fqdn.as_str()),
+            so.status.label(),
+            rules.join(", ")
+        ));
+    }
+    out.push_str(&verdict_lines(outcome));
+    out
 }
 
 /// When a baseline was given: how many findings it has, and which are new.

@@ -54,6 +54,8 @@ pub struct Style {
     pub color: bool,
     /// Wrap width in columns.
     pub width: usize,
+    /// Human formats: only the verdict and the servers that are not ready (`--quiet`).
+    pub quiet: bool,
 }
 
 impl Default for Style {
@@ -61,6 +63,7 @@ impl Default for Style {
         Style {
             color: false,
             width: 100,
+            quiet: false,
         }
     }
 }
