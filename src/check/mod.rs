@@ -82,6 +82,9 @@ pub struct CheckedServer {
     pub assignment: Option<Assignment>,
     /// Every certificate it has, each with the usages it serves (empty when it has none).
     pub certificates: Vec<Assignment>,
+    /// The names its certificates must carry ([`crate::required::planned_names`]), derived
+    /// once per server.
+    pub required: std::sync::Arc<Vec<crate::required::PlannedName>>,
 }
 
 impl CheckedServer {
@@ -92,6 +95,7 @@ impl CheckedServer {
             kind: self.kind,
             assignment: Some(a.clone()),
             certificates: Vec::new(),
+            required: self.required.clone(),
         }
     }
     /// The needed usages no certificate of the server serves.
@@ -287,6 +291,7 @@ pub fn prepare(
                 kind,
                 assignment,
                 certificates,
+                required: std::sync::Arc::new(required),
             }
         })
         .collect();

@@ -27,9 +27,8 @@ impl Rule for MissingRequiredName {
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate(ctx, |s, file| {
-            let all = crate::required::planned_names(ctx.topology, ctx.graph, s.machine, s.kind);
             let usages = s.assignment.as_ref().map_or(&[][..], |a| &a.usages[..]);
-            let required = crate::required::for_usages(&all, usages);
+            let required = crate::required::for_usages(&s.required, usages);
             let fqdn = ctx.fqdn(s);
             // The server FQDN is name-mismatch's.
             let missing: Vec<_> = crate::required::missing(&file.leaf, &required)
