@@ -632,3 +632,18 @@ fn unlabelled_certificates_get_their_usage_from_the_names_they_cover() {
         "{chosen:?}"
     );
 }
+
+#[test]
+fn an_empty_certificate_folder_is_said_once_up_front() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let empty = dir.path().to_string_lossy().into_owned();
+    let (code, _, err) =
+        support::run_in_root("check", &[ENT, "--certs", &empty, "--now", "2026-12-01"]);
+    assert_eq!(code, 1);
+    let flat = support::flat(&err);
+    assert_eq!(flat.matches("no certificate files in").count(), 1, "{err}");
+    // Negative: a folder with certificates says nothing of the kind.
+    let (_, _, err) =
+        support::run_in_root("check", &[ENT, "--certs", ENT_CERTS, "--now", "2026-12-01"]);
+    assert!(!err.contains("no certificate files"), "{err}");
+}

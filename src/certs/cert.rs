@@ -613,9 +613,76 @@ pub fn name_matches(pattern: &str, fqdn: &str) -> bool {
     !p.contains('*') && p == host
 }
 
+/// A certificate's names as sets, so that many hosts are checked against many names in time
+/// linear in both: [`NameCover::covers`] answers exactly what [`name_matches`] over every name
+/// would.
+#[derive(Debug, Default)]
+pub struct NameCover {
+    exact: std::collections::HashSet<String>,
+    wildcard_bases: std::collections::HashSet<String>,
+}
+
+impl NameCover {
+    /// The cover of these certificate names.
+    pub fn new<'n>(names: impl IntoIterator<Item = &'n str>) -> Self {
+        let mut c = NameCover::default();
+        for n in names {
+            if let Some(base) = wildcard_base(n) {
+                c.wildcard_bases.insert(base);
+            } else {
+                let p = normalize_name(n);
+                if !p.contains('*') && !p.is_empty() {
+                    c.exact.insert(p);
+                }
+            }
+        }
+        c
+    }
+    /// Whether some name covers `fqdn` (see [`name_matches`]).
+    pub fn covers(&self, fqdn: &str) -> bool {
+        let host = normalize_name(fqdn);
+        if host.is_empty() || host.contains('*') {
+            return false;
+        }
+        self.exact.contains(&host)
+            || host.split_once('.').is_some_and(|(first, rest)| {
+                !first.is_empty() && self.wildcard_bases.contains(rest)
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_cover_agrees_with_name_matches() {
+        let names = [
+            "FE01.fabrikam.com.",
+            "*.Fabrikam.com",
+            "f*.x.com",
+            "*.com",
+            "",
+        ];
+        let cover = NameCover::new(names);
+        for host in [
+            "fe01.fabrikam.com",
+            "meet.fabrikam.com",
+            "a.b.fabrikam.com",
+            "fabrikam.com",
+            "fx.x.com",
+            "a.com",
+            "",
+            "*.fabrikam.com",
+            "FE01.FABRIKAM.COM",
+        ] {
+            assert_eq!(
+                cover.covers(host),
+                names.iter().any(|n| name_matches(n, host)),
+                "{host}"
+            );
+        }
+    }
 
     #[test]
     fn exact_names_match_case_insensitively() {

@@ -15,8 +15,17 @@ impl CertSource for Folder<'_> {
         format!("no file in {}", self.0.display())
     }
     fn add_to(&self, _: &Loaded, store: &mut CertStore) -> Result<Vec<String>, AppError> {
+        let (files, unreadable) = (store.files.len(), store.unreadable.len());
         crate::certs::load::load_dir_into(self.0, store).map_err(CannotRun::from)?;
         crate::fetch::manifest::read_into(self.0, store);
-        Ok(Vec::new())
+        // Said once, up front, instead of only through every server's missing certificate.
+        let mut warnings = Vec::new();
+        if store.files.len() == files && store.unreadable.len() == unreadable {
+            warnings.push(format!(
+                "no certificate files in {}: every checked server will be missing its certificate",
+                self.0.display()
+            ));
+        }
+        Ok(warnings)
     }
 }
