@@ -53,10 +53,13 @@ impl Diagnostic for FindingDiagnostic {
     }
 }
 
+/// Renders one finding; the fix of a rule is given with its first finding only (the same
+/// advice for several servers is said once).
 fn render_finding(
     topo: &Topology,
     f: &Finding,
     handler: &GraphicalReportHandler,
+    advised: &mut std::collections::HashSet<crate::finding::RuleId>,
     out: &mut String,
 ) {
     let rule = crate::rules::get(f.rule);
@@ -68,7 +71,11 @@ fn render_finding(
         message: esc(&f.message),
         code: f.rule.as_str(),
         severity: f.severity,
-        help: rule.map_or(String::new(), |r| r.fix().to_string()),
+        help: match rule {
+            Some(r) if advised.insert(f.rule) => r.fix().to_string(),
+            Some(_) => format!("the same fix as for the first {} above", f.rule),
+            None => String::new(),
+        },
         src: f.span.map(|_| topo.source.named_source()),
         label: f
             .span
@@ -158,6 +165,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         return Ok(quiet(topo, result, outcome));
     }
     let handler = crate::term::diagnostic_handler(theme, v.style.width);
+    let mut advised = std::collections::HashSet::new();
     let mut out = String::new();
     out.push_str(&format!(
         "topocert check: {} ({})\n",
@@ -214,7 +222,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         }
         out.push('\n');
         for f in result.findings_for(s.machine) {
-            render_finding(topo, f, &handler, &mut out);
+            render_finding(topo, f, &handler, &mut advised, &mut out);
         }
     }
     let others: Vec<&Finding> = result
@@ -225,7 +233,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     if !others.is_empty() {
         out.push_str("● Topology and certificate folder\n\n");
         for f in others {
-            render_finding(topo, f, &handler, &mut out);
+            render_finding(topo, f, &handler, &mut advised, &mut out);
         }
     }
     if !result.servers.is_empty() {
