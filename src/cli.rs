@@ -146,7 +146,7 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
         }
         Command::Check(a) => {
             let l = load(&a.topology, warn)?;
-            let c = app::check(&l, &a.certificates.inputs(), &a.gate.inputs(), warn)?;
+            let c = app::check(&l, &a.certificates.inputs()?, &a.gate.inputs(), warn)?;
             let v = View {
                 checked: Some(&c),
                 style: styled(&a.output.color, a.certificates.fetching.quiet),
@@ -164,7 +164,7 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
         }),
         Command::Report(a) => {
             let l = load(&a.topology, warn)?;
-            let c = app::check(&l, &a.certificates.inputs(), &a.gate.inputs(), warn)?;
+            let c = app::check(&l, &a.certificates.inputs()?, &a.gate.inputs(), warn)?;
             let v = View {
                 checked: Some(&c),
                 ..view(&l, &a.topology)
@@ -173,7 +173,7 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
         }
         Command::Plan(a) => {
             let l = load(&a.topology, warn)?;
-            let (plan, checked) = app::plan(&l, &a.certificates.inputs(), &a.gate.inputs(), warn)?;
+            let (plan, checked) = app::plan(&l, &a.certificates.inputs()?, &a.gate.inputs(), warn)?;
             if let Some(dir) = &a.out_dir {
                 let files = crate::plan::files::write_dir(&plan, dir)?;
                 eprintln!(
@@ -197,8 +197,13 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
             }
             let old = load(&a.old, warn)?;
             let new = load(&a.new, warn)?;
-            let (d, checked) =
-                app::diff(&old, &new, &a.certificates.inputs(), &a.gate.inputs(), warn)?;
+            let (d, checked) = app::diff(
+                &old,
+                &new,
+                &a.certificates.inputs()?,
+                &a.gate.inputs(),
+                warn,
+            )?;
             let v = View {
                 checked: checked.as_ref(),
                 diff: Some(report::DiffView {

@@ -316,6 +316,13 @@ pub fn merge(config: Option<&Config>, cli: &CliValues) -> Settings {
     }
 }
 
+impl Default for Settings {
+    /// No file and no flag: the defaults.
+    fn default() -> Self {
+        merge(None, &CliValues::default())
+    }
+}
+
 impl Settings {
     /// The severity findings of `rule` get: the override, else `own` (the rule's); `None` when
     /// the rule is ignored.

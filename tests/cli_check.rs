@@ -647,3 +647,64 @@ fn an_empty_certificate_folder_is_said_once_up_front() {
         support::run_in_root("check", &[ENT, "--certs", ENT_CERTS, "--now", "2026-12-01"]);
     assert!(!err.contains("no certificate files"), "{err}");
 }
+
+#[test]
+fn topocert_toml_in_the_current_folder_is_used_and_named_and_flags_win() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let r = root();
+    let lab_certs = r.join("sample-topologies/rules-lab/certs");
+    let lab_ca = r.join("sample-topologies/rules-lab/ca/fabrikam-issuing-ca.cer");
+    std::fs::write(
+        dir.path().join("topocert.toml"),
+        format!(
+            "certs = {:?}\nca = [{:?}]\nignore = [\"weak-key\"]\n\n[severity]\nsha1-signature = \"error\"\n",
+            lab_certs.to_string_lossy(),
+            lab_ca.to_string_lossy()
+        ),
+    )
+    .expect("write");
+    let topo = r.join(LAB).to_string_lossy().into_owned();
+    let run = |extra: &[&str]| {
+        let mut a = vec![
+            "check",
+            topo.as_str(),
+            "--now",
+            "2026-12-01",
+            "--format",
+            "json",
+        ];
+        a.extend_from_slice(extra);
+        let out = support::topocert()
+            .current_dir(dir.path())
+            .args(&a)
+            .output()
+            .expect("runs");
+        let v: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        v
+    };
+    // The file gives the certificates and the CA, drops weak-key, makes SHA-1 an error.
+    let v = run(&[]);
+    assert!(findings(&v, "weak-key").is_empty());
+    let sha1 = findings(&v, "sha1-signature");
+    assert_eq!(sha1[0]["severity"], "error");
+    assert_eq!(status(&v, "lab06.fabrikam.com"), "not-ready");
+    let settings = v["settings"].as_str().unwrap_or("");
+    assert!(
+        settings.contains("topocert.toml")
+            && settings.contains("ignored: weak-key")
+            && settings.contains("sha1-signature = error"),
+        "{settings}"
+    );
+    // Flags win: --ignore adds to the file's list.
+    let v = run(&["--ignore", "expiring-soon"]);
+    assert!(findings(&v, "expiring-soon").is_empty());
+    assert!(v["settings"]
+        .as_str()
+        .unwrap_or("")
+        .contains("expiring-soon"));
+    // Negative: without the file (another folder), weak-key is reported and no settings named.
+    let (_, v) = json(&[LAB, "--certs", LAB_CERTS, "--ca", LAB_CA]);
+    assert!(!findings(&v, "weak-key").is_empty());
+    assert!(v["settings"].is_null());
+}

@@ -43,6 +43,9 @@ pub struct CertificateInputs {
     pub expiry_warn_days: u32,
     /// `--fetch` and its options: read the certificates the servers present over TLS.
     pub fetch: Option<crate::fetch::FetchOptions>,
+    /// The settings of the config file merged with the flags: severity overrides and ignored
+    /// rules, applied to the findings before the outcome is decided.
+    pub settings: crate::config::Settings,
 }
 
 impl CertificateInputs {
@@ -93,6 +96,28 @@ pub struct Checked {
     pub outcome: Outcome,
     /// The time validity was judged at (unix seconds).
     pub now: i64,
+    /// The config file used and the rules ignored or overridden, when any (every output
+    /// names them).
+    pub settings_note: Option<String>,
+}
+
+/// Applies the config's severity overrides and ignored rules to the findings.
+fn apply_settings(result: &mut CheckResult, settings: &crate::config::Settings) {
+    use crate::finding::{default_effect, Effect};
+    result
+        .findings
+        .retain_mut(|f| match settings.severity_of(f.rule, f.severity) {
+            None => false,
+            Some(sev) => {
+                if sev != f.severity {
+                    f.severity = sev;
+                    if f.effect != Effect::Undecided {
+                        f.effect = default_effect(sev);
+                    }
+                }
+                true
+            }
+        });
 }
 
 /// Runs every rule on the servers of a topology: chooses the certificates, resolves the
@@ -199,13 +224,15 @@ pub fn check(
             "give the certificates to check with --certs DIR, --inventory FILE or --fetch"
         ))
     })?;
-    let result = run_check(&loaded.topology, &loaded.graph, &store, &given, &options);
+    let mut result = run_check(&loaded.topology, &loaded.graph, &store, &given, &options);
+    apply_settings(&mut result, &certs.settings);
     let outcome = decide(&loaded.topology, &store, &result, gate)?;
     Ok(Checked {
         store,
         result,
         outcome,
         now: options.now,
+        settings_note: certs.settings.note(),
     })
 }
 
@@ -258,7 +285,8 @@ pub fn diff(
     let Some((store, options)) = load_certificates(certs, new, warn)? else {
         return Ok((d, None));
     };
-    let full = run_check(&new.topology, &new.graph, &store, &given, &options);
+    let mut full = run_check(&new.topology, &new.graph, &store, &given, &options);
+    apply_settings(&mut full, &certs.settings);
     let result = full.restricted_to(&d.servers_to_verify(&new.topology));
     let outcome = decide(&new.topology, &store, &result, gate)?;
     Ok((
@@ -268,6 +296,7 @@ pub fn diff(
             result,
             outcome,
             now: options.now,
+            settings_note: certs.settings.note(),
         }),
     ))
 }

@@ -96,9 +96,17 @@ pub struct CertificateArgs {
     /// (2026-12-01, midnight UTC) or an RFC 3339 time (2026-12-01T08:00:00+01:00).
     #[arg(long, value_name = "TIME", value_parser = parse_now)]
     pub now: Option<i64>,
-    /// Warn about certificates that end within this many days.
-    #[arg(long, value_name = "N", default_value_t = 30)]
-    pub expiry_warn_days: u32,
+    /// Warn about certificates that end within this many days (default 30, or the config
+    /// file's `expiry-warn-days`).
+    #[arg(long, value_name = "N")]
+    pub expiry_warn_days: Option<u32>,
+    /// Read settings from FILE instead of ./topocert.toml (docs/config.md); flags win over it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Drop the findings of RULE (repeatable), as well as those the config file ignores; every
+    /// output names the rules ignored.
+    #[arg(long, value_name = "RULE", value_parser = crate::config::parse_rule_id)]
+    pub ignore: Vec<crate::finding::RuleId>,
     /// Read the certificates the checked servers present over TLS, as `topocert fetch` does,
     /// instead of (or as well as) --certs and --inventory.
     #[arg(long)]
@@ -109,15 +117,30 @@ pub struct CertificateArgs {
 }
 
 impl CertificateArgs {
-    pub(crate) fn inputs(&self) -> CertificateInputs {
-        CertificateInputs {
-            certs: self.certs.clone(),
-            inventory: self.inventory.clone(),
-            ca: self.ca.clone(),
+    /// The inputs of the application layer: these flags merged with `topocert.toml` (or
+    /// `--config FILE`), flags winning (`config::merge`).
+    pub(crate) fn inputs(&self) -> Result<CertificateInputs, crate::app::AppError> {
+        let config =
+            crate::config::Config::discover(self.config.as_deref(), std::path::Path::new("."))?;
+        let settings = crate::config::merge(
+            config.as_ref(),
+            &crate::config::CliValues {
+                ca: self.ca.clone(),
+                certs: self.certs.clone(),
+                inventory: self.inventory.clone(),
+                expiry_warn_days: self.expiry_warn_days,
+                ignore: self.ignore.clone(),
+            },
+        );
+        Ok(CertificateInputs {
+            certs: settings.certs.clone(),
+            inventory: settings.inventory.clone(),
+            ca: settings.ca.clone(),
             now: self.now,
-            expiry_warn_days: self.expiry_warn_days,
+            expiry_warn_days: settings.expiry_warn_days,
             fetch: self.fetch.then(|| self.fetching.options()),
-        }
+            settings,
+        })
     }
 }
 
@@ -162,7 +185,7 @@ pub struct OutputArgs {
 
 /// Arguments of `topocert check`.
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).multiple(true).args(["certs", "inventory", "fetch"])))]
+#[command(group(clap::ArgGroup::new("source").multiple(true).args(["certs", "inventory", "fetch"])))]
 pub struct CheckArgs {
     /// Topology file (published XML or .tbxml; `-` reads standard input).
     pub topology: String,
@@ -182,7 +205,7 @@ pub struct CheckArgs {
 
 /// Arguments of `topocert report`.
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).multiple(true).args(["certs", "inventory", "fetch"])))]
+#[command(group(clap::ArgGroup::new("source").multiple(true).args(["certs", "inventory", "fetch"])))]
 pub struct ReportArgs {
     /// Topology file (published XML or .tbxml; `-` reads standard input).
     pub topology: String,

@@ -173,6 +173,9 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         topo.format.as_str()
     ));
     reference_ca_lines(topo, &result.reference_ca, &mut out);
+    if let Some(note) = &checked.settings_note {
+        out.push_str(&format!("Settings: {}\n", esc(note)));
+    }
     out.push('\n');
     for (s, so) in result.servers.iter().zip(&outcome.servers) {
         let m = &topo.machines[s.machine.0];

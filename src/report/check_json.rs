@@ -17,6 +17,9 @@ pub struct CheckJson {
     pub schema_version: u32,
     /// `ready`, `not-ready`, `unknown` or `not-applicable`.
     pub verdict: Verdict,
+    /// The config file used and the rules ignored or overridden (absent when none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<String>,
     /// Why the run passes or fails, and the exit code.
     pub gate: GateJson,
     /// The topology read.
@@ -298,6 +301,7 @@ pub fn build(v: &super::View<'_>) -> Result<CheckJson, super::RenderError> {
     Ok(CheckJson {
         schema_version: SCHEMA_VERSION,
         verdict: outcome.verdict,
+        settings: checked.settings_note.clone(),
         gate: GateJson {
             fail_on: outcome.fail_on.as_str(),
             baseline: outcome.has_baseline,

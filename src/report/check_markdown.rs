@@ -73,6 +73,9 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         &checked.outcome,
     );
     let mut out = verdict_paragraph(outcome, &topo.source.name);
+    if let Some(note) = &checked.settings_note {
+        out.push_str(&format!("Settings: {}\n\n", text(note)));
+    }
 
     // One table per site, in topology order.
     let mut sites: BTreeMap<

@@ -50,6 +50,12 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             data(&f.message)
         ));
     }
+    if let Some(note) = &checked.settings_note {
+        out.push_str(&format!(
+            "::notice title=topocert settings::{}\n",
+            data(note)
+        ));
+    }
     let c = &outcome.counts;
     let level = match (outcome.fails(), outcome.verdict) {
         (true, _) => "error",

@@ -156,6 +156,9 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             "<dt>Reference CA</dt><dd>unknown (no <code>--ca</code> and no certificate of an internal server found)</dd>\n",
         ),
     }
+    if let Some(note) = &checked.settings_note {
+        let _ = writeln!(o, "<dt>Settings</dt><dd>{}</dd>", esc(note));
+    }
     let _ = writeln!(
         o,
         "<dt>Checked at</dt><dd>{}</dd>\n<dt>Counts</dt><dd>{}, {}, {}; {} checked ({} file upload/download, {} Persistent Chat); {}, {} unreadable</dd>\n</dl></section>",

@@ -98,7 +98,12 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         suite.push_attribute(("skipped", "0"));
         w.write_event(Event::Start(suite))?;
         w.write_event(Event::Start(BytesStart::new("properties")))?;
-        for (name, value) in [("verdict", verdict), ("gate", gate.as_str())] {
+        let settings = checked.settings_note.as_deref().map(esc);
+        let mut props = vec![("verdict", verdict), ("gate", gate.as_str())];
+        if let Some(s) = &settings {
+            props.push(("settings", s.as_str()));
+        }
+        for (name, value) in props {
             let mut p = BytesStart::new("property");
             p.push_attribute(("name", name));
             p.push_attribute(("value", value));

@@ -132,7 +132,7 @@ pub fn build(v: &View<'_>) -> Result<Value, RenderError> {
             })
         })
         .collect();
-    Ok(json!({
+    let mut log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -151,7 +151,11 @@ pub fn build(v: &View<'_>) -> Result<Value, RenderError> {
                 "servers": servers,
             },
         }],
-    }))
+    });
+    if let Some(note) = &checked.settings_note {
+        log["runs"][0]["properties"]["settings"] = json!(note);
+    }
+    Ok(log)
 }
 
 #[cfg(test)]
