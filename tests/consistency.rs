@@ -81,6 +81,32 @@ fn verdict_value(text: &str) -> String {
     format!("? {text}")
 }
 
+/// The quoted value that follows `key` in `text`, after `anchor` when one is given: e.g. a
+/// server's `status` property after its `<testcase name="...">`.
+fn value_after(text: &str, anchor: Option<&str>, key: &str) -> String {
+    let rest = match anchor {
+        Some(a) => text.split(a).nth(1),
+        None => Some(text),
+    };
+    rest.and_then(|r| r.split(key).nth(1))
+        .and_then(|r| r.split('"').next())
+        .unwrap_or("?")
+        .to_string()
+}
+
+/// The status value after each server's anchor.
+fn statuses_after(
+    text: &str,
+    fqdns: &[String],
+    anchor: impl Fn(&str) -> String,
+    key: &str,
+) -> BTreeMap<String, String> {
+    fqdns
+        .iter()
+        .map(|f| (f.clone(), value_after(text, Some(&anchor(f)), key)))
+        .collect()
+}
+
 /// Everything each command and format says about one set of inputs.
 fn everything(topology: &str, cert_args: &[String], gate: &[String]) -> Vec<(String, Said)> {
     let mut base: Vec<String> = vec![topology.to_string()];
@@ -141,22 +167,13 @@ fn everything(topology: &str, cert_args: &[String], gate: &[String]) -> Vec<(Str
     ));
 
     let (code, out, _) = run("check", &with(&["--format", "junit"]));
-    let verdict = out
-        .split("name=\"verdict\" value=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap_or("?")
-        .to_string();
-    let mut servers = BTreeMap::new();
-    for f in &fqdns {
-        let status = out
-            .split(&format!("<testcase name=\"{f}\""))
-            .nth(1)
-            .and_then(|r| r.split("name=\"status\" value=\"").nth(1))
-            .and_then(|r| r.split('"').next())
-            .unwrap_or("?");
-        servers.insert(f.clone(), status.to_string());
-    }
+    let verdict = value_after(&out, None, "name=\"verdict\" value=\"");
+    let servers = statuses_after(
+        &out,
+        &fqdns,
+        |f| format!("<testcase name=\"{f}\""),
+        "name=\"status\" value=\"",
+    );
     said.push((
         "check junit".to_string(),
         Said {
@@ -223,22 +240,13 @@ fn everything(topology: &str, cert_args: &[String], gate: &[String]) -> Vec<(Str
     let html_path = dir.path().join("r.html");
     let (code, _, err) = run("report", &with(&["--out", &html_path.to_string_lossy()]));
     let html = std::fs::read_to_string(&html_path).unwrap_or_else(|e| panic!("{e}: {err}"));
-    let verdict = html
-        .split("<span class=\"verdict ")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap_or("?")
-        .to_string();
-    let mut servers = BTreeMap::new();
-    for f in &fqdns {
-        let status = html
-            .split(&format!("<tr><td>{f}</td>"))
-            .nth(1)
-            .and_then(|r| r.split("<span class=\"verdict ").nth(1))
-            .and_then(|r| r.split('"').next())
-            .unwrap_or("?");
-        servers.insert(f.clone(), status.to_string());
-    }
+    let verdict = value_after(&html, None, "<span class=\"verdict ");
+    let servers = statuses_after(
+        &html,
+        &fqdns,
+        |f| format!("<tr><td>{f}</td>"),
+        "<span class=\"verdict ",
+    );
     said.push((
         "report html".to_string(),
         Said {
