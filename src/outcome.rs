@@ -424,10 +424,6 @@ impl Outcome {
             .ok()
             .map(|i| &self.servers[i])
     }
-    /// The status of machine `m`, when it is checked.
-    pub fn status(&self, m: MachineIdx) -> Option<Status> {
-        self.server(m).map(|s| s.status)
-    }
     /// Whether the run fails (exit code 1).
     pub fn fails(&self) -> bool {
         self.exit_code == EXIT_FINDINGS

@@ -120,20 +120,11 @@ pub struct CheckOptions {
     pub expiry_warn_days: u32,
 }
 
-/// Where a check's certificates come from: `--certs`, `--inventory`, or both.
+/// Where a check's certificates come from, for the missing-certificate message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CertSources {
     /// A certificate folder.
     Folder(PathBuf),
-    /// A certificate inventory.
-    Inventory(PathBuf),
-    /// Both: a file that fits a server is preferred over an inventory row of the same validity.
-    Both {
-        /// The folder.
-        folder: PathBuf,
-        /// The inventory.
-        inventory: PathBuf,
-    },
     /// Fetched from the servers (`--fetch`), with the folder and/or inventory also given.
     Fetched(Option<Box<CertSources>>),
     /// What each source of `app::sources` lacks ("no file in DIR"), in source order.
@@ -141,16 +132,10 @@ pub enum CertSources {
 }
 
 impl CertSources {
-    /// "no file in DIR", "no row of FILE", or both, for the missing-certificate message.
+    /// "no file in DIR", "no row of FILE", "nothing fetched...", joined with "and".
     pub fn describe_none(&self) -> String {
         match self {
             CertSources::Folder(d) => format!("no file in {}", d.display()),
-            CertSources::Inventory(f) => format!("no row of {}", f.display()),
-            CertSources::Both { folder, inventory } => format!(
-                "no file in {} and no row of {}",
-                folder.display(),
-                inventory.display()
-            ),
             CertSources::Fetched(None) => "nothing fetched from the servers".into(),
             CertSources::Fetched(Some(also)) => format!(
                 "{} and nothing fetched from the servers",
