@@ -25,6 +25,15 @@ impl Src {
         Self::with_lines(name, text, LineStarts::default())
     }
 
+    /// Where `needle` first occurs in the `window` bytes from `from` on, as a span; `None` when
+    /// it does not occur there.
+    pub fn find_after(&self, from: usize, window: usize, needle: &str) -> Option<SourceSpan> {
+        let end = floor_boundary(&self.text, from.saturating_add(window));
+        let from = floor_boundary(&self.text, from);
+        let at = memchr::memmem::find(&self.text.as_bytes()[from..end], needle.as_bytes())?;
+        Some(SourceSpan::new((from + at).into(), needle.len()))
+    }
+
     /// [`Self::new`] sharing an index of line starts already made (or to be made) for `text`.
     pub fn with_lines(name: impl Into<String>, text: Arc<String>, lines: LineStarts) -> Self {
         Src {
@@ -352,7 +361,7 @@ pub enum TopologyProblem {
         #[source_code]
         src: Src,
         /// The element.
-        #[label("this {element}")]
+        #[label("in this {element}")]
         at: SourceSpan,
     },
 }

@@ -25,6 +25,7 @@ pub mod report;
 pub mod required;
 pub mod rules;
 pub mod servers;
+pub mod snippet;
 pub mod term;
 pub mod time;
 pub mod topology;

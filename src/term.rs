@@ -160,19 +160,22 @@ pub fn diagnostic_handler(
 }
 
 /// Installs the miette hook for the diagnostics the process prints to standard error: the
-/// width of [`width`]`(Stream::Stderr)`, lines broken only at spaces. Call once, first thing.
+/// width of [`width`]`(Stream::Stderr)`, lines broken only at spaces, source snippets clipped
+/// to the width ([`crate::snippet`]). Call once, first thing.
 pub fn install_diagnostic_hook() {
     let width = width(Stream::Stderr);
     // Only fails when a hook is already installed, which then stays.
     let _ = miette::set_hook(Box::new(move |_| {
-        Box::new(
-            miette::MietteHandlerOpts::new()
-                .width(width)
-                .break_words(false)
-                .word_separator(textwrap::WordSeparator::AsciiSpace)
-                .word_splitter(textwrap::WordSplitter::NoHyphenation)
-                .build(),
-        )
+        let handler = miette::MietteHandlerOpts::new()
+            .width(width)
+            .break_words(false)
+            .word_separator(textwrap::WordSeparator::AsciiSpace)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .build();
+        Box::new(crate::snippet::ClippingHandler::new(
+            Box::new(handler),
+            width,
+        ))
     }));
 }
 

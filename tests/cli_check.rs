@@ -418,6 +418,56 @@ fn human_report_golden_rules_lab() {
     insta::assert_snapshot!(out);
 }
 
+/// At 80 and 100 columns every line of the human report fits, snippets of long topology lines
+/// included, except a single name longer than the line (a path), which is never split; the
+/// same report at 80 columns says the same things (statuses, rules, verdict).
+#[test]
+fn human_report_fits_80_and_100_columns() {
+    let cases: [&[&str]; 3] = [
+        &[ENT, "--certs", ENT_CERTS, "--ca", ENT_CA],
+        &[LAB, "--certs", LAB_CERTS, "--ca", LAB_CA],
+        &[
+            "sample-topologies/three-tier-pki/topology.xml",
+            "--certs",
+            "sample-topologies/three-tier-pki/certs",
+        ],
+    ];
+    for args in cases {
+        let mut reports = Vec::new();
+        for columns in ["80", "100"] {
+            let out = support::topocert()
+                .current_dir(root())
+                .env("COLUMNS", columns)
+                .arg("check")
+                .args(args)
+                .args(["--now", NOW])
+                .output()
+                .expect("runs");
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            let width: usize = columns.parse().expect("number");
+            for line in text.lines() {
+                let one_name = !line.trim().contains(' ');
+                assert!(
+                    line.chars().count() <= width || one_name,
+                    "{columns}: {line}\n{text}"
+                );
+            }
+            // Snippets were clipped, not dropped: each finding still points at its element.
+            assert!(text.contains("is declared here"), "{text}");
+            reports.push((out.status.code(), support::flat(&text)));
+        }
+        let (narrow, wide) = (&reports[0], &reports[1]);
+        assert_eq!(narrow.0, wide.0);
+        for word in ["not ready", "NOT READY", "foreign-ca", "ready"] {
+            assert_eq!(
+                narrow.1.matches(word).count() > 0,
+                wide.1.matches(word).count() > 0,
+                "{word}"
+            );
+        }
+    }
+}
+
 #[test]
 fn json_report_golden() {
     let (_, v) = enterprise();

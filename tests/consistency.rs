@@ -208,15 +208,31 @@ fn everything(topology: &str, cert_args: &[String], gate: &[String]) -> Vec<(Str
     let (code, out, _) = run("check", &with(&["--format", "human"]));
     let mut servers = BTreeMap::new();
     let summary = out.split("\nSummary\n").nth(1).unwrap_or("");
+    let cells = |l: &str| -> Vec<String> {
+        l.split("  ")
+            .filter(|c| !c.trim().is_empty())
+            .map(|c| c.trim().to_string())
+            .collect()
+    };
+    // The table fits the width: its columns are found by their headers.
+    let header = summary
+        .lines()
+        .find(|l| l.starts_with("SERVER"))
+        .unwrap_or("");
+    let status_at = cells(header).iter().position(|c| c == "STATUS");
     for f in &fqdns {
         let row = summary
             .lines()
             .find(|l| l.starts_with(&format!("{f} ")))
             .unwrap_or("");
-        let status_col = row.split("  ").filter(|c| !c.trim().is_empty()).nth(3);
+        let row = cells(row);
+        let status_col = status_at.and_then(|i| row.get(i));
         servers.insert(
             f.clone(),
-            status_col.and_then(status_value).unwrap_or("?").to_string(),
+            status_col
+                .and_then(|c| status_value(c))
+                .unwrap_or("?")
+                .to_string(),
         );
     }
     let headline = out

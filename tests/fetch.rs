@@ -295,9 +295,7 @@ fn fetch_then_check_certs_gives_the_verdicts_of_check_fetch_and_of_the_original_
     let (code, _, err) = run("fetch", &args);
     assert_eq!(code, 1, "some endpoints fail: {err}");
     assert!(
-        err.contains(
-            "6 of 11 endpoint(s) of 5 server(s) presented a certificate (2 server(s) none)"
-        ),
+        err.contains("6 of 11 endpoints of 5 servers presented a certificate (2 servers none)"),
         "{err}"
     );
 

@@ -374,10 +374,10 @@ fn unexpanded_template_placeholders_are_warnings_naming_the_element() {
         })
         .collect();
     let want = [
-        ("site {{ second_site }} contains the unexpanded template placeholder {{ second_site }}", 21),
+        ("site {{ second_site }} contains the unexpanded template placeholder {{ second_site }}", 22),
         ("pool %POOL2%.fabrikam.com contains the unexpanded template placeholder %POOL2%", 88),
         ("machine $SkypeFQDN contains the unexpanded template placeholder $SkypeFQDN", 29),
-        ("internal web services host ${WebInt} contains the unexpanded template placeholder ${WebInt}", 177),
+        ("internal web services host ${WebInt} contains the unexpanded template placeholder ${WebInt}", 200),
         ("simple URL https://meet.$(SipDomain) contains the unexpanded template placeholder $(SipDomain)", 6),
     ];
     let want: Vec<(String, usize)> = want.iter().map(|(m, l)| (m.to_string(), *l)).collect();
@@ -397,15 +397,21 @@ fn a_template_placeholder_warning_points_at_the_element_on_the_command_line() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(0));
     let err = support::flat(&String::from_utf8_lossy(&out.stderr));
+    // Each warning points at the placeholder itself, inside the element that holds it.
     assert!(
         err.contains(
             "topocert::template_placeholder machine $SkypeFQDN contains the unexpanded template \
-             placeholder $SkypeFQDN ╭─[template.xml:29:7]"
+             placeholder $SkypeFQDN ╭─[template.xml:29:43]"
         ),
         "{err}"
     );
+    assert!(err.contains("Fqdn=\"$SkypeFQDN\""), "{err}");
     assert!(
-        err.contains("UpgradeDomain=\"UpgradeDomain1\"> this machine"),
+        err.contains("╭─[template.xml:200:33] 199 </ExternalSettings> 200 <InternalSettings Host=\"${WebInt}\" /> in this internal web services host"),
         "{err}"
     );
+    // At 100 columns (no terminal, no COLUMNS) every snippet line fits.
+    for line in String::from_utf8_lossy(&out.stderr).lines() {
+        assert!(line.chars().count() <= 100, "{line}");
+    }
 }

@@ -82,7 +82,8 @@ impl Assignment {
         let others = self.candidates.saturating_sub(self.group);
         if others > 0 {
             s.push_str(&format!(
-                "; preferred over {others} other file(s) whose names cover the server"
+                "; preferred over {others} other {} whose names cover the server",
+                if others == 1 { "file" } else { "files" }
             ));
         }
         s

@@ -81,13 +81,14 @@ pub fn to_dir(
         }
     }
     let sum = Summary::of(&results);
+    let count = crate::report::count;
     eprintln!(
-        "topocert: {} of {} endpoint(s) of {} server(s) presented a certificate ({} server(s) none); wrote {} file(s) and {} to {}",
+        "topocert: {} of {} of {} presented a certificate ({} none); wrote {} and {} to {}",
         sum.captured,
-        sum.endpoints,
-        sum.servers,
-        sum.unreached_servers,
-        written,
+        count(sum.endpoints, "endpoint"),
+        count(sum.servers, "server"),
+        count(sum.unreached_servers, "server"),
+        count(written, "file"),
         manifest::FILE_NAME,
         out.display()
     );

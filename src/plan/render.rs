@@ -82,8 +82,8 @@ fn requirements_line() -> String {
 /// Text for a terminal.
 pub fn human(topology: &str, plan: &Plan) -> String {
     let mut o = format!(
-        "Certificate plan for {topology}: {} server(s)\n",
-        plan.servers.len()
+        "Certificate plan for {topology}: {}\n",
+        crate::report::count(plan.servers.len(), "server")
     );
     o.push_str(&format!("Every certificate: {}\n", requirements_line()));
     o.push_str(&format!("Issued by: {}\n", plan.issuing_ca.describe()));

@@ -59,6 +59,7 @@ fn render_finding(
     topo: &Topology,
     f: &Finding,
     handler: &GraphicalReportHandler,
+    width: usize,
     advised: &mut std::collections::HashSet<crate::finding::RuleId>,
     out: &mut String,
 ) {
@@ -82,33 +83,36 @@ fn render_finding(
             .map(|s| LabeledSpan::new_with_span(Some(label_text), s)),
     };
     let mut s = String::new();
-    if handler.render_report(&mut s, &d).is_ok() {
+    if handler
+        .render_report(&mut s, &crate::snippet::Clipped::new(&d, width))
+        .is_ok()
+    {
         out.push_str(&s);
         out.push('\n');
     }
 }
 
-/// The reference CA lines of the header.
-fn reference_ca_lines(topo: &Topology, res: &CaResolution, out: &mut String) {
+/// `text` wrapped to `width` with the indents `first` and `rest`, and a line break.
+fn push_wrapped(out: &mut String, width: usize, first: &str, rest: &str, text: &str) {
+    out.push_str(&crate::term::wrap_indented(text, width, first, rest));
+    out.push('\n');
+}
+
+/// The reference CA lines of the header, wrapped to `width`.
+fn reference_ca_lines(topo: &Topology, res: &CaResolution, width: usize, out: &mut String) {
     match res {
         CaResolution::Known(cas) => {
             for c in cas {
-                out.push_str(&format!(
-                    "Reference CA: {} — {}\n",
-                    esc(&c.subject),
-                    esc(&c.how)
-                ));
+                let line = format!("Reference CA: {} — {}", esc(&c.subject), esc(&c.how));
+                push_wrapped(out, width, "", "  ", &line);
             }
         }
         CaResolution::Ambiguous { tied } => {
             out.push_str("Reference CA: cannot decide, these issuers tie (give --ca FILE):\n");
             for c in tied {
                 let servers = c.server_names(topo);
-                out.push_str(&format!(
-                    "  - {}: {}\n",
-                    esc(&c.describe()),
-                    esc(&servers.join(", "))
-                ));
+                let line = format!("{}: {}", esc(&c.describe()), esc(&servers.join(", ")));
+                push_wrapped(out, width, "  - ", "    ", &line);
             }
         }
         CaResolution::Unknown => out.push_str(
@@ -167,29 +171,38 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     let handler = crate::term::diagnostic_handler(theme, v.style.width);
     let mut advised = std::collections::HashSet::new();
     let mut out = String::new();
-    out.push_str(&format!(
-        "topocert check: {} ({})\n",
+    let title = format!(
+        "topocert check: {} ({})",
         esc(&topo.source.name),
         topo.format.as_str()
-    ));
-    reference_ca_lines(topo, &result.reference_ca, &mut out);
+    );
+    push_wrapped(&mut out, v.style.width, "", "  ", &title);
+    reference_ca_lines(topo, &result.reference_ca, v.style.width, &mut out);
     if let Some(note) = &checked.settings_note {
-        out.push_str(&format!("Settings: {}\n", esc(note)));
+        let line = format!("Settings: {}", esc(note));
+        push_wrapped(&mut out, v.style.width, "", "  ", &line);
     }
     out.push('\n');
     for (s, so) in result.servers.iter().zip(&outcome.servers) {
         let m = &topo.machines[s.machine.0];
         let pool = &topo.pools[m.pool.0];
-        out.push_str(&format!(
-            "● {} ({}, pool {}{}): {}\n",
-            esc(m.fqdn.as_str()),
-            s.kind.label(),
-            esc(pool.fqdn.as_str()),
-            topo.pool_site(m.pool)
-                .map(|x| format!(", site {}", esc(&x.display_name())))
-                .unwrap_or_default(),
-            so.status.label()
-        ));
+        let width = v.style.width;
+        push_wrapped(
+            &mut out,
+            width,
+            "",
+            "  ",
+            &format!(
+                "● {} ({}, pool {}{}): {}",
+                esc(m.fqdn.as_str()),
+                s.kind.label(),
+                esc(pool.fqdn.as_str()),
+                topo.pool_site(m.pool)
+                    .map(|x| format!(", site {}", esc(&x.display_name())))
+                    .unwrap_or_default(),
+                so.status.label()
+            ),
+        );
         if s.certificates.is_empty() {
             out.push_str("  certificate: none\n");
         }
@@ -200,17 +213,23 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             } else {
                 "certificate".to_string()
             };
-            out.push_str(&format!(
-                "  {label}: {} ({}); issued by {}; valid {} to {}\n",
-                esc(&f.label()),
-                a.explain(),
-                esc(&f.leaf.issuer),
-                crate::time::format_date(f.leaf.not_before),
-                crate::time::format_date(f.leaf.not_after)
-            ));
+            push_wrapped(
+                &mut out,
+                width,
+                "  ",
+                "    ",
+                &format!(
+                    "{label}: {} ({}); issued by {}; valid {} to {}",
+                    esc(&f.label()),
+                    a.explain(),
+                    esc(&f.leaf.issuer),
+                    crate::time::format_date(f.leaf.not_before),
+                    crate::time::format_date(f.leaf.not_after)
+                ),
+            );
             if let Some(row) = f.leaf.inventory() {
-                out.push_str(&format!(
-                    "  inventory row: PSComputerName {}; Use {}; its CA is identified by issuer name only\n",
+                push_wrapped(&mut out, width, "  ", "    ", &format!(
+                    "inventory row: PSComputerName {}; Use {}; its CA is identified by issuer name only",
                     esc(row.computer.as_deref().unwrap_or("-")),
                     if row.uses.is_empty() {
                         "-".to_string()
@@ -221,11 +240,11 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             }
         }
         for line in crate::outcome::describe_undecided(result, so) {
-            out.push_str(&format!("  {}\n", esc(&line)));
+            push_wrapped(&mut out, width, "  ", "    ", &esc(&line));
         }
         out.push('\n');
         for f in result.findings_for(s.machine) {
-            render_finding(topo, f, &handler, &mut advised, &mut out);
+            render_finding(topo, f, &handler, v.style.width, &mut advised, &mut out);
         }
     }
     let others: Vec<&Finding> = result
@@ -236,7 +255,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     if !others.is_empty() {
         out.push_str("● Topology and certificate folder\n\n");
         for f in others {
-            render_finding(topo, f, &handler, &mut advised, &mut out);
+            render_finding(topo, f, &handler, v.style.width, &mut advised, &mut out);
         }
     }
     if !result.servers.is_empty() {
@@ -267,9 +286,13 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             })
             .collect();
         out.push_str("Summary\n\n");
-        out.push_str(&super::table::render(
+        // At a narrow width the certificate column goes first (each server's certificates
+        // are listed above), then the findings wrap.
+        out.push_str(&super::table::render_within(
             &["SERVER", "KIND", "CERTIFICATE", "STATUS", "FINDINGS"],
             &rows,
+            v.style.width,
+            &[2],
         ));
         out.push('\n');
     }

@@ -11,6 +11,9 @@ use crate::model::{Machine, Pool, Service, SimpleUrl, Site, Span};
 /// Longest placeholder text a warning shows.
 const MAX_SHOWN: usize = 64;
 
+/// Bytes after an element's start in which its placeholder is looked for, to point at it.
+const SEARCH_WINDOW: usize = 4096;
+
 /// The first unexpanded placeholder in `name`: `$Name`, `$env:Name`, `${...}`, `$(...)`,
 /// `%NAME%`, `{{...}}` or `#{...}` (Octopus Deploy); `None` for every other name.
 pub fn find(name: &str) -> Option<&str> {
@@ -76,7 +79,11 @@ pub fn problems(names: Names<'_>, src: &Src) -> Vec<TopologyProblem> {
                 name: name.to_string(),
                 placeholder: p[..end].to_string(),
                 src: src.clone(),
-                at: span.into(),
+                // The placeholder itself: the first place it is written from the element's start
+                // on (an attribute of the element, or its Name child), else the element.
+                at: src
+                    .find_after(span.start, SEARCH_WINDOW, &p[..end])
+                    .unwrap_or_else(|| span.into()),
             });
         }
     };
