@@ -22,8 +22,9 @@ struct TestCa {
 
 fn dn(cn: &str) -> DistinguishedName {
     let mut d = DistinguishedName::new();
-    d.push(DnType::CommonName, cn);
+    // DER order: O, then CN (shown by Windows as `CN=..., O=...`).
     d.push(DnType::OrganizationName, "Fabrikam");
+    d.push(DnType::CommonName, cn);
     d
 }
 
