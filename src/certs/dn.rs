@@ -2,7 +2,7 @@
 //! ([`windows_text`]: `CN=fe01.fabrikam.com, OU=IT, O=Fabrikam`, most specific first), and
 //! comparing DN strings regardless of RDN order ([`same_dn`], [`DnKey`]).
 //!
-//! This is the weaker identity an inventory allows: two CAs with the same name but different
+//! Comparing DN strings is the weaker identity an inventory allows: two CAs with the same name but different
 //! keys compare equal here; only a certificate file tells them apart.
 
 use x509_parser::oid_registry::{OID_PKCS9_EMAIL_ADDRESS, OID_X509_STATE_OR_PROVINCE_NAME};
