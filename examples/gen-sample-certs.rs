@@ -312,8 +312,9 @@ type Res<T> = Result<T, Box<dyn Error>>;
 
 fn dn(cn: &str, org: &str) -> DistinguishedName {
     let mut d = DistinguishedName::new();
-    d.push(DnType::CommonName, cn);
+    // DER order: O, then CN (shown by Windows as `CN=..., O=...`).
     d.push(DnType::OrganizationName, org);
+    d.push(DnType::CommonName, cn);
     d
 }
 

@@ -15,6 +15,8 @@
 # among them an RSA PKI of its own: "CN=Fabrikam RSA Issuing CA" (RSA 2048, self-signed) and
 # lyncse01.fabrikam.com leaves with RSA 3072 and 4096 keys (sha256RSA), one signed with
 # RSASSA-PSS and one with md5RSA.
+# Subjects are encoded O first, then CN (the policy below sets the order 'openssl ca' writes), so
+# Windows and topocert show them as "CN=..., O=Fabrikam".
 # Needs the openssl binary (tested with OpenSSL 3.0).
 set -euo pipefail
 
@@ -47,8 +49,8 @@ policy = anything
 unique_subject = no
 copy_extensions = none
 [anything]
-commonName = supplied
 organizationName = optional
+commonName = supplied
 CNF
 
 leaf_with() { # CA_CERT CA_KEY NAME SANS KEYBITS DIGEST OUT_PEM [SIGOPT...]
@@ -56,7 +58,7 @@ leaf_with() { # CA_CERT CA_KEY NAME SANS KEYBITS DIGEST OUT_PEM [SIGOPT...]
     shift 7
     printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth,clientAuth\nkeyUsage=digitalSignature,keyEncipherment\nbasicConstraints=CA:FALSE\nauthorityKeyIdentifier=keyid\nsubjectKeyIdentifier=hash\ncrlDistributionPoints=URI:http://pki.fabrikam.com/crl/fabrikam.crl\n' "$sans" > "$ext"
     openssl genrsa -out "$tmp/$name.key" "$bits" 2>/dev/null
-    openssl req -new -key "$tmp/$name.key" -subj "/CN=$name/O=Fabrikam" -out "$tmp/$name.csr"
+    openssl req -new -key "$tmp/$name.key" -subj "/O=Fabrikam/CN=$name" -out "$tmp/$name.csr"
     # 'openssl ca' (not 'x509 -req') because OpenSSL 3.0 can only set fixed dates there.
     openssl ca -batch -notext -config "$cnf" -cert "$cacert" -keyfile "$cakey" -md "$digest" \
         -startdate 20260101000000Z -enddate 20280101000000Z -extfile "$ext" "$@" \
@@ -84,7 +86,7 @@ if [ -n "$fixtures" ]; then
     # The RSA PKI: a self-signed RSA issuing CA with fixed dates, and lyncse01 leaves.
     rsa_key="$tmp/rsa-ca.key"
     openssl genrsa -out "$rsa_key" 2048 2>/dev/null
-    openssl req -new -key "$rsa_key" -subj "/CN=Fabrikam RSA Issuing CA/O=Fabrikam" -out "$tmp/rsa-ca.csr"
+    openssl req -new -key "$rsa_key" -subj "/O=Fabrikam/CN=Fabrikam RSA Issuing CA" -out "$tmp/rsa-ca.csr"
     printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign,digitalSignature\nsubjectKeyIdentifier=hash\n' > "$tmp/ca-ext.cnf"
     openssl ca -batch -notext -selfsign -config "$cnf" -keyfile "$rsa_key" -md sha256 \
         -startdate 20200101000000Z -enddate 20400101000000Z -extfile "$tmp/ca-ext.cnf" \

@@ -31,8 +31,9 @@ impl TestCa {
 
 fn dn(cn: &str) -> DistinguishedName {
     let mut d = DistinguishedName::new();
-    d.push(DnType::CommonName, cn);
+    // DER order: O, then CN (shown by Windows as `CN=..., O=...`).
     d.push(DnType::OrganizationName, "Fabrikam");
+    d.push(DnType::CommonName, cn);
     d
 }
 
@@ -61,6 +62,34 @@ pub fn root_valid(cn: &str, valid: (i32, i32)) -> TestCa {
         der: cert.der().to_vec(),
         issuer: Issuer::new(p, key),
     }
+}
+
+/// A self-signed CA certificate whose subject and issuer hold `rdns` in this DER order, each an
+/// RFC 4514 RDN (`+` joins the attributes of a multi-valued one). rcgen keeps one value per
+/// attribute type and no multi-valued RDN, so its certificate's names are rewritten with the
+/// x509-cert types and the result signed again with the same key.
+pub fn self_signed_with_rdns(rdns: &[&str]) -> Vec<u8> {
+    use std::str::FromStr;
+    use x509_cert::der::{Decode, Encode};
+    let key = KeyPair::generate().expect("keygen");
+    let rcgen_der = ca_params("placeholder", (2020, 2040))
+        .self_signed(&key)
+        .expect("self-signed")
+        .der()
+        .to_vec();
+    let mut cert = x509_cert::Certificate::from_der(&rcgen_der).expect("rcgen DER");
+    let name = x509_cert::name::RdnSequence(
+        rdns.iter()
+            .map(|r| x509_cert::name::RelativeDistinguishedName::from_str(r).expect("RDN"))
+            .collect(),
+    );
+    cert.tbs_certificate.subject = name.clone();
+    cert.tbs_certificate.issuer = name;
+    let tbs = cert.tbs_certificate.to_der().expect("encode");
+    let sig = rcgen::SigningKey::sign(&key, &tbs).expect("sign");
+    cert.signature =
+        x509_cert::der::asn1::BitString::from_bytes(&sig).expect("signature bit string");
+    cert.to_der().expect("encode")
 }
 
 /// A CA certificate for `cn` signed by `parent` (an intermediate), valid 2020..2040.

@@ -29,8 +29,9 @@ fn fixture(dir: &Path) -> (String, String) {
     let mut params =
         CertificateParams::new(vec!["lyncse01.fabrikam.com".to_string()]).expect("params");
     let mut dn = DistinguishedName::new();
-    dn.push(DnType::CommonName, "lyncse01.fabrikam.com");
+    // DER order: O, then CN (shown by Windows as `CN=..., O=...`).
     dn.push(DnType::OrganizationName, HOSTILE_ORG);
+    dn.push(DnType::CommonName, "lyncse01.fabrikam.com");
     params.distinguished_name = dn;
     let cert = params.self_signed(&key).expect("cert");
     std::fs::write(certs.join("lyncse01.fabrikam.com.cer"), cert.der()).expect("write");

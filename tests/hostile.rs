@@ -122,8 +122,9 @@ struct Ca {
 
 fn dn(cn: &str) -> DistinguishedName {
     let mut d = DistinguishedName::new();
-    d.push(DnType::CommonName, cn);
+    // DER order: O, then CN (shown by Windows as `CN=..., O=...`).
     d.push(DnType::OrganizationName, "Fabrikam");
+    d.push(DnType::CommonName, cn);
     d
 }
 

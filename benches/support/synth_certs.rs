@@ -19,8 +19,9 @@ use topocert_testkit::synth::Fault;
 
 fn dn(cn: &str) -> DistinguishedName {
     let mut d = DistinguishedName::new();
-    d.push(DnType::CommonName, cn);
+    // DER order: O, then CN (shown by Windows as `CN=..., O=...`).
     d.push(DnType::OrganizationName, "Fabrikam");
+    d.push(DnType::CommonName, cn);
     d
 }
 

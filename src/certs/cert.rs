@@ -511,8 +511,8 @@ fn build(x: &X509Certificate<'_>, der: Vec<u8>) -> Certificate {
     let sha1_thumbprint = sha1_thumbprint(&der);
     Certificate {
         facts: CertFacts {
-            subject: x.subject().to_string(),
-            issuer: x.issuer().to_string(),
+            subject: super::dn::windows_text(x.subject()),
+            issuer: super::dn::windows_text(x.issuer()),
             common_name,
             dns_names,
             serial: hex_upper(x.raw_serial()),

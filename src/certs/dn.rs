@@ -1,8 +1,52 @@
-//! Distinguished names as text: comparing the DN strings Windows shows (`CN=fe01.fabrikam.com,
-//! OU=IT, O=Fabrikam`, most specific first) with the ones x509-parser prints (DER order).
+//! Distinguished names as text: rendering a certificate's DN the way Windows shows it
+//! ([`windows_text`]: `CN=fe01.fabrikam.com, OU=IT, O=Fabrikam`, most specific first), and
+//! comparing DN strings regardless of RDN order ([`same_dn`], [`DnKey`]).
 //!
-//! This is the weaker identity an inventory allows: two CAs with the same name but different
+//! Comparing DN strings is the weaker identity an inventory allows: two CAs with the same name but different
 //! keys compare equal here; only a certificate file tells them apart.
+
+use x509_parser::oid_registry::{OID_PKCS9_EMAIL_ADDRESS, OID_X509_STATE_OR_PROVINCE_NAME};
+use x509_parser::x509::{AttributeTypeAndValue, RelativeDistinguishedName, X509Name};
+
+/// A certificate's DN as Windows shows it (certutil, the Certificates MMC, `Get-CsCertificate`):
+/// RDNs most specific first, the reverse of their DER order (as RFC 4514 writes them); the
+/// attributes of a multi-valued RDN stay together, in their encoded order, joined by ` + `.
+/// Values and most attribute types are x509-parser's text; `S` and `E` are written for
+/// stateOrProvinceName and emailAddress, as Windows does. This is the only place a DN becomes
+/// text.
+pub fn windows_text(name: &X509Name<'_>) -> String {
+    let rdns: Vec<&RelativeDistinguishedName<'_>> = name.iter().collect();
+    rdns.iter()
+        .rev()
+        .map(|rdn| {
+            rdn.iter()
+                .map(attribute_text)
+                .collect::<Vec<_>>()
+                .join(" + ")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One `type=value` of a DN: x509-parser's text of the attribute alone, with Windows' spelling of
+/// the types it abbreviates differently.
+fn attribute_text(attr: &AttributeTypeAndValue<'_>) -> String {
+    let alone: X509Name<'_> =
+        std::iter::once(std::iter::once(attr.clone()).collect::<RelativeDistinguishedName<'_>>())
+            .collect();
+    let text = alone.to_string();
+    let windows_type = if *attr.attr_type() == OID_X509_STATE_OR_PROVINCE_NAME {
+        Some("S")
+    } else if *attr.attr_type() == OID_PKCS9_EMAIL_ADDRESS {
+        Some("E")
+    } else {
+        None
+    };
+    match (windows_type, text.split_once('=')) {
+        (Some(t), Some((_, value))) => format!("{t}={value}"),
+        _ => text,
+    }
+}
 
 /// A DN reduced for comparison: (attribute type upper-case, value trimmed and lower-case) pairs,
 /// sorted, so that RDN order and letter case do not matter.
@@ -85,6 +129,77 @@ pub fn common_name(dn: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::certs::Certificate;
+    use crate::testkit::self_signed_with_rdns;
+
+    /// An AD CS enterprise CA names itself after the domain: DER order `DC=com, DC=fabrikam,
+    /// CN=...`, which Windows shows most specific first.
+    fn ad_cs_ca() -> Certificate {
+        let der = self_signed_with_rdns(&["DC=com", "DC=fabrikam", "CN=Fabrikam Issuing CA"]);
+        Certificate::from_der(&der).expect("parses")
+    }
+
+    #[test]
+    fn subject_and_issuer_read_as_windows_shows_them() {
+        let ca = ad_cs_ca();
+        assert_eq!(ca.subject, "CN=Fabrikam Issuing CA, DC=fabrikam, DC=com");
+        assert_eq!(ca.issuer, "CN=Fabrikam Issuing CA, DC=fabrikam, DC=com");
+        assert_eq!(ca.common_name.as_deref(), Some("Fabrikam Issuing CA"));
+    }
+
+    #[test]
+    fn der_order_is_not_what_is_printed() {
+        let ca = ad_cs_ca();
+        let (_, x) = x509_parser::parse_x509_certificate(&ca.der).expect("parses");
+        let der_order = x.subject().to_string();
+        assert_eq!(der_order, "DC=com, DC=fabrikam, CN=Fabrikam Issuing CA");
+        assert_ne!(ca.subject, der_order);
+        assert_eq!(windows_text(x.subject()), ca.subject);
+        // Still the same name for every comparison that ignores order.
+        assert!(same_dn(&ca.subject, &der_order));
+    }
+
+    #[test]
+    fn a_multi_valued_rdn_stays_together() {
+        let der = self_signed_with_rdns(&[
+            "DC=com",
+            "DC=fabrikam",
+            "OU=Lync+OU=Servers",
+            "CN=fe01.fabrikam.com",
+        ]);
+        let c = Certificate::from_der(&der).expect("parses");
+        assert_eq!(
+            c.subject,
+            "CN=fe01.fabrikam.com, OU=Lync + OU=Servers, DC=fabrikam, DC=com"
+        );
+    }
+
+    #[test]
+    fn state_and_email_are_spelled_as_windows_spells_them() {
+        let der = self_signed_with_rdns(&[
+            "C=US",
+            "ST=WA",
+            "L=Redmond",
+            "CN=pki",
+            "emailAddress=pki@fabrikam.com",
+        ]);
+        let c = Certificate::from_der(&der).expect("parses");
+        assert_eq!(
+            c.subject,
+            "E=pki@fabrikam.com, CN=pki, L=Redmond, S=WA, C=US"
+        );
+        assert!(same_dn(
+            &c.subject,
+            "C=US, ST=WA, L=Redmond, CN=pki, emailAddress=pki@fabrikam.com"
+        ));
+    }
+
+    #[test]
+    fn an_empty_name_is_empty_text() {
+        let der = self_signed_with_rdns(&[]);
+        let c = Certificate::from_der(&der).expect("parses");
+        assert_eq!(c.subject, "");
+    }
 
     #[test]
     fn windows_order_equals_der_order() {

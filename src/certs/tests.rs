@@ -22,8 +22,9 @@ struct TestCa {
 
 fn dn(cn: &str) -> DistinguishedName {
     let mut d = DistinguishedName::new();
-    d.push(DnType::CommonName, cn);
+    // DER order: O, then CN (shown by Windows as `CN=..., O=...`).
     d.push(DnType::OrganizationName, "Fabrikam");
+    d.push(DnType::CommonName, cn);
     d
 }
 
@@ -633,4 +634,14 @@ fn every_form_is_readable_and_ready_when_good() {
             assert_eq!(rules(&r), Vec::<&str>::new(), "{ext}: {:?}", r.findings);
         }
     }
+}
+
+#[test]
+fn openssl_fixtures_read_most_specific_first() {
+    // make-weak-certs.sh encodes O, then CN; Windows (and topocert) show CN first.
+    let c = Certificate::from_der(crate::testkit::fixtures::RSA3072).expect("RSA fixture");
+    assert_eq!(c.subject, "CN=lyncse01.fabrikam.com, O=Fabrikam");
+    assert_eq!(c.issuer, "CN=Fabrikam RSA Issuing CA, O=Fabrikam");
+    let weak = Certificate::from_der(RSA1024).expect("RSA-1024 fixture");
+    assert_eq!(weak.issuer, "CN=Fabrikam Issuing CA, O=Fabrikam");
 }
