@@ -326,8 +326,8 @@ pub struct FetchOptionArgs {
     #[arg(long, value_name = "N", default_value_t = crate::fetch::options::DEFAULT_CONCURRENCY, value_parser = crate::fetch::options::parse_concurrency)]
     pub concurrency: usize,
     /// Say less: no progress bar (there is none either when standard error is not a
-    /// terminal), and the human output of check and diff gives only the verdict and one line
-    /// per server that is not ready.
+    /// terminal); the human output of check gives only the verdict and one line per server
+    /// that is not ready, and that of diff the readiness changes before those.
     #[arg(long, short = 'q')]
     pub quiet: bool,
 }

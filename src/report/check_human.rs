@@ -93,7 +93,7 @@ fn render_finding(
 }
 
 /// `text` wrapped to `width` with the indents `first` and `rest`, and a line break.
-fn push_wrapped(out: &mut String, width: usize, first: &str, rest: &str, text: &str) {
+pub(super) fn push_wrapped(out: &mut String, width: usize, first: &str, rest: &str, text: &str) {
     out.push_str(&crate::term::wrap_indented(text, width, first, rest));
     out.push('\n');
 }
@@ -305,6 +305,14 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
 
 /// `--quiet`: one line per server that is not ready (or unknown), then the verdict.
 fn quiet(topo: &Topology, result: &CheckResult, outcome: &Outcome) -> String {
+    let mut out = not_ready_lines(topo, result, outcome);
+    out.push_str(&verdict_lines(outcome));
+    out
+}
+
+/// One line per server that is not ready (or unknown): `fqdn: status (rules)`; what every
+/// `--quiet` output lists before its verdict.
+pub fn not_ready_lines(topo: &Topology, result: &CheckResult, outcome: &Outcome) -> String {
     let mut out = String::new();
     for (s, so) in result.servers.iter().zip(&outcome.servers) {
         if so.status == crate::outcome::Status::Ready {
@@ -322,7 +330,6 @@ fn quiet(topo: &Topology, result: &CheckResult, outcome: &Outcome) -> String {
             rules.join(", ")
         ));
     }
-    out.push_str(&verdict_lines(outcome));
     out
 }
 

@@ -1,5 +1,6 @@
 //! `topocert diff --format human`: +/-/~ lines, the readiness delta and the verdicts.
 
+use super::check_human::push_wrapped;
 use super::escape::terminal as esc;
 use super::{RenderError, View};
 use crate::app::Checked;
@@ -90,54 +91,84 @@ pub fn diff_verdict_lines(outcome: &Outcome) -> String {
     super::check_human::verdict_lines(outcome)
 }
 
-/// `diff --format human`: the change and, with certificates, the restricted check.
+/// `text` wrapped to `width` (continuation lines indented), then `  (at)` on its last line
+/// when it fits there, else on a line of its own: a locator such as `NEW line 89` is never
+/// split.
+fn put_located(out: &mut String, width: usize, text: &str, at: &str) {
+    let mut wrapped = crate::term::wrap_indented(text, width, "", "    ");
+    if !at.is_empty() {
+        let locator = format!("({at})");
+        let last = wrapped.rsplit('\n').next().unwrap_or("");
+        if crate::term::display_width(last) + 2 + crate::term::display_width(&locator) <= width {
+            wrapped.push_str("  ");
+        } else {
+            wrapped.push_str("\n    ");
+        }
+        wrapped.push_str(&locator);
+    }
+    out.push_str(&wrapped);
+    out.push('\n');
+}
+
+/// `diff --format human`: the change and, with certificates, the restricted check; every line
+/// wrapped to the width. With `--quiet`: the readiness changes, the servers that are not ready
+/// and the verdict.
 pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     let d = v.diff()?;
     let diff = d.diff;
-    let mut out = format!("--- {}\n+++ {}\n", esc(d.old_name), esc(d.new_name));
-    if diff.is_empty() {
-        out.push_str("\nno changes\n");
-    }
-    if !diff.changes.is_empty() {
-        out.push_str("\nTopology\n");
-        for c in &diff.changes {
-            let (line, rest) = match &c.change {
-                Change::Added { line } => (format!("NEW line {line}"), String::new()),
-                Change::Removed { line } => (format!("OLD line {line}"), String::new()),
-                Change::Changed { line, fields } => (
-                    format!("NEW line {line}"),
-                    format!(
-                        ": {}",
-                        fields.iter().map(field_text).collect::<Vec<_>>().join("; ")
+    let width = v.style.width;
+    let put = |out: &mut String, text: &str, at: &str| put_located(out, width, text, at);
+    let mut out = String::new();
+    if !v.style.quiet {
+        out.push_str(&format!(
+            "--- {}\n+++ {}\n",
+            esc(d.old_name),
+            esc(d.new_name)
+        ));
+        if diff.is_empty() {
+            out.push_str("\nno changes\n");
+        }
+        if !diff.changes.is_empty() {
+            out.push_str("\nTopology\n");
+            for c in &diff.changes {
+                let (line, rest) = match &c.change {
+                    Change::Added { line } => (format!("NEW line {line}"), String::new()),
+                    Change::Removed { line } => (format!("OLD line {line}"), String::new()),
+                    Change::Changed { line, fields } => (
+                        format!("NEW line {line}"),
+                        format!(
+                            ": {}",
+                            fields.iter().map(field_text).collect::<Vec<_>>().join("; ")
+                        ),
                     ),
-                ),
-            };
-            out.push_str(&format!(
-                "{} {} {}{}  ({line})\n",
-                c.change.marker(),
-                c.element.as_str(),
-                c.identity,
-                rest
-            ));
+                };
+                let text = format!(
+                    "{} {} {}{}",
+                    c.change.marker(),
+                    c.element.as_str(),
+                    c.identity,
+                    rest
+                );
+                put(&mut out, &text, &line);
+            }
         }
     }
     let r = &diff.readiness;
     if !(r.role_changes.is_empty() && r.moves.is_empty() && r.serving_changes.is_empty()) {
-        out.push_str("\nReadiness\n");
+        if !v.style.quiet {
+            out.push_str("\nReadiness\n");
+        }
         for c in &r.role_changes {
             let m = if c.new.is_some() { '+' } else { '-' };
-            out.push_str(&format!(
-                "{m} {} {}  ({})\n",
-                c.server,
-                role_change_text(c.old, c.new),
-                c.line
-            ));
+            let text = format!("{m} {} {}", c.server, role_change_text(c.old, c.new));
+            put(&mut out, &text, &c.line.to_string());
         }
         for m in &r.moves {
-            out.push_str(&format!(
-                "~ {} moves from {} ({}) to {} ({})  (NEW line {})\n",
-                m.server, m.old_pool, m.old_site, m.new_pool, m.new_site, m.line
-            ));
+            let text = format!(
+                "~ {} moves from {} ({}) to {} ({})",
+                m.server, m.old_pool, m.old_site, m.new_pool, m.new_site
+            );
+            put(&mut out, &text, &format!("NEW line {}", m.line));
         }
         for s in &r.serving_changes {
             let v = |x: &Option<Vec<String>>| match x {
@@ -145,45 +176,48 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 Some(v) if v.is_empty() => "(none)".to_string(),
                 Some(v) => v.join(", "),
             };
-            out.push_str(&format!(
-                "~ Persistent Chat pool {} file upload/download served by {} → {}\n",
+            let text = format!(
+                "~ Persistent Chat pool {} file upload/download served by {} → {}",
                 s.pool,
                 v(&s.old),
                 v(&s.new)
-            ));
+            );
+            put(&mut out, &text, "");
         }
+    } else if v.style.quiet && v.checked.is_none() {
+        out.push_str("no readiness change\n");
     }
     if let Some(Checked {
         result, outcome, ..
     }) = v.checked
     {
         let topo = v.topology;
+        if v.style.quiet {
+            out.push_str(&super::check_human::not_ready_lines(topo, result, outcome));
+            out.push_str(&diff_verdict_lines(outcome));
+            return Ok(out);
+        }
         out.push_str("\nCertificates of the servers this change adds or moves\n");
-        out.push_str(&verdict_sentence(result, outcome));
-        out.push('\n');
-        let width = ["ready", "not ready", "unknown"]
+        put(&mut out, &verdict_sentence(result, outcome), "");
+        let column = ["ready", "not ready", "unknown"]
             .map(str::len)
             .into_iter()
             .max()
             .unwrap_or(0);
+        let detail = " ".repeat(column + 5);
         for (s, so) in result.servers.iter().zip(&outcome.servers) {
             out.push_str(&format!(
-                "  {:<width$} {}\n",
+                "  {:<column$} {}\n",
                 so.status.label(),
                 esc(topo.machines[s.machine.0].fqdn.as_str())
             ));
             for f in result.findings_for(s.machine) {
-                out.push_str(&format!(
-                    "  {:<width$}   {} {}: {}\n",
-                    "",
-                    f.severity.as_str(),
-                    f.rule,
-                    esc(&f.message)
-                ));
+                let text = format!("{} {}: {}", f.severity.as_str(), f.rule, esc(&f.message));
+                push_wrapped(&mut out, width, &detail, &format!("{detail}  "), &text);
             }
             if so.status == Status::Unknown {
                 for u in crate::outcome::describe_undecided(result, so) {
-                    out.push_str(&format!("  {:<width$}   {}\n", "", esc(&u)));
+                    push_wrapped(&mut out, width, &detail, &format!("{detail}  "), &esc(&u));
                 }
             }
         }
