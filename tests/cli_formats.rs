@@ -415,13 +415,64 @@ fn output_writes_the_file_and_says_the_verdict() {
     assert_eq!(sarif["runs"][0]["properties"]["verdict"], "not-ready");
 }
 
+/// `text` without its ANSI escape sequences (`ESC [ ... letter`).
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `--color always` paints the status words, the summary's STATUS column and the verdict (and
+/// miette's diagnostics), and changes nothing else: without its escapes it is the plain output,
+/// full and `--quiet`, for check and diff; `--color never` has no escape at all.
 #[test]
 fn color_always_and_never() {
-    let (_, always) = check_sample(ENT, "human", &["--color", "always"]);
-    assert!(
-        always.contains('\u{1b}'),
-        "colour escapes with --color always"
-    );
-    let (_, never) = check_sample(ENT, "human", &["--color", "never"]);
-    assert!(!never.contains('\u{1b}'), "{never}");
+    for extra in [&[][..], &["--quiet"][..]] {
+        let mut always_args = vec!["--color", "always"];
+        always_args.extend_from_slice(extra);
+        let (code, always) = check_sample(ENT, "human", &always_args);
+        let mut never_args = vec!["--color", "never"];
+        never_args.extend_from_slice(extra);
+        let (never_code, never) = check_sample(ENT, "human", &never_args);
+        assert_eq!(code, never_code);
+        assert!(!never.contains('\u{1b}'), "{never}");
+        assert_eq!(strip_ansi(&always), never, "{extra:?}");
+        // The words a reader scans for are the coloured ones.
+        assert!(always.contains("\u{1b}[31mnot ready\u{1b}[39m"), "{always}");
+        assert!(always.contains("\u{1b}[31mNOT READY\u{1b}[39m"), "{always}");
+        if extra.is_empty() {
+            assert!(always.contains("\u{1b}[32mready\u{1b}[39m"), "{always}");
+        }
+    }
+    let diff = |color: &str| {
+        run(&[
+            "diff",
+            "sample-topologies/enterprise-multisite/topology.xml",
+            "sample-topologies/enterprise-multisite-change/topology.xml",
+            "--certs",
+            ENT.2,
+            "--now",
+            NOW,
+            "--color",
+            color,
+        ])
+        .1
+    };
+    let (always, never) = (diff("always"), diff("never"));
+    assert_eq!(strip_ansi(&always), never);
+    assert!(always.contains("\u{1b}[31mnot ready\u{1b}[39m"), "{always}");
+    // Machine formats never carry colour.
+    let (_, json) = check_sample(ENT, "json", &["--color", "always"]);
+    assert!(!json.contains('\u{1b}'));
 }

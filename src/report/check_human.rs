@@ -2,7 +2,7 @@
 //! server's element in the topology, then a summary table and a verdict.
 
 use super::escape::terminal as esc;
-use super::{count, RenderError, View};
+use super::{count, paint, RenderError, View};
 use crate::check::ca::CaResolution;
 use crate::check::CheckResult;
 use crate::error::Src;
@@ -121,18 +121,18 @@ fn reference_ca_lines(topo: &Topology, res: &CaResolution, width: usize, out: &m
     }
 }
 
-/// The closing lines every check-like human output ends with: the verdict with its counts and
-/// why the run passes or fails.
-pub fn verdict_lines(outcome: &Outcome) -> String {
+/// The closing lines every check-like human output ends with: the verdict (in colour when
+/// `color`) with its counts and why the run passes or fails.
+pub fn verdict_lines(outcome: &Outcome, color: bool) -> String {
     let c = &outcome.counts;
     let mut out = match outcome.verdict {
-        Verdict::NotApplicable => {
-            "NOT APPLICABLE: nothing to check: this topology has no Persistent Chat pool.\n"
-                .to_string()
-        }
+        Verdict::NotApplicable => format!(
+            "{}: nothing to check: this topology has no Persistent Chat pool.\n",
+            paint::verdict(Verdict::NotApplicable, color)
+        ),
         v => format!(
             "{}: {} of {} not ready, {} unknown; {}, {}, {}.\n",
-            v.headline(),
+            paint::verdict(v, color),
             c.not_ready,
             count(c.servers, "server"),
             c.unknown,
@@ -165,8 +165,9 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    let color = v.style.color;
     if v.style.quiet {
-        return Ok(quiet(topo, result, outcome));
+        return Ok(quiet(topo, result, outcome, color));
     }
     let handler = crate::term::diagnostic_handler(theme, v.style.width);
     let mut advised = std::collections::HashSet::new();
@@ -200,7 +201,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 topo.pool_site(m.pool)
                     .map(|x| format!(", site {}", esc(&x.display_name())))
                     .unwrap_or_default(),
-                so.status.label()
+                paint::status(so.status, color)
             ),
         );
         if s.certificates.is_empty() {
@@ -276,7 +277,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                     s.assignment
                         .as_ref()
                         .map_or("-".to_string(), |a| esc(&store.files[a.file].short_label())),
-                    so.status.label().to_string(),
+                    paint::status(so.status, color),
                     if rules.is_empty() {
                         "-".into()
                     } else {
@@ -299,20 +300,25 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     if outcome.has_baseline {
         out.push_str(&baseline_note(topo, result, outcome));
     }
-    out.push_str(&verdict_lines(outcome));
+    out.push_str(&verdict_lines(outcome, color));
     Ok(out)
 }
 
 /// `--quiet`: one line per server that is not ready (or unknown), then the verdict.
-fn quiet(topo: &Topology, result: &CheckResult, outcome: &Outcome) -> String {
-    let mut out = not_ready_lines(topo, result, outcome);
-    out.push_str(&verdict_lines(outcome));
+fn quiet(topo: &Topology, result: &CheckResult, outcome: &Outcome, color: bool) -> String {
+    let mut out = not_ready_lines(topo, result, outcome, color);
+    out.push_str(&verdict_lines(outcome, color));
     out
 }
 
 /// One line per server that is not ready (or unknown): `fqdn: status (rules)`; what every
 /// `--quiet` output lists before its verdict.
-pub fn not_ready_lines(topo: &Topology, result: &CheckResult, outcome: &Outcome) -> String {
+pub fn not_ready_lines(
+    topo: &Topology,
+    result: &CheckResult,
+    outcome: &Outcome,
+    color: bool,
+) -> String {
     let mut out = String::new();
     for (s, so) in result.servers.iter().zip(&outcome.servers) {
         if so.status == crate::outcome::Status::Ready {
@@ -326,7 +332,7 @@ pub fn not_ready_lines(topo: &Topology, result: &CheckResult, outcome: &Outcome)
         out.push_str(&format!(
             "{}: {} ({})\n",
             esc(topo.machines[s.machine.0].fqdn.as_str()),
-            so.status.label(),
+            paint::status(so.status, color),
             rules.join(", ")
         ));
     }

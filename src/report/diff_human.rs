@@ -78,17 +78,17 @@ pub fn verdict_sentence(result: &CheckResult, outcome: &Outcome) -> String {
     )
 }
 
-/// The closing verdict of a diff with certificates (the outcome's, worded for a change).
-pub fn diff_verdict_lines(outcome: &Outcome) -> String {
+/// The closing verdict of a diff with certificates (the outcome's, worded for a change; in
+/// colour when `color`).
+pub fn diff_verdict_lines(outcome: &Outcome, color: bool) -> String {
     if outcome.verdict == Verdict::NotApplicable {
         return format!(
-            "NOT APPLICABLE: the change adds or moves no file upload/download or Persistent Chat server.
-{}
-",
+            "{}: the change adds or moves no file upload/download or Persistent Chat server.\n{}\n",
+            super::paint::verdict(Verdict::NotApplicable, color),
             outcome.gate_line()
         );
     }
-    super::check_human::verdict_lines(outcome)
+    super::check_human::verdict_lines(outcome, color)
 }
 
 /// `text` wrapped to `width` (continuation lines indented), then `  (at)` on its last line
@@ -193,8 +193,13 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     {
         let topo = v.topology;
         if v.style.quiet {
-            out.push_str(&super::check_human::not_ready_lines(topo, result, outcome));
-            out.push_str(&diff_verdict_lines(outcome));
+            out.push_str(&super::check_human::not_ready_lines(
+                topo,
+                result,
+                outcome,
+                v.style.color,
+            ));
+            out.push_str(&diff_verdict_lines(outcome, v.style.color));
             return Ok(out);
         }
         out.push_str("\nCertificates of the servers this change adds or moves\n");
@@ -206,9 +211,10 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             .unwrap_or(0);
         let detail = " ".repeat(column + 5);
         for (s, so) in result.servers.iter().zip(&outcome.servers) {
+            let pad = " ".repeat(column - so.status.label().len());
             out.push_str(&format!(
-                "  {:<column$} {}\n",
-                so.status.label(),
+                "  {}{pad} {}\n",
+                super::paint::status(so.status, v.style.color),
                 esc(topo.machines[s.machine.0].fqdn.as_str())
             ));
             for f in result.findings_for(s.machine) {
@@ -222,7 +228,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             }
         }
         out.push('\n');
-        out.push_str(&diff_verdict_lines(outcome));
+        out.push_str(&diff_verdict_lines(outcome, v.style.color));
     }
     Ok(out)
 }

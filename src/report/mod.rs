@@ -16,6 +16,7 @@ pub mod graph_json;
 pub mod html;
 pub mod junit;
 pub mod mermaid;
+pub mod paint;
 pub mod plan_formats;
 pub mod sarif;
 pub mod servers_json;

@@ -8,7 +8,10 @@ pub fn human(v: &View<'_>) -> Result<String, RenderError> {
     let mut out = crate::plan::render::human(v.topology_name, v.plan()?);
     if let Some(c) = v.checked {
         out.push('\n');
-        out.push_str(&super::check_human::verdict_lines(&c.outcome));
+        out.push_str(&super::check_human::verdict_lines(
+            &c.outcome,
+            v.style.color,
+        ));
     }
     Ok(out)
 }

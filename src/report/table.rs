@@ -1,5 +1,5 @@
-//! A minimal plain-text table writer (column widths from content, no colour), with a variant
-//! that fits a terminal width.
+//! A minimal plain-text table writer (column widths from content; cells may carry colour, which
+//! takes no width), with a variant that fits a terminal width.
 
 /// Columns are separated by this many spaces.
 const GAP: usize = 2;
@@ -7,7 +7,8 @@ const GAP: usize = 2;
 /// Narrowest the last column is wrapped to when the table must fit a width.
 const MIN_LAST: usize = 16;
 
-/// Renders rows under a header, columns separated by two spaces, widths by character count.
+/// Renders rows under a header, columns separated by two spaces, widths in terminal columns
+/// (escape sequences count for nothing).
 pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
     let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
     let widths = widths(&header, rows);
@@ -75,11 +76,14 @@ pub fn render_within(
 
 /// Each column's width: its widest cell, header included.
 fn widths(header: &[String], rows: &[Vec<String>]) -> Vec<usize> {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = header
+        .iter()
+        .map(|h| crate::term::display_width(h))
+        .collect();
     for r in rows {
         for (i, c) in r.iter().enumerate() {
             if i < widths.len() {
-                widths[i] = widths[i].max(c.chars().count());
+                widths[i] = widths[i].max(crate::term::display_width(c));
             }
         }
     }
@@ -100,7 +104,7 @@ fn lay_out(header: &[String], rows: &[Vec<String>], widths: &[usize]) -> String 
                 s.push_str(&" ".repeat(GAP));
             }
             s.push_str(c);
-            let pad = widths[i].saturating_sub(c.chars().count());
+            let pad = widths[i].saturating_sub(crate::term::display_width(c));
             s.extend(std::iter::repeat_n(' ', pad));
         }
         out.push_str(s.trim_end());
