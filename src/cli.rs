@@ -155,11 +155,11 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
             emit_to(Cmd::Check, &a.format, &v, out, a.output.output.as_deref())
         }
         Command::Explain(a) => Ok(if a.list {
-            write_out(out, &crate::explain::list())
+            write_out(out, &crate::explain::list(style().width))
         } else {
             write_out(
                 out,
-                &crate::explain::explain(a.rule.as_deref().unwrap_or_default())?,
+                &crate::explain::explain(a.rule.as_deref().unwrap_or_default(), style().width)?,
             )
         }),
         Command::Report(a) => {

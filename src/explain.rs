@@ -38,15 +38,16 @@ pub fn nearest(given: &str) -> Option<&'static str> {
 }
 
 /// The explanation of one rule, or [`UnknownRule`].
-pub fn explain(id: &str) -> Result<String, UnknownRule> {
+pub fn explain(id: &str, width: usize) -> Result<String, UnknownRule> {
     let rule = crate::rules::by_id(&id.to_ascii_lowercase()).ok_or_else(|| UnknownRule {
         given: id.to_string(),
         suggestion: nearest(id),
     })?;
-    Ok(render(rule))
+    Ok(render(rule, width))
 }
 
-fn render(rule: &dyn Rule) -> String {
+/// One rule's explanation, each paragraph wrapped to `width` with a hanging indent.
+fn render(rule: &dyn Rule, width: usize) -> String {
     let needs = match rule.needs() {
         Needs::Facts => "any certificate, including an inventory row".to_string(),
         Needs::CertificateFile => {
@@ -54,32 +55,39 @@ fn render(rule: &dyn Rule) -> String {
         }
         Needs::Partly(what) => format!("partly checked for an inventory row: {what}"),
     };
-    format!(
-        "{id} ({sev})\n\nWhat it checks: {summary}\n\nWhy it matters: {why}\n\nHow to fix: {fix}\n\nNeeds: {needs}\n",
-        id = rule.id(),
-        sev = rule.severity().as_str(),
-        summary = rule.summary(),
-        why = rule.why(),
-        fix = rule.fix(),
-    )
+    let mut out = format!("{} ({})\n", rule.id(), rule.severity().as_str());
+    for (head, text) in [
+        ("What it checks", rule.summary()),
+        ("Why it matters", rule.why()),
+        ("How to fix", rule.fix()),
+        ("Needs", needs.as_str()),
+    ] {
+        out.push('\n');
+        out.push_str(&crate::term::wrap_indented(
+            &format!("{head}: {text}"),
+            width,
+            "",
+            "  ",
+        ));
+        out.push('\n');
+    }
+    out
 }
 
-/// `explain --list`: one line per rule: id, severity, summary.
-pub fn list() -> String {
-    let width = RULES
+/// `explain --list`: one line per rule: id, severity, summary, in aligned columns; a summary
+/// that does not fit in `width` wraps under its column.
+pub fn list(width: usize) -> String {
+    let ids = RULES
         .iter()
         .map(|r| r.id().as_str().len())
         .max()
         .unwrap_or(0);
+    let rest = " ".repeat(ids + 2 + 7 + 2);
     RULES
         .iter()
         .map(|r| {
-            format!(
-                "{:width$}  {:7}  {}\n",
-                r.id(),
-                r.severity().as_str(),
-                r.summary()
-            )
+            let first = format!("{:ids$}  {:7}  ", r.id().as_str(), r.severity().as_str());
+            crate::term::wrap_indented(r.summary(), width, &first, &rest) + "\n"
         })
         .collect()
 }
@@ -93,8 +101,44 @@ mod tests {
         assert_eq!(nearest("expird"), Some("expired"));
         assert_eq!(nearest("weak-keys"), Some("weak-key"));
         assert_eq!(nearest("zzzz"), None);
-        let e = explain("expird").expect_err("unknown");
+        let e = explain("expird", 100).expect_err("unknown");
         assert_eq!(e.suggestion, Some("expired"));
-        assert!(explain("EXPIRED").is_ok());
+        assert!(explain("EXPIRED", 100).is_ok());
+    }
+
+    #[test]
+    fn list_and_explanations_fit_80_and_100_columns_in_aligned_columns() {
+        for width in [80, 100] {
+            let list = list(width);
+            for line in list.lines() {
+                assert!(crate::term::display_width(line) <= width, "{width}: {line}");
+            }
+            // Every summary starts in the same column, and continuation lines start there too.
+            let column = RULES
+                .iter()
+                .map(|r| r.id().as_str().len())
+                .max()
+                .unwrap_or(0)
+                + 11;
+            for line in list.lines() {
+                let (before, text) = line.split_at(column);
+                assert!(
+                    before.ends_with("  ") && !text.starts_with(' '),
+                    "{width}: {line}"
+                );
+            }
+            for r in RULES {
+                let text = explain(r.id().as_str(), width).expect("known");
+                for line in text.lines() {
+                    assert!(crate::term::display_width(line) <= width, "{width}: {line}");
+                }
+                let flat: Vec<&str> = text.split_whitespace().collect();
+                assert!(flat
+                    .join(" ")
+                    .contains(&r.fix().split_whitespace().collect::<Vec<_>>().join(" ")));
+            }
+        }
+        // Negative: the same text unwrapped runs past 80 columns.
+        assert!(RULES.iter().any(|r| r.why().len() > 80));
     }
 }

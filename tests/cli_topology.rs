@@ -52,15 +52,29 @@ fn servers_table_fits_100_columns_and_wide_lists_every_role() {
         "{at_140}"
     );
     assert!(at_140.lines().all(|l| l.chars().count() <= 140), "{at_140}");
-    // At 80 the table keeps its names whole; only the legend wraps.
+    // At 80 the table keeps its names whole, leaves out SITE and KIND to fit, and says so.
     let at_80 = servers_at(Some("80"), &[]);
-    assert!(at_80.contains("\nedge01a.fabrikam.com  edgepool01.fabrikam.com  Redmond  edge"));
+    assert!(at_80.lines().all(|l| l.chars().count() <= 80), "{at_80}");
+    assert!(
+        at_80.starts_with("SERVER                POOL                     PERSISTENT CHAT\n"),
+        "{at_80}"
+    );
+    assert!(
+        at_80.contains("\nedge01a.fabrikam.com  edgepool01.fabrikam.com  -\n"),
+        "{at_80}"
+    );
     assert!(
         at_80.ends_with(
             "\n17 servers; 3 run the Persistent Chat file upload/download web service; 2 run\n\
-             Persistent Chat. --wide lists every role.\n"
+             Persistent Chat. SITE and KIND are left out to fit the width; --wide lists every\n\
+             column and role.\n"
         ),
         "{at_80}"
+    );
+    // At 100 nothing is left out.
+    assert!(
+        default.starts_with("SERVER                POOL                     SITE     KIND"),
+        "{default}"
     );
     insta::assert_snapshot!(servers_at(Some("80"), &["--wide"]));
 }

@@ -79,14 +79,31 @@ fn requirements_line() -> String {
     )
 }
 
-/// Text for a terminal.
-pub fn human(topology: &str, plan: &Plan) -> String {
-    let mut o = format!(
-        "Certificate plan for {topology}: {}\n",
+/// Text for a terminal, each line wrapped to `width` (breaking only at spaces, continuation
+/// lines indented under their text).
+pub fn human(topology: &str, plan: &Plan, width: usize) -> String {
+    let line = |o: &mut String, first: &str, rest: &str, text: &str| {
+        o.push_str(&crate::term::wrap_indented(text, width, first, rest));
+        o.push('\n');
+    };
+    let mut o = String::new();
+    let title = format!(
+        "Certificate plan for {topology}: {}",
         crate::report::count(plan.servers.len(), "server")
     );
-    o.push_str(&format!("Every certificate: {}\n", requirements_line()));
-    o.push_str(&format!("Issued by: {}\n", plan.issuing_ca.describe()));
+    line(&mut o, "", "  ", &title);
+    line(
+        &mut o,
+        "",
+        "  ",
+        &format!("Every certificate: {}", requirements_line()),
+    );
+    line(
+        &mut o,
+        "",
+        "  ",
+        &format!("Issued by: {}", plan.issuing_ca.describe()),
+    );
     if plan.servers.is_empty() {
         o.push_str(
             "\nNo file upload/download server and no Persistent Chat server: nothing to request.\n",
@@ -94,45 +111,49 @@ pub fn human(topology: &str, plan: &Plan) -> String {
         return o;
     }
     for s in &plan.servers {
-        o.push_str(&format!("\n{} ({})\n", s.fqdn, role(s)));
-        o.push_str(&format!("  subject: {}\n", s.subject()));
+        o.push('\n');
+        line(&mut o, "", "  ", &format!("{} ({})", s.fqdn, role(s)));
+        line(&mut o, "  ", "    ", &format!("subject: {}", s.subject()));
         o.push_str("  DNS names:\n");
-        let width = s
+        let names = s
             .names
             .iter()
             .map(|n| n.name.as_str().len())
             .max()
             .unwrap_or(0);
+        // Reasons wrap under their column.
+        let under = " ".repeat(4 + names + 2);
         for n in &s.names {
-            o.push_str(&format!(
-                "    {:width$}  {}\n",
-                n.name.as_str(),
-                n.reason.describe()
-            ));
+            let first = format!("    {:names$}  ", n.name.as_str());
+            line(&mut o, &first, &under, &n.reason.describe());
             for a in &n.also_required_by {
-                o.push_str(&format!(
-                    "    {:width$}    also required by {}\n",
-                    "",
-                    a.describe()
-                ));
+                let text = format!("also required by {}", a.describe());
+                line(
+                    &mut o,
+                    &format!("{under}  "),
+                    &format!("{under}    "),
+                    &text,
+                );
             }
         }
         if let Some(r) = &s.readiness {
-            o.push_str(&format!("  status: {}\n", r.describe()));
+            line(&mut o, "  ", "    ", &format!("status: {}", r.describe()));
             if let Some(c) = &r.certificate {
-                o.push_str(&format!("  found: {c}\n"));
+                line(&mut o, "  ", "    ", &format!("found: {c}"));
             }
             for u in &r.undecided {
-                o.push_str(&format!("  {u}\n"));
+                line(&mut o, "  ", "    ", u);
             }
         }
     }
     if plan.servers.iter().any(|s| s.readiness.is_some()) {
-        o.push_str(&format!(
-            "\n{} of {} need a certificate requested, reissued or verified.\n",
+        o.push('\n');
+        let closing = format!(
+            "{} of {} need a certificate requested, reissued or verified.",
             plan.needing_action(),
             crate::report::count(plan.servers.len(), "server")
-        ));
+        );
+        line(&mut o, "", "  ", &closing);
     }
     o
 }

@@ -5,7 +5,7 @@ use super::{RenderError, View};
 
 /// `plan --format human`.
 pub fn human(v: &View<'_>) -> Result<String, RenderError> {
-    let mut out = crate::plan::render::human(v.topology_name, v.plan()?);
+    let mut out = crate::plan::render::human(v.topology_name, v.plan()?, v.style.width);
     if let Some(c) = v.checked {
         out.push('\n');
         out.push_str(&super::check_human::verdict_lines(

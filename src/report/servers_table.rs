@@ -93,16 +93,33 @@ pub fn render_rows(rows: &[ServerRow], opts: TableOptions) -> String {
         })
         .collect();
     // Widths of the columns so far, two spaces before the next.
-    let fixed: usize = (0..header.len())
-        .map(|i| {
-            body.iter()
-                .map(|r| r[i].chars().count())
-                .chain([header[i].len()])
-                .max()
-                .unwrap_or(0)
-                + 2
-        })
-        .sum();
+    let fixed = |header: &[&str], body: &[Vec<String>]| -> usize {
+        (0..header.len())
+            .map(|i| {
+                body.iter()
+                    .map(|r| r[i].chars().count())
+                    .chain([header[i].len()])
+                    .max()
+                    .unwrap_or(0)
+                    + 2
+            })
+            .sum()
+    };
+    // Too narrow even without roles: SITE, then KIND, are left out (the legend says so).
+    let mut left_out = Vec::new();
+    for name in ["SITE", "KIND"] {
+        if opts.wide || fixed(&header, &body) <= opts.width + 2 {
+            break;
+        }
+        if let Some(i) = header.iter().position(|h| *h == name) {
+            header.remove(i);
+            for row in &mut body {
+                row.remove(i);
+            }
+            left_out.push(name);
+        }
+    }
+    let fixed = fixed(&header, &body);
     let room = opts.width.saturating_sub(fixed);
     let roles: Option<Vec<String>> = if opts.wide {
         Some(rows.iter().map(|r| r.roles.join(",")).collect())
@@ -133,8 +150,16 @@ pub fn render_rows(rows: &[ServerRow], opts: TableOptions) -> String {
         plural(ft, "runs", "run"),
         plural(pc, "runs", "run"),
     );
-    if !all_roles_shown {
-        legend.push_str(" --wide lists every role.");
+    match (left_out.as_slice(), all_roles_shown) {
+        ([], true) => {}
+        ([], false) => legend.push_str(" --wide lists every role."),
+        (cols, _) => legend.push_str(&format!(
+            " {} left out to fit the width; --wide lists every column and role.",
+            match cols {
+                [one] => format!("{one} is"),
+                more => format!("{} are", more.join(" and ")),
+            }
+        )),
     }
     out.push('\n');
     out.push_str(&crate::term::wrap(&legend, opts.width));
@@ -204,7 +229,8 @@ mod tests {
         }
         assert!(at_100.contains("  UserServices,+6\n"), "{at_100}");
         assert!(at_100.contains("--wide lists every role."), "{at_100}");
-        // At 80 the fixed columns take 82: no room for roles; names whole, legend wrapped.
+        // At 80 the fixed columns take 82: no room for roles, and SITE is left out to fit;
+        // names whole, legend wrapped and saying so.
         let at_80 = render_rows(
             &rows,
             TableOptions {
@@ -213,13 +239,16 @@ mod tests {
             },
         );
         assert!(!at_80.contains("ROLES"), "{at_80}");
-        assert!(at_80.contains("\npc-old.fabrikam.com  pool01.fabrikam.com  Redmond"));
+        assert!(!at_80.contains("Redmond"), "{at_80}");
+        assert!(at_80.lines().all(|l| l.chars().count() <= 80), "{at_80}");
+        assert!(at_80.contains("\npc-old.fabrikam.com  pool01.fabrikam.com  front-end"));
         let legend: Vec<&str> = at_80.lines().skip(5).collect();
         assert_eq!(
             legend,
             [
                 "2 servers; 1 runs the Persistent Chat file upload/download web service; 0 run",
-                "Persistent Chat. --wide lists every role.",
+                "Persistent Chat. SITE is left out to fit the width; --wide lists every column",
+                "and role.",
             ]
         );
         let wide = render_rows(
