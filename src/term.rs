@@ -1,12 +1,11 @@
-//! The terminal: its width, and text wrapped or clipped to it without splitting what a reader
-//! copies (identifiers, FQDNs, paths, cmdlet names).
+//! The terminal: its width, and text wrapped to it without splitting what a reader copies
+//! (identifiers, FQDNs, paths, cmdlet names). Source snippets are clipped to it by
+//! [`crate::snippet`].
 //!
 //! Width: `COLUMNS` when set to a number, else the size of the terminal the stream is, else
 //! [`FALLBACK_WIDTH`] (a pipe or a file). Wrapping breaks only at ASCII spaces: never after a
 //! hyphen (`Request-CsCertificate`), a dot (`pc-old.fabrikam.com`) or a slash (paths), which
 //! Unicode line breaking would allow; a word longer than the line stays whole on its own line.
-
-use std::borrow::Cow;
 
 /// Width used when the output is not a terminal and `COLUMNS` is not set.
 pub const FALLBACK_WIDTH: usize = 100;
@@ -72,78 +71,6 @@ pub fn wrap_indented(text: &str, width: usize, first: &str, rest: &str) -> Strin
 /// Display width of `text` in terminal columns (wide characters count two).
 pub fn display_width(text: &str) -> usize {
     textwrap::core::display_width(text)
-}
-
-/// `line` cut to at most `width` columns, ending in `…` when cut.
-pub fn clip(line: &str, width: usize) -> Cow<'_, str> {
-    if display_width(line) <= width {
-        return Cow::Borrowed(line);
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in line.chars() {
-        let w = char_width(c);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    Cow::Owned(out)
-}
-
-/// A window of at most `width` columns of a long snippet `line` that shows the bytes `focus`
-/// (as much of it as fits, from its start), with `…` where text was cut on either side.
-/// Returns the window and the column in it where `focus` starts, for a caret under it.
-pub fn clip_around(
-    line: &str,
-    focus: std::ops::Range<usize>,
-    width: usize,
-) -> (Cow<'_, str>, usize) {
-    let start = floor_char_boundary(line, focus.start);
-    let column = display_width(&line[..start]);
-    if display_width(line) <= width {
-        return (Cow::Borrowed(line), column);
-    }
-    let width = width.max(3);
-    // Context before the focus: about a third of the line, less when the focus is long.
-    let focus_end = floor_char_boundary(line, focus.end.max(start));
-    let focus_width = display_width(&line[start..focus_end]);
-    let before = (width / 3).min(width.saturating_sub(focus_width + 2));
-    let from = if column <= before {
-        0
-    } else {
-        // The first character boundary from which the text up to the focus fits in `before`
-        // columns, one of which is the leading `…`.
-        let mut from = start;
-        let mut used = 0;
-        for (i, c) in line[..start].char_indices().rev() {
-            used += char_width(c);
-            if used + 1 > before {
-                break;
-            }
-            from = i;
-        }
-        from
-    };
-    let lead = if from > 0 { "…" } else { "" };
-    let rest = clip(&line[from..], width - usize::from(from > 0));
-    let caret = display_width(lead) + display_width(&line[from..start]);
-    (Cow::Owned(format!("{lead}{rest}")), caret)
-}
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn char_width(c: char) -> usize {
-    let mut buf = [0; 4];
-    display_width(c.encode_utf8(&mut buf))
 }
 
 /// A miette report handler that wraps at `width` and breaks lines only at spaces (miette's
@@ -256,41 +183,5 @@ mod tests {
             .all(|l| l.starts_with("        ") && !l.starts_with("         ")));
         assert!(lines.iter().all(|l| display_width(l) <= 80));
         words_whole(ADVICE, &wrapped);
-    }
-
-    #[test]
-    fn clip_cuts_to_the_width_with_an_ellipsis() {
-        assert_eq!(clip("short", 80), "short");
-        let line = "x".repeat(120);
-        let clipped = clip(&line, 80);
-        assert_eq!(display_width(&clipped), 80);
-        assert!(clipped.ends_with('…'));
-        // Wide characters are counted as two columns and never cut in half.
-        let wide = "漢".repeat(60);
-        assert!(display_width(&clip(&wide, 100)) <= 100);
-    }
-
-    #[test]
-    fn clip_around_keeps_the_focus_in_view_at_80_and_100() {
-        let tag = "<Machine OrdinalInCluster=\"1\" Fqdn=\"fe01.fabrikam.com\">";
-        let line = format!(
-            "{}{tag}{}",
-            " ".repeat(30) + &"a=\"1\" ".repeat(20),
-            "b".repeat(90)
-        );
-        let start = line.find("<Machine").expect("tag");
-        for width in [80, 100] {
-            let (window, caret) = clip_around(&line, start..start + tag.len(), width);
-            assert!(display_width(&window) <= width, "{width}: {window}");
-            assert!(window.contains(tag), "{width}: {window}");
-            assert!(window.starts_with('…') && window.ends_with('…'), "{window}");
-            assert_eq!(
-                window.chars().skip(caret).take(8).collect::<String>(),
-                "<Machine"
-            );
-        }
-        // A short line is left alone, the caret at the focus's column.
-        let (window, caret) = clip_around("  <Machine/>", 2..12, 80);
-        assert_eq!((window.as_ref(), caret), ("  <Machine/>", 2));
     }
 }
