@@ -28,8 +28,8 @@ impl Src {
     /// Where `needle` first occurs in the `window` bytes from `from` on, as a span; `None` when
     /// it does not occur there.
     pub fn find_after(&self, from: usize, window: usize, needle: &str) -> Option<SourceSpan> {
-        let end = floor_boundary(&self.text, from.saturating_add(window));
-        let from = floor_boundary(&self.text, from);
+        let end = crate::term::floor_char_boundary(&self.text, from.saturating_add(window));
+        let from = crate::term::floor_char_boundary(&self.text, from);
         let at = memchr::memmem::find(&self.text.as_bytes()[from..end], needle.as_bytes())?;
         Some(SourceSpan::new((from + at).into(), needle.len()))
     }
@@ -70,14 +70,6 @@ impl LineStarts {
     }
 }
 
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
 impl SourceCode for Src {
     fn read_span<'a>(
         &'a self,
@@ -97,7 +89,7 @@ impl SourceCode for Src {
         let last = self.lines.line_of(text, span.offset() + span.len()) + after + 2;
         let base = starts[first];
         let end = starts.get(last).copied().unwrap_or(text.len()).max(base);
-        let window = &text[base..floor_boundary(text, end)];
+        let window = &text[base..crate::term::floor_char_boundary(text, end)];
         let local = SourceSpan::new((span.offset().saturating_sub(base)).into(), span.len());
         let part = window.read_span(&local, before, after)?;
         let name = self.name.clone();
@@ -112,11 +104,11 @@ impl SourceCode for Src {
             )));
         }
         // Too long: only the span's own line, clipped around the span.
-        let at = floor_boundary(text, span.offset());
-        let end = floor_boundary(text, at + span.len().min(SNIPPET_LIMIT));
-        let lo = floor_boundary(text, at.saturating_sub(SNIPPET_LIMIT / 2));
+        let at = crate::term::floor_char_boundary(text, span.offset());
+        let end = crate::term::floor_char_boundary(text, at + span.len().min(SNIPPET_LIMIT));
+        let lo = crate::term::floor_char_boundary(text, at.saturating_sub(SNIPPET_LIMIT / 2));
         let lo = text[lo..at].rfind('\n').map_or(lo, |i| lo + i + 1);
-        let hi = floor_boundary(text, end + SNIPPET_LIMIT / 2);
+        let hi = crate::term::floor_char_boundary(text, end + SNIPPET_LIMIT / 2);
         let hi = text[end..hi].find(['\r', '\n']).map_or(hi, |i| end + i);
         let line = self.lines.line_of(text, at);
         let column = text[starts[line]..at].chars().count();

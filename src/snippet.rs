@@ -9,7 +9,7 @@
 //! ones. A diagnostic whose lines already fit is passed through untouched, so short snippets
 //! render exactly as miette renders them.
 
-use crate::term::display_width;
+use crate::term::{display_width, floor_char_boundary};
 use miette::{
     Diagnostic, LabeledSpan, MietteError, MietteSpanContents, ReportHandler, SourceCode,
     SourceSpan, SpanContents,
@@ -372,14 +372,6 @@ fn map_offset(shown: &[Shown], offset: usize, end: bool) -> Option<usize> {
         .or_else(|| shown.first())?;
     let inside = offset.clamp(s.from, s.to) - s.from;
     Some(s.start + s.lead + inside)
-}
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 impl SourceCode for ClippedSource {

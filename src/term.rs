@@ -68,6 +68,15 @@ pub fn wrap_indented(text: &str, width: usize, first: &str, rest: &str) -> Strin
     )
 }
 
+/// The largest character boundary of `text` at or before byte `i` (`text.len()` at most).
+pub fn floor_char_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 /// Display width of `text` in terminal columns (wide characters count two).
 pub fn display_width(text: &str) -> usize {
     textwrap::core::display_width(text)

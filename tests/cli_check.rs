@@ -434,27 +434,15 @@ fn human_report_fits_80_and_100_columns() {
     ];
     for args in cases {
         let mut reports = Vec::new();
-        for columns in ["80", "100"] {
-            let out = support::topocert()
-                .current_dir(root())
-                .env("COLUMNS", columns)
-                .arg("check")
-                .args(args)
-                .args(["--now", NOW])
-                .output()
-                .expect("runs");
-            let text = String::from_utf8_lossy(&out.stdout).into_owned();
-            let width: usize = columns.parse().expect("number");
-            for line in text.lines() {
-                let one_name = !line.trim().contains(' ');
-                assert!(
-                    line.chars().count() <= width || one_name,
-                    "{columns}: {line}\n{text}"
-                );
-            }
+        for width in [80, 100] {
+            let mut a = vec!["check"];
+            a.extend_from_slice(args);
+            a.extend(["--now", NOW]);
+            let (code, text) = support::run_at_width(width, &a);
+            support::assert_fits(&text, width);
             // Snippets were clipped, not dropped: each finding still points at its element.
             assert!(text.contains("is declared here"), "{text}");
-            reports.push((out.status.code(), support::flat(&text)));
+            reports.push((code, support::flat(&text)));
         }
         let (narrow, wide) = (&reports[0], &reports[1]);
         assert_eq!(narrow.0, wide.0);

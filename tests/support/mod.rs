@@ -33,6 +33,30 @@ pub fn topocert() -> assert_cmd::Command {
     c
 }
 
+/// Runs the binary from the project root at `COLUMNS` = `columns`: (exit code, stdout).
+pub fn run_at_width(columns: usize, args: &[&str]) -> (i32, String) {
+    let out = topocert()
+        .current_dir(root())
+        .env("COLUMNS", columns.to_string())
+        .args(args)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// Every line of `text` fits `width` columns, but a line that is one name longer than the
+/// width (a path, which is never split).
+pub fn assert_fits(text: &str, width: usize) {
+    for line in text.lines() {
+        let one_name = !line.trim().contains(' ');
+        assert!(
+            line.chars().count() <= width || one_name,
+            "{width}: {line}\n{text}"
+        );
+    }
+}
+
 /// Replaces the absolute project path in output so snapshots are stable.
 pub fn scrub(s: &str) -> String {
     s.replace(&root().to_string_lossy().to_string(), "[ROOT]")
