@@ -120,8 +120,10 @@ struct TrueLine {
     /// Byte offset of `text` in the original source.
     offset: usize,
     /// The line without its line ending (or, for a line the source itself cut because it is
-    /// huge, the part of it that was read).
+    /// huge, the part of it that was read), tabs as single spaces.
     text: String,
+    /// Tabs in the original line (miette shows each as up to four columns).
+    tabs: usize,
 }
 
 /// One line of the clipped copy.
@@ -180,14 +182,16 @@ fn byte_within(text: &str, columns: usize) -> usize {
 }
 
 /// Splits a span's contents into lines numbered from `first`, each with its offset in the
-/// original; `\r\n` and `\n` end a line.
+/// original; `\r\n` and `\n` end a line. A tab becomes one space (byte for byte, so offsets
+/// still map), which the copy then shows as it measures it.
 fn split_lines(data: &str, offset: usize, first: usize, into: &mut BTreeMap<usize, TrueLine>) {
     let mut at = offset;
     for (k, piece) in data.split('\n').enumerate() {
         let text = piece.strip_suffix('\r').unwrap_or(piece);
         into.entry(first + k).or_insert_with(|| TrueLine {
             offset: at,
-            text: text.to_string(),
+            text: text.replace('\t', " "),
+            tabs: text.matches('\t').count(),
         });
         at += piece.len() + 1;
     }
@@ -239,7 +243,8 @@ fn snippet(d: &dyn Diagnostic, width: usize) -> Option<Snippet> {
         let middle = (at(l.offset()) + at(l.offset() + l.len())) / 2;
         middle + l.label().map_or(0, |s| display_width(s) + 4) <= area
     };
-    if lines.values().all(|l| display_width(&l.text) <= area) && labels.iter().all(label_fits) {
+    let fits = |l: &TrueLine| display_width(&l.text) + 3 * l.tabs <= area;
+    if lines.values().all(fits) && labels.iter().all(label_fits) {
         return None;
     }
 
@@ -547,6 +552,21 @@ mod tests {
         assert!(out.lines().all(|l| display_width(l) <= 80), "{out}");
         assert!(out.contains("[big.xml:1:5001]"), "{out}");
         assert!(out.contains("<Machine"), "{out}");
+    }
+
+    #[test]
+    fn tabs_are_shown_as_single_spaces_and_the_line_still_fits() {
+        let (text, at) = topology(0);
+        let text = text.replace("<Machine", "\t\t\t<Machine");
+        let at = SourceSpan::new((at.offset() + 3).into(), at.len());
+        let f = Finding {
+            src: Src::new("t.xml", Arc::new(text)),
+            at,
+        };
+        let out = render(&Clipped::new(&f, 80), 80);
+        assert!(out.lines().all(|l| display_width(l) <= 80), "{out}");
+        assert!(out.contains("   <Machine OrdinalInCluster"), "{out}");
+        assert!(out.contains("[t.xml:3:4]"), "{out}");
     }
 
     #[test]
