@@ -93,7 +93,8 @@ struct JsonRow<'a> {
 }
 
 /// JSON as `ConvertTo-Json` in Windows PowerShell 5 writes it: DateTime as
-/// `/Date(milliseconds)/`, a single object when there is one row.
+/// `"\/Date(milliseconds)\/"` (the slashes escaped, as PowerShell 5 writes them), a single
+/// object when there is one row.
 pub fn to_json(rows: &[ExportRow]) -> String {
     let v: Vec<JsonRow<'_>> = rows
         .iter()
@@ -113,7 +114,11 @@ pub fn to_json(rows: &[ExportRow]) -> String {
         [one] => serde_json::to_string_pretty(one),
         _ => serde_json::to_string_pretty(&v),
     };
-    let mut s = text.unwrap_or_default();
+    // serde_json leaves `/` as it is; PowerShell 5 escapes it in its date strings.
+    let mut s = text
+        .unwrap_or_default()
+        .replace("\"/Date(", "\"\\/Date(")
+        .replace(")/\"", ")\\/\"");
     s.push('\n');
     s
 }
