@@ -31,4 +31,4 @@ pub mod time;
 pub mod topology;
 
 #[cfg(test)]
-pub(crate) mod testkit;
+pub(crate) mod test_pki;

@@ -130,7 +130,7 @@ pub fn common_name(dn: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::certs::Certificate;
-    use crate::testkit::self_signed_with_rdns;
+    use crate::test_pki::self_signed_with_rdns;
 
     /// An AD CS enterprise CA names itself after the domain: DER order `DC=com, DC=fabrikam,
     /// CN=...`, which Windows shows most specific first.

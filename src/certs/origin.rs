@@ -196,8 +196,8 @@ mod tests {
             .expect("inventory")
             .add_to(&mut store);
 
-        let ca = crate::testkit::root("Fabrikam CA");
-        let der = crate::testkit::Leaf::good("fe01.fabrikam.com", &[]).signed_by(&ca);
+        let ca = crate::test_pki::root("Fabrikam CA");
+        let der = crate::test_pki::Leaf::good("fe01.fabrikam.com", &[]).signed_by(&ca);
         let endpoint = |usage, port| Endpoint {
             machine: crate::model::MachineIdx(0),
             server: "FE01.fabrikam.com".into(),

@@ -64,7 +64,7 @@ fn write(dir: &Path, name: &str, data: &[u8]) -> PathBuf {
 }
 
 fn pem_block(label: &str, der: &[u8]) -> String {
-    let b = crate::testkit::base64(der);
+    let b = crate::test_pki::base64(der);
     let mut s = format!("-----BEGIN {label}-----\n");
     for line in b.as_bytes().chunks(64) {
         s.push_str(std::str::from_utf8(line).expect("ascii"));
@@ -598,7 +598,7 @@ fn hash_oids_map_to_hashes() {
 /// PEM armour and BER all load, and a good certificate in any of them is ready.
 #[test]
 fn every_form_is_readable_and_ready_when_good() {
-    use crate::testkit::*;
+    use crate::test_pki::*;
     let ca = root("Fabrikam Issuing CA");
     let leaf = Leaf::se().signed_by(&ca);
     let bundle = p7b(&[&leaf, &ca.der]);
@@ -639,7 +639,7 @@ fn every_form_is_readable_and_ready_when_good() {
 #[test]
 fn openssl_fixtures_read_most_specific_first() {
     // make-weak-certs.sh encodes O, then CN; Windows (and topocert) show CN first.
-    let c = Certificate::from_der(crate::testkit::fixtures::RSA3072).expect("RSA fixture");
+    let c = Certificate::from_der(crate::test_pki::fixtures::RSA3072).expect("RSA fixture");
     assert_eq!(c.subject, "CN=lyncse01.fabrikam.com, O=Fabrikam");
     assert_eq!(c.issuer, "CN=Fabrikam RSA Issuing CA, O=Fabrikam");
     let weak = Certificate::from_der(RSA1024).expect("RSA-1024 fixture");

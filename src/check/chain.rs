@@ -187,7 +187,7 @@ pub fn describe_ca(cert: &Certificate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testkit::*;
+    use crate::test_pki::*;
 
     fn parse(der: &[u8]) -> Certificate {
         Certificate::from_der(der).expect("parses")

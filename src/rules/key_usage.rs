@@ -99,7 +99,7 @@ impl Rule for KeyUsageRule {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testkit::*;
+    use crate::test_pki::*;
     use rcgen::KeyUsagePurpose;
 
     #[test]

@@ -58,7 +58,7 @@ impl Rule for MissingIntermediate {
 
 #[cfg(test)]
 mod tests {
-    use crate::testkit::*;
+    use crate::test_pki::*;
 
     #[test]
     fn a_complete_chain_passes() {

@@ -45,7 +45,7 @@ impl Rule for NoCrlDistributionPoint {
 
 #[cfg(test)]
 mod tests {
-    use crate::testkit::*;
+    use crate::test_pki::*;
 
     #[test]
     fn a_certificate_with_a_cdp_passes() {

@@ -54,7 +54,7 @@ impl Rule for ReferenceCaNotValid {
 
 #[cfg(test)]
 mod tests {
-    use crate::testkit::*;
+    use crate::test_pki::*;
 
     #[test]
     fn a_valid_reference_ca_passes() {

@@ -80,7 +80,7 @@ impl Rule for SeveralIssuingCas {
 
 #[cfg(test)]
 mod tests {
-    use crate::testkit::*;
+    use crate::test_pki::*;
 
     fn enterprise(second: &TestCa, first: &TestCa, top: &TestCa, chain: &[&TestCa]) -> Vec<String> {
         let fe01 = Leaf::good("fe01.fabrikam.com", &["pool01.fabrikam.com"]).signed_by(first);

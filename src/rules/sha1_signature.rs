@@ -47,7 +47,7 @@ impl Rule for Sha1Signature {
 
 #[cfg(test)]
 mod tests {
-    use crate::testkit::*;
+    use crate::test_pki::*;
 
     #[test]
     fn a_sha256_signature_passes() {

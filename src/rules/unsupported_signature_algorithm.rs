@@ -47,7 +47,7 @@ impl Rule for UnsupportedSignatureAlgorithm {
 
 #[cfg(test)]
 mod tests {
-    use crate::testkit::*;
+    use crate::test_pki::*;
 
     fn standard_edition_with(leaf: &[u8]) -> crate::check::CheckResult {
         let folder = Folder::new().file("lyncse01.fabrikam.com.cer", leaf);

@@ -47,7 +47,7 @@ impl Rule for WeakSignature {
 
 #[cfg(test)]
 mod tests {
-    use crate::testkit::*;
+    use crate::test_pki::*;
 
     #[test]
     fn sha1_and_sha2_are_not_weak_signatures() {

@@ -66,7 +66,7 @@ impl Rule for WildcardForServerName {
 
 #[cfg(test)]
 mod tests {
-    use crate::testkit::*;
+    use crate::test_pki::*;
 
     #[test]
     fn explicit_names_with_a_wildcard_for_simple_urls_pass() {
