@@ -2,8 +2,8 @@
 //! ([`windows_text`]: `CN=fe01.fabrikam.com, OU=IT, O=Fabrikam`, most specific first), and
 //! comparing DN strings regardless of RDN order ([`same_dn`], [`DnKey`]).
 //!
-//! Comparing DN strings is the weaker identity an inventory allows: two CAs with the same name but different
-//! keys compare equal here; only a certificate file tells them apart.
+//! Comparing DN strings is the weaker identity an inventory allows: two CAs with the same name
+//! but different keys compare equal here; only a certificate file tells them apart.
 
 use x509_parser::oid_registry::{OID_PKCS9_EMAIL_ADDRESS, OID_X509_STATE_OR_PROVINCE_NAME};
 use x509_parser::x509::{AttributeTypeAndValue, RelativeDistinguishedName, X509Name};
@@ -42,9 +42,26 @@ fn attribute_text(attr: &AttributeTypeAndValue<'_>) -> String {
     } else {
         None
     };
-    match (windows_type, text.split_once('=')) {
-        (Some(t), Some((_, value))) => format!("{t}={value}"),
-        _ => text,
+    let Some((kind, value)) = text.split_once('=') else {
+        return text;
+    };
+    format!("{}={}", windows_type.unwrap_or(kind), quoted(value))
+}
+
+/// A value as Windows writes it in a DN: in double quotes (inner quotes doubled) when it holds
+/// a separator or other special character or starts or ends with a space, so that
+/// `O="Fabrikam, Inc."` reads back as one value; as it is otherwise.
+fn quoted(value: &str) -> std::borrow::Cow<'_, str> {
+    let special = value.chars().any(|c| {
+        matches!(
+            c,
+            ',' | '+' | '=' | '"' | '<' | '>' | '#' | ';' | '\n' | '\r'
+        )
+    });
+    if special || value.starts_with(' ') || value.ends_with(' ') {
+        format!("\"{}\"", value.replace('"', "\"\"")).into()
+    } else {
+        value.into()
     }
 }
 
@@ -192,6 +209,28 @@ mod tests {
             &c.subject,
             "C=US, ST=WA, L=Redmond, CN=pki, emailAddress=pki@fabrikam.com"
         ));
+    }
+
+    #[test]
+    fn a_value_with_a_comma_is_quoted_as_windows_quotes_it_and_compares_as_one_value() {
+        let der = self_signed_with_rdns(&["C=US", "O=Fabrikam\\, Inc.", "CN=Fabrikam Issuing CA"]);
+        let c = Certificate::from_der(&der).expect("parses");
+        assert_eq!(
+            c.subject,
+            "CN=Fabrikam Issuing CA, O=\"Fabrikam, Inc.\", C=US"
+        );
+        // The inventory row Windows writes for it names the same CA; another organisation does
+        // not.
+        assert!(same_dn(
+            &c.subject,
+            "CN=Fabrikam Issuing CA, O=\"Fabrikam, Inc.\", C=US"
+        ));
+        assert!(!same_dn(
+            &c.subject,
+            "CN=Fabrikam Issuing CA, O=Fabrikam, C=US"
+        ));
+        assert_eq!(quoted("plain value"), "plain value");
+        assert_eq!(quoted("say \"hi\", then"), "\"say \"\"hi\"\", then\"");
     }
 
     #[test]
