@@ -551,6 +551,41 @@ fn a_name_that_does_not_resolve_is_a_dns_finding() {
     assert_eq!(dns, 11);
 }
 
+/// A resolver that does not answer within `--timeout` makes the endpoint a `timeout`, never a
+/// wait without end, and the servers unknown.
+#[test]
+fn a_resolver_that_does_not_answer_is_a_timeout() {
+    struct SlowDns;
+    impl topocert::fetch::runner::Resolver for SlowDns {
+        fn resolve(
+            &self,
+            _: &topocert::fetch::DnsName,
+            _: u16,
+        ) -> std::io::Result<Vec<std::net::SocketAddr>> {
+            let (_keep, never) = std::sync::mpsc::channel::<()>();
+            topocert::fetch::runner::within(std::time::Duration::from_millis(10), move || {
+                let _ = never.recv();
+                Ok(Vec::new())
+            })
+        }
+    }
+    let topo = topocert::topology::load_path(&support::sample("enterprise-multisite/topology.xml"))
+        .expect("loads");
+    let graph = topocert::graph::ServerGraph::build(&topo);
+    let options = topocert::fetch::FetchOptions::default();
+    let endpoints = topocert::fetch::endpoints::plan(&topo, &graph, &options);
+    let results = topocert::fetch::runner::run_with(endpoints, &options, &SlowDns, &mut |_| {});
+    assert_eq!(results.len(), 11);
+    for r in &results {
+        match &r.outcome {
+            topocert::fetch::Outcome::Failed(f) => {
+                assert_eq!(f.cause, topocert::fetch::Cause::Timeout, "{f:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
 #[test]
 fn ports_come_from_the_topology_else_the_lync_defaults_else_port() {
     use topocert::certs::Usage;

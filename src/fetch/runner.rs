@@ -1,6 +1,6 @@
 //! Fetching many endpoints at once: a fixed number of worker threads (`--concurrency`) take
-//! endpoints in order; each resolves the name (`--resolve` first, else the system resolver),
-//! connects within `--timeout` and reads the chain (see [`super::tls`]). A failure is the
+//! endpoints in order; each resolves the name (`--resolve` first, else the system resolver,
+//! within `--timeout`), connects within `--timeout` and reads the chain (see [`super::tls`]). A failure is the
 //! endpoint's result; the run always goes on.
 
 use super::dns_name::DnsName;
@@ -21,24 +21,60 @@ pub trait Resolver: Sync {
     fn resolve(&self, name: &DnsName, port: u16) -> std::io::Result<Vec<SocketAddr>>;
 }
 
-/// The system resolver (`getaddrinfo`): its own timeouts apply, not `--timeout`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemResolver;
+/// The system resolver (`getaddrinfo`), given at most `timeout` for an answer.
+#[derive(Debug, Clone, Copy)]
+pub struct SystemResolver {
+    /// How long a lookup may take (`--timeout`).
+    pub timeout: std::time::Duration,
+}
 
 impl Resolver for SystemResolver {
     fn resolve(&self, name: &DnsName, port: u16) -> std::io::Result<Vec<SocketAddr>> {
-        Ok((name.as_str(), port).to_socket_addrs()?.collect())
+        let host = name.as_str().to_string();
+        within(self.timeout, move || {
+            Ok((host.as_str(), port).to_socket_addrs()?.collect())
+        })
     }
 }
 
-/// Fetches every endpoint with the system resolver; results in the order of `endpoints`.
-/// `progress` is called once per finished endpoint, from the calling thread.
+/// The answer of `lookup`, or a `TimedOut` error when it has none within `timeout`.
+/// `getaddrinfo` cannot be cancelled: the lookup runs on a thread of its own, which is left to
+/// finish by itself (bounded by the system resolver's own timeouts) when the answer comes too
+/// late, and its answer is then dropped.
+pub fn within(
+    timeout: std::time::Duration,
+    lookup: impl FnOnce() -> std::io::Result<Vec<SocketAddr>> + Send + 'static,
+) -> std::io::Result<Vec<SocketAddr>> {
+    let (tx, rx) = mpsc::sync_channel(1);
+    std::thread::Builder::new()
+        .name("topocert-dns".into())
+        .spawn(move || {
+            let _ = tx.send(lookup());
+        })?;
+    match rx.recv_timeout(timeout) {
+        Ok(answer) => answer,
+        Err(_) => Err(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!(
+                "no answer from the resolver within {} s",
+                timeout.as_secs_f64()
+            ),
+        )),
+    }
+}
+
+/// Fetches every endpoint with the system resolver (bounded by `--timeout`); results in the
+/// order of `endpoints`. `progress` is called once per finished endpoint, from the calling
+/// thread.
 pub fn run(
     endpoints: Vec<Endpoint>,
     options: &FetchOptions,
     progress: &mut dyn FnMut(&EndpointResult),
 ) -> Vec<EndpointResult> {
-    run_with(endpoints, options, &SystemResolver, progress)
+    let resolver = SystemResolver {
+        timeout: options.timeout,
+    };
+    run_with(endpoints, options, &resolver, progress)
 }
 
 /// [`run`] with another resolver for names without a `--resolve` address.
@@ -112,10 +148,14 @@ fn fetch_one(
                 )
             }
             Err(err) => {
-                return done(
-                    None,
-                    Outcome::Failed(Failure::new(Cause::Dns, err.to_string())),
-                )
+                // A resolver that does not answer within --timeout is a timeout, not a name
+                // that does not exist.
+                let cause = if err.kind() == std::io::ErrorKind::TimedOut {
+                    Cause::Timeout
+                } else {
+                    Cause::Dns
+                };
+                return done(None, Outcome::Failed(Failure::new(cause, err.to_string())));
             }
         },
     };
@@ -141,5 +181,36 @@ fn fetch_one(
             None,
             Outcome::Failed(Failure::new(Cause::Dns, "no address")),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_lookup_that_answers_in_time_gives_its_answer() {
+        let address: SocketAddr = "127.0.0.1:5061".parse().expect("address");
+        let got = within(Duration::from_secs(30), move || Ok(vec![address]));
+        assert_eq!(got.expect("answer"), vec![address]);
+        let failed = within(Duration::from_secs(30), || {
+            Err(std::io::Error::other("no such host"))
+        });
+        assert_eq!(failed.expect_err("error").to_string(), "no such host");
+    }
+
+    #[test]
+    fn a_lookup_that_does_not_answer_within_the_timeout_is_timed_out() {
+        // The lookup waits until the test lets it go, after the answer was given up on.
+        let (release, wait) = mpsc::channel::<()>();
+        let got = within(Duration::from_millis(20), move || {
+            let _ = wait.recv();
+            Ok(Vec::new())
+        });
+        let err = got.expect_err("timed out");
+        assert_eq!(err.kind(), std::io::ErrorKind::TimedOut);
+        assert_eq!(err.to_string(), "no answer from the resolver within 0.02 s");
+        let _ = release.send(());
     }
 }
