@@ -165,11 +165,11 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let color = v.style.color;
+    let (color, width) = (v.style.color, v.style.width);
     if v.style.quiet {
         return Ok(quiet(topo, result, outcome, color));
     }
-    let handler = crate::term::diagnostic_handler(theme, v.style.width);
+    let handler = crate::term::diagnostic_handler(theme, width);
     let mut advised = std::collections::HashSet::new();
     let mut out = String::new();
     let title = format!(
@@ -177,17 +177,16 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         esc(&topo.source.name),
         topo.format.as_str()
     );
-    push_wrapped(&mut out, v.style.width, "", "  ", &title);
-    reference_ca_lines(topo, &result.reference_ca, v.style.width, &mut out);
+    push_wrapped(&mut out, width, "", "  ", &title);
+    reference_ca_lines(topo, &result.reference_ca, width, &mut out);
     if let Some(note) = &checked.settings_note {
         let line = format!("Settings: {}", esc(note));
-        push_wrapped(&mut out, v.style.width, "", "  ", &line);
+        push_wrapped(&mut out, width, "", "  ", &line);
     }
     out.push('\n');
     for (s, so) in result.servers.iter().zip(&outcome.servers) {
         let m = &topo.machines[s.machine.0];
         let pool = &topo.pools[m.pool.0];
-        let width = v.style.width;
         push_wrapped(
             &mut out,
             width,
@@ -245,7 +244,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         }
         out.push('\n');
         for f in result.findings_for(s.machine) {
-            render_finding(topo, f, &handler, v.style.width, &mut advised, &mut out);
+            render_finding(topo, f, &handler, width, &mut advised, &mut out);
         }
     }
     let others: Vec<&Finding> = result
@@ -256,7 +255,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     if !others.is_empty() {
         out.push_str("● Topology and certificate folder\n\n");
         for f in others {
-            render_finding(topo, f, &handler, v.style.width, &mut advised, &mut out);
+            render_finding(topo, f, &handler, width, &mut advised, &mut out);
         }
     }
     if !result.servers.is_empty() {
@@ -292,7 +291,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         out.push_str(&super::table::render_within(
             &["SERVER", "KIND", "CERTIFICATE", "STATUS", "FINDINGS"],
             &rows,
-            v.style.width,
+            width,
             &[2],
         ));
         out.push('\n');
