@@ -63,13 +63,7 @@ fn render(rule: &dyn Rule, width: usize) -> String {
         ("Needs", needs.as_str()),
     ] {
         out.push('\n');
-        out.push_str(&crate::term::wrap_indented(
-            &format!("{head}: {text}"),
-            width,
-            "",
-            "  ",
-        ));
-        out.push('\n');
+        crate::term::push_wrapped(&mut out, width, "", "  ", &format!("{head}: {text}"));
     }
     out
 }

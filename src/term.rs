@@ -68,6 +68,13 @@ pub fn wrap_indented(text: &str, width: usize, first: &str, rest: &str) -> Strin
     )
 }
 
+/// [`wrap_indented`] appended to `out`, with a line break after it: one wrapped line of a
+/// terminal report.
+pub fn push_wrapped(out: &mut String, width: usize, first: &str, rest: &str, text: &str) {
+    out.push_str(&wrap_indented(text, width, first, rest));
+    out.push('\n');
+}
+
 /// The largest character boundary of `text` at or before byte `i` (`text.len()` at most).
 pub fn floor_char_boundary(text: &str, i: usize) -> usize {
     let mut i = i.min(text.len());

@@ -83,8 +83,7 @@ fn requirements_line() -> String {
 /// lines indented under their text).
 pub fn human(topology: &str, plan: &Plan, width: usize) -> String {
     let line = |o: &mut String, first: &str, rest: &str, text: &str| {
-        o.push_str(&crate::term::wrap_indented(text, width, first, rest));
-        o.push('\n');
+        crate::term::push_wrapped(o, width, first, rest, text)
     };
     let mut o = String::new();
     let title = format!(

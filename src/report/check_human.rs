@@ -9,6 +9,7 @@ use crate::error::Src;
 use crate::finding::{Finding, Severity};
 use crate::model::Topology;
 use crate::outcome::{Outcome, Verdict};
+use crate::term::push_wrapped;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use std::fmt;
 
@@ -90,12 +91,6 @@ fn render_finding(
         out.push_str(&s);
         out.push('\n');
     }
-}
-
-/// `text` wrapped to `width` with the indents `first` and `rest`, and a line break.
-pub(super) fn push_wrapped(out: &mut String, width: usize, first: &str, rest: &str, text: &str) {
-    out.push_str(&crate::term::wrap_indented(text, width, first, rest));
-    out.push('\n');
 }
 
 /// The reference CA lines of the header, wrapped to `width`.

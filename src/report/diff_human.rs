@@ -1,12 +1,12 @@
 //! `topocert diff --format human`: +/-/~ lines, the readiness delta and the verdicts.
 
-use super::check_human::push_wrapped;
 use super::escape::terminal as esc;
 use super::{RenderError, View};
 use crate::app::Checked;
 use crate::check::{CheckResult, CheckedKind};
 use crate::diff::{Change, FieldChange};
 use crate::outcome::{Outcome, Status, Verdict};
+use crate::term::push_wrapped;
 
 /// Names of OLD and NEW as given, for the header.
 #[derive(Debug, Clone, Copy)]

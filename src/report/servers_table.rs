@@ -92,23 +92,10 @@ pub fn render_rows(rows: &[ServerRow], opts: TableOptions) -> String {
             cells
         })
         .collect();
-    // Widths of the columns so far, two spaces before the next.
-    let fixed = |header: &[&str], body: &[Vec<String>]| -> usize {
-        (0..header.len())
-            .map(|i| {
-                body.iter()
-                    .map(|r| r[i].chars().count())
-                    .chain([header[i].len()])
-                    .max()
-                    .unwrap_or(0)
-                    + 2
-            })
-            .sum()
-    };
     // Too narrow even without roles: SITE, then KIND, are left out (the legend says so).
     let mut left_out = Vec::new();
     for name in ["SITE", "KIND"] {
-        if opts.wide || fixed(&header, &body) <= opts.width + 2 {
+        if opts.wide || super::table::width_of(&header, &body) <= opts.width {
             break;
         }
         if let Some(i) = header.iter().position(|h| *h == name) {
@@ -119,7 +106,8 @@ pub fn render_rows(rows: &[ServerRow], opts: TableOptions) -> String {
             left_out.push(name);
         }
     }
-    let fixed = fixed(&header, &body);
+    // The columns so far, with the two spaces before the next.
+    let fixed = super::table::width_of(&header, &body) + 2;
     let room = opts.width.saturating_sub(fixed);
     let roles: Option<Vec<String>> = if opts.wide {
         Some(rows.iter().map(|r| r.roles.join(",")).collect())

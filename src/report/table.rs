@@ -74,6 +74,12 @@ pub fn render_within(
     lay_out(&header, &wrapped, &widths(&header, &wrapped))
 }
 
+/// The width [`render`] lays `rows` out at under `header`, in terminal columns.
+pub fn width_of(header: &[&str], rows: &[Vec<String>]) -> usize {
+    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    total(&widths(&header, rows))
+}
+
 /// Each column's width: its widest cell, header included.
 fn widths(header: &[String], rows: &[Vec<String>]) -> Vec<usize> {
     let mut widths: Vec<usize> = header
