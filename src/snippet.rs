@@ -475,6 +475,14 @@ mod tests {
         out
     }
 
+    /// The `╭─[file:line:column]` line of a rendered diagnostic.
+    fn header(rendered: &str) -> Option<String> {
+        rendered
+            .lines()
+            .find(|l| l.contains("╭─["))
+            .map(str::to_string)
+    }
+
     fn finding(indent: usize) -> Finding {
         let (text, at) = topology(indent);
         Finding {
@@ -577,7 +585,6 @@ mod tests {
             at: SourceSpan::new(text.len().into(), 0),
         };
         let out = render(&Clipped::new(&f, 80), 80);
-        let header = |s: &str| s.lines().find(|l| l.contains("╭─[")).map(str::to_string);
         assert_eq!(header(&out), header(&render(&f, 80)));
         assert_eq!(header(&out).as_deref(), Some("   ╭─[t.xml:6:1]"));
     }
@@ -616,8 +623,7 @@ mod tests {
             };
             let plain = render(&f, width);
             let out = render(&Clipped::new(&f, width), width);
-            let header = |s: &str| s.lines().find(|l| l.contains("╭─[")).map(str::to_string);
-            proptest::prop_assert_eq!(header(&out), header(&plain));
+                proptest::prop_assert_eq!(header(&out), header(&plain));
             for line in out.lines().filter(|l| !l.contains("╭─[") && !l.contains("  ×") && !l.contains("help:")) {
                 proptest::prop_assert!(display_width(line) <= width, "{}:\n{}", width, out);
             }
