@@ -165,8 +165,11 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
         Command::Report(a) => {
             let l = load(&a.topology, warn)?;
             let c = app::check(&l, &a.certificates.inputs()?, &a.gate.inputs(), warn)?;
+            let keep = (a.graph == args::ReportGraph::PersistentChat)
+                .then(|| l.graph.persistent_chat_focus(&l.topology));
             let v = View {
                 checked: Some(&c),
+                focus: keep.as_ref(),
                 ..view(&l, &a.topology)
             };
             emit_to(Cmd::Report, "html", &v, out, Some(a.out.as_ref()))

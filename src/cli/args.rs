@@ -218,6 +218,19 @@ pub struct ReportArgs {
     /// The HTML file to write (`-` writes standard output).
     #[arg(long, value_name = "FILE")]
     pub out: String,
+    /// The graph's servers: the Persistent Chat pools, the pools they depend on and their
+    /// servers (default), or every pool.
+    #[arg(long, value_enum, default_value = "persistent-chat")]
+    pub graph: ReportGraph,
+}
+
+/// What the report's graph draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportGraph {
+    /// The Persistent Chat pools, the pools they depend on, and their servers.
+    PersistentChat,
+    /// Every pool and server.
+    All,
 }
 
 /// Arguments of `topocert plan`.
