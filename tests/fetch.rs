@@ -892,3 +892,40 @@ fn a_timeout_out_of_range_is_an_argument_error() {
         );
     }
 }
+
+/// A server name with C1 and bidi controls (legal in XML) reaches neither standard error nor
+/// `manifest.csv` raw, and reads back from the manifest as it was.
+#[test]
+fn control_characters_in_a_name_reach_neither_stderr_nor_the_manifest() {
+    let hostile = "pc02\u{9b}31m\u{85}x\u{202e}.fabrikam.com";
+    let topo_text = support::read(&support::root().join(TOPOLOGY))
+        .replace("Fqdn=\"pc02.fabrikam.com\"", &format!("Fqdn=\"{hostile}\""));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let topo = dir.path().join("hostile.xml");
+    std::fs::write(&topo, topo_text).expect("write");
+    let out = dir.path().join("out\u{9b}2J");
+    let refused = Listener::closed_port();
+    let mut args: Vec<String> = vec![
+        topo.to_string_lossy().into_owned(),
+        "--out".into(),
+        out.to_string_lossy().into_owned(),
+        "--timeout".into(),
+        "2".into(),
+    ];
+    for s in ["fe01", "fe02", "fe03", "pc01"] {
+        args.extend(["--resolve".into(), format!("{}=127.0.0.1", fqdn(s))]);
+    }
+    for usage in ["default", "webservicesinternal", "webservicesexternal"] {
+        args.extend(["--port".into(), format!("{usage}={refused}")]);
+    }
+    let (code, _, err) = run("fetch", &args);
+    assert_eq!(code, 1, "{err}");
+    let raw = |s: &str| s.chars().any(|c| c.is_control() && c != '\n');
+    assert!(!raw(&err), "{err:?}");
+    assert!(err.contains("pc02\\u{9b}31m\\u{85}x"), "{err}");
+    let manifest = support::read(&out.join("manifest.csv"));
+    assert!(!raw(&manifest), "{manifest:?}");
+    let (records, bad) = topocert::fetch::manifest::parse(manifest.as_bytes()).expect("parse");
+    assert!(bad.is_empty(), "{bad:?}");
+    assert!(records.iter().any(|r| r.server == hostile), "{records:?}");
+}

@@ -135,7 +135,8 @@ fn record(row: &csv::StringRecord) -> Result<EndpointRecord, String> {
     let result = match col(5) {
         "ok" => Ok(col(6).to_string()),
         other => {
-            let cause = Cause::from_id(other).ok_or_else(|| format!("result {other:?} is unknown"))?;
+            let cause =
+                Cause::from_id(other).ok_or_else(|| format!("result {other:?} is unknown"))?;
             Err(Failure {
                 presented: Some(col(6).to_string()).filter(|t| !t.is_empty()),
                 ..Failure::new(cause, unescape(col(8)))
@@ -268,7 +269,10 @@ mod tests {
             // control characters, a backslash and text that looks escaped
             rec(
                 "x\u{1b}]8;;http://e\u{7}\u{9b}31m\u{202e}\\u{41}\\",
-                Err(Failure::new(Cause::InvalidName, "bad \u{1b}[2J \\u{zz} \\u{")),
+                Err(Failure::new(
+                    Cause::InvalidName,
+                    "bad \u{1b}[2J \\u{zz} \\u{",
+                )),
             ),
         ];
         let text = to_csv(&records);

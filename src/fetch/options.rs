@@ -202,7 +202,9 @@ mod tests {
         assert_eq!(parse_timeout("0.5"), Ok(Duration::from_millis(500)));
         assert_eq!(parse_timeout("0.1"), Ok(Duration::from_millis(100)));
         assert_eq!(parse_timeout("300"), Ok(Duration::from_secs(300)));
-        for bad in ["0", "-1", "1e-12", "0.09", "300.5", "601", "nan", "inf", "x"] {
+        for bad in [
+            "0", "-1", "1e-12", "0.09", "300.5", "601", "nan", "inf", "x",
+        ] {
             assert!(parse_timeout(bad).is_err(), "{bad}");
         }
         assert_eq!(parse_concurrency("16"), Ok(16));

@@ -167,9 +167,11 @@ impl EndpointResult {
                     .map(|c| crate::certs::cert::sha1_thumbprint(c))
                     .unwrap_or_default()),
                 Outcome::Unproven { chain, failure } => Err(Failure {
-                presented: chain.first().map(|c| crate::certs::cert::sha1_thumbprint(c)),
-                ..failure.clone()
-            }),
+                    presented: chain
+                        .first()
+                        .map(|c| crate::certs::cert::sha1_thumbprint(c)),
+                    ..failure.clone()
+                }),
                 Outcome::Failed(f) => Err(f.clone()),
             },
         }

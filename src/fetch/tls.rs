@@ -53,7 +53,10 @@ impl RecordingVerifier {
         verified: Result<HandshakeSignatureValid, rustls::Error>,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
         if verified.is_ok() {
-            self.seen.lock().unwrap_or_else(PoisonError::into_inner).proven = true;
+            self.seen
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .proven = true;
         }
         verified
     }

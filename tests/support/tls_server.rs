@@ -266,10 +266,7 @@ fn before_last_encrypted_records(flight: &[u8], n: usize) -> usize {
         }
         at += 5 + len;
     }
-    starts
-        .len()
-        .checked_sub(n)
-        .map_or(0, |i| starts[i])
+    starts.len().checked_sub(n).map_or(0, |i| starts[i])
 }
 
 /// How a listener decides.
