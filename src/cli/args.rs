@@ -332,7 +332,8 @@ pub struct FetchOptionArgs {
     /// 5061/5041, 443, 4443); repeatable.
     #[arg(long, value_name = "USAGE=PORT")]
     pub port: Vec<crate::fetch::PortOverride>,
-    /// Seconds allowed for the TCP connect, and again for the TLS handshake, of each endpoint.
+    /// Seconds allowed for the TCP connect, and again for the TLS handshake, of each endpoint
+    /// (0.1 to 300, decimals allowed).
     #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = crate::fetch::options::parse_timeout)]
     pub timeout: std::time::Duration,
     /// Endpoints fetched at the same time.
