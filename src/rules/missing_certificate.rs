@@ -1,6 +1,6 @@
 //! `missing-certificate`: a checked server has no certificate in the folder.
 
-use super::{CheckContext, Finding, Rule, RuleId, Severity};
+use super::{Citation, CheckContext, Finding, Rule, RuleId, Severity};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("missing-certificate");
@@ -23,6 +23,12 @@ impl Rule for MissingCertificate {
     }
     fn fix(&self) -> &'static str {
         "Request a certificate for the server FQDN from the internal servers' CA (Request-CsCertificate or certreq) and put its .cer in the certificate folder, named after the server."
+    }
+    fn source(&self) -> Citation {
+        Citation::Microsoft {
+            page: crate::citation::INTERNAL_SERVERS,
+            states: "internal servers that run Lync Server need certificates; the table lists the Default and web services certificates of each Front End server",
+        }
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for s in ctx.servers {

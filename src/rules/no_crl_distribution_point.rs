@@ -1,6 +1,6 @@
 //! `no-crl-distribution-point`: the certificate has no CRL distribution point extension.
 
-use super::{CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
+use super::{Citation, CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("no-crl-distribution-point");
@@ -23,6 +23,12 @@ impl Rule for NoCrlDistributionPoint {
     }
     fn fix(&self) -> &'static str {
         "Publish a CDP on the issuing CA (Certification Authority > Properties > Extensions > CRL Distribution Point, \"Include in the CDP extension of issued certificates\") and reissue the certificate."
+    }
+    fn source(&self) -> Citation {
+        Citation::Microsoft {
+            page: crate::citation::INFRASTRUCTURE,
+            states: "every server certificate has a CRL distribution point (CDP)",
+        }
     }
     fn needs(&self) -> Needs {
         Needs::CertificateFile

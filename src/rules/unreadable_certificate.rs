@@ -1,6 +1,6 @@
 //! `unreadable-certificate`: a file under the certificate folder could not be read.
 
-use super::{Subject, CheckContext, Finding, Rule, RuleId, Severity};
+use super::{Citation, Subject, CheckContext, Finding, Rule, RuleId, Severity};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("unreadable-certificate");
@@ -23,6 +23,9 @@ impl Rule for UnreadableCertificate {
     }
     fn fix(&self) -> &'static str {
         "Export the certificate without its private key (.cer, DER or Base-64) or as a .p7b; remove files that are not certificates."
+    }
+    fn source(&self) -> Citation {
+        Citation::Input("a certificate file that cannot be read cannot be checked")
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for u in &ctx.store.unreadable {

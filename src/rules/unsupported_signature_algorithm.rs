@@ -1,6 +1,6 @@
 //! `unsupported-signature-algorithm`: the certificate is signed with RSASSA-PSS.
 
-use super::{CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
+use super::{Citation, CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
 use crate::certs::SignatureAlgorithm;
 
 /// This rule's id.
@@ -24,6 +24,12 @@ impl Rule for UnsupportedSignatureAlgorithm {
     }
     fn fix(&self) -> &'static str {
         "Have the CA sign with PKCS#1 v1.5 (sha256RSA): on a Windows CA, set AlternateSignatureAlgorithm to 0 (certutil -setreg ca\\csp\\AlternateSignatureAlgorithm 0, restart the CA) and reissue the certificate."
+    }
+    fn source(&self) -> Citation {
+        Citation::Microsoft {
+            page: crate::citation::INFRASTRUCTURE,
+            states: "the RSASSA-PSS signature algorithm is not supported; it causes sign-in errors and call-forwarding problems among others",
+        }
     }
     fn needs(&self) -> Needs {
         Needs::CertificateFile
