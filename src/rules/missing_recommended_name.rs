@@ -69,3 +69,70 @@ impl Rule for MissingRecommendedName {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::finding::Effect;
+    use crate::test_pki::*;
+
+    /// The findings that name the server `fqdn`, as (rule, effect).
+    fn about(r: &crate::check::CheckResult, fqdn: &str) -> Vec<(&'static str, Effect)> {
+        r.findings
+            .iter()
+            .filter(|f| f.machine().is_some() && f.message.contains(fqdn))
+            .map(|f| (f.rule.as_str(), f.effect))
+            .collect()
+    }
+
+    #[test]
+    fn a_front_end_without_the_external_web_services_fqdn_is_ready_with_a_warning() {
+        let ca = root("Fabrikam Issuing CA");
+        // Every name but webext.fabrikam.com (the external web services FQDN).
+        let leaf = Leaf::good(
+            "lyncse01.fabrikam.com",
+            &["meet.fabrikam.com", "dialin.fabrikam.com", "admin.fabrikam.com"],
+        );
+        let r = standard_edition(&leaf, &ca, &ca);
+        assert_eq!(rules(&r), [ID.as_str()]);
+        let f = &r.findings[0];
+        assert_eq!(f.effect, Effect::Advises);
+        assert!(f.message.contains("webext.fabrikam.com"), "{}", f.message);
+        assert!(f.message.contains("reverse proxy"), "{}", f.message);
+        // With every name, nothing.
+        let r = standard_edition(&Leaf::se(), &ca, &ca);
+        assert_eq!(rules(&r), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_front_end_without_a_simple_url_is_still_not_ready() {
+        let ca = root("Fabrikam Issuing CA");
+        let leaf = Leaf::good(
+            "lyncse01.fabrikam.com",
+            &["webext.fabrikam.com", "dialin.fabrikam.com", "admin.fabrikam.com"],
+        );
+        let r = standard_edition(&leaf, &ca, &ca);
+        assert_eq!(rules(&r), ["missing-required-name"]);
+        assert_eq!(r.findings[0].effect, Effect::Blocks);
+    }
+
+    #[test]
+    fn a_persistent_chat_server_with_only_its_fqdn_is_ready_with_a_warning() {
+        let ca = root("Fabrikam Issuing CA");
+        let fe01 = Leaf::good("fe01.fabrikam.com", &["pool01.fabrikam.com"]).signed_by(&ca);
+        let pc01 = Leaf::good("pc01.fabrikam.com", &[]).signed_by(&ca);
+        let folder = Folder::new()
+            .file("fe01.fabrikam.com.cer", &fe01)
+            .file("pc01.fabrikam.com.cer", &pc01);
+        let r = run("enterprise-multisite/topology.xml", &folder, &given(&[&ca]));
+        let pc = about(&r, "pc01.fabrikam.com");
+        assert_eq!(pc, [(ID.as_str(), Effect::Advises)], "{:?}", rules(&r));
+        let msg = r
+            .findings
+            .iter()
+            .find(|f| f.rule == ID && f.message.contains("pc01.fabrikam.com"))
+            .map(|f| f.message.clone())
+            .unwrap_or_default();
+        assert!(msg.contains("Persistent Chat pool FQDN"), "{msg}");
+    }
+}
