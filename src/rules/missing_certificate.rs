@@ -41,12 +41,27 @@ impl Rule for MissingCertificate {
                 {
                     continue;
                 }
-                let msg = format!(
-                    "{} ({}) has no certificate: {} is named after it or covers its name",
-                    ctx.fqdn(s),
-                    s.kind.label(),
-                    ctx.options.sources.describe_none()
-                );
+                // A file named after the server that could not be read is the likely cause:
+                // say that, not that no file is named after it.
+                let unreadable = ctx
+                    .store
+                    .unreadable
+                    .iter()
+                    .find(|u| crate::certs::file_stem_matches(&u.path, ctx.fqdn(s)));
+                let msg = match unreadable {
+                    Some(u) => format!(
+                        "{} ({}) has no usable certificate: {}",
+                        ctx.fqdn(s),
+                        s.kind.label(),
+                        super::unreadable_certificate::cause(u)
+                    ),
+                    None => format!(
+                        "{} ({}) has no certificate: {} is named after it or covers its name",
+                        ctx.fqdn(s),
+                        s.kind.label(),
+                        ctx.options.sources.describe_none()
+                    ),
+                };
                 out.push(self.at_server(ctx, s, msg));
                 continue;
             }
