@@ -84,6 +84,8 @@ fn enterprise_inventory_gives_the_verdicts_of_the_certificate_files() {
                     "no-crl-distribution-point",
                     "key-usage",
                     "weak-key",
+                    "unsupported-key-algorithm",
+                    "unknown-critical-extension",
                     "weak-signature",
                     "sha1-signature",
                     "unsupported-signature-algorithm",
@@ -150,7 +152,7 @@ fn rules_lab_inventory_runs_the_fact_rules_and_lists_the_others() {
         assert!(verdicts(&inv)[&fqdn].is_empty());
         assert_eq!(
             strings(&support::json_server(&inv, &fqdn)["not_checked"]).len(),
-            9
+            11
         );
     }
 }
@@ -384,7 +386,11 @@ fn ps_computer_name_maps_by_fqdn_or_first_label_only() {
     assert_eq!(m["fe02.fabrikam.com"], ["missing-certificate"]);
     // pc02's row is its own (short name); it lacks only the Persistent Chat pool FQDN, which
     // Microsoft does not require (a wizard default): a warning, not a blocking error.
-    assert_eq!(m["pc02.fabrikam.com"], ["missing-recommended-name"], "{m:?}");
+    assert_eq!(
+        m["pc02.fabrikam.com"],
+        ["missing-recommended-name"],
+        "{m:?}"
+    );
     assert_eq!(
         support::json_server(&v, "pc02.fabrikam.com")["certificate"]["inventory"]["computer"],
         "pc02"

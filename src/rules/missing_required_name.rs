@@ -22,7 +22,7 @@ impl Rule for MissingRequiredName {
         "the certificate lacks a pool, internal web services or simple URL name Microsoft requires for a usage Persistent Chat needs"
     }
     fn why(&self) -> &'static str {
-        "Microsoft's certificate requirements for Lync Server 2013 internal servers: a Front End's Default certificate carries the pool FQDN and the server FQDN; its internal web services certificate (which the Persistent Chat file upload/download web service presents) carries the internal web services FQDN and the simple URLs (meet, dial-in, admin). Only these usages count here (Default and WebServicesInternal on a file upload/download server, Default on a Persistent Chat server); each name in a finding says which table row requires it. A certificate without them fails TLS for clients that use those names."
+        "Microsoft's certificate requirements for Lync Server 2013 internal servers: a Front End's Default certificate carries the pool FQDN and the server FQDN; its internal web services certificate (which the Persistent Chat file upload/download web service presents) carries the internal web services FQDN and the simple URLs (meet, dial-in, admin). Only these usages count here (Default and WebServicesInternal on a file upload/download server, Default on a Persistent Chat server); each name in a finding says which topology element requires it. A certificate without them fails TLS for clients that use those names."
     }
     fn fix(&self) -> &'static str {
         "Reissue the certificate from the reference CA with every name `topocert plan` lists for the server as a DNS subject alternative name, then assign it with Set-CsCertificate."
