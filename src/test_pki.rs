@@ -276,6 +276,8 @@ pub mod fixtures {
     pub const ECDSA_CA: &[u8] = include_bytes!("../tests/fixtures/certs/fabrikam-issuing-ca.der");
     /// lab06, RSA 2048, ecdsa-with-SHA1.
     pub const SHA1: &[u8] = include_bytes!("../tests/fixtures/certs/sha1-signed.der");
+    /// lyncse01, a DSA 2048 key, self-signed.
+    pub const DSA: &[u8] = include_bytes!("../tests/fixtures/certs/dsa-key.der");
 }
 
 /// Runs `check` on a shipped sample topology (`rel` under `sample-topologies/`) with the

@@ -101,10 +101,22 @@ mod tests {
         let r = standard_edition(&leaf, &ca, &ca);
         assert_eq!(rules(&r), [ID.as_str()]);
         assert!(message(&r, ID.as_str()).contains("Ed25519"), "{}", message(&r, ID.as_str()));
-        assert!(unsupported(&PublicKey::Other {
-            algorithm: "DSA".into()
-        })
-        .is_some());
+        // A DSA certificate made by openssl (tests/fixtures/certs/dsa-key.der).
+        let dsa = crate::certs::Certificate::from_der(fixtures::DSA).expect("DSA fixture parses");
+        assert_eq!(
+            dsa.key,
+            PublicKey::Other {
+                algorithm: "DSA".into()
+            }
+        );
+        let folder = Folder::new().file("lyncse01.fabrikam.com.cer", fixtures::DSA);
+        let r = run(
+            "standard-edition/topology.xml",
+            &folder,
+            &given_der(&[fixtures::DSA]),
+        );
+        assert!(rules(&r).contains(&ID.as_str()), "{:?}", rules(&r));
+        assert!(message(&r, ID.as_str()).ends_with("a key Lync cannot use: DSA"));
         assert!(unsupported(&PublicKey::Ec {
             bits: 256,
             curve: "secp256k1".into()
