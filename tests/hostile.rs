@@ -333,11 +333,12 @@ fn hostile_certificates_each_get_a_verdict_and_hide_no_other() {
         Some(10_000)
     );
     // v1: no extensions, so no EKU restriction; from the right CA with the right name (CN),
-    // but it cannot carry the CRL distribution point Lync requires, nor the pool's name.
+    // but it cannot carry the CRL distribution point Lync requires (an error), nor the pool's
+    // name (a warning: a wizard default, not a requirement).
     assert_eq!(
         rules_for(&v, "pc01.fabrikam.com"),
         vec![
-            "missing-required-name".to_string(),
+            "missing-recommended-name".to_string(),
             "no-crl-distribution-point".to_string()
         ]
     );
