@@ -19,7 +19,7 @@ impl Rule for NoCrlDistributionPoint {
         "the certificate has no CRL distribution point (CDP)"
     }
     fn why(&self) -> &'static str {
-        "Microsoft, \"Certificate infrastructure requirements for Lync Server 2013\": all server certificates must contain a CRL Distribution Point (CDP). Lync servers and clients check revocation through it; without one the certificate is not supported."
+        "Lync Server 2013 requires a CRL distribution point (CDP) in every server certificate (\"Certificate infrastructure requirements for Lync Server 2013\"). Lync servers and clients check revocation through it; without one the certificate is not supported."
     }
     fn fix(&self) -> &'static str {
         "Publish a CDP on the issuing CA (Certification Authority > Properties > Extensions > CRL Distribution Point, \"Include in the CDP extension of issued certificates\") and reissue the certificate."

@@ -20,7 +20,7 @@ impl Rule for UnsupportedSignatureAlgorithm {
         "the certificate is signed with RSASSA-PSS (1.2.840.113549.1.1.10)"
     }
     fn why(&self) -> &'static str {
-        "Microsoft, \"Certificate infrastructure requirements for Lync Server 2013\": using the RSASSA-PSS signature algorithm is unsupported, and may lead to errors on login and call forwarding issues, among other problems."
+        "Lync Server 2013 does not support certificates signed with RSASSA-PSS: Microsoft warns that such signatures cause sign-in errors and call-forwarding problems, among others (\"Certificate infrastructure requirements for Lync Server 2013\")."
     }
     fn fix(&self) -> &'static str {
         "Have the CA sign with PKCS#1 v1.5 (sha256RSA): on a Windows CA, set AlternateSignatureAlgorithm to 0 (certutil -setreg ca\\csp\\AlternateSignatureAlgorithm 0, restart the CA) and reissue the certificate."
