@@ -113,7 +113,7 @@ pub fn human(topology: &str, plan: &Plan, width: usize) -> String {
         o.push('\n');
         line(&mut o, "", "  ", &format!("{} ({})", s.fqdn, role(s)));
         line(&mut o, "  ", "    ", &format!("subject: {}", s.subject()));
-        o.push_str("  DNS names:\n");
+        o.push_str("  DNS names (required unless marked recommended):\n");
         let names = s
             .names
             .iter()
@@ -124,7 +124,7 @@ pub fn human(topology: &str, plan: &Plan, width: usize) -> String {
         let under = " ".repeat(4 + names + 2);
         for n in &s.names {
             let first = format!("    {:names$}  ", n.name.as_str());
-            line(&mut o, &first, &under, &n.reason.describe());
+            line(&mut o, &first, &under, &reason_text(n));
             for a in &n.also_required_by {
                 let text = format!("also required by {}", a.describe());
                 line(
@@ -158,7 +158,7 @@ pub fn human(topology: &str, plan: &Plan, width: usize) -> String {
 }
 
 /// The CSV columns, one row per server.
-pub const CSV_HEADER: [&str; 12] = [
+pub const CSV_HEADER: [&str; 13] = [
     "server",
     "kind",
     "pool",
@@ -171,9 +171,11 @@ pub const CSV_HEADER: [&str; 12] = [
     "status",
     "action",
     "action_detail",
+    "recommended_names",
 ];
 
-/// CSV for a CA team: one row per server; `dns_names` separated by `;`.
+/// CSV for a CA team: one row per server; `dns_names` (every name to request) and
+/// `recommended_names` (those of them that do not decide readiness) separated by `;`.
 pub fn csv(plan: &Plan) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let ca = plan.issuing_ca.describe();
@@ -198,10 +200,33 @@ pub fn csv(plan: &Plan) -> String {
             status,
             action,
             &detail,
+            &recommended(s).join(";"),
         ]);
     }
     let bytes = w.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The names of a server's plan that are recommended, not required.
+fn recommended(s: &super::ServerPlan) -> Vec<&str> {
+    s.names
+        .iter()
+        .filter(|n| n.need == crate::required::Need::Recommended)
+        .map(|n| n.name.as_str())
+        .collect()
+}
+
+/// What a name's reason says in the human and Markdown plans: a recommended name says so and
+/// which service uses it.
+fn reason_text(n: &crate::required::PlannedName) -> String {
+    match n.need {
+        crate::required::Need::Required => n.reason.describe(),
+        crate::required::Need::Recommended => format!(
+            "recommended, not required for Persistent Chat: {}; used by {}",
+            n.reason.describe(),
+            n.reason.source.affects()
+        ),
+    }
 }
 
 use crate::report::escape::markdown as cell;
@@ -246,9 +271,12 @@ pub fn markdown(topology: &str, plan: &Plan) -> String {
             cell(&role(s)),
             cell(&s.subject())
         ));
-        o.push_str("| DNS name | required by | line:column |\n|---|---|---|\n");
+        o.push_str("| DNS name | need | required by | line:column |\n|---|---|---|---|\n");
         for n in &s.names {
             let mut by = format!("{}: {}", n.reason.source.label(), n.reason.element);
+            if n.need == crate::required::Need::Recommended {
+                by.push_str(&format!("; used by {}", n.reason.source.affects()));
+            }
             for a in &n.also_required_by {
                 by.push_str(&format!(
                     "; also {}: {} ({}:{})",
@@ -259,8 +287,9 @@ pub fn markdown(topology: &str, plan: &Plan) -> String {
                 ));
             }
             o.push_str(&format!(
-                "| {} | {} | {}:{} |\n",
+                "| {} | {} | {} | {}:{} |\n",
                 cell(n.name.as_str()),
+                n.need.as_str(),
                 cell(&by),
                 n.reason.line,
                 n.reason.column
