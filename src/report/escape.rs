@@ -12,7 +12,7 @@ pub fn html(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             '\n' | '\r' => out.push(' '),
-            c if c.is_control() => out.push('\u{FFFD}'),
+            c if is_unsafe(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -35,7 +35,7 @@ pub fn markdown(s: &str) -> String {
                 out.push(c);
             }
             '\n' | '\r' => out.push(' '),
-            c if c.is_control() => out.push('\u{FFFD}'),
+            c if is_unsafe(c) => out.push('\u{FFFD}'),
             _ => out.push(c),
         }
     }
@@ -53,38 +53,159 @@ pub fn mermaid(s: &str) -> String {
                 out.push_str(&format!("#{};", u32::from(c)));
             }
             '\n' | '\r' => out.push(' '),
-            c if c.is_control() => out.push('\u{FFFD}'),
+            c if is_unsafe(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
     out
 }
 
-/// Text for XML 1.0 (JUnit): characters XML cannot carry become U+FFFD; the writer escapes
+/// Text for XML 1.0 (JUnit): characters XML cannot carry (and the C1 and bidi controls of
+/// [`is_unsafe`]) become U+FFFD; the writer escapes
 /// markup characters itself.
 pub fn xml(s: &str) -> String {
     s.chars()
         .map(|c| match c {
             '\t' | '\n' | '\r' => c,
-            c if c.is_control() => '\u{FFFD}',
+            c if is_unsafe(c) || c == '\u{FFFE}' || c == '\u{FFFF}' => '\u{FFFD}',
             c => c,
         })
         .collect()
 }
 
-/// Text for a terminal: control characters (escape sequences, carriage returns, line breaks
-/// inside a value) are shown as `\u{..}` so a value cannot move the cursor, recolour the
-/// screen or start a line that looks like output.
+/// Whether `c` must never reach a terminal raw: C0 controls, DEL, C1 controls (U+0080–U+009F,
+/// which some terminals read as ESC sequences: U+009B is CSI), the bidirectional controls that
+/// reorder what is shown (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069) and the line and
+/// paragraph separators.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
+}
+
+/// `c` shown visibly, as Rust writes it: `\u{1b}`.
+fn push_visible(out: &mut String, c: char) {
+    out.extend(c.escape_unicode());
+}
+
+/// Text for a terminal: every [`is_unsafe`] character (escape sequences, carriage returns,
+/// line breaks inside a value, C1 controls, bidi overrides) is shown as `\u{..}` so a value
+/// cannot move the cursor, recolour the screen, make a link, reorder the line or start a line
+/// that looks like output.
 pub fn terminal(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    if !s.chars().any(is_unsafe) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
-        if c.is_control() {
-            out.extend(c.escape_unicode());
+        if is_unsafe(c) {
+            push_visible(&mut out, c);
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// Whole lines of terminal text (a message, a rendered output): like [`terminal`], but the
+/// line feeds and tabs that lay the text out are kept.
+pub fn terminal_lines(s: &str) -> String {
+    output(s, false)
+}
+
+/// The last step of every output written to standard output, standard error or `--output`:
+/// every [`is_unsafe`] character other than a line feed or a tab is shown as `\u{..}`; with
+/// `keep_colour`, the SGR colour sequences (`ESC [ digits/semicolons m`) that
+/// [`super::paint`] and miette write are kept, and any other escape sequence is shown. The
+/// renderers escape values themselves; this pass makes the guarantee hold for every format.
+pub fn output(s: &str, keep_colour: bool) -> String {
+    let clean = |c: char| !is_unsafe(c) || c == '\n' || c == '\t';
+    if s.chars().all(clean) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if keep_colour && c == '\u{1b}' {
+            if let Some(n) = sgr_len(rest) {
+                out.push_str(&rest[..n]);
+                rest = &rest[n..];
+                continue;
+            }
+        }
+        if clean(c) {
+            out.push(c);
+        } else {
+            push_visible(&mut out, c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// The length of the SGR sequence `s` starts with (`ESC [ [0-9;]* m`), if it starts with one.
+fn sgr_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    if b.get(..2)? != b"\x1b[" {
+        return None;
+    }
+    let params = b[2..]
+        .iter()
+        .take(64)
+        .take_while(|b| b.is_ascii_digit() || **b == b';')
+        .count();
+    (b.get(2 + params) == Some(&b'm')).then_some(3 + params)
+}
+
+/// A serde_json formatter (pretty, two-space indent) that also writes DEL, C1 controls, bidi
+/// controls and line separators as `\uXXXX` escapes (serde_json escapes only C0 itself), so a
+/// JSON document shown in a terminal is as inert as the text formats; the value read back is
+/// the same.
+pub struct JsonFormatter<'a>(serde_json::ser::PrettyFormatter<'a>);
+
+impl Default for JsonFormatter<'_> {
+    fn default() -> Self {
+        JsonFormatter(serde_json::ser::PrettyFormatter::new())
+    }
+}
+
+macro_rules! delegate {
+    ($($name:ident$(($arg:ident: $ty:ty))?),* $(,)?) => {
+        $(fn $name<W: ?Sized + std::io::Write>(&mut self, w: &mut W $(, $arg: $ty)?) -> std::io::Result<()> {
+            self.0.$name(w $(, $arg)?)
+        })*
+    };
+}
+
+impl serde_json::ser::Formatter for JsonFormatter<'_> {
+    delegate! {
+        begin_array, end_array, begin_array_value(first: bool), end_array_value,
+        begin_object, end_object, begin_object_key(first: bool), begin_object_value,
+        end_object_value,
+    }
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if is_unsafe(c) {
+                w.write_all(&fragment.as_bytes()[start..i])?;
+                write!(w, "\\u{:04x}", u32::from(c))?;
+                start = i + c.len_utf8();
+            }
+        }
+        w.write_all(&fragment.as_bytes()[start..])
+    }
 }
 
 #[cfg(test)]
