@@ -91,6 +91,19 @@ pub fn is_unsafe(c: char) -> bool {
         )
 }
 
+/// Whether `s` may hold an [`is_unsafe`] character other than C0: a DEL byte or the first byte
+/// of a C1 control (0xC2), of U+061C (0xD8) or of the U+20xx controls (0xE2). A fast
+/// search, so that long values without any pass untouched.
+fn may_hold_unsafe(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr3(0x7f, 0xc2, 0xd8, b).is_some() || memchr::memchr(0xe2, b).is_some()
+}
+
+/// Whether `s` holds a C0 control other than those `keep` allows.
+fn holds_c0(s: &str, keep: &[u8]) -> bool {
+    s.bytes().any(|b| b < 0x20 && !keep.contains(&b))
+}
+
 /// `c` shown visibly, as Rust writes it: `\u{1b}`.
 fn push_visible(out: &mut String, c: char) {
     out.extend(c.escape_unicode());
@@ -101,7 +114,7 @@ fn push_visible(out: &mut String, c: char) {
 /// cannot move the cursor, recolour the screen, make a link, reorder the line or start a line
 /// that looks like output.
 pub fn terminal(s: &str) -> String {
-    if !s.chars().any(is_unsafe) {
+    if !holds_c0(s, &[]) && !(may_hold_unsafe(s) && s.chars().any(is_unsafe)) {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -128,7 +141,7 @@ pub fn terminal_lines(s: &str) -> String {
 /// renderers escape values themselves; this pass makes the guarantee hold for every format.
 pub fn output(s: &str, keep_colour: bool) -> String {
     let clean = |c: char| !is_unsafe(c) || c == '\n' || c == '\t';
-    if s.chars().all(clean) {
+    if !holds_c0(s, b"\n\t") && !(may_hold_unsafe(s) && !s.chars().all(clean)) {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -196,6 +209,9 @@ impl serde_json::ser::Formatter for JsonFormatter<'_> {
         w: &mut W,
         fragment: &str,
     ) -> std::io::Result<()> {
+        if !may_hold_unsafe(fragment) {
+            return w.write_all(fragment.as_bytes());
+        }
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if is_unsafe(c) {
