@@ -678,14 +678,21 @@ mod tests {
         };
         let out = render(&Clipped::new(&f, 100), 100);
         assert!(
-            !out.chars().any(|c| crate::report::escape::is_unsafe(c) && c != '\n'),
+            !out.chars()
+                .any(|c| crate::report::escape::is_unsafe(c) && c != '\n'),
             "{out:?}"
         );
-        assert!(out.contains("\\u{1b}]8;;http://x\\u{1b}\\Red\\u{9b}31m\\u{202e}mond\\u{7}"), "{out}");
+        assert!(
+            out.contains("\\u{1b}]8;;http://x\\u{1b}\\Red\\u{9b}31m\\u{202e}mond\\u{7}"),
+            "{out}"
+        );
         assert!(out.contains("[t\\u{1b}[2J.xml:2:3]"), "{out}");
         // The underline starts under `<Machine` and the label text is whole.
         let lines: Vec<&str> = out.lines().collect();
-        let code = lines.iter().position(|l| l.contains("<Machine")).expect("line");
+        let code = lines
+            .iter()
+            .position(|l| l.contains("<Machine"))
+            .expect("line");
         let column = |l: &str, at: Option<usize>| at.map(|i| l[..i].chars().count());
         let col = column(lines[code], lines[code].find("<Machine"));
         let under = lines[code + 1];

@@ -179,11 +179,24 @@ mod controls {
         })
     }
 
-    fn assert_inert(what: &str, s: &str) {
-        if let Some((i, c)) = raw_control(s) {
-            let from = topocert::term::floor_char_boundary(s, i.saturating_sub(80));
-            let to = topocert::term::floor_char_boundary(s, i + 40);
-            panic!("{what}: raw {c:?} at {i}: {:?}", &s[from..to]);
+    /// Where `s` has a raw control character, with some text around it.
+    fn leak(what: &str, s: &str) -> Option<String> {
+        let (i, c) = raw_control(s)?;
+        let from = topocert::term::floor_char_boundary(s, i.saturating_sub(60));
+        let to = topocert::term::floor_char_boundary(s, i + 30);
+        Some(format!("{what}: raw {c:?} at {i}: {:?}", &s[from..to]))
+    }
+
+    /// Collects every leak, so a failure lists every command and format at once.
+    #[derive(Default)]
+    struct Leaks(Vec<String>);
+
+    impl Leaks {
+        fn check(&mut self, what: &str, s: &str) {
+            self.0.extend(leak(what, s));
+        }
+        fn assert_none(self) {
+            assert!(self.0.is_empty(), "{}", self.0.join("\n"));
         }
     }
 
@@ -248,6 +261,8 @@ mod controls {
         let out = support::topocert()
             .current_dir(support::root())
             .env_remove("NO_COLOR")
+            // Wide enough that every column (SITE too) is shown.
+            .env("COLUMNS", "400")
             .args(args)
             .output()
             .expect("runs");
@@ -269,6 +284,7 @@ mod controls {
         );
         let now = [os("--now"), os("2026-12-01T00:00:00Z")];
         let mut seen_escaped = false;
+        let mut leaks = Leaks::default();
         for f in FORMATS {
             let command = command_name(f.command);
             let mut args: Vec<&std::ffi::OsStr> = vec![os(command)];
@@ -299,16 +315,18 @@ mod controls {
                 assert!(code == 0 || code == 1, "{what}: exit {code}: {err}");
                 // Colour is the only escape sequence left: SGR, never OSC 8 or CSI J.
                 let plain = strip_sgr(&out);
-                assert_inert(&format!("{what} (stdout)"), &plain);
-                assert_inert(&format!("{what} (stderr)"), &strip_sgr(&err));
+                leaks.check(&format!("{what} (stdout)"), &plain);
+                leaks.check(&format!("{what} (stderr)"), &strip_sgr(&err));
                 seen_escaped |= out.contains("\\u{1b}") && out.contains("\\u{202e}");
                 if f.command == Command::Report {
                     let page = std::fs::read_to_string(&fx.html).expect("report written");
-                    assert_inert("report --out (file)", &page);
+                    leaks.check("report --out (file)", &page);
                 }
             }
         }
+        leaks.assert_none();
         assert!(seen_escaped, "the hostile values are shown somewhere");
+        let mut leaks = Leaks::default();
 
         // JSON carries the DN exactly, escaped.
         let (_, json, _) = run(&[
@@ -319,7 +337,10 @@ mod controls {
             os("--format"),
             os("json"),
         ]);
-        assert!(json.contains("\\u009b") && json.contains("\\u202e"), "{json}");
+        assert!(
+            json.contains("\\u009b") && json.contains("\\u202e"),
+            "{json}"
+        );
         let v: serde_json::Value = serde_json::from_str(&json).expect("json");
         let subject = v["servers"][0]["certificate"]["subject"]
             .as_str()
@@ -330,8 +351,8 @@ mod controls {
         let hostile_rule = format!("foreign{CONTROLS}");
         let (code, out, err) = run(&[os("explain"), os(&hostile_rule)]);
         assert_eq!(code, 2, "{err}");
-        assert_inert("explain (stdout)", &out);
-        assert_inert("explain (stderr)", &strip_sgr(&err));
+        leaks.check("explain (stdout)", &out);
+        leaks.check("explain (stderr)", &strip_sgr(&err));
         assert!(err.contains("\\u{1b}"), "{err}");
         for args in [
             vec![os("explain"), os("--list")],
@@ -339,22 +360,25 @@ mod controls {
             vec![os("check"), certs, os("--certs"), certs],
         ] {
             let (_, out, err) = run(&args);
-            assert_inert("explain/errors (stdout)", &out);
-            assert_inert("explain/errors (stderr)", &strip_sgr(&err));
+            leaks.check("explain/errors (stdout)", &out);
+            leaks.check("explain/errors (stderr)", &strip_sgr(&err));
         }
         let missing = fx.certs.join(FILE).with_extension("xml");
         let (code, _, err) = run(&[os("check"), missing.as_os_str()]);
         assert_eq!(code, 2, "{err}");
-        assert_inert("missing topology (stderr)", &strip_sgr(&err));
+        leaks.check("missing topology (stderr)", &strip_sgr(&err));
+        leaks.assert_none();
     }
 
     /// Every renderer's own output is inert, before the CLI's last pass over it.
     #[test]
     fn every_renderer_shows_controls_visibly() {
         let fx = fixture();
+        let mut leaks = Leaks::default();
         for (format, text) in every_format::render_every_format(&fx.topology, Some(&fx.certs)) {
-            assert_inert(&format, &strip_sgr(&text));
+            leaks.check(&format, &strip_sgr(&text));
         }
+        leaks.assert_none();
     }
 
     /// `s` without the SGR colour sequences (`ESC [ digits/semicolons m`) the styles write.
@@ -378,5 +402,4 @@ mod controls {
         out.push_str(rest);
         out
     }
-
 }

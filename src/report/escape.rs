@@ -114,7 +114,8 @@ fn push_visible(out: &mut String, c: char) {
 /// cannot move the cursor, recolour the screen, make a link, reorder the line or start a line
 /// that looks like output.
 pub fn terminal(s: &str) -> String {
-    if !holds_c0(s, &[]) && !(may_hold_unsafe(s) && s.chars().any(is_unsafe)) {
+    let unsafe_here = holds_c0(s, &[]) || (may_hold_unsafe(s) && s.chars().any(is_unsafe));
+    if !unsafe_here {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -141,7 +142,8 @@ pub fn terminal_lines(s: &str) -> String {
 /// renderers escape values themselves; this pass makes the guarantee hold for every format.
 pub fn output(s: &str, keep_colour: bool) -> String {
     let clean = |c: char| !is_unsafe(c) || c == '\n' || c == '\t';
-    if !holds_c0(s, b"\n\t") && !(may_hold_unsafe(s) && !s.chars().all(clean)) {
+    let unsafe_here = holds_c0(s, b"\n\t") || (may_hold_unsafe(s) && !s.chars().all(clean));
+    if !unsafe_here {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -270,5 +272,65 @@ mod tests {
         assert!(!t.contains('\u{1b}') && !t.contains('\n'));
         assert!(t.contains("\\u{1b}"));
         assert_eq!(terminal("CN=x, O=y"), "CN=x, O=y");
+    }
+
+    const CONTROLS: &str = "\u{1b}]8;;http://x\u{1b}\\L\u{7}\u{9b}2J\u{202e}R\u{7f}\u{2066}";
+
+    #[test]
+    fn terminal_shows_c0_c1_del_and_bidi_controls() {
+        assert_eq!(
+            terminal(CONTROLS),
+            "\\u{1b}]8;;http://x\\u{1b}\\L\\u{7}\\u{9b}2J\\u{202e}R\\u{7f}\\u{2066}"
+        );
+        assert_eq!(
+            terminal("é漢 fe01-x.fabrikam.com"),
+            "é漢 fe01-x.fabrikam.com"
+        );
+        for s in [
+            CONTROLS,
+            "\u{61c}\u{200e}\u{200f}\u{202a}\u{2069}\u{2028}\t\r\n",
+        ] {
+            assert!(!terminal(s).chars().any(is_unsafe), "{s:?}");
+            // Idempotent: escaping twice changes nothing more.
+            assert_eq!(terminal(&terminal(s)), terminal(s));
+        }
+    }
+
+    #[test]
+    fn output_keeps_layout_and_colour_only() {
+        let text = format!("a\tb\n\u{1b}[1;31mred\u{1b}[0m {CONTROLS}\r\n");
+        let plain = output(&text, false);
+        assert!(plain.starts_with("a\tb\n\\u{1b}[1;31mred"), "{plain}");
+        assert!(plain.ends_with("\\u{d}\n"), "{plain}");
+        let coloured = output(&text, true);
+        assert!(
+            coloured.starts_with("a\tb\n\u{1b}[1;31mred\u{1b}[0m \\u{1b}]8;;"),
+            "{coloured}"
+        );
+        for out in [
+            plain,
+            coloured
+                .replace("\u{1b}[1;31m", "")
+                .replace("\u{1b}[0m", ""),
+        ] {
+            assert!(
+                !out.chars().any(|c| is_unsafe(c) && c != '\n' && c != '\t'),
+                "{out:?}"
+            );
+        }
+        assert_eq!(output("plain\n", true), "plain\n");
+    }
+
+    #[test]
+    fn json_escapes_c1_del_and_bidi_and_reads_back_the_same() {
+        let json = super::super::to_json(&serde_json::json!({ "dn": CONTROLS }));
+        assert!(!json.chars().any(|c| is_unsafe(c) && c != '\n'), "{json}");
+        assert!(json.contains("\\u009b2J\\u202eR\\u007f\\u2066"), "{json}");
+        let back: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+        assert_eq!(back["dn"], CONTROLS);
+        assert_eq!(
+            super::super::to_json(&serde_json::json!({"a": [1, "é"]})),
+            serde_json::to_string_pretty(&serde_json::json!({"a": [1, "é"]})).expect("json") + "\n"
+        );
     }
 }

@@ -122,9 +122,12 @@ pub fn render_rows(rows: &[ServerRow], opts: TableOptions) -> String {
     } else {
         None
     };
-    let all_roles_shown = roles
-        .as_ref()
-        .is_some_and(|shown| shown.iter().zip(rows).all(|(s, r)| *s == roles_of(r).join(",")));
+    let all_roles_shown = roles.as_ref().is_some_and(|shown| {
+        shown
+            .iter()
+            .zip(rows)
+            .all(|(s, r)| *s == roles_of(r).join(","))
+    });
     if let Some(shown) = roles {
         header.push("ROLES");
         for (row, s) in body.iter_mut().zip(shown) {

@@ -194,4 +194,19 @@ mod tests {
         assert!(lines[2].ends_with(" wildcard-for-server-name,"), "{all}");
         assert!(lines[3].trim_start() == "unreadable-certificate", "{all}");
     }
+
+    #[test]
+    fn a_huge_cell_stays_whole_and_pads_nothing_else() {
+        let huge = "x".repeat(100_000);
+        let rows = vec![
+            vec![huge.clone(), "a".into(), "end".into()],
+            vec!["short".into(), "b".into(), "end".into()],
+        ];
+        let out = render(&["NAME", "K", "LAST"], &rows);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[2].starts_with(&huge), "the cell is whole");
+        // Other rows are padded to the column's clamped width, not to the huge cell.
+        assert_eq!(lines[3].len(), MAX_COLUMN + 2 + 1 + 2 + 3);
+        assert_eq!(lines[1].len(), MAX_COLUMN + 2 + 1 + 2 + 4);
+    }
 }
