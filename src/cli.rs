@@ -255,7 +255,8 @@ pub fn man(a: &ManArgs, out: &mut dyn Write) -> u8 {
             None => {
                 let names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
                 eprintln!(
-                    "topocert: no command `{name}`; the commands are: {}",
+                    "topocert: no command `{}`; the commands are: {}",
+                    report::escape::terminal(name),
                     names.join(", ")
                 );
                 return EXIT_CANNOT_RUN;

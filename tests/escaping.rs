@@ -363,6 +363,9 @@ mod controls {
             leaks.check("explain/errors (stdout)", &out);
             leaks.check("explain/errors (stderr)", &strip_sgr(&err));
         }
+        let (code, _, err) = run(&[os("man"), os(&hostile_rule)]);
+        assert_eq!(code, 2, "{err}");
+        leaks.check("man (stderr)", &strip_sgr(&err));
         let missing = fx.certs.join(FILE).with_extension("xml");
         let (code, _, err) = run(&[os("check"), missing.as_os_str()]);
         assert_eq!(code, 2, "{err}");
