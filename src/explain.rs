@@ -7,7 +7,7 @@ use thiserror::Error;
 
 /// A rule id that does not exist (exit code 2).
 #[derive(Debug, Error, Diagnostic)]
-#[error("no rule `{given}`{}", suggestion.map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
+#[error("no rule `{}`{}", crate::report::escape::terminal(given), suggestion.map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
 #[diagnostic(code(topocert::unknown_rule), help("the rules are: {}", ids().join(", ")))]
 pub struct UnknownRule {
     /// What was asked for.
