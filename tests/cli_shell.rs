@@ -97,3 +97,33 @@ fn a_command_has_its_own_man_page() {
     assert_eq!(code, 2);
     assert!(err.starts_with("topocert: no command `chek`; the commands are: servers, graph, check"));
 }
+
+/// `--ignore` completes to the rule ids (from the registry), and an unknown id is still
+/// refused with a suggestion.
+#[test]
+fn ignore_completes_to_every_rule_id() {
+    // clap_complete writes possible values for bash, fish and zsh (not PowerShell or elvish).
+    for shell in ["bash", "fish", "zsh"] {
+        let (code, script, err) = run_in_root("completions", &[shell]);
+        assert_eq!(code, 0, "{err}");
+        for rule in topocert::rules::RULES {
+            assert!(
+                script.contains(rule.id().as_str()),
+                "{shell}: {} is not offered",
+                rule.id()
+            );
+        }
+    }
+    let (code, _, err) = run_in_root(
+        "check",
+        &[
+            "sample-topologies/standard-edition/topology.xml",
+            "--certs",
+            "sample-topologies/standard-edition/certs",
+            "--ignore",
+            "foreign-caa",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `foreign-ca`"), "{err}");
+}

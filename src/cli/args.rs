@@ -105,7 +105,7 @@ pub struct CertificateArgs {
     pub config: Option<PathBuf>,
     /// Drop the findings of RULE (repeatable), as well as those the config file ignores; every
     /// output names the rules ignored.
-    #[arg(long, value_name = "RULE", value_parser = crate::config::parse_rule_id)]
+    #[arg(long, value_name = "RULE", value_parser = RuleIdParser)]
     pub ignore: Vec<crate::finding::RuleId>,
     /// Read the certificates the checked servers present over TLS, as `topocert fetch` does,
     /// instead of (or as well as) --certs and --inventory.
@@ -370,4 +370,34 @@ pub struct FetchArgs {
     /// How to fetch.
     #[command(flatten)]
     pub fetching: FetchOptionArgs,
+}
+
+/// Parses a rule id as `topocert.toml` does ("did you mean"), and offers every rule id to
+/// shell completions.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleIdParser;
+
+impl clap::builder::TypedValueParser for RuleIdParser {
+    type Value = crate::finding::RuleId;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Self::Value, clap::Error> {
+        let given = value.to_string_lossy();
+        crate::config::parse_rule_id(&given).map_err(|message| {
+            clap::Error::raw(clap::error::ErrorKind::InvalidValue, format!("{message}\n"))
+                .with_cmd(cmd)
+        })
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(crate::rules::RULES.iter().map(|r| {
+            clap::builder::PossibleValue::new(r.id().as_str()).help(r.summary())
+        })))
+    }
 }

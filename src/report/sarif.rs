@@ -32,28 +32,50 @@ fn pascal(id: &str) -> String {
         .collect()
 }
 
-/// The artifact URI of the topology: the path as given, with `/` separators and spaces and
-/// `%` percent-encoded (a relative reference when the path was relative).
+/// The artifact URI of the topology, valid as RFC 3986 on every system: a relative path stays
+/// a relative reference (`/` separators), an absolute one becomes a `file` URI — `/x/y.xml`
+/// → `file:///x/y.xml`, `C:\\x\\y.xml` → `file:///C:/x/y.xml`, `\\\\host\\share\\y.xml` →
+/// `file://host/share/y.xml` — and every byte outside the unreserved characters is
+/// percent-encoded (UTF-8).
 pub fn artifact_uri(path: &str) -> String {
     let mut p = path.replace('\\', "/");
-    if let Some(rest) = p.strip_prefix("./") {
+    while let Some(rest) = p.strip_prefix("./") {
         p = rest.to_string();
     }
-    let enc: String = p
-        .chars()
-        .map(|c| match c {
-            '%' => "%25".to_string(),
-            ' ' => "%20".to_string(),
-            '#' => "%23".to_string(),
-            '?' => "%3F".to_string(),
-            c => c.to_string(),
-        })
-        .collect();
-    if enc.starts_with('/') {
-        format!("file://{enc}")
+    let drive = p.len() >= 2
+        && p.as_bytes()[0].is_ascii_alphabetic()
+        && p.as_bytes()[1] == b':'
+        && (p.len() == 2 || p.as_bytes()[2] == b'/');
+    let encode = |s: &str| -> String {
+        let mut out = String::with_capacity(s.len());
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+                out.push(char::from(b));
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    };
+    if drive {
+        format!("file:///{}:{}", &p[..1], encode(&p[2..]))
+    } else if let Some(unc) = p.strip_prefix("//") {
+        format!("file://{}", encode(unc))
+    } else if p.starts_with('/') {
+        format!("file://{}", encode(&p))
     } else {
-        enc
+        encode(&p)
     }
+}
+
+/// Where a rule is documented: the page or RFC it enforces, else the README's rule table.
+fn help_uri(r: &dyn crate::rules::Rule) -> String {
+    r.source().url().unwrap_or_else(|| {
+        format!(
+            "{}#what-check-looks-at",
+            env!("CARGO_PKG_REPOSITORY").trim_end_matches('/')
+        )
+    })
 }
 
 /// `check --format sarif` (and `diff`).
@@ -83,6 +105,7 @@ pub fn build(v: &View<'_>) -> Result<Value, RenderError> {
                         crate::report::check_markdown::text(r.fix())
                     ),
                 },
+                "helpUri": help_uri(*r),
                 "defaultConfiguration": { "level": level(r.severity()) },
             })
         })
@@ -140,6 +163,7 @@ pub fn build(v: &View<'_>) -> Result<Value, RenderError> {
                 "driver": {
                     "name": "topocert",
                     "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": env!("CARGO_PKG_REPOSITORY"),
                     "rules": rules,
                 },
             },
@@ -167,6 +191,21 @@ mod tests {
         assert_eq!(artifact_uri("./topo/my top.xml"), "topo/my%20top.xml");
         assert_eq!(artifact_uri("a\\b.xml"), "a/b.xml");
         assert_eq!(artifact_uri("/x/y.xml"), "file:///x/y.xml");
+        assert_eq!(
+            artifact_uri("C:\\Users\\Lync Admin\\topology.xml"),
+            "file:///C:/Users/Lync%20Admin/topology.xml"
+        );
+        assert_eq!(artifact_uri("c:/t.xml"), "file:///c:/t.xml");
+        assert_eq!(
+            artifact_uri("\\\\fs01\\share\\topology.xml"),
+            "file://fs01/share/topology.xml"
+        );
+        assert_eq!(
+            artifact_uri("topologies/Zürich [1].xml"),
+            "topologies/Z%C3%BCrich%20%5B1%5D.xml"
+        );
+        // A relative path whose first segment has a colon is not a drive.
+        assert_eq!(artifact_uri("ab:c.xml"), "ab%3Ac.xml");
         assert_eq!(pascal("no-server-auth-eku"), "NoServerAuthEku");
         assert_eq!(level(Severity::Info), "note");
     }
