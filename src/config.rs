@@ -237,20 +237,40 @@ impl Config {
     }
 
     /// The configuration of a run: `explicit` (`--config FILE`, which must exist) or else
-    /// [`FILE_NAME`] in `folder` when there is one; `Ok(None)` when there is none.
+    /// the nearest [`FILE_NAME`] ([`find`]); `Ok(None)` when there is none.
     pub fn discover(explicit: Option<&Path>, folder: &Path) -> Result<Option<Config>, ConfigError> {
         match explicit {
             Some(path) => Config::load(path).map(Some),
-            None => {
-                let path = folder.join(FILE_NAME);
-                if path.is_file() {
-                    Config::load(&path).map(Some)
-                } else {
-                    Ok(None)
-                }
-            }
+            None => match find(folder) {
+                Some(path) => Config::load(&path).map(Some),
+                None => Ok(None),
+            },
         }
     }
+}
+
+/// The nearest [`FILE_NAME`], as ruff finds its configuration: in `folder`, else in each parent
+/// up to and including the repository root (the nearest folder holding `.git`, a folder or
+/// the file a worktree has); never above it, and only `folder` itself outside a repository.
+/// The path returned is `folder` joined with as many `..` as folders were climbed.
+pub fn find(folder: &Path) -> Option<PathBuf> {
+    let here = folder.join(FILE_NAME);
+    if here.is_file() {
+        return Some(here);
+    }
+    let abs = std::path::absolute(folder).ok()?;
+    let root = abs.ancestors().find(|d| d.join(".git").exists())?;
+    let mut up = folder.to_path_buf();
+    for dir in abs.ancestors().skip(1) {
+        if !dir.starts_with(root) {
+            break;
+        }
+        up.push("..");
+        if dir.join(FILE_NAME).is_file() {
+            return Some(up.join(FILE_NAME));
+        }
+    }
+    None
 }
 
 /// The values of the command-line flags that a configuration file can also give; `None` and

@@ -280,3 +280,36 @@ fn discovery_finds_the_file_in_the_folder_or_takes_the_one_given() {
         )
     );
 }
+
+#[test]
+fn discovery_climbs_to_the_repository_root_and_no_further() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let outer = tmp.path();
+    let repo = outer.join("repo");
+    let deep = repo.join("lync").join("site1");
+    std::fs::create_dir_all(&deep).unwrap_or_else(|e| panic!("{e}"));
+    // Above the repository: never read.
+    std::fs::write(outer.join(FILE_NAME), "certs = \"outside\"").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(find(&deep), None, "no repository: only the folder itself");
+    std::fs::create_dir(repo.join(".git")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(find(&deep), None, "not above the repository root");
+    std::fs::write(repo.join(FILE_NAME), "certs = \"c\"").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir(repo.join("c")).unwrap_or_else(|e| panic!("{e}"));
+    let found = find(&deep).unwrap_or_else(|| panic!("the root's file"));
+    assert_eq!(found, deep.join("..").join("..").join(FILE_NAME));
+    let c = Config::discover(None, &deep)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("found"));
+    let certs = c.certs.unwrap_or_else(|| panic!("certs"));
+    assert_eq!(
+        certs.canonicalize().ok(),
+        repo.join("c").canonicalize().ok()
+    );
+    // The nearest file wins.
+    std::fs::write(deep.join("..").join(FILE_NAME), "").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(find(&deep), Some(deep.join("..").join(FILE_NAME)));
+    // A worktree's `.git` is a file: it marks the root too.
+    std::fs::remove_dir(repo.join(".git")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(repo.join(".git"), "gitdir: elsewhere").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(find(&deep), Some(deep.join("..").join(FILE_NAME)));
+}
