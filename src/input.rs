@@ -139,8 +139,20 @@ pub fn was_read(path: &Path) -> bool {
     let Ok(read) = READ.lock() else {
         return false;
     };
-    read.iter()
-        .any(|(c, i)| (canonical.is_some() && *c == canonical) || (id.is_some() && *i == id))
+    read.iter().any(|(c, i)| {
+        if canonical.is_some() && *c == canonical {
+            return true;
+        }
+        // The same inode, as through a hard link; only while the file read still has it (an
+        // inode is reused once its file is deleted).
+        let still = || {
+            c.as_ref()
+                .and_then(|c| std::fs::metadata(c).ok())
+                .as_ref()
+                .and_then(identity)
+        };
+        id.is_some() && *i == id && still() == id
+    })
 }
 
 #[cfg(unix)]

@@ -233,5 +233,14 @@ mod tests {
             Err(WriteError::IsAnInput { .. })
         ));
         assert_eq!(std::fs::read(&p).expect("read"), b"input");
+        // Nor through a hard link.
+        let hard = dir.path().join("hard.txt");
+        std::fs::hard_link(&p, &hard).expect("hard link");
+        #[cfg(unix)]
+        assert!(matches!(
+            write_file(&hard, b"x"),
+            Err(WriteError::IsAnInput { .. })
+        ));
+        assert_eq!(std::fs::read(&p).expect("read"), b"input");
     }
 }
