@@ -55,9 +55,20 @@ fn emit_to(
     let Some(path) = file.filter(|p| p.as_os_str() != "-") else {
         return Ok(emit(command, format, view, out));
     };
-    let mut f = std::fs::File::create(path)
-        .map_err(|e| AppError(miette::miette!("cannot write {}: {e}", shown(path))))?;
-    let code = emit(command, format, view, &mut f);
+    // Written whole, never onto an input of the run, and not at all when the output fails.
+    let refused = |e: crate::output::WriteError| {
+        AppError(miette::miette!(
+            "{}",
+            report::escape::terminal(&e.to_string())
+        ))
+    };
+    crate::output::check_target(path).map_err(refused)?;
+    let mut text = Vec::new();
+    let code = emit(command, format, view, &mut text);
+    if code == EXIT_CANNOT_RUN {
+        return Ok(code);
+    }
+    crate::output::write_file(path, &text).map_err(refused)?;
     if code != EXIT_CANNOT_RUN {
         match view.checked {
             Some(c) => eprintln!(
@@ -186,10 +197,15 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
             let l = load(&a.topology, warn)?;
             let (plan, checked) = app::plan(&l, &a.certificates.inputs()?, &a.gate.inputs(), warn)?;
             if let Some(dir) = &a.out_dir {
-                let files = crate::plan::files::write_dir(&plan, dir)?;
+                let w = crate::plan::files::write_dir(&plan, dir)?;
+                for (server, stem) in &w.renamed {
+                    eprintln!(
+                        "topocert: {server}: request files named {stem}.inf and {stem}.cnf (not a portable file name)"
+                    );
+                }
                 eprintln!(
                     "topocert: wrote {} to {}",
-                    report::count(files.len(), "file"),
+                    report::count(w.files.len(), "file"),
                     shown(dir)
                 );
             }

@@ -37,6 +37,15 @@ pub enum ConfigError {
         /// Why.
         cause: std::io::Error,
     },
+    /// A FIFO, device or socket: only regular files are read.
+    #[error("config {path} is {kind}, not a regular file")]
+    #[diagnostic(code(topocert::config_not_a_file))]
+    NotAFile {
+        /// The file.
+        path: String,
+        /// What it is.
+        kind: &'static str,
+    },
     /// Larger than [`MAX_FILE_SIZE`].
     #[error("config {path} is {size} bytes; the limit is {MAX_FILE_SIZE} bytes")]
     #[diagnostic(code(topocert::config_too_large))]
@@ -163,27 +172,30 @@ fn parse_severity(s: &str) -> Option<Severity> {
 impl Config {
     /// Reads `path`: see [`Config::parse`].
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        use std::io::Read;
+        use crate::input::ReadError;
         let name = path.display().to_string();
         let io = |cause| ConfigError::Io {
             path: name.clone(),
             cause,
         };
-        let file = std::fs::File::open(path).map_err(io)?;
-        let size = file.metadata().map_err(io)?.len();
-        if size > MAX_FILE_SIZE {
-            return Err(ConfigError::TooLarge { path: name, size });
-        }
-        let mut text = String::new();
-        file.take(MAX_FILE_SIZE + 1)
-            .read_to_string(&mut text)
-            .map_err(io)?;
-        if text.len() as u64 > MAX_FILE_SIZE {
-            return Err(ConfigError::TooLarge {
-                path: name,
-                size: text.len() as u64,
-            });
-        }
+        let bytes = crate::input::read_file(path, MAX_FILE_SIZE).map_err(|e| match e {
+            ReadError::Io { cause, .. } => io(cause),
+            ReadError::NotAFile { kind, .. } => ConfigError::NotAFile {
+                path: name.clone(),
+                kind: kind.describe(),
+            },
+            ReadError::TooLarge { size, .. } => ConfigError::TooLarge {
+                path: name.clone(),
+                size,
+            },
+        })?;
+        let bytes = crate::input::strip_utf8_bom(&bytes).to_vec();
+        let text = String::from_utf8(bytes).map_err(|_| {
+            io(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "stream did not contain valid UTF-8",
+            ))
+        })?;
         Config::parse(path, text)
     }
 

@@ -157,6 +157,18 @@ pub enum LoadError {
         #[help]
         advice: &'static str,
     },
+    /// A FIFO, device or socket: only regular files (or `-`) are read.
+    #[error("topology {path} is {kind}, not a regular file")]
+    #[diagnostic(
+        code(topocert::topology_not_a_file),
+        help("give the topology file, or `-` and the topology on standard input")
+    )]
+    NotAFile {
+        /// The path as given.
+        path: String,
+        /// What it is.
+        kind: &'static str,
+    },
     /// The input is larger than topocert accepts.
     #[error("topology {path} is {size} bytes; the limit is {limit} bytes")]
     #[diagnostic(

@@ -56,6 +56,9 @@ impl FailOn {
 /// The current baseline file layout (2: fingerprints from rule + subject + key).
 pub const BASELINE_VERSION: u32 = 2;
 
+/// Largest baseline read, in bytes (a finding takes about 200 bytes).
+pub const MAX_BASELINE_SIZE: u64 = 64 * 1024 * 1024;
+
 /// A baseline file: the findings accepted when it was written (docs/ci.md#baseline).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Baseline {
@@ -92,6 +95,26 @@ pub enum BaselineError {
         /// Why.
         cause: std::io::Error,
     },
+    /// A FIFO, device or socket: only regular files are read.
+    #[error("baseline {} is {kind}, not a regular file", path.display())]
+    #[diagnostic(code(topocert::baseline_not_a_file))]
+    NotAFile {
+        /// The file.
+        path: PathBuf,
+        /// What it is.
+        kind: &'static str,
+    },
+    /// Larger than [`MAX_BASELINE_SIZE`].
+    #[error("baseline {} is {size} bytes; baselines are limited to {limit} bytes", path.display())]
+    #[diagnostic(code(topocert::baseline_too_large))]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size (or the bytes read, when more than the limit).
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// Not a baseline.
     #[error("baseline {path} is not a topocert baseline: {cause}")]
     #[diagnostic(
@@ -123,11 +146,18 @@ pub enum BaselineError {
 impl Baseline {
     /// Reads a baseline file.
     pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
-        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Io {
-            path: path.to_path_buf(),
-            cause: source,
+        use crate::input::ReadError;
+        let bytes = crate::input::read_file(path, MAX_BASELINE_SIZE).map_err(|e| match e {
+            ReadError::Io { path, cause } => BaselineError::Io { path, cause },
+            ReadError::NotAFile { path, kind } => BaselineError::NotAFile {
+                path,
+                kind: kind.describe(),
+            },
+            ReadError::TooLarge { path, size, limit } => {
+                BaselineError::TooLarge { path, size, limit }
+            }
         })?;
-        Baseline::parse(&text).map_err(|e| match e {
+        Baseline::parse(&bytes).map_err(|e| match e {
             ParseError::Json(source) => BaselineError::Format {
                 path: path.to_path_buf(),
                 cause: source,
@@ -139,8 +169,10 @@ impl Baseline {
         })
     }
 
-    fn parse(text: &str) -> Result<Baseline, ParseError> {
-        let mut b: Baseline = serde_json::from_str(text).map_err(ParseError::Json)?;
+    /// Parses a baseline's bytes (UTF-8 JSON; a leading byte order mark is allowed).
+    pub fn parse(bytes: &[u8]) -> Result<Baseline, ParseError> {
+        let text = crate::input::strip_utf8_bom(bytes);
+        let mut b: Baseline = serde_json::from_slice(text).map_err(ParseError::Json)?;
         if b.version != BASELINE_VERSION {
             return Err(ParseError::Version(b.version));
         }
@@ -186,8 +218,12 @@ impl Baseline {
     }
 }
 
-enum ParseError {
+/// Why baseline bytes are not a baseline.
+#[derive(Debug)]
+pub enum ParseError {
+    /// Not the JSON of a baseline.
     Json(serde_json::Error),
+    /// A version this topocert does not read.
     Version(u32),
 }
 
@@ -248,7 +284,7 @@ mod tests {
             {"fingerprint":"ff","rule":"expired"},
             {"fingerprint":"0a","rule":"expired"},
             {"fingerprint":"7c","rule":"weak-key"}]}"#;
-        let b = Baseline::parse(text).unwrap_or_else(|_| panic!("parses"));
+        let b = Baseline::parse(text.as_bytes()).unwrap_or_else(|_| panic!("parses"));
         for fp in ["ff", "0a", "7c"] {
             assert!(b.contains(fp), "{fp}");
         }
@@ -258,13 +294,13 @@ mod tests {
     #[test]
     fn baseline_version_and_format_are_checked() {
         let ok = r#"{"version":2,"findings":[{"fingerprint":"ab","rule":"expired"}]}"#;
-        let b = Baseline::parse(ok).unwrap_or_else(|_| panic!("parses"));
+        let b = Baseline::parse(ok.as_bytes()).unwrap_or_else(|_| panic!("parses"));
         assert!(b.contains("ab"));
         assert!(!b.contains("cd"));
         assert!(matches!(
-            Baseline::parse(r#"{"version":1,"findings":[]}"#),
+            Baseline::parse(br#"{"version":1,"findings":[]}"#),
             Err(ParseError::Version(1))
         ));
-        assert!(matches!(Baseline::parse("[]"), Err(ParseError::Json(_))));
+        assert!(matches!(Baseline::parse(b"[]"), Err(ParseError::Json(_))));
     }
 }

@@ -408,3 +408,390 @@ fn human_output_names_each_unreadable_file_and_keeps_the_servers() {
         assert!(text.contains(needle), "{needle} missing from: {text}");
     }
 }
+
+// ---------------------------------------------------------------- safe reads and writes
+
+/// Issue #20: inputs are read only when they are regular files of a bounded size, without
+/// blocking; outputs never overwrite an input nor follow a symbolic link out of their folder.
+mod safe_io {
+    use super::support::sample;
+    use std::fs;
+    use std::path::{Path, PathBuf};
+    use std::time::{Duration, Instant};
+
+    const NOW: &str = "2026-12-01T00:00:00Z";
+
+    /// Runs the binary with a watchdog: a run still going after 20 s is killed and fails the
+    /// test (a FIFO that blocks must not hang the suite).
+    fn run(args: &[&str]) -> (i32, String, String) {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("topocert"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("runs");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if child.try_wait().expect("wait").is_some() {
+                break;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("topocert {args:?} still running after 20 s: it blocked");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().expect("output");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn s(p: &Path) -> &str {
+        p.to_str().expect("utf-8")
+    }
+
+    fn topology() -> String {
+        sample("enterprise-multisite/topology.xml")
+    }
+    fn certs() -> String {
+        sample("enterprise-multisite/certs")
+    }
+    fn ca() -> String {
+        sample("enterprise-multisite/ca/fabrikam-issuing-ca.cer")
+    }
+
+    /// `check` of the enterprise sample with its certificates and CA, plus `extra`.
+    fn check(extra: &[&str]) -> (i32, String, String) {
+        let (t, c, a) = (topology(), certs(), ca());
+        let mut args = vec!["check", &t, "--certs", &c, "--ca", &a, "--now", NOW];
+        args.extend_from_slice(extra);
+        run(&args)
+    }
+
+    #[cfg(unix)]
+    fn mkfifo(path: &Path) {
+        let ok = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .expect("mkfifo runs");
+        assert!(ok.success(), "mkfifo {}", path.display());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_as_an_input_file_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let fifo = dir.path().join("input.fifo");
+        mkfifo(&fifo);
+        for flag in ["--ca", "--inventory", "--config", "--baseline"] {
+            let (code, _, err) = check(&[flag, s(&fifo)]);
+            assert_eq!(code, 2, "{flag}: {err}");
+            assert!(err.contains("FIFO"), "{flag}: {err}");
+        }
+        let (code, _, err) = run(&["servers", s(&fifo)]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("FIFO"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_the_certificate_folder_is_one_unreadable_file() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let certs = dir.path().join("certs");
+        fs::create_dir(&certs).expect("mkdir");
+        for e in fs::read_dir(self::certs()).expect("certs") {
+            let e = e.expect("entry");
+            fs::copy(e.path(), certs.join(e.file_name())).expect("copy");
+        }
+        let with_all = {
+            let (t, a) = (topology(), ca());
+            run(&[
+                "check",
+                &t,
+                "--certs",
+                s(&certs),
+                "--ca",
+                &a,
+                "--now",
+                NOW,
+                "--format",
+                "json",
+            ])
+        };
+        mkfifo(&certs.join("pc02.fabrikam.com.cer"));
+        let outside = dir.path().join("outside.fifo");
+        mkfifo(&outside);
+        std::os::unix::fs::symlink(&outside, certs.join("zz.fabrikam.com.cer")).expect("symlink");
+        let (t, a) = (topology(), ca());
+        let (code, out, err) = run(&[
+            "check",
+            &t,
+            "--certs",
+            s(&certs),
+            "--ca",
+            &a,
+            "--now",
+            NOW,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code, with_all.0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+        let all: serde_json::Value = serde_json::from_str(&with_all.1).expect("json");
+        let unreadable: Vec<String> = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule"] == "unreadable-certificate")
+            .map(|f| f.to_string())
+            .collect();
+        assert_eq!(unreadable.len(), 2, "{unreadable:?}");
+        assert!(
+            unreadable.iter().all(|f| f.contains("not a regular file")),
+            "{unreadable:?}"
+        );
+        // The other servers' verdicts are unchanged.
+        assert_eq!(v["servers"], all["servers"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn dev_zero_as_the_inventory_is_refused_with_the_limit() {
+        let (t, a) = (topology(), ca());
+        let (code, _, err) = run(&["check", &t, "--inventory", "/dev/zero", "--ca", &a]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains("/dev/zero") && err.contains("not a regular file"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_3_gb_baseline_is_refused_with_the_limit() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("baseline.json");
+        let f = fs::File::create(&p).expect("create");
+        f.set_len(3_000_000_000).expect("sparse file");
+        let (code, _, err) = check(&["--baseline", s(&p)]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains(&topocert::gate::MAX_BASELINE_SIZE.to_string()),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_baseline_with_a_byte_order_mark_is_read() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("baseline.json");
+        let (code, _, err) = check(&["--write-baseline", s(&p)]);
+        assert_eq!(code, 1, "{err}");
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(fs::read(&p).expect("baseline"));
+        fs::write(&p, bytes).expect("write");
+        let (code, _, err) = check(&["--baseline", s(&p)]);
+        assert_eq!(code, 0, "every finding is in the baseline: {err}");
+    }
+
+    #[test]
+    fn a_json_inventory_with_a_byte_order_mark_is_read() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("inventory.json");
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(fs::read(sample("enterprise-multisite/inventory.json")).expect("sample"));
+        fs::write(&p, bytes).expect("write");
+        let t = topology();
+        let (code, _, err) = run(&["check", &t, "--inventory", s(&p), "--now", NOW]);
+        assert_ne!(code, 2, "{err}");
+    }
+
+    /// A copy of `src` in `dir`, returned with its path.
+    fn copy(src: &str, dir: &Path, name: &str) -> PathBuf {
+        let p = dir.join(name);
+        fs::copy(src, &p).expect("copy");
+        p
+    }
+
+    #[test]
+    fn output_onto_the_topology_is_refused() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let t = copy(&topology(), dir.path(), "topology.xml");
+        let before = fs::read(&t).expect("read");
+        let (c, a) = (certs(), ca());
+        let (code, _, err) = run(&[
+            "check",
+            s(&t),
+            "--certs",
+            &c,
+            "--ca",
+            &a,
+            "--now",
+            NOW,
+            "--output",
+            s(&t),
+        ]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("input of this run"), "{err}");
+        assert_eq!(fs::read(&t).expect("read"), before);
+        // Through a symbolic link too.
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.xml");
+            std::os::unix::fs::symlink(&t, &link).expect("symlink");
+            let (code, _, err) = run(&[
+                "check",
+                s(&t),
+                "--certs",
+                &c,
+                "--ca",
+                &a,
+                "--now",
+                NOW,
+                "--output",
+                s(&link),
+            ]);
+            assert_eq!(code, 2, "{err}");
+            assert_eq!(fs::read(&t).expect("read"), before);
+        }
+    }
+
+    #[test]
+    fn report_out_onto_a_certificate_is_refused() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let certs = dir.path().join("certs");
+        fs::create_dir(&certs).expect("mkdir");
+        let cert = copy(
+            &sample("enterprise-multisite/certs/fe01.fabrikam.com.cer"),
+            &certs,
+            "fe01.fabrikam.com.cer",
+        );
+        let before = fs::read(&cert).expect("read");
+        let (t, a) = (topology(), ca());
+        let (code, _, err) = run(&[
+            "report",
+            &t,
+            "--certs",
+            s(&certs),
+            "--ca",
+            &a,
+            "--now",
+            NOW,
+            "--out",
+            s(&cert),
+        ]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("input of this run"), "{err}");
+        assert_eq!(fs::read(&cert).expect("read"), before);
+    }
+
+    #[test]
+    fn write_baseline_onto_the_ca_file_is_refused() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let ca = copy(&ca(), dir.path(), "ca.cer");
+        let before = fs::read(&ca).expect("read");
+        let (t, c) = (topology(), certs());
+        let (code, _, err) = run(&[
+            "check",
+            &t,
+            "--certs",
+            &c,
+            "--ca",
+            s(&ca),
+            "--now",
+            NOW,
+            "--write-baseline",
+            s(&ca),
+        ]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("input of this run"), "{err}");
+        assert_eq!(fs::read(&ca).expect("read"), before);
+    }
+
+    #[test]
+    fn write_baseline_may_update_the_baseline_it_read() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let b = dir.path().join("baseline.json");
+        let (code, _, err) = check(&["--write-baseline", s(&b)]);
+        assert_eq!(code, 1, "{err}");
+        let (code, _, err) = check(&["--baseline", s(&b), "--write-baseline", s(&b)]);
+        assert_eq!(code, 0, "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn plan_out_dir_never_writes_through_a_symbolic_link() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("out");
+        fs::create_dir(&out).expect("mkdir");
+        let victim = dir.path().join("victim.txt");
+        fs::write(&victim, b"keep").expect("write");
+        for name in ["fe01.fabrikam.com.inf", "plan.csv"] {
+            std::os::unix::fs::symlink(&victim, out.join(name)).expect("symlink");
+        }
+        let t = topology();
+        let (code, _, err) = run(&["plan", &t, "--out-dir", s(&out)]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(fs::read(&victim).expect("read"), b"keep");
+        let inf = out.join("fe01.fabrikam.com.inf");
+        assert!(!fs::symlink_metadata(&inf)
+            .expect("inf")
+            .file_type()
+            .is_symlink());
+        assert!(fs::read_to_string(&inf)
+            .expect("inf")
+            .contains("fe01.fabrikam.com"));
+    }
+
+    #[test]
+    fn plan_out_dir_maps_names_windows_cannot_hold() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let text = fs::read_to_string(topology())
+            .expect("sample")
+            .replace("fe01.fabrikam.com", "con.fabrikam.com")
+            .replace("fe02.fabrikam.com", "*.fabrikam.com");
+        let t = dir.path().join("topology.xml");
+        fs::write(&t, text).expect("write");
+        let out = dir.path().join("out");
+        let (code, _, err) = run(&["plan", s(&t), "--out-dir", s(&out)]);
+        assert_eq!(code, 0, "{err}");
+        let mut names: Vec<String> = fs::read_dir(&out)
+            .expect("out")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        for bad in ["con.fabrikam.com.inf", "*.fabrikam.com.inf"] {
+            assert!(!names.contains(&bad.to_string()), "{names:?}");
+        }
+        assert!(
+            names.contains(&"%63on.fabrikam.com.inf".to_string()),
+            "{names:?}"
+        );
+        assert!(
+            names.contains(&"%2A.fabrikam.com.cnf".to_string()),
+            "{names:?}"
+        );
+        // The mapping is shown: on standard error and in plan.csv.
+        assert!(
+            err.contains("con.fabrikam.com: request files named %63on.fabrikam.com.inf"),
+            "{err}"
+        );
+        let csv = fs::read_to_string(out.join("plan.csv")).expect("plan.csv");
+        assert!(
+            csv.lines()
+                .next()
+                .expect("header")
+                .ends_with(",request_files"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains("%2A.fabrikam.com.inf;%2A.fabrikam.com.cnf"),
+            "{csv}"
+        );
+    }
+}

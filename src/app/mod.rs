@@ -195,12 +195,9 @@ fn decide(
     let baseline = gate.baseline.as_deref().map(Baseline::load).transpose()?;
     if let Some(path) = &gate.write_baseline {
         let b = Baseline::from_result(topo, store, result);
-        std::fs::write(path, b.to_json()).map_err(|e| {
-            AppError(miette::miette!(
-                "cannot write baseline {}: {e}",
-                path.display()
-            ))
-        })?;
+        // Over the `--baseline` file itself is allowed (updating it); over any other input not.
+        crate::output::write_file_replacing(path, gate.baseline.as_deref(), b.to_json().as_bytes())
+            .map_err(|e| AppError(miette::miette!("baseline: {e}")))?;
     }
     Ok(crate::outcome::decide(
         topo,

@@ -10,7 +10,6 @@ use super::sniff::{is_cert_label, looks_like_pkcs12};
 use miette::Diagnostic;
 use std::ffi::OsStr;
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 use x509_parser::error::PEMError;
@@ -38,11 +37,13 @@ pub enum CertLoadError {
         cause: std::io::Error,
     },
     /// Not a regular file (a FIFO, device or socket).
-    #[error("{} is not a regular file", path.display())]
+    #[error("{} is {kind}, not a regular file", path.display())]
     #[diagnostic(code(topocert::cert_not_a_file))]
     NotAFile {
         /// The path.
         path: PathBuf,
+        /// What it is ("a FIFO (named pipe)", "a device", ...).
+        kind: &'static str,
     },
     /// Larger than [`MAX_FILE_SIZE`].
     #[error("{} is {size} bytes; certificate files are limited to {limit} bytes", path.display())]
@@ -292,39 +293,18 @@ fn lower_ext(path: &Path) -> Option<String> {
         .map(str::to_ascii_lowercase)
 }
 
-/// Reads a file of at most [`MAX_FILE_SIZE`] bytes, checking the size before reading.
+/// Reads a regular file of at most [`MAX_FILE_SIZE`] bytes ([`crate::input::read_file`]: a
+/// FIFO or device is refused without blocking).
 fn read_limited(path: &Path) -> Result<Vec<u8>, CertLoadError> {
-    let io = |source| CertLoadError::Io {
-        path: path.to_path_buf(),
-        cause: source,
-    };
-    let file = fs::File::open(path).map_err(io)?;
-    let meta = file.metadata().map_err(io)?;
-    if !meta.is_file() {
-        return Err(CertLoadError::NotAFile {
-            path: path.to_path_buf(),
-        });
-    }
-    if meta.len() > MAX_FILE_SIZE {
-        return Err(CertLoadError::TooLarge {
-            path: path.to_path_buf(),
-            size: meta.len(),
-            limit: MAX_FILE_SIZE,
-        });
-    }
-    let mut data = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    // The file may grow between stat and read: never read more than the limit + 1.
-    file.take(MAX_FILE_SIZE + 1)
-        .read_to_end(&mut data)
-        .map_err(io)?;
-    if data.len() as u64 > MAX_FILE_SIZE {
-        return Err(CertLoadError::TooLarge {
-            path: path.to_path_buf(),
-            size: data.len() as u64,
-            limit: MAX_FILE_SIZE,
-        });
-    }
-    Ok(data)
+    use crate::input::ReadError;
+    crate::input::read_file(path, MAX_FILE_SIZE).map_err(|e| match e {
+        ReadError::Io { path, cause } => CertLoadError::Io { path, cause },
+        ReadError::NotAFile { path, kind } => CertLoadError::NotAFile {
+            path,
+            kind: kind.describe(),
+        },
+        ReadError::TooLarge { path, size, limit } => CertLoadError::TooLarge { path, size, limit },
+    })
 }
 
 fn parse_cert(path: &Path, index: usize, der: &[u8]) -> Result<Certificate, CertLoadError> {

@@ -179,13 +179,27 @@ pub fn prepare_dir(dir: &Path) -> Result<(), WriteError> {
 
 /// Writes the chains, the evidence of chains presented without proof of their key, and
 /// `manifest.csv` into `dir`, which must be new or empty; returns the number of certificate
-/// and evidence files written. Files are created, never overwritten.
+/// and evidence files written. Files are created, never overwritten, and never written through
+/// a symbolic link (`create_new` refuses one).
 pub fn write_dir(results: &[EndpointResult], dir: &Path) -> Result<usize, WriteError> {
     let io = io_error;
     prepare_dir(dir)?;
     let create = |path: &Path, bytes: &[u8]| -> Result<(), WriteError> {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        if let Some(parent) = path.parent().filter(|p| *p != dir) {
+            // One level below `dir`: created here, and never a symbolic link followed out.
+            match std::fs::create_dir(parent) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let real = std::fs::symlink_metadata(parent).is_ok_and(|m| m.is_dir());
+                    if !real {
+                        return Err(io(parent)(std::io::Error::new(
+                            std::io::ErrorKind::AlreadyExists,
+                            "exists and is not a folder (a symbolic link is never followed)",
+                        )));
+                    }
+                }
+                Err(e) => return Err(io(parent)(e)),
+            }
         }
         use std::io::Write;
         let mut f = std::fs::OpenOptions::new()

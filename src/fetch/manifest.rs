@@ -17,7 +17,6 @@ use super::outcome::{Cause, EndpointRecord, Failure};
 #[cfg(test)]
 use crate::certs::Usage;
 use crate::certs::{CertLoadError, CertStore, Unreadable};
-use std::io::Read;
 use std::path::Path;
 
 /// The file name, at the top of a fetched folder.
@@ -196,7 +195,7 @@ pub fn parse(data: &[u8]) -> Result<Parsed, String> {
 /// that cannot be read is an unreadable entry (the other rows are used).
 pub fn read_into(dir: &Path, store: &mut CertStore) {
     let path = dir.join(FILE_NAME);
-    if !path.is_file() {
+    if std::fs::symlink_metadata(&path).is_err() {
         return;
     }
     let unreadable = |store: &mut CertStore, line: u64, problem: String| {
@@ -209,14 +208,18 @@ pub fn read_into(dir: &Path, store: &mut CertStore) {
             },
         })
     };
-    let mut data = Vec::new();
-    let read = std::fs::File::open(&path).and_then(|f| f.take(MAX_SIZE + 1).read_to_end(&mut data));
-    if let Err(e) = read {
-        return unreadable(store, 0, e.to_string());
-    }
-    if data.len() as u64 > MAX_SIZE {
-        return unreadable(store, 0, format!("larger than {MAX_SIZE} bytes"));
-    }
+    let data = match crate::input::read_file(&path, MAX_SIZE) {
+        Ok(data) => data,
+        Err(crate::input::ReadError::Io { cause, .. }) => {
+            return unreadable(store, 0, cause.to_string())
+        }
+        Err(crate::input::ReadError::NotAFile { kind, .. }) => {
+            return unreadable(store, 0, format!("{}, not a regular file", kind.describe()))
+        }
+        Err(crate::input::ReadError::TooLarge { .. }) => {
+            return unreadable(store, 0, format!("larger than {MAX_SIZE} bytes"))
+        }
+    };
     match parse(&data) {
         Ok((records, bad)) => {
             store.endpoints.extend(records);

@@ -124,31 +124,76 @@ pub fn openssl_config(s: &ServerPlan) -> String {
     out
 }
 
-/// Writes `<fqdn>.inf`, `<fqdn>.cnf` per server and `plan.csv` into `dir` (created if needed);
-/// returns the files written.
-pub fn write_dir(plan: &Plan, dir: &Path) -> Result<Vec<PathBuf>, PlanFilesError> {
+/// What [`write_dir`] wrote.
+#[derive(Debug, Default)]
+pub struct Written {
+    /// The files, in the order written.
+    pub files: Vec<PathBuf>,
+    /// (server, file name stem) for each server whose FQDN is not a portable file name
+    /// ([`crate::output::portable_file_name`]: `*`, or a Windows device name such as `con`).
+    pub renamed: Vec<(String, String)>,
+}
+
+/// Writes `<fqdn>.inf`, `<fqdn>.cnf` per server and `plan.csv` into `dir` (created if needed).
+/// A FQDN that is not a portable file name is written under its portable name
+/// ([`crate::output::portable_file_name`]); `plan.csv` names each server's files in its last
+/// column, `request_files`. Each file is written whole and replaced, never written through a
+/// symbolic link ([`crate::output::write_file`]), and never over an input of the run.
+pub fn write_dir(plan: &Plan, dir: &Path) -> Result<Written, PlanFilesError> {
     for s in &plan.servers {
         check_names(s)?;
     }
-    let io = |path: &Path| {
-        let path = path.display().to_string();
-        move |source| PlanFilesError::Write {
-            path,
-            cause: source,
-        }
-    };
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
-    let mut written = Vec::new();
+    std::fs::create_dir_all(dir).map_err(|cause| PlanFilesError::Write {
+        path: dir.display().to_string(),
+        cause,
+    })?;
+    let mut written = Written::default();
     let mut put = |name: String, text: String| -> Result<(), PlanFilesError> {
         let p = dir.join(name);
-        std::fs::write(&p, text).map_err(io(&p))?;
-        written.push(p);
+        crate::output::write_file(&p, text.as_bytes()).map_err(|e| PlanFilesError::Write {
+            path: p.display().to_string(),
+            cause: match e {
+                crate::output::WriteError::Io { cause, .. } => cause,
+                other => std::io::Error::other(other.to_string()),
+            },
+        })?;
+        written.files.push(p);
         Ok(())
     };
+    let mut stems = Vec::with_capacity(plan.servers.len());
     for s in &plan.servers {
-        put(format!("{}.inf", s.fqdn), certreq_inf(s))?;
-        put(format!("{}.cnf", s.fqdn), openssl_config(s))?;
+        let stem = crate::output::portable_file_name(s.fqdn.as_str()).into_owned();
+        put(format!("{stem}.inf"), certreq_inf(s))?;
+        put(format!("{stem}.cnf"), openssl_config(s))?;
+        if stem != s.fqdn.as_str() {
+            written.renamed.push((s.fqdn.to_string(), stem.clone()));
+        }
+        stems.push(stem);
     }
-    put("plan.csv".into(), super::render::csv(plan))?;
+    put("plan.csv".into(), csv_with_files(plan, &stems))?;
     Ok(written)
+}
+
+/// The plan's CSV ([`super::render::csv`]) with a last column naming each server's request
+/// files.
+fn csv_with_files(plan: &Plan, stems: &[String]) -> String {
+    let text = super::render::csv(plan);
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for (i, record) in r.records().enumerate() {
+        let Ok(mut record) = record else { continue };
+        match i {
+            0 => record.push_field("request_files"),
+            _ => record.push_field(
+                &stems
+                    .get(i - 1)
+                    .map(|s| format!("{s}.inf;{s}.cnf"))
+                    .unwrap_or_default(),
+            ),
+        }
+        let _ = w.write_record(&record);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

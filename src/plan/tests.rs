@@ -164,5 +164,11 @@ fn request_files_refuse_a_name_that_is_not_a_dns_name() {
     assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0);
     // The same plan with DNS names is written.
     let ok = plan_of("unassociated-pchat/topology.xml");
-    assert_eq!(files::write_dir(&ok, dir.path()).expect("written").len(), 3);
+    assert_eq!(
+        files::write_dir(&ok, dir.path())
+            .expect("written")
+            .files
+            .len(),
+        3
+    );
 }

@@ -7,60 +7,42 @@ pub mod placeholder;
 pub mod scan;
 
 use crate::error::LoadError;
+use crate::input::{NotRegular, ReadError};
 use crate::model::Topology;
-use std::io::Read;
 use std::sync::Arc;
 
 /// Largest topology accepted, in bytes (real exports are a few megabytes).
 pub const MAX_INPUT_BYTES: u64 = 1 << 30;
 
-/// Reads a topology from a path; `-` reads standard input.
+/// Reads a topology from a path; `-` reads standard input. Only a regular file is read
+/// ([`crate::input::read_file`]), and at most [`MAX_INPUT_BYTES`].
 pub fn load_path(path: &str) -> Result<Topology, LoadError> {
-    let io = |source| LoadError::Io {
-        path: path.to_string(),
-        cause: source,
-    };
-    let mut bytes = Vec::new();
-    if path == "-" {
-        std::io::stdin()
-            .lock()
-            .take(MAX_INPUT_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(io)?;
+    let read = if path == "-" {
+        crate::input::read_stdin(path, MAX_INPUT_BYTES)
     } else {
-        let is_folder = || LoadError::IsAFolder {
+        crate::input::read_file(std::path::Path::new(path), MAX_INPUT_BYTES)
+    };
+    let bytes = read.map_err(|e| match e {
+        ReadError::Io { cause, .. } => LoadError::Io {
             path: path.to_string(),
-        };
-        let file = std::fs::File::open(path).map_err(|e| {
-            if std::path::Path::new(path).is_dir() {
-                is_folder()
-            } else {
-                io(e)
-            }
-        })?;
-        let meta = file.metadata().map_err(io)?;
-        if meta.is_dir() {
-            return Err(is_folder());
-        }
-        let size = meta.len();
-        if size > MAX_INPUT_BYTES {
-            return Err(LoadError::TooLarge {
-                path: path.to_string(),
-                size,
-                limit: MAX_INPUT_BYTES,
-            });
-        }
-        file.take(MAX_INPUT_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(io)?;
-    }
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(LoadError::TooLarge {
+            cause,
+        },
+        ReadError::NotAFile {
+            kind: NotRegular::Folder,
+            ..
+        } => LoadError::IsAFolder {
             path: path.to_string(),
-            size: bytes.len() as u64,
-            limit: MAX_INPUT_BYTES,
-        });
-    }
+        },
+        ReadError::NotAFile { kind, .. } => LoadError::NotAFile {
+            path: path.to_string(),
+            kind: kind.describe(),
+        },
+        ReadError::TooLarge { size, limit, .. } => LoadError::TooLarge {
+            path: path.to_string(),
+            size,
+            limit,
+        },
+    })?;
     load_vec(path, bytes)
 }
 

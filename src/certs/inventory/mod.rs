@@ -118,6 +118,15 @@ pub enum InventoryError {
         /// The underlying error.
         cause: std::io::Error,
     },
+    /// A FIFO, device or socket: only regular files are read.
+    #[error("inventory {} is {kind}, not a regular file", path.display())]
+    #[diagnostic(code(topocert::inventory_not_a_file))]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is.
+        kind: &'static str,
+    },
     /// Larger than [`MAX_INVENTORY_SIZE`].
     #[error("inventory {} is {size} bytes; inventories are limited to {limit} bytes", path.display())]
     #[diagnostic(code(topocert::inventory_too_large))]
@@ -581,19 +590,15 @@ fn json_rows(path: &Path, text: &str) -> Result<JsonRows, InventoryError> {
 /// Reads an inventory: CSV (`Export-Csv`, with or without `#TYPE` line) or JSON
 /// (`ConvertTo-Json`), detected from the content; UTF-8 (±BOM) or UTF-16 with BOM.
 pub fn load(path: &Path) -> Result<Inventory, InventoryError> {
-    let io = |source| InventoryError::Io {
-        path: path.to_path_buf(),
-        cause: source,
-    };
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > MAX_INVENTORY_SIZE {
-        return Err(InventoryError::TooLarge {
-            path: path.to_path_buf(),
-            size,
-            limit: MAX_INVENTORY_SIZE,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
+    use crate::input::ReadError;
+    let bytes = crate::input::read_file(path, MAX_INVENTORY_SIZE).map_err(|e| match e {
+        ReadError::Io { path, cause } => InventoryError::Io { path, cause },
+        ReadError::NotAFile { path, kind } => InventoryError::NotAFile {
+            path,
+            kind: kind.describe(),
+        },
+        ReadError::TooLarge { path, size, limit } => InventoryError::TooLarge { path, size, limit },
+    })?;
     parse(path, &bytes)
 }
 
