@@ -122,7 +122,7 @@ fn directory_string(v: &x509_parser::der_parser::asn1_rs::Any<'_>) -> Option<Str
         | Tag::VisibleString
         | Tag::T61String => std::str::from_utf8(data).ok().map(str::to_string),
         Tag::BmpString => {
-            if data.len() % 2 != 0 {
+            if !data.len().is_multiple_of(2) {
                 return None;
             }
             let units = data
@@ -133,7 +133,7 @@ fn directory_string(v: &x509_parser::der_parser::asn1_rs::Any<'_>) -> Option<Str
                 .ok()
         }
         Tag::UniversalString => {
-            if data.len() % 4 != 0 {
+            if !data.len().is_multiple_of(4) {
                 return None;
             }
             data.chunks_exact(4)

@@ -56,16 +56,17 @@ pub struct ReferenceCa {
 pub enum CaResolution {
     /// One or more reference CAs (several `--ca`, or one inferred).
     Known(Vec<ReferenceCa>),
-    /// No `--ca`, and no single issuer issued most internal server certificates.
+    /// No `--ca`, and no issuer issued more than half of the internal servers' certificates.
     Ambiguous {
-        /// The tied issuers, each with the servers whose certificates it issued.
+        /// Every issuer of them, most servers first, each with the servers whose certificates
+        /// it issued.
         tied: Vec<CaCandidate>,
     },
     /// No `--ca` and no internal server certificate to infer from.
     Unknown,
 }
 
-/// An issuer that could be the reference CA, when several tie.
+/// An issuer that could be the reference CA, when none issued a strict majority.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaCandidate {
     /// Its DN for display.
@@ -523,9 +524,9 @@ fn merge_names(counts: &mut BTreeMap<IssuerKey, (String, Vec<crate::model::Machi
     }
 }
 
-/// Resolves the reference CA: every certificate of the `--ca` files, or else the issuer of
-/// most certificates assigned (see `assignments`, one per machine) to internal Lync servers (every pool but Edge, SQL, file store
-/// and Office Web Apps).
+/// Resolves the reference CA: every certificate of the `--ca` files, or else the issuer of more
+/// than half of the certificates assigned (see `assignments`, one per machine) to internal Lync
+/// servers (every pool but Edge, SQL, file store and Office Web Apps), checked or not.
 pub fn resolve(
     topo: &Topology,
     graph: &ServerGraph,
@@ -574,10 +575,14 @@ pub fn resolve(
     let Some(max) = counts.values().map(|v| v.1.len()).max() else {
         return CaResolution::Unknown;
     };
-    let top: Vec<_> = counts.iter().filter(|(_, v)| v.1.len() == max).collect();
-    if top.len() > 1 {
+    let total: usize = counts.values().map(|v| v.1.len()).sum();
+    // Only a strict majority of the internal servers' certificates names the reference CA; a
+    // tie or a mere plurality leaves it undecided, with every candidate listed.
+    if max * 2 <= total {
+        let mut candidates: Vec<_> = counts.iter().collect();
+        candidates.sort_by_key(|(_, v)| std::cmp::Reverse(v.1.len()));
         return CaResolution::Ambiguous {
-            tied: top
+            tied: candidates
                 .into_iter()
                 .map(|(k, (name, servers))| CaCandidate {
                     subject: name.clone(),
@@ -590,9 +595,10 @@ pub fn resolve(
                 .collect(),
         };
     }
-    let (key, (name, servers)) = top[0];
+    let Some((key, (name, servers))) = counts.iter().find(|(_, v)| v.1.len() == max) else {
+        return CaResolution::Unknown;
+    };
     let n = servers.len();
-    let total: usize = counts.values().map(|v| v.1.len()).sum();
     let (raw, kid) = match key {
         IssuerKey::Der(raw, kid) => (Some(raw.clone()), kid.clone()),
         IssuerKey::Name(_) => (None, None),

@@ -184,3 +184,68 @@ fn a_renewed_ca_key_is_unknown_and_no_message_claims_a_signature_check() {
     );
     assert_eq!(ca_findings(&r), []);
 }
+
+/// A folder with one certificate per `(server, CA)`, each named after its server.
+fn servers_from(pairs: &[(&str, &TestCa)]) -> Folder {
+    pairs.iter().fold(Folder::new(), |f, (host, ca)| {
+        let fqdn = format!("{host}.fabrikam.com");
+        f.file(
+            &format!("{fqdn}.cer"),
+            &Leaf::good(&fqdn, &[]).signed_by(ca),
+        )
+    })
+}
+
+#[test]
+fn only_a_strict_majority_of_internal_servers_names_the_inferred_ca() {
+    use crate::check::ca::CaResolution;
+    let (a, b, c) = (
+        root("Fabrikam Issuing CA"),
+        root("Contoso Public CA"),
+        root("Other CA"),
+    );
+    // 2 of 4 (a tie) and 2 of 5 (a plurality): undecided, every candidate listed.
+    for pairs in [
+        vec![("fe01", &a), ("fe02", &a), ("fe03", &b), ("pc01", &b)],
+        vec![
+            ("fe01", &b),
+            ("fe02", &b),
+            ("fe03", &a),
+            ("pc01", &c),
+            ("pc02", &a),
+        ],
+    ] {
+        let r = run(
+            "enterprise-multisite/topology.xml",
+            &servers_from(&pairs),
+            &[],
+        );
+        match &r.reference_ca {
+            CaResolution::Ambiguous { tied } => assert!(tied.len() >= 2, "{tied:?}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            rules(&r).contains(&"ambiguous-internal-ca"),
+            "{:?}",
+            rules(&r)
+        );
+        assert!(!rules(&r).contains(&"foreign-ca"), "{:?}", rules(&r));
+    }
+    // 3 of 5, counting an internal server that is not checked (dir01a): inferred.
+    let pairs = [
+        ("fe01", &a),
+        ("fe02", &b),
+        ("fe03", &b),
+        ("dir01a", &a),
+        ("pc02", &a),
+    ];
+    let r = run(
+        "enterprise-multisite/topology.xml",
+        &servers_from(&pairs),
+        &[],
+    );
+    let cas = r.reference_ca.cas();
+    assert_eq!(cas.len(), 1, "{:?}", r.reference_ca);
+    assert_eq!(cas[0].subject, "CN=Fabrikam Issuing CA, O=Fabrikam");
+    assert!(cas[0].how.contains("3 of the 5"), "{}", cas[0].how);
+}

@@ -101,10 +101,8 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             "nothing to check: this topology has no Persistent Chat pool.".to_string()
         }
         _ => format!(
-            "{} of {} not ready, {} unknown; {}, {}, {}.",
-            c.not_ready,
-            count(c.servers, "checked server"),
-            c.unknown,
+            "{}; {}, {}, {}.",
+            outcome.summary(),
             count(c.errors, "error"),
             count(c.warnings, "warning"),
             count(c.infos, "note")
@@ -148,7 +146,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 .collect();
             let _ = writeln!(
                 o,
-                "<dt>Reference CA</dt><dd>cannot decide: these issuers tie (give <code>--ca FILE</code>)<ul>{}</ul></dd>",
+                "<dt>Reference CA</dt><dd>cannot decide: no issuer issued more than half of the internal servers' certificates (give <code>--ca FILE</code>)<ul>{}</ul></dd>",
                 list.join("")
             );
         }
@@ -203,6 +201,12 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         for (s, so) in servers {
             let m = &topo.machines[s.machine.0];
             let (vclass, vtext) = status_class(so.status);
+            let note = outcome.status_note(so);
+            let vtext = if note.is_empty() {
+                vtext.to_string()
+            } else {
+                format!("{vtext} ({note})")
+            };
             let cert = if s.certificates.is_empty() {
                 "none".to_string()
             } else {
