@@ -249,3 +249,37 @@ fn only_a_strict_majority_of_internal_servers_names_the_inferred_ca() {
     assert_eq!(cas[0].subject, "CN=Fabrikam Issuing CA, O=Fabrikam");
     assert!(cas[0].how.contains("3 of the 5"), "{}", cas[0].how);
 }
+
+#[test]
+fn a_renewed_ca_key_without_ca_or_any_ca_certificate_claims_no_signature_check() {
+    let (old, new) = (root("Fabrikam Issuing CA"), root("Fabrikam Issuing CA"));
+    let pairs = [
+        ("fe01", &new),
+        ("fe02", &new),
+        ("fe03", &old),
+        ("pc01", &new),
+        ("pc02", &old),
+    ];
+    let r = run(
+        "enterprise-multisite/topology.xml",
+        &servers_from(&pairs),
+        &[],
+    );
+    assert_eq!(r.reference_ca.cas().len(), 1, "{:?}", r.reference_ca);
+    let undecided: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == crate::rules::missing_intermediate::ID)
+        .collect();
+    assert_eq!(undecided.len(), 2, "{:?}", rules(&r));
+    for f in undecided {
+        assert_eq!(f.effect, Effect::Undecided);
+        assert!(
+            f.message.contains("no signature was checked"),
+            "{}",
+            f.message
+        );
+        assert!(!f.message.contains("does not verify"), "{}", f.message);
+    }
+    assert!(!rules(&r).contains(&"foreign-ca"), "{:?}", rules(&r));
+}
