@@ -124,6 +124,19 @@ fn an_ignored_deciding_finding_shows_in_the_status_everywhere() {
         html.contains("ready (foreign-ca ignored by --ignore)"),
         "{html}"
     );
+    for (format, says) in [
+        (
+            "junit",
+            "name=\"status-note\" value=\"foreign-ca ignored by --ignore\"",
+        ),
+        (
+            "sarif",
+            "\"statusNote\": \"foreign-ca ignored by --ignore\"",
+        ),
+    ] {
+        let (_, out) = check(&[&base[..], &["--now", NOW, "--format", format]].concat());
+        assert!(out.contains(says), "{format}: {out}");
+    }
     // The same from topocert.toml.
     let dir = tempfile::tempdir().expect("tmp");
     let toml = dir.path().join("topocert.toml");
