@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes the fixtures rcgen cannot: RSA keys, a SHA-1 and an RSASSA-PSS signature, and a .pfx.
+# Makes the fixtures rcgen cannot: RSA and DSA keys, a SHA-1 and an RSASSA-PSS signature, and a .pfx.
 #
 #   cargo run --example gen-sample-certs -- OUT_DIR rules-lab
 #   sample-topologies/make-weak-certs.sh OUT_DIR [FIXTURE_DIR]
@@ -14,7 +14,7 @@
 # With FIXTURE_DIR, also writes the DER unit-test fixtures there (see tests/fixtures/certs/README.md),
 # among them an RSA PKI of its own: "CN=Fabrikam RSA Issuing CA" (RSA 2048, self-signed) and
 # lyncse01.fabrikam.com leaves with RSA 3072 and 4096 keys (sha256RSA), one signed with
-# RSASSA-PSS and one with md5RSA.
+# RSASSA-PSS and one with md5RSA; and a self-signed lyncse01.fabrikam.com with a DSA key.
 # Subjects are encoded O first, then CN (the policy below sets the order 'openssl ca' writes), so
 # Windows and topocert show them as "CN=..., O=Fabrikam".
 # Needs the openssl binary (tested with OpenSSL 3.0).
@@ -103,5 +103,10 @@ if [ -n "$fixtures" ]; then
     done
     openssl x509 -in "$tmp/pss.pem" -outform DER -out "$fixtures/pss-signed.der"
     openssl x509 -in "$tmp/md5.pem" -outform DER -out "$fixtures/md5-signed.der"
+    # A DSA key, which Schannel and Lync cannot use (self-signed: only its key is asserted).
+    openssl genpkey -genparam -algorithm DSA -pkeyopt dsa_paramgen_bits:2048 -out "$tmp/dsa.param" 2>/dev/null
+    openssl genpkey -paramfile "$tmp/dsa.param" -out "$tmp/dsa.key" 2>/dev/null
+    openssl req -new -x509 -key "$tmp/dsa.key" -sha256 -days 730 -subj "/O=Fabrikam/CN=$se" \
+        -addext "subjectAltName=DNS:$se" -outform DER -out "$fixtures/dsa-key.der"
     echo "wrote fixtures in $fixtures"
 fi

@@ -12,9 +12,15 @@ use crate::report::{self, Command as Cmd, Style, View};
 use std::io::Write;
 use std::process::ExitCode;
 
-/// Prints a diagnostic to standard error with the installed miette handler.
+/// Prints a diagnostic to standard error with the installed miette handler; control
+/// characters in it are shown visibly ([`report::escape::output`]), colour kept.
 pub fn eprint_report(r: &miette::Report) {
-    eprintln!("{r:?}");
+    eprintln!("{}", report::escape::output(&format!("{r:?}"), true));
+}
+
+/// A path as messages on standard error show it (control characters visible).
+fn shown(path: &std::path::Path) -> String {
+    report::escape::terminal(&path.display().to_string())
 }
 
 /// The layout of text output: colour only on a terminal without `NO_COLOR`; width from
@@ -50,17 +56,17 @@ fn emit_to(
         return Ok(emit(command, format, view, out));
     };
     let mut f = std::fs::File::create(path)
-        .map_err(|e| AppError(miette::miette!("cannot write {}: {e}", path.display())))?;
+        .map_err(|e| AppError(miette::miette!("cannot write {}: {e}", shown(path))))?;
     let code = emit(command, format, view, &mut f);
     if code != EXIT_CANNOT_RUN {
         match view.checked {
             Some(c) => eprintln!(
                 "topocert: wrote {}: {} ({})",
-                path.display(),
+                shown(path),
                 c.outcome.verdict.headline(),
                 c.outcome.gate_sentence()
             ),
-            None => eprintln!("topocert: wrote {}", path.display()),
+            None => eprintln!("topocert: wrote {}", shown(path)),
         }
     }
     Ok(code)
@@ -89,11 +95,14 @@ fn write_out(out: &mut dyn Write, text: &str) -> u8 {
 /// 0 without one, or 2 when it cannot be rendered or written.
 fn emit(command: Cmd, format: &str, view: &View<'_>, out: &mut dyn Write) -> u8 {
     let Some(f) = report::find(command, format) else {
-        eprintln!("topocert: unknown format {format}");
+        eprintln!(
+            "topocert: unknown format {}",
+            report::escape::terminal(format)
+        );
         return EXIT_CANNOT_RUN;
     };
     match (f.render)(view) {
-        Ok(text) => match write_out(out, &text) {
+        Ok(text) => match write_out(out, &report::escape::output(&text, view.style.color)) {
             EXIT_OK => view.checked.map_or(EXIT_OK, |c| c.outcome.exit_code),
             code => code,
         },
@@ -157,16 +166,18 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
         Command::Explain(a) => Ok(if a.list {
             write_out(out, &crate::explain::list(style().width))
         } else {
-            write_out(
-                out,
-                &crate::explain::explain(a.rule.as_deref().unwrap_or_default(), style().width)?,
-            )
+            let text =
+                crate::explain::explain(a.rule.as_deref().unwrap_or_default(), style().width)?;
+            write_out(out, &report::escape::terminal_lines(&text))
         }),
         Command::Report(a) => {
             let l = load(&a.topology, warn)?;
             let c = app::check(&l, &a.certificates.inputs()?, &a.gate.inputs(), warn)?;
+            let keep = (a.graph == args::ReportGraph::PersistentChat)
+                .then(|| l.graph.persistent_chat_focus(&l.topology));
             let v = View {
                 checked: Some(&c),
+                focus: keep.as_ref(),
                 ..view(&l, &a.topology)
             };
             emit_to(Cmd::Report, "html", &v, out, Some(a.out.as_ref()))
@@ -179,7 +190,7 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
                 eprintln!(
                     "topocert: wrote {} to {}",
                     report::count(files.len(), "file"),
-                    dir.display()
+                    shown(dir)
                 );
             }
             let v = View {
@@ -247,7 +258,8 @@ pub fn man(a: &ManArgs, out: &mut dyn Write) -> u8 {
             None => {
                 let names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
                 eprintln!(
-                    "topocert: no command `{name}`; the commands are: {}",
+                    "topocert: no command `{}`; the commands are: {}",
+                    report::escape::terminal(name),
                     names.join(", ")
                 );
                 return EXIT_CANNOT_RUN;

@@ -7,7 +7,7 @@ use thiserror::Error;
 
 /// A rule id that does not exist (exit code 2).
 #[derive(Debug, Error, Diagnostic)]
-#[error("no rule `{given}`{}", suggestion.map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
+#[error("no rule `{}`{}", crate::report::escape::terminal(given), suggestion.map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
 #[diagnostic(code(topocert::unknown_rule), help("the rules are: {}", ids().join(", ")))]
 pub struct UnknownRule {
     /// What was asked for.
@@ -55,15 +55,23 @@ fn render(rule: &dyn Rule, width: usize) -> String {
         }
         Needs::Partly(what) => format!("partly checked for an inventory row: {what}"),
     };
+    let source = rule.source().describe();
     let mut out = format!("{} ({})\n", rule.id(), rule.severity().as_str());
     for (head, text) in [
         ("What it checks", rule.summary()),
         ("Why it matters", rule.why()),
+        ("Source", source.as_str()),
         ("How to fix", rule.fix()),
         ("Needs", needs.as_str()),
     ] {
         out.push('\n');
         crate::term::push_wrapped(&mut out, width, "", "  ", &format!("{head}: {text}"));
+        if head == "Source" {
+            // An address is never broken: on a line of its own, it may pass the width.
+            if let Some(url) = rule.source().url() {
+                out.push_str(&format!("  {url}\n"));
+            }
+        }
     }
     out
 }
@@ -124,8 +132,21 @@ mod tests {
             for r in RULES {
                 let text = explain(r.id().as_str(), width).expect("known");
                 for line in text.lines() {
-                    assert!(crate::term::display_width(line) <= width, "{width}: {line}");
+                    let url =
+                        line.trim_start().starts_with("https://") && !line.trim().contains(' ');
+                    assert!(
+                        url || crate::term::display_width(line) <= width,
+                        "{width}: {line}"
+                    );
                 }
+                assert!(text.contains(
+                    &r.source()
+                        .describe()
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_string()
+                ));
                 let flat: Vec<&str> = text.split_whitespace().collect();
                 assert!(flat
                     .join(" ")

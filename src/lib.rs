@@ -9,6 +9,7 @@
 pub mod app;
 pub mod certs;
 pub mod check;
+pub mod citation;
 pub mod cli;
 pub mod config;
 pub mod diff;

@@ -3,6 +3,7 @@
 //! `plan`, `report` and `diff` alike.
 
 use crate::check::CheckedKind;
+use crate::citation::{self, Citation};
 use crate::graph::{PoolKind, ServerGraph};
 use crate::model::{Fqdn, MachineIdx, Role, Span, Topology};
 use serde::Serialize;
@@ -35,6 +36,77 @@ impl NameSource {
             NameSource::ExternalWebServices => "external web services FQDN",
             NameSource::SimpleUrl => "simple URL",
             NameSource::PersistentChatPool => "Persistent Chat pool FQDN",
+        }
+    }
+
+    /// Where the requirement of this kind of name comes from.
+    pub fn source(self) -> Citation {
+        let ms = |states| Citation::Microsoft {
+            page: citation::INTERNAL_SERVERS,
+            states,
+        };
+        match self {
+            NameSource::MachineFqdn => ms("the table's rows for a server's Default and internal web services certificates list the server's own FQDN among the subject alternative names"),
+            NameSource::FrontEndPool => ms("Default row: the subject name is the pool FQDN, and the subject alternative names are the pool FQDN and the server FQDN"),
+            NameSource::InternalWebServices => ms("WebServicesInternal row: the subject alternative names include the internal web services FQDN of the pool"),
+            NameSource::ExternalWebServices => ms("WebServicesExternal row: the subject alternative names include the external web services FQDN of the pool; that certificate serves the external web site, and Persistent Chat file upload/download is offered on the internal web site only (\"Configure Persistent Chat Server in Lync Server 2013\")"),
+            NameSource::SimpleUrl => ms("WebServicesInternal and WebServicesExternal rows: the subject alternative names include the simple URLs (meet, dial-in, admin); a wildcard may cover them"),
+            NameSource::PersistentChatPool => Citation::WizardDefault("Request-CsCertificate adds the Persistent Chat pool FQDN to the Default certificate of a server of a pool of several; Microsoft publishes no name table for Persistent Chat servers"),
+        }
+    }
+
+    /// The service that uses a name of this kind (what a certificate without it breaks).
+    pub fn affects(self) -> &'static str {
+        match self {
+            NameSource::MachineFqdn => "connections to the server by its FQDN",
+            NameSource::FrontEndPool => "SIP and web connections to the pool by its FQDN",
+            NameSource::InternalWebServices => "the internal web site (file upload/download)",
+            NameSource::ExternalWebServices => {
+                "the external web site and the reverse proxy that publishes it (not Persistent Chat file upload/download, which is internal only)"
+            }
+            NameSource::SimpleUrl => "the simple URLs (meetings, dial-in, administration)",
+            NameSource::PersistentChatPool => {
+                "connections that address the Persistent Chat pool by its pool FQDN"
+            }
+        }
+    }
+
+    /// Whether a certificate serving `usages` (every usage when empty) of a server of `kind`
+    /// must carry a name of this kind: only a requirement Microsoft states, for a usage that
+    /// server needs for Persistent Chat ([`CheckedKind::needed_usages`]); anything else is
+    /// [`Need::Recommended`].
+    pub fn need(self, usages: &[crate::certs::Usage], kind: CheckedKind) -> Need {
+        let stated = self.source().is_stated();
+        let needed = kind.needed_usages();
+        let for_pchat = usages_needing(self)
+            .iter()
+            .any(|u| needed.contains(u) && (usages.is_empty() || usages.contains(u)));
+        if stated && for_pchat {
+            Need::Required
+        } else {
+            Need::Recommended
+        }
+    }
+}
+
+/// Whether a name decides readiness.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Need {
+    /// Microsoft states it for a usage Persistent Chat needs: without it the server is not
+    /// ready (`missing-required-name`).
+    Required,
+    /// A requirement of another usage, or a wizard default: `plan` asks for it, and a
+    /// certificate without it gets a warning (`missing-recommended-name`).
+    Recommended,
+}
+
+impl Need {
+    /// `required` or `recommended`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Need::Required => "required",
+            Need::Recommended => "recommended",
         }
     }
 }
@@ -77,6 +149,24 @@ pub struct PlannedName {
     pub reason: NameReason,
     /// Other elements that require the same name.
     pub also_required_by: Vec<NameReason>,
+    /// Whether a certificate for every usage of the server must carry it
+    /// ([`NameSource::need`] of any of its reasons).
+    pub need: Need,
+}
+
+impl PlannedName {
+    /// Whether a certificate serving `usages` (every usage when empty) of a server of `kind`
+    /// must carry this name: required when any element that asks for it requires it.
+    pub fn need_for(&self, usages: &[crate::certs::Usage], kind: CheckedKind) -> Need {
+        if std::iter::once(&self.reason)
+            .chain(&self.also_required_by)
+            .any(|r| r.source.need(usages, kind) == Need::Required)
+        {
+            Need::Required
+        } else {
+            Need::Recommended
+        }
+    }
 }
 
 /// Collects names in order, merging repeats case-insensitively into "also required by"
@@ -115,6 +205,7 @@ impl NameList {
                     name: name.clone(),
                     reason,
                     also_required_by: Vec::new(),
+                    need: Need::Required,
                 });
             }
         }
@@ -127,7 +218,8 @@ impl NameList {
 /// serves Persistent Chat): its pool FQDN, the internal and external web services FQDNs of the
 /// pool, and, on a Front End or Director pool, every simple URL of the topology (simple URLs are
 /// global: each Front End pool answers them, so each one's web certificates carry them). A
-/// Persistent Chat server of a pool of several servers: the pool FQDN.
+/// Persistent Chat server of a pool of several servers: the pool FQDN. Each name says whether
+/// it is required or recommended ([`PlannedName::need`]).
 pub fn planned_names(
     topo: &Topology,
     graph: &ServerGraph,
@@ -200,7 +292,11 @@ pub fn planned_names(
             }
         }
     }
-    names.0
+    let mut names = names.0;
+    for n in &mut names {
+        n.need = n.need_for(&[], kind);
+    }
+    names
 }
 
 /// The certificate usages that need a name of this kind (Microsoft's "certificate requirements
@@ -233,6 +329,18 @@ pub fn for_usages(names: &[PlannedName], usages: &[crate::certs::Usage]) -> Vec<
         })
         .cloned()
         .collect()
+}
+
+/// The names a certificate serving `usages` of a server of `kind` needs, split into the
+/// required and the recommended ones ([`PlannedName::need_for`]), each in order.
+pub fn split_by_need(
+    names: &[PlannedName],
+    usages: &[crate::certs::Usage],
+    kind: CheckedKind,
+) -> (Vec<PlannedName>, Vec<PlannedName>) {
+    for_usages(names, usages)
+        .into_iter()
+        .partition(|n| n.need_for(usages, kind) == Need::Required)
 }
 
 /// The required names a certificate's names (DNS SANs, or the CN without SANs) do not cover,

@@ -6,8 +6,10 @@
 //! labels point at, cuts each to the columns left beside miette's line-number gutter, keeping
 //! the labelled text in view with `…` where text was cut, and hands miette that narrower copy
 //! with the labels moved onto it. Line numbers and the `[file:line:column]` header stay the true
-//! ones. A diagnostic whose lines already fit is passed through untouched, so short snippets
-//! render exactly as miette renders them.
+//! ones. Control characters (ESC, C1, bidi overrides...) in the lines are shown as `\u{..}` in
+//! the copy, the labels still under the text they point at. A diagnostic whose lines already
+//! fit and hold no control character is passed through untouched, so short snippets render
+//! exactly as miette renders them.
 
 use crate::term::{display_width, floor_char_boundary};
 use miette::{
@@ -23,8 +25,10 @@ const CONTEXT_LINES: usize = 1;
 /// Narrowest text area a snippet is clipped to, whatever the width.
 const MIN_AREA: usize = 20;
 
-/// A diagnostic whose source snippet is clipped to `width` columns; everything else (message,
-/// code, severity, help, related diagnostics) is the wrapped diagnostic's own.
+/// A diagnostic whose source snippet is clipped to `width` columns, with control characters
+/// in its message, help, snippet, labels and file name shown visibly
+/// ([`crate::report::escape`]); everything else (code, severity, related diagnostics) is the
+/// wrapped diagnostic's own.
 #[derive(Debug)]
 pub struct Clipped<'d> {
     inner: &'d dyn Diagnostic,
@@ -44,7 +48,9 @@ impl<'d> Clipped<'d> {
 
 impl fmt::Display for Clipped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.inner, f)
+        f.write_str(&crate::report::escape::terminal_lines(
+            &self.inner.to_string(),
+        ))
     }
 }
 
@@ -62,7 +68,8 @@ impl Diagnostic for Clipped<'_> {
         self.inner.severity()
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.inner.help()
+        let help = self.inner.help()?.to_string();
+        Some(Box::new(crate::report::escape::terminal_lines(&help)))
     }
     fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.inner.url()
@@ -117,13 +124,73 @@ struct Snippet {
 /// One line of the original text, as read around a label.
 #[derive(Debug, Clone)]
 struct TrueLine {
-    /// Byte offset of `text` in the original source.
+    /// Byte offset of `text` in the original source, as if every escaped character before
+    /// it had been written escaped in the source (see [`escaped_offsets`]).
     offset: usize,
+    /// Byte offset of the line in the original source.
+    real: usize,
     /// The line without its line ending (or, for a line the source itself cut because it is
-    /// huge, the part of it that was read), tabs as single spaces.
+    /// huge, the part of it that was read), tabs as single spaces, control characters shown
+    /// visibly ([`crate::report::escape::terminal`]).
     text: String,
     /// Tabs in the original line (miette shows each as up to four columns).
     tabs: usize,
+    /// Each control character shown escaped: its byte offset in the original line and the
+    /// bytes the escape adds.
+    escapes: Vec<(usize, usize)>,
+}
+
+impl TrueLine {
+    /// Where byte `within` of the original line lands in `text`.
+    fn at(&self, within: usize) -> usize {
+        within
+            + self
+                .escapes
+                .iter()
+                .take_while(|&&(at, _)| at < within)
+                .map(|&(_, grow)| grow)
+                .sum::<usize>()
+    }
+}
+
+/// The line with tabs as single spaces (byte for byte) and control characters shown as
+/// `\u{..}`, with where each escape is and how many bytes it adds.
+fn inert_line(text: &str) -> (String, Vec<(usize, usize)>) {
+    let text = text.replace('\t', " ");
+    if !text.chars().any(crate::report::escape::is_unsafe) {
+        return (text, Vec::new());
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut escapes = Vec::new();
+    for (i, c) in text.char_indices() {
+        if crate::report::escape::is_unsafe(c) {
+            let shown = crate::report::escape::terminal(c.encode_utf8(&mut [0; 4]));
+            escapes.push((i, shown.len() - c.len_utf8()));
+            out.push_str(&shown);
+        } else {
+            out.push(c);
+        }
+    }
+    (out, escapes)
+}
+
+/// Gives every line its offset in a virtual source where each escaped character took the
+/// bytes of its escape (offsets stay in order, so the clipping below reads them as it reads
+/// the original's).
+fn escaped_offsets(lines: &mut BTreeMap<usize, TrueLine>) {
+    let mut grown = 0;
+    for t in lines.values_mut() {
+        t.offset = t.real + grown;
+        grown += t.escapes.iter().map(|&(_, g)| g).sum::<usize>();
+    }
+}
+
+/// An offset of the original source in the virtual one of [`escaped_offsets`].
+fn virtual_offset(lines: &BTreeMap<usize, TrueLine>, offset: usize) -> usize {
+    match lines.values().rfind(|t| t.real <= offset) {
+        Some(t) => t.offset + t.at(offset - t.real),
+        None => offset,
+    }
 }
 
 /// One line of the clipped copy.
@@ -188,10 +255,15 @@ fn split_lines(data: &str, offset: usize, first: usize, into: &mut BTreeMap<usiz
     let mut at = offset;
     for (k, piece) in data.split('\n').enumerate() {
         let text = piece.strip_suffix('\r').unwrap_or(piece);
-        into.entry(first + k).or_insert_with(|| TrueLine {
-            offset: at,
-            text: text.replace('\t', " "),
-            tabs: text.matches('\t').count(),
+        into.entry(first + k).or_insert_with(|| {
+            let (shown, escapes) = inert_line(text);
+            TrueLine {
+                offset: at,
+                real: at,
+                text: shown,
+                tabs: text.matches('\t').count(),
+                escapes,
+            }
         });
         at += piece.len() + 1;
     }
@@ -216,6 +288,23 @@ fn snippet(d: &dyn Diagnostic, width: usize) -> Option<Snippet> {
         let p = src.read_span(l.inner(), 0, 0).ok()?;
         positions.push((p.line(), p.column()));
     }
+    // Control characters in the lines, the labels or the name are shown visibly: the copy is
+    // then always made, the labels moved onto the escaped text.
+    let inert = |s: &str| crate::report::escape::terminal(s);
+    let shown_name = name.as_deref().map(inert);
+    let mut hostile = shown_name != name || lines.values().any(|t| !t.escapes.is_empty());
+    escaped_offsets(&mut lines);
+    let labels: Vec<LabeledSpan> = labels
+        .iter()
+        .map(|l| {
+            let text = l.label().map(inert);
+            hostile |= text.as_deref() != l.label();
+            let start = virtual_offset(&lines, l.offset());
+            let end = virtual_offset(&lines, l.offset() + l.len()).max(start);
+            LabeledSpan::new_with_span(text, SourceSpan::new(start.into(), end - start))
+        })
+        .collect();
+    let name = shown_name;
     // miette's gutter: a space, the line number, a space, the bar and a space; labels that
     // span several lines draw arrows in a further gutter (`╭─▶ `, four columns for one label).
     let digits = lines
@@ -244,7 +333,7 @@ fn snippet(d: &dyn Diagnostic, width: usize) -> Option<Snippet> {
         middle + l.label().map_or(0, |s| display_width(s) + 4) <= area
     };
     let fits = |l: &TrueLine| display_width(&l.text) + 3 * l.tabs <= area;
-    if lines.values().all(fits) && labels.iter().all(label_fits) {
+    if !hostile && lines.values().all(fits) && labels.iter().all(label_fits) {
         return None;
     }
 
@@ -575,6 +664,55 @@ mod tests {
         assert!(out.lines().all(|l| display_width(l) <= 80), "{out}");
         assert!(out.contains("   <Machine OrdinalInCluster"), "{out}");
         assert!(out.contains("[t.xml:3:4]"), "{out}");
+    }
+
+    #[test]
+    fn control_characters_are_shown_visibly_and_the_label_stays_under_its_text() {
+        let before = "<Site Name=\"\u{1b}]8;;http://x\u{1b}\\Red\u{9b}31m\u{202e}mond\u{7}\">\n";
+        let tag = "<Machine Fqdn=\"fe01.fabrikam.com\" />";
+        let text = format!("{before}  {tag}\n</Site>\n");
+        let at = SourceSpan::new((before.len() + 2).into(), tag.len());
+        let f = Finding {
+            src: Src::new("t\u{1b}[2J.xml", Arc::new(text)),
+            at,
+        };
+        let out = render(&Clipped::new(&f, 100), 100);
+        assert!(
+            !out.chars()
+                .any(|c| crate::report::escape::is_unsafe(c) && c != '\n'),
+            "{out:?}"
+        );
+        assert!(
+            out.contains("\\u{1b}]8;;http://x\\u{1b}\\Red\\u{9b}31m\\u{202e}mond\\u{7}"),
+            "{out}"
+        );
+        assert!(out.contains("[t\\u{1b}[2J.xml:2:3]"), "{out}");
+        // The underline starts under `<Machine` and the label text is whole.
+        let lines: Vec<&str> = out.lines().collect();
+        let code = lines
+            .iter()
+            .position(|l| l.contains("<Machine"))
+            .expect("line");
+        let column = |l: &str, at: Option<usize>| at.map(|i| l[..i].chars().count());
+        let col = column(lines[code], lines[code].find("<Machine"));
+        let under = lines[code + 1];
+        assert_eq!(column(under, under.find(['─', '┬', '╰'])), col, "{out}");
+        assert!(out.contains("fe02.fabrikam.com is declared here"), "{out}");
+
+        // A label on the hostile line itself also lands on its escaped text.
+        let text = format!("{before}  {tag}\n</Site>\n");
+        let from = before.find("mond").expect("mond");
+        let f = Finding {
+            src: Src::new("t.xml", Arc::new(text)),
+            at: SourceSpan::new(from.into(), 4),
+        };
+        let out = render(&Clipped::new(&f, 100), 100);
+        let lines: Vec<&str> = out.lines().collect();
+        let code = lines.iter().position(|l| l.contains("mond")).expect("line");
+        let col = column(lines[code], lines[code].find("mond"));
+        let under = lines[code + 1];
+        assert_eq!(column(under, under.find(['─', '┬', '╰'])), col, "{out}");
+        assert!(out.contains("[t.xml:1:"), "{out}");
     }
 
     #[test]

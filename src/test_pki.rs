@@ -113,6 +113,10 @@ pub struct Leaf {
     pub key_usages: Vec<KeyUsagePurpose>,
     /// CRL distribution point URIs; empty = no extension.
     pub crl: Vec<String>,
+    /// The key algorithm (default: rcgen's, ECDSA P-256).
+    pub key_alg: Option<&'static rcgen::SignatureAlgorithm>,
+    /// Extra extensions: OID arcs, criticality, DER content.
+    pub extra: Vec<(Vec<u64>, bool, Vec<u8>)>,
 }
 
 impl Leaf {
@@ -128,6 +132,8 @@ impl Leaf {
                 KeyUsagePurpose::KeyEncipherment,
             ],
             crl: vec!["http://pki.fabrikam.com/crl/test.crl".to_string()],
+            key_alg: None,
+            extra: Vec::new(),
         }
     }
 
@@ -138,7 +144,10 @@ impl Leaf {
 
     /// Signs it with `ca`: DER, valid 2026..2028, Server Authentication EKU.
     pub fn signed_by(&self, ca: &TestCa) -> Vec<u8> {
-        let key = KeyPair::generate().expect("keygen");
+        let key = match self.key_alg {
+            Some(alg) => KeyPair::generate_for(alg).expect("keygen"),
+            None => KeyPair::generate().expect("keygen"),
+        };
         let mut p = CertificateParams::new(self.sans.clone()).expect("params");
         p.distinguished_name = dn(&self.cn);
         p.key_usages = self.key_usages.clone();
@@ -148,6 +157,11 @@ impl Leaf {
             p.crl_distribution_points = vec![CrlDistributionPoint {
                 uris: self.crl.clone(),
             }];
+        }
+        for (oid, critical, content) in &self.extra {
+            let mut e = rcgen::CustomExtension::from_oid_content(oid, content.clone());
+            e.set_criticality(*critical);
+            p.custom_extensions.push(e);
         }
         p.not_before = rcgen::date_time_ymd(2026, 1, 1);
         p.not_after = rcgen::date_time_ymd(2028, 1, 1);
@@ -262,6 +276,8 @@ pub mod fixtures {
     pub const ECDSA_CA: &[u8] = include_bytes!("../tests/fixtures/certs/fabrikam-issuing-ca.der");
     /// lab06, RSA 2048, ecdsa-with-SHA1.
     pub const SHA1: &[u8] = include_bytes!("../tests/fixtures/certs/sha1-signed.der");
+    /// lyncse01, a DSA 2048 key, self-signed.
+    pub const DSA: &[u8] = include_bytes!("../tests/fixtures/certs/dsa-key.der");
 }
 
 /// Runs `check` on a shipped sample topology (`rel` under `sample-topologies/`) with the

@@ -84,6 +84,8 @@ fn enterprise_inventory_gives_the_verdicts_of_the_certificate_files() {
                     "no-crl-distribution-point",
                     "key-usage",
                     "weak-key",
+                    "unsupported-key-algorithm",
+                    "unknown-critical-extension",
                     "weak-signature",
                     "sha1-signature",
                     "unsupported-signature-algorithm",
@@ -150,7 +152,7 @@ fn rules_lab_inventory_runs_the_fact_rules_and_lists_the_others() {
         assert!(verdicts(&inv)[&fqdn].is_empty());
         assert_eq!(
             strings(&support::json_server(&inv, &fqdn)["not_checked"]).len(),
-            9
+            11
         );
     }
 }
@@ -382,8 +384,13 @@ fn ps_computer_name_maps_by_fqdn_or_first_label_only() {
     );
     assert_eq!(m["fe01.fabrikam.com"], ["missing-certificate"]);
     assert_eq!(m["fe02.fabrikam.com"], ["missing-certificate"]);
-    // pc02's row is its own (short name); it lacks only the Persistent Chat pool FQDN.
-    assert_eq!(m["pc02.fabrikam.com"], ["missing-required-name"], "{m:?}");
+    // pc02's row is its own (short name); it lacks only the Persistent Chat pool FQDN, which
+    // Microsoft does not require (a wizard default): a warning, not a blocking error.
+    assert_eq!(
+        m["pc02.fabrikam.com"],
+        ["missing-recommended-name"],
+        "{m:?}"
+    );
     assert_eq!(
         support::json_server(&v, "pc02.fabrikam.com")["certificate"]["inventory"]["computer"],
         "pc02"
@@ -425,4 +432,110 @@ fn ca_inference_counts_a_row_with_the_file_issuer_of_the_same_name() {
         .values()
         .all(|r| !r.contains(&"ambiguous-internal-ca".to_string())));
     assert_eq!(verdicts(&v)["fe02.fabrikam.com"], ["foreign-ca"]);
+}
+
+/// Inventories as Windows writes them on other cultures and through ConvertTo-Json.
+mod windows_exports {
+    use super::*;
+
+    /// `M/d/yyyy h:mm:ss AM` → `dd.MM.yyyy HH:mm:ss`, as a German Windows writes it.
+    fn german_date(en: &str) -> String {
+        let (date, rest) = en.split_once(' ').expect("date time");
+        let (time, ampm) = rest.split_once(' ').expect("AM/PM");
+        let d: Vec<u32> = date.split('/').map(|x| x.parse().expect("num")).collect();
+        let t: Vec<u32> = time.split(':').map(|x| x.parse().expect("num")).collect();
+        let h = match (ampm, t[0]) {
+            ("AM", 12) => 0,
+            ("AM", h) => h,
+            ("PM", 12) => 12,
+            (_, h) => h + 12,
+        };
+        format!(
+            "{:02}.{:02}.{} {h:02}:{:02}:{:02}",
+            d[1], d[0], d[2], t[1], t[2]
+        )
+    }
+
+    /// The sample CSV as `Export-Csv -UseCulture` writes it on a German Windows PowerShell 5
+    /// (`;`, dd.MM.yyyy dates, CRLF), saved as UTF-16LE with BOM.
+    fn german(csv: &str) -> Vec<u8> {
+        let mut lines = Vec::new();
+        for line in csv.lines() {
+            if line.starts_with("#TYPE") {
+                lines.push(line.to_string());
+                continue;
+            }
+            let fields: Vec<String> = line
+                .trim_matches('"')
+                .split("\",\"")
+                .map(|f| {
+                    if f.ends_with(" AM") || f.ends_with(" PM") {
+                        german_date(f)
+                    } else {
+                        f.to_string()
+                    }
+                })
+                .collect();
+            lines.push(format!("\"{}\"", fields.join("\";\"")));
+        }
+        let text = lines.join("\r\n") + "\r\n";
+        let mut out = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            out.extend_from_slice(&u.to_le_bytes());
+        }
+        out
+    }
+
+    #[test]
+    fn a_german_use_culture_csv_gives_the_same_verdicts_as_the_english_one() {
+        assert_eq!(german_date("1/1/2026 12:00:00 AM"), "01.01.2026 00:00:00");
+        assert_eq!(german_date("11/28/2026 3:51:56 PM"), "28.11.2026 15:51:56");
+        let csv = support::read(&root().join(ENT_CSV));
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("inventory-de.csv");
+        std::fs::write(&p, german(&csv)).expect("write");
+        let (code_en, en) = json(&[ENT, "--inventory", ENT_CSV, "--ca", ENT_CA]);
+        let (code_de, de) = json(&[ENT, "--inventory", &p.to_string_lossy(), "--ca", ENT_CA]);
+        assert_eq!(code_de, code_en);
+        assert_eq!(verdicts(&de), verdicts(&en));
+        assert!(!verdicts(&de)
+            .values()
+            .flatten()
+            .any(|r| r == "unreadable-certificate"));
+    }
+
+    #[test]
+    fn a_json_inventory_with_numeric_use_is_a_fatal_error_with_that_cause_first() {
+        let text = support::read(&root().join(ENT_JSON));
+        let mut doc: Value =
+            serde_json::from_str(text.trim_start_matches('\u{feff}')).expect("json");
+        for (i, e) in doc.as_array_mut().expect("array").iter_mut().enumerate() {
+            e["Use"] = Value::from(i % 3);
+        }
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("inventory-numeric.json");
+        std::fs::write(&p, doc.to_string()).expect("write");
+        let (code, out, err) = check(&[
+            ENT,
+            "--inventory",
+            &p.to_string_lossy(),
+            "--ca",
+            ENT_CA,
+            "--now",
+            NOW,
+        ]);
+        assert_eq!(code, 2, "{out}\n{err}");
+        assert!(out.is_empty(), "{out}");
+        // The error itself (after miette's code line) is the cause, said once.
+        let first = err.lines().find(|l| l.contains('×')).unwrap_or("");
+        assert!(first.contains("has no usable row"), "{err}");
+        let flat = err
+            .split_whitespace()
+            .filter(|w| *w != "│")
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(flat.contains("Use is the number 0"), "{err}");
+        assert_eq!(flat.matches("Use is the number").count(), 1, "{err}");
+        assert!(!err.contains("named after it"), "{err}");
+    }
 }

@@ -316,8 +316,7 @@ fn out_dir_writes_inf_cnf_and_csv_per_server() {
 
 #[test]
 fn openssl_accepts_every_config_and_the_csr_has_exactly_the_planned_names() {
-    if !openssl_available() {
-        eprintln!("note: openssl not found; skipping the OpenSSL request test");
+    if !support::available("openssl", openssl_available()) {
         return;
     }
     for sample in SAMPLES {

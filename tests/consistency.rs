@@ -260,7 +260,7 @@ fn everything(topology: &str, cert_args: &[String], gate: &[String]) -> Vec<(Str
     let servers = statuses_after(
         &html,
         &fqdns,
-        |f| format!("<tr><td>{f}</td>"),
+        |f| format!("<tr data-server=\"{f}\">"),
         "<span class=\"verdict ",
     );
     said.push((

@@ -676,3 +676,256 @@ fn fetch_refuses_an_output_folder_that_is_not_empty() {
     assert!(support::flat(&err).contains("is not empty"), "{err}");
     assert_eq!(support::read(&dir.path().join("keep.cer")), "x");
 }
+
+/// Servers that present a good certificate (the real server's, public) without its key. fe01
+/// holds its key: ready. Everything else replays fe0x's or pc0x's good certificate:
+/// - fe02: Default completes a TLS 1.3 handshake signed with another key; WebServicesInternal
+///   stops after that bad CertificateVerify and stalls; WebServicesExternal stops after the
+///   Certificate and sends garbage.
+/// - fe03: Default completes a TLS 1.2 handshake whose ServerKeyExchange is signed with another
+///   key; WebServicesInternal stops after the Certificate and closes; WebServicesExternal stops
+///   after the Certificate and stalls.
+/// - pc01: stops after the bad CertificateVerify and closes. pc02: the same, then garbage.
+fn impostors() -> Lab {
+    use tls_server::{Cut, Then};
+    let root = Ca::root("Fabrikam Root CA", "Fabrikam");
+    let issuing = root.intermediate("Fabrikam Issuing CA", "Fabrikam");
+    let good = |s: &str| issuing.leaf(&fqdn(s), &needed_names(s), &[&issuing]);
+    let (fe01, fe02, fe03, pc01, pc02) = (
+        good("fe01"),
+        good("fe02"),
+        good("fe03"),
+        good("pc01"),
+        good("pc02"),
+    );
+    let table = |entries: Vec<(&str, Behaviour)>| Mode::BySni {
+        names: entries
+            .into_iter()
+            .map(|(s, b)| (fqdn(s), b))
+            .collect::<HashMap<_, _>>(),
+        fallback: Behaviour::Close,
+    };
+    let forged = Behaviour::forged;
+    let default = Listener::start(table(vec![
+        ("fe01", Behaviour::present(&fe01)),
+        ("fe02", Behaviour::present_without_key(&fe02, false)),
+        ("fe03", Behaviour::present_without_key(&fe03, true)),
+        ("pc01", forged(&pc01, Cut::AfterSignature, Then::Close)),
+        ("pc02", forged(&pc02, Cut::AfterSignature, Then::Garbage)),
+    ]));
+    let internal = Listener::start(table(vec![
+        ("fe01", Behaviour::present(&fe01)),
+        ("fe02", forged(&fe02, Cut::AfterSignature, Then::Stall)),
+        ("fe03", forged(&fe03, Cut::AfterCertificate, Then::Close)),
+    ]));
+    let external = Listener::start(table(vec![
+        ("fe01", Behaviour::present(&fe01)),
+        ("fe02", forged(&fe02, Cut::AfterCertificate, Then::Garbage)),
+        ("fe03", forged(&fe03, Cut::AfterCertificate, Then::Stall)),
+    ]));
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(dir.path().join("ca")).expect("mkdir");
+    std::fs::write(dir.path().join("ca/root.cer"), &root.pem).expect("write");
+    let thumbprints = [
+        ("fe02", &fe02),
+        ("fe03", &fe03),
+        ("pc01", &pc01),
+        ("pc02", &pc02),
+    ]
+    .map(|(s, c)| (s, topocert::certs::cert::sha1_thumbprint(&c.chain[0])));
+    std::fs::write(
+        dir.path().join("thumbprints"),
+        thumbprints
+            .iter()
+            .map(|(s, t)| format!("{s} {t}\n"))
+            .collect::<String>(),
+    )
+    .expect("write");
+    Lab {
+        default: default.port,
+        internal: internal.port,
+        external: external.port,
+        listeners: vec![default, internal, external],
+        root: dir,
+    }
+}
+
+/// The manifest row of `server`'s `usage` endpoint, as columns.
+fn manifest_row(manifest: &str, server: &str, usage: &str) -> Vec<String> {
+    manifest
+        .lines()
+        .map(|l| l.split(',').map(String::from).collect::<Vec<_>>())
+        .find(|c| c[0] == fqdn(server) && c[2] == usage)
+        .unwrap_or_else(|| panic!("{server} {usage}: {manifest}"))
+}
+
+#[test]
+fn a_certificate_presented_without_proof_of_its_key_is_never_used_and_its_server_is_unknown() {
+    let lab = impostors();
+    let thumbprint: HashMap<String, String> = support::read(&lab.root.path().join("thumbprints"))
+        .lines()
+        .filter_map(|l| l.split_once(' '))
+        .map(|(s, t)| (s.to_string(), t.to_string()))
+        .collect();
+
+    // check --fetch
+    let mut source = vec!["--fetch".to_string()];
+    source.extend(lab.fetch_args());
+    let (code, v, err) = check_json(&lab, &source);
+    assert_eq!(code, 1, "{err}");
+    let live = verdicts(&v);
+    assert_eq!(live[&fqdn("fe01")].0, "ready", "{live:?}");
+    for s in ["fe02", "fe03", "pc01", "pc02"] {
+        assert_eq!(live[&fqdn(s)].0, "unknown", "{s}: {live:?}");
+        // the replayed certificate is good, yet no finding judges it: it is not used
+        assert!(
+            rules_of(&live, s)
+                .iter()
+                .all(|r| r == "unreachable-endpoint:warning"),
+            "{s}: {live:?}"
+        );
+    }
+    // every endpoint that showed a chain before its bad signature: no-key-proof, with the
+    // thumbprint of what it showed
+    for (s, usage) in [
+        ("fe02", "(Default;"),
+        ("fe02", "(WebServicesInternal;"),
+        ("fe03", "(Default;"),
+        ("pc01", "(Default;"),
+        ("pc02", "(Default;"),
+    ] {
+        let messages = unreachable(&v, s);
+        let m = messages
+            .iter()
+            .find(|m| m.contains(usage))
+            .unwrap_or_else(|| panic!("{s} {usage}: {messages:?}"));
+        assert!(
+            m.contains(": no-key-proof:")
+                && m.contains(&format!("thumbprint {}", thumbprint[s]))
+                && m.contains("is unknown"),
+            "{m}"
+        );
+    }
+    // stopped right after the Certificate: rustls never shows the chain, so a plain failure
+    let fe03 = unreachable(&v, "fe03");
+    assert!(
+        fe03.iter()
+            .any(|m| m.contains("(WebServicesInternal;") && m.contains(": closed:")),
+        "{fe03:?}"
+    );
+    assert!(
+        fe03.iter()
+            .any(|m| m.contains("(WebServicesExternal;") && m.contains(": timeout:")),
+        "{fe03:?}"
+    );
+    let fe02 = unreachable(&v, "fe02");
+    assert!(
+        fe02.iter()
+            .any(|m| m.contains("(WebServicesExternal;") && m.contains(": tls:")),
+        "{fe02:?}"
+    );
+
+    // fetch, then check --certs: the same verdicts, and no file of an unproven chain is read
+    let out = lab.path("fetched");
+    let mut args = vec![TOPOLOGY.to_string(), "--out".to_string(), out.clone()];
+    args.extend(lab.fetch_args());
+    let (code, _, err) = run("fetch", &args);
+    assert_eq!(code, 1, "{err}");
+    let flat = support::flat(&err);
+    assert!(
+        flat.contains("fe02.fabrikam.com:")
+            && flat.contains("no-key-proof: the server presented a certificate but did not prove")
+            && flat.contains(&format!("(thumbprint {}; not used)", thumbprint["fe02"])),
+        "{err}"
+    );
+    assert!(
+        flat.contains("3 of 11 endpoints of 5 servers presented a certificate (4 servers none)"),
+        "{err}"
+    );
+    let dir = Path::new(&out);
+    let manifest = support::read(&dir.join("manifest.csv"));
+    for (s, usage) in [
+        ("fe02", "default"),
+        ("fe02", "webservicesinternal"),
+        ("fe03", "default"),
+        ("pc01", "default"),
+        ("pc02", "default"),
+    ] {
+        let row = manifest_row(&manifest, s, usage);
+        assert_eq!((row[5].as_str(), &row[6]), ("no-key-proof", &thumbprint[s]));
+        assert!(!dir.join(format!("{}/{usage}.cer", fqdn(s))).exists());
+        let evidence = support::read(&dir.join(format!("{}/{usage}.no-key-proof.txt", fqdn(s))));
+        assert!(
+            evidence.contains("without proof") && evidence.contains("BEGIN CERTIFICATE"),
+            "{evidence}"
+        );
+    }
+    assert_eq!(manifest_row(&manifest, "fe01", "default")[5], "ok");
+    let (code, v, err) = check_json(&lab, &["--certs".to_string(), out.clone()]);
+    assert_eq!(code, 1, "{err}");
+    let fetched = verdicts(&v);
+    assert_eq!(fetched, live, "fetch + check --certs = check --fetch");
+    assert_eq!(
+        unreachable(&v, "pc01"),
+        unreachable(&check_json(&lab, &source).1, "pc01")
+    );
+    drop(lab.listeners);
+}
+
+#[test]
+fn a_timeout_out_of_range_is_an_argument_error() {
+    for bad in ["1e-12", "0", "0.01", "301", "-5", "nan"] {
+        let (code, _, err) = support::run_in_root(
+            "check",
+            &[
+                TOPOLOGY,
+                "--fetch",
+                &format!("--timeout={bad}"),
+                "--format",
+                "json",
+            ],
+        );
+        assert_eq!(code, 2, "{bad}: {err}");
+        assert!(
+            support::flat(&err).contains("from 0.1 to 300"),
+            "{bad}: {err}"
+        );
+    }
+}
+
+/// A server name with C1 and bidi controls (legal in XML) reaches neither standard error nor
+/// `manifest.csv` raw, and reads back from the manifest as it was.
+#[test]
+fn control_characters_in_a_name_reach_neither_stderr_nor_the_manifest() {
+    let hostile = "pc02\u{9b}31m\u{85}x\u{202e}.fabrikam.com";
+    let topo_text = support::read(&support::root().join(TOPOLOGY))
+        .replace("Fqdn=\"pc02.fabrikam.com\"", &format!("Fqdn=\"{hostile}\""));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let topo = dir.path().join("hostile.xml");
+    std::fs::write(&topo, topo_text).expect("write");
+    let out = dir.path().join("out\u{9b}2J");
+    let refused = Listener::closed_port();
+    let mut args: Vec<String> = vec![
+        topo.to_string_lossy().into_owned(),
+        "--out".into(),
+        out.to_string_lossy().into_owned(),
+        "--timeout".into(),
+        "2".into(),
+    ];
+    for s in ["fe01", "fe02", "fe03", "pc01"] {
+        args.extend(["--resolve".into(), format!("{}=127.0.0.1", fqdn(s))]);
+    }
+    for usage in ["default", "webservicesinternal", "webservicesexternal"] {
+        args.extend(["--port".into(), format!("{usage}={refused}")]);
+    }
+    let (code, _, err) = run("fetch", &args);
+    assert_eq!(code, 1, "{err}");
+    let raw = |s: &str| s.chars().any(|c| c.is_control() && c != '\n');
+    assert!(!raw(&err), "{err:?}");
+    assert!(err.contains("pc02\\u{9b}31m\\u{85}x"), "{err}");
+    let manifest = support::read(&out.join("manifest.csv"));
+    assert!(!raw(&manifest), "{manifest:?}");
+    let (records, bad) = topocert::fetch::manifest::parse(manifest.as_bytes()).expect("parse");
+    assert!(bad.is_empty(), "{bad:?}");
+    assert!(records.iter().any(|r| r.server == hostile), "{records:?}");
+}

@@ -309,10 +309,14 @@ fn hostile_certificates_each_get_a_verdict_and_hide_no_other() {
         );
     }
     // The good one and the one with 10,000 SANs are ready; the CN-only one cannot carry the
-    // pool and web services names a Front End needs.
+    // pool and internal web services names a Front End needs (an error), nor the external web
+    // services name (a warning: Persistent Chat does not use it).
     assert_eq!(
         rules_for(&v, "fe03.fabrikam.com"),
-        vec!["missing-required-name".to_string()]
+        vec![
+            "missing-required-name".to_string(),
+            "missing-recommended-name".to_string()
+        ]
     );
     for fqdn in ["fe01.fabrikam.com", "fe02.fabrikam.com"] {
         assert_eq!(
@@ -329,11 +333,12 @@ fn hostile_certificates_each_get_a_verdict_and_hide_no_other() {
         Some(10_000)
     );
     // v1: no extensions, so no EKU restriction; from the right CA with the right name (CN),
-    // but it cannot carry the CRL distribution point Lync requires, nor the pool's name.
+    // but it cannot carry the CRL distribution point Lync requires (an error), nor the pool's
+    // name (a warning: a wizard default, not a requirement).
     assert_eq!(
         rules_for(&v, "pc01.fabrikam.com"),
         vec![
-            "missing-required-name".to_string(),
+            "missing-recommended-name".to_string(),
             "no-crl-distribution-point".to_string()
         ]
     );

@@ -9,6 +9,9 @@
 
 mod support;
 
+#[path = "support/every_format.rs"]
+mod every_format;
+
 use proptest::prelude::*;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -239,5 +242,85 @@ fn samples_are_valid_starting_points() {
     for (i, inv) in inventories().iter().enumerate() {
         let name = if i == 0 { "i.csv" } else { "i.json" };
         assert!(topocert::certs::inventory::parse(Path::new(name), inv).is_ok());
+    }
+}
+
+/// Names of any length never panic a renderer: formatting widths and padding derived from a
+/// name's length are clamped (a `format!` width above 65,535 panics).
+mod sizes {
+    use super::{every_format, support};
+    use proptest::prelude::*;
+    use std::path::{Path, PathBuf};
+
+    /// The standard-edition sample with its Front End machine (the file upload/download
+    /// server, whose FQDN is a required name of the plan) renamed to `name`, written under
+    /// `dir`.
+    fn with_machine_named(dir: &Path, name: &str) -> PathBuf {
+        let xml = std::fs::read_to_string(support::sample("standard-edition/topology.xml"))
+            .expect("sample");
+        let machine = "Fqdn=\"lyncse01.fabrikam.com\" FaultDomain";
+        assert!(xml.contains(machine));
+        let xml = xml.replacen(machine, &format!("Fqdn=\"{name}\" FaultDomain"), 1);
+        let path = dir.join("topology.xml");
+        std::fs::write(&path, xml).expect("write");
+        path
+    }
+
+    /// A name of `len` characters `c`, in labels of 63 when `dotted`, under fabrikam.com.
+    fn long_name(len: usize, c: char, dotted: bool) -> String {
+        let mut name = String::with_capacity(len * c.len_utf8() + len / 63 + 16);
+        for i in 0..len {
+            if dotted && i > 0 && i % 63 == 0 {
+                name.push('.');
+            }
+            name.push(c);
+        }
+        name.push_str(".fabrikam.com");
+        name
+    }
+
+    fn certs() -> PathBuf {
+        PathBuf::from(support::sample("standard-edition/certs"))
+    }
+
+    /// Regression: `plan --format human` panicked (exit 101) on a required name longer than
+    /// 65,535 characters.
+    #[test]
+    fn plan_human_takes_a_70000_character_name() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let name = long_name(70_000, 'a', false);
+        let topo = with_machine_named(dir.path(), &name);
+        let out = support::topocert()
+            .arg("plan")
+            .arg(&topo)
+            .output()
+            .expect("runs");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(&name), "the name is shown whole");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(8))]
+        /// Every format of every command renders a topology whose machine FQDN is up to 1 MB
+        /// long, without a panic.
+        #[test]
+        fn every_renderer_takes_names_up_to_1_mb(
+            len in 1usize..1_000_000,
+            c in prop::sample::select(vec!['a', 'é', '漢', '-']),
+            dotted in any::<bool>(),
+        ) {
+            let dir = tempfile::tempdir().expect("tmp");
+            let name = long_name(len, c, dotted);
+            let topo = with_machine_named(dir.path(), &name);
+            for (format, text) in every_format::render_every_format(&topo, Some(&certs())) {
+                prop_assert!(!text.is_empty(), "{} rendered nothing", format);
+            }
+        }
     }
 }

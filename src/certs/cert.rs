@@ -280,7 +280,41 @@ pub struct Certificate {
     /// Key identifier of the authority key identifier extension.
     #[serde(skip)]
     pub authority_key_id: Option<Vec<u8>>,
+    /// The OIDs of the critical extensions Windows does not recognise ([`KNOWN_EXTENSIONS`]),
+    /// dotted, in certificate order.
+    #[serde(skip)]
+    pub unknown_critical_extensions: Vec<String>,
 }
+
+/// The extensions a certificate may mark critical: those of RFC 5280 §4.2 and the Microsoft
+/// (AD CS) extensions Windows reads.
+pub const KNOWN_EXTENSIONS: &[&str] = &[
+    "2.5.29.9",                // subject directory attributes
+    "2.5.29.14",               // subject key identifier
+    "2.5.29.15",               // key usage
+    "2.5.29.17",               // subject alternative name
+    "2.5.29.18",               // issuer alternative name
+    "2.5.29.19",               // basic constraints
+    "2.5.29.30",               // name constraints
+    "2.5.29.31",               // CRL distribution points
+    "2.5.29.32",               // certificate policies
+    "2.5.29.33",               // policy mappings
+    "2.5.29.35",               // authority key identifier
+    "2.5.29.36",               // policy constraints
+    "2.5.29.37",               // extended key usage
+    "2.5.29.46",               // freshest CRL
+    "2.5.29.54",               // inhibit anyPolicy
+    "1.3.6.1.5.5.7.1.1",       // authority information access
+    "1.3.6.1.5.5.7.1.11",      // subject information access
+    "1.3.6.1.5.5.7.1.24",      // TLS feature (RFC 7633)
+    "1.3.6.1.4.1.311.20.2",    // certificate template name (AD CS)
+    "1.3.6.1.4.1.311.21.1",    // CA version (AD CS)
+    "1.3.6.1.4.1.311.21.2",    // previous CA certificate hash (AD CS)
+    "1.3.6.1.4.1.311.21.7",    // certificate template information (AD CS)
+    "1.3.6.1.4.1.311.21.10",   // application policies (AD CS)
+    "1.3.6.1.4.1.311.25.2",    // NTDS CA security extension (AD CS)
+    "1.3.6.1.4.1.11129.2.4.2", // certificate transparency SCT list
+];
 
 impl std::ops::Deref for Certificate {
     type Target = CertFacts;
@@ -456,7 +490,14 @@ fn build(x: &X509Certificate<'_>, der: Vec<u8>) -> Certificate {
     let mut authority_key_id = None;
     let mut key_usage = None;
     let mut crl_distribution_points: Option<Vec<String>> = None;
+    let mut unknown_critical_extensions = Vec::new();
     for ext in x.extensions() {
+        if ext.critical {
+            let oid = ext.oid.to_id_string();
+            if !KNOWN_EXTENSIONS.contains(&oid.as_str()) {
+                unknown_critical_extensions.push(oid);
+            }
+        }
         match ext.parsed_extension() {
             ParsedExtension::SubjectAlternativeName(san) => {
                 for gn in &san.general_names {
@@ -533,6 +574,7 @@ fn build(x: &X509Certificate<'_>, der: Vec<u8>) -> Certificate {
         crl_distribution_points,
         subject_key_id,
         authority_key_id,
+        unknown_critical_extensions,
         der,
     }
 }

@@ -218,6 +218,19 @@ pub struct ReportArgs {
     /// The HTML file to write (`-` writes standard output).
     #[arg(long, value_name = "FILE")]
     pub out: String,
+    /// The graph's servers: the Persistent Chat pools, the pools they depend on and their
+    /// servers (default), or every pool.
+    #[arg(long, value_enum, default_value = "persistent-chat")]
+    pub graph: ReportGraph,
+}
+
+/// What the report's graph draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportGraph {
+    /// The Persistent Chat pools, the pools they depend on, and their servers.
+    PersistentChat,
+    /// Every pool and server.
+    All,
 }
 
 /// Arguments of `topocert plan`.
@@ -319,7 +332,8 @@ pub struct FetchOptionArgs {
     /// 5061/5041, 443, 4443); repeatable.
     #[arg(long, value_name = "USAGE=PORT")]
     pub port: Vec<crate::fetch::PortOverride>,
-    /// Seconds allowed for the TCP connect, and again for the TLS handshake, of each endpoint.
+    /// Seconds allowed for the TCP connect, and again for the TLS handshake, of each endpoint
+    /// (0.1 to 300, decimals allowed).
     #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = crate::fetch::options::parse_timeout)]
     pub timeout: std::time::Duration,
     /// Endpoints fetched at the same time.

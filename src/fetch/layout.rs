@@ -14,6 +14,10 @@
 //! its usage (by its name), as `check --certs` reads them: Default and WebServicesInternal are
 //! what a file upload/download server needs; the external web services' certificate is kept
 //! but not needed.
+//!
+//! A chain presented without proof of its key (`no-key-proof`) is never a certificate file:
+//! it is written as evidence to `SERVER/USAGE.no-key-proof.txt`, a name `check --certs` skips,
+//! and is not added to the store.
 
 use super::dns_name::DnsName;
 use super::outcome::{EndpointResult, Outcome};
@@ -53,6 +57,35 @@ pub fn files(results: &[EndpointResult]) -> Vec<(PathBuf, String)> {
         .collect();
     files.sort_by(|a, b| a.0.cmp(&b.0));
     // two machines with one name (a topology problem) give one file
+    files.dedup_by(|a, b| a.0 == b.0);
+    files
+}
+
+/// The path of the evidence of a chain presented without proof of its key, relative to the
+/// output folder: a `.txt` file, which [`crate::certs::load_dir`] skips.
+pub fn evidence_path(server: &DnsName, usage: Usage) -> PathBuf {
+    PathBuf::from(server.folded()).join(format!("{}.no-key-proof.txt", usage.key()))
+}
+
+/// The evidence files of the endpoints that presented a chain without proof of its key:
+/// (relative path, text: a line saying so, then the chain as PEM), sorted by path.
+pub fn evidence(results: &[EndpointResult]) -> Vec<(PathBuf, String)> {
+    let mut files: Vec<(PathBuf, String)> = results
+        .iter()
+        .filter_map(|r| match (&r.outcome, &r.endpoint.name) {
+            (Outcome::Unproven { chain, .. }, Ok(name)) if !name.is_windows_device_name() => {
+                let text = format!(
+                    "Presented by {name}:{} without proof that the server holds the key \
+                     (no-key-proof); never used as its certificate.\n{}",
+                    r.endpoint.port,
+                    pem(chain)
+                );
+                Some((evidence_path(name, r.endpoint.usage), text))
+            }
+            _ => None,
+        })
+        .collect();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     files.dedup_by(|a, b| a.0 == b.0);
     files
 }
@@ -144,8 +177,9 @@ pub fn prepare_dir(dir: &Path) -> Result<(), WriteError> {
     Ok(())
 }
 
-/// Writes the chains and `manifest.csv` into `dir`, which must be new or empty; returns the
-/// number of certificate files written. Files are created, never overwritten.
+/// Writes the chains, the evidence of chains presented without proof of their key, and
+/// `manifest.csv` into `dir`, which must be new or empty; returns the number of certificate
+/// and evidence files written. Files are created, never overwritten.
 pub fn write_dir(results: &[EndpointResult], dir: &Path) -> Result<usize, WriteError> {
     let io = io_error;
     prepare_dir(dir)?;
@@ -162,7 +196,8 @@ pub fn write_dir(results: &[EndpointResult], dir: &Path) -> Result<usize, WriteE
         f.write_all(bytes).map_err(io(path))
     };
     let files = files(results);
-    for (relative, text) in &files {
+    let evidence = evidence(results);
+    for (relative, text) in files.iter().chain(&evidence) {
         create(&dir.join(relative), text.as_bytes())?;
     }
     let records: Vec<_> = results.iter().map(EndpointResult::record).collect();
@@ -170,5 +205,5 @@ pub fn write_dir(results: &[EndpointResult], dir: &Path) -> Result<usize, WriteE
         &dir.join(super::manifest::FILE_NAME),
         super::manifest::to_csv(&records).as_bytes(),
     )?;
-    Ok(files.len())
+    Ok(files.len() + evidence.len())
 }

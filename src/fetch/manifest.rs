@@ -5,7 +5,12 @@
 //! Columns: `server, port, usage, address, time, result, thumbprint, port_from, detail`;
 //! `result` is `ok` or a [`Cause`] id, `time` is RFC 3339 (UTC), `usage` is `default`,
 //! `webservicesinternal` or `webservicesexternal`, `port_from` is `topology`, `default` or
-//! `option`.
+//! `option`. `thumbprint` is the presented leaf's: of the certificate used when `result` is
+//! `ok`, of the unproven evidence when it is `no-key-proof`.
+//!
+//! No raw control character is written: in `server` and `detail`, control characters are
+//! written as `\u{..}` by [`crate::report::escape::terminal`] and a backslash as `\u{5c}`,
+//! so the text reads back exactly.
 
 use super::endpoints::PortFrom;
 use super::outcome::{Cause, EndpointRecord, Failure};
@@ -40,11 +45,15 @@ pub fn to_csv(records: &[EndpointRecord]) -> String {
     let _ = w.write_record(COLUMNS);
     for r in records {
         let (result, thumbprint, detail) = match &r.result {
-            Ok(t) => ("ok", t.as_str(), ""),
-            Err(f) => (f.cause.id(), "", f.detail.as_str()),
+            Ok(t) => ("ok", t.as_str(), String::new()),
+            Err(f) => (
+                f.cause.id(),
+                f.presented.as_deref().unwrap_or_default(),
+                escape(&f.detail),
+            ),
         };
         let _ = w.write_record([
-            r.server.as_str(),
+            escape(&r.server).as_str(),
             &r.port.to_string(),
             r.usage.key(),
             &r.address.map(|a| a.to_string()).unwrap_or_default(),
@@ -52,11 +61,54 @@ pub fn to_csv(records: &[EndpointRecord]) -> String {
             result,
             thumbprint,
             r.port_from.as_str(),
-            detail,
+            &detail,
         ]);
     }
     let bytes = w.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Text without raw control characters: control characters as `\u{..}` (the terminal
+/// escaping), and the backslash as `\u{5c}` so that [`unescape`] gives the text back.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut buf = [0u8; 4];
+    for c in s.chars() {
+        if c == '\\' {
+            out.push_str("\\u{5c}");
+        } else {
+            out.push_str(&crate::report::escape::terminal(c.encode_utf8(&mut buf)));
+        }
+    }
+    out
+}
+
+/// The text [`escape`] was given: every `\u{HEX}` becomes its character.
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find("\\u{") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 3..];
+        let decoded = after.find('}').and_then(|end| {
+            let c = u32::from_str_radix(&after[..end], 16)
+                .ok()
+                .and_then(char::from_u32)?;
+            Some((c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str("\\u{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Reads one row (the columns in [`COLUMNS`] order).
@@ -82,15 +134,19 @@ fn record(row: &csv::StringRecord) -> Result<EndpointRecord, String> {
         .map_err(|_| format!("time {:?} is not RFC 3339", col(4)))?;
     let result = match col(5) {
         "ok" => Ok(col(6).to_string()),
-        other => Err(Failure::new(
-            Cause::from_id(other).ok_or_else(|| format!("result {other:?} is unknown"))?,
-            col(8),
-        )),
+        other => {
+            let cause =
+                Cause::from_id(other).ok_or_else(|| format!("result {other:?} is unknown"))?;
+            Err(Failure {
+                presented: Some(col(6).to_string()).filter(|t| !t.is_empty()),
+                ..Failure::new(cause, unescape(col(8)))
+            })
+        }
     };
     let port_from =
         PortFrom::from_name(col(7)).ok_or_else(|| format!("port_from {:?} is unknown", col(7)))?;
     Ok(EndpointRecord {
-        server: col(0).to_string(),
+        server: unescape(col(0)),
         port,
         usage,
         port_from,
@@ -203,11 +259,31 @@ mod tests {
                 address: None,
                 ..rec("../x,=cmd", Err(Failure::new(Cause::InvalidName, "")))
             },
+            rec(
+                "fe02.fabrikam.com",
+                Err(Failure {
+                    presented: Some("CD34".into()),
+                    ..Failure::new(Cause::NoKeyProof, "invalid peer certificate: BadSignature")
+                }),
+            ),
+            // control characters, a backslash and text that looks escaped
+            rec(
+                "x\u{1b}]8;;http://e\u{7}\u{9b}31m\u{202e}\\u{41}\\",
+                Err(Failure::new(
+                    Cause::InvalidName,
+                    "bad \u{1b}[2J \\u{zz} \\u{",
+                )),
+            ),
         ];
         let text = to_csv(&records);
         assert!(
             text.starts_with("server,port,usage,address,time,result,thumbprint,port_from,detail\n")
         );
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "no raw control character: {text:?}"
+        );
+        assert!(text.contains(",no-key-proof,CD34,"), "{text}");
         let (back, bad) = parse(text.as_bytes()).expect("a manifest");
         assert!(bad.is_empty(), "{bad:?}");
         assert_eq!(back, records);

@@ -58,8 +58,9 @@ pub fn add_fetched(
 }
 
 /// `topocert fetch`: checks that `out` can take the result, fetches, writes the folder and
-/// `manifest.csv`, and tells on `warn` which endpoints failed and what was written. Exit code 0
-/// when every endpoint presented a certificate, 1 when one did not.
+/// `manifest.csv`, and tells on `warn` which endpoints failed and what was written (names and
+/// paths through [`crate::report::escape::terminal`]). Exit code 0 when every endpoint
+/// presented a certificate and proved it holds its key, 1 when one did not.
 pub fn to_dir(
     loaded: &crate::app::Loaded,
     options: &FetchOptions,
@@ -69,12 +70,18 @@ pub fn to_dir(
     layout::prepare_dir(out)?;
     let results = fetch(&loaded.topology, &loaded.graph, options);
     let written = layout::write_dir(&results, out)?;
+    let terminal = crate::report::escape::terminal;
     for r in results.iter().map(EndpointResult::record) {
         if let Err(f) = &r.result {
+            let presented = f
+                .presented
+                .as_ref()
+                .map(|t| format!(" (thumbprint {t}; not used)"))
+                .unwrap_or_default();
             warn(miette::miette!(
                 severity = miette::Severity::Warning,
-                "{}: {}: {}",
-                r.describe_endpoint(),
+                "{}: {}: {}{presented}",
+                terminal(&r.describe_endpoint()),
                 f.cause.id(),
                 f.cause.describe()
             ));
@@ -90,7 +97,7 @@ pub fn to_dir(
         count(sum.unreached_servers, "server"),
         count(written, "file"),
         manifest::FILE_NAME,
-        out.display()
+        terminal(&out.display().to_string())
     );
     Ok(if sum.captured == sum.endpoints {
         crate::outcome::EXIT_OK
@@ -104,11 +111,11 @@ pub fn to_dir(
 pub struct Summary {
     /// Endpoints tried.
     pub endpoints: usize,
-    /// Endpoints that presented a certificate.
+    /// Endpoints that presented a certificate and proved they hold its key.
     pub captured: usize,
     /// Servers tried.
     pub servers: usize,
-    /// Servers of which no endpoint presented a certificate.
+    /// Servers of which no endpoint presented a certificate with proof of its key.
     pub unreached_servers: usize,
 }
 

@@ -8,8 +8,10 @@ use std::time::Duration;
 
 /// Default `--timeout`: for the TCP connect, and again for the TLS handshake.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Shortest `--timeout` accepted, in seconds: time for a handshake on a loaded machine.
+pub const MIN_TIMEOUT_SECS: f64 = 0.1;
 /// Longest `--timeout` accepted, in seconds.
-pub const MAX_TIMEOUT_SECS: f64 = 600.0;
+pub const MAX_TIMEOUT_SECS: f64 = 300.0;
 /// Default `--concurrency`: endpoints fetched at the same time.
 pub const DEFAULT_CONCURRENCY: usize = 16;
 /// Largest `--concurrency` accepted.
@@ -76,13 +78,16 @@ impl std::str::FromStr for PortOverride {
     }
 }
 
-/// `--timeout SECONDS`: a positive number of seconds (decimals allowed) up to
+/// `--timeout SECONDS`: a number of seconds (decimals allowed) from [`MIN_TIMEOUT_SECS`] to
 /// [`MAX_TIMEOUT_SECS`].
 pub fn parse_timeout(s: &str) -> Result<Duration, String> {
     match s.trim().parse::<f64>() {
-        Ok(v) if v > 0.0 && v <= MAX_TIMEOUT_SECS => Ok(Duration::from_secs_f64(v)),
+        Ok(v) if (MIN_TIMEOUT_SECS..=MAX_TIMEOUT_SECS).contains(&v) => {
+            Ok(Duration::from_secs_f64(v))
+        }
         _ => Err(format!(
-            "{s:?} is not a number of seconds between 0 and {MAX_TIMEOUT_SECS}"
+            "{:?} is not a number of seconds from {MIN_TIMEOUT_SECS} to {MAX_TIMEOUT_SECS}",
+            crate::report::escape::terminal(s)
         )),
     }
 }
@@ -195,7 +200,11 @@ mod tests {
     fn timeout_and_concurrency_are_bounded() {
         assert_eq!(parse_timeout("1"), Ok(Duration::from_secs(1)));
         assert_eq!(parse_timeout("0.5"), Ok(Duration::from_millis(500)));
-        for bad in ["0", "-1", "601", "nan", "inf", "x"] {
+        assert_eq!(parse_timeout("0.1"), Ok(Duration::from_millis(100)));
+        assert_eq!(parse_timeout("300"), Ok(Duration::from_secs(300)));
+        for bad in [
+            "0", "-1", "1e-12", "0.09", "300.5", "601", "nan", "inf", "x",
+        ] {
             assert!(parse_timeout(bad).is_err(), "{bad}");
         }
         assert_eq!(parse_concurrency("16"), Ok(16));

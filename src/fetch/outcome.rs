@@ -30,13 +30,17 @@ pub enum Cause {
     Tls,
     /// The server completed the handshake without a certificate.
     NoCertificate,
+    /// The server presented a chain but did not prove it holds the leaf's key: its handshake
+    /// signature (TLS 1.3 CertificateVerify, TLS 1.2 ServerKeyExchange) was missing or did not
+    /// verify with the leaf's public key. The chain is kept as evidence, never used.
+    NoKeyProof,
     /// Another network error (network unreachable, no route to host...).
     Network,
 }
 
 impl Cause {
     /// Every cause, in the order above.
-    pub const ALL: [Cause; 10] = [
+    pub const ALL: [Cause; 11] = [
         Cause::InvalidName,
         Cause::Dns,
         Cause::Refused,
@@ -46,6 +50,7 @@ impl Cause {
         Cause::TlsAlert,
         Cause::Tls,
         Cause::NoCertificate,
+        Cause::NoKeyProof,
         Cause::Network,
     ];
 
@@ -61,6 +66,7 @@ impl Cause {
             Cause::TlsAlert => "tls-alert",
             Cause::Tls => "tls",
             Cause::NoCertificate => "no-certificate",
+            Cause::NoKeyProof => "no-key-proof",
             Cause::Network => "network",
         }
     }
@@ -82,6 +88,9 @@ impl Cause {
             Cause::TlsAlert => "the server ended the TLS handshake with an alert",
             Cause::Tls => "the TLS handshake failed",
             Cause::NoCertificate => "the server sent no certificate",
+            Cause::NoKeyProof => {
+                "the server presented a certificate but did not prove it holds its key"
+            }
             Cause::Network => "network error",
         }
     }
@@ -94,6 +103,10 @@ pub struct Failure {
     pub cause: Cause,
     /// Details (an error message, the alert's name); may be empty.
     pub detail: String,
+    /// For [`Cause::NoKeyProof`]: the SHA-1 thumbprint (upper-case hex) of the leaf the
+    /// server presented without proving it holds its key; evidence, never a certificate of the
+    /// server.
+    pub presented: Option<String>,
 }
 
 impl Failure {
@@ -102,6 +115,7 @@ impl Failure {
         Failure {
             cause,
             detail: detail.into(),
+            presented: None,
         }
     }
 }
@@ -109,8 +123,17 @@ impl Failure {
 /// What one endpoint gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// The presented chain, DER, leaf first then the other certificates in the order sent.
+    /// The presented chain, DER, leaf first then the other certificates in the order sent; the
+    /// server proved it holds the leaf's key.
     Captured(Vec<Vec<u8>>),
+    /// A chain presented without proof of the leaf's key ([`Cause::NoKeyProof`]): kept as
+    /// evidence, never used as the server's certificate.
+    Unproven {
+        /// The presented chain, as for [`Outcome::Captured`].
+        chain: Vec<Vec<u8>>,
+        /// Why the proof is missing.
+        failure: Failure,
+    },
     /// No certificate.
     Failed(Failure),
 }
@@ -143,6 +166,12 @@ impl EndpointResult {
                     .first()
                     .map(|c| crate::certs::cert::sha1_thumbprint(c))
                     .unwrap_or_default()),
+                Outcome::Unproven { chain, failure } => Err(Failure {
+                    presented: chain
+                        .first()
+                        .map(|c| crate::certs::cert::sha1_thumbprint(c)),
+                    ..failure.clone()
+                }),
                 Outcome::Failed(f) => Err(f.clone()),
             },
         }
@@ -164,7 +193,8 @@ pub struct EndpointRecord {
     pub address: Option<SocketAddr>,
     /// When (unix seconds).
     pub time: i64,
-    /// The SHA-1 thumbprint of the presented leaf (upper-case hex), or the failure.
+    /// The SHA-1 thumbprint of the presented leaf (upper-case hex), or the failure (with the
+    /// thumbprint of a leaf presented without proof of its key, if any).
     pub result: Result<String, Failure>,
 }
 

@@ -164,10 +164,7 @@ fn fetch_one(
         match TcpStream::connect_timeout(&address, options.timeout) {
             Ok(sock) => {
                 let outcome = match capturer {
-                    Ok(c) => match c.capture(sock, name, options.timeout) {
-                        Ok(chain) => Outcome::Captured(chain),
-                        Err(f) => Outcome::Failed(f),
-                    },
+                    Ok(c) => c.capture(sock, name, options.timeout),
                     Err(f) => Outcome::Failed(f.clone()),
                 };
                 return done(Some(address), outcome);

@@ -1,14 +1,19 @@
 //! Reading the certificate chain a TLS server presents, with rustls (ring provider).
 //!
-//! The verifier accepts every chain and records it: nothing is validated and nothing is
-//! trusted, so the captured certificates are evidence for the rules, never trust anchors. The
-//! client sends a ClientHello with SNI set to the server name (no ALPN, no session resumption,
-//! no client certificate), lets the handshake finish if the server allows, sends close_notify
-//! and closes. It sends no application data. See docs/fetch.md.
+//! The verifier records every chain and never validates or trusts it: the captured
+//! certificates are evidence for the rules, never trust anchors. It does verify the server's
+//! handshake signature (TLS 1.3 CertificateVerify, TLS 1.2 ServerKeyExchange) with the leaf's
+//! public key, through rustls' own verification and the ring provider's algorithms: a chain
+//! counts only once the server proved it holds the leaf's key; one presented without that
+//! proof is [`Cause::NoKeyProof`]. The client sends a ClientHello with SNI set to the server
+//! name (no ALPN, no session resumption, no client certificate), lets the handshake finish if
+//! the server allows, sends close_notify and closes. It sends no application data. See
+//! docs/fetch.md.
 
 use super::dns_name::DnsName;
-use super::outcome::{Cause, Failure};
+use super::outcome::{Cause, Failure, Outcome};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, SignatureScheme};
 use std::io::{self, Read, Write};
@@ -19,14 +24,42 @@ use std::time::{Duration, Instant};
 /// Most bytes read from one server before giving up (a certificate chain is a few KiB).
 pub const MAX_READ: usize = 1024 * 1024;
 
-/// The chain the last handshake presented, set by [`RecordingVerifier`].
-type Slot = Arc<Mutex<Option<Vec<Vec<u8>>>>>;
+/// What the last handshake showed the verifier.
+#[derive(Debug, Default)]
+struct Seen {
+    /// The presented chain, DER, leaf first.
+    chain: Option<Vec<Vec<u8>>>,
+    /// Whether the handshake signature verified with the leaf's public key.
+    proven: bool,
+}
 
-/// Accepts and records whatever chain the server presents; checks no signature. Used only to
-/// read certificates, never to protect data.
+/// Set by [`RecordingVerifier`], read by [`Capturer::capture`].
+type Slot = Arc<Mutex<Seen>>;
+
+/// Records whatever chain the server presents without validating or trusting it, and checks
+/// only that the server's handshake signature verifies with the leaf's key. Used only to read
+/// certificates, never to protect data.
 #[derive(Debug)]
 struct RecordingVerifier {
     seen: Slot,
+    algorithms: WebPkiSupportedAlgorithms,
+}
+
+impl RecordingVerifier {
+    /// Notes a verified signature (rustls verifies it with the leaf it passed to
+    /// `verify_server_cert` just before).
+    fn proved(
+        &self,
+        verified: Result<HandshakeSignatureValid, rustls::Error>,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        if verified.is_ok() {
+            self.seen
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .proven = true;
+        }
+        verified
+    }
 }
 
 impl ServerCertVerifier for RecordingVerifier {
@@ -42,44 +75,45 @@ impl ServerCertVerifier for RecordingVerifier {
             .chain(intermediates)
             .map(|c| c.as_ref().to_vec())
             .collect();
-        *self.seen.lock().unwrap_or_else(PoisonError::into_inner) = Some(chain);
+        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        seen.chain = Some(chain);
+        seen.proven = false;
+        // Recorded, not trusted: the rules judge the chain, and only once the key is proven.
         Ok(ServerCertVerified::assertion())
     }
 
     fn verify_tls12_signature(
         &self,
-        _message: &[u8],
-        _cert: &CertificateDer<'_>,
-        _dss: &DigitallySignedStruct,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        Ok(HandshakeSignatureValid::assertion())
+        self.proved(rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.algorithms,
+        ))
     }
 
     fn verify_tls13_signature(
         &self,
-        _message: &[u8],
-        _cert: &CertificateDer<'_>,
-        _dss: &DigitallySignedStruct,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        Ok(HandshakeSignatureValid::assertion())
+        self.proved(rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.algorithms,
+        ))
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        // Offered so that older servers find one they can sign with; nothing is verified.
-        vec![
-            SignatureScheme::ECDSA_NISTP256_SHA256,
-            SignatureScheme::ECDSA_NISTP384_SHA384,
-            SignatureScheme::ECDSA_NISTP521_SHA512,
-            SignatureScheme::ED25519,
-            SignatureScheme::RSA_PSS_SHA256,
-            SignatureScheme::RSA_PSS_SHA384,
-            SignatureScheme::RSA_PSS_SHA512,
-            SignatureScheme::RSA_PKCS1_SHA256,
-            SignatureScheme::RSA_PKCS1_SHA384,
-            SignatureScheme::RSA_PKCS1_SHA512,
-            SignatureScheme::RSA_PKCS1_SHA1,
-            SignatureScheme::ECDSA_SHA1_Legacy,
-        ]
+        // Only schemes that can be verified: a server that can sign with none of them fails
+        // the handshake rather than being taken on its word.
+        self.algorithms.supported_schemes()
     }
 }
 
@@ -95,11 +129,15 @@ impl Capturer {
     pub fn new() -> Result<Capturer, Failure> {
         let seen: Slot = Arc::default();
         let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let algorithms = provider.signature_verification_algorithms;
         let mut config = ClientConfig::builder_with_provider(provider)
             .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
             .map_err(|e| Failure::new(Cause::Tls, e.to_string()))?
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(RecordingVerifier { seen: seen.clone() }))
+            .with_custom_certificate_verifier(Arc::new(RecordingVerifier {
+                seen: seen.clone(),
+                algorithms,
+            }))
             .with_no_client_auth();
         config.resumption = rustls::client::Resumption::disabled();
         config.enable_sni = true;
@@ -109,20 +147,20 @@ impl Capturer {
         })
     }
 
-    /// Runs a handshake with SNI `name` on a connected socket and returns the presented chain
-    /// (DER, leaf first). The handshake may take `timeout`; once the chain is read, any later
-    /// failure of the handshake does not matter.
-    pub fn capture(
-        &self,
-        sock: TcpStream,
-        name: &DnsName,
-        timeout: Duration,
-    ) -> Result<Vec<Vec<u8>>, Failure> {
-        *self.seen.lock().unwrap_or_else(PoisonError::into_inner) = None;
-        let server = ServerName::try_from(name.as_str().to_string())
-            .map_err(|e| Failure::new(Cause::InvalidName, e.to_string()))?;
-        let mut conn = ClientConnection::new(self.config.clone(), server)
-            .map_err(|e| Failure::new(Cause::Tls, e.to_string()))?;
+    /// Runs a handshake with SNI `name` on a connected socket, within `timeout`. The
+    /// presented chain (DER, leaf first) is [`Outcome::Captured`] only once the server's
+    /// handshake signature verified with the leaf's key; any later failure of the handshake
+    /// does not matter. A chain presented without that proof is [`Outcome::Unproven`].
+    pub fn capture(&self, sock: TcpStream, name: &DnsName, timeout: Duration) -> Outcome {
+        *self.seen.lock().unwrap_or_else(PoisonError::into_inner) = Seen::default();
+        let server = match ServerName::try_from(name.as_str().to_string()) {
+            Ok(s) => s,
+            Err(e) => return Outcome::Failed(Failure::new(Cause::InvalidName, e.to_string())),
+        };
+        let mut conn = match ClientConnection::new(self.config.clone(), server) {
+            Ok(c) => c,
+            Err(e) => return Outcome::Failed(Failure::new(Cause::Tls, e.to_string())),
+        };
         let deadline = Instant::now() + timeout;
         let mut reader = Counting {
             sock: &sock,
@@ -131,44 +169,63 @@ impl Capturer {
         };
         let result = handshake(&mut conn, &mut reader, deadline);
         let first = reader.first;
-        let captured = self
-            .seen
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        match (captured, result) {
-            (Some(chain), handshake) => {
-                if handshake.is_ok() {
-                    conn.send_close_notify();
-                    let _ = write_pending(&mut conn, &sock, deadline);
-                }
-                let _ = sock.shutdown(std::net::Shutdown::Both);
-                Ok(chain)
-            }
-            (None, Ok(())) => Err(Failure::new(
-                Cause::NoCertificate,
-                "the handshake completed without a certificate",
-            )),
-            (None, Err(Step::Io(e))) => Err(io_failure(&e)),
-            (None, Err(Step::Eof)) => Err(match first {
-                Some(b) if !is_tls_record_type(b) => not_tls(b),
-                _ => Failure::new(Cause::Closed, "end of stream before the certificate"),
-            }),
-            (None, Err(Step::TooMuch)) => Err(Failure::new(
-                Cause::Tls,
-                format!("more than {MAX_READ} bytes before the certificate"),
-            )),
-            (None, Err(Step::Tls(e))) => Err(match (first, e) {
-                (Some(b), _) if !is_tls_record_type(b) => not_tls(b),
-                (_, rustls::Error::AlertReceived(alert)) => {
-                    Failure::new(Cause::TlsAlert, format!("{alert:?}"))
-                }
-                (_, rustls::Error::NoCertificatesPresented) => {
-                    Failure::new(Cause::NoCertificate, "an empty Certificate message")
-                }
-                (_, e) => Failure::new(Cause::Tls, e.to_string()),
-            }),
+        let seen = std::mem::take(&mut *self.seen.lock().unwrap_or_else(PoisonError::into_inner));
+        if result.is_ok() {
+            conn.send_close_notify();
+            let _ = write_pending(&mut conn, &sock, deadline);
         }
+        let _ = sock.shutdown(std::net::Shutdown::Both);
+        match (seen.chain, result) {
+            (Some(chain), _) if seen.proven => Outcome::Captured(chain),
+            (Some(chain), result) => Outcome::Unproven {
+                chain,
+                failure: Failure::new(Cause::NoKeyProof, unproven(result)),
+            },
+            (None, result) => Outcome::Failed(before_certificate(result, first)),
+        }
+    }
+}
+
+/// What stopped a handshake that presented a chain before its signature verified.
+fn unproven(result: Result<(), Step>) -> String {
+    match result {
+        Ok(()) => "the handshake completed without a verified signature".into(),
+        Err(Step::Io(e)) if matches!(io_failure(&e).cause, Cause::Timeout) => {
+            "no handshake signature within the timeout".into()
+        }
+        Err(Step::Io(e)) => e.to_string(),
+        Err(Step::Eof) => "end of stream before the handshake signature".into(),
+        Err(Step::TooMuch) => format!("more than {MAX_READ} bytes"),
+        Err(Step::Tls(e)) => e.to_string(),
+    }
+}
+
+/// The failure of a handshake that stopped before the server presented a chain.
+fn before_certificate(result: Result<(), Step>, first: Option<u8>) -> Failure {
+    match result {
+        Ok(()) => Failure::new(
+            Cause::NoCertificate,
+            "the handshake completed without a certificate",
+        ),
+        Err(Step::Io(e)) => io_failure(&e),
+        Err(Step::Eof) => match first {
+            Some(b) if !is_tls_record_type(b) => not_tls(b),
+            _ => Failure::new(Cause::Closed, "end of stream before the certificate"),
+        },
+        Err(Step::TooMuch) => Failure::new(
+            Cause::Tls,
+            format!("more than {MAX_READ} bytes before the certificate"),
+        ),
+        Err(Step::Tls(e)) => match (first, e) {
+            (Some(b), _) if !is_tls_record_type(b) => not_tls(b),
+            (_, rustls::Error::AlertReceived(alert)) => {
+                Failure::new(Cause::TlsAlert, format!("{alert:?}"))
+            }
+            (_, rustls::Error::NoCertificatesPresented) => {
+                Failure::new(Cause::NoCertificate, "an empty Certificate message")
+            }
+            (_, e) => Failure::new(Cause::Tls, e.to_string()),
+        },
     }
 }
 
@@ -220,7 +277,7 @@ fn write_pending(
     sock.flush()
 }
 
-/// Drives the handshake until it completes, fails, or the verifier has the chain.
+/// Drives the handshake until it completes or fails.
 fn handshake(
     conn: &mut ClientConnection,
     reader: &mut Counting<'_>,

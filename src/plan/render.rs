@@ -79,11 +79,17 @@ fn requirements_line() -> String {
     )
 }
 
+/// Widest name column of `plan --format human`: a longer name pushes its reason to the right
+/// instead of widening every row (and a formatting width never exceeds what `format!` takes).
+pub const NAME_COLUMN_MAX: usize = 64;
+
 /// Text for a terminal, each line wrapped to `width` (breaking only at spaces, continuation
-/// lines indented under their text).
+/// lines indented under their text); every value shown through
+/// [`crate::report::escape::terminal`].
 pub fn human(topology: &str, plan: &Plan, width: usize) -> String {
+    use crate::report::escape::terminal as esc;
     let line = |o: &mut String, first: &str, rest: &str, text: &str| {
-        crate::term::push_wrapped(o, width, first, rest, text)
+        crate::term::push_wrapped(o, width, first, rest, &esc(text))
     };
     let mut o = String::new();
     let title = format!(
@@ -113,18 +119,20 @@ pub fn human(topology: &str, plan: &Plan, width: usize) -> String {
         o.push('\n');
         line(&mut o, "", "  ", &format!("{} ({})", s.fqdn, role(s)));
         line(&mut o, "  ", "    ", &format!("subject: {}", s.subject()));
-        o.push_str("  DNS names:\n");
-        let names = s
-            .names
+        o.push_str("  DNS names (required unless marked recommended):\n");
+        let shown: Vec<String> = s.names.iter().map(|n| esc(n.name.as_str())).collect();
+        let names = shown
             .iter()
-            .map(|n| n.name.as_str().len())
+            .map(|n| crate::term::display_width(n))
             .max()
-            .unwrap_or(0);
+            .unwrap_or(0)
+            .min(NAME_COLUMN_MAX);
         // Reasons wrap under their column.
         let under = " ".repeat(4 + names + 2);
-        for n in &s.names {
-            let first = format!("    {:names$}  ", n.name.as_str());
-            line(&mut o, &first, &under, &n.reason.describe());
+        for (n, name) in s.names.iter().zip(&shown) {
+            let pad = names.saturating_sub(crate::term::display_width(name));
+            let first = format!("    {name}{}  ", " ".repeat(pad));
+            line(&mut o, &first, &under, &reason_text(n));
             for a in &n.also_required_by {
                 let text = format!("also required by {}", a.describe());
                 line(
@@ -158,7 +166,7 @@ pub fn human(topology: &str, plan: &Plan, width: usize) -> String {
 }
 
 /// The CSV columns, one row per server.
-pub const CSV_HEADER: [&str; 12] = [
+pub const CSV_HEADER: [&str; 13] = [
     "server",
     "kind",
     "pool",
@@ -171,10 +179,15 @@ pub const CSV_HEADER: [&str; 12] = [
     "status",
     "action",
     "action_detail",
+    "recommended_names",
 ];
 
-/// CSV for a CA team: one row per server; `dns_names` separated by `;`.
+/// CSV for a CA team: one row per server; `dns_names` (every name to request) and
+/// `recommended_names` (those of them that do not decide readiness) separated by `;`; control
+/// characters in values shown visibly ([`crate::report::escape::terminal`]), as a CSV is read
+/// in a terminal too.
 pub fn csv(plan: &Plan) -> String {
+    use crate::report::escape::terminal as esc;
     let mut w = csv::Writer::from_writer(Vec::new());
     let ca = plan.issuing_ca.describe();
     let key = format!("RSA {MIN_RSA_BITS}+");
@@ -185,23 +198,49 @@ pub fn csv(plan: &Plan) -> String {
             Some(r) => (r.status.as_str(), r.action.as_str(), r.action.describe()),
             None => ("", "", String::new()),
         };
-        let _ = w.write_record([
-            s.fqdn.as_str(),
-            s.kind.as_str(),
-            s.pool.as_str(),
-            s.site.as_deref().unwrap_or(""),
-            &s.subject(),
-            &s.dns_names().join(";"),
-            &key,
-            &eku,
-            &ca,
-            status,
-            action,
-            &detail,
-        ]);
+        let _ = w.write_record(
+            [
+                s.fqdn.as_str(),
+                s.kind.as_str(),
+                s.pool.as_str(),
+                s.site.as_deref().unwrap_or(""),
+                &s.subject(),
+                &s.dns_names().join(";"),
+                &key,
+                &eku,
+                &ca,
+                status,
+                action,
+                &detail,
+                &recommended(s).join(";"),
+            ]
+            .map(esc),
+        );
     }
     let bytes = w.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The names of a server's plan that are recommended, not required.
+fn recommended(s: &super::ServerPlan) -> Vec<&str> {
+    s.names
+        .iter()
+        .filter(|n| n.need == crate::required::Need::Recommended)
+        .map(|n| n.name.as_str())
+        .collect()
+}
+
+/// What a name's reason says in the human and Markdown plans: a recommended name says so and
+/// which service uses it.
+fn reason_text(n: &crate::required::PlannedName) -> String {
+    match n.need {
+        crate::required::Need::Required => n.reason.describe(),
+        crate::required::Need::Recommended => format!(
+            "recommended, not required for Persistent Chat: {}; used by {}",
+            n.reason.describe(),
+            n.reason.source.affects()
+        ),
+    }
 }
 
 use crate::report::escape::markdown as cell;
@@ -246,9 +285,12 @@ pub fn markdown(topology: &str, plan: &Plan) -> String {
             cell(&role(s)),
             cell(&s.subject())
         ));
-        o.push_str("| DNS name | required by | line:column |\n|---|---|---|\n");
+        o.push_str("| DNS name | need | required by | line:column |\n|---|---|---|---|\n");
         for n in &s.names {
             let mut by = format!("{}: {}", n.reason.source.label(), n.reason.element);
+            if n.need == crate::required::Need::Recommended {
+                by.push_str(&format!("; used by {}", n.reason.source.affects()));
+            }
             for a in &n.also_required_by {
                 by.push_str(&format!(
                     "; also {}: {} ({}:{})",
@@ -259,8 +301,9 @@ pub fn markdown(topology: &str, plan: &Plan) -> String {
                 ));
             }
             o.push_str(&format!(
-                "| {} | {} | {}:{} |\n",
+                "| {} | {} | {} | {}:{} |\n",
                 cell(n.name.as_str()),
+                n.need.as_str(),
                 cell(&by),
                 n.reason.line,
                 n.reason.column

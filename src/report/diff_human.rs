@@ -91,11 +91,12 @@ pub fn diff_verdict_lines(outcome: &Outcome, color: bool, width: usize) -> Strin
     super::check_human::verdict_lines(outcome, color, width)
 }
 
-/// `text` wrapped to `width` (continuation lines indented), then `  (at)` on its last line
+/// `text` (its control characters shown visibly) wrapped to `width` (continuation lines
+/// indented), then `  (at)` on its last line
 /// when it fits there, else on a line of its own: a locator such as `NEW line 89` is never
 /// split.
 fn put_located(out: &mut String, width: usize, text: &str, at: &str) {
-    let mut wrapped = crate::term::wrap_indented(text, width, "", "    ");
+    let mut wrapped = crate::term::wrap_indented(&esc(text), width, "", "    ");
     if !at.is_empty() {
         let locator = format!("({at})");
         let last = wrapped.rsplit('\n').next().unwrap_or("");

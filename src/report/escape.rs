@@ -12,7 +12,7 @@ pub fn html(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             '\n' | '\r' => out.push(' '),
-            c if c.is_control() => out.push('\u{FFFD}'),
+            c if is_unsafe(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -35,7 +35,7 @@ pub fn markdown(s: &str) -> String {
                 out.push(c);
             }
             '\n' | '\r' => out.push(' '),
-            c if c.is_control() => out.push('\u{FFFD}'),
+            c if is_unsafe(c) => out.push('\u{FFFD}'),
             _ => out.push(c),
         }
     }
@@ -53,38 +53,177 @@ pub fn mermaid(s: &str) -> String {
                 out.push_str(&format!("#{};", u32::from(c)));
             }
             '\n' | '\r' => out.push(' '),
-            c if c.is_control() => out.push('\u{FFFD}'),
+            c if is_unsafe(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
     out
 }
 
-/// Text for XML 1.0 (JUnit): characters XML cannot carry become U+FFFD; the writer escapes
+/// Text for XML 1.0 (JUnit): characters XML cannot carry (and the C1 and bidi controls of
+/// [`is_unsafe`]) become U+FFFD; the writer escapes
 /// markup characters itself.
 pub fn xml(s: &str) -> String {
     s.chars()
         .map(|c| match c {
             '\t' | '\n' | '\r' => c,
-            c if c.is_control() => '\u{FFFD}',
+            c if is_unsafe(c) || c == '\u{FFFE}' || c == '\u{FFFF}' => '\u{FFFD}',
             c => c,
         })
         .collect()
 }
 
-/// Text for a terminal: control characters (escape sequences, carriage returns, line breaks
-/// inside a value) are shown as `\u{..}` so a value cannot move the cursor, recolour the
-/// screen or start a line that looks like output.
+/// Whether `c` must never reach a terminal raw: C0 controls, DEL, C1 controls (U+0080–U+009F,
+/// which some terminals read as ESC sequences: U+009B is CSI), the bidirectional controls that
+/// reorder what is shown (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069) and the line and
+/// paragraph separators.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
+}
+
+/// Whether `s` may hold an [`is_unsafe`] character other than C0: a DEL byte or the first byte
+/// of a C1 control (0xC2), of U+061C (0xD8) or of the U+20xx controls (0xE2). A fast
+/// search, so that long values without any pass untouched.
+fn may_hold_unsafe(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr3(0x7f, 0xc2, 0xd8, b).is_some() || memchr::memchr(0xe2, b).is_some()
+}
+
+/// Whether `s` holds a C0 control other than those `keep` allows.
+fn holds_c0(s: &str, keep: &[u8]) -> bool {
+    s.bytes().any(|b| b < 0x20 && !keep.contains(&b))
+}
+
+/// `c` shown visibly, as Rust writes it: `\u{1b}`.
+fn push_visible(out: &mut String, c: char) {
+    out.extend(c.escape_unicode());
+}
+
+/// Text for a terminal: every [`is_unsafe`] character (escape sequences, carriage returns,
+/// line breaks inside a value, C1 controls, bidi overrides) is shown as `\u{..}` so a value
+/// cannot move the cursor, recolour the screen, make a link, reorder the line or start a line
+/// that looks like output.
 pub fn terminal(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    let unsafe_here = holds_c0(s, &[]) || (may_hold_unsafe(s) && s.chars().any(is_unsafe));
+    if !unsafe_here {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
-        if c.is_control() {
-            out.extend(c.escape_unicode());
+        if is_unsafe(c) {
+            push_visible(&mut out, c);
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// Whole lines of terminal text (a message, a rendered output): like [`terminal`], but the
+/// line feeds and tabs that lay the text out are kept.
+pub fn terminal_lines(s: &str) -> String {
+    output(s, false)
+}
+
+/// The last step of every output written to standard output, standard error or `--output`:
+/// every [`is_unsafe`] character other than a line feed or a tab is shown as `\u{..}`; with
+/// `keep_colour`, the SGR colour sequences (`ESC [ digits/semicolons m`) that
+/// [`super::paint`] and miette write are kept, and any other escape sequence is shown. The
+/// renderers escape values themselves; this pass makes the guarantee hold for every format.
+pub fn output(s: &str, keep_colour: bool) -> String {
+    let clean = |c: char| !is_unsafe(c) || c == '\n' || c == '\t';
+    let unsafe_here = holds_c0(s, b"\n\t") || (may_hold_unsafe(s) && !s.chars().all(clean));
+    if !unsafe_here {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if keep_colour && c == '\u{1b}' {
+            if let Some(n) = sgr_len(rest) {
+                out.push_str(&rest[..n]);
+                rest = &rest[n..];
+                continue;
+            }
+        }
+        if clean(c) {
+            out.push(c);
+        } else {
+            push_visible(&mut out, c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// The length of the SGR sequence `s` starts with (`ESC [ [0-9;]* m`), if it starts with one.
+fn sgr_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    if b.get(..2)? != b"\x1b[" {
+        return None;
+    }
+    let params = b[2..]
+        .iter()
+        .take(64)
+        .take_while(|b| b.is_ascii_digit() || **b == b';')
+        .count();
+    (b.get(2 + params) == Some(&b'm')).then_some(3 + params)
+}
+
+/// A serde_json formatter (pretty, two-space indent) that also writes DEL, C1 controls, bidi
+/// controls and line separators as `\uXXXX` escapes (serde_json escapes only C0 itself), so a
+/// JSON document shown in a terminal is as inert as the text formats; the value read back is
+/// the same.
+pub struct JsonFormatter<'a>(serde_json::ser::PrettyFormatter<'a>);
+
+impl Default for JsonFormatter<'_> {
+    fn default() -> Self {
+        JsonFormatter(serde_json::ser::PrettyFormatter::new())
+    }
+}
+
+macro_rules! delegate {
+    ($($name:ident$(($arg:ident: $ty:ty))?),* $(,)?) => {
+        $(fn $name<W: ?Sized + std::io::Write>(&mut self, w: &mut W $(, $arg: $ty)?) -> std::io::Result<()> {
+            self.0.$name(w $(, $arg)?)
+        })*
+    };
+}
+
+impl serde_json::ser::Formatter for JsonFormatter<'_> {
+    delegate! {
+        begin_array, end_array, begin_array_value(first: bool), end_array_value,
+        begin_object, end_object, begin_object_key(first: bool), begin_object_value,
+        end_object_value,
+    }
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        if !may_hold_unsafe(fragment) {
+            return w.write_all(fragment.as_bytes());
+        }
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if is_unsafe(c) {
+                w.write_all(&fragment.as_bytes()[start..i])?;
+                write!(w, "\\u{:04x}", u32::from(c))?;
+                start = i + c.len_utf8();
+            }
+        }
+        w.write_all(&fragment.as_bytes()[start..])
+    }
 }
 
 #[cfg(test)]
@@ -133,5 +272,65 @@ mod tests {
         assert!(!t.contains('\u{1b}') && !t.contains('\n'));
         assert!(t.contains("\\u{1b}"));
         assert_eq!(terminal("CN=x, O=y"), "CN=x, O=y");
+    }
+
+    const CONTROLS: &str = "\u{1b}]8;;http://x\u{1b}\\L\u{7}\u{9b}2J\u{202e}R\u{7f}\u{2066}";
+
+    #[test]
+    fn terminal_shows_c0_c1_del_and_bidi_controls() {
+        assert_eq!(
+            terminal(CONTROLS),
+            "\\u{1b}]8;;http://x\\u{1b}\\L\\u{7}\\u{9b}2J\\u{202e}R\\u{7f}\\u{2066}"
+        );
+        assert_eq!(
+            terminal("é漢 fe01-x.fabrikam.com"),
+            "é漢 fe01-x.fabrikam.com"
+        );
+        for s in [
+            CONTROLS,
+            "\u{61c}\u{200e}\u{200f}\u{202a}\u{2069}\u{2028}\t\r\n",
+        ] {
+            assert!(!terminal(s).chars().any(is_unsafe), "{s:?}");
+            // Idempotent: escaping twice changes nothing more.
+            assert_eq!(terminal(&terminal(s)), terminal(s));
+        }
+    }
+
+    #[test]
+    fn output_keeps_layout_and_colour_only() {
+        let text = format!("a\tb\n\u{1b}[1;31mred\u{1b}[0m {CONTROLS}\r\n");
+        let plain = output(&text, false);
+        assert!(plain.starts_with("a\tb\n\\u{1b}[1;31mred"), "{plain}");
+        assert!(plain.ends_with("\\u{d}\n"), "{plain}");
+        let coloured = output(&text, true);
+        assert!(
+            coloured.starts_with("a\tb\n\u{1b}[1;31mred\u{1b}[0m \\u{1b}]8;;"),
+            "{coloured}"
+        );
+        for out in [
+            plain,
+            coloured
+                .replace("\u{1b}[1;31m", "")
+                .replace("\u{1b}[0m", ""),
+        ] {
+            assert!(
+                !out.chars().any(|c| is_unsafe(c) && c != '\n' && c != '\t'),
+                "{out:?}"
+            );
+        }
+        assert_eq!(output("plain\n", true), "plain\n");
+    }
+
+    #[test]
+    fn json_escapes_c1_del_and_bidi_and_reads_back_the_same() {
+        let json = super::super::to_json(&serde_json::json!({ "dn": CONTROLS }));
+        assert!(!json.chars().any(|c| is_unsafe(c) && c != '\n'), "{json}");
+        assert!(json.contains("\\u009b2J\\u202eR\\u007f\\u2066"), "{json}");
+        let back: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+        assert_eq!(back["dn"], CONTROLS);
+        assert_eq!(
+            super::super::to_json(&serde_json::json!({"a": [1, "é"]})),
+            serde_json::to_string_pretty(&serde_json::json!({"a": [1, "é"]})).expect("json") + "\n"
+        );
     }
 }

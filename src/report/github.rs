@@ -7,11 +7,14 @@ use super::{RenderError, View};
 use crate::finding::Severity;
 use crate::outcome::Verdict;
 
-/// Escapes a workflow command's message (`%`, CR, LF).
+/// Escapes a workflow command's message (`%`, CR, LF); other control characters are shown
+/// visibly ([`super::escape::terminal`]), as the log is also read in a terminal.
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    super::escape::terminal(
+        &s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A"),
+    )
 }
 
 /// Escapes a workflow command property value (also `:` and `,`).

@@ -21,16 +21,30 @@ pub struct ReportInfo {
 }
 
 const CSS: &str = r#"
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#212121}
-h1{margin-bottom:.2em}h2{border-bottom:2px solid #cfd8dc;padding-bottom:.2em;margin-top:1.6em}
-table{border-collapse:collapse;width:100%;margin:.5em 0 1em}th,td{border:1px solid #cfd8dc;padding:4px 8px;text-align:left;vertical-align:top;font-size:.92em}
-th{background:#eceff1}code{font-family:Consolas,"DejaVu Sans Mono",monospace;font-size:.9em}
-.verdict{display:inline-block;padding:.3em .8em;border-radius:4px;font-weight:bold;font-size:1.2em}
+:root{--line:#cfd8dc;--muted:#546e7a}
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:1.5em auto;max-width:1100px;padding:0 1em;color:#212121;line-height:1.45;hyphens:manual;-webkit-hyphens:manual}
+header .kicker{margin:0;color:var(--muted);font-size:.95em;text-transform:uppercase;letter-spacing:.04em}
+h1{margin:.1em 0 .2em;font-size:1.8em;overflow-wrap:normal;word-break:normal}
+.sub{margin:0 0 1em;color:var(--muted)}
+.lead{font-size:1.15em;margin:.6em 0 1.2em}
+h2{border-bottom:2px solid var(--line);padding-bottom:.2em;margin-top:1.8em}
+h3{margin:1.2em 0 .4em}
+code,.id,.fqdn{font-family:Consolas,"DejaVu Sans Mono",monospace;font-size:.92em}
+.id,.fqdn,.date{white-space:nowrap}
+table.servers th:nth-child(1){width:22%}table.servers th:nth-child(2){width:19%}table.servers th:nth-child(3){width:21%}table.servers th:nth-child(4){width:12%}
+table{border-collapse:collapse;width:100%;margin:.5em 0 1em}
+th,td{border:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top;font-size:.93em}
+th{background:#eceff1}
+td small,.note{color:var(--muted)}
+.verdict{display:inline-block;padding:.2em .7em;border-radius:4px;font-weight:bold;white-space:nowrap}
+.lead .verdict{font-size:1.05em;margin-right:.4em}
 .ready{background:#c8e6c9;color:#1b5e20}.not-ready{background:#ffcdd2;color:#b71c1c}.unknown{background:#ffe0b2;color:#8d3c00}.not-applicable{background:#e0e0e0;color:#424242}
-.sev-error{color:#b71c1c;font-weight:bold}.sev-warning{color:#8d6e00;font-weight:bold}.sev-info{color:#455a64;font-weight:bold}
-.finding{border-left:4px solid #b0bec5;padding:.3em .8em;margin:.8em 0;page-break-inside:avoid}
-.finding.error{border-color:#c62828}.finding.warning{border-color:#f9a825}
-dl.summary{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dl.summary dt{font-weight:bold}dl.summary dd{margin:0}
+.sev{font-weight:bold;white-space:nowrap}.sev-error{color:#b71c1c}.sev-warning{color:#8d6e00}.sev-info{color:#455a64}
+.rule{border-left:4px solid #b0bec5;padding:.2em .9em;margin:1em 0;break-inside:avoid-page}
+.rule.error{border-color:#c62828}.rule.warning{border-color:#f9a825}
+.rule ul{padding-left:1.2em}.rule li{margin:.3em 0}
+dl.made{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.2em 1em;font-size:.9em}dl.made dt{font-weight:bold}dl.made dd{margin:0}
 .graph{overflow-x:auto}
 svg.topology{font-family:inherit;max-width:100%;height:auto}
 svg .site{fill:#fafafa;stroke:#9e9e9e}svg .site-label{font-weight:bold;font-size:13px}
@@ -39,8 +53,30 @@ svg .pool-name{font-weight:bold;font-size:12px}svg .pool-kind{font-size:11px;fil
 svg .server{fill:#fff;stroke:none}svg .server.ft{fill:#c8e6c9}svg .server.pc{fill:#bbdefb}
 svg .server.failing{stroke:#c62828;stroke-width:2}svg .server-name{font-size:11px}
 svg .edge{fill:none;stroke:#607d8b;stroke-width:1.2}svg .edge.pchat-web{stroke:#2e7d32;stroke-width:2.5}
+svg .edge-label{font-size:10px;fill:#37474f;paint-order:stroke;stroke:#fff;stroke-width:3px}
 .swatch{display:inline-block;width:1em;height:1em;vertical-align:middle;border:1px solid #607d8b;margin:0 .3em 0 1em}
-@media print{body{margin:0;max-width:none}details{display:block}details>summary{list-style:none}.graph{overflow:visible}}
+footer{margin-top:2em;color:var(--muted);font-size:.85em}
+@media screen and (max-width:640px){
+ body{padding:0 .6em}h1{font-size:1.45em}
+ .fqdn{white-space:normal}.msg{overflow-wrap:anywhere}table.unreadable{table-layout:fixed}
+ table.servers,table.servers tbody,table.servers tr,table.servers td{display:block;width:100%}
+ table.servers thead{display:none}
+ table.servers tr{border:1px solid var(--line);border-radius:6px;margin:0 0 .8em;padding:.3em 0}
+ table.servers td{border:0;padding:3px 10px}
+ table.servers td[data-label]::before{content:attr(data-label) ": ";font-weight:bold;color:var(--muted)}
+ dl.made{grid-template-columns:minmax(0,1fr)}dl.made dd{margin:0 0 .5em}
+}
+@page{margin:14mm 12mm}
+@media print{
+ body{margin:0;max-width:none;padding:0;font-size:10pt}
+ h2{break-before:page;break-after:avoid}#servers h2{break-before:auto}
+ h3{break-after:avoid}
+ tr,.rule{break-inside:avoid}
+ table.servers{table-layout:fixed}table.servers td{overflow-wrap:anywhere}table.servers .fqdn,table.servers .id,table.servers .date{overflow-wrap:normal}
+ .graph{overflow:visible}.graph svg{max-height:240mm}
+ .verdict{border:1px solid currentColor}
+ a{color:inherit;text-decoration:none}
+}
 "#;
 
 fn status_class(s: Status) -> (&'static str, &'static str) {
@@ -51,15 +87,146 @@ fn status_class(s: Status) -> (&'static str, &'static str) {
     }
 }
 
-/// ` at <file:line:column>` of the finding's element in the topology, or nothing.
-fn location(topo: &Topology, f: &Finding) -> String {
-    f.span.map_or(String::new(), |s| {
+/// An FQDN for HTML: escaped, with a line-break opportunity after each dot, so a long name
+/// breaks between labels and never inside one.
+fn fqdn(name: &str) -> String {
+    esc(name).replace('.', ".<wbr>")
+}
+
+/// A path for HTML: escaped, with a line-break opportunity after each folder separator.
+fn path(p: &str) -> String {
+    esc(p).replace('/', "/<wbr>").replace('\\', "\\<wbr>")
+}
+
+/// `<file:line:column>` of the finding's element in the topology, or nothing.
+fn location(topo: &Topology, f: &Finding) -> Option<String> {
+    f.span.map(|s| {
         let (line, col) = topo.source.line_col(s.start);
         format!(
-            " at <code>{}</code>",
-            esc(&format!("{}:{line}:{col}", topo.source.name))
+            "<code>{}</code>",
+            path(&format!("{}:{line}:{col}", topo.source.name))
         )
     })
+}
+
+/// The name a manager knows the reference CA by: its CN, else its whole DN.
+fn ca_name(result: &crate::check::CheckResult) -> Option<String> {
+    match &result.reference_ca {
+        CaResolution::Known(cas) => cas.first().map(|c| {
+            crate::certs::dn::common_name(&c.subject).unwrap_or_else(|| c.subject.clone())
+        }),
+        _ => None,
+    }
+}
+
+/// The file name of the topology without its folder (`-` for standard input).
+fn file_name(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
+}
+
+/// The plain sentence under the title: how many servers are ready, and what the others need.
+fn lead_sentence(outcome: &crate::outcome::Outcome, ca: Option<&str>) -> String {
+    use crate::outcome::Action;
+    let c = &outcome.counts;
+    if outcome.verdict == Verdict::NotApplicable {
+        return "This topology has no Persistent Chat pool: there is nothing to check.".into();
+    }
+    let verb = |n: usize, one: &'static str, many: &'static str| if n == 1 { one } else { many };
+    let mut s = format!(
+        "{} of {} {} ready for Persistent Chat",
+        c.ready,
+        count(c.servers, "server"),
+        verb(c.ready, "is", "are")
+    );
+    let reissue = outcome
+        .servers
+        .iter()
+        .filter(|o| o.status == Status::NotReady && matches!(o.action, Action::Reissue(_)))
+        .count();
+    let request = outcome
+        .servers
+        .iter()
+        .filter(|o| o.status == Status::NotReady && o.action == Action::Request)
+        .count();
+    let from = ca.map_or_else(
+        || " from the internal servers' CA".to_string(),
+        |n| format!(" from {n}"),
+    );
+    let mut parts = Vec::new();
+    if reissue > 0 {
+        parts.push(format!(
+            "{reissue} {} a new certificate{from}",
+            verb(reissue, "needs", "need")
+        ));
+    }
+    if request > 0 {
+        parts.push(format!(
+            "{request} {} no certificate yet and {} one{from}",
+            verb(request, "has", "have"),
+            verb(request, "needs", "need")
+        ));
+    }
+    if c.unknown > 0 {
+        parts.push(format!(
+            "{} could not be decided from the inputs given",
+            c.unknown
+        ));
+    }
+    if !parts.is_empty() {
+        s.push_str("; ");
+        s.push_str(&parts.join("; "));
+    }
+    s.push('.');
+    s
+}
+
+/// A reissue reason in the words of a summary: the names to add, or what the rule checks.
+fn short_reason(r: &crate::outcome::ReissueReason) -> String {
+    match r {
+        crate::outcome::ReissueReason::MissingNames { names } => {
+            format!("add the names {}", names.join(", "))
+        }
+        crate::outcome::ReissueReason::Finding { rule, .. } => {
+            crate::rules::get(*rule).map_or_else(|| rule.to_string(), |r| r.summary().to_string())
+        }
+    }
+}
+
+/// "What to do" for one server, from its outcome.
+fn what_to_do(
+    result: &crate::check::CheckResult,
+    so: &crate::outcome::ServerOutcome,
+    ca: Option<&str>,
+) -> String {
+    use crate::outcome::Action;
+    let from = ca.map_or_else(
+        || "the internal servers' CA".to_string(),
+        std::string::ToString::to_string,
+    );
+    match &so.action {
+        Action::Ready => "Nothing.".into(),
+        Action::Reissue(reasons) => {
+            let why = reasons
+                .iter()
+                .map(short_reason)
+                .collect::<Vec<_>>()
+                .join("; ");
+            if so.status == Status::Ready {
+                format!("Nothing is required; at the next renewal: {why}.")
+            } else {
+                format!("Request a new certificate from {from}: {why}.")
+            }
+        }
+        Action::Request => format!("Request a certificate from {from} (none was found)."),
+        Action::Verify => {
+            let why = crate::outcome::describe_undecided(result, so);
+            if why.is_empty() {
+                "Provide what would decide it (see the findings).".into()
+            } else {
+                why.join(" ")
+            }
+        }
+    }
 }
 
 /// `report`: the whole page.
@@ -76,49 +243,218 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         checked_at: checked.now,
     };
     let mut o = String::new();
-    let c = &outcome.counts;
     let failing: BTreeSet<_> = outcome
         .servers
         .iter()
         .filter(|s| s.status == Status::NotReady)
         .map(|s| s.machine)
         .collect();
-    let title = format!(
-        "Persistent Chat certificate readiness — {}",
-        topo.source.name
-    );
+    let name = file_name(&topo.source.name);
+    let ca = ca_name(result);
     let _ = write!(
         o,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
-        esc(&title),
-        esc(&title)
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} — Persistent Chat certificate readiness</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        esc(name)
     );
-    // Summary.
-    let class = outcome.verdict.as_str();
-    let verdict = outcome.verdict.headline();
-    let counts = match outcome.verdict {
-        Verdict::NotApplicable => {
-            "nothing to check: this topology has no Persistent Chat pool.".to_string()
+    // Title, scope and the one sentence a manager reads.
+    let sites: Vec<&str> = topo
+        .sites
+        .iter()
+        .map(|s| s.name.as_deref().unwrap_or(&s.id))
+        .collect();
+    let pchat: Vec<String> = topo
+        .pools
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| graph.pool_kinds[*i] == crate::graph::PoolKind::PersistentChat)
+        .map(|(_, p)| fqdn(p.fqdn.as_str()))
+        .collect();
+    let mut sub = Vec::new();
+    if !sites.is_empty() {
+        sub.push(format!(
+            "{} {}",
+            if sites.len() == 1 { "Site" } else { "Sites" },
+            esc(&sites.join(", "))
+        ));
+    }
+    if !pchat.is_empty() {
+        sub.push(format!(
+            "Persistent Chat {} {}",
+            if pchat.len() == 1 { "pool" } else { "pools" },
+            pchat.join(", ")
+        ));
+    }
+    let (vclass, vtext) = (outcome.verdict.as_str(), outcome.verdict.headline());
+    let _ = writeln!(
+        o,
+        "<header>\n<p class=\"kicker\">Persistent Chat certificate readiness</p>\n<h1>{}</h1>\n<p class=\"sub\">{}</p>\n<p class=\"lead\" id=\"lead\"><span class=\"verdict {vclass}\">{vtext}</span> {}</p>\n</header>",
+        esc(name),
+        sub.join(" · "),
+        esc(&lead_sentence(outcome, ca.as_deref()))
+    );
+    // Per-site tables: status, issuer, expiry and what to do, on screen and on paper.
+    o.push_str("<section id=\"servers\"><h2>Servers</h2>\n");
+    if result.servers.is_empty() {
+        o.push_str("<p>No file upload/download or Persistent Chat server in this topology.</p>\n");
+    }
+    for g in crate::graph::pools_by_site(topo, None) {
+        let servers: Vec<_> = result
+            .servers
+            .iter()
+            .zip(&outcome.servers)
+            .filter(|(s, _)| g.pools.contains(&topo.machines[s.machine.0].pool))
+            .collect();
+        if servers.is_empty() {
+            continue;
         }
-        _ => format!(
-            "{}; {}, {}, {}.",
-            outcome.summary(),
-            count(c.errors, "error"),
-            count(c.warnings, "warning"),
-            count(c.infos, "note")
-        ),
-    };
-    let gate = outcome.gate_line();
+        let _ = writeln!(
+            o,
+            "<h3>{}</h3>\n<table class=\"servers\"><thead><tr><th>Server</th><th>Status</th><th>Certificate issuer</th><th>Expires</th><th>What to do</th></tr></thead><tbody>",
+            esc(&g.label)
+        );
+        for (s, so) in servers {
+            let m = &topo.machines[s.machine.0];
+            let (sclass, stext) = status_class(so.status);
+            let note = outcome.status_note(so);
+            let stext = if note.is_empty() {
+                stext.to_string()
+            } else {
+                format!("{stext} ({})", esc(&note))
+            };
+            let several = s.certificates.len() > 1;
+            let (issuers, expiries): (Vec<String>, Vec<String>) = if s.certificates.is_empty() {
+                (vec!["none found".into()], vec!["—".into()])
+            } else {
+                s.certificates
+                    .iter()
+                    .map(|a| {
+                        let f = &store.files[a.file];
+                        let l = &f.leaf;
+                        let usage = if several {
+                            format!(
+                                "<small>{}:</small> ",
+                                esc(&crate::certs::usage::describe(&a.usages))
+                            )
+                        } else {
+                            String::new()
+                        };
+                        (
+                            format!(
+                                "{usage}{}<br><small>{}</small>",
+                                esc(&l.issuer),
+                                esc(&f.origin.short_label())
+                            ),
+                            format!(
+                                "{usage}<span class=\"date\">{}</span>",
+                                crate::time::format_date(l.not_after)
+                            ),
+                        )
+                    })
+                    .unzip()
+            };
+            let rules: Vec<String> = result
+                .rules_for(s.machine)
+                .into_iter()
+                .map(|r| format!("<span class=\"id\">{}</span>", r.as_str()))
+                .collect();
+            let _ = writeln!(
+                o,
+                "<tr data-server=\"{}\"><td data-label=\"Server\"><span class=\"fqdn\">{}</span><br><small>{} · pool {}</small></td><td data-label=\"Status\"><span class=\"verdict {sclass}\">{stext}</span>{}</td><td data-label=\"Issuer\">{}</td><td data-label=\"Expires\">{}</td><td data-label=\"What to do\">{}</td></tr>",
+                esc(m.fqdn.as_str()),
+                fqdn(m.fqdn.as_str()),
+                s.kind.label(),
+                fqdn(topo.pools[m.pool.0].fqdn.as_str()),
+                if rules.is_empty() {
+                    String::new()
+                } else {
+                    format!("<br><small>{}</small>", rules.join(", "))
+                },
+                issuers.join("<br>"),
+                expiries.join("<br>"),
+                esc(&what_to_do(result, so, ca.as_deref()))
+            );
+        }
+        o.push_str("</tbody></table>\n");
+    }
+    o.push_str("</section>\n");
+    // Findings, one block per rule: why and how to fix once, then every server it concerns.
+    o.push_str("<section id=\"findings\"><h2>Findings</h2>\n");
+    if result.findings.is_empty() {
+        o.push_str("<p>No findings.</p>\n");
+    }
+    for rule in crate::rules::RULES {
+        let of_rule: Vec<&Finding> = result
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule.id())
+            .collect();
+        let Some(first) = of_rule.first() else {
+            continue;
+        };
+        let sev = first.severity.as_str();
+        let _ = writeln!(
+            o,
+            "<div class=\"rule {sev}\"><h3><span class=\"sev sev-{sev}\">{sev}</span> <span class=\"id\">{}</span> <small>({})</small></h3>\n<p>{}</p>\n<p><b>Why:</b> {}</p>\n<p><b>Fix:</b> {}</p>\n<ul>",
+            rule.id(),
+            count(of_rule.len(), "finding"),
+            esc(rule.summary()),
+            esc(rule.why()),
+            esc(rule.fix()),
+        );
+        for f in of_rule {
+            let about = match f.machine() {
+                Some(m) => format!(
+                    "<span class=\"fqdn\">{}</span>",
+                    fqdn(topo.machines[m.0].fqdn.as_str())
+                ),
+                None => "topology and certificate folder".to_string(),
+            };
+            let mut wher: Vec<String> = location(topo, f).into_iter().collect();
+            if let Some(p) = super::finding_file(store, f) {
+                wher.push(format!("file <code>{}</code>", path(&p)));
+            }
+            let _ = writeln!(
+                o,
+                "<li><b>{about}</b>: <span class=\"msg\">{}</span>{}</li>",
+                esc(&f.message),
+                if wher.is_empty() {
+                    String::new()
+                } else {
+                    format!(" <small>({})</small>", wher.join(", "))
+                }
+            );
+        }
+        o.push_str("</ul></div>\n");
+    }
+    o.push_str("</section>\n");
+    // Graph: the Persistent Chat part unless all servers were asked for.
+    let (svg, scope) = super::svg::render(topo, graph, &failing, v.focus);
     let _ = writeln!(
         o,
-        "<section id=\"summary\"><p><span class=\"verdict {class}\">{verdict}</span> {}</p>\n<p id=\"gate\">{}</p>\n<dl class=\"summary\">",
-        esc(&counts),
-        esc(&gate)
+        "<section id=\"graph\"><h2>Topology</h2>\n<p>{}<span class=\"swatch\" style=\"background:#c8e6c9\"></span>runs Persistent Chat file upload/download (⇅)<span class=\"swatch\" style=\"background:#bbdefb\"></span>Persistent Chat<span class=\"swatch\" style=\"border:2px solid #c62828\"></span>not ready (✗)</p>\n<div class=\"graph\">{svg}</div></section>",
+        match scope {
+            super::svg::Scope::All => "Every pool and server. ",
+            super::svg::Scope::PersistentChat => "The Persistent Chat pools, the pools they depend on and their servers (<code>--graph all</code> draws every pool). ",
+        }
     );
+    // Unreadable files.
+    if !store.unreadable.is_empty() {
+        o.push_str("<section id=\"unreadable\"><h2>Unreadable certificate files</h2>\n<table class=\"unreadable\"><thead><tr><th>File</th><th>Problem</th></tr></thead><tbody>\n");
+        for u in &store.unreadable {
+            let _ = writeln!(
+                o,
+                "<tr><td><code>{}</code></td><td class=\"msg\">{}</td></tr>",
+                path(&u.path.display().to_string()),
+                esc(&u.error.to_string())
+            );
+        }
+        o.push_str("</tbody></table></section>\n");
+    }
+    // How the report was made: inputs, reference CA, settings and the command line's gate.
     let _ = writeln!(
         o,
-        "<dt>Topology</dt><dd><code>{}</code> ({})</dd>",
-        esc(&topo.source.name),
+        "<section id=\"made\"><h2>How this report was made</h2>\n<dl class=\"made\">\n<dt>Topology</dt><dd><code>{}</code> ({})</dd>",
+        path(&topo.source.name),
         esc(topo.format.as_str())
     );
     match &result.reference_ca {
@@ -157,162 +493,22 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     if let Some(note) = &checked.settings_note {
         let _ = writeln!(o, "<dt>Settings</dt><dd>{}</dd>", esc(note));
     }
+    let c = &outcome.counts;
     let _ = writeln!(
         o,
-        "<dt>Checked at</dt><dd>{}</dd>\n<dt>Counts</dt><dd>{}, {}, {}; {} checked ({} file upload/download, {} Persistent Chat); {}, {} unreadable</dd>\n</dl></section>",
+        "<dt>Checked at</dt><dd>{}</dd>\n<dt>Inputs</dt><dd>{}, {}, {}; {}, {} unreadable</dd>\n<dt>Findings</dt><dd>{}, {}, {}</dd>\n<dt>Command line</dt><dd id=\"gate\">{}</dd>\n</dl></section>",
         esc(&crate::time::format_rfc3339(info.checked_at)),
         count(topo.sites.len(), "site"),
         count(topo.pools.len(), "pool"),
         count(topo.machines.len(), "server"),
-        result.servers.len(),
-        result
-            .servers
-            .iter()
-            .filter(|s| s.kind == crate::check::CheckedKind::FileTransfer)
-            .count(),
-        result
-            .servers
-            .iter()
-            .filter(|s| s.kind == crate::check::CheckedKind::PersistentChat)
-            .count(),
         count(store.files.len(), "certificate file"),
-        store.unreadable.len()
+        store.unreadable.len(),
+        count(c.errors, "error"),
+        count(c.warnings, "warning"),
+        count(c.infos, "note"),
+        esc(&outcome.gate_line())
     );
-    // Per-site tables.
-    o.push_str("<section id=\"servers\"><h2>Checked servers by site</h2>\n");
-    if result.servers.is_empty() {
-        o.push_str("<p>No file upload/download or Persistent Chat server in this topology.</p>\n");
-    }
-    for g in crate::graph::pools_by_site(topo, None) {
-        let servers: Vec<_> = result
-            .servers
-            .iter()
-            .zip(&outcome.servers)
-            .filter(|(s, _)| g.pools.contains(&topo.machines[s.machine.0].pool))
-            .collect();
-        if servers.is_empty() {
-            continue;
-        }
-        let _ = writeln!(
-            o,
-            "<h3>{}</h3>\n<table><thead><tr><th>Server</th><th>Pool</th><th>Kind</th><th>Certificate</th><th>Status</th></tr></thead><tbody>",
-            esc(&g.label)
-        );
-        for (s, so) in servers {
-            let m = &topo.machines[s.machine.0];
-            let (vclass, vtext) = status_class(so.status);
-            let note = outcome.status_note(so);
-            let vtext = if note.is_empty() {
-                vtext.to_string()
-            } else {
-                format!("{vtext} ({note})")
-            };
-            let cert = if s.certificates.is_empty() {
-                "none".to_string()
-            } else {
-                s.certificates
-                    .iter()
-                    .map(|a| {
-                        let f = &store.files[a.file];
-                        let l = &f.leaf;
-                        format!(
-                            "<details><summary><code>{}</code>{}</summary>Subject: {}<br>Issuer: {}<br>Names: {}<br>Valid: {} to {}<br>Serial: <code>{}</code><br>Thumbprint: <code>{}</code><br>Chosen: {}</details>",
-                            esc(&f.label()),
-                            if s.certificates.len() > 1 {
-                                format!(" ({})", esc(&crate::certs::usage::describe(&a.usages)))
-                            } else {
-                                String::new()
-                            },
-                            esc(&l.subject),
-                            esc(&l.issuer),
-                            esc(&l.dns_names.join(", ")),
-                            crate::time::format_date(l.not_before),
-                            crate::time::format_date(l.not_after),
-                            esc(&l.serial),
-                            esc(&l.sha1_thumbprint),
-                            esc(&a.explain())
-                        )
-                    })
-                    .collect()
-            };
-            let rules: Vec<&str> = result
-                .rules_for(s.machine)
-                .into_iter()
-                .map(|r| r.as_str())
-                .collect();
-            let undecided: String = crate::outcome::describe_undecided(result, so)
-                .iter()
-                .map(|u| format!("<br><small>{}</small>", esc(u)))
-                .collect();
-            let _ = writeln!(
-                o,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{cert}</td><td><span class=\"verdict {vclass}\" style=\"font-size:.9em\">{vtext}</span>{}{undecided}</td></tr>",
-                esc(m.fqdn.as_str()),
-                esc(topo.pools[m.pool.0].fqdn.as_str()),
-                s.kind.short_label(),
-                if rules.is_empty() {
-                    String::new()
-                } else {
-                    format!("<br><code>{}</code>", esc(&rules.join(", ")))
-                }
-            );
-        }
-        o.push_str("</tbody></table>\n");
-    }
-    o.push_str("</section>\n");
-    // Graph.
-    let (svg, scope) = super::svg::render(topo, graph, &failing, super::svg::MAX_POOLS);
-    let _ = writeln!(
-        o,
-        "<section id=\"graph\"><h2>Topology</h2>\n<p>{}<span class=\"swatch\" style=\"background:#c8e6c9\"></span>runs Persistent Chat file upload/download (⇅)<span class=\"swatch\" style=\"background:#bbdefb\"></span>Persistent Chat<span class=\"swatch\" style=\"border:2px solid #c62828\"></span>not ready (✗)</p>\n<div class=\"graph\">{svg}</div></section>",
-        match scope {
-            super::svg::Scope::All => String::new(),
-            super::svg::Scope::PersistentChat => format!(
-                "More than {} pools: only the Persistent Chat pools, the pools they depend on, and their servers are drawn. ",
-                super::svg::MAX_POOLS
-            ),
-        }
-    );
-    // Findings.
-    o.push_str("<section id=\"findings\"><h2>Findings</h2>\n");
-    if result.findings.is_empty() {
-        o.push_str("<p>No findings.</p>\n");
-    }
-    for f in &result.findings {
-        let rule = crate::rules::get(f.rule);
-        let about = match f.machine() {
-            Some(m) => esc(topo.machines[m.0].fqdn.as_str()),
-            None => "topology and certificate folder".to_string(),
-        };
-        let _ = writeln!(
-            o,
-            "<div class=\"finding {sev}\"><p><span class=\"sev-{sev}\">{sev}</span> <code>{}</code> — {about} <small>{}{}</small></p>\n<p>{}</p>\n<details open><summary>Why and how to fix</summary><p><b>Why:</b> {}</p><p><b>Fix:</b> {}</p></details></div>",
-            f.rule,
-            location(topo, f),
-            super::finding_file(store, f)
-                .map(|p| format!(", file <code>{}</code>", esc(&p)))
-                .unwrap_or_default(),
-            esc(&f.message),
-            esc(rule.map_or("", |r| r.why())),
-            esc(rule.map_or("", |r| r.fix())),
-            sev = f.severity.as_str()
-        );
-    }
-    o.push_str("</section>\n");
-    // Unreadable files.
-    if !store.unreadable.is_empty() {
-        o.push_str("<section id=\"unreadable\"><h2>Unreadable certificate files</h2>\n<table><thead><tr><th>File</th><th>Problem</th></tr></thead><tbody>\n");
-        for u in &store.unreadable {
-            let _ = writeln!(
-                o,
-                "<tr><td><code>{}</code></td><td>{}</td></tr>",
-                esc(&u.path.display().to_string()),
-                esc(&u.error.to_string())
-            );
-        }
-        o.push_str("</tbody></table></section>\n");
-    }
-    o.push_str("<footer><p><small>Made by topocert. A self-contained report: no scripts, no external files.</small></p></footer>\n</body>\n</html>\n");
+    o.push_str("<footer><p>Made by topocert. A self-contained report: no scripts, no external files.</p></footer>\n</body>\n</html>\n");
     Ok(o)
 }
 

@@ -223,10 +223,16 @@ pub fn count(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
-/// JSON with a final newline (what every JSON renderer returns).
+/// JSON with a final newline (what every JSON renderer returns): pretty-printed, with C1,
+/// DEL and bidi controls escaped too ([`escape::JsonFormatter`]).
 pub fn to_json<T: serde::Serialize>(v: &T) -> String {
-    let mut s =
-        serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    let mut bytes = Vec::new();
+    let mut ser =
+        serde_json::Serializer::with_formatter(&mut bytes, escape::JsonFormatter::default());
+    let mut s = match v.serialize(&mut ser) {
+        Ok(()) => String::from_utf8(bytes).unwrap_or_default(),
+        Err(e) => format!("{{\"error\":{}}}", serde_json::Value::String(e.to_string())),
+    };
     s.push('\n');
     s
 }

@@ -68,10 +68,12 @@ pub fn render(v: &super::View<'_>) -> Result<String, super::RenderError> {
     ))
 }
 
-/// The machine list as a plain-text table, followed by a one-line legend (wrapped to the
-/// width). The PERSISTENT CHAT column is left out when no server has a part in Persistent
+/// The machine list as a plain-text table (names through [`super::escape::terminal`]),
+/// followed by a one-line legend (wrapped to the width). The PERSISTENT CHAT column is left out when no server has a part in Persistent
 /// Chat (the legend says so); ROLES lists the roles that fit the width, all with `wide`.
 pub fn render_rows(rows: &[ServerRow], opts: TableOptions) -> String {
+    use super::escape::terminal as esc;
+    let roles_of = |r: &ServerRow| -> Vec<String> { r.roles.iter().map(|x| esc(x)).collect() };
     let any_pchat = rows.iter().any(|r| r.file_transfer || r.persistent_chat);
     let mut header = vec!["SERVER", "POOL", "SITE", "KIND"];
     if any_pchat {
@@ -81,9 +83,9 @@ pub fn render_rows(rows: &[ServerRow], opts: TableOptions) -> String {
         .iter()
         .map(|r| {
             let mut cells = vec![
-                r.fqdn.clone(),
-                r.pool.clone(),
-                r.site.clone(),
+                esc(&r.fqdn),
+                esc(&r.pool),
+                esc(&r.site),
                 r.kind.as_str().to_string(),
             ];
             if any_pchat {
@@ -110,19 +112,22 @@ pub fn render_rows(rows: &[ServerRow], opts: TableOptions) -> String {
     let fixed = super::table::width_of(&header, &body) + 2;
     let room = opts.width.saturating_sub(fixed);
     let roles: Option<Vec<String>> = if opts.wide {
-        Some(rows.iter().map(|r| r.roles.join(",")).collect())
+        Some(rows.iter().map(|r| roles_of(r).join(",")).collect())
     } else if room >= MIN_ROLES_WIDTH {
         Some(
             rows.iter()
-                .map(|r| roles_within(&r.roles, room).unwrap_or_else(|| "…".to_string()))
+                .map(|r| roles_within(&roles_of(r), room).unwrap_or_else(|| "…".to_string()))
                 .collect(),
         )
     } else {
         None
     };
-    let all_roles_shown = roles
-        .as_ref()
-        .is_some_and(|shown| shown.iter().zip(rows).all(|(s, r)| *s == r.roles.join(",")));
+    let all_roles_shown = roles.as_ref().is_some_and(|shown| {
+        shown
+            .iter()
+            .zip(rows)
+            .all(|(s, r)| *s == roles_of(r).join(","))
+    });
     if let Some(shown) = roles {
         header.push("ROLES");
         for (row, s) in body.iter_mut().zip(shown) {

@@ -1,6 +1,6 @@
 //! The topology as an inline SVG for the HTML report: one column per site, one box per pool
 //! listing its servers, and the dependencies between pools as arrows. Hand-written layered
-//! layout, so users need no Graphviz; bounded by [`MAX_POOLS`].
+//! layout, so users need no Graphviz. The report draws the Persistent Chat part by default.
 
 use super::html::esc;
 use crate::graph::{PoolKind, ServerGraph};
@@ -8,10 +8,7 @@ use crate::model::{MachineIdx, PoolIdx, Topology};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-/// Above this many pools only the Persistent Chat part of the graph is drawn.
-pub const MAX_POOLS: usize = 12;
-
-const COL_W: f64 = 340.0;
+const COL_W: f64 = 480.0;
 const BOX_W: f64 = 250.0;
 const ROW_H: f64 = 20.0;
 const HEAD_H: f64 = 40.0;
@@ -27,23 +24,20 @@ pub enum Scope {
     PersistentChat,
 }
 
-/// Draws the graph; `failing` servers get a red border and a ✗. Above `max_pools` pools only
-/// the Persistent Chat part is drawn. Returns the scope drawn.
+/// Draws the pools in `focus` (all when `None`) and the dependencies between them, each arrow
+/// labelled with the roles it leads to; `failing` servers get a red border and a ✗. Returns the
+/// scope drawn.
 pub fn render(
     topo: &Topology,
     graph: &ServerGraph,
     failing: &BTreeSet<MachineIdx>,
-    max_pools: usize,
+    focus: Option<&BTreeSet<PoolIdx>>,
 ) -> (String, Scope) {
-    let (keep, scope) = if topo.pools.len() > max_pools {
-        (
-            Some(graph.persistent_chat_focus(topo)),
-            Scope::PersistentChat,
-        )
-    } else {
-        (None, Scope::All)
+    let (keep, scope) = match focus {
+        Some(k) => (Some(k), Scope::PersistentChat),
+        None => (None, Scope::All),
     };
-    let groups = crate::graph::pools_by_site(topo, keep.as_ref());
+    let groups = crate::graph::pools_by_site(topo, keep);
     let mut boxes: BTreeMap<PoolIdx, (f64, f64, f64)> = BTreeMap::new();
     let mut body = String::new();
     let mut max_h: f64 = 0.0;
@@ -66,7 +60,8 @@ pub fn render(
     }
     // Edges first so the boxes cover their ends.
     let mut edges = String::new();
-    for e in graph.pool_edges(topo, keep.as_ref()) {
+    let mut targets: BTreeMap<PoolIdx, (f64, f64, &str, BTreeSet<String>)> = BTreeMap::new();
+    for e in graph.pool_edges(topo, keep) {
         let (Some(a), Some(b)) = (boxes.get(&e.from), boxes.get(&e.to)) else {
             continue;
         };
@@ -97,6 +92,32 @@ pub fn render(
             esc(topo.pools[e.from.0].fqdn.as_str()),
             esc(topo.pools[e.to.0].fqdn.as_str()),
             esc(&e.roles.join(", "))
+        );
+        // One label per box an arrow enters, near the arrow's head, naming the roles reached.
+        let (lx, anchor) = if x2 > x1 {
+            (x2 - 4.0, "end")
+        } else {
+            (x2 + 4.0, "start")
+        };
+        let entry = targets
+            .entry(e.to)
+            .or_insert_with(|| (lx, y2 - 5.0, anchor, BTreeSet::new()));
+        entry.3.extend(e.roles.iter().cloned());
+    }
+    let mut labels = String::new();
+    for (lx, ly, anchor, roles) in targets.into_values() {
+        let mut roles = roles.into_iter();
+        let first = roles.next().unwrap_or_default();
+        let more = roles.count();
+        let label = if more == 0 {
+            first
+        } else {
+            format!("{first} +{more}")
+        };
+        let _ = write!(
+            labels,
+            "<text class=\"edge-label\" x=\"{lx}\" y=\"{ly}\" text-anchor=\"{anchor}\">{}</text>",
+            esc(&label)
         );
     }
     let mut pools = String::new();
@@ -148,7 +169,7 @@ pub fn render(
     let height = max_h + 10.0;
     let body = body.replace("{SITE_H}", &format!("{}", max_h - 4.0));
     let svg = format!(
-        "<svg class=\"topology\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" role=\"img\" aria-label=\"Topology graph\"><defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#607d8b\"/></marker></defs>{body}{edges}{pools}</svg>"
+        "<svg class=\"topology\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" role=\"img\" aria-label=\"Topology graph\"><defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#607d8b\"/></marker></defs>{body}{edges}{pools}{labels}</svg>"
     );
     (svg, scope)
 }
@@ -168,19 +189,25 @@ mod tests {
     }
 
     #[test]
-    fn draws_every_pool_up_to_the_limit() {
+    fn draws_every_pool_when_not_focused() {
         let (topo, graph) = sample();
-        let (svg, scope) = render(&topo, &graph, &BTreeSet::new(), MAX_POOLS);
+        let (svg, scope) = render(&topo, &graph, &BTreeSet::new(), None);
         assert_eq!(scope, Scope::All);
         assert!(svg.contains("med02.fabrikam.com"));
         assert!(!svg.contains("failing"));
     }
 
     #[test]
-    fn draws_only_the_persistent_chat_part_above_the_limit() {
+    fn draws_only_the_persistent_chat_part_when_focused_with_labelled_edges() {
         let (topo, graph) = sample();
         let pc02 = topo.machine_by_fqdn("pc02.fabrikam.com").expect("pc02");
-        let (svg, scope) = render(&topo, &graph, &BTreeSet::from([pc02]), 3);
+        let focus = graph.persistent_chat_focus(&topo);
+        let (svg, scope) = render(&topo, &graph, &BTreeSet::from([pc02]), Some(&focus));
+        assert!(svg.contains("class=\"edge-label\""), "edges are labelled");
+        assert!(
+            svg.contains(">Registrar"),
+            "the Persistent Chat pool's link to its Registrar is named"
+        );
         assert_eq!(scope, Scope::PersistentChat);
         assert!(svg.contains("pchat01.fabrikam.com"));
         assert!(!svg.contains("med02.fabrikam.com"));

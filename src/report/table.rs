@@ -7,6 +7,10 @@ const GAP: usize = 2;
 /// Narrowest the last column is wrapped to when the table must fit a width.
 const MIN_LAST: usize = 16;
 
+/// Widest a column is padded to: a longer cell (a name is never cut) runs past its column
+/// instead of padding every other row, so padding stays bounded whatever the input.
+pub const MAX_COLUMN: usize = 512;
+
 /// Renders rows under a header, columns separated by two spaces, widths in terminal columns
 /// (escape sequences count for nothing).
 pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
@@ -80,7 +84,7 @@ pub fn width_of(header: &[&str], rows: &[Vec<String>]) -> usize {
     total(&widths(&header, rows))
 }
 
-/// Each column's width: its widest cell, header included.
+/// Each column's width: its widest cell, header included, at most [`MAX_COLUMN`].
 fn widths(header: &[String], rows: &[Vec<String>]) -> Vec<usize> {
     let mut widths: Vec<usize> = header
         .iter()
@@ -93,6 +97,7 @@ fn widths(header: &[String], rows: &[Vec<String>]) -> Vec<usize> {
             }
         }
     }
+    widths.iter_mut().for_each(|w| *w = (*w).min(MAX_COLUMN));
     widths
 }
 
@@ -188,5 +193,20 @@ mod tests {
         let lines: Vec<&str> = all.lines().collect();
         assert!(lines[2].ends_with(" wildcard-for-server-name,"), "{all}");
         assert!(lines[3].trim_start() == "unreadable-certificate", "{all}");
+    }
+
+    #[test]
+    fn a_huge_cell_stays_whole_and_pads_nothing_else() {
+        let huge = "x".repeat(100_000);
+        let rows = vec![
+            vec![huge.clone(), "a".into(), "end".into()],
+            vec!["short".into(), "b".into(), "end".into()],
+        ];
+        let out = render(&["NAME", "K", "LAST"], &rows);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[2].starts_with(&huge), "the cell is whole");
+        // Other rows are padded to the column's clamped width, not to the huge cell.
+        assert_eq!(lines[3].len(), MAX_COLUMN + 2 + 1 + 2 + 3);
+        assert_eq!(lines[1].len(), MAX_COLUMN + 2 + 1 + 2 + 4);
     }
 }

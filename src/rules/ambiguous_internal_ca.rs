@@ -1,6 +1,6 @@
 //! `ambiguous-internal-ca`: no `--ca` and no single issuer of most internal certificates.
 
-use super::{Subject, CheckContext, Finding, Rule, RuleId, Severity};
+use super::{Citation, Subject, CheckContext, Finding, Rule, RuleId, Severity};
 use crate::check::ca::CaResolution;
 
 /// This rule's id.
@@ -24,6 +24,9 @@ impl Rule for AmbiguousInternalCa {
     }
     fn fix(&self) -> &'static str {
         "Name the internal servers' CA with --ca FILE (its root or issuing CA certificate)."
+    }
+    fn source(&self) -> Citation {
+        Citation::Input("which CA issues the internal servers' certificates: --ca, or a strict majority of the internal servers' certificates")
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         if let CaResolution::Ambiguous { tied } = ctx.reference_ca {

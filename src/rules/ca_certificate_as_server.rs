@@ -1,6 +1,6 @@
 //! `ca-certificate-as-server`: the server's certificate is a CA certificate.
 
-use super::{CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
+use super::{Citation, CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("ca-certificate-as-server");
@@ -23,6 +23,13 @@ impl Rule for CaCertificateAsServer {
     }
     fn fix(&self) -> &'static str {
         "Request a server certificate (Web Server template, CA=FALSE) for the server FQDN from the internal servers' CA and replace this one."
+    }
+    fn source(&self) -> Citation {
+        Citation::Rfc {
+            number: 5280,
+            section: "4.2.1.9",
+            states: "the cA flag of basic constraints marks a certificate whose key signs certificates; a server's own certificate is an end-entity certificate",
+        }
     }
     fn needs(&self) -> Needs {
         Needs::CertificateFile

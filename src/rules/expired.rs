@@ -1,6 +1,6 @@
 //! `expired`: the certificate's validity has ended.
 
-use super::{CheckContext, Finding, Rule, RuleId, Severity, for_each_certificate};
+use super::{Citation, CheckContext, Finding, Rule, RuleId, Severity, for_each_certificate};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("expired");
@@ -23,6 +23,13 @@ impl Rule for Expired {
     }
     fn fix(&self) -> &'static str {
         "Renew the certificate with the same CA and names, then assign it with Set-CsCertificate."
+    }
+    fn source(&self) -> Citation {
+        Citation::Rfc {
+            number: 5280,
+            section: "4.1.2.5",
+            states: "a certificate is valid only from notBefore through notAfter; path validation rejects it outside that period",
+        }
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate(ctx, |s, file| {

@@ -1,6 +1,6 @@
 //! `expiring-soon`: the certificate ends within the warning window.
 
-use super::{CheckContext, Finding, Rule, RuleId, Severity, for_each_certificate};
+use super::{Citation, CheckContext, Finding, Rule, RuleId, Severity, for_each_certificate};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("expiring-soon");
@@ -23,6 +23,9 @@ impl Rule for ExpiringSoon {
     }
     fn fix(&self) -> &'static str {
         "Renew the certificate now, with the same CA and names."
+    }
+    fn source(&self) -> Citation {
+        Citation::BestPractice("renew a certificate before it expires, with the same CA and names, so the service keeps working")
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         let now = ctx.options.now;

@@ -1,6 +1,6 @@
 //! `foreign-ca`: the certificate was not issued by the reference CA.
 
-use super::{for_each_certificate, CheckContext, Finding, Needs, Rule, RuleId, Severity};
+use super::{Citation, for_each_certificate, CheckContext, Finding, Needs, Rule, RuleId, Severity};
 use crate::check::ca::{reference_names, CaVerdict};
 
 /// This rule's id.
@@ -24,6 +24,12 @@ impl Rule for ForeignCa {
     }
     fn fix(&self) -> &'static str {
         "Request a new certificate from the internal servers' issuing CA (the reference CA in this report) and assign it with Set-CsCertificate."
+    }
+    fn source(&self) -> Citation {
+        Citation::Microsoft {
+            page: crate::citation::GROUP_CHAT_2010,
+            states: "each server that runs the Group Chat lookup, channel and web services (Persistent Chat's predecessor) needs a certificate from the same CA as the internal Lync servers",
+        }
     }
     fn needs(&self) -> Needs {
         Needs::Partly(

@@ -14,7 +14,7 @@
 //!
 //! An absent extension allows every use and passes.
 
-use super::{CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
+use super::{Citation, CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
 use crate::certs::{KeyUsage, PublicKey};
 
 /// This rule's id.
@@ -60,6 +60,13 @@ impl Rule for KeyUsageRule {
     }
     fn fix(&self) -> &'static str {
         "Reissue the certificate from a template whose key usage includes Digital Signature and, for RSA keys, Key Encipherment (the Web Server template does; Lync's Request-CsCertificate uses it)."
+    }
+    fn source(&self) -> Citation {
+        Citation::Rfc {
+            number: 5280,
+            section: "4.2.1.3",
+            states: "a key usage extension, when present, limits the key to the uses it lists; a TLS server key signs (digitalSignature) and, with RSA key exchange, decrypts (keyEncipherment)",
+        }
     }
     fn needs(&self) -> Needs {
         Needs::CertificateFile

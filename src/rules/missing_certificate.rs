@@ -1,6 +1,6 @@
 //! `missing-certificate`: a checked server has no certificate in the folder.
 
-use super::{CheckContext, Finding, Rule, RuleId, Severity};
+use super::{Citation, CheckContext, Finding, Rule, RuleId, Severity};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("missing-certificate");
@@ -24,6 +24,12 @@ impl Rule for MissingCertificate {
     fn fix(&self) -> &'static str {
         "Request a certificate for the server FQDN from the internal servers' CA (Request-CsCertificate or certreq) and put its .cer in the certificate folder, named after the server."
     }
+    fn source(&self) -> Citation {
+        Citation::Microsoft {
+            page: crate::citation::INTERNAL_SERVERS,
+            states: "internal servers that run Lync Server need certificates; the table lists the Default and web services certificates of each Front End server",
+        }
+    }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for s in ctx.servers {
             // usages whose fetched endpoint could not be read: `unreachable-endpoint` says
@@ -35,12 +41,27 @@ impl Rule for MissingCertificate {
                 {
                     continue;
                 }
-                let msg = format!(
-                    "{} ({}) has no certificate: {} is named after it or covers its name",
-                    ctx.fqdn(s),
-                    s.kind.label(),
-                    ctx.options.sources.describe_none()
-                );
+                // A file named after the server that could not be read is the likely cause:
+                // say that, not that no file is named after it.
+                let unreadable = ctx
+                    .store
+                    .unreadable
+                    .iter()
+                    .find(|u| crate::certs::file_stem_matches(&u.path, ctx.fqdn(s)));
+                let msg = match unreadable {
+                    Some(u) => format!(
+                        "{} ({}) has no usable certificate: {}",
+                        ctx.fqdn(s),
+                        s.kind.label(),
+                        super::unreadable_certificate::cause(u)
+                    ),
+                    None => format!(
+                        "{} ({}) has no certificate: {} is named after it or covers its name",
+                        ctx.fqdn(s),
+                        s.kind.label(),
+                        ctx.options.sources.describe_none()
+                    ),
+                };
                 out.push(self.at_server(ctx, s, msg));
                 continue;
             }

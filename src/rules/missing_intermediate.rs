@@ -1,7 +1,7 @@
 //! `missing-intermediate`: the chain from a server certificate to the reference CA breaks at a
 //! CA certificate that is nowhere to be found.
 
-use super::{CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate};
+use super::{Citation, CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate};
 use crate::check::ca::{reference_names, CaVerdict};
 
 /// This rule's id.
@@ -25,6 +25,12 @@ impl Rule for MissingIntermediate {
     }
     fn fix(&self) -> &'static str {
         "Export the named CA certificate (the issuer DN and key id below; certutil -ca.chain, or the CA's Certificate > Copy to File) and put it in the certificate folder, in the server's file or .p7b, or give it with --ca."
+    }
+    fn source(&self) -> Citation {
+        Citation::Microsoft {
+            page: crate::citation::INFRASTRUCTURE,
+            states: "Lync relies on the Windows PKI to validate the chain of trust from a server's certificate to its CA",
+        }
     }
     fn needs(&self) -> Needs {
         Needs::CertificateFile

@@ -1,7 +1,9 @@
-//! `missing-required-name`: the certificate lacks a name other than the server FQDN that the
-//! topology requires of it (pool FQDN, web services FQDNs, simple URLs).
+//! `missing-required-name`: the certificate lacks a name other than the server FQDN that
+//! Microsoft requires of it for a usage Persistent Chat needs (pool FQDN, internal web services
+//! FQDN, simple URLs). The other names `plan` asks for are `missing-recommended-name`'s.
 
 use super::{for_each_certificate, CheckContext, Finding, Rule, RuleId, Severity};
+use crate::citation::{self, Citation};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("missing-required-name");
@@ -17,18 +19,24 @@ impl Rule for MissingRequiredName {
         Severity::Error
     }
     fn summary(&self) -> &'static str {
-        "the certificate lacks a pool, web services or simple URL name the topology requires"
+        "the certificate lacks a pool, internal web services or simple URL name Microsoft requires for a usage Persistent Chat needs"
     }
     fn why(&self) -> &'static str {
-        "Microsoft's certificate requirements for Lync Server 2013 internal servers: a Front End's Default certificate carries the pool FQDN and the server FQDN; its internal web services certificate (which the Persistent Chat file upload/download web service presents) carries the internal web services FQDN, the server FQDN, the pool FQDN and the simple URLs (meet, dial-in, admin). A certificate without them fails TLS for clients that use those names."
+        "Microsoft's certificate requirements for Lync Server 2013 internal servers: a Front End's Default certificate carries the pool FQDN and the server FQDN; its internal web services certificate (which the Persistent Chat file upload/download web service presents) carries the internal web services FQDN and the simple URLs (meet, dial-in, admin). Only these usages count here (Default and WebServicesInternal on a file upload/download server, Default on a Persistent Chat server); each name in a finding says which topology element requires it. A certificate without them fails TLS for clients that use those names."
     }
     fn fix(&self) -> &'static str {
         "Reissue the certificate from the reference CA with every name `topocert plan` lists for the server as a DNS subject alternative name, then assign it with Set-CsCertificate."
     }
+    fn source(&self) -> Citation {
+        Citation::Microsoft {
+            page: citation::INTERNAL_SERVERS,
+            states: "the Default row (subject the pool FQDN; alternative names the pool and server FQDNs) and the WebServicesInternal row (alternative names the internal web services FQDN and the simple URLs) of a Front End server's certificates",
+        }
+    }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate(ctx, |s, file| {
             let usages = s.assignment.as_ref().map_or(&[][..], |a| &a.usages[..]);
-            let required = crate::required::for_usages(&s.required, usages);
+            let (required, _) = crate::required::split_by_need(&s.required, usages, s.kind);
             let fqdn = ctx.fqdn(s);
             // The server FQDN is name-mismatch's.
             let missing: Vec<_> = crate::required::missing(&file.leaf, &required)

@@ -4,6 +4,7 @@
 
 use crate::certs::CertStore;
 use crate::check::{ca, CheckOptions, CheckedServer};
+pub use crate::citation::Citation;
 pub use crate::finding::{Effect, Finding, RuleId, Severity, Subject};
 use crate::graph::ServerGraph;
 use crate::model::{Span, Topology};
@@ -92,6 +93,9 @@ pub trait Rule: Sync {
     fn why(&self) -> &'static str;
     /// How to fix a finding.
     fn fix(&self) -> &'static str;
+    /// Where the requirement comes from ([`Citation`]): a Microsoft page and what it states, an
+    /// RFC, a wizard default, a best practice, or what topocert needs to decide.
+    fn source(&self) -> Citation;
     /// What it needs from a server's certificate (default: the facts every source has).
     fn needs(&self) -> Needs {
         Needs::Facts
@@ -193,6 +197,7 @@ registry! {
     missing_intermediate::MissingIntermediate,
     name_mismatch::NameMismatch,
     missing_required_name::MissingRequiredName,
+    missing_recommended_name::MissingRecommendedName,
     wildcard_for_server_name::WildcardForServerName,
     expired::Expired,
     not_yet_valid::NotYetValid,
@@ -201,6 +206,8 @@ registry! {
     no_crl_distribution_point::NoCrlDistributionPoint,
     key_usage::KeyUsageRule,
     weak_key::WeakKey,
+    unsupported_key_algorithm::UnsupportedKeyAlgorithm,
+    unknown_critical_extension::UnknownCriticalExtension,
     weak_signature::WeakSignature,
     sha1_signature::Sha1Signature,
     unsupported_signature_algorithm::UnsupportedSignatureAlgorithm,

@@ -1,6 +1,6 @@
 //! `name-mismatch`: the certificate's names do not cover the server FQDN.
 
-use super::{CheckContext, Finding, Rule, RuleId, Severity, for_each_certificate};
+use super::{Citation, CheckContext, Finding, Rule, RuleId, Severity, for_each_certificate};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("name-mismatch");
@@ -23,6 +23,12 @@ impl Rule for NameMismatch {
     }
     fn fix(&self) -> &'static str {
         "Reissue the certificate with the server FQDN (and, on a Front End, the pool and web services FQDNs) as DNS subject alternative names."
+    }
+    fn source(&self) -> Citation {
+        Citation::Microsoft {
+            page: crate::citation::INTERNAL_SERVERS,
+            states: "the Default and internal web services certificates list the server's own FQDN among their subject alternative names",
+        }
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate(ctx, |s, file| {

@@ -1,6 +1,6 @@
 //! `no-crl-distribution-point`: the certificate has no CRL distribution point extension.
 
-use super::{CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
+use super::{Citation, CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("no-crl-distribution-point");
@@ -19,10 +19,16 @@ impl Rule for NoCrlDistributionPoint {
         "the certificate has no CRL distribution point (CDP)"
     }
     fn why(&self) -> &'static str {
-        "Microsoft, \"Certificate infrastructure requirements for Lync Server 2013\": all server certificates must contain a CRL Distribution Point (CDP). Lync servers and clients check revocation through it; without one the certificate is not supported."
+        "Lync Server 2013 requires a CRL distribution point (CDP) in every server certificate (\"Certificate infrastructure requirements for Lync Server 2013\"). Lync servers and clients check revocation through it; without one the certificate is not supported."
     }
     fn fix(&self) -> &'static str {
         "Publish a CDP on the issuing CA (Certification Authority > Properties > Extensions > CRL Distribution Point, \"Include in the CDP extension of issued certificates\") and reissue the certificate."
+    }
+    fn source(&self) -> Citation {
+        Citation::Microsoft {
+            page: crate::citation::INFRASTRUCTURE,
+            states: "every server certificate has a CRL distribution point (CDP)",
+        }
     }
     fn needs(&self) -> Needs {
         Needs::CertificateFile

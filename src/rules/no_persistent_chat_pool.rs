@@ -1,6 +1,6 @@
 //! `no-persistent-chat-pool`: the topology has no Persistent Chat pool.
 
-use super::{Subject, CheckContext, Finding, Rule, RuleId, Severity};
+use super::{Citation, Subject, CheckContext, Finding, Rule, RuleId, Severity};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("no-persistent-chat-pool");
@@ -23,6 +23,9 @@ impl Rule for NoPersistentChatPool {
     }
     fn fix(&self) -> &'static str {
         "Nothing to fix; add the Persistent Chat pool in Topology Builder, publish, export the topology and run the check again."
+    }
+    fn source(&self) -> Citation {
+        Citation::Input("a Persistent Chat pool in the topology, to know which servers to check")
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         if ctx.graph.pchat_links.is_empty() {

@@ -1,6 +1,6 @@
 //! `no-server-auth-eku`: an EKU extension without Server Authentication.
 
-use super::{CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
+use super::{Citation, CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("no-server-auth-eku");
@@ -23,6 +23,12 @@ impl Rule for NoServerAuthEku {
     }
     fn fix(&self) -> &'static str {
         "Reissue from a template that includes Server Authentication (1.3.6.1.5.5.7.3.1), such as the Web Server template."
+    }
+    fn source(&self) -> Citation {
+        Citation::Microsoft {
+            page: crate::citation::INFRASTRUCTURE,
+            states: "every server certificate supports server authentication (the Server Authentication EKU)",
+        }
     }
     fn needs(&self) -> Needs {
         Needs::CertificateFile

@@ -1,7 +1,7 @@
 //! `not-checked`: a rule could not run (or ran only in part) on a server because its
 //! certificate comes from an inventory row, which lacks the certificate itself.
 
-use super::{CheckContext, Finding, Rule, RuleId, Severity, for_each_certificate, limited_by};
+use super::{Citation, CheckContext, Finding, Rule, RuleId, Severity, for_each_certificate, limited_by};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("not-checked");
@@ -24,6 +24,9 @@ impl Rule for NotChecked {
     }
     fn fix(&self) -> &'static str {
         "Export the certificate (Certificates MMC > All Tasks > Export, .cer without the private key) and run check with --certs as well."
+    }
+    fn source(&self) -> Citation {
+        Citation::Input("the certificate file, for the rules an inventory row cannot answer")
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate(ctx, |s, file| {

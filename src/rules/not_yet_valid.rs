@@ -1,6 +1,6 @@
 //! `not-yet-valid`: the certificate's validity has not started.
 
-use super::{CheckContext, Finding, Rule, RuleId, Severity, for_each_certificate};
+use super::{Citation, CheckContext, Finding, Rule, RuleId, Severity, for_each_certificate};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("not-yet-valid");
@@ -23,6 +23,13 @@ impl Rule for NotYetValid {
     }
     fn fix(&self) -> &'static str {
         "Check the server and CA clocks; reissue the certificate so that it is valid on the installation date."
+    }
+    fn source(&self) -> Citation {
+        Citation::Rfc {
+            number: 5280,
+            section: "4.1.2.5",
+            states: "a certificate is valid only from notBefore through notAfter; path validation rejects it outside that period",
+        }
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate(ctx, |s, file| {

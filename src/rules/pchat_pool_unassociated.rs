@@ -1,6 +1,6 @@
 //! `pchat-pool-unassociated`: a Persistent Chat pool that no web-services pool serves.
 
-use super::{Subject, CheckContext, Finding, Rule, RuleId, Severity};
+use super::{Citation, Subject, CheckContext, Finding, Rule, RuleId, Severity};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("pchat-pool-unassociated");
@@ -23,6 +23,9 @@ impl Rule for PchatPoolUnassociated {
     }
     fn fix(&self) -> &'static str {
         "In Topology Builder, set the Persistent Chat pool's next-hop Front End pool (whose web services include Persistent Chat file upload/download), then publish and export again."
+    }
+    fn source(&self) -> Citation {
+        Citation::Input("which Front End pool's web services serve file upload/download for the Persistent Chat pool")
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for p in ctx.graph.unassociated_pchat_pools() {

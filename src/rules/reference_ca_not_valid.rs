@@ -1,6 +1,8 @@
 //! `reference-ca-not-valid`: the reference CA's own certificate is expired or not yet valid.
 
-use super::{for_each_certificate, CheckContext, Finding, Rule, RuleId, Severity, Subject};
+use super::{
+    for_each_certificate, CheckContext, Citation, Finding, Rule, RuleId, Severity, Subject,
+};
 use crate::check::chain::Walk;
 
 /// This rule's id.
@@ -24,6 +26,13 @@ impl Rule for ReferenceCaNotValid {
     }
     fn fix(&self) -> &'static str {
         "Renew the CA certificate (Certification Authority > All Tasks > Renew CA Certificate), distribute it to the servers' Trusted Root or Intermediate stores, reissue the server certificates, and pass the renewed CA certificate with --ca."
+    }
+    fn source(&self) -> Citation {
+        Citation::Rfc {
+            number: 5280,
+            section: "6.1.3",
+            states: "path validation checks the validity period of every certificate of the path, the CA's included",
+        }
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         let now = ctx.options.now;

@@ -1,7 +1,7 @@
 //! `several-issuing-cas`: the checked servers' certificates come from more than one issuing CA
 //! under the same root or policy reference CA.
 
-use super::{CheckContext, Finding, Rule, RuleId, Severity, Subject};
+use super::{Citation, CheckContext, Finding, Rule, RuleId, Severity, Subject};
 use crate::check::chain::{describe_ca, Walk};
 use std::collections::BTreeMap;
 
@@ -26,6 +26,12 @@ impl Rule for SeveralIssuingCas {
     }
     fn fix(&self) -> &'static str {
         "Reissue the odd certificates from the issuing CA the internal servers use, or give that issuing CA (not the root) with --ca to check against it."
+    }
+    fn source(&self) -> Citation {
+        Citation::Microsoft {
+            page: crate::citation::GROUP_CHAT_2010,
+            states: "each server that runs the Group Chat lookup, channel and web services (Persistent Chat's predecessor) needs a certificate from the same CA as the internal Lync servers",
+        }
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         // reference -> issuing CA (display) -> servers, in server order.

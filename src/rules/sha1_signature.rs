@@ -1,6 +1,6 @@
 //! `sha1-signature`: the certificate is signed with SHA-1.
 
-use super::{CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
+use super::{Citation, CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
 use crate::certs::SignatureHash;
 
 /// This rule's id.
@@ -24,6 +24,9 @@ impl Rule for Sha1Signature {
     }
     fn fix(&self) -> &'static str {
         "Have the CA reissue the certificate with a SHA-256 signature when convenient."
+    }
+    fn source(&self) -> Citation {
+        Citation::BestPractice("Lync Server 2013 supports SHA-1 signatures, but Windows deprecates SHA-1 for TLS server certificates; sign with SHA-256")
     }
     fn needs(&self) -> Needs {
         Needs::CertificateFile

@@ -1,10 +1,11 @@
 //! `unreachable-endpoint`: a TLS endpoint of a checked server presented no certificate when
-//! fetched (`--fetch`, or the `manifest.csv` of a folder `topocert fetch` wrote).
+//! fetched (`--fetch`, or the `manifest.csv` of a folder `topocert fetch` wrote), or presented
+//! one without proving it holds its key (`no-key-proof`: the server is then always unknown).
 
-use super::{CheckContext, Finding, Rule, RuleId, Severity, Subject};
+use super::{Citation, CheckContext, Finding, Rule, RuleId, Severity, Subject};
 use crate::certs::Usage;
 use crate::check::CheckedServer;
-use crate::fetch::EndpointRecord;
+use crate::fetch::{Cause, EndpointRecord};
 use crate::model::NoCase;
 
 /// This rule's id.
@@ -64,13 +65,16 @@ impl Rule for UnreachableEndpoint {
         Severity::Warning
     }
     fn summary(&self) -> &'static str {
-        "a server's TLS endpoint presented no certificate when fetched (its status is unknown when a usage it needs could not be read)"
+        "a server's TLS endpoint presented no certificate when fetched, or one without proof of its key (its status is unknown when a usage it needs could not be read, and always after no-key-proof)"
     }
     fn why(&self) -> &'static str {
-        "What a server presents over TLS is the certificate Lync really uses. An endpoint that could not be read is not checked; when it is the only source of a usage the server needs (Default, WebServicesInternal), the server cannot be judged, so it is never reported ready."
+        "What a server presents over TLS is the certificate Lync really uses. An endpoint that could not be read is not checked; when it is the only source of a usage the server needs (Default, WebServicesInternal), the server cannot be judged, so it is never reported ready. A certificate is public: anyone can replay it. Only a handshake signature made with its key shows that the server holds that key, so a certificate presented without that proof is never used, and whatever answers for the server cannot be judged."
     }
     fn fix(&self) -> &'static str {
-        "Act on the cause in the message. dns: give --resolve FQDN=ADDRESS. refused, timeout: open the port from this machine, or give --port USAGE=PORT. not-tls: give the TLS port with --port. closed, tls-alert, tls: the server may speak only TLS 1.0/1.1 (topocert speaks 1.2 and 1.3); give its certificate with --certs or --inventory. invalid-name: correct the FQDN in the topology."
+        "Act on the cause in the message. dns: give --resolve FQDN=ADDRESS. refused, timeout: open the port from this machine, or give --port USAGE=PORT. not-tls: give the TLS port with --port. closed, tls-alert, tls: the server may speak only TLS 1.0/1.1 (topocert speaks 1.2 and 1.3); give its certificate with --certs or --inventory. no-key-proof: find out what answers at that address (a proxy or an impostor replaying the certificate, or a server whose key does not match its certificate) and fetch again. invalid-name: correct the FQDN in the topology."
+    }
+    fn source(&self) -> Citation {
+        Citation::Input("the certificate the endpoint presents over TLS")
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         if ctx.store.endpoints.is_empty() {
@@ -95,8 +99,16 @@ impl Rule for UnreachableEndpoint {
                     failure.cause.id(),
                     failure.cause.describe()
                 );
-                let undecided = undecidable.contains(&e.usage);
-                if undecided {
+                let unproven = failure.cause == Cause::NoKeyProof;
+                if unproven {
+                    let thumbprint = failure.presented.as_deref().unwrap_or("unknown");
+                    message.push_str(&format!(
+                        "; the certificate presented (thumbprint {thumbprint}) is not used, so the readiness of {} is unknown",
+                        ctx.fqdn(s)
+                    ));
+                }
+                let undecided = unproven || undecidable.contains(&e.usage);
+                if undecided && !unproven {
                     message.push_str(&format!(
                         "; no certificate of {} serves {}, so its readiness is unknown",
                         ctx.fqdn(s),
@@ -185,6 +197,28 @@ mod tests {
             pc02.message.contains("timeout") && pc02.message.contains("unknown"),
             "{}",
             pc02.message
+        );
+    }
+
+    #[test]
+    fn a_certificate_without_proof_of_its_key_leaves_the_server_unknown() {
+        let unproven = Failure {
+            presented: Some("AB12".into()),
+            ..Failure::new(Cause::NoKeyProof, "invalid peer certificate: BadSignature")
+        };
+        // even on a usage the server does not need, and with another endpoint reached
+        let found = findings(vec![
+            record("fe01.fabrikam.com", Usage::Default, Ok("AB".into())),
+            record("fe01.fabrikam.com", Usage::WebServicesExternal, Err(unproven)),
+        ]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].effect, Effect::Undecided);
+        assert!(
+            found[0].message.contains(": no-key-proof:")
+                && found[0].message.contains("thumbprint AB12")
+                && found[0].message.contains("is unknown"),
+            "{}",
+            found[0].message
         );
     }
 

@@ -1,6 +1,6 @@
 //! `unsupported-signature-algorithm`: the certificate is signed with RSASSA-PSS.
 
-use super::{CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
+use super::{Citation, CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
 use crate::certs::SignatureAlgorithm;
 
 /// This rule's id.
@@ -20,10 +20,16 @@ impl Rule for UnsupportedSignatureAlgorithm {
         "the certificate is signed with RSASSA-PSS (1.2.840.113549.1.1.10)"
     }
     fn why(&self) -> &'static str {
-        "Microsoft, \"Certificate infrastructure requirements for Lync Server 2013\": using the RSASSA-PSS signature algorithm is unsupported, and may lead to errors on login and call forwarding issues, among other problems."
+        "Lync Server 2013 does not support certificates signed with RSASSA-PSS: Microsoft warns that such signatures cause sign-in errors and call-forwarding problems, among others (\"Certificate infrastructure requirements for Lync Server 2013\")."
     }
     fn fix(&self) -> &'static str {
         "Have the CA sign with PKCS#1 v1.5 (sha256RSA): on a Windows CA, set AlternateSignatureAlgorithm to 0 (certutil -setreg ca\\csp\\AlternateSignatureAlgorithm 0, restart the CA) and reissue the certificate."
+    }
+    fn source(&self) -> Citation {
+        Citation::Microsoft {
+            page: crate::citation::INFRASTRUCTURE,
+            states: "the RSASSA-PSS signature algorithm is not supported; it causes sign-in errors and call-forwarding problems among others",
+        }
     }
     fn needs(&self) -> Needs {
         Needs::CertificateFile

@@ -1,6 +1,6 @@
 //! `weak-key`: RSA under 2048 bits or EC under 256 bits.
 
-use super::{CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
+use super::{Citation, CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
 use crate::certs::PublicKey;
 
 /// This rule's id.
@@ -24,6 +24,12 @@ impl Rule for WeakKey {
     }
     fn fix(&self) -> &'static str {
         "Request a new certificate with a 2048-bit (or larger) RSA key."
+    }
+    fn source(&self) -> Citation {
+        Citation::Microsoft {
+            page: crate::citation::INFRASTRUCTURE,
+            states: "key lengths of 1024, 2048 and 4096 bits are supported, and 2048 bits or more are recommended",
+        }
     }
     fn needs(&self) -> Needs {
         Needs::CertificateFile

@@ -1,6 +1,6 @@
 //! `weak-signature`: an MD5 signature (SHA-1 is the `sha1-signature` warning).
 
-use super::{for_each_certificate_file, CheckContext, Finding, Needs, Rule, RuleId, Severity};
+use super::{Citation, for_each_certificate_file, CheckContext, Finding, Needs, Rule, RuleId, Severity};
 use crate::certs::SignatureHash;
 
 /// This rule's id.
@@ -24,6 +24,12 @@ impl Rule for WeakSignature {
     }
     fn fix(&self) -> &'static str {
         "Have the CA reissue the certificate with a SHA-256 signature."
+    }
+    fn source(&self) -> Citation {
+        Citation::Microsoft {
+            page: crate::citation::INFRASTRUCTURE,
+            states: "certificates are signed with an algorithm the operating system supports; Lync supports the SHA-1 and SHA-2 digests",
+        }
     }
     fn needs(&self) -> Needs {
         Needs::CertificateFile

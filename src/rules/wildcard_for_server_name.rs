@@ -1,7 +1,7 @@
 //! `wildcard-for-server-name`: a wildcard stands in for the server or pool FQDN, or is the
 //! subject CN.
 
-use super::{CheckContext, Finding, Rule, RuleId, Severity, for_each_certificate};
+use super::{Citation, CheckContext, Finding, Rule, RuleId, Severity, for_each_certificate};
 use crate::certs::NameMatch;
 use crate::check::CheckedKind;
 
@@ -27,6 +27,12 @@ impl Rule for WildcardForServerName {
     }
     fn fix(&self) -> &'static str {
         "Reissue the certificate with the server FQDN and the pool FQDN as explicit DNS subject alternative names and the pool FQDN (or server FQDN) as the subject CN; a wildcard SAN may stay for the simple URLs."
+    }
+    fn source(&self) -> Citation {
+        Citation::Microsoft {
+            page: crate::citation::WILDCARD,
+            states: "wildcards are supported for the subject alternative names of the simple URLs only; the pool and server FQDNs are listed by name",
+        }
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate(ctx, |s, file| {

@@ -23,6 +23,21 @@ pub fn reference_dir() -> Option<PathBuf> {
     d.is_dir().then_some(d)
 }
 
+/// Whether a test that needs an outside tool or input (`what`) may run: true when it is
+/// `present`. When it is missing the test is skipped with a note, except under `CI=true`,
+/// where `.ci/run` installs every such tool and a missing one fails the test.
+pub fn available(what: &str, present: bool) -> bool {
+    if present {
+        return true;
+    }
+    assert!(
+        std::env::var("CI").map_or(true, |v| v != "true"),
+        "{what} is missing under CI=true: .ci/run must install it"
+    );
+    eprintln!("note: {what} is missing; skipping this test");
+    false
+}
+
 /// The topocert binary as a command.
 pub fn topocert() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("topocert").expect("binary built");

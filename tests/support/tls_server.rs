@@ -1,7 +1,8 @@
 //! Loopback TLS servers for the fetch tests and the fetch bench (through `#[path]`): a test PKI
 //! made with rcgen when the test runs (no private key is committed), and listeners on
 //! 127.0.0.1 that, by the SNI of the ClientHello, present a chain, close, stall or answer
-//! plain HTTP.
+//! plain HTTP, or replay a chain without its key (a handshake signed with another key, cut
+//! short, followed by garbage or silence).
 #![allow(dead_code)]
 
 use rcgen::{
@@ -143,6 +144,51 @@ pub enum Behaviour {
     Stall,
     /// Answers the ClientHello with a plain HTTP 400 response and closes.
     Http,
+    /// Sends the first flight of a TLS 1.3 handshake (signed with a key that is not the
+    /// leaf's) up to `cut`, then does `then`.
+    Forged {
+        /// The server's configuration (from [`Behaviour::forged`]).
+        config: Arc<ServerConfig>,
+        /// Where the flight stops.
+        cut: Cut,
+        /// What comes after.
+        then: Then,
+    },
+}
+
+/// Where a forged TLS 1.3 flight stops.
+#[derive(Clone, Copy, Debug)]
+pub enum Cut {
+    /// After the (encrypted) Certificate message: no CertificateVerify.
+    AfterCertificate,
+    /// After the CertificateVerify, made with the wrong key: no Finished.
+    AfterSignature,
+}
+
+/// What a forged flight does after its cut.
+#[derive(Clone, Copy, Debug)]
+pub enum Then {
+    /// Closes the connection.
+    Close,
+    /// Sends bytes that are not TLS, then waits for the client to go away.
+    Garbage,
+    /// Says nothing until the client goes away.
+    Stall,
+}
+
+/// Serves `chain` with a signing key that is not the leaf's: what a server that replays a
+/// public certificate can do. rustls' `with_single_cert` would refuse the mismatch; a resolver
+/// returning the [`rustls::sign::CertifiedKey`] does not check it.
+#[derive(Debug)]
+struct WrongKey(Arc<rustls::sign::CertifiedKey>);
+
+impl rustls::server::ResolvesServerCert for WrongKey {
+    fn resolve(
+        &self,
+        _: rustls::server::ClientHello<'_>,
+    ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        Some(self.0.clone())
+    }
 }
 
 impl Behaviour {
@@ -163,6 +209,64 @@ impl Behaviour {
             .expect("server config");
         Behaviour::Present(Arc::new(config))
     }
+
+    /// Presents `served` and completes the handshake, signing it with a fresh key instead of
+    /// the leaf's; TLS 1.2 only when `tls12`, else TLS 1.3 only.
+    pub fn present_without_key(served: &Served, tls12: bool) -> Behaviour {
+        Behaviour::Present(wrong_key_config(served, tls12))
+    }
+
+    /// A TLS 1.3 flight presenting `served` signed with a fresh key, cut at `cut`, then `then`.
+    /// rustls sends the flight as one record; records of 32 bytes of plaintext let `cut` fall
+    /// between its messages.
+    pub fn forged(served: &Served, cut: Cut, then: Then) -> Behaviour {
+        let mut config = wrong_key_config(served, false);
+        if let Some(c) = Arc::get_mut(&mut config) {
+            c.max_fragment_size = Some(32 + 5);
+        }
+        Behaviour::Forged { config, cut, then }
+    }
+}
+
+fn wrong_key_config(served: &Served, tls12: bool) -> Arc<ServerConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let chain = served
+        .chain
+        .iter()
+        .map(|c| CertificateDer::from(c.clone()))
+        .collect();
+    let other = KeyPair::generate().expect("key").serialize_der();
+    let key = provider
+        .key_provider
+        .load_private_key(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(other)))
+        .expect("signing key");
+    let certified = rustls::sign::CertifiedKey::new(chain, key);
+    let version = if tls12 {
+        &rustls::version::TLS12
+    } else {
+        &rustls::version::TLS13
+    };
+    let config = ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[version])
+        .expect("versions")
+        .with_no_client_auth()
+        .with_cert_resolver(Arc::new(WrongKey(Arc::new(certified))));
+    Arc::new(config)
+}
+
+/// The start of the `n`th encrypted record (application_data, type 23) from the end of
+/// `flight`.
+fn before_last_encrypted_records(flight: &[u8], n: usize) -> usize {
+    let mut starts = Vec::new();
+    let mut at = 0;
+    while at + 5 <= flight.len() {
+        let len = usize::from(u16::from_be_bytes([flight[at + 3], flight[at + 4]]));
+        if flight[at] == 23 {
+            starts.push(at);
+        }
+        at += 5 + len;
+    }
+    starts.len().checked_sub(n).map_or(0, |i| starts[i])
 }
 
 /// How a listener decides.
@@ -258,6 +362,39 @@ fn serve(mut sock: TcpStream, mode: &Mode) {
                 b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
             );
             let _ = sock.shutdown(std::net::Shutdown::Write);
+        }
+        Behaviour::Forged { config, cut, then } => {
+            let Ok(mut conn) = accepted.into_connection(config) else {
+                return;
+            };
+            let mut flight = Vec::new();
+            while conn.wants_write() {
+                if conn.write_tls(&mut flight).is_err() {
+                    return;
+                }
+            }
+            // TLS 1.3, in records of 32 bytes of plaintext (see `forged`): the last record
+            // holds only Finished bytes (36 or more), the last three only CertificateVerify
+            // (about 80 bytes with P-256) and Finished bytes
+            let end = match cut {
+                Cut::AfterCertificate => before_last_encrypted_records(&flight, 3),
+                Cut::AfterSignature => before_last_encrypted_records(&flight, 1),
+            };
+            if sock.write_all(&flight[..end]).is_err() {
+                return;
+            }
+            match then {
+                Then::Close => {
+                    let _ = sock.shutdown(std::net::Shutdown::Both);
+                    return;
+                }
+                Then::Garbage => {
+                    let _ = sock.write_all(b"GARBAGE, NOT TLS\r\n\0\x01\x02");
+                }
+                Then::Stall => {}
+            }
+            let mut buf = [0u8; 1024];
+            while matches!(sock.read(&mut buf), Ok(n) if n > 0) {}
         }
         Behaviour::Present(config) => {
             let Ok(mut conn) = accepted.into_connection(config) else {

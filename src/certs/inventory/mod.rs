@@ -164,6 +164,23 @@ pub enum InventoryError {
         /// What is wrong.
         detail: String,
     },
+    /// Rows, none of which could be used: the inventory says nothing about any server.
+    #[error("inventory {} has no usable row: {location}: {cause}{}", path.display(), if *others > 0 { format!(" (and {others} more rows with problems)") } else { String::new() })]
+    #[diagnostic(
+        code(topocert::inventory_no_usable_row),
+        help("{}", no_usable_help(cause))
+    )]
+    NoUsableRow {
+        /// The file.
+        path: PathBuf,
+        /// The first row with the cause.
+        location: RowLocation,
+        /// Why it is unusable (a numeric `Use` first, when any row has one: the whole export
+        /// then needs redoing).
+        cause: RowProblem,
+        /// How many other rows have problems.
+        others: usize,
+    },
     /// JSON that is neither an object nor an array.
     #[error("inventory {} is JSON but neither an object nor an array of objects", path.display())]
     #[diagnostic(code(topocert::inventory_json_shape))]
@@ -201,6 +218,14 @@ pub enum InventoryError {
         /// The cell.
         value: String,
     },
+}
+
+/// What to do about an inventory without a usable row.
+fn no_usable_help(cause: &RowProblem) -> &'static str {
+    match cause {
+        RowProblem::NumericUse(_) => "ConvertTo-Json wrote Use as the number of its enum value; export it as text: Get-CsCertificate | Select-Object @{n='Use';e={\"$($_.Use)\"}},Subject,Issuer,NotBefore,NotAfter,Thumbprint,SerialNumber,PSComputerName,AlternativeNames | ConvertTo-Json (docs/inventory.md)",
+        _ => "export the inventory again as docs/inventory.md shows; every row failed for the reason above",
+    }
 }
 
 /// CSV or JSON.
@@ -390,6 +415,34 @@ fn check_collection_type_name(path: &Path, rows: &[RawRow]) -> Result<(), Invent
     Ok(())
 }
 
+/// The field delimiter of a CSV text, told by its header line: `,` (`Export-Csv`), `;`
+/// (`Export-Csv -UseCulture` on a German or French Windows) or tab, whichever separates the
+/// most fields outside quotes; `,` when none does.
+fn delimiter_of(body: &str) -> u8 {
+    let header = body.lines().next().unwrap_or("");
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for b in header.bytes() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            for (d, n) in &mut counts {
+                if b == *d {
+                    *n += 1;
+                }
+            }
+        }
+    }
+    // Ties go to the first: the comma.
+    let mut best = counts[0];
+    for c in &counts[1..] {
+        if c.1 > best.1 {
+            best = *c;
+        }
+    }
+    best.0
+}
+
 fn csv_rows(path: &Path, text: &str) -> Result<(Vec<String>, usize, Vec<RawRow>), InventoryError> {
     // Windows PowerShell 5 writes `#TYPE Selected.Microsoft...` first unless -NoTypeInformation.
     let (body, skipped) = match text.split_once('\n') {
@@ -418,6 +471,7 @@ fn csv_rows(path: &Path, text: &str) -> Result<(Vec<String>, usize, Vec<RawRow>)
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
+        .delimiter(delimiter_of(body))
         .from_reader(body.as_bytes());
     let headers: Vec<String> = match rdr.headers() {
         Ok(h) => h.iter().map(|h| h.trim().to_string()).collect(),
@@ -616,6 +670,20 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory, InventoryError> {
     bad_rows.sort_by_key(|b| match b.location {
         RowLocation::Line(n) | RowLocation::Entry(n) => n,
     });
+    // Rows, and not one usable: a fatal input error with its cause, a numeric Use first (it
+    // is the export's fault, not a row's).
+    if certs.is_empty() && other_uses.is_empty() && !bad_rows.is_empty() {
+        let first = bad_rows
+            .iter()
+            .find(|b| matches!(b.problem, RowProblem::NumericUse(_)))
+            .unwrap_or(&bad_rows[0]);
+        return Err(InventoryError::NoUsableRow {
+            path: path.to_path_buf(),
+            location: first.location,
+            cause: first.problem.clone(),
+            others: bad_rows.len() - 1,
+        });
+    }
     Ok(Inventory {
         path: path.to_path_buf(),
         format,

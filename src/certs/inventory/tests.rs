@@ -259,12 +259,26 @@ fn json_single_object_and_ms_dates() {
 #[test]
 fn json_errors() {
     let numeric_use = JSON_ONE.replace("\"Default\"", "2");
-    let inv = parse(
+    // Every row unusable: a fatal error with the numeric Use as its cause.
+    let err = parse(
         Path::new("inv.json"),
         format!("[{numeric_use}, 7]").as_bytes(),
     )
+    .expect_err("no usable row");
+    assert!(
+        matches!(
+            &err,
+            InventoryError::NoUsableRow { cause: RowProblem::NumericUse(n), others: 1, .. } if n == "2"
+        ),
+        "{err:?}"
+    );
+    // With a usable row, the bad ones are kept apart.
+    let inv = parse(
+        Path::new("inv.json"),
+        format!("[{numeric_use}, 7, {JSON_ONE}]").as_bytes(),
+    )
     .expect("json");
-    assert!(inv.certs.is_empty());
+    assert_eq!(inv.certs.len(), 1);
     assert_eq!(inv.bad_rows.len(), 2);
     assert_eq!(inv.bad_rows[0].problem, RowProblem::NumericUse("2".into()));
     assert_eq!(inv.bad_rows[1].problem, RowProblem::NotAnObject);
@@ -278,4 +292,134 @@ fn json_errors() {
         parse(Path::new("inv.json"), b"{\"Subject\": \"x\"}"),
         Err(InventoryError::MissingColumn { .. })
     ));
+}
+
+/// What `Export-Csv -UseCulture` writes on a German Windows PowerShell 5: `;`, dd.MM.yyyy dates,
+/// CRLF, the `#TYPE` line.
+fn german_csv() -> String {
+    [
+        "#TYPE Selected.Microsoft.Rtc.Management.Deployment.CertificateReference",
+        "\"Use\";\"Subject\";\"Issuer\";\"NotBefore\";\"NotAfter\";\"Thumbprint\";\"SerialNumber\";\"PSComputerName\";\"AlternativeNames\"",
+        &format!("\"Default\";\"CN=fe01.fabrikam.com, O=Fabrikam\";\"CN=Fabrikam Issuing CA, DC=fabrikam, DC=com\";\"01.01.2026 00:00:00\";\"28.11.2027 15:51:56\";\"{THUMB}\";\"3DD3\";\"FE01\";\"fe01.fabrikam.com,pool01.fabrikam.com\""),
+        "",
+    ]
+    .join("\r\n")
+}
+
+#[test]
+fn german_use_culture_csv_with_semicolons_is_read() {
+    let text = german_csv();
+    // UTF-8 with BOM, and UTF-16LE with BOM as Windows PowerShell 5 writes it.
+    let mut utf8 = vec![0xEF, 0xBB, 0xBF];
+    utf8.extend_from_slice(text.as_bytes());
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    for bytes in [utf8, utf16] {
+        let inv = parse_ok(&bytes);
+        assert_eq!(inv.certs.len(), 1, "{:?}", inv.bad_rows);
+        let c = &inv.certs[0];
+        assert_eq!(c.location, RowLocation::Line(3));
+        assert_eq!(c.uses, ["Default"]);
+        assert_eq!(
+            c.facts.dns_names,
+            ["fe01.fabrikam.com", "pool01.fabrikam.com"]
+        );
+        assert_eq!(
+            crate::time::format_rfc3339(c.facts.not_after),
+            "2027-11-28T15:51:56Z"
+        );
+        assert_eq!(
+            c.facts.issuer,
+            "CN=Fabrikam Issuing CA, DC=fabrikam, DC=com"
+        );
+    }
+}
+
+#[test]
+fn the_delimiter_is_told_by_the_header_outside_quotes() {
+    assert_eq!(delimiter_of("\"a\",\"b;c\",\"d\"\r\n"), b',');
+    assert_eq!(delimiter_of("\"a\";\"b,c\";\"d\"\r\n"), b';');
+    assert_eq!(delimiter_of("a\tb\tc\n"), b'\t');
+    assert_eq!(delimiter_of("single\n"), b',');
+    // A comma-separated file is unchanged.
+    let inv = parse_ok(&csv(&[
+        HEADER.into(),
+        row(
+            "Default",
+            "FE01",
+            "fe01.fabrikam.com",
+            "1/1/2028 12:00:00 AM",
+        ),
+    ]));
+    assert_eq!(inv.certs.len(), 1);
+}
+
+fn json_entry(usage: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "Use": usage,
+        "Subject": "CN=fe01.fabrikam.com",
+        "Issuer": "CN=Fabrikam Issuing CA",
+        "NotBefore": "/Date(1767225600000)/",
+        "NotAfter": "/Date(1830297600000)/",
+        "Thumbprint": THUMB,
+        "AlternativeNames": ["fe01.fabrikam.com"],
+        "PSComputerName": "FE01"
+    })
+}
+
+#[test]
+fn an_inventory_whose_every_use_is_a_number_is_a_fatal_error_naming_that_cause() {
+    let doc = serde_json::Value::Array(vec![
+        json_entry(serde_json::json!(1)),
+        json_entry(serde_json::json!(4)),
+    ]);
+    let e = parse(Path::new("inv.json"), doc.to_string().as_bytes()).expect_err("unusable");
+    match &e {
+        InventoryError::NoUsableRow {
+            location,
+            cause,
+            others,
+            ..
+        } => {
+            assert_eq!(*location, RowLocation::Entry(1));
+            assert_eq!(*cause, RowProblem::NumericUse("1".into()));
+            assert_eq!(*others, 1);
+        }
+        other => panic!("{other:?}"),
+    }
+    let text = e.to_string();
+    assert!(
+        text.starts_with("inventory inv.json has no usable row: entry 1: Use is the number 1"),
+        "{text}"
+    );
+    let help = miette::Diagnostic::help(&e)
+        .map(|h| h.to_string())
+        .unwrap_or_default();
+    assert!(help.contains("$($_.Use)"), "{help}");
+}
+
+#[test]
+fn a_numeric_use_is_the_cause_even_after_another_bad_row() {
+    let mut bad_date = json_entry(serde_json::json!("Default"));
+    bad_date["NotAfter"] = serde_json::json!("tomorrow");
+    let doc = serde_json::Value::Array(vec![bad_date, json_entry(serde_json::json!(2))]);
+    match parse(Path::new("inv.json"), doc.to_string().as_bytes()) {
+        Err(InventoryError::NoUsableRow {
+            location, cause, ..
+        }) => {
+            assert_eq!(location, RowLocation::Entry(2));
+            assert!(matches!(cause, RowProblem::NumericUse(_)));
+        }
+        other => panic!("{other:?}"),
+    }
+    // With one usable row, the inventory is used and the bad rows are kept apart.
+    let doc = serde_json::Value::Array(vec![
+        json_entry(serde_json::json!("Default")),
+        json_entry(serde_json::json!(2)),
+    ]);
+    let inv = parse(Path::new("inv.json"), doc.to_string().as_bytes()).expect("usable");
+    assert_eq!(inv.certs.len(), 1);
+    assert_eq!(inv.bad_rows.len(), 1);
 }
