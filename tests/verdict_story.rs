@@ -76,7 +76,10 @@ fn new_findings_are_new_only_against_a_baseline() {
     let (_, out) = check(&[
         ENT, "--certs", ENT_CERTS, "--ca", ENT_CA, "--now", NOW, "-q",
     ]);
-    assert!(out.contains("findings at or above --fail-on error"), "{out}");
+    assert!(
+        out.contains("findings at or above --fail-on error"),
+        "{out}"
+    );
     assert!(!out.contains("new finding"), "{out}");
     let dir = tempfile::tempdir().expect("tmp");
     let b = dir.path().join("baseline.json");
