@@ -318,6 +318,8 @@ pub struct Settings {
     pub severity: BTreeMap<RuleId, Severity>,
     /// Rules whose findings are dropped (file and command line).
     pub ignore: BTreeSet<RuleId>,
+    /// Of those, the ones `--ignore` names.
+    pub ignore_flags: BTreeSet<RuleId>,
 }
 
 /// The effective settings of a run. Flags win over the file, key by key: `--ca` given replaces
@@ -345,6 +347,7 @@ pub fn merge(config: Option<&Config>, cli: &CliValues) -> Settings {
             .unwrap_or(DEFAULT_EXPIRY_WARN_DAYS),
         severity,
         ignore,
+        ignore_flags: cli.ignore.iter().copied().collect(),
     }
 }
 
@@ -363,6 +366,31 @@ impl Settings {
             return None;
         }
         Some(self.severity.get(&rule).copied().unwrap_or(own))
+    }
+
+    /// What sets `rule`'s findings aside, for a server's status: "ignored by --ignore",
+    /// "ignored by topocert.toml", "lowered to warning by topocert.toml"; `None` when nothing
+    /// does or the severity stays `own`.
+    pub fn waiver(&self, rule: RuleId, own: Severity) -> Option<String> {
+        let file = || {
+            self.config_file
+                .as_ref()
+                .and_then(|p| p.file_name())
+                .map_or_else(
+                    || "the config file".to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                )
+        };
+        if self.ignore_flags.contains(&rule) {
+            Some("ignored by --ignore".to_string())
+        } else if self.ignore.contains(&rule) {
+            Some(format!("ignored by {}", file()))
+        } else {
+            match self.severity.get(&rule) {
+                Some(s) if *s != own => Some(format!("set to {} by {}", s.as_str(), file())),
+                _ => None,
+            }
+        }
     }
 
     /// One line naming the config file, the ignored rules and the overridden severities, for

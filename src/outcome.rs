@@ -176,6 +176,9 @@ pub struct ServerOutcome {
     pub action: Action,
     /// Why the status is unknown (empty unless it is).
     pub undecided: Vec<Undecided>,
+    /// Deciding findings the settings set aside ("foreign-ca ignored by --ignore"): part of
+    /// the status everywhere.
+    pub waived: Vec<String>,
 }
 
 /// What the gate says of one finding.
@@ -234,6 +237,9 @@ pub struct Outcome {
     pub undecided_fails: bool,
     /// The exit code of the run (0 or 1; 2 never comes from an outcome).
     pub exit_code: u8,
+    /// The reference CA the statuses rest on when it was inferred, not given with `--ca`
+    /// (its DN): "ready" then means "ready, if this CA is the internal servers' CA".
+    pub inferred_ca: Option<String>,
 }
 
 /// The status, action and unknown causes of one server from its findings.
@@ -314,11 +320,18 @@ fn server_outcome(
             Action::Ready
         }
     };
+    let waived = result
+        .waived
+        .iter()
+        .filter(|w| w.machine == s.machine)
+        .map(|w| w.what.clone())
+        .collect();
     ServerOutcome {
         machine: s.machine,
         status,
         action,
         undecided,
+        waived,
     }
 }
 
@@ -403,6 +416,10 @@ pub fn decide(
     } else {
         EXIT_OK
     };
+    let inferred_ca = match result.reference_ca.cas() {
+        [ca] if ca.source == crate::check::CaSource::Inferred => Some(ca.subject.clone()),
+        _ => None,
+    };
     Outcome {
         servers,
         findings: gates,
@@ -412,6 +429,7 @@ pub fn decide(
         has_baseline: baseline.is_some(),
         undecided_fails,
         exit_code,
+        inferred_ca,
     }
 }
 
@@ -445,8 +463,59 @@ impl Outcome {
             None => s,
         }
     }
-    /// Why the run passes or fails, in one sentence (same in every format).
+    /// What a server's status rests on besides its findings, for its status everywhere:
+    /// "foreign-ca ignored by --ignore", "if CA X is the internal servers' CA"; empty when
+    /// nothing.
+    pub fn status_note(&self, s: &ServerOutcome) -> String {
+        let mut parts = s.waived.clone();
+        if let (Some(ca), Status::Ready) = (&self.inferred_ca, s.status) {
+            // The DN comes from a certificate: its control characters are shown, never sent.
+            let ca = crate::report::escape::terminal(ca);
+            parts.push(format!("if CA {ca} is the internal servers' CA"));
+        }
+        parts.join("; ")
+    }
+    /// A server's status for people with [`Self::status_note`]: "ready (if CA X is the
+    /// internal servers' CA)", "ready (foreign-ca ignored by topocert.toml)".
+    pub fn status_text(&self, s: &ServerOutcome) -> String {
+        let note = self.status_note(s);
+        if note.is_empty() {
+            s.status.label().to_string()
+        } else {
+            format!("{} ({note})", s.status.label())
+        }
+    }
+    /// What is ready, counted: "4 of 5 servers ready, 1 not ready" (the other counts only when
+    /// they are not zero).
+    pub fn summary(&self) -> String {
+        let c = &self.counts;
+        let mut s = format!(
+            "{} of {} {} ready",
+            c.ready,
+            c.servers,
+            if c.servers == 1 { "server" } else { "servers" }
+        );
+        if c.not_ready > 0 {
+            s.push_str(&format!(", {} not ready", c.not_ready));
+        }
+        if c.unknown > 0 {
+            s.push_str(&format!(", {} unknown", c.unknown));
+        }
+        s
+    }
+    /// Why the run passes or fails, in one sentence (same in every format); when the reference
+    /// CA was inferred, the sentence says so and what "ready" then means.
     pub fn gate_sentence(&self) -> String {
+        let mut s = self.gate_only();
+        if let Some(ca) = &self.inferred_ca {
+            let ca = crate::report::escape::terminal(ca);
+            s.push_str(&format!(
+                "; the reference CA {ca} was inferred, not given with --ca: \"ready\" means ready if it is the internal servers' CA"
+            ));
+        }
+        s
+    }
+    fn gate_only(&self) -> String {
         let n = |k: usize, one: &str, many: &str| {
             if k == 1 {
                 format!("1 {one}")
@@ -454,13 +523,18 @@ impl Outcome {
                 format!("{k} {many}")
             }
         };
+        let (finding, findings) = if self.has_baseline {
+            ("new finding", "new findings")
+        } else {
+            ("finding", "findings")
+        };
         if self.fails() {
             let at_level = self.counts.failing - self.counts.failing_undecided;
             let mut parts = Vec::new();
             if at_level > 0 {
                 parts.push(format!(
                     "{} at or above --fail-on {}",
-                    n(at_level, "new finding", "new findings"),
+                    n(at_level, finding, findings),
                     self.fail_on.as_str()
                 ));
             }
@@ -471,6 +545,13 @@ impl Outcome {
                 ));
             }
             let mut s = format!("the run fails: {}", parts.join(" and "));
+            if matches!(self.verdict, Verdict::Ready) {
+                s = format!(
+                    "the run fails because of {} at or above --fail-on {}, although every server is ready",
+                    n(at_level, finding, findings),
+                    self.fail_on.as_str()
+                );
+            }
             if self.counts.baselined > 0 {
                 s.push_str(&format!(
                     " ({} in the baseline)",

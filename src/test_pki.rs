@@ -345,3 +345,113 @@ pub fn cross(cn: &str, key_of: &TestCa, signer: &TestCa) -> Vec<u8> {
 pub fn p7b(ders: &[&[u8]]) -> Vec<u8> {
     crate::certs::pkcs7::build_bundle(ders).expect("bundle")
 }
+
+/// `der` with its subject and/or issuer Name replaced by `rdns` (RFC 4514 RDNs in DER order,
+/// e.g. `["DC=com", "DC=fabrikam", "CN=Fabrikam Issuing CA"]`), signed again with `signer`'s
+/// key: AD CS-style names, which rcgen cannot write (one value per attribute type).
+pub fn renamed(
+    der: &[u8],
+    subject: Option<&[String]>,
+    issuer: Option<&[String]>,
+    signer: &TestCa,
+) -> Vec<u8> {
+    use std::str::FromStr;
+    use x509_cert::der::{Decode, Encode};
+    let name = |rdns: &[String]| {
+        x509_cert::name::RdnSequence(
+            rdns.iter()
+                .map(|r| x509_cert::name::RelativeDistinguishedName::from_str(r).expect("RDN"))
+                .collect(),
+        )
+    };
+    let mut cert = x509_cert::Certificate::from_der(der).expect("rcgen DER");
+    if let Some(s) = subject {
+        cert.tbs_certificate.subject = name(s);
+    }
+    if let Some(i) = issuer {
+        cert.tbs_certificate.issuer = name(i);
+    }
+    let tbs = cert.tbs_certificate.to_der().expect("encode");
+    let sig = rcgen::SigningKey::sign(signer.issuer.key(), &tbs).expect("sign");
+    cert.signature =
+        x509_cert::der::asn1::BitString::from_bytes(&sig).expect("signature bit string");
+    cert.to_der().expect("encode")
+}
+
+/// An AD CS-style name in DER order: `DC=com, DC=fabrikam, CN=cn` (Windows shows
+/// `CN=cn, DC=fabrikam, DC=com`).
+pub fn ad_cs_name(cn: &str) -> Vec<String> {
+    vec!["DC=com".into(), "DC=fabrikam".into(), format!("CN={cn}")]
+}
+
+/// A three-tier AD CS PKI with AD CS-style names: root, policy CA, issuing CA (each a
+/// [`TestCa`] whose certificate carries [`ad_cs_name`]s).
+pub struct AdCsPki {
+    /// The self-signed root.
+    pub root: TestCa,
+    /// The policy CA under the root.
+    pub policy: TestCa,
+    /// The issuing CA under the policy CA.
+    pub issuing: TestCa,
+}
+
+impl AdCsPki {
+    /// A new PKI: "Fabrikam Root CA", "Fabrikam Policy CA", "Fabrikam Issuing CA 1".
+    pub fn new() -> Self {
+        let root_ca = root("Fabrikam Root CA");
+        let policy = intermediate("Fabrikam Policy CA", &root_ca);
+        let issuing = intermediate("Fabrikam Issuing CA 1", &policy);
+        let (r, p, i) = (
+            ad_cs_name("Fabrikam Root CA"),
+            ad_cs_name("Fabrikam Policy CA"),
+            ad_cs_name("Fabrikam Issuing CA 1"),
+        );
+        let root_der = renamed(&root_ca.der, Some(&r), Some(&r), &root_ca);
+        let policy_der = renamed(&policy.der, Some(&p), Some(&r), &root_ca);
+        let issuing_der = renamed(&issuing.der, Some(&i), Some(&p), &policy);
+        AdCsPki {
+            root: TestCa {
+                der: root_der,
+                issuer: root_ca.issuer,
+            },
+            policy: TestCa {
+                der: policy_der,
+                issuer: policy.issuer,
+            },
+            issuing: TestCa {
+                der: issuing_der,
+                issuer: issuing.issuer,
+            },
+        }
+    }
+    /// `leaf` issued by the issuing CA, its issuer name the issuing CA's AD CS-style name.
+    pub fn leaf(&self, leaf: &Leaf) -> Vec<u8> {
+        renamed(
+            &leaf.signed_by(&self.issuing),
+            None,
+            Some(&ad_cs_name("Fabrikam Issuing CA 1")),
+            &self.issuing,
+        )
+    }
+}
+
+impl Default for AdCsPki {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A root CA whose certificate names it `cn` (UTF8String, as rcgen writes it) but which writes
+/// `issuer_dn` as the issuer name of what it signs (e.g. the same name as PrintableString, in
+/// other case and spacing): the same key and key id.
+pub fn root_naming_itself(cn: &str, issuer_dn: DistinguishedName) -> TestCa {
+    let key = KeyPair::generate().expect("keygen");
+    let p = ca_params(cn, (2020, 2040));
+    let cert = p.self_signed(&key).expect("self-signed");
+    let mut as_issuer = ca_params(cn, (2020, 2040));
+    as_issuer.distinguished_name = issuer_dn;
+    TestCa {
+        der: cert.der().to_vec(),
+        issuer: Issuer::new(as_issuer, key),
+    }
+}

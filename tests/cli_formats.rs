@@ -399,7 +399,7 @@ fn quiet_gives_the_verdict_and_the_servers_that_are_not_ready() {
     insta::assert_snapshot!("quiet_rules_lab", out);
     let (code, out) = check_sample(SAMPLES[0], "human", &["-q"]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.starts_with("READY: 0 of 1 server not ready"), "{out}");
+    assert!(out.starts_with("READY: 1 of 1 server ready;"), "{out}");
 }
 
 #[test]

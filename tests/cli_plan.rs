@@ -217,7 +217,7 @@ fn all_ready_exits_0() {
         out.contains("0 of 1 server need a certificate requested, reissued or verified."),
         "{out}"
     );
-    assert!(out.contains("\nREADY: 0 of 1 server not ready"), "{out}");
+    assert!(out.contains("\nREADY: 1 of 1 server ready;"), "{out}");
 }
 
 #[test]

@@ -359,6 +359,33 @@ fn cases() -> Vec<(String, String, Vec<String>)> {
             v(&["--certs", &s("rules-lab/certs")]),
         ),
         (
+            "three-tier inferred CA".into(),
+            s("three-tier-pki/topology.xml"),
+            v(&["--certs", &s("three-tier-pki/certs")]),
+        ),
+        (
+            "three-tier --ca root".into(),
+            s("three-tier-pki/topology.xml"),
+            v(&[
+                "--certs",
+                &s("three-tier-pki/certs"),
+                "--ca",
+                &s("three-tier-pki/ca/fabrikam-root-ca.cer"),
+            ]),
+        ),
+        (
+            "enterprise --ignore foreign-ca".into(),
+            s("enterprise-multisite/topology.xml"),
+            v(&[
+                "--certs",
+                &s("enterprise-multisite/certs"),
+                "--ca",
+                &ent_ca,
+                "--ignore",
+                "foreign-ca",
+            ]),
+        ),
+        (
             "no-persistent-chat".into(),
             s("no-persistent-chat/topology.xml"),
             v(&["--certs", &s("standard-edition/certs")]),

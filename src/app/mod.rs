@@ -101,15 +101,33 @@ pub struct Checked {
     pub settings_note: Option<String>,
 }
 
-/// Applies the config's severity overrides and ignored rules to the findings.
+/// Applies the config's severity overrides and ignored rules to the findings, and notes every
+/// deciding finding about a server they set aside.
 fn apply_settings(result: &mut CheckResult, settings: &crate::config::Settings) {
     use crate::finding::{default_effect, Effect};
-    result
-        .findings
-        .retain_mut(|f| match settings.severity_of(f.rule, f.severity) {
-            None => false,
+    let mut waived = Vec::new();
+    result.findings.retain_mut(|f| {
+        let deciding = f.effect != Effect::Advises;
+        let note = |f: &crate::finding::Finding| {
+            f.machine()
+                .zip(settings.waiver(f.rule, f.severity))
+                .map(|(machine, how)| crate::check::Waived {
+                    machine,
+                    what: format!("{} {how}", f.rule),
+                })
+        };
+        match settings.severity_of(f.rule, f.severity) {
+            None => {
+                if deciding {
+                    waived.extend(note(f));
+                }
+                false
+            }
             Some(sev) => {
                 if sev != f.severity {
+                    if f.effect == Effect::Blocks && default_effect(sev) != Effect::Blocks {
+                        waived.extend(note(f));
+                    }
                     f.severity = sev;
                     if f.effect != Effect::Undecided {
                         f.effect = default_effect(sev);
@@ -117,7 +135,10 @@ fn apply_settings(result: &mut CheckResult, settings: &crate::config::Settings) 
                 }
                 true
             }
-        });
+        }
+    });
+    waived.dedup();
+    result.waived.extend(waived);
 }
 
 /// Runs every rule on the servers of a topology: chooses the certificates, resolves the
@@ -144,6 +165,7 @@ pub fn run_check(
         servers,
         reference_ca,
         findings,
+        waived: Vec::new(),
     }
 }
 

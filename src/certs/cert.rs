@@ -250,12 +250,13 @@ pub struct Certificate {
     /// The DER encoding, exactly as parsed.
     #[serde(skip)]
     pub der: Vec<u8>,
-    /// Raw DER of the subject Name (for DN equality).
+    /// The subject Name as compared (RFC 5280 §7.1: string type, case and whitespace ignored;
+    /// see [`super::dn::name_key`]).
     #[serde(skip)]
-    pub subject_raw: Vec<u8>,
-    /// Raw DER of the issuer Name (for DN equality).
+    pub subject_name: Vec<u8>,
+    /// The issuer Name as compared, like `subject_name`.
     #[serde(skip)]
-    pub issuer_raw: Vec<u8>,
+    pub issuer_name: Vec<u8>,
     /// basicConstraints cA is true.
     pub is_ca: bool,
     /// X.509 version, 1 to 3.
@@ -561,8 +562,8 @@ fn build(x: &X509Certificate<'_>, der: Vec<u8>) -> Certificate {
             not_after: x.validity().not_after.timestamp(),
             sha1_thumbprint,
         },
-        subject_raw: x.subject().as_raw().to_vec(),
-        issuer_raw: x.issuer().as_raw().to_vec(),
+        subject_name: super::dn::name_key(x.subject()),
+        issuer_name: super::dn::name_key(x.issuer()),
         is_ca,
         version: x.version().0.saturating_add(1),
         eku,
@@ -610,9 +611,9 @@ impl Certificate {
         self.signature_check(issuer) == SignatureCheck::Valid
     }
 
-    /// True when the subject and issuer DNs are byte-for-byte equal (self-issued).
+    /// True when the subject and issuer names are the same name (self-issued).
     pub fn is_self_issued(&self) -> bool {
-        self.subject_raw == self.issuer_raw
+        self.subject_name == self.issuer_name
     }
 }
 

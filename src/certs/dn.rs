@@ -65,8 +65,97 @@ fn quoted(value: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// A DN reduced for comparison: (attribute type upper-case, value trimmed and lower-case) pairs,
-/// sorted, so that RDN order and letter case do not matter.
+/// A certificate's Name reduced for comparison as RFC 5280 §7.1 asks (RFC 4518 string
+/// preparation, simplified): the RDNs in their encoded order, each RDN's attributes sorted (an
+/// RDN is a set), attribute types kept, and every directory-string value decoded from its string
+/// type (PrintableString, UTF8String, BMPString...), case-folded and with whitespace trimmed and
+/// collapsed to one space. Values of other types are kept as their bytes. Two names are the same
+/// name when their keys are equal; the key is not text for people ([`windows_text`] is).
+pub fn name_key(name: &X509Name<'_>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for rdn in name.iter() {
+        let mut attrs: Vec<Vec<u8>> = rdn
+            .iter()
+            .map(|a| {
+                let mut one = Vec::new();
+                push_part(&mut one, a.attr_type().as_bytes());
+                match directory_string(a.attr_value()) {
+                    Some(text) => {
+                        one.push(b's');
+                        push_part(&mut one, prepare(&text).as_bytes());
+                    }
+                    None => {
+                        one.push(b'b');
+                        push_part(&mut one, &a.attr_value().tag().0.to_be_bytes());
+                        push_part(&mut one, a.attr_value().data);
+                    }
+                }
+                one
+            })
+            .collect();
+        attrs.sort();
+        out.push(b'{');
+        for a in attrs {
+            push_part(&mut out, &a);
+        }
+        out.push(b'}');
+    }
+    out
+}
+
+/// Appends a length-prefixed part, so that no two different sequences of parts make one key.
+fn push_part(out: &mut Vec<u8>, part: &[u8]) {
+    out.extend_from_slice(&(part.len() as u64).to_be_bytes());
+    out.extend_from_slice(part);
+}
+
+/// The text of a value of one of the string types a Name uses; `None` for other types or bytes
+/// that do not decode.
+fn directory_string(v: &x509_parser::der_parser::asn1_rs::Any<'_>) -> Option<String> {
+    use x509_parser::der_parser::asn1_rs::Tag;
+    let data = v.data;
+    match v.tag() {
+        Tag::Utf8String
+        | Tag::PrintableString
+        | Tag::Ia5String
+        | Tag::NumericString
+        | Tag::VisibleString
+        | Tag::T61String => std::str::from_utf8(data).ok().map(str::to_string),
+        Tag::BmpString => {
+            if !data.len().is_multiple_of(2) {
+                return None;
+            }
+            let units = data
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]));
+            char::decode_utf16(units)
+                .collect::<Result<String, _>>()
+                .ok()
+        }
+        Tag::UniversalString => {
+            if !data.len().is_multiple_of(4) {
+                return None;
+            }
+            data.chunks_exact(4)
+                .map(|c| char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
+                .collect()
+        }
+        _ => None,
+    }
+}
+
+/// RFC 4518-style preparation of a value for matching: case folded, leading and trailing
+/// whitespace removed, inner runs of whitespace one space.
+fn prepare(value: &str) -> String {
+    value
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// A DN string reduced for comparison: (attribute type upper-case, value prepared as for
+/// [`name_key`]) pairs, sorted, so that RDN order, letter case and whitespace do not matter.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DnKey(Vec<(String, String)>);
 
@@ -111,8 +200,8 @@ impl DnKey {
             .into_iter()
             .filter(|p| !p.trim().is_empty())
             .map(|p| match p.split_once('=') {
-                Some((t, val)) => (canonical_type(t), val.trim().to_lowercase()),
-                None => (String::new(), p.trim().to_lowercase()),
+                Some((t, val)) => (canonical_type(t), prepare(val)),
+                None => (String::new(), prepare(&p)),
             })
             .collect();
         v.sort();

@@ -34,9 +34,9 @@ pub enum CaSource {
 pub struct ReferenceCa {
     /// Subject DN for display.
     pub subject: String,
-    /// Raw subject DN; `None` for a CA known only by name (inferred from inventory rows
-    /// without its certificate in the folder).
-    pub subject_raw: Option<Vec<u8>>,
+    /// Subject name as compared ([`crate::certs::dn::name_key`]); `None` for a CA known only
+    /// by name (inferred from inventory rows without its certificate in the folder).
+    pub subject_name: Option<Vec<u8>>,
     /// Subject key identifier (of the CA certificate, or the AKI of the certificates it issued).
     pub key_id: Option<Vec<u8>>,
     /// The CA certificate, when known: used to verify signatures.
@@ -47,6 +47,8 @@ pub struct ReferenceCa {
     pub path: Option<PathBuf>,
     /// How it was chosen, for people.
     pub how: String,
+    /// What the inputs show of its place in its PKI.
+    pub role: CaRole,
 }
 
 /// The outcome of looking for the reference CA.
@@ -54,16 +56,17 @@ pub struct ReferenceCa {
 pub enum CaResolution {
     /// One or more reference CAs (several `--ca`, or one inferred).
     Known(Vec<ReferenceCa>),
-    /// No `--ca`, and no single issuer issued most internal server certificates.
+    /// No `--ca`, and no issuer issued more than half of the internal servers' certificates.
     Ambiguous {
-        /// The tied issuers, each with the servers whose certificates it issued.
+        /// Every issuer of them, most servers first, each with the servers whose certificates
+        /// it issued.
         tied: Vec<CaCandidate>,
     },
     /// No `--ca` and no internal server certificate to infer from.
     Unknown,
 }
 
-/// An issuer that could be the reference CA, when several tie.
+/// An issuer that could be the reference CA, when none issued a strict majority.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaCandidate {
     /// Its DN for display.
@@ -110,7 +113,7 @@ pub enum CaVerdict {
         /// Subject of the reference CA.
         ca: String,
     },
-    /// Issuer DN and key id match an inferred CA whose certificate is not in the folder, or
+    /// Issuer name and key id match an inferred CA whose certificate is not in the folder, or
     /// whose signature algorithm cannot be checked: a match without signature proof.
     FromReferenceUnverified {
         /// Subject of the reference CA.
@@ -122,13 +125,15 @@ pub enum CaVerdict {
         /// Subject of the reference CA.
         ca: String,
     },
-    /// Not from the reference CA.
+    /// The inputs show it is not from the reference CA: its chain ends at another root, a
+    /// signature does not verify, it passes above the reference CA, or the reference CA issues
+    /// server certificates itself and this one names another issuer.
     Foreign {
         /// Why, for people.
         why: String,
     },
-    /// The chain towards a reference CA that issues CA certificates breaks: the issuer of a
-    /// certificate on the way is nowhere (not in `--ca`, the folder or the file).
+    /// The inputs cannot decide: the chain towards the reference CA breaks at a CA certificate
+    /// that is in no input (not in `--ca`, the folder or the file). That certificate decides.
     MissingIntermediate {
         /// The missing CA: issuer DN and authority key id of the certificate below it.
         missing: String,
@@ -136,6 +141,8 @@ pub enum CaVerdict {
         below: String,
         /// The issuers found before the gap, from the server certificate's issuer up.
         found: Vec<String>,
+        /// More about the gap (e.g. the reference CA's name with another key id), or empty.
+        note: String,
     },
     /// There is no reference CA to compare with.
     NoReference,
@@ -177,22 +184,77 @@ pub fn chain_to_reference<'a>(
     Some(chain::walk(leaf, &references, &pool))
 }
 
-/// True when a reference CA is known to issue CA certificates (a root or policy CA): some CA
-/// certificate of the inputs other than itself names it as issuer. Then a certificate whose
-/// issuer cannot be found is missing an intermediate rather than foreign.
-fn reference_issues_cas(res: &CaResolution, store: &CertStore) -> bool {
-    let given = res.cas().iter().filter_map(|c| c.cert.as_ref());
-    let pool: Vec<&Certificate> = given.clone().chain(store.all_ca_certs()).collect();
-    given.into_iter().any(|r| {
-        pool.iter()
-            .any(|c| c.is_ca && !c.is_self_issued() && c.issuer_raw == r.subject_raw)
-    })
+/// What the inputs show of a reference CA's place in its PKI, found once per run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaRole {
+    /// It issued a server certificate of the inputs directly (or it was inferred as the issuer
+    /// of most of them).
+    pub issues_servers: bool,
+    /// A CA certificate of the inputs names it as issuer (it is a root or policy CA).
+    pub issues_cas: bool,
+    /// The DER of every CA certificate above it, found in the inputs and verified link by link.
+    pub above: Vec<Vec<u8>>,
+}
+
+impl CaRole {
+    /// The inputs show it issues server certificates and no CA certificate: an issuing CA,
+    /// so a certificate that names another issuer is not from it.
+    pub fn issuing_only(&self) -> bool {
+        self.issues_servers && !self.issues_cas
+    }
+}
+
+/// Finds a reference CA's [`CaRole`] among the CA certificates `cas` and the store's server
+/// certificates.
+fn role_of(ca: &ReferenceCa, cas: &[&Certificate], store: &CertStore) -> CaRole {
+    let (name, kid) = match (&ca.subject_name, &ca.cert) {
+        (_, Some(c)) => (Some(&c.subject_name), &c.subject_key_id),
+        (name, None) => (name.as_ref(), &ca.key_id),
+    };
+    let issued_by = |c: &Certificate| {
+        Some(&c.issuer_name) == name && key_ids_compatible(&c.authority_key_id, kid)
+    };
+    let issues_servers = ca.source == CaSource::Inferred
+        || store.files.iter().any(|f| match &f.leaf {
+            Leaf::File(c) => !c.is_ca && issued_by(c),
+            Leaf::Inventory(i) => same_dn(&i.facts.issuer, &ca.subject),
+        });
+    let issues_cas = cas
+        .iter()
+        .any(|c| c.is_ca && !c.is_self_issued() && issued_by(c));
+    let mut above = Vec::new();
+    if let Some(mut cur) = ca.cert.as_ref() {
+        while above.len() < chain::MAX_DEPTH && !cur.is_self_issued() {
+            let parent = cas.iter().copied().find(|p| {
+                p.subject_name == cur.issuer_name
+                    && key_ids_compatible(&cur.authority_key_id, &p.subject_key_id)
+                    && !above.contains(&p.der)
+                    && cur.verify_signed_by(p)
+            });
+            let Some(p) = parent else { break };
+            above.push(p.der.clone());
+            cur = p;
+        }
+    }
+    CaRole {
+        issues_servers,
+        issues_cas,
+        above,
+    }
 }
 
 /// Names of the reference CAs, "A" or "A and B".
 pub fn reference_names(res: &CaResolution) -> String {
     let names: Vec<&str> = res.cas().iter().map(|c| c.subject.as_str()).collect();
     names.join(" and ")
+}
+
+/// "CN=X (key id AB...)" of a reference CA, or its name alone without a key id.
+pub fn describe_reference(ca: &ReferenceCa) -> String {
+    match &ca.key_id {
+        Some(k) => format!("{} (key id {})", ca.subject, crate::certs::key_id_hex(k)),
+        None => ca.subject.clone(),
+    }
 }
 
 /// Decides whether `file`'s leaf was issued by one of the reference CAs, directly or through
@@ -218,7 +280,7 @@ pub fn verdict_with<'a>(
     }
     let leaf = match &file.leaf {
         Leaf::File(c) => c,
-        Leaf::Inventory(i) => return verdict_by_name(cas, &i.facts.issuer),
+        Leaf::Inventory(i) => return verdict_by_name(res, file, store, &i.facts.issuer),
     };
     let walked = chain(res, file, store);
     if let Some(chain::Walk::Reached {
@@ -248,79 +310,180 @@ pub fn verdict_with<'a>(
             CaVerdict::FromReferenceUnverified { ca }
         };
     }
-    let mut same_dn_other_key = cas
-        .iter()
-        .any(|c| c.subject_raw.as_ref() == Some(&leaf.issuer_raw) && c.cert.is_some());
-    // References known without their certificate: by raw DN and key id, or by name.
+    // References known without their certificate: by name and key id.
     for ca in cas.iter().filter(|c| c.cert.is_none()) {
-        match &ca.subject_raw {
-            Some(raw) => {
-                if leaf.issuer_raw == *raw {
-                    if key_ids_compatible(&leaf.authority_key_id, &ca.key_id) {
-                        return CaVerdict::FromReferenceUnverified {
-                            ca: ca.subject.clone(),
-                        };
-                    }
-                    same_dn_other_key = true;
-                }
-            }
-            None => {
-                if same_dn(&leaf.issuer, &ca.subject) {
-                    return CaVerdict::FromReferenceByIssuerName {
-                        ca: ca.subject.clone(),
-                    };
-                }
-            }
-        }
-    }
-    let issuer = chain::describe_issuer_of(leaf);
-    match walked {
-        Some(chain::Walk::MissingIssuer { child, path }) if !same_dn_other_key => {
-            if reference_issues_cas(res, store) {
-                return CaVerdict::MissingIntermediate {
-                    missing: chain::describe_issuer_of(child),
-                    below: child.subject.clone(),
-                    found: path.iter().map(|c| c.subject.clone()).collect(),
+        if let Some(name) = &ca.subject_name {
+            if leaf.issuer_name == *name && key_ids_compatible(&leaf.authority_key_id, &ca.key_id) {
+                return CaVerdict::FromReferenceUnverified {
+                    ca: ca.subject.clone(),
                 };
             }
-            let why = if std::ptr::eq(child, leaf) {
-                format!(
-                    "issued by {issuer}, which is not the reference CA; no certificate of that CA is in --ca, the folder or the file (if it is an intermediate under the reference CA, add its certificate to the folder or with --ca)"
-                )
+        } else if same_dn(&leaf.issuer, &ca.subject) {
+            return CaVerdict::FromReferenceByIssuerName {
+                ca: ca.subject.clone(),
+            };
+        }
+    }
+    // A reference with the issuer's name but another key id: no certificate with the issuer's
+    // key id was checked unless the walk found one.
+    let same_name = cas
+        .iter()
+        .find(|c| c.subject_name.as_ref() == Some(&leaf.issuer_name));
+    let issuer = chain::describe_issuer_of(leaf);
+    let fallback = chain::Walk::MissingIssuer {
+        child: leaf,
+        path: Vec::new(),
+    };
+    match walked.unwrap_or(fallback) {
+        chain::Walk::Reached { .. } => CaVerdict::NoReference,
+        chain::Walk::MissingIssuer { child, path } => {
+            let missing = chain::describe_issuer_of(child);
+            let undecided = |note: String| CaVerdict::MissingIntermediate {
+                missing: missing.clone(),
+                below: child.subject.clone(),
+                found: path.iter().map(|c| c.subject.clone()).collect(),
+                note,
+            };
+            if let (Some(ca), true) = (same_name, std::ptr::eq(child, leaf)) {
+                return undecided(format!(
+                    "it has the name of the reference CA {} but another key id, and no CA certificate with its key id is in the inputs, so no signature was checked (a renewed CA key, or another CA with the same name)",
+                    describe_reference(ca)
+                ));
+            }
+            let roles = roles(res);
+            if let Some(above) = path
+                .iter()
+                .find(|c| roles.iter().any(|r| r.above.contains(&c.der)))
+            {
+                return CaVerdict::Foreign {
+                    why: format!(
+                        "issued by {issuer}, which chains up through {}, a CA above the reference CA, not through the reference CA",
+                        above.subject
+                    ),
+                };
+            }
+            if roles.iter().all(|r| r.issuing_only()) {
+                let why = if std::ptr::eq(child, leaf) {
+                    format!("issued by {issuer}, not by the reference CA, which issues server certificates itself (no CA certificate it issued is in the inputs)")
+                } else {
+                    format!(
+                        "issued by {issuer}, which chains up to {} (issued by {missing}, not in the inputs), not to the reference CA, which issues server certificates itself",
+                        child.subject
+                    )
+                };
+                return CaVerdict::Foreign { why };
+            }
+            undecided(String::new())
+        }
+        chain::Walk::Elsewhere {
+            top: Some(top),
+            same_name_other_key,
+        } => {
+            let renamed_root =
+                same_name.filter(|ca| ca.subject_name.as_ref() == Some(&top.subject_name));
+            let why = match renamed_root {
+                Some(ca) => format!(
+                    "issued by {issuer}, which chains to a root with the reference CA's name that is not the reference CA's certificate {} (if the CA was renewed, give its renewed certificate with --ca too)",
+                    describe_reference(ca)
+                ),
+                None if top.subject_name == leaf.issuer_name => {
+                    format!("issued by {issuer}, a self-signed root that is not the reference CA")
+                }
+                None => format!(
+                    "issued by {issuer}, which chains to the root {} instead",
+                    top.subject
+                ),
+            };
+            let why = if same_name_other_key {
+                format!("{why}; a CA certificate with the expected name on the way does not verify the signature below it")
             } else {
-                format!(
-                    "issued by {issuer}, which chains up to {} (issued by {}, not found), not to the reference CA",
-                    child.subject,
-                    chain::describe_issuer_of(child)
-                )
+                why
             };
             CaVerdict::Foreign { why }
         }
-        Some(chain::Walk::Elsewhere { top: Some(top), .. }) if !same_dn_other_key && top.subject_raw != leaf.issuer_raw => {
-            CaVerdict::Foreign {
-                why: format!("issued by {issuer}, which chains to {} instead", top.subject),
-            }
+        chain::Walk::Elsewhere {
+            top: None,
+            same_name_other_key,
+        } => {
+            let why = if leaf.is_self_issued() {
+                "self-signed".to_string()
+            } else if same_name_other_key {
+                format!("issued by {issuer}, but the signature does not verify with the key of the CA certificate of that name in the inputs")
+            } else {
+                format!("issued by {issuer}")
+            };
+            CaVerdict::Foreign { why }
         }
-        _ if same_dn_other_key => CaVerdict::Foreign {
-            why: format!(
-                "issued by {issuer}: the same name as the reference CA but another key (the signature does not verify with the reference CA's key)"
-            ),
-        },
-        _ => CaVerdict::Foreign {
-            why: format!("issued by {issuer}"),
-        },
     }
 }
 
-/// The verdict for an inventory row: issuer DN string against the reference CAs' subjects.
-fn verdict_by_name(cas: &[ReferenceCa], issuer: &str) -> CaVerdict {
-    match cas.iter().find(|ca| same_dn(issuer, &ca.subject)) {
-        Some(ca) => CaVerdict::FromReferenceByIssuerName {
+/// Each reference CA's [`CaRole`].
+fn roles(res: &CaResolution) -> Vec<&CaRole> {
+    res.cas().iter().map(|c| &c.role).collect()
+}
+
+/// The references with their [`CaRole`] (see [`role_of`]) filled in.
+fn with_roles(mut refs: Vec<ReferenceCa>, store: &CertStore) -> Vec<ReferenceCa> {
+    let roles: Vec<CaRole> = {
+        let cas: Vec<&Certificate> = refs
+            .iter()
+            .filter_map(|c| c.cert.as_ref())
+            .chain(store.all_ca_certs())
+            .collect();
+        refs.iter().map(|c| role_of(c, &cas, store)).collect()
+    };
+    for (r, role) in refs.iter_mut().zip(roles) {
+        r.role = role;
+    }
+    refs
+}
+
+/// The verdict for an inventory row: its issuer DN string against the reference CAs' subjects,
+/// else through a CA certificate of that name in the inputs, else from what the inputs show of
+/// the reference CA.
+fn verdict_by_name(
+    res: &CaResolution,
+    file: &CertFile,
+    store: &CertStore,
+    issuer: &str,
+) -> CaVerdict {
+    let cas = res.cas();
+    if let Some(ca) = cas.iter().find(|ca| same_dn(issuer, &ca.subject)) {
+        return CaVerdict::FromReferenceByIssuerName {
             ca: ca.subject.clone(),
-        },
-        None => CaVerdict::Foreign {
+        };
+    }
+    let references: Vec<&Certificate> = cas.iter().filter_map(|c| c.cert.as_ref()).collect();
+    let pool = issuer_pool(res, file, store);
+    let named = pool.iter().copied().find(|c| same_dn(&c.subject, issuer));
+    if let (Some(ca_cert), false) = (named, references.is_empty()) {
+        match chain::walk(ca_cert, &references, &pool) {
+            chain::Walk::Reached { reference, .. } => {
+                let top = references
+                    .get(reference)
+                    .map_or_else(String::new, |c| c.subject.clone());
+                return CaVerdict::FromReferenceByIssuerName {
+                    ca: format!("{top} (through {})", ca_cert.subject),
+                };
+            }
+            chain::Walk::Elsewhere { top: Some(top), .. } => {
+                return CaVerdict::Foreign {
+                    why: format!("issued by {issuer}, which chains to the root {} instead (compared by issuer name: an inventory has no key identifiers)", top.subject),
+                };
+            }
+            _ => {}
+        }
+    }
+    if roles(res).iter().all(|r| r.issuing_only()) {
+        return CaVerdict::Foreign {
             why: format!("issued by {issuer} (compared by issuer name only: an inventory has no key identifiers)"),
-        },
+        };
+    }
+    CaVerdict::MissingIntermediate {
+        missing: issuer.to_string(),
+        below: file.leaf.subject.clone(),
+        found: Vec::new(),
+        note: "an inventory row names only its issuer".to_string(),
     }
 }
 
@@ -361,9 +524,9 @@ fn merge_names(counts: &mut BTreeMap<IssuerKey, (String, Vec<crate::model::Machi
     }
 }
 
-/// Resolves the reference CA: every certificate of the `--ca` files, or else the issuer of
-/// most certificates assigned (see `assignments`, one per machine) to internal Lync servers (every pool but Edge, SQL, file store
-/// and Office Web Apps).
+/// Resolves the reference CA: every certificate of the `--ca` files, or else the issuer of more
+/// than half of the certificates assigned (see `assignments`, one per machine) to internal Lync
+/// servers (every pool but Edge, SQL, file store and Office Web Apps), checked or not.
 pub fn resolve(
     topo: &Topology,
     graph: &ServerGraph,
@@ -372,22 +535,24 @@ pub fn resolve(
     given: &[GivenCa],
 ) -> CaResolution {
     if !given.is_empty() {
-        return CaResolution::Known(
+        return CaResolution::Known(with_roles(
             given
                 .iter()
                 .flat_map(|g| {
                     g.certs.iter().map(move |c| ReferenceCa {
                         subject: c.subject.clone(),
-                        subject_raw: Some(c.subject_raw.clone()),
+                        subject_name: Some(c.subject_name.clone()),
                         key_id: c.subject_key_id.clone(),
                         cert: Some(c.clone()),
                         source: CaSource::Flag,
                         path: Some(g.path.clone()),
                         how: format!("given with --ca {}", g.path.display()),
+                        role: CaRole::default(),
                     })
                 })
                 .collect(),
-        );
+            store,
+        ));
     }
     let mut counts: BTreeMap<IssuerKey, (String, Vec<crate::model::MachineIdx>)> = BTreeMap::new();
     for (i, m) in topo.machines.iter().enumerate() {
@@ -397,7 +562,7 @@ pub fn resolve(
         if let Some(a) = &assignments[i] {
             let leaf = &store.files[a.file].leaf;
             let key = match leaf {
-                Leaf::File(c) => IssuerKey::Der(c.issuer_raw.clone(), c.authority_key_id.clone()),
+                Leaf::File(c) => IssuerKey::Der(c.issuer_name.clone(), c.authority_key_id.clone()),
                 Leaf::Inventory(i) => IssuerKey::Name(DnKey::parse(&i.facts.issuer)),
             };
             let e = counts
@@ -410,10 +575,14 @@ pub fn resolve(
     let Some(max) = counts.values().map(|v| v.1.len()).max() else {
         return CaResolution::Unknown;
     };
-    let top: Vec<_> = counts.iter().filter(|(_, v)| v.1.len() == max).collect();
-    if top.len() > 1 {
+    let total: usize = counts.values().map(|v| v.1.len()).sum();
+    // Only a strict majority of the internal servers' certificates names the reference CA; a
+    // tie or a mere plurality leaves it undecided, with every candidate listed.
+    if max * 2 <= total {
+        let mut candidates: Vec<_> = counts.iter().collect();
+        candidates.sort_by_key(|(_, v)| std::cmp::Reverse(v.1.len()));
         return CaResolution::Ambiguous {
-            tied: top
+            tied: candidates
                 .into_iter()
                 .map(|(k, (name, servers))| CaCandidate {
                     subject: name.clone(),
@@ -426,9 +595,10 @@ pub fn resolve(
                 .collect(),
         };
     }
-    let (key, (name, servers)) = top[0];
+    let Some((key, (name, servers))) = counts.iter().find(|(_, v)| v.1.len() == max) else {
+        return CaResolution::Unknown;
+    };
     let n = servers.len();
-    let total: usize = counts.values().map(|v| v.1.len()).sum();
     let (raw, kid) = match key {
         IssuerKey::Der(raw, kid) => (Some(raw.clone()), kid.clone()),
         IssuerKey::Name(_) => (None, None),
@@ -436,7 +606,7 @@ pub fn resolve(
     let cert = store
         .all_ca_certs()
         .find(|c| match &raw {
-            Some(raw) => &c.subject_raw == raw && key_ids_compatible(&kid, &c.subject_key_id),
+            Some(raw) => &c.subject_name == raw && key_ids_compatible(&kid, &c.subject_key_id),
             None => same_dn(&c.subject, name),
         })
         .cloned();
@@ -445,9 +615,9 @@ pub fn resolve(
     } else {
         ""
     };
-    CaResolution::Known(vec![ReferenceCa {
+    CaResolution::Known(with_roles(vec![ReferenceCa {
         subject: name.clone(),
-        subject_raw: raw.or_else(|| cert.as_ref().map(|c| c.subject_raw.clone())),
+        subject_name: raw.or_else(|| cert.as_ref().map(|c| c.subject_name.clone())),
         key_id: kid
             .or_else(|| cert.as_ref().and_then(|c| c.subject_key_id.clone())),
         source: CaSource::Inferred,
@@ -461,5 +631,10 @@ pub fn resolve(
             }
         ),
         cert,
-    }])
+        role: CaRole::default(),
+    }], store))
 }
+
+#[cfg(test)]
+#[path = "ca_tests.rs"]
+mod tests;

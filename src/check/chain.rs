@@ -60,7 +60,7 @@ fn key_ids_compatible(aki: &Option<Vec<u8>>, ski: &Option<Vec<u8>>) -> bool {
 /// the same subject and the same subject key id.
 fn is_reference(cand: &Certificate, reference: &Certificate) -> bool {
     cand.der == reference.der
-        || (cand.subject_raw == reference.subject_raw
+        || (cand.subject_name == reference.subject_name
             && cand.subject_key_id.is_some()
             && cand.subject_key_id == reference.subject_key_id)
 }
@@ -86,7 +86,7 @@ pub fn walk<'a>(
             .iter()
             .copied()
             .filter(|cand| {
-                cand.subject_raw == c.issuer_raw
+                cand.subject_name == c.issuer_name
                     && key_ids_compatible(&c.authority_key_id, &cand.subject_key_id)
                     && cand.der != c.der
             })

@@ -166,6 +166,18 @@ pub struct CheckResult {
     pub reference_ca: ca::CaResolution,
     /// Findings of every rule, grouped by server in topology order, then the others.
     pub findings: Vec<Finding>,
+    /// Findings that would have made a server not ready or unknown but that the settings
+    /// (`--ignore`, `topocert.toml`) dropped or lowered: each server's status says so.
+    pub waived: Vec<Waived>,
+}
+
+/// A deciding finding set aside by the settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waived {
+    /// The server.
+    pub machine: MachineIdx,
+    /// What was set aside and by what: "foreign-ca ignored by --ignore".
+    pub what: String,
 }
 
 impl CheckResult {
@@ -210,6 +222,12 @@ impl CheckResult {
                     Some(m) => machines.contains(&m),
                     None => f.effect == crate::finding::Effect::Undecided,
                 })
+                .cloned()
+                .collect(),
+            waived: self
+                .waived
+                .iter()
+                .filter(|w| machines.contains(&w.machine))
                 .cloned()
                 .collect(),
         }

@@ -164,6 +164,7 @@ fn without_file_or_flags_the_defaults_apply() {
             expiry_warn_days: DEFAULT_EXPIRY_WARN_DAYS,
             severity: BTreeMap::new(),
             ignore: BTreeSet::new(),
+            ignore_flags: BTreeSet::new(),
         }
     );
     assert_eq!(s.note(), None);

@@ -148,11 +148,18 @@ fn restricted_check_result_keeps_only_the_given_servers() {
     ));
     let store = crate::certs::load_dir(&dir).expect("certs");
     let options = crate::check::CheckOptions {
-        sources: crate::check::CertSources::Folder(dir),
+        sources: crate::check::CertSources::Folder(dir.clone()),
         now: crate::time::parse_rfc3339("2026-12-01T00:00:00Z").expect("time"),
         expiry_warn_days: 30,
     };
-    let full = crate::app::run_check(&t, &g, &store, &[], &options);
+    // Two of the four certificates are from Fabrikam Issuing CA: no strict majority, so the CA
+    // is given.
+    let ca = dir.with_file_name("ca").join("fabrikam-issuing-ca.cer");
+    let given = [crate::check::ca::GivenCa {
+        certs: crate::certs::load_ca_file(&ca).expect("ca"),
+        path: ca,
+    }];
+    let full = crate::app::run_check(&t, &g, &store, &given, &options);
     let fe01 = t.machine_by_fqdn("fe01.fabrikam.com").expect("fe01");
     let pc02 = t.machine_by_fqdn("pc02.fabrikam.com").expect("pc02");
     let keep: BTreeSet<MachineIdx> = [fe01, pc02].into();

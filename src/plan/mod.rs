@@ -51,7 +51,7 @@ impl IssuingCa {
             },
             CaResolution::Ambiguous { tied } => IssuingCa::Unknown {
                 why: format!(
-                    "the CA that issued the internal servers' certificates: {} issuers tie ({}); name it with --ca",
+                    "the CA that issued the internal servers' certificates: none of {} issuers issued more than half of them ({}); name it with --ca",
                     tied.len(),
                     tied.iter().map(|t| t.describe()).collect::<Vec<_>>().join("; ")
                 ),
@@ -76,6 +76,10 @@ impl IssuingCa {
 pub struct Readiness {
     /// `ready`, `not-ready` or `unknown`.
     pub status: Status,
+    /// What the status rests on besides the findings (see
+    /// [`crate::outcome::Outcome::status_note`]); absent when nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_note: Option<String>,
     /// What to do (`ready`, `reissue` with reasons, `request`, `verify`).
     #[serde(flatten)]
     pub action: Action,
@@ -90,6 +94,12 @@ pub struct Readiness {
 impl Readiness {
     /// "ready", "not ready — reissue (...)", "ready; reissue advised (...)", "unknown — verify".
     pub fn describe(&self) -> String {
+        match &self.status_note {
+            Some(note) => format!("{} [{note}]", self.describe_status()),
+            None => self.describe_status(),
+        }
+    }
+    fn describe_status(&self) -> String {
         match (&self.action, self.status) {
             (Action::Ready, s) => s.label().to_string(),
             (Action::Reissue(reasons), Status::Ready) => format!(
@@ -200,6 +210,7 @@ pub fn add_readiness(plan: &mut Plan, store: &CertStore, result: &CheckResult, o
             .map(|a| crate::certs::load::label(&store.files[a.file]));
         sp.readiness = Some(Readiness {
             status: o.status,
+            status_note: Some(outcome.status_note(o)).filter(|n| !n.is_empty()),
             action: o.action.clone(),
             certificate,
             undecided: crate::outcome::describe_undecided(result, o),

@@ -103,7 +103,7 @@ fn reference_ca_lines(topo: &Topology, res: &CaResolution, width: usize, out: &m
             }
         }
         CaResolution::Ambiguous { tied } => {
-            out.push_str("Reference CA: cannot decide, these issuers tie (give --ca FILE):\n");
+            out.push_str("Reference CA: cannot decide, no issuer issued more than half of the internal servers' certificates (give --ca FILE):\n");
             for c in tied {
                 let servers = c.server_names(topo);
                 let line = format!("{}: {}", esc(&c.describe()), esc(&servers.join(", ")));
@@ -118,7 +118,7 @@ fn reference_ca_lines(topo: &Topology, res: &CaResolution, width: usize, out: &m
 
 /// The closing lines every check-like human output ends with: the verdict (in colour when
 /// `color`) with its counts and why the run passes or fails.
-pub fn verdict_lines(outcome: &Outcome, color: bool) -> String {
+pub fn verdict_lines(outcome: &Outcome, color: bool, width: usize) -> String {
     let c = &outcome.counts;
     let mut out = match outcome.verdict {
         Verdict::NotApplicable => format!(
@@ -126,11 +126,9 @@ pub fn verdict_lines(outcome: &Outcome, color: bool) -> String {
             paint::verdict(Verdict::NotApplicable, color)
         ),
         v => format!(
-            "{}: {} of {} not ready, {} unknown; {}, {}, {}.\n",
+            "{}: {}; {}, {}, {}.\n",
             paint::verdict(v, color),
-            c.not_ready,
-            count(c.servers, "server"),
-            c.unknown,
+            esc(&outcome.summary()),
             count(c.errors, "error"),
             count(c.warnings, "warning"),
             count(c.infos, "note"),
@@ -141,8 +139,7 @@ pub fn verdict_lines(outcome: &Outcome, color: bool) -> String {
             "Cannot decide every server: see \"cannot decide\" above for what to provide.\n",
         );
     }
-    out.push_str(&outcome.gate_line());
-    out.push('\n');
+    push_wrapped(&mut out, width, "", "", &esc(&outcome.gate_line()));
     out
 }
 
@@ -162,7 +159,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     };
     let (color, width) = (v.style.color, v.style.width);
     if v.style.quiet {
-        return Ok(quiet(topo, result, outcome, color));
+        return Ok(quiet(topo, result, outcome, color, width));
     }
     let handler = crate::term::diagnostic_handler(theme, width);
     let mut advised = std::collections::HashSet::new();
@@ -195,7 +192,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 topo.pool_site(m.pool)
                     .map(|x| format!(", site {}", esc(&x.display_name())))
                     .unwrap_or_default(),
-                paint::status(so.status, color)
+                paint::status_text(outcome, so, color)
             ),
         );
         if s.certificates.is_empty() {
@@ -260,11 +257,12 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             .zip(&outcome.servers)
             .map(|(s, so)| {
                 let m = &topo.machines[s.machine.0];
-                let rules: Vec<&str> = result
+                let mut rules: Vec<String> = result
                     .rules_for(s.machine)
                     .into_iter()
-                    .map(|r| r.as_str())
+                    .map(|r| r.as_str().to_string())
                     .collect();
+                rules.extend(so.waived.iter().map(|w| esc(w)));
                 vec![
                     esc(m.fqdn.as_str()),
                     s.kind.short_label().to_string(),
@@ -294,14 +292,20 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     if outcome.has_baseline {
         out.push_str(&baseline_note(topo, result, outcome));
     }
-    out.push_str(&verdict_lines(outcome, color));
+    out.push_str(&verdict_lines(outcome, color, width));
     Ok(out)
 }
 
 /// `--quiet`: one line per server that is not ready (or unknown), then the verdict.
-fn quiet(topo: &Topology, result: &CheckResult, outcome: &Outcome, color: bool) -> String {
+fn quiet(
+    topo: &Topology,
+    result: &CheckResult,
+    outcome: &Outcome,
+    color: bool,
+    width: usize,
+) -> String {
     let mut out = not_ready_lines(topo, result, outcome, color);
-    out.push_str(&verdict_lines(outcome, color));
+    out.push_str(&verdict_lines(outcome, color, width));
     out
 }
 
@@ -326,7 +330,7 @@ pub fn not_ready_lines(
         out.push_str(&format!(
             "{}: {} ({})\n",
             esc(topo.machines[s.machine.0].fqdn.as_str()),
-            paint::status(so.status, color),
+            paint::status_text(outcome, so, color),
             rules.join(", ")
         ));
     }

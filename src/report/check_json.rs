@@ -52,6 +52,10 @@ pub struct GateJson {
     pub failing: usize,
     /// Whether the run passes (exit code 0).
     pub passes: bool,
+    /// The reference CA's DN when it was inferred (not given with `--ca`): every `ready` then
+    /// means ready if it is the internal servers' CA; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inferred_ca: Option<String>,
     /// The exit code.
     pub exit_code: u8,
     /// Why, in a sentence.
@@ -108,6 +112,11 @@ pub struct ServerJson {
     pub certificates: Vec<CertificateJson>,
     /// `ready`, `not-ready` or `unknown`.
     pub status: Status,
+    /// What the status rests on besides the findings: deciding findings set aside by the
+    /// settings ("foreign-ca ignored by --ignore") and an inferred reference CA ("if CA X is
+    /// the internal servers' CA"); absent when nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_note: Option<String>,
     /// What to do: `ready`, `reissue` (with `reasons`), `request` or `verify`.
     #[serde(flatten)]
     pub action: Action,
@@ -292,6 +301,7 @@ pub fn build(v: &super::View<'_>) -> Result<CheckJson, super::RenderError> {
             certificate: s.assignment.as_ref().map(cert),
             certificates: s.certificates.iter().map(cert).collect(),
             status: so.status,
+            status_note: Some(outcome.status_note(so)).filter(|n| !n.is_empty()),
             action: so.action.clone(),
             undecided: crate::outcome::describe_undecided(result, so),
             not_checked: limits.0,
@@ -308,6 +318,7 @@ pub fn build(v: &super::View<'_>) -> Result<CheckJson, super::RenderError> {
             baselined: outcome.counts.baselined,
             failing: outcome.counts.failing,
             passes: !outcome.fails(),
+            inferred_ca: outcome.inferred_ca.clone(),
             exit_code: outcome.exit_code,
             reason: outcome.gate_sentence(),
         },

@@ -42,14 +42,16 @@ pub fn verdict_paragraph(outcome: &Outcome, source: &str) -> String {
     let body = match outcome.verdict {
         Verdict::NotApplicable => "this topology has no Persistent Chat pool".to_string(),
         _ => format!(
-            "{} checked: {} ready, {} not ready, {} unknown; {}, {}",
-            count(c.servers, "server"),
-            c.ready,
-            c.not_ready,
-            c.unknown,
+            "{}; {}, {}",
+            outcome.summary(),
             count(c.errors, "error"),
             count(c.warnings, "warning"),
         ),
+    };
+    let head = if outcome.fails() && outcome.verdict == Verdict::Ready {
+        "✅ **Ready for Persistent Chat, but the run fails**"
+    } else {
+        head
     };
     format!(
         "{head}: {body} — {}
@@ -128,7 +130,12 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 .filter(|f| f.machine() == Some(s.machine) && f.severity > Severity::Info)
                 .map(|f| format!("`{}`", f.rule))
                 .collect();
-            let verdict = status_cell(so.status);
+            let note = outcome.status_note(so);
+            let verdict = if note.is_empty() {
+                status_cell(so.status).to_string()
+            } else {
+                format!("{} ({})", status_cell(so.status), text(&note))
+            };
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {}{} |",

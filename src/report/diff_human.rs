@@ -80,7 +80,7 @@ pub fn verdict_sentence(result: &CheckResult, outcome: &Outcome) -> String {
 
 /// The closing verdict of a diff with certificates (the outcome's, worded for a change; in
 /// colour when `color`).
-pub fn diff_verdict_lines(outcome: &Outcome, color: bool) -> String {
+pub fn diff_verdict_lines(outcome: &Outcome, color: bool, width: usize) -> String {
     if outcome.verdict == Verdict::NotApplicable {
         return format!(
             "{}: the change adds or moves no file upload/download or Persistent Chat server.\n{}\n",
@@ -88,7 +88,7 @@ pub fn diff_verdict_lines(outcome: &Outcome, color: bool) -> String {
             outcome.gate_line()
         );
     }
-    super::check_human::verdict_lines(outcome, color)
+    super::check_human::verdict_lines(outcome, color, width)
 }
 
 /// `text` (its control characters shown visibly) wrapped to `width` (continuation lines
@@ -200,7 +200,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 outcome,
                 v.style.color,
             ));
-            out.push_str(&diff_verdict_lines(outcome, v.style.color));
+            out.push_str(&diff_verdict_lines(outcome, v.style.color, v.style.width));
             return Ok(out);
         }
         out.push_str("\nCertificates of the servers this change adds or moves\n");
@@ -215,7 +215,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             let pad = " ".repeat(column - so.status.label().len());
             out.push_str(&format!(
                 "  {}{pad} {}\n",
-                super::paint::status(so.status, v.style.color),
+                super::paint::status_text(outcome, so, v.style.color),
                 esc(topo.machines[s.machine.0].fqdn.as_str())
             ));
             for f in result.findings_for(s.machine) {
@@ -229,7 +229,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             }
         }
         out.push('\n');
-        out.push_str(&diff_verdict_lines(outcome, v.style.color));
+        out.push_str(&diff_verdict_lines(outcome, v.style.color, v.style.width));
     }
     Ok(out)
 }

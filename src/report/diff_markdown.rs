@@ -108,7 +108,12 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         out.push_str(&cell(&verdict_sentence(result, outcome)));
         out.push_str("\n\n| Server | Status | Findings |\n|---|---|---|\n");
         for (s, so) in result.servers.iter().zip(&outcome.servers) {
-            let status = status_cell(so.status);
+            let note = outcome.status_note(so);
+            let status = if note.is_empty() {
+                status_cell(so.status).to_string()
+            } else {
+                format!("{} ({})", status_cell(so.status), cell(&note))
+            };
             let findings: Vec<String> = result
                 .findings_for(s.machine)
                 .map(|f| format!("**{}**: {}", f.rule, cell(&f.message)))

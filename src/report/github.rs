@@ -59,7 +59,11 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             data(note)
         ));
     }
-    let c = &outcome.counts;
+    // An error annotation never carries READY as its title: the run fails for another reason.
+    let title_word = match (outcome.fails(), outcome.verdict) {
+        (true, Verdict::Ready | Verdict::NotApplicable) => "run fails",
+        (_, v) => v.headline(),
+    };
     let level = match (outcome.fails(), outcome.verdict) {
         (true, _) => "error",
         (false, Verdict::Ready | Verdict::NotApplicable) => "notice",
@@ -67,14 +71,8 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     };
     out.push_str(&format!(
         "::{level} title={}::{}\n",
-        property(&format!("topocert: {}", outcome.verdict.headline())),
-        data(&format!(
-            "{} of {} not ready, {} unknown. {}",
-            c.not_ready,
-            super::count(c.servers, "server"),
-            c.unknown,
-            outcome.gate_line()
-        ))
+        property(&format!("topocert: {}", title_word)),
+        data(&format!("{}. {}", outcome.summary(), outcome.gate_line()))
     ));
     Ok(out)
 }

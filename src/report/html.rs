@@ -315,6 +315,12 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         for (s, so) in servers {
             let m = &topo.machines[s.machine.0];
             let (sclass, stext) = status_class(so.status);
+            let note = outcome.status_note(so);
+            let stext = if note.is_empty() {
+                stext.to_string()
+            } else {
+                format!("{stext} ({})", esc(&note))
+            };
             let several = s.certificates.len() > 1;
             let (issuers, expiries): (Vec<String>, Vec<String>) = if s.certificates.is_empty() {
                 (vec!["none found".into()], vec!["—".into()])
@@ -476,7 +482,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 .collect();
             let _ = writeln!(
                 o,
-                "<dt>Reference CA</dt><dd>cannot decide: these issuers tie (give <code>--ca FILE</code>)<ul>{}</ul></dd>",
+                "<dt>Reference CA</dt><dd>cannot decide: no issuer issued more than half of the internal servers' certificates (give <code>--ca FILE</code>)<ul>{}</ul></dd>",
                 list.join("")
             );
         }

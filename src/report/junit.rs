@@ -13,6 +13,7 @@ struct Case {
     name: String,
     classname: String,
     status: Option<&'static str>,
+    status_note: String,
     failures: Vec<String>,
     other: Vec<String>,
 }
@@ -46,6 +47,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 name: esc(m.fqdn.as_str()),
                 classname: esc(&format!("{site}/{}", topo.pools[m.pool.0].fqdn)),
                 status: Some(so.status.as_str()),
+                status_note: outcome.status_note(so),
                 failures: Vec::new(),
                 other: Vec::new(),
             }
@@ -55,6 +57,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         name: "topology and certificates".into(),
         classname: "topocert".into(),
         status: None,
+        status_note: String::new(),
         failures: Vec::new(),
         other: Vec::new(),
     };
@@ -121,6 +124,12 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 p.push_attribute(("name", "status"));
                 p.push_attribute(("value", status));
                 w.write_event(Event::Empty(p))?;
+                if !c.status_note.is_empty() {
+                    let mut n = BytesStart::new("property");
+                    n.push_attribute(("name", "status-note"));
+                    n.push_attribute(("value", c.status_note.as_str()));
+                    w.write_event(Event::Empty(n))?;
+                }
                 w.write_event(Event::End(BytesEnd::new("properties")))?;
             }
             if let Some(first) = c.failures.first() {

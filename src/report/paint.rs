@@ -19,6 +19,25 @@ pub fn status(s: Status, on: bool) -> String {
     }
 }
 
+/// A server's status word in its colour, then what it rests on besides its findings (see
+/// [`crate::outcome::Outcome::status_note`]): "ready (foreign-ca ignored by --ignore)".
+pub fn status_text(
+    o: &crate::outcome::Outcome,
+    so: &crate::outcome::ServerOutcome,
+    on: bool,
+) -> String {
+    let note = o.status_note(so);
+    if note.is_empty() {
+        status(so.status, on)
+    } else {
+        format!(
+            "{} ({})",
+            status(so.status, on),
+            crate::report::escape::terminal(&note)
+        )
+    }
+}
+
 /// A verdict headline (`READY`, `NOT READY`, ...) in its colour, bold, when `on`.
 pub fn verdict(v: Verdict, on: bool) -> String {
     let text = v.headline();

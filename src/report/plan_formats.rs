@@ -11,6 +11,7 @@ pub fn human(v: &View<'_>) -> Result<String, RenderError> {
         out.push_str(&super::check_human::verdict_lines(
             &c.outcome,
             v.style.color,
+            v.style.width,
         ));
     }
     Ok(out)

@@ -148,11 +148,16 @@ pub fn build(v: &View<'_>) -> Result<Value, RenderError> {
         .iter()
         .zip(&outcome.servers)
         .map(|(s, so)| {
-            json!({
+            let mut v = json!({
                 "fqdn": topo.machines[s.machine.0].fqdn.as_str(),
                 "status": so.status.as_str(),
                 "action": so.action.as_str(),
-            })
+            });
+            let note = outcome.status_note(so);
+            if !note.is_empty() {
+                v["statusNote"] = json!(note);
+            }
+            v
         })
         .collect();
     let mut log = json!({

@@ -38,9 +38,9 @@ impl Rule for AmbiguousInternalCa {
                 })
                 .collect();
             let key: Vec<String> = tied.iter().map(|c| c.describe()).collect();
+            let total: usize = tied.iter().map(|c| c.servers.len()).sum();
             let msg = format!(
-                "cannot decide the internal servers' CA: {} issuers tie ({}); give the CA with --ca FILE",
-                tied.len(),
+                "cannot decide the internal servers' CA: no issuer issued more than half of the {total} certificates of internal servers ({}); give the CA with --ca FILE",
                 list.join("; ")
             );
             out.push(

@@ -41,6 +41,7 @@ impl Rule for MissingIntermediate {
                 missing,
                 below,
                 found,
+                note,
             } = ctx.verdict(file)
             {
                 let through = if found.is_empty() {
@@ -48,15 +49,23 @@ impl Rule for MissingIntermediate {
                 } else {
                     format!(" (found so far: {})", found.join(", "))
                 };
-                out.push(self.at_server(
-                    ctx,
-                    s,
-                    format!(
-                        "certificate of {} does not chain to the reference CA {}: the certificate of {missing}, the issuer of {below}, is not in --ca, the folder or the file{through}; add it",
-                        ctx.fqdn(s),
-                        reference_names(ctx.reference_ca)
-                    ),
-                ));
+                let note = if note.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {note}")
+                };
+                out.push(
+                    self.at_server(
+                        ctx,
+                        s,
+                        format!(
+                            "cannot tell whether the certificate of {} chains to the reference CA {}: the CA certificate of {missing}, the issuer of {below}, is not in --ca, the folder or the file{through}{note}; that certificate decides it (add it to the folder or give it with --ca)",
+                            ctx.fqdn(s),
+                            reference_names(ctx.reference_ca)
+                        ),
+                    )
+                    .undecided(),
+                );
             }
         });
     }

@@ -1,6 +1,9 @@
 //! `reference-ca-not-valid`: the reference CA's own certificate is expired or not yet valid.
 
-use super::{Citation, Subject, CheckContext, Finding, Rule, RuleId, Severity};
+use super::{
+    for_each_certificate, CheckContext, Citation, Finding, Rule, RuleId, Severity, Subject,
+};
+use crate::check::chain::Walk;
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("reference-ca-not-valid");
@@ -33,15 +36,18 @@ impl Rule for ReferenceCaNotValid {
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         let now = ctx.options.now;
-        for ca in ctx.reference_ca.cas() {
+        let with_cert: Vec<&crate::check::ReferenceCa> = ctx
+            .reference_ca
+            .cas()
+            .iter()
+            .filter(|c| c.cert.is_some())
+            .collect();
+        for (k, ca) in with_cert.iter().enumerate() {
             let Some(cert) = &ca.cert else {
                 continue;
             };
             let when = if cert.not_after < now {
-                format!(
-                    "expired on {}",
-                    crate::time::format_date(cert.not_after)
-                )
+                format!("expired on {}", crate::time::format_date(cert.not_after))
             } else if cert.not_before > now {
                 format!(
                     "is not valid before {}",
@@ -50,11 +56,32 @@ impl Rule for ReferenceCaNotValid {
             } else {
                 continue;
             };
-            out.push(self.about(Subject::Topology, 
-                ca.path.clone(),
-                format!("the reference CA certificate {} {when}", ca.subject),
-                None,
-            ));
+            // Every server whose certificate chains through it is not ready.
+            let mut any = false;
+            for_each_certificate(ctx, |s, file| {
+                if let Some(Walk::Reached { reference, .. }) = ctx.chain(file) {
+                    if reference == k {
+                        any = true;
+                        out.push(self.at_server(
+                            ctx,
+                            s,
+                            format!(
+                                "certificate of {} chains to the reference CA {}, whose certificate {when}: Windows builds no trusted chain through it",
+                                ctx.fqdn(s),
+                                ca.subject
+                            ),
+                        ));
+                    }
+                }
+            });
+            if !any {
+                out.push(self.about(
+                    Subject::Topology,
+                    ca.path.clone(),
+                    format!("the reference CA certificate {} {when}", ca.subject),
+                    None,
+                ));
+            }
         }
     }
 }
@@ -81,6 +108,15 @@ mod tests {
             let m = message(&r, "reference-ca-not-valid");
             assert!(m.contains(says), "{m}");
             assert!(m.contains("CN=Fabrikam Issuing CA"), "{m}");
+            // The server that chains through it is not ready, and says why.
+            let f = r
+                .findings
+                .iter()
+                .find(|f| f.rule.as_str() == "reference-ca-not-valid")
+                .expect("finding");
+            assert!(f.machine().is_some(), "{f:?}");
+            assert_eq!(f.effect, crate::finding::Effect::Blocks);
+            assert!(m.contains("lyncse01.fabrikam.com chains to the reference CA"), "{m}");
         }
     }
 }
