@@ -859,7 +859,7 @@ fn check_attributes(raw: &str) -> Result<(), TagProblem> {
             ));
         };
         i = open + len + 1;
-        check_value(name, &raw[open..open + len]).map_err(|(at, cause)| TagProblem {
+        check_value(&raw[open..open + len]).map_err(|(at, cause)| TagProblem {
             at: open + at,
             attribute: Some(shown(name).to_string()),
             cause,
@@ -892,32 +892,25 @@ fn check_attributes(raw: &str) -> Result<(), TagProblem> {
     }
 }
 
-/// Checks an attribute value: no `<`, and every reference defined and to a character XML
-/// allows. The offset in the value and the cause when it is malformed.
-fn check_value(name: &str, value: &str) -> Result<(), (usize, String)> {
-    let Some(at) = memchr::memchr2(b'<', b'&', value.as_bytes()) else {
+/// Checks an attribute value: no `<`, and every reference resolved as in text
+/// ([`resolve_reference`]). The offset in the value and the cause when it is malformed.
+fn check_value(value: &str) -> Result<(), (usize, String)> {
+    let bytes = value.as_bytes();
+    if memchr::memchr2(b'<', b'&', bytes).is_none() {
         return Ok(());
-    };
-    if let Some(lt) = memchr::memchr(b'<', value.as_bytes()) {
+    }
+    if let Some(lt) = memchr::memchr(b'<', bytes) {
         return Err((lt, "`<` is not allowed in an attribute value (write &lt;)".into()));
     }
-    let normalized = quick_xml::events::attributes::Attribute {
-        key: quick_xml::name::QName(name),
-        value: std::borrow::Cow::Borrowed(value),
+    for amp in memchr::memchr_iter(b'&', bytes) {
+        let Some(len) = memchr::memchr(b';', &bytes[amp + 1..]) else {
+            return Err((amp, "`&` starts no reference: no `;` follows (write &amp;)".into()));
+        };
+        let name = &value[amp + 1..amp + 1 + len];
+        let _resolved = resolve_reference(&quick_xml::events::BytesRef::new(name))
+            .map_err(|cause| (amp, cause))?;
     }
-    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-    .map_err(|e| (at, e.to_string()))?;
-    // raw characters were searched already: one XML does not allow came from a reference
-    match normalized.chars().find(|&c| !is_xml_char(c)) {
-        Some(c) => Err((
-            at,
-            format!(
-                "a character reference stands for U+{:04X}, which XML 1.0 does not allow",
-                u32::from(c)
-            ),
-        )),
-        None => Ok(()),
-    }
+    Ok(())
 }
 
 /// A reference in text: the character it stands for (`Ok`) or the predefined entity's text
@@ -926,17 +919,21 @@ fn check_value(name: &str, value: &str) -> Result<(), (usize, String)> {
 fn resolve_reference(
     r: &quick_xml::events::BytesRef<'_>,
 ) -> Result<Result<char, &'static str>, String> {
+    let shown_ref = shown(r);
     match r.resolve_char_ref() {
         Ok(Some(c)) if is_xml_char(c) => Ok(Ok(c)),
         Ok(Some(c)) => Err(format!(
-            "character reference &{}; stands for U+{:04X}, which XML 1.0 does not allow",
-            &**r,
+            "character reference &{shown_ref}; stands for U+{:04X}, which XML 1.0 does not allow",
             u32::from(c)
         )),
-        Err(e) => Err(format!("illegal character reference &{};: {e}", &**r)),
+        Err(e) => {
+            let e = e.to_string();
+            let e = e.strip_prefix("invalid character reference: ").unwrap_or(&e);
+            Err(format!("illegal character reference &{shown_ref}; ({e})"))
+        }
         Ok(None) => quick_xml::escape::resolve_predefined_entity(r)
             .map(Err)
-            .ok_or_else(|| format!("unknown entity &{}; (entities are never expanded)", &**r)),
+            .ok_or_else(|| format!("unknown entity &{shown_ref}; (entities are never expanded)")),
     }
 }
 
