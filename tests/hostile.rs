@@ -840,7 +840,13 @@ mod malformed_xml {
     #[test]
     fn undefined_entity_in_a_machine_fqdn() {
         let to = "Fqdn=\"&bogus;pc01.fabrikam.com\"";
-        rejects(TOPOLOGY, PC01, to, 6, &["malformed Fqdn attribute", "bogus"]);
+        rejects(
+            TOPOLOGY,
+            PC01,
+            to,
+            6,
+            &["malformed Fqdn attribute", "bogus"],
+        );
     }
 
     #[test]
@@ -864,15 +870,33 @@ mod malformed_xml {
             rejects(TOPOLOGY, PC01, &to, 10, &["not allowed in XML 1.0"]);
         }
         // in text and in a comment alike
-        rejects(TOPOLOGY, "<Name>Redmond", "<Name>Red\u{1b}mond", 9, &["U+001B"]);
-        rejects(TOPOLOGY, "<Name>Redmond", "<!-- \u{1b} --><Name>Redmond", 5, &["U+001B"]);
+        rejects(
+            TOPOLOGY,
+            "<Name>Redmond",
+            "<Name>Red\u{1b}mond",
+            9,
+            &["U+001B"],
+        );
+        rejects(
+            TOPOLOGY,
+            "<Name>Redmond",
+            "<!-- \u{1b} --><Name>Redmond",
+            5,
+            &["U+001B"],
+        );
     }
 
     #[test]
     fn illegal_character_references_in_text() {
         for reference in ["&#x1B;", "&#0;", "&#xD800;"] {
             let to = format!("<Name>Red{reference}mond");
-            rejects(TOPOLOGY, "<Name>Redmond", &to, 9, &["malformed XML", "character reference"]);
+            rejects(
+                TOPOLOGY,
+                "<Name>Redmond",
+                &to,
+                9,
+                &["malformed XML", "character reference"],
+            );
         }
     }
 
@@ -921,9 +945,18 @@ mod malformed_xml {
         // the sample's single-machine clusters read (tests/topology.rs); another one does not
         let from = "IsSingleMachineOnly=\"true\" UniqueId=\"a1aa0a53";
         let to = "IsSingleMachineOnly=\"false\" UniqueId=\"a1aa0a53";
-        let base = fs::read_to_string(sample("enterprise-multisite/topology.tbxml")).expect("sample");
-        let machine = base[base.find(from).expect("cluster")..].find("<Machine />").expect("machine");
+        let base =
+            fs::read_to_string(sample("enterprise-multisite/topology.tbxml")).expect("sample");
+        let machine = base[base.find(from).expect("cluster")..]
+            .find("<Machine />")
+            .expect("machine");
         // `to` is one byte longer than `from`
-        rejects("enterprise-multisite/topology.tbxml", from, to, machine + 1, &["Machine has no Fqdn attribute"]);
+        rejects(
+            "enterprise-multisite/topology.tbxml",
+            from,
+            to,
+            machine + 1,
+            &["Machine has no Fqdn attribute"],
+        );
     }
 }

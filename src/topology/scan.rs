@@ -2,7 +2,9 @@
 //!
 //! Elements are matched by local name and by their parent (namespaces change per element in
 //! both schemas). The element stack is explicit and bounded by [`MAX_DEPTH`]; DTDs are
-//! rejected; quick-xml never expands entities.
+//! rejected; quick-xml never expands entities. Every start tag is checked by
+//! [`check_start_tag`] before an attribute is read from it, so the readers of attributes below
+//! only ever see well-formed tags.
 
 use crate::error::LoadError;
 use crate::model::{ClusterKey, Fqdn, ServiceKey, SourceText, Span, TopologyFormat};
@@ -357,8 +359,9 @@ struct Scanner<'s> {
     sql_id_name: Option<String>,
 }
 
-/// Values of several attributes (by local name) in one pass over the start tag. The first
-/// attribute with a name wins; a value that cannot be normalized reads as absent.
+/// Values of several attributes (by local name) in one pass over the start tag, which
+/// [`check_start_tag`] found well formed (so each name is there once at most, and every value
+/// normalizes).
 fn attrs<const N: usize>(e: &BytesStart<'_>, names: [&str; N]) -> [Option<String>; N] {
     attrs_with(e, names, |v| v.into_owned())
 }
@@ -368,8 +371,8 @@ fn attrs<const N: usize>(e: &BytesStart<'_>, names: [&str; N]) -> [Option<String
 /// Reads the attributes straight from the start tag's text (quick-xml parses attributes only
 /// on request, and its general iterator was a fifth of the scan's instructions): a name, `=`,
 /// a quoted value, repeated. A value is normalized (entities, `\t`, `\r`, `\n`) by quick-xml
-/// only when it holds one of those characters; otherwise it is borrowed from the text. On
-/// broken syntax the rest of the tag is ignored, as quick-xml's lenient iterator skips it.
+/// only when it holds one of those characters; otherwise it is borrowed from the text. The tag
+/// was checked by [`check_start_tag`]; on a tag that was not, broken syntax would end the list.
 fn attrs_with<const N: usize, T>(
     e: &BytesStart<'_>,
     names: [&str; N],
@@ -431,7 +434,7 @@ fn leading_in_order<'a, const N: usize>(
 
 /// An attribute value as XML reads it: normalized by quick-xml (entities, `\t`, `\r`, `\n`)
 /// only when it holds one of those characters, else borrowed as written; `None` when it cannot
-/// be normalized.
+/// be normalized, which [`check_start_tag`] rules out for every tag the scan reads.
 fn normalized<'a>(name: &'a str, value: &'a str) -> Option<std::borrow::Cow<'a, str>> {
     // `&`, tab, CR and LF are the bytes up to `&` that matter; most values have none at all,
     // which a minimum (no early exit, so many bytes at once) tells
@@ -697,7 +700,9 @@ fn first_illegal(bytes: &[u8], from: usize, to: usize) -> Option<usize> {
     }
     let exact = |i: usize| -> bool {
         match bytes[i] {
-            0xEF => bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)),
+            0xEF => {
+                bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF))
+            }
             b => suspect(b) != 0,
         }
     };
@@ -823,7 +828,9 @@ fn check_attributes(raw: &str) -> Result<(), TagProblem> {
                 let c = raw[i..].chars().next().unwrap_or('?');
                 return Err(TagProblem::syntax(
                     i,
-                    format!("`{c}` is not allowed here in a start tag (an attribute name was expected)"),
+                    format!(
+                        "`{c}` is not allowed here in a start tag (an attribute name was expected)"
+                    ),
                 ));
             }
             i += 1;
@@ -835,7 +842,10 @@ fn check_attributes(raw: &str) -> Result<(), TagProblem> {
         if bytes.get(i) != Some(&b'=') {
             return Err(TagProblem::syntax(
                 start,
-                format!("attribute {} has no value (`=` and a quoted value expected)", shown(name)),
+                format!(
+                    "attribute {} has no value (`=` and a quoted value expected)",
+                    shown(name)
+                ),
             ));
         }
         i += 1;
@@ -886,7 +896,10 @@ fn check_attributes(raw: &str) -> Result<(), TagProblem> {
         if again {
             return Err(TagProblem::syntax(
                 start,
-                format!("attribute {} is given twice in this start tag", shown(local)),
+                format!(
+                    "attribute {} is given twice in this start tag",
+                    shown(local)
+                ),
             ));
         }
     }
@@ -900,11 +913,17 @@ fn check_value(value: &str) -> Result<(), (usize, String)> {
         return Ok(());
     }
     if let Some(lt) = memchr::memchr(b'<', bytes) {
-        return Err((lt, "`<` is not allowed in an attribute value (write &lt;)".into()));
+        return Err((
+            lt,
+            "`<` is not allowed in an attribute value (write &lt;)".into(),
+        ));
     }
     for amp in memchr::memchr_iter(b'&', bytes) {
         let Some(len) = memchr::memchr(b';', &bytes[amp + 1..]) else {
-            return Err((amp, "`&` starts no reference: no `;` follows (write &amp;)".into()));
+            return Err((
+                amp,
+                "`&` starts no reference: no `;` follows (write &amp;)".into(),
+            ));
         };
         let name = &value[amp + 1..amp + 1 + len];
         let _resolved = resolve_reference(&quick_xml::events::BytesRef::new(name))
@@ -928,7 +947,9 @@ fn resolve_reference(
         )),
         Err(e) => {
             let e = e.to_string();
-            let e = e.strip_prefix("invalid character reference: ").unwrap_or(&e);
+            let e = e
+                .strip_prefix("invalid character reference: ")
+                .unwrap_or(&e);
             Err(format!("illegal character reference &{shown_ref}; ({e})"))
         }
         Ok(None) => quick_xml::escape::resolve_predefined_entity(r)
@@ -1037,7 +1058,12 @@ fn scan_events(src: &SourceText, chars: &mut CharSearch<'_>) -> Result<RawTopolo
 }
 
 /// A required attribute is missing: an error at its element.
-fn missing(src: &SourceText, element: &'static str, attribute: &'static str, span: Span) -> LoadError {
+fn missing(
+    src: &SourceText,
+    element: &'static str,
+    attribute: &'static str,
+    span: Span,
+) -> LoadError {
     LoadError::MissingAttribute {
         element,
         attribute,
