@@ -646,7 +646,7 @@ fn char_error(src: &SourceText, at: usize) -> LoadError {
 
 /// True for a character XML 1.0 allows (its `Char` production; surrogates cannot be in a
 /// `char`).
-pub(crate) fn is_xml_char(c: char) -> bool {
+fn is_xml_char(c: char) -> bool {
     !matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
 }
 
@@ -754,9 +754,10 @@ fn shown(name: &str) -> &str {
 /// markup characters; then attributes, each after white space, written `name = "value"` (or
 /// with `'`); no two with the same local name (`xmlns` declarations apart), which also makes
 /// reading by local name unambiguous; no `<` in a value; and a value with `&` must hold only
-/// the five predefined entities and references to characters XML allows (quick-xml's own
-/// normalization, then the resolved characters checked). Linear in the tag: names are
-/// compared in a small array, and past it through a hash set.
+/// the five predefined entities and references to characters XML allows (each resolved by
+/// quick-xml, as in text). Linear in the tag: names are compared in a small array, and past it
+/// through a hash set. (quick-xml's `Attributes::with_checks` compares qualified names, not
+/// the local names the scan reads by, and makes an `Attribute` per value.)
 fn check_start_tag(src: &SourceText, e: &BytesStart<'_>) -> Result<(), LoadError> {
     let raw = e.attributes_raw();
     let problem = match check_attributes(raw) {
@@ -792,19 +793,65 @@ fn check_start_tag(src: &SourceText, e: &BytesStart<'_>) -> Result<(), LoadError
     })
 }
 
+/// The check of every start tag, including those of elements the scan does not read: a name
+/// without markup, and no `<` or malformed reference anywhere in the tag (one search of the tag;
+/// [`check_start_tag`] on a hit). A tag the scan reads from gets [`check_start_tag`] in full.
+fn check_markup(src: &SourceText, e: &BytesStart<'_>) -> Result<(), LoadError> {
+    if markup_in_name(e.name().as_ref()).is_some()
+        || memchr::memchr2(b'<', b'&', e.attributes_raw().as_bytes()).is_some()
+    {
+        return check_start_tag(src, e);
+    }
+    Ok(())
+}
+
 /// The offset of a character no XML name holds that would change how the tag reads.
 fn markup_in_name(name: &str) -> Option<usize> {
     name.bytes()
-        .position(|b| matches!(b, b'<' | b'>' | b'&' | b'"' | b'\'' | b'=' | b'/'))
+        .position(|b| NAME_BYTES[b as usize] == NameByte::Bad || b == b'=')
 }
+
+/// How [`check_attributes`] treats a byte of an attribute name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NameByte {
+    Part,
+    /// `:`, before the local name.
+    Colon,
+    /// `=` or white space: the name ends.
+    End,
+    /// Markup that no name holds.
+    Bad,
+}
+
+/// [`NameByte`] of every byte, so that a name is read with one look-up per byte.
+static NAME_BYTES: [NameByte; 256] = {
+    let mut table = [NameByte::Part; 256];
+    table[b':' as usize] = NameByte::Colon;
+    table[b'=' as usize] = NameByte::End;
+    table[b' ' as usize] = NameByte::End;
+    table[b'\t' as usize] = NameByte::End;
+    table[b'\r' as usize] = NameByte::End;
+    table[b'\n' as usize] = NameByte::End;
+    table[b'<' as usize] = NameByte::Bad;
+    table[b'>' as usize] = NameByte::Bad;
+    table[b'&' as usize] = NameByte::Bad;
+    table[b'"' as usize] = NameByte::Bad;
+    table[b'\'' as usize] = NameByte::Bad;
+    table[b'/' as usize] = NameByte::Bad;
+    table
+};
 
 /// [`check_start_tag`] for the attribute text of a tag (after its name).
 fn check_attributes(raw: &str) -> Result<(), TagProblem> {
     let bytes = raw.as_bytes();
+    // `<` is never in a tag and `&` only in a value: one search of the whole tag tells whether
+    // any value needs a closer look (most tags: none)
+    let special = memchr::memchr2(b'<', b'&', bytes).is_some();
     let mut i = 0;
-    let mut names: [&str; 16] = [""; 16];
+    const SMALL: usize = 12;
+    let mut names: [&[u8]; SMALL] = [&[]; SMALL];
     let mut count = 0;
-    let mut more: Option<foldhash::HashSet<&str>> = None;
+    let mut more: Option<foldhash::HashSet<&[u8]>> = None;
     loop {
         let space = i;
         while bytes.get(i).is_some_and(|&b| is_xml_space(b)) {
@@ -820,22 +867,32 @@ fn check_attributes(raw: &str) -> Result<(), TagProblem> {
             ));
         }
         let start = i;
-        while let Some(&b) = bytes.get(i) {
-            if b == b'=' || is_xml_space(b) {
-                break;
+        let mut local = i;
+        loop {
+            // most bytes are part of the name: a tight loop, the rest told apart after it
+            while bytes
+                .get(i)
+                .is_some_and(|&b| NAME_BYTES[b as usize] == NameByte::Part)
+            {
+                i += 1;
             }
-            if matches!(b, b'<' | b'>' | b'&' | b'"' | b'\'' | b'/') {
-                let c = raw[i..].chars().next().unwrap_or('?');
-                return Err(TagProblem::syntax(
-                    i,
-                    format!(
-                        "`{c}` is not allowed here in a start tag (an attribute name was expected)"
-                    ),
-                ));
+            match bytes.get(i).map(|&b| NAME_BYTES[b as usize]) {
+                Some(NameByte::Colon) => {
+                    i += 1;
+                    local = i;
+                }
+                Some(NameByte::Bad) => {
+                    let c = raw[i..].chars().next().unwrap_or('?');
+                    return Err(TagProblem::syntax(
+                        i,
+                        format!("`{c}` is not allowed here in a start tag (an attribute name was expected)"),
+                    ));
+                }
+                _ => break,
             }
-            i += 1;
         }
         let name = &raw[start..i];
+        let local = &bytes[local..i];
         while bytes.get(i).is_some_and(|&b| is_xml_space(b)) {
             i += 1;
         }
@@ -869,24 +926,28 @@ fn check_attributes(raw: &str) -> Result<(), TagProblem> {
             ));
         };
         i = open + len + 1;
-        check_value(&raw[open..open + len]).map_err(|(at, cause)| TagProblem {
-            at: open + at,
-            attribute: Some(shown(name).to_string()),
-            cause,
-        })?;
-        if name == "xmlns" || name.starts_with("xmlns:") {
+        if special {
+            check_value(&raw[open..open + len]).map_err(|(at, cause)| TagProblem {
+                at: open + at,
+                attribute: Some(shown(name).to_string()),
+                cause,
+            })?;
+        }
+        if name.starts_with("xmlns") && (name.len() == 5 || name.as_bytes()[5] == b':') {
             continue;
         }
-        let local = name.rsplit(':').next().unwrap_or(name);
         let again = match &mut more {
             Some(set) => !set.insert(local),
             None => {
-                let again = names[..count].contains(&local);
-                if count < names.len() {
+                // lengths first: most names differ in length, and then no bytes are compared
+                let again = names[..count]
+                    .iter()
+                    .any(|n| n.len() == local.len() && *n == local);
+                if count < SMALL {
                     names[count] = local;
                     count += 1;
                 } else {
-                    let mut set: foldhash::HashSet<&str> = names.iter().copied().collect();
+                    let mut set: foldhash::HashSet<&[u8]> = names.iter().copied().collect();
                     set.insert(local);
                     more = Some(set);
                 }
@@ -894,6 +955,7 @@ fn check_attributes(raw: &str) -> Result<(), TagProblem> {
             }
         };
         if again {
+            let local = std::str::from_utf8(local).unwrap_or(name);
             return Err(TagProblem::syntax(
                 start,
                 format!(
@@ -991,11 +1053,11 @@ fn scan_events(src: &SourceText, chars: &mut CharSearch<'_>) -> Result<RawTopolo
         };
         match ev {
             Event::Start(e) => {
-                check_start_tag(src, &e)?;
+                check_markup(src, &e)?;
                 sc.open(&e, span)?;
             }
             Event::Empty(e) => {
-                check_start_tag(src, &e)?;
+                check_markup(src, &e)?;
                 sc.open(&e, span)?;
                 sc.close();
             }
@@ -1126,18 +1188,21 @@ impl Scanner<'_> {
     /// Notes a service's `Port` element that may present a certificate (apart from
     /// [`Self::open`]: in it, this made every element slower).
     #[inline(never)]
-    fn port(&mut self, e: &BytesStart<'_>, span: Span) {
+    fn port(&mut self, e: &BytesStart<'_>, span: Span) -> Result<(), LoadError> {
         if self.parent() != El::Ports || self.grandparent() != El::Service {
-            return;
+            return Ok(());
         }
         if let Some(out) = self.out.as_mut() {
             if let (Some(s), true) = (
                 out.services.len().checked_sub(1),
                 may_present_certificate(e),
             ) {
+                // read later by `read_cert_port`: checked in full now
+                check_start_tag(self.src, e)?;
                 out.cert_ports.push((s, span));
             }
         }
+        Ok(())
     }
 
     fn open(&mut self, e: &BytesStart<'_>, span: Span) -> Result<(), LoadError> {
@@ -1158,6 +1223,7 @@ impl Scanner<'_> {
         };
         let el = El::of(local);
         if self.topo_depth.is_none() {
+            check_start_tag(self.src, e)?;
             return self.open_searching(e, local, el, span);
         }
         let parent = self.parent();
@@ -1170,11 +1236,12 @@ impl Scanner<'_> {
                     El::Other | El::Name | El::InstalledOn | El::OldTopology | El::Ports | El::Port
                 ) =>
             {
+                check_start_tag(self.src, e)?;
                 out
             }
             _ => {
                 if el == El::Port {
-                    self.port(e, span);
+                    self.port(e, span)?;
                 }
                 self.stack.push(el);
                 return Ok(());
