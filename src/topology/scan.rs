@@ -2,9 +2,9 @@
 //!
 //! Elements are matched by local name and by their parent (namespaces change per element in
 //! both schemas). The element stack is explicit and bounded by [`MAX_DEPTH`]; DTDs are
-//! rejected; quick-xml never expands entities. Every start tag is checked by
-//! [`check_start_tag`] before an attribute is read from it, so the readers of attributes below
-//! only ever see well-formed tags.
+//! rejected; quick-xml never expands entities. Every start tag an attribute is read from is
+//! checked by [`check_start_tag`] first, so the readers of attributes below only ever see
+//! well-formed tags; every other tag by [`check_markup`].
 
 use crate::error::LoadError;
 use crate::model::{ClusterKey, Fqdn, ServiceKey, SourceText, Span, TopologyFormat};
