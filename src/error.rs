@@ -217,6 +217,43 @@ pub enum LoadError {
         #[label("here")]
         at: SourceSpan,
     },
+    /// An attribute value is not well-formed XML: an undefined entity, a character reference
+    /// or character XML 1.0 does not allow, or a `<`.
+    #[error("malformed {attribute} attribute: {cause}")]
+    #[diagnostic(
+        code(topocert::malformed_xml),
+        help("attribute values may hold only the five predefined entities (&amp; &lt; &gt; &quot; &apos;) and references to characters XML 1.0 allows; was the file edited by hand?")
+    )]
+    MalformedAttribute {
+        /// The attribute's name as written (clipped).
+        attribute: String,
+        /// What is wrong with the value.
+        cause: String,
+        /// The source text.
+        #[source_code]
+        src: Src,
+        /// Where.
+        #[label("here")]
+        at: SourceSpan,
+    },
+    /// An element lacks an attribute the reader needs to name it.
+    #[error("{element} has no {attribute} attribute")]
+    #[diagnostic(
+        code(topocert::missing_attribute),
+        help("every {element} of a topology export has a {attribute}; without it the server cannot be told apart from another")
+    )]
+    MissingAttribute {
+        /// Element local name.
+        element: &'static str,
+        /// Attribute name.
+        attribute: &'static str,
+        /// The source text.
+        #[source_code]
+        src: Src,
+        /// The element.
+        #[label("this {element}")]
+        at: SourceSpan,
+    },
     /// A document type declaration (DTD) or entity declaration was found.
     #[error("document type declarations are not allowed in a topology")]
     #[diagnostic(

@@ -795,3 +795,168 @@ mod safe_io {
         );
     }
 }
+
+// ---------------------------------------------------------------- malformed XML (issue #20)
+
+/// Malformed XML in a topology is an error at its line and column (exit 2), never a value read
+/// as absent: each case here changed a verdict before (a machine took its pool's name and
+/// another server's certificate, or the Persistent Chat pool vanished).
+mod malformed_xml {
+    use super::{run, sample, write};
+    use std::fs;
+
+    /// 1-based line and column (in characters) of a byte offset.
+    fn line_col(text: &str, at: usize) -> (usize, usize) {
+        let before = &text[..at];
+        let line = before.matches('\n').count() + 1;
+        let start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, before[start..].chars().count() + 1)
+    }
+
+    /// Replaces the first `from` of `sample` with `to`, runs `servers` on it and asserts exit 2,
+    /// the location of the byte `at` of `to`, and each of `needles` in the message.
+    fn rejects(sample_path: &str, from: &str, to: &str, at: usize, needles: &[&str]) {
+        let base = fs::read_to_string(sample(sample_path)).expect("sample");
+        let start = base.find(from).expect("the sample has the text to change");
+        let text = base.replacen(from, to, 1);
+        let (line, column) = line_col(&text, start + at);
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = write(dir.path(), "t.xml", text.as_bytes());
+        let (code, out, err) = run(&["servers", path.to_str().expect("utf-8")]);
+        let flat = super::flat(&err);
+        assert_eq!(code, 2, "{to:?}: exit {code}\n{out}\n{err}");
+        let place = format!(":{line}:{column}]");
+        assert!(flat.contains(&place), "{to:?}: no {place} in\n{err}");
+        for n in needles {
+            assert!(flat.contains(n), "{to:?}: no {n:?} in\n{err}");
+        }
+    }
+
+    const TOPOLOGY: &str = "enterprise-multisite/topology.xml";
+    /// A Persistent Chat server, so a wrong name changes who is checked.
+    const PC01: &str = "Fqdn=\"pc01.fabrikam.com\"";
+    const PC_POOL: &str = "Fqdn=\"pchat01.fabrikam.com\"";
+
+    #[test]
+    fn undefined_entity_in_a_machine_fqdn() {
+        let to = "Fqdn=\"&bogus;pc01.fabrikam.com\"";
+        rejects(
+            TOPOLOGY,
+            PC01,
+            to,
+            6,
+            &["malformed Fqdn attribute", "bogus"],
+        );
+    }
+
+    #[test]
+    fn illegal_character_references_in_a_machine_fqdn() {
+        for reference in ["&#0;", "&#xD800;", "&#x1B;", "&#xFFFF;", "&#99999999;"] {
+            let to = format!("Fqdn=\"pc01{reference}.fabrikam.com\"");
+            rejects(TOPOLOGY, PC01, &to, 10, &["malformed Fqdn attribute"]);
+        }
+    }
+
+    #[test]
+    fn undefined_entity_in_the_persistent_chat_pool_fqdn() {
+        let to = "Fqdn=\"pchat01&bogus;.fabrikam.com\"";
+        rejects(TOPOLOGY, PC_POOL, to, 13, &["malformed Fqdn attribute"]);
+    }
+
+    #[test]
+    fn raw_control_characters_anywhere() {
+        for c in ['\u{1b}', '\u{7}', '\u{ffff}'] {
+            let to = format!("Fqdn=\"pc01{c}.fabrikam.com\"");
+            rejects(TOPOLOGY, PC01, &to, 10, &["not allowed in XML 1.0"]);
+        }
+        // in text and in a comment alike
+        rejects(
+            TOPOLOGY,
+            "<Name>Redmond",
+            "<Name>Red\u{1b}mond",
+            9,
+            &["U+001B"],
+        );
+        rejects(
+            TOPOLOGY,
+            "<Name>Redmond",
+            "<!-- \u{1b} --><Name>Redmond",
+            5,
+            &["U+001B"],
+        );
+    }
+
+    #[test]
+    fn illegal_character_references_in_text() {
+        for reference in ["&#x1B;", "&#0;", "&#xD800;"] {
+            let to = format!("<Name>Red{reference}mond");
+            rejects(
+                TOPOLOGY,
+                "<Name>Redmond",
+                &to,
+                9,
+                &["malformed XML", "character reference"],
+            );
+        }
+    }
+
+    #[test]
+    fn duplicate_fqdn_attribute() {
+        let to = "Fqdn=\"pc01.fabrikam.com\" Fqdn=\"fe01.fabrikam.com\"";
+        rejects(TOPOLOGY, PC01, to, 25, &["attribute Fqdn is given twice"]);
+        // also under another prefix: the reader reads attributes by local name
+        let to = "Fqdn=\"pc01.fabrikam.com\" x:Fqdn=\"fe01.fabrikam.com\"";
+        rejects(TOPOLOGY, PC01, to, 25, &["attribute Fqdn is given twice"]);
+    }
+
+    #[test]
+    fn less_than_inside_a_value() {
+        let to = "Fqdn=\"pc01<x.fabrikam.com\"";
+        rejects(TOPOLOGY, PC01, to, 10, &["malformed Fqdn attribute", "`<`"]);
+    }
+
+    #[test]
+    fn stray_less_than_inside_a_machine_start_tag() {
+        let from = "<Machine OrdinalInCluster=\"1\" Fqdn=\"pc01.fabrikam.com\">";
+        let to = "<Machine OrdinalInCluster=\"1\" < Fqdn=\"pc01.fabrikam.com\">";
+        rejects(TOPOLOGY, from, to, 30, &["malformed XML", "`<`"]);
+        let to = "<Machine OrdinalInCluster=\"1\"<x Fqdn=\"pc01.fabrikam.com\">";
+        rejects(TOPOLOGY, from, to, 29, &["malformed XML"]);
+        let to = "<Machine OrdinalInCluster=1 Fqdn=\"pc01.fabrikam.com\">";
+        rejects(TOPOLOGY, from, to, 26, &["malformed XML", "not quoted"]);
+    }
+
+    #[test]
+    fn machine_without_fqdn_is_an_error_at_the_machine() {
+        let from = "<Machine OrdinalInCluster=\"1\" Fqdn=\"pc01.fabrikam.com\">";
+        let to = "<Machine OrdinalInCluster=\"1\">";
+        rejects(TOPOLOGY, from, to, 0, &["Machine has no Fqdn attribute"]);
+    }
+
+    #[test]
+    fn cluster_without_fqdn_is_an_error_at_the_cluster() {
+        let from = "<Cluster RequiresReplication=\"true\" RequiresSetup=\"true\" Fqdn=\"pchat01.fabrikam.com\">";
+        let to = "<Cluster RequiresReplication=\"true\" RequiresSetup=\"true\">";
+        rejects(TOPOLOGY, from, to, 0, &["Cluster has no Fqdn attribute"]);
+    }
+
+    #[test]
+    fn builder_machine_without_fqdn_only_in_a_single_machine_cluster() {
+        // the sample's single-machine clusters read (tests/topology.rs); another one does not
+        let from = "IsSingleMachineOnly=\"true\" UniqueId=\"a1aa0a53";
+        let to = "IsSingleMachineOnly=\"false\" UniqueId=\"a1aa0a53";
+        let base =
+            fs::read_to_string(sample("enterprise-multisite/topology.tbxml")).expect("sample");
+        let machine = base[base.find(from).expect("cluster")..]
+            .find("<Machine />")
+            .expect("machine");
+        // `to` is one byte longer than `from`
+        rejects(
+            "enterprise-multisite/topology.tbxml",
+            from,
+            to,
+            machine + 1,
+            &["Machine has no Fqdn attribute"],
+        );
+    }
+}

@@ -51,16 +51,13 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
     let mut is_pool = Vec::with_capacity(raw.clusters.len());
     let mut seen_machines: HashSet<Prehashed<'_>> = HashSet::with_capacity(machine_count);
     for c in &raw.clusters {
-        let pool_name = match (&c.fqdn, &c.key) {
-            (None, _) => {
-                problems.push(missing("Cluster", "Fqdn", c.span));
-                None
-            }
-            (Some(_), None) => {
+        // the scan made `Fqdn` required
+        let pool_name = match &c.key {
+            None => {
                 problems.push(missing("Cluster", "ClusterId or UniqueId", c.span));
                 None
             }
-            (Some(fqdn), Some(_)) => Some(fqdn.as_str()),
+            Some(_) => Some(c.fqdn.as_str()),
         };
         is_pool.push(pool_name.is_some());
         let Some(pool_name) = pool_name else {
@@ -87,7 +84,8 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
     let mut pool_syms = Vec::with_capacity(raw.clusters.len());
     let mut keep = keep.into_iter();
     for (c, is_pool) in raw.clusters.into_iter().zip(is_pool) {
-        let (true, Some(pool_fqdn), Some(key)) = (is_pool, c.fqdn, c.key) else {
+        let pool_fqdn = c.fqdn;
+        let (true, Some(key)) = (is_pool, c.key) else {
             pool_of_raw.push(None);
             continue;
         };
@@ -105,6 +103,7 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
             }
             pool_machines.push(MachineIdx(machines.len()));
             machines.push(Machine {
+                // absent only in a Topology Builder single-machine cluster (checked by the scan)
                 fqdn: m.fqdn.unwrap_or_else(|| pool_fqdn.clone()),
                 pool: idx,
                 span: m.span,
@@ -447,7 +446,7 @@ mod tests {
         let xml = format!(
             r#"<Topology xmlns="{NS}"><Clusters>
 <Cluster Fqdn="fe.fabrikam.com"><ClusterId SiteId="1" Number="1"/><Machine Fqdn="FE1.fabrikam.com"/><Machine Fqdn="fe1.Fabrikam.com."/></Cluster>
-<Cluster Fqdn="Fe1.fabrikam.com"><ClusterId SiteId="1" Number="2"/><Machine/></Cluster>
+<Cluster Fqdn="Fe1.fabrikam.com"><ClusterId SiteId="1" Number="2"/><Machine Fqdn="Fe1.fabrikam.com"/></Cluster>
 </Clusters></Topology>"#
         );
         let t = crate::topology::load_text("t.xml", xml, "UTF-8").unwrap();

@@ -2,7 +2,9 @@
 //!
 //! Elements are matched by local name and by their parent (namespaces change per element in
 //! both schemas). The element stack is explicit and bounded by [`MAX_DEPTH`]; DTDs are
-//! rejected; quick-xml never expands entities.
+//! rejected; quick-xml never expands entities. Every start tag an attribute is read from is
+//! checked by [`check_start_tag`] first, so the readers of attributes below only ever see
+//! well-formed tags; every other tag by [`check_markup`].
 
 use crate::error::LoadError;
 use crate::model::{ClusterKey, Fqdn, ServiceKey, SourceText, Span, TopologyFormat};
@@ -19,7 +21,8 @@ const RTC_NS_PREFIX: &str = "urn:schema:Microsoft.Rtc.Management.";
 /// A `Machine` as written.
 #[derive(Debug, Default)]
 pub struct RawMachine {
-    /// `Fqdn` attribute, absent for `<Machine />` in a single-machine cluster.
+    /// `Fqdn` attribute, absent only for `<Machine />` in a Topology Builder single-machine
+    /// cluster.
     pub fqdn: Option<Fqdn>,
     /// Hash of the machine's name (its own or the cluster's) with [`RawTopology::name_hasher`],
     /// taken while the name is in cache, for finding duplicate machines.
@@ -29,16 +32,18 @@ pub struct RawMachine {
 }
 
 /// A `Cluster` as written.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct RawCluster {
-    /// `Fqdn` attribute.
-    pub fqdn: Option<Fqdn>,
+    /// `Fqdn` attribute (required).
+    pub fqdn: Fqdn,
     /// `ClusterId` (published) or `UniqueId` (builder).
     pub key: Option<ClusterKey>,
     /// The published `ClusterId` as symbols, how `InstalledOn` references find it.
     pub syms: Option<(Sym, Sym)>,
     /// Index into [`RawTopology::sites`] of the enclosing site (builder).
     pub site_ctx: Option<usize>,
+    /// `IsSingleMachineOnly="true"` (builder): its one `<Machine />` may omit `Fqdn`.
+    pub single_machine: bool,
     /// Machines in document order.
     pub machines: Vec<RawMachine>,
     /// Start tag.
@@ -354,8 +359,9 @@ struct Scanner<'s> {
     sql_id_name: Option<String>,
 }
 
-/// Values of several attributes (by local name) in one pass over the start tag. The first
-/// attribute with a name wins; a value that cannot be normalized reads as absent.
+/// Values of several attributes (by local name) in one pass over the start tag, which
+/// [`check_start_tag`] found well formed (so each name is there once at most, and every value
+/// normalizes).
 fn attrs<const N: usize>(e: &BytesStart<'_>, names: [&str; N]) -> [Option<String>; N] {
     attrs_with(e, names, |v| v.into_owned())
 }
@@ -365,8 +371,8 @@ fn attrs<const N: usize>(e: &BytesStart<'_>, names: [&str; N]) -> [Option<String
 /// Reads the attributes straight from the start tag's text (quick-xml parses attributes only
 /// on request, and its general iterator was a fifth of the scan's instructions): a name, `=`,
 /// a quoted value, repeated. A value is normalized (entities, `\t`, `\r`, `\n`) by quick-xml
-/// only when it holds one of those characters; otherwise it is borrowed from the text. On
-/// broken syntax the rest of the tag is ignored, as quick-xml's lenient iterator skips it.
+/// only when it holds one of those characters; otherwise it is borrowed from the text. The tag
+/// was checked by [`check_start_tag`]; on a tag that was not, broken syntax would end the list.
 fn attrs_with<const N: usize, T>(
     e: &BytesStart<'_>,
     names: [&str; N],
@@ -428,7 +434,7 @@ fn leading_in_order<'a, const N: usize>(
 
 /// An attribute value as XML reads it: normalized by quick-xml (entities, `\t`, `\r`, `\n`)
 /// only when it holds one of those characters, else borrowed as written; `None` when it cannot
-/// be normalized.
+/// be normalized, which [`check_start_tag`] rules out for every tag the scan reads.
 fn normalized<'a>(name: &'a str, value: &'a str) -> Option<std::borrow::Cow<'a, str>> {
     // `&`, tab, CR and LF are the bytes up to `&` that matter; most values have none at all,
     // which a minimum (no early exit, so many bytes at once) tells
@@ -605,44 +611,61 @@ fn xmlns(e: &BytesStart<'_>) -> Option<String> {
 
 /// Scans the text into raw records, or fails with a diagnostic pointing into it.
 ///
-/// NUL is not an XML character anywhere (text, attribute values, names), and quick-xml does
-/// not refuse it: the first NUL of the text is an error whatever else is wrong with it.
+/// A character outside XML 1.0's `Char` production (NUL and the other C0 controls but tab,
+/// LF and CR; U+FFFE, U+FFFF) is not allowed anywhere (text, attribute values, names,
+/// comments), and quick-xml does not refuse it: the first such character of the text is an
+/// error whatever else is wrong with it.
 pub fn scan(src: &SourceText) -> Result<RawTopology, LoadError> {
-    let mut nul = NulSearch {
+    let mut chars = CharSearch {
         bytes: src.text.as_bytes(),
         searched: 0,
         first: None,
     };
-    let scanned = scan_events(src, &mut nul);
-    match nul.first() {
-        Some(at) => Err(nul_error(src, at)),
+    let scanned = scan_events(src, &mut chars);
+    match chars.first() {
+        Some(at) => Err(char_error(src, at)),
         None => scanned,
     }
 }
 
-fn nul_error(src: &SourceText, at: usize) -> LoadError {
+fn char_error(src: &SourceText, at: usize) -> LoadError {
+    let c = src.text.get(at..).and_then(|t| t.chars().next());
+    let message = match c {
+        Some('\0') | None => "NUL character (U+0000): not allowed anywhere in XML".into(),
+        Some(c) => format!(
+            "character U+{:04X} is not allowed in XML 1.0 (not even as a character reference)",
+            u32::from(c)
+        ),
+    };
     LoadError::Malformed {
-        message: "NUL character (U+0000): not allowed anywhere in XML".into(),
+        message,
         src: src.named_source(),
         at: (at, 0).into(),
     }
 }
 
-/// The search for NUL, done in blocks just ahead of the reader: each block is brought into
-/// cache for the reader anyway, so the text is read from memory once, not twice.
-struct NulSearch<'t> {
+/// True for a character XML 1.0 allows (its `Char` production; surrogates cannot be in a
+/// `char`).
+fn is_xml_char(c: char) -> bool {
+    !matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// The search for characters XML does not allow, done in blocks just ahead of the reader:
+/// each block is brought into cache for the reader anyway, so the text is read from memory
+/// once, not twice.
+struct CharSearch<'t> {
     bytes: &'t [u8],
-    /// `bytes[..searched]` holds no NUL, unless `first` says where.
+    /// `bytes[..searched]` holds no such character, unless `first` says where.
     searched: usize,
     first: Option<usize>,
 }
 
-impl NulSearch<'_> {
+impl CharSearch<'_> {
     /// Bytes searched past the reader's position at a time (fits in a core's L2 cache).
     const BLOCK: usize = 64 * 1024;
 
-    /// Makes sure the text up to `pos` was searched (and a block more); the first NUL, if
-    /// one was found.
+    /// Makes sure the text up to `pos` was searched (and a block more); the first character
+    /// XML does not allow, if one was found.
     fn ahead_of(&mut self, pos: usize) -> Option<usize> {
         if pos >= self.searched {
             self.search_to(pos.saturating_add(Self::BLOCK));
@@ -653,20 +676,351 @@ impl NulSearch<'_> {
     fn search_to(&mut self, end: usize) {
         let end = end.min(self.bytes.len());
         if self.first.is_none() && end > self.searched {
-            let block = &self.bytes[self.searched..end];
-            self.first = memchr::memchr(0, block).map(|i| self.searched + i);
+            self.first = first_illegal(self.bytes, self.searched, end);
             self.searched = end;
         }
     }
 
-    /// The first NUL of the whole text.
+    /// The first character XML does not allow in the whole text.
     fn first(mut self) -> Option<usize> {
         self.search_to(usize::MAX);
         self.first
     }
 }
 
-fn scan_events(src: &SourceText, nul: &mut NulSearch<'_>) -> Result<RawTopology, LoadError> {
+/// The first byte offset in `bytes[from..to]` where a character outside XML 1.0's `Char`
+/// starts. Bytes are tested 32 at a time without branches (so the compiler uses vector
+/// instructions): a C0 control other than tab, LF and CR, or 0xEF, the lead byte of U+FFFE and
+/// U+FFFF in UTF-8, which is then looked at exactly (it also starts other characters).
+fn first_illegal(bytes: &[u8], from: usize, to: usize) -> Option<usize> {
+    const LANES: usize = 32;
+    fn suspect(b: u8) -> u8 {
+        u8::from(b < 0x20) & u8::from(b != b'\t') & u8::from(b != b'\n') & u8::from(b != b'\r')
+            | u8::from(b == 0xEF)
+    }
+    let exact = |i: usize| -> bool {
+        match bytes[i] {
+            0xEF => {
+                bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF))
+            }
+            b => suspect(b) != 0,
+        }
+    };
+    let slice = bytes.get(from..to)?;
+    let mut chunks = slice.chunks_exact(LANES);
+    for (k, chunk) in (&mut chunks).enumerate() {
+        if chunk.iter().fold(0u8, |acc, &b| acc | suspect(b)) != 0 {
+            let base = from + k * LANES;
+            if let Some(i) = (base..base + LANES).find(|&i| exact(i)) {
+                return Some(i);
+            }
+        }
+    }
+    let rest = to - chunks.remainder().len();
+    if let Some(i) = (rest..to).find(|&i| exact(i)) {
+        return Some(i);
+    }
+    None
+}
+
+/// Longest attribute or element name echoed in a message.
+const NAME_SHOWN: usize = 64;
+
+/// What is wrong with a start tag: where (a byte offset of its text), the attribute whose value
+/// is malformed (else the tag's syntax is), and the cause.
+#[derive(Debug, PartialEq, Eq)]
+struct TagProblem {
+    at: usize,
+    attribute: Option<String>,
+    cause: String,
+}
+
+impl TagProblem {
+    fn syntax(at: usize, cause: String) -> Self {
+        TagProblem {
+            at,
+            attribute: None,
+            cause,
+        }
+    }
+}
+
+/// `name` clipped for a message.
+fn shown(name: &str) -> &str {
+    &name[..crate::term::floor_char_boundary(name, NAME_SHOWN)]
+}
+
+/// Checks a start tag as XML 1.0 requires before anything is read from it: a name without
+/// markup characters; then attributes, each after white space, written `name = "value"` (or
+/// with `'`); no two with the same local name (`xmlns` declarations apart), which also makes
+/// reading by local name unambiguous; no `<` in a value; and a value with `&` must hold only
+/// the five predefined entities and references to characters XML allows (each resolved by
+/// quick-xml, as in text). Linear in the tag: names are compared in a small array, and past it
+/// through a hash set. (quick-xml's `Attributes::with_checks` compares qualified names, not
+/// the local names the scan reads by, and makes an `Attribute` per value.)
+fn check_start_tag(src: &SourceText, e: &BytesStart<'_>) -> Result<(), LoadError> {
+    let raw = e.attributes_raw();
+    let problem = match check_attributes(raw) {
+        Ok(()) => match markup_in_name(e.name().as_ref()) {
+            None => return Ok(()),
+            Some(i) => TagProblem::syntax(
+                i.wrapping_sub(e.name().as_ref().len()),
+                format!(
+                    "`{}` is not allowed in the element name {}",
+                    e.name().as_ref()[i..].chars().next().unwrap_or('?'),
+                    shown(e.name().as_ref())
+                ),
+            ),
+        },
+        Err(p) => p,
+    };
+    // the attribute text is borrowed from the source text; locate the problem in it
+    let base = (raw.as_ptr() as usize).wrapping_sub(src.text.as_ptr() as usize);
+    let at = base.wrapping_add(problem.at).min(src.text.len());
+    let at: miette::SourceSpan = (at, 0).into();
+    Err(match problem.attribute {
+        Some(attribute) => LoadError::MalformedAttribute {
+            attribute,
+            cause: problem.cause,
+            src: src.named_source(),
+            at,
+        },
+        None => LoadError::Malformed {
+            message: problem.cause,
+            src: src.named_source(),
+            at,
+        },
+    })
+}
+
+/// The check of every start tag, including those of elements the scan does not read: a name
+/// without markup, and no `<` or malformed reference anywhere in the tag (one search of the tag;
+/// [`check_start_tag`] on a hit). A tag the scan reads from gets [`check_start_tag`] in full.
+fn check_markup(src: &SourceText, e: &BytesStart<'_>) -> Result<(), LoadError> {
+    if markup_in_name(e.name().as_ref()).is_some()
+        || memchr::memchr2(b'<', b'&', e.attributes_raw().as_bytes()).is_some()
+    {
+        return check_start_tag(src, e);
+    }
+    Ok(())
+}
+
+/// The offset of a character no XML name holds that would change how the tag reads.
+fn markup_in_name(name: &str) -> Option<usize> {
+    name.bytes()
+        .position(|b| NAME_BYTES[b as usize] == NameByte::Bad || b == b'=')
+}
+
+/// How [`check_attributes`] treats a byte of an attribute name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NameByte {
+    Part,
+    /// `:`, before the local name.
+    Colon,
+    /// `=` or white space: the name ends.
+    End,
+    /// Markup that no name holds.
+    Bad,
+}
+
+/// [`NameByte`] of every byte, so that a name is read with one look-up per byte.
+static NAME_BYTES: [NameByte; 256] = {
+    let mut table = [NameByte::Part; 256];
+    table[b':' as usize] = NameByte::Colon;
+    table[b'=' as usize] = NameByte::End;
+    table[b' ' as usize] = NameByte::End;
+    table[b'\t' as usize] = NameByte::End;
+    table[b'\r' as usize] = NameByte::End;
+    table[b'\n' as usize] = NameByte::End;
+    table[b'<' as usize] = NameByte::Bad;
+    table[b'>' as usize] = NameByte::Bad;
+    table[b'&' as usize] = NameByte::Bad;
+    table[b'"' as usize] = NameByte::Bad;
+    table[b'\'' as usize] = NameByte::Bad;
+    table[b'/' as usize] = NameByte::Bad;
+    table
+};
+
+/// [`check_start_tag`] for the attribute text of a tag (after its name).
+fn check_attributes(raw: &str) -> Result<(), TagProblem> {
+    let bytes = raw.as_bytes();
+    // `<` is never in a tag and `&` only in a value: one search of the whole tag tells whether
+    // any value needs a closer look (most tags: none)
+    let special = memchr::memchr2(b'<', b'&', bytes).is_some();
+    let mut i = 0;
+    const SMALL: usize = 12;
+    let mut names: [&[u8]; SMALL] = [&[]; SMALL];
+    let mut count = 0;
+    let mut more: Option<foldhash::HashSet<&[u8]>> = None;
+    loop {
+        let space = i;
+        while bytes.get(i).is_some_and(|&b| is_xml_space(b)) {
+            i += 1;
+        }
+        if i == bytes.len() {
+            return Ok(());
+        }
+        if i == space {
+            return Err(TagProblem::syntax(
+                i,
+                "expected white space before an attribute".into(),
+            ));
+        }
+        let start = i;
+        let mut local = i;
+        loop {
+            // most bytes are part of the name: a tight loop, the rest told apart after it
+            while bytes
+                .get(i)
+                .is_some_and(|&b| NAME_BYTES[b as usize] == NameByte::Part)
+            {
+                i += 1;
+            }
+            match bytes.get(i).map(|&b| NAME_BYTES[b as usize]) {
+                Some(NameByte::Colon) => {
+                    i += 1;
+                    local = i;
+                }
+                Some(NameByte::Bad) => {
+                    let c = raw[i..].chars().next().unwrap_or('?');
+                    return Err(TagProblem::syntax(
+                        i,
+                        format!("`{c}` is not allowed here in a start tag (an attribute name was expected)"),
+                    ));
+                }
+                _ => break,
+            }
+        }
+        let name = &raw[start..i];
+        let local = &bytes[local..i];
+        while bytes.get(i).is_some_and(|&b| is_xml_space(b)) {
+            i += 1;
+        }
+        if bytes.get(i) != Some(&b'=') {
+            return Err(TagProblem::syntax(
+                start,
+                format!(
+                    "attribute {} has no value (`=` and a quoted value expected)",
+                    shown(name)
+                ),
+            ));
+        }
+        i += 1;
+        while bytes.get(i).is_some_and(|&b| is_xml_space(b)) {
+            i += 1;
+        }
+        let quote = match bytes.get(i) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => {
+                return Err(TagProblem::syntax(
+                    i,
+                    format!("the value of attribute {} is not quoted", shown(name)),
+                ))
+            }
+        };
+        let open = i + 1;
+        let Some(len) = memchr::memchr(quote, &bytes[open..]) else {
+            return Err(TagProblem::syntax(
+                i,
+                format!("the value of attribute {} is not closed", shown(name)),
+            ));
+        };
+        i = open + len + 1;
+        if special {
+            check_value(&raw[open..open + len]).map_err(|(at, cause)| TagProblem {
+                at: open + at,
+                attribute: Some(shown(name).to_string()),
+                cause,
+            })?;
+        }
+        if name.starts_with("xmlns") && (name.len() == 5 || name.as_bytes()[5] == b':') {
+            continue;
+        }
+        let again = match &mut more {
+            Some(set) => !set.insert(local),
+            None => {
+                // lengths first: most names differ in length, and then no bytes are compared
+                let again = names[..count]
+                    .iter()
+                    .any(|n| n.len() == local.len() && *n == local);
+                if count < SMALL {
+                    names[count] = local;
+                    count += 1;
+                } else {
+                    let mut set: foldhash::HashSet<&[u8]> = names.iter().copied().collect();
+                    set.insert(local);
+                    more = Some(set);
+                }
+                again
+            }
+        };
+        if again {
+            let local = std::str::from_utf8(local).unwrap_or(name);
+            return Err(TagProblem::syntax(
+                start,
+                format!(
+                    "attribute {} is given twice in this start tag",
+                    shown(local)
+                ),
+            ));
+        }
+    }
+}
+
+/// Checks an attribute value: no `<`, and every reference resolved as in text
+/// ([`resolve_reference`]). The offset in the value and the cause when it is malformed.
+fn check_value(value: &str) -> Result<(), (usize, String)> {
+    let bytes = value.as_bytes();
+    if memchr::memchr2(b'<', b'&', bytes).is_none() {
+        return Ok(());
+    }
+    if let Some(lt) = memchr::memchr(b'<', bytes) {
+        return Err((
+            lt,
+            "`<` is not allowed in an attribute value (write &lt;)".into(),
+        ));
+    }
+    for amp in memchr::memchr_iter(b'&', bytes) {
+        let Some(len) = memchr::memchr(b';', &bytes[amp + 1..]) else {
+            return Err((
+                amp,
+                "`&` starts no reference: no `;` follows (write &amp;)".into(),
+            ));
+        };
+        let name = &value[amp + 1..amp + 1 + len];
+        let _resolved = resolve_reference(&quick_xml::events::BytesRef::new(name))
+            .map_err(|cause| (amp, cause))?;
+    }
+    Ok(())
+}
+
+/// A reference in text: the character it stands for (`Ok`) or the predefined entity's text
+/// (`Err`), through quick-xml's own resolution; an undefined entity or a reference to a
+/// character XML does not allow is an error, with its cause.
+fn resolve_reference(
+    r: &quick_xml::events::BytesRef<'_>,
+) -> Result<Result<char, &'static str>, String> {
+    let shown_ref = shown(r);
+    match r.resolve_char_ref() {
+        Ok(Some(c)) if is_xml_char(c) => Ok(Ok(c)),
+        Ok(Some(c)) => Err(format!(
+            "character reference &{shown_ref}; stands for U+{:04X}, which XML 1.0 does not allow",
+            u32::from(c)
+        )),
+        Err(e) => {
+            let e = e.to_string();
+            let e = e
+                .strip_prefix("invalid character reference: ")
+                .unwrap_or(&e);
+            Err(format!("illegal character reference &{shown_ref}; ({e})"))
+        }
+        Ok(None) => quick_xml::escape::resolve_predefined_entity(r)
+            .map(Err)
+            .ok_or_else(|| format!("unknown entity &{shown_ref}; (entities are never expanded)")),
+    }
+}
+
+fn scan_events(src: &SourceText, chars: &mut CharSearch<'_>) -> Result<RawTopology, LoadError> {
     let mut reader = Reader::from_str(&src.text);
     reader.config_mut().check_end_names = true;
     let mut sc = Scanner {
@@ -690,8 +1044,8 @@ fn scan_events(src: &SourceText, nul: &mut NulSearch<'_>) -> Result<RawTopology,
             }
         };
         let after = reader.buffer_position() as usize;
-        if let Some(at) = nul.ahead_of(after) {
-            return Err(nul_error(src, at));
+        if let Some(at) = chars.ahead_of(after) {
+            return Err(char_error(src, at));
         }
         let span = Span {
             start: before,
@@ -699,9 +1053,11 @@ fn scan_events(src: &SourceText, nul: &mut NulSearch<'_>) -> Result<RawTopology,
         };
         match ev {
             Event::Start(e) => {
+                check_markup(src, &e)?;
                 sc.open(&e, span)?;
             }
             Event::Empty(e) => {
+                check_markup(src, &e)?;
                 sc.open(&e, span)?;
                 sc.close();
             }
@@ -710,23 +1066,14 @@ fn scan_events(src: &SourceText, nul: &mut NulSearch<'_>) -> Result<RawTopology,
                 sc.push_name_text(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
             }
             Event::GeneralRef(r) => {
+                // only the predefined entities and references to characters XML allows
+                let text = resolve_reference(&r).map_err(|cause| sc.malformed(cause, before))?;
                 if sc.in_site_name() {
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(c)) => c.to_string(),
-                        _ => quick_xml::escape::resolve_predefined_entity(&r)
-                            .map(str::to_string)
-                            .ok_or_else(|| {
-                                sc.malformed(format!("unknown entity &{};", &*r), before)
-                            })?,
-                    };
-                    sc.push_name_text(&resolved);
-                } else if !r.is_char_ref()
-                    && quick_xml::escape::resolve_predefined_entity(&r).is_none()
-                {
-                    return Err(sc.malformed(
-                        format!("unknown entity &{}; (entities are never expanded)", &*r),
-                        before,
-                    ));
+                    let mut buf = [0; 4];
+                    sc.push_name_text(match text {
+                        Ok(c) => c.encode_utf8(&mut buf),
+                        Err(entity) => entity,
+                    });
                 }
             }
             Event::DocType(_) => {
@@ -769,6 +1116,21 @@ fn scan_events(src: &SourceText, nul: &mut NulSearch<'_>) -> Result<RawTopology,
                 at: span.into(),
             })
         }
+    }
+}
+
+/// A required attribute is missing: an error at its element.
+fn missing(
+    src: &SourceText,
+    element: &'static str,
+    attribute: &'static str,
+    span: Span,
+) -> LoadError {
+    LoadError::MissingAttribute {
+        element,
+        attribute,
+        src: src.named_source(),
+        at: span.into(),
     }
 }
 
@@ -826,18 +1188,21 @@ impl Scanner<'_> {
     /// Notes a service's `Port` element that may present a certificate (apart from
     /// [`Self::open`]: in it, this made every element slower).
     #[inline(never)]
-    fn port(&mut self, e: &BytesStart<'_>, span: Span) {
+    fn port(&mut self, e: &BytesStart<'_>, span: Span) -> Result<(), LoadError> {
         if self.parent() != El::Ports || self.grandparent() != El::Service {
-            return;
+            return Ok(());
         }
         if let Some(out) = self.out.as_mut() {
             if let (Some(s), true) = (
                 out.services.len().checked_sub(1),
                 may_present_certificate(e),
             ) {
+                // read later by `read_cert_port`: checked in full now
+                check_start_tag(self.src, e)?;
                 out.cert_ports.push((s, span));
             }
         }
+        Ok(())
     }
 
     fn open(&mut self, e: &BytesStart<'_>, span: Span) -> Result<(), LoadError> {
@@ -858,6 +1223,7 @@ impl Scanner<'_> {
         };
         let el = El::of(local);
         if self.topo_depth.is_none() {
+            check_start_tag(self.src, e)?;
             return self.open_searching(e, local, el, span);
         }
         let parent = self.parent();
@@ -870,11 +1236,12 @@ impl Scanner<'_> {
                     El::Other | El::Name | El::InstalledOn | El::OldTopology | El::Ports | El::Port
                 ) =>
             {
+                check_start_tag(self.src, e)?;
                 out
             }
             _ => {
                 if el == El::Port {
-                    self.port(e, span);
+                    self.port(e, span)?;
                 }
                 self.stack.push(el);
                 return Ok(());
@@ -892,18 +1259,21 @@ impl Scanner<'_> {
                 let text = &self.src.text;
                 // a published cluster's identity is its `ClusterId` child
                 let keep = |v: std::borrow::Cow<'_, str>| RawValue::of(text, v);
-                let [fqdn, uid] = if builder {
-                    attrs_with(e, ["Fqdn", "UniqueId"], keep)
+                let [fqdn, uid, single] = if builder {
+                    attrs_with(e, ["Fqdn", "UniqueId", "IsSingleMachineOnly"], keep)
                 } else {
                     let [fqdn] = attrs_with(e, ["Fqdn"], keep);
-                    [fqdn, None]
+                    [fqdn, None, None]
                 };
-                let fqdn = fqdn.map(|f| Fqdn::new(f.get(text)));
+                let Some(fqdn) = fqdn else {
+                    return Err(missing(self.src, "Cluster", "Fqdn", span));
+                };
                 out.clusters.push(RawCluster {
-                    fqdn,
+                    fqdn: Fqdn::new(fqdn.get(text)),
                     key: uid.map(|u| ClusterKey::Builder(u.get(text).to_string())),
                     syms: None,
                     site_ctx: out.sites.len().checked_sub(1),
+                    single_machine: single.is_some_and(|v| v.get(text) == "true"),
                     machines: Vec::new(),
                     span,
                 })
@@ -911,11 +1281,12 @@ impl Scanner<'_> {
             El::Machine => {
                 if let Some(c) = out.clusters.last_mut() {
                     let [fqdn] = attrs_with(e, ["Fqdn"], |v| Fqdn::new(&v));
-                    // a `<Machine />` is named after its cluster
-                    let name_hash = fqdn
-                        .as_ref()
-                        .or(c.fqdn.as_ref())
-                        .map_or(0, |f| out.name_hasher.hash_one(f));
+                    // only a Topology Builder single-machine cluster's `<Machine />` is named
+                    // after its cluster; any other machine names itself
+                    if fqdn.is_none() && !(builder && c.single_machine) {
+                        return Err(missing(self.src, "Machine", "Fqdn", span));
+                    }
+                    let name_hash = out.name_hasher.hash_one(fqdn.as_ref().unwrap_or(&c.fqdn));
                     c.machines.push(RawMachine {
                         fqdn,
                         name_hash,
@@ -1228,13 +1599,71 @@ mod tests {
     }
 
     #[test]
-    fn the_first_of_repeated_attributes_wins_and_broken_syntax_ends_the_list() {
-        let e = start("<a v=\"1\" v=\"2\"/>");
-        assert_eq!(attrs(&e, ["v"]), [Some("1".to_string())]);
-        for broken in ["<a v=1 w=\"2\"/>", "<a v w=\"2\"/>", "<a v=\"1\" w=/>"] {
-            let e = start(broken);
-            let [_, w] = attrs(&e, ["v", "w"]);
-            assert_eq!(w, None, "{broken}");
+    fn broken_attribute_lists_and_repeated_names_are_errors() {
+        let problem = |tag: &str| {
+            let e = start(tag);
+            check_attributes(e.attributes_raw()).err().map(|p| {
+                let offset = e.attributes_raw().as_ptr() as usize - tag.as_ptr() as usize;
+                (p.at + offset, p.attribute, p.cause)
+            })
+        };
+        for ok in [
+            "<a/>",
+            "<a v=\"1\" w = '2'\r\n\tx=\"a&amp;b&#x41;&#9;\" xmlns=\"u\" xmlns:p=\"u\" />",
+            "<a v=\"&lt;&gt;&quot;&apos;\"/>",
+        ] {
+            assert_eq!(problem(ok), None, "{ok}");
+        }
+        // where the problem is, the attribute whose value is malformed, a word of the cause
+        for (tag, at, attribute, cause) in [
+            ("<a v=\"1\" v=\"2\"/>", 9, None, "twice"),
+            ("<a v=\"1\" p:v=\"2\"/>", 9, None, "twice"),
+            ("<a v=1 w=\"2\"/>", 5, None, "not quoted"),
+            ("<a v w=\"2\"/>", 3, None, "no value"),
+            ("<a v=\"1\" w=/>", 11, None, "not quoted"),
+            ("<a v=\"1\"w=\"2\"/>", 8, None, "white space"),
+            ("<a <v=\"1\"/>", 3, None, "`<`"),
+            ("<a v=\"1\" <w/>", 9, None, "`<`"),
+            ("<a v=\"x<y\"/>", 7, Some("v"), "`<`"),
+            ("<a v=\"&bogus;\"/>", 6, Some("v"), "bogus"),
+            ("<a v=\"x&#0;\"/>", 7, Some("v"), ""),
+            ("<a v=\"&#xD800;\"/>", 6, Some("v"), ""),
+            ("<a v=\"&#x1B;\"/>", 6, Some("v"), "U+001B"),
+            ("<a v=\"&#xFFFE;\"/>", 6, Some("v"), "U+FFFE"),
+        ] {
+            let Some((got_at, got_attribute, got_cause)) = problem(tag) else {
+                panic!("{tag} accepted");
+            };
+            assert_eq!(got_at, at, "{tag}");
+            assert_eq!(got_attribute.as_deref(), attribute, "{tag}");
+            assert!(got_cause.contains(cause), "{tag}: {got_cause}");
+        }
+        // many attributes: repeated names are found past the small array too
+        let mut many = String::from("<a");
+        for i in 0..40 {
+            many.push_str(&format!(" a{i}=\"{i}\""));
+        }
+        assert_eq!(problem(&format!("{many}/>")), None);
+        assert!(problem(&format!("{many} a3=\"x\"/>")).is_some_and(|p| p.2.contains("twice")));
+    }
+
+    #[test]
+    fn characters_xml_does_not_allow_are_found_anywhere() {
+        for (text, want) in [
+            ("plain text\t\r\n", None),
+            ("é ü \u{fffd} \u{fefe} \u{10000}", None),
+            ("a\u{1b}b", Some(1)),
+            ("a\u{1f}", Some(1)),
+            ("\u{b}", Some(0)),
+            ("xx\u{fffe}", Some(2)),
+            ("xx\u{ffff}", Some(2)),
+        ] {
+            // at every place relative to the blocks of 32 bytes
+            for pad in 0..40 {
+                let padded = format!("{}{text}", "p".repeat(pad));
+                let got = first_illegal(padded.as_bytes(), 0, padded.len());
+                assert_eq!(got, want.map(|w| w + pad), "{pad} {text:?}");
+            }
         }
     }
 
@@ -1252,7 +1681,7 @@ mod tests {
     fn the_first_nul_is_found_wherever_it_is_and_whatever_else_is_wrong() {
         const TOPO: &str =
             "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\">";
-        let filler = "<Other a=\"1\"/>".repeat(3 * NulSearch::BLOCK / 14);
+        let filler = "<Other a=\"1\"/>".repeat(3 * CharSearch::BLOCK / 14);
         // past the first blocks searched, in text and in an attribute value
         let far = format!("{TOPO}{filler}x\0y</Topology>");
         assert_eq!(nul_at(&far), far.find('\0'));
@@ -1292,10 +1721,7 @@ mod tests {
         assert_eq!(builder.format, TopologyFormat::TopologyBuilder);
         assert_eq!(published.format, TopologyFormat::Published);
         for t in [&builder, &published] {
-            assert_eq!(
-                t.clusters[0].fqdn.as_ref().map(|f| f.as_str()),
-                Some("pool1.fabrikam.com")
-            );
+            assert_eq!(t.clusters[0].fqdn.as_str(), "pool1.fabrikam.com");
         }
         assert!(builder.clusters[0].key.is_some());
         assert!(builder.services[0].role_name.is_some());
