@@ -6,6 +6,8 @@
 //! [`rules`] make [`finding`]s; [`outcome`] decides every server's status and the verdict once;
 //! [`app`] runs each command; [`report`] renders results; [`cli`] maps the command line.
 
+pub use topocert_base::{input, output, snippet, term, time};
+
 pub mod app;
 pub mod certs;
 pub mod check;
@@ -19,18 +21,13 @@ pub mod fetch;
 pub mod finding;
 pub mod gate;
 pub mod graph;
-pub mod input;
 pub mod model;
 pub mod outcome;
-pub mod output;
 pub mod plan;
 pub mod report;
 pub mod required;
 pub mod rules;
 pub mod servers;
-pub mod snippet;
-pub mod term;
-pub mod time;
 pub mod topology;
 
 #[cfg(test)]

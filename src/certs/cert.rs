@@ -342,23 +342,7 @@ pub fn key_id_hex(bytes: &[u8]) -> String {
     hex_upper(bytes)
 }
 
-/// Total length (header + content) a definite-length DER TLV at the start of `data` announces,
-/// or `None` if the header itself is incomplete or uses the indefinite form.
-pub(crate) fn der_total_len(data: &[u8]) -> Option<usize> {
-    let first_len = *data.get(1)?;
-    if first_len < 0x80 {
-        return Some(2 + usize::from(first_len));
-    }
-    let n = usize::from(first_len & 0x7f);
-    if n == 0 || n > 4 {
-        return None;
-    }
-    let bytes = data.get(2..2 + n)?;
-    let len = bytes
-        .iter()
-        .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
-    len.checked_add(2 + n)
-}
+pub(crate) use super::sniff::der_total_len;
 
 /// Bit length of a big-endian unsigned integer, ignoring leading zero bytes and bits.
 fn bit_len(be: &[u8]) -> u32 {

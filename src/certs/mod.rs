@@ -13,8 +13,8 @@ pub mod inventory;
 pub mod load;
 pub mod origin;
 pub mod pkcs7;
-pub mod sniff;
-pub mod usage;
+pub use topocert_base::sniff;
+pub use topocert_base::usage;
 
 #[cfg(test)]
 mod tests;

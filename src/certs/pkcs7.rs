@@ -19,11 +19,6 @@ const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.1
 /// id-data (1.2.840.113549.1.7.1).
 const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
 
-/// DER encoding of the id-signedData OID including its tag and length.
-const SIGNED_DATA_OID_TLV: [u8; 11] = [
-    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02,
-];
-
 /// A PKCS#7 bundle that could not be read or written.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum Pkcs7Error {
@@ -38,21 +33,7 @@ pub enum Pkcs7Error {
     Encode(String),
 }
 
-/// True when `data` starts like a DER/BER ContentInfo whose content type is SignedData.
-pub fn looks_like_pkcs7(data: &[u8]) -> bool {
-    if data.first() != Some(&0x30) {
-        return false;
-    }
-    let Some(len_byte) = data.get(1) else {
-        return false;
-    };
-    let header = if *len_byte < 0x80 {
-        2
-    } else {
-        2 + usize::from(len_byte & 0x7f)
-    };
-    data.get(header..header + SIGNED_DATA_OID_TLV.len()) == Some(&SIGNED_DATA_OID_TLV[..])
-}
+pub use super::sniff::looks_like_pkcs7;
 
 /// Returns the DER of every certificate in a SignedData bundle (in DER set order).
 /// Attribute certificates and other certificate formats are skipped.

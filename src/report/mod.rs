@@ -10,7 +10,7 @@ pub mod diff_human;
 pub mod diff_json;
 pub mod diff_markdown;
 pub mod dot;
-pub mod escape;
+pub use topocert_base::escape;
 pub mod github;
 pub mod graph_json;
 pub mod html;
@@ -235,4 +235,24 @@ pub fn to_json<T: serde::Serialize>(v: &T) -> String {
     };
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod json_escape_tests {
+    use super::escape::is_unsafe;
+
+    const CONTROLS: &str = "\u{1b}]8;;http://x\u{1b}\\L\u{7}\u{9b}2J\u{202e}R\u{7f}\u{2066}";
+
+    #[test]
+    fn json_escapes_c1_del_and_bidi_and_reads_back_the_same() {
+        let json = super::to_json(&serde_json::json!({ "dn": CONTROLS }));
+        assert!(!json.chars().any(|c| is_unsafe(c) && c != '\n'), "{json}");
+        assert!(json.contains("\\u009b2J\\u202eR\\u007f\\u2066"), "{json}");
+        let back: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+        assert_eq!(back["dn"], CONTROLS);
+        assert_eq!(
+            super::to_json(&serde_json::json!({"a": [1, "é"]})),
+            serde_json::to_string_pretty(&serde_json::json!({"a": [1, "é"]})).expect("json") + "\n"
+        );
+    }
 }

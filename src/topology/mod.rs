@@ -2,7 +2,7 @@
 //! [`crate::model::Topology`] ([`build`]).
 
 pub mod build;
-pub mod decode;
+pub use topocert_base::decode;
 pub mod placeholder;
 pub mod scan;
 

@@ -47,7 +47,7 @@ impl CertFileKind {
 }
 
 /// True for the PEM labels of an X.509 certificate block.
-pub(crate) fn is_cert_label(label: &str) -> bool {
+pub fn is_cert_label(label: &str) -> bool {
     matches!(
         label,
         "CERTIFICATE" | "X509 CERTIFICATE" | "X.509 CERTIFICATE" | "TRUSTED CERTIFICATE"
@@ -66,7 +66,7 @@ fn skip_header(data: &[u8], at: usize) -> Option<usize> {
 
 /// True when `data` starts like a PKCS#12 PFX: SEQUENCE { INTEGER 3, SEQUENCE { OID pkcs7-data
 /// ... } } (DER or BER).
-pub(crate) fn looks_like_pkcs12(data: &[u8]) -> bool {
+pub fn looks_like_pkcs12(data: &[u8]) -> bool {
     if data.first() != Some(&0x30) {
         return false;
     }
@@ -137,11 +137,11 @@ pub fn sniff(data: &[u8]) -> Option<CertFileKind> {
 /// A DER SEQUENCE whose announced length fits the data: a PKCS#7 bundle, a certificate or a
 /// private key by what it starts with.
 fn sniff_der(data: &[u8]) -> Option<CertFileKind> {
-    let total = super::cert::der_total_len(data)?;
+    let total = der_total_len(data)?;
     if total > data.len() {
         return None;
     }
-    if super::pkcs7::looks_like_pkcs7(data) {
+    if looks_like_pkcs7(data) {
         return Some(CertFileKind::Bundle);
     }
     let inner = skip_header(data, 0)?;
@@ -151,6 +151,45 @@ fn sniff_der(data: &[u8]) -> Option<CertFileKind> {
         [0x02, 0x01, 0x00 | 0x01] => Some(CertFileKind::PrivateKey),
         _ => None,
     }
+}
+
+/// DER encoding of the id-signedData OID including its tag and length.
+const SIGNED_DATA_OID_TLV: [u8; 11] = [
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02,
+];
+
+/// True when `data` starts like a DER/BER ContentInfo whose content type is SignedData.
+pub fn looks_like_pkcs7(data: &[u8]) -> bool {
+    if data.first() != Some(&0x30) {
+        return false;
+    }
+    let Some(len_byte) = data.get(1) else {
+        return false;
+    };
+    let header = if *len_byte < 0x80 {
+        2
+    } else {
+        2 + usize::from(len_byte & 0x7f)
+    };
+    data.get(header..header + SIGNED_DATA_OID_TLV.len()) == Some(&SIGNED_DATA_OID_TLV[..])
+}
+
+/// Total length (header + content) a definite-length DER TLV at the start of `data` announces,
+/// or `None` if the header itself is incomplete or uses the indefinite form.
+pub fn der_total_len(data: &[u8]) -> Option<usize> {
+    let first_len = *data.get(1)?;
+    if first_len < 0x80 {
+        return Some(2 + usize::from(first_len));
+    }
+    let n = usize::from(first_len & 0x7f);
+    if n == 0 || n > 4 {
+        return None;
+    }
+    let bytes = data.get(2..2 + n)?;
+    let len = bytes
+        .iter()
+        .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+    len.checked_add(2 + n)
 }
 
 #[cfg(test)]

@@ -48,7 +48,7 @@ impl<'d> Clipped<'d> {
 
 impl fmt::Display for Clipped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&crate::report::escape::terminal_lines(
+        f.write_str(&crate::escape::terminal_lines(
             &self.inner.to_string(),
         ))
     }
@@ -69,7 +69,7 @@ impl Diagnostic for Clipped<'_> {
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         let help = self.inner.help()?.to_string();
-        Some(Box::new(crate::report::escape::terminal_lines(&help)))
+        Some(Box::new(crate::escape::terminal_lines(&help)))
     }
     fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.inner.url()
@@ -131,7 +131,7 @@ struct TrueLine {
     real: usize,
     /// The line without its line ending (or, for a line the source itself cut because it is
     /// huge, the part of it that was read), tabs as single spaces, control characters shown
-    /// visibly ([`crate::report::escape::terminal`]).
+    /// visibly ([`crate::escape::terminal`]).
     text: String,
     /// Tabs in the original line (miette shows each as up to four columns).
     tabs: usize,
@@ -157,14 +157,14 @@ impl TrueLine {
 /// `\u{..}`, with where each escape is and how many bytes it adds.
 fn inert_line(text: &str) -> (String, Vec<(usize, usize)>) {
     let text = text.replace('\t', " ");
-    if !text.chars().any(crate::report::escape::is_unsafe) {
+    if !text.chars().any(crate::escape::is_unsafe) {
         return (text, Vec::new());
     }
     let mut out = String::with_capacity(text.len() + 16);
     let mut escapes = Vec::new();
     for (i, c) in text.char_indices() {
-        if crate::report::escape::is_unsafe(c) {
-            let shown = crate::report::escape::terminal(c.encode_utf8(&mut [0; 4]));
+        if crate::escape::is_unsafe(c) {
+            let shown = crate::escape::terminal(c.encode_utf8(&mut [0; 4]));
             escapes.push((i, shown.len() - c.len_utf8()));
             out.push_str(&shown);
         } else {
@@ -290,7 +290,7 @@ fn snippet(d: &dyn Diagnostic, width: usize) -> Option<Snippet> {
     }
     // Control characters in the lines, the labels or the name are shown visibly: the copy is
     // then always made, the labels moved onto the escaped text.
-    let inert = |s: &str| crate::report::escape::terminal(s);
+    let inert = |s: &str| crate::escape::terminal(s);
     let shown_name = name.as_deref().map(inert);
     let mut hostile = shown_name != name || lines.values().any(|t| !t.escapes.is_empty());
     escaped_offsets(&mut lines);
@@ -679,7 +679,7 @@ mod tests {
         let out = render(&Clipped::new(&f, 100), 100);
         assert!(
             !out.chars()
-                .any(|c| crate::report::escape::is_unsafe(c) && c != '\n'),
+                .any(|c| crate::escape::is_unsafe(c) && c != '\n'),
             "{out:?}"
         );
         assert!(
