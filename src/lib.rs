@@ -7,6 +7,7 @@
 //! [`app`] runs each command; [`report`] renders results; [`cli`] maps the command line.
 
 pub use topocert_base::{input, output, snippet, term, time};
+pub use topocert_topology::{graph, model, servers, topology};
 
 pub mod app;
 pub mod certs;
@@ -20,15 +21,11 @@ pub mod explain;
 pub mod fetch;
 pub mod finding;
 pub mod gate;
-pub mod graph;
-pub mod model;
 pub mod outcome;
 pub mod plan;
 pub mod report;
 pub mod required;
 pub mod rules;
-pub mod servers;
-pub mod topology;
 
 #[cfg(test)]
 pub(crate) mod test_pki;

@@ -400,7 +400,7 @@ impl WebServiceSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct CertPort {
     /// The certificate presented there (Default, WebServicesInternal or WebServicesExternal).
-    pub usage: crate::certs::Usage,
+    pub usage: crate::usage::Usage,
     /// The TCP port.
     pub port: u16,
     /// The `Port` start tag.

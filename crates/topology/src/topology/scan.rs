@@ -561,11 +561,11 @@ fn may_present_certificate(e: &BytesStart<'_>) -> bool {
 }
 
 /// The certificate the `Port` element whose start tag is `text[span]` presents, if it is one
-/// of the TLS listeners of [`crate::certs::Usage`]: the Registrar's or Persistent Chat's
+/// of the TLS listeners of [`crate::usage::Usage`]: the Registrar's or Persistent Chat's
 /// primary `SipServer` port over MTLS/TLS (Default), the web site's primary or external HTTPS
 /// port (WebServicesInternal, WebServicesExternal).
 pub fn read_cert_port(text: &str, span: Span) -> Option<crate::model::CertPort> {
-    use crate::certs::Usage;
+    use crate::usage::Usage;
     const NAMES: [&str; 6] = [
         "Owner",
         "Usage",
@@ -1760,7 +1760,7 @@ mod tests {
             </Topology>"#;
         let src = SourceText::new("t.xml", std::sync::Arc::new(text.to_string()), "UTF-8");
         let raw = scan(&src).expect("scans");
-        use crate::certs::Usage;
+        use crate::usage::Usage;
         let read = |i: usize| -> Vec<(Usage, u16)> {
             raw.cert_ports
                 .iter()

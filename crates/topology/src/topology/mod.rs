@@ -54,7 +54,7 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Topology, LoadError> {
 /// Like [`load_bytes`], taking the bytes: UTF-8 input is not copied. A certificate, key or
 /// PKCS#12 file is refused as such ([`LoadError::CertificateFile`]).
 pub fn load_vec(name: &str, bytes: Vec<u8>) -> Result<Topology, LoadError> {
-    if let Some(kind) = crate::certs::sniff::sniff(&bytes) {
+    if let Some(kind) = crate::sniff::sniff(&bytes) {
         return Err(LoadError::certificate_file(name, kind));
     }
     let decoded = decode::decode_vec(name, bytes)?;
