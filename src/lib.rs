@@ -8,9 +8,9 @@
 
 pub use topocert_base::{input, output, snippet, term, time};
 pub use topocert_topology::{graph, model, servers, topology};
+pub use topocert_x509::certs;
 
 pub mod app;
-pub mod certs;
 pub mod check;
 pub mod citation;
 pub mod cli;

@@ -301,3 +301,6 @@ pub fn prepare(
     let reference_ca = ca::resolve(topo, graph, store, &assignments, given_cas);
     (servers, reference_ca)
 }
+
+#[cfg(test)]
+mod cert_forms_tests;

@@ -4,41 +4,11 @@
 
 use super::dns_name::{DnsName, NameError};
 use super::options::FetchOptions;
+pub use crate::certs::endpoint::PortFrom;
 use crate::certs::Usage;
 use crate::check::CheckedKind;
 use crate::graph::ServerGraph;
 use crate::model::{MachineIdx, Role, Span, Topology};
-use serde::Serialize;
-
-/// Where an endpoint's port comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PortFrom {
-    /// A `Port` element of the topology.
-    Topology,
-    /// The Lync default: the topology declares no port for that use.
-    Default,
-    /// `--port`.
-    Option,
-}
-
-impl PortFrom {
-    /// `topology`, `default` or `option`, as in `manifest.csv`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PortFrom::Topology => "topology",
-            PortFrom::Default => "default",
-            PortFrom::Option => "option",
-        }
-    }
-
-    /// The value of [`Self::as_str`].
-    pub fn from_name(s: &str) -> Option<PortFrom> {
-        [PortFrom::Topology, PortFrom::Default, PortFrom::Option]
-            .into_iter()
-            .find(|p| p.as_str() == s)
-    }
-}
 
 /// One TLS listener of a checked server to read a certificate from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -20,7 +20,7 @@ use crate::certs::{CertLoadError, CertStore, Unreadable};
 use std::path::Path;
 
 /// The file name, at the top of a fetched folder.
-pub const FILE_NAME: &str = "manifest.csv";
+pub const FILE_NAME: &str = crate::certs::endpoint::MANIFEST_FILE_NAME;
 
 /// The columns, in order.
 pub const COLUMNS: [&str; 9] = [

@@ -17,6 +17,9 @@ pub mod progress;
 pub mod runner;
 pub mod tls;
 
+#[cfg(test)]
+mod origin_tests;
+
 pub use dns_name::{DnsName, NameError};
 pub use endpoints::{Endpoint, PortFrom};
 pub use options::{FetchOptions, PortOverride, ResolveOverride};

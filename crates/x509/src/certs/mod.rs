@@ -7,6 +7,7 @@
 pub mod ber;
 pub mod cert;
 pub mod dn;
+pub mod endpoint;
 pub mod facts;
 pub mod index;
 pub mod inventory;

@@ -604,7 +604,7 @@ pub fn load(path: &Path) -> Result<Inventory, InventoryError> {
 
 /// [`load`] on bytes already read; `path` names the inventory in messages.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory, InventoryError> {
-    let decoded = crate::topology::decode::decode(&path.display().to_string(), bytes)
+    let decoded = crate::decode::decode(&path.display().to_string(), bytes)
         .map_err(InventoryError::Encoding)?;
     let text = decoded.text.as_str();
     let trimmed = text.trim_start();

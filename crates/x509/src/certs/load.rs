@@ -273,7 +273,7 @@ pub struct CertStore {
     pub unreadable: Vec<Unreadable>,
     /// The endpoints a fetch tried (`--fetch`, or the `manifest.csv` of a fetched folder),
     /// reached or not.
-    pub endpoints: Vec<crate::fetch::EndpointRecord>,
+    pub endpoints: Vec<crate::certs::endpoint::EndpointRecord>,
 }
 
 impl CertStore {
@@ -578,7 +578,7 @@ fn walk(entries: Vec<(PathBuf, bool)>, depth: usize, store: &mut CertStore) {
         let Some(name) = path.file_name() else {
             continue;
         };
-        if is_skipped(name) || (depth == 1 && name == crate::fetch::manifest::FILE_NAME) {
+        if is_skipped(name) || (depth == 1 && name == crate::certs::endpoint::MANIFEST_FILE_NAME) {
             // a fetched folder's manifest is read by `app::sources::folder`
             continue;
         }
@@ -597,7 +597,7 @@ fn walk(entries: Vec<(PathBuf, bool)>, depth: usize, store: &mut CertStore) {
 
 /// Adds the certificates of one file to `store`: a server file (its first non-CA certificate
 /// is the leaf) or a CA-only file.
-pub(crate) fn add_file(store: &mut CertStore, origin: super::Origin, mut certs: Vec<Certificate>) {
+pub fn add_file(store: &mut CertStore, origin: super::Origin, mut certs: Vec<Certificate>) {
     // The server certificate is the first non-CA certificate; a file holding one CA certificate
     // that names DNS hosts is a CA certificate offered as a server's (the
     // `ca-certificate-as-server` rule reports it) rather than a CA to trust.
@@ -625,7 +625,7 @@ pub(crate) fn add_file(store: &mut CertStore, origin: super::Origin, mut certs: 
 
 /// The lower-case names a file is "named after": its file name without a known certificate
 /// extension (only the last extension is removed), and its parent folder's name.
-pub(crate) fn name_keys(path: &Path) -> Vec<String> {
+pub fn name_keys(path: &Path) -> Vec<String> {
     let mut keys = Vec::new();
     if let Some(name) = path.file_name() {
         let name = name.to_string_lossy().to_ascii_lowercase();

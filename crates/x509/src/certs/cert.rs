@@ -342,7 +342,7 @@ pub fn key_id_hex(bytes: &[u8]) -> String {
     hex_upper(bytes)
 }
 
-pub(crate) use super::sniff::der_total_len;
+pub use super::sniff::der_total_len;
 
 /// Bit length of a big-endian unsigned integer, ignoring leading zero bytes and bits.
 fn bit_len(be: &[u8]) -> u32 {
@@ -448,7 +448,7 @@ fn parse_error(e: x509_parser::nom::Err<X509Error>, len: usize) -> CertParseErro
 }
 
 /// Parses exactly one certificate at the start of `data`; returns it and the bytes it used.
-pub(crate) fn parse_prefix(data: &[u8]) -> Result<(Certificate, usize), CertParseError> {
+pub fn parse_prefix(data: &[u8]) -> Result<(Certificate, usize), CertParseError> {
     if data.is_empty() {
         return Err(CertParseError::Empty);
     }
@@ -602,14 +602,14 @@ impl Certificate {
 }
 
 /// Lower-cases a DNS name and removes surrounding whitespace and one trailing dot.
-pub(crate) fn normalize_name(name: &str) -> String {
+pub fn normalize_name(name: &str) -> String {
     let t = name.trim();
     t.strip_suffix('.').unwrap_or(t).to_ascii_lowercase()
 }
 
 /// If `pattern` is a wildcard name `*.base` (with at least two labels in `base`), returns the
 /// normalized base domain.
-pub(crate) fn wildcard_base(pattern: &str) -> Option<String> {
+pub fn wildcard_base(pattern: &str) -> Option<String> {
     let p = normalize_name(pattern);
     let base = p.strip_prefix("*.")?;
     if base.is_empty() || !base.contains('.') || base.contains('*') {

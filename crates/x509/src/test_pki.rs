@@ -1,0 +1,390 @@
+//! Test support for rule and chain tests: a small rcgen PKI, certificate folders written to a
+//! temporary directory, and a `check` run over a shipped sample topology.
+
+use crate::certs::Certificate;
+use rcgen::{
+    BasicConstraints, CertificateParams, CrlDistributionPoint, DistinguishedName, DnType,
+    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose,
+};
+use std::path::Path;
+
+/// 2026-12-01T00:00:00Z, the `--now` of the samples.
+pub const NOW: i64 = 1_796_083_200;
+
+/// A CA of the test PKI.
+pub struct TestCa {
+    /// Signs certificates.
+    pub issuer: Issuer<'static, KeyPair>,
+    /// Its certificate, DER.
+    pub der: Vec<u8>,
+}
+
+impl TestCa {
+    /// The parsed certificate.
+    pub fn cert(&self) -> Certificate {
+        Certificate::from_der(&self.der).expect("test CA parses")
+    }
+}
+
+fn dn(cn: &str) -> DistinguishedName {
+    let mut d = DistinguishedName::new();
+    // DER order: O, then CN (shown by Windows as `CN=..., O=...`).
+    d.push(DnType::OrganizationName, "Fabrikam");
+    d.push(DnType::CommonName, cn);
+    d
+}
+
+fn ca_params(cn: &str, valid: (i32, i32)) -> CertificateParams {
+    let mut p = CertificateParams::default();
+    p.distinguished_name = dn(cn);
+    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    p.not_before = rcgen::date_time_ymd(valid.0, 1, 1);
+    p.not_after = rcgen::date_time_ymd(valid.1, 1, 1);
+    p.use_authority_key_identifier_extension = true;
+    p
+}
+
+/// A self-signed root CA valid 2020..2040.
+pub fn root(cn: &str) -> TestCa {
+    root_valid(cn, (2020, 2040))
+}
+
+/// A self-signed root CA valid from January 1st of `valid.0` to that of `valid.1`.
+pub fn root_valid(cn: &str, valid: (i32, i32)) -> TestCa {
+    let key = KeyPair::generate().expect("keygen");
+    let p = ca_params(cn, valid);
+    let cert = p.self_signed(&key).expect("self-signed");
+    TestCa {
+        der: cert.der().to_vec(),
+        issuer: Issuer::new(p, key),
+    }
+}
+
+/// A self-signed CA certificate whose subject and issuer hold `rdns` in this DER order, each an
+/// RFC 4514 RDN (`+` joins the attributes of a multi-valued one). rcgen keeps one value per
+/// attribute type and no multi-valued RDN, so its certificate's names are rewritten with the
+/// x509-cert types and the result signed again with the same key.
+pub fn self_signed_with_rdns(rdns: &[&str]) -> Vec<u8> {
+    use std::str::FromStr;
+    use x509_cert::der::{Decode, Encode};
+    let key = KeyPair::generate().expect("keygen");
+    let rcgen_der = ca_params("placeholder", (2020, 2040))
+        .self_signed(&key)
+        .expect("self-signed")
+        .der()
+        .to_vec();
+    let mut cert = x509_cert::Certificate::from_der(&rcgen_der).expect("rcgen DER");
+    let name = x509_cert::name::RdnSequence(
+        rdns.iter()
+            .map(|r| x509_cert::name::RelativeDistinguishedName::from_str(r).expect("RDN"))
+            .collect(),
+    );
+    cert.tbs_certificate.subject = name.clone();
+    cert.tbs_certificate.issuer = name;
+    let tbs = cert.tbs_certificate.to_der().expect("encode");
+    let sig = rcgen::SigningKey::sign(&key, &tbs).expect("sign");
+    cert.signature =
+        x509_cert::der::asn1::BitString::from_bytes(&sig).expect("signature bit string");
+    cert.to_der().expect("encode")
+}
+
+/// A CA certificate for `cn` signed by `parent` (an intermediate), valid 2020..2040.
+pub fn intermediate(cn: &str, parent: &TestCa) -> TestCa {
+    let key = KeyPair::generate().expect("keygen");
+    let p = ca_params(cn, (2020, 2040));
+    let cert = p.signed_by(&key, &parent.issuer).expect("sign");
+    TestCa {
+        der: cert.der().to_vec(),
+        issuer: Issuer::new(p, key),
+    }
+}
+
+/// What a test server certificate looks like; [`Leaf::good`] is one Lync accepts.
+pub struct Leaf {
+    /// Subject CN.
+    pub cn: String,
+    /// DNS SANs.
+    pub sans: Vec<String>,
+    /// Key usage bits; empty = no extension.
+    pub key_usages: Vec<KeyUsagePurpose>,
+    /// CRL distribution point URIs; empty = no extension.
+    pub crl: Vec<String>,
+    /// The key algorithm (default: rcgen's, ECDSA P-256).
+    pub key_alg: Option<&'static rcgen::SignatureAlgorithm>,
+    /// Extra extensions: OID arcs, criticality, DER content.
+    pub extra: Vec<(Vec<u64>, bool, Vec<u8>)>,
+}
+
+impl Leaf {
+    /// CN = `fqdn`, SANs = `fqdn` and `more`, digitalSignature + keyEncipherment, a CDP.
+    pub fn good(fqdn: &str, more: &[&str]) -> Self {
+        let mut sans = vec![fqdn.to_string()];
+        sans.extend(more.iter().map(|s| s.to_string()));
+        Leaf {
+            cn: fqdn.to_string(),
+            sans,
+            key_usages: vec![
+                KeyUsagePurpose::DigitalSignature,
+                KeyUsagePurpose::KeyEncipherment,
+            ],
+            crl: vec!["http://pki.fabrikam.com/crl/test.crl".to_string()],
+            key_alg: None,
+            extra: Vec::new(),
+        }
+    }
+
+    /// A good lyncse01 certificate with every name the standard-edition sample requires.
+    pub fn se() -> Self {
+        Leaf::good("lyncse01.fabrikam.com", SE_NAMES)
+    }
+
+    /// Signs it with `ca`: DER, valid 2026..2028, Server Authentication EKU.
+    pub fn signed_by(&self, ca: &TestCa) -> Vec<u8> {
+        let key = match self.key_alg {
+            Some(alg) => KeyPair::generate_for(alg).expect("keygen"),
+            None => KeyPair::generate().expect("keygen"),
+        };
+        let mut p = CertificateParams::new(self.sans.clone()).expect("params");
+        p.distinguished_name = dn(&self.cn);
+        p.key_usages = self.key_usages.clone();
+        p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        p.use_authority_key_identifier_extension = true;
+        if !self.crl.is_empty() {
+            p.crl_distribution_points = vec![CrlDistributionPoint {
+                uris: self.crl.clone(),
+            }];
+        }
+        for (oid, critical, content) in &self.extra {
+            let mut e = rcgen::CustomExtension::from_oid_content(oid, content.clone());
+            e.set_criticality(*critical);
+            p.custom_extensions.push(e);
+        }
+        p.not_before = rcgen::date_time_ymd(2026, 1, 1);
+        p.not_after = rcgen::date_time_ymd(2028, 1, 1);
+        p.signed_by(&key, &ca.issuer).expect("sign").der().to_vec()
+    }
+}
+
+/// The standard-edition sample's names of lyncse01, so its certificate covers what the
+/// topology requires.
+pub const SE_NAMES: &[&str] = &[
+    "webext.fabrikam.com",
+    "meet.fabrikam.com",
+    "dialin.fabrikam.com",
+    "admin.fabrikam.com",
+];
+
+/// Concatenated PEM blocks of DER certificates.
+pub fn pem(ders: &[&[u8]]) -> Vec<u8> {
+    let mut out = String::new();
+    for d in ders {
+        out.push_str(&pem_rfc7468(d));
+    }
+    out.into_bytes()
+}
+
+fn pem_rfc7468(der: &[u8]) -> String {
+    let b64 = base64(der);
+    let mut s = String::from("-----BEGIN CERTIFICATE-----\n");
+    for line in b64.as_bytes().chunks(64) {
+        s.push_str(std::str::from_utf8(line).expect("ascii"));
+        s.push('\n');
+    }
+    s.push_str("-----END CERTIFICATE-----\n");
+    s
+}
+
+/// Standard base64 with padding.
+pub fn base64(data: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// A certificate folder in a temporary directory.
+pub struct Folder {
+    dir: tempfile::TempDir,
+}
+
+impl Folder {
+    /// An empty folder.
+    pub fn new() -> Self {
+        Folder {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+    /// Writes `name` (may contain `/`) with `data`; returns `self` for chaining.
+    pub fn file(self, name: &str, data: &[u8]) -> Self {
+        let p = self.dir.path().join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(&p, data).expect("write");
+        self
+    }
+    /// The folder's path.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// The openssl-made fixtures of `tests/fixtures/certs/` (see its README).
+pub mod fixtures {
+    /// "CN=Fabrikam RSA Issuing CA": signed the four lyncse01 fixtures below.
+    pub const RSA_CA: &[u8] = include_bytes!("../../../tests/fixtures/certs/rsa-ca.der");
+    /// lyncse01, RSA 3072, sha256RSA, good.
+    pub const RSA3072: &[u8] = include_bytes!("../../../tests/fixtures/certs/rsa3072.der");
+    /// lyncse01, RSA 4096, sha256RSA, good.
+    pub const RSA4096: &[u8] = include_bytes!("../../../tests/fixtures/certs/rsa4096.der");
+    /// lyncse01, RSA 2048, RSASSA-PSS with SHA-256.
+    pub const PSS: &[u8] = include_bytes!("../../../tests/fixtures/certs/pss-signed.der");
+    /// lyncse01, RSA 2048, md5RSA.
+    pub const MD5: &[u8] = include_bytes!("../../../tests/fixtures/certs/md5-signed.der");
+    /// The ECDSA "CN=Fabrikam Issuing CA" that signed the two below.
+    pub const ECDSA_CA: &[u8] = include_bytes!("../../../tests/fixtures/certs/fabrikam-issuing-ca.der");
+    /// lab06, RSA 2048, ecdsa-with-SHA1.
+    pub const SHA1: &[u8] = include_bytes!("../../../tests/fixtures/certs/sha1-signed.der");
+    /// lyncse01, a DSA 2048 key, self-signed.
+    pub const DSA: &[u8] = include_bytes!("../../../tests/fixtures/certs/dsa-key.der");
+}
+
+/// A CA certificate with `cn` and `key_of`'s key, signed by `signer` (cross-certificates and
+/// cycles in chain tests).
+pub fn cross(cn: &str, key_of: &TestCa, signer: &TestCa) -> Vec<u8> {
+    let p = ca_params(cn, (2020, 2040));
+    p.signed_by(key_of.issuer.key(), &signer.issuer)
+        .expect("sign")
+        .der()
+        .to_vec()
+}
+
+/// A DER certificates-only PKCS#7 bundle.
+pub fn p7b(ders: &[&[u8]]) -> Vec<u8> {
+    crate::certs::pkcs7::build_bundle(ders).expect("bundle")
+}
+
+/// `der` with its subject and/or issuer Name replaced by `rdns` (RFC 4514 RDNs in DER order,
+/// e.g. `["DC=com", "DC=fabrikam", "CN=Fabrikam Issuing CA"]`), signed again with `signer`'s
+/// key: AD CS-style names, which rcgen cannot write (one value per attribute type).
+pub fn renamed(
+    der: &[u8],
+    subject: Option<&[String]>,
+    issuer: Option<&[String]>,
+    signer: &TestCa,
+) -> Vec<u8> {
+    use std::str::FromStr;
+    use x509_cert::der::{Decode, Encode};
+    let name = |rdns: &[String]| {
+        x509_cert::name::RdnSequence(
+            rdns.iter()
+                .map(|r| x509_cert::name::RelativeDistinguishedName::from_str(r).expect("RDN"))
+                .collect(),
+        )
+    };
+    let mut cert = x509_cert::Certificate::from_der(der).expect("rcgen DER");
+    if let Some(s) = subject {
+        cert.tbs_certificate.subject = name(s);
+    }
+    if let Some(i) = issuer {
+        cert.tbs_certificate.issuer = name(i);
+    }
+    let tbs = cert.tbs_certificate.to_der().expect("encode");
+    let sig = rcgen::SigningKey::sign(signer.issuer.key(), &tbs).expect("sign");
+    cert.signature =
+        x509_cert::der::asn1::BitString::from_bytes(&sig).expect("signature bit string");
+    cert.to_der().expect("encode")
+}
+
+/// An AD CS-style name in DER order: `DC=com, DC=fabrikam, CN=cn` (Windows shows
+/// `CN=cn, DC=fabrikam, DC=com`).
+pub fn ad_cs_name(cn: &str) -> Vec<String> {
+    vec!["DC=com".into(), "DC=fabrikam".into(), format!("CN={cn}")]
+}
+
+/// A three-tier AD CS PKI with AD CS-style names: root, policy CA, issuing CA (each a
+/// [`TestCa`] whose certificate carries [`ad_cs_name`]s).
+pub struct AdCsPki {
+    /// The self-signed root.
+    pub root: TestCa,
+    /// The policy CA under the root.
+    pub policy: TestCa,
+    /// The issuing CA under the policy CA.
+    pub issuing: TestCa,
+}
+
+impl AdCsPki {
+    /// A new PKI: "Fabrikam Root CA", "Fabrikam Policy CA", "Fabrikam Issuing CA 1".
+    pub fn new() -> Self {
+        let root_ca = root("Fabrikam Root CA");
+        let policy = intermediate("Fabrikam Policy CA", &root_ca);
+        let issuing = intermediate("Fabrikam Issuing CA 1", &policy);
+        let (r, p, i) = (
+            ad_cs_name("Fabrikam Root CA"),
+            ad_cs_name("Fabrikam Policy CA"),
+            ad_cs_name("Fabrikam Issuing CA 1"),
+        );
+        let root_der = renamed(&root_ca.der, Some(&r), Some(&r), &root_ca);
+        let policy_der = renamed(&policy.der, Some(&p), Some(&r), &root_ca);
+        let issuing_der = renamed(&issuing.der, Some(&i), Some(&p), &policy);
+        AdCsPki {
+            root: TestCa {
+                der: root_der,
+                issuer: root_ca.issuer,
+            },
+            policy: TestCa {
+                der: policy_der,
+                issuer: policy.issuer,
+            },
+            issuing: TestCa {
+                der: issuing_der,
+                issuer: issuing.issuer,
+            },
+        }
+    }
+    /// `leaf` issued by the issuing CA, its issuer name the issuing CA's AD CS-style name.
+    pub fn leaf(&self, leaf: &Leaf) -> Vec<u8> {
+        renamed(
+            &leaf.signed_by(&self.issuing),
+            None,
+            Some(&ad_cs_name("Fabrikam Issuing CA 1")),
+            &self.issuing,
+        )
+    }
+}
+
+impl Default for AdCsPki {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A root CA whose certificate names it `cn` (UTF8String, as rcgen writes it) but which writes
+/// `issuer_dn` as the issuer name of what it signs (e.g. the same name as PrintableString, in
+/// other case and spacing): the same key and key id.
+pub fn root_naming_itself(cn: &str, issuer_dn: DistinguishedName) -> TestCa {
+    let key = KeyPair::generate().expect("keygen");
+    let p = ca_params(cn, (2020, 2040));
+    let cert = p.self_signed(&key).expect("self-signed");
+    let mut as_issuer = ca_params(cn, (2020, 2040));
+    as_issuer.distinguished_name = issuer_dn;
+    TestCa {
+        der: cert.der().to_vec(),
+        issuer: Issuer::new(as_issuer, key),
+    }
+}
