@@ -9,23 +9,17 @@
 pub use topocert_base::{input, output, snippet, term, time};
 pub use topocert_topology::{graph, model, servers, topology};
 pub use topocert_x509::certs;
+pub use topocert_check::{check, citation, diff, finding, gate, outcome, required, rules};
+
+pub mod plan;
 
 pub mod app;
-pub mod check;
-pub mod citation;
 pub mod cli;
 pub mod config;
-pub mod diff;
 pub mod error;
 pub mod explain;
 pub mod fetch;
-pub mod finding;
-pub mod gate;
-pub mod outcome;
-pub mod plan;
 pub mod report;
-pub mod required;
-pub mod rules;
 
 #[cfg(test)]
-pub(crate) mod test_pki;
+use topocert_x509::test_pki;

@@ -15,6 +15,8 @@ use std::path::PathBuf;
 
 pub mod sources;
 
+pub use topocert_check::checked::{run_check, Checked};
+
 /// A fatal error of a command (exit code 2), with its diagnostic.
 #[derive(Debug)]
 pub struct AppError(pub miette::Report);
@@ -85,22 +87,6 @@ pub fn load_topology(path: &str, warn: Warn<'_>) -> Result<Loaded, AppError> {
     Ok(Loaded { topology, graph })
 }
 
-/// A checked topology: the certificates, the rules' findings and the outcome.
-#[derive(Debug)]
-pub struct Checked {
-    /// The certificates read.
-    pub store: CertStore,
-    /// The check.
-    pub result: CheckResult,
-    /// Statuses, verdict, gate and exit code.
-    pub outcome: Outcome,
-    /// The time validity was judged at (unix seconds).
-    pub now: i64,
-    /// The config file used and the rules ignored or overridden, when any (every output
-    /// names them).
-    pub settings_note: Option<String>,
-}
-
 /// Applies the config's severity overrides and ignored rules to the findings, and notes every
 /// deciding finding about a server they set aside.
 fn apply_settings(result: &mut CheckResult, settings: &crate::config::Settings) {
@@ -139,34 +125,6 @@ fn apply_settings(result: &mut CheckResult, settings: &crate::config::Settings) 
     });
     waived.dedup();
     result.waived.extend(waived);
-}
-
-/// Runs every rule on the servers of a topology: chooses the certificates, resolves the
-/// reference CA, and collects the findings.
-pub fn run_check(
-    topo: &Topology,
-    graph: &ServerGraph,
-    store: &CertStore,
-    given_cas: &[GivenCa],
-    options: &CheckOptions,
-) -> CheckResult {
-    let (servers, reference_ca) = crate::check::prepare(topo, graph, store, given_cas, options);
-    let ctx = crate::rules::CheckContext {
-        topology: topo,
-        graph,
-        store,
-        servers: &servers,
-        reference_ca: &reference_ca,
-        options,
-        chains: Default::default(),
-    };
-    let findings = crate::rules::run(&ctx);
-    CheckResult {
-        servers,
-        reference_ca,
-        findings,
-        waived: Vec::new(),
-    }
 }
 
 /// Reads the `--ca` files.

@@ -1,7 +1,9 @@
 //! Unit tests of the plan: names, reasons, deduplication, readiness, request files.
 
 use super::*;
-use crate::model::{Fqdn, Span};
+use crate::check::ca::CaResolution;
+use crate::graph::ServerGraph;
+use crate::model::{Fqdn, Span, Topology};
 use crate::required::NameList;
 
 fn sample(rel: &str) -> (Topology, ServerGraph) {

@@ -34,7 +34,7 @@ pub fn given_der(ders: &[&[u8]]) -> Vec<GivenCa> {
 /// Runs `check` on a shipped sample topology (`rel` under `sample-topologies/`) with the
 /// certificate folder and `--ca` files, at [`NOW`].
 pub fn run(rel: &str, folder: &Folder, cas: &[GivenCa]) -> CheckResult {
-    let path = format!("{}/sample-topologies/{rel}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/sample-topologies/{rel}", concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
     let topo = crate::topology::load_path(&path).expect("sample loads");
     let graph = ServerGraph::build(&topo);
     let store = load_dir(folder.path()).expect("folder loads");
@@ -43,7 +43,7 @@ pub fn run(rel: &str, folder: &Folder, cas: &[GivenCa]) -> CheckResult {
         now: NOW,
         expiry_warn_days: 30,
     };
-    crate::app::run_check(&topo, &graph, &store, cas, &options)
+    crate::checked::run_check(&topo, &graph, &store, cas, &options)
 }
 
 /// The rule ids of every finding, in order.

@@ -5,7 +5,7 @@
 use super::{Citation, CheckContext, Finding, Rule, RuleId, Severity, Subject};
 use crate::certs::Usage;
 use crate::check::CheckedServer;
-use crate::fetch::{Cause, EndpointRecord};
+use crate::certs::endpoint::{Cause, EndpointRecord};
 use crate::model::NoCase;
 
 /// This rule's id.
@@ -132,7 +132,7 @@ impl Rule for UnreachableEndpoint {
 #[cfg(test)]
 mod tests {
     use crate::certs::{CertStore, Usage};
-    use crate::fetch::{Cause, EndpointRecord, Failure, PortFrom};
+    use crate::certs::endpoint::{Cause, EndpointRecord, Failure, PortFrom};
     use crate::finding::{Effect, Finding, Severity};
 
     fn record(server: &str, usage: Usage, result: Result<String, Failure>) -> EndpointRecord {
@@ -148,7 +148,7 @@ mod tests {
     }
 
     fn findings(endpoints: Vec<EndpointRecord>) -> Vec<Finding> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
         let path = root.join("sample-topologies/enterprise-multisite/topology.xml");
         let topo = crate::topology::load_path(&path.to_string_lossy()).expect("sample loads");
         let graph = crate::graph::ServerGraph::build(&topo);
@@ -161,7 +161,7 @@ mod tests {
             now: 0,
             expiry_warn_days: 30,
         };
-        crate::app::run_check(&topo, &graph, &store, &[], &options)
+        crate::checked::run_check(&topo, &graph, &store, &[], &options)
             .findings
             .into_iter()
             .filter(|f| f.rule == super::ID)

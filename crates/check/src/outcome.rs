@@ -470,7 +470,7 @@ impl Outcome {
         let mut parts = s.waived.clone();
         if let (Some(ca), Status::Ready) = (&self.inferred_ca, s.status) {
             // The DN comes from a certificate: its control characters are shown, never sent.
-            let ca = crate::report::escape::terminal(ca);
+            let ca = crate::escape::terminal(ca);
             parts.push(format!("if CA {ca} is the internal servers' CA"));
         }
         parts.join("; ")
@@ -508,7 +508,7 @@ impl Outcome {
     pub fn gate_sentence(&self) -> String {
         let mut s = self.gate_only();
         if let Some(ca) = &self.inferred_ca {
-            let ca = crate::report::escape::terminal(ca);
+            let ca = crate::escape::terminal(ca);
             s.push_str(&format!(
                 "; the reference CA {ca} was inferred, not given with --ca: \"ready\" means ready if it is the internal servers' CA"
             ));

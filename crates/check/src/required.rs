@@ -172,13 +172,13 @@ impl PlannedName {
 /// Collects names in order, merging repeats case-insensitively into "also required by"
 /// (indexed, so a topology with many simple URLs stays linear).
 #[derive(Default)]
-pub(crate) struct NameList(
-    pub(crate) Vec<PlannedName>,
+pub struct NameList(
+    pub Vec<PlannedName>,
     std::collections::HashMap<Fqdn, usize>,
 );
 
 impl NameList {
-    pub(crate) fn add(
+    pub fn add(
         &mut self,
         topo: &Topology,
         name: &Fqdn,

@@ -4,7 +4,7 @@ use super::*;
 
 fn sample() -> String {
     let p = concat!(
-        env!("CARGO_MANIFEST_DIR"),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../.."),
         "/sample-topologies/enterprise-multisite/topology.xml"
     );
     // The sample has CRLF line ends; the edits below are written with LF.
@@ -143,7 +143,7 @@ fn new_dependency_on_web_services_makes_file_transfer_servers() {
 fn restricted_check_result_keeps_only_the_given_servers() {
     let (t, g) = load(&sample());
     let dir = std::path::PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../.."),
         "/sample-topologies/enterprise-multisite/certs"
     ));
     let store = crate::certs::load_dir(&dir).expect("certs");
@@ -159,7 +159,7 @@ fn restricted_check_result_keeps_only_the_given_servers() {
         certs: crate::certs::load_ca_file(&ca).expect("ca"),
         path: ca,
     }];
-    let full = crate::app::run_check(&t, &g, &store, &given, &options);
+    let full = crate::checked::run_check(&t, &g, &store, &given, &options);
     let fe01 = t.machine_by_fqdn("fe01.fabrikam.com").expect("fe01");
     let pc02 = t.machine_by_fqdn("pc02.fabrikam.com").expect("pc02");
     let keep: BTreeSet<MachineIdx> = [fe01, pc02].into();

@@ -251,7 +251,7 @@ pub fn checked_servers(topo: &Topology, graph: &ServerGraph) -> Vec<(MachineIdx,
 
 /// Chooses every machine's certificate (one choice per machine, shared by the checked servers
 /// and the CA inference), and resolves the reference CA. The rules then run on the result
-/// (see `crate::app::run_check`).
+/// (see `crate::checked::run_check`).
 pub fn prepare(
     topo: &Topology,
     graph: &ServerGraph,
