@@ -20,6 +20,3 @@ pub mod error;
 pub mod explain;
 pub mod fetch;
 pub mod report;
-
-#[cfg(test)]
-use topocert_x509::test_pki;

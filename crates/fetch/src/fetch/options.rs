@@ -87,7 +87,7 @@ pub fn parse_timeout(s: &str) -> Result<Duration, String> {
         }
         _ => Err(format!(
             "{:?} is not a number of seconds from {MIN_TIMEOUT_SECS} to {MAX_TIMEOUT_SECS}",
-            crate::report::escape::terminal(s)
+            crate::escape::terminal(s)
         )),
     }
 }

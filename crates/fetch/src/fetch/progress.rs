@@ -25,7 +25,7 @@ pub fn bar(total: usize, quiet: bool) -> Option<indicatif::ProgressBar> {
 pub fn tick(bar: Option<&indicatif::ProgressBar>) -> impl FnMut(&EndpointResult) + '_ {
     move |r| {
         if let Some(b) = bar {
-            b.set_message(crate::report::escape::terminal(&r.endpoint.server));
+            b.set_message(crate::escape::terminal(&r.endpoint.server));
             b.inc(1);
         }
     }

@@ -9,7 +9,7 @@
 //! `ok`, of the unproven evidence when it is `no-key-proof`.
 //!
 //! No raw control character is written: in `server` and `detail`, control characters are
-//! written as `\u{..}` by [`crate::report::escape::terminal`] and a backslash as `\u{5c}`,
+//! written as `\u{..}` by [`crate::escape::terminal`] and a backslash as `\u{5c}`,
 //! so the text reads back exactly.
 
 use super::endpoints::PortFrom;
@@ -76,7 +76,7 @@ fn escape(s: &str) -> String {
         if c == '\\' {
             out.push_str("\\u{5c}");
         } else {
-            out.push_str(&crate::report::escape::terminal(c.encode_utf8(&mut buf)));
+            out.push_str(&crate::escape::terminal(c.encode_utf8(&mut buf)));
         }
     }
     out
