@@ -11,7 +11,7 @@ pub use topocert_topology::{graph, model, servers, topology};
 pub use topocert_x509::certs;
 pub use topocert_check::{check, citation, diff, finding, gate, outcome, required, rules};
 
-pub mod plan;
+pub use topocert_report::{plan, report};
 
 pub mod app;
 pub mod cli;
@@ -19,4 +19,3 @@ pub mod config;
 pub mod error;
 pub mod explain;
 pub mod fetch;
-pub mod report;

@@ -24,7 +24,7 @@ pub mod servers_table;
 pub mod svg;
 pub mod table;
 
-use crate::app::Checked;
+use crate::checked::Checked;
 use crate::diff::TopologyDiff;
 use crate::graph::ServerGraph;
 use crate::model::{PoolIdx, Topology};

@@ -180,7 +180,7 @@ mod tests {
 
     fn sample() -> (Topology, ServerGraph) {
         let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../.."),
             "/sample-topologies/enterprise-multisite/topology.xml"
         );
         let topo = crate::topology::load_path(path).expect("sample loads");

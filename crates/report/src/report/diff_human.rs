@@ -2,7 +2,7 @@
 
 use super::escape::terminal as esc;
 use super::{RenderError, View};
-use crate::app::Checked;
+use crate::checked::Checked;
 use crate::check::{CheckResult, CheckedKind};
 use crate::diff::{Change, FieldChange};
 use crate::outcome::{Outcome, Status, Verdict};
