@@ -7,9 +7,9 @@
 //! [`app`] runs each command; [`report`] renders results; [`cli`] maps the command line.
 
 pub use topocert_base::{input, output, snippet, term, time};
+pub use topocert_check::{check, citation, diff, finding, gate, outcome, required, rules};
 pub use topocert_topology::{graph, model, servers, topology};
 pub use topocert_x509::certs;
-pub use topocert_check::{check, citation, diff, finding, gate, outcome, required, rules};
 
 pub use topocert_report::{plan, report};
 

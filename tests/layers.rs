@@ -21,10 +21,7 @@ fn topocert_deps(table: Option<&toml::Value>) -> Vec<String> {
         .flat_map(|t| t.iter())
         .filter_map(|(name, spec)| {
             // `package = "topocert-x"` renames count as the crate they name.
-            let real = spec
-                .get("package")
-                .and_then(|p| p.as_str())
-                .unwrap_or(name);
+            let real = spec.get("package").and_then(|p| p.as_str()).unwrap_or(name);
             (real == "topocert" || real.starts_with("topocert-")).then(|| real.to_string())
         })
         .collect()
@@ -39,7 +36,11 @@ fn crates_depend_only_on_lower_crates() {
         if !dir.is_dir() {
             continue;
         }
-        let name = dir.file_name().expect("name").to_string_lossy().into_owned();
+        let name = dir
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
         let Some((_, allowed)) = LAYERS.iter().find(|(n, _)| *n == name) else {
             panic!("crates/{name} is not in LAYERS (tests/layers.rs): say which crates it may use");
         };

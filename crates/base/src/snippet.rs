@@ -48,9 +48,7 @@ impl<'d> Clipped<'d> {
 
 impl fmt::Display for Clipped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&crate::escape::terminal_lines(
-            &self.inner.to_string(),
-        ))
+        f.write_str(&crate::escape::terminal_lines(&self.inner.to_string()))
     }
 }
 

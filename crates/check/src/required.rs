@@ -172,10 +172,7 @@ impl PlannedName {
 /// Collects names in order, merging repeats case-insensitively into "also required by"
 /// (indexed, so a topology with many simple URLs stays linear).
 #[derive(Default)]
-pub struct NameList(
-    pub Vec<PlannedName>,
-    std::collections::HashMap<Fqdn, usize>,
-);
+pub struct NameList(pub Vec<PlannedName>, std::collections::HashMap<Fqdn, usize>);
 
 impl NameList {
     pub fn add(

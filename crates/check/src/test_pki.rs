@@ -4,10 +4,10 @@
 pub use topocert_x509::test_pki::*;
 
 use crate::certs::{load_dir, Certificate};
-use std::path::PathBuf;
 use crate::check::ca::GivenCa;
 use crate::check::{CertSources, CheckOptions, CheckResult};
 use crate::graph::ServerGraph;
+use std::path::PathBuf;
 
 /// `--ca` files made of the given CA certificates, one file each.
 pub fn given(cas: &[&TestCa]) -> Vec<GivenCa> {
@@ -34,7 +34,10 @@ pub fn given_der(ders: &[&[u8]]) -> Vec<GivenCa> {
 /// Runs `check` on a shipped sample topology (`rel` under `sample-topologies/`) with the
 /// certificate folder and `--ca` files, at [`NOW`].
 pub fn run(rel: &str, folder: &Folder, cas: &[GivenCa]) -> CheckResult {
-    let path = format!("{}/sample-topologies/{rel}", concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    let path = format!(
+        "{}/sample-topologies/{rel}",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../..")
+    );
     let topo = crate::topology::load_path(&path).expect("sample loads");
     let graph = ServerGraph::build(&topo);
     let store = load_dir(folder.path()).expect("folder loads");

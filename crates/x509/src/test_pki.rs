@@ -224,6 +224,8 @@ pub struct Folder {
 
 impl Folder {
     /// An empty folder.
+    // Each call makes a new temporary folder on disk: not a `Default` value.
+    #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Folder {
             dir: tempfile::tempdir().expect("tempdir"),
@@ -257,7 +259,8 @@ pub mod fixtures {
     /// lyncse01, RSA 2048, md5RSA.
     pub const MD5: &[u8] = include_bytes!("../../../tests/fixtures/certs/md5-signed.der");
     /// The ECDSA "CN=Fabrikam Issuing CA" that signed the two below.
-    pub const ECDSA_CA: &[u8] = include_bytes!("../../../tests/fixtures/certs/fabrikam-issuing-ca.der");
+    pub const ECDSA_CA: &[u8] =
+        include_bytes!("../../../tests/fixtures/certs/fabrikam-issuing-ca.der");
     /// lab06, RSA 2048, ecdsa-with-SHA1.
     pub const SHA1: &[u8] = include_bytes!("../../../tests/fixtures/certs/sha1-signed.der");
     /// lyncse01, a DSA 2048 key, self-signed.

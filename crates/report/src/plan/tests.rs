@@ -7,7 +7,10 @@ use crate::model::{Fqdn, Span, Topology};
 use crate::required::NameList;
 
 fn sample(rel: &str) -> (Topology, ServerGraph) {
-    let path = format!("{}/sample-topologies/{rel}", concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    let path = format!(
+        "{}/sample-topologies/{rel}",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../..")
+    );
     let topo = crate::topology::load_path(&path).expect("sample loads");
     let graph = ServerGraph::build(&topo);
     (topo, graph)

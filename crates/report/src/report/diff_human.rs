@@ -2,8 +2,8 @@
 
 use super::escape::terminal as esc;
 use super::{RenderError, View};
-use crate::checked::Checked;
 use crate::check::{CheckResult, CheckedKind};
+use crate::checked::Checked;
 use crate::diff::{Change, FieldChange};
 use crate::outcome::{Outcome, Status, Verdict};
 use crate::term::push_wrapped;

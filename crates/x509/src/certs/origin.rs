@@ -183,5 +183,4 @@ mod tests {
         assert_eq!(row(3).order(&row(10)), Ordering::Less);
         assert_eq!(row(3).order(&row(3)), Ordering::Equal);
     }
-
 }

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 const RSA1024: &[u8] = include_bytes!("../../../../tests/fixtures/certs/rsa1024.der");
 const SHA1_SIGNED: &[u8] = include_bytes!("../../../../tests/fixtures/certs/sha1-signed.der");
-const FIXTURE_CA: &[u8] = include_bytes!("../../../../tests/fixtures/certs/fabrikam-issuing-ca.der");
+const FIXTURE_CA: &[u8] =
+    include_bytes!("../../../../tests/fixtures/certs/fabrikam-issuing-ca.der");
 const PFX: &[u8] = include_bytes!("../../../../tests/fixtures/certs/sample.pfx");
 
 struct TestCa {
