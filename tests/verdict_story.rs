@@ -127,6 +127,17 @@ fn an_ignored_deciding_finding_shows_in_the_status_everywhere() {
         html.contains("ready (foreign-ca ignored by --ignore)"),
         "{html}"
     );
+    // --quiet and github list a server that is ready only because of the setting.
+    let (_, quiet) = check(&[&base[..], &["--now", NOW, "--quiet"]].concat());
+    assert!(
+        quiet.contains("fe02.fabrikam.com: ready (foreign-ca ignored by --ignore)\n"),
+        "{quiet}"
+    );
+    let (_, gh) = check(&[&base[..], &["--now", NOW, "--format", "github"]].concat());
+    assert!(
+        gh.contains("::fe02.fabrikam.com: ready (foreign-ca ignored by --ignore)\n"),
+        "{gh}"
+    );
     for (format, says) in [
         (
             "junit",
@@ -244,5 +255,31 @@ fn a_plurality_is_no_reference_ca() {
             .as_array()
             .is_some_and(|c| c.len() == 3),
         "{v:#}"
+    );
+}
+
+/// `--quiet` says what would decide an unknown server right under it, so "see cannot decide
+/// above" is true there too.
+#[test]
+fn quiet_says_what_decides_an_unknown_server() {
+    let (code, out) = check(&[
+        TIER,
+        "--certs",
+        TIER_CERTS,
+        "--ca",
+        "sample-topologies/three-tier-pki/ca/fabrikam-root-ca.cer",
+        "--now",
+        NOW,
+        "--quiet",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    let flat = flat(&out);
+    assert!(
+        flat.contains("fe03.fabrikam.com: unknown (missing-intermediate) cannot decide:"),
+        "{out}"
+    );
+    assert!(
+        flat.contains("CN=Fabrikam Issuing CA 3, O=Fabrikam (key id"),
+        "{out}"
     );
 }

@@ -304,22 +304,24 @@ fn quiet(
     color: bool,
     width: usize,
 ) -> String {
-    let mut out = not_ready_lines(topo, result, outcome, color);
+    let mut out = not_ready_lines(topo, result, outcome, color, width);
     out.push_str(&verdict_lines(outcome, color, width));
     out
 }
 
-/// One line per server that is not ready (or unknown): `fqdn: status (rules)`; what every
-/// `--quiet` output lists before its verdict.
+/// One line per server that is not ready (or unknown), or ready only because a deciding
+/// finding was set aside by `--ignore` or `topocert.toml`: `fqdn: status (rules)`, and under an
+/// unknown server what would decide it; what every `--quiet` output lists before its verdict.
 pub fn not_ready_lines(
     topo: &Topology,
     result: &CheckResult,
     outcome: &Outcome,
     color: bool,
+    width: usize,
 ) -> String {
     let mut out = String::new();
     for (s, so) in result.servers.iter().zip(&outcome.servers) {
-        if so.status == crate::outcome::Status::Ready {
+        if so.status == crate::outcome::Status::Ready && so.waived.is_empty() {
             continue;
         }
         let rules: Vec<&str> = result
@@ -328,11 +330,18 @@ pub fn not_ready_lines(
             .map(|r| r.as_str())
             .collect();
         out.push_str(&format!(
-            "{}: {} ({})\n",
+            "{}: {}{}\n",
             esc(topo.machines[s.machine.0].fqdn.as_str()),
             paint::status_text(outcome, so, color),
-            rules.join(", ")
+            if rules.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", rules.join(", "))
+            }
         ));
+        for line in crate::outcome::describe_undecided(result, so) {
+            push_wrapped(&mut out, width, "  ", "    ", &esc(&line));
+        }
     }
     out
 }

@@ -199,6 +199,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 result,
                 outcome,
                 v.style.color,
+                v.style.width,
             ));
             out.push_str(&diff_verdict_lines(outcome, v.style.color, v.style.width));
             return Ok(out);

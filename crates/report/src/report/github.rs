@@ -59,6 +59,25 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             data(note)
         ));
     }
+    // A server whose deciding finding was set aside says so at its element.
+    for (s, so) in result.servers.iter().zip(&outcome.servers) {
+        if so.waived.is_empty() {
+            continue;
+        }
+        let m = &topo.machines[s.machine.0];
+        let (line, col) = topo.source.line_col(m.span.start);
+        out.push_str(&format!(
+            "::notice file={},line={line},col={col},title={}::{}\n",
+            property(&topo.source.name),
+            property(&format!("topocert: {} {}", m.fqdn, so.status.as_str())),
+            data(&format!(
+                "{}: {} ({})",
+                m.fqdn,
+                so.status.as_str(),
+                outcome.status_note(so)
+            ))
+        ));
+    }
     // An error annotation never carries READY as its title: the run fails for another reason.
     let title_word = match (outcome.fails(), outcome.verdict) {
         (true, Verdict::Ready | Verdict::NotApplicable) => "run fails",

@@ -31,7 +31,7 @@ h1{margin:.1em 0 .2em;font-size:1.8em;overflow-wrap:normal;word-break:normal}
 h2{border-bottom:2px solid var(--line);padding-bottom:.2em;margin-top:1.8em}
 h3{margin:1.2em 0 .4em}
 code,.id,.fqdn{font-family:Consolas,"DejaVu Sans Mono",monospace;font-size:.92em}
-.id,.fqdn,.date{white-space:nowrap}
+.id,.fqdn,.date{white-space:nowrap}.fqdn wbr{display:none}
 table.servers th:nth-child(1){width:22%}table.servers th:nth-child(2){width:19%}table.servers th:nth-child(3){width:21%}table.servers th:nth-child(4){width:12%}
 table{border-collapse:collapse;width:100%;margin:.5em 0 1em}
 th,td{border:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top;font-size:.93em}
@@ -57,6 +57,7 @@ svg .edge-label{font-size:10px;fill:#37474f;paint-order:stroke;stroke:#fff;strok
 .swatch{display:inline-block;width:1em;height:1em;vertical-align:middle;border:1px solid #607d8b;margin:0 .3em 0 1em}
 footer{margin-top:2em;color:var(--muted);font-size:.85em}
 @media screen and (max-width:640px){
+ .fqdn wbr{display:inline}
  body{padding:0 .6em}h1{font-size:1.45em}
  .fqdn{white-space:normal}.msg{overflow-wrap:anywhere}table.unreadable{table-layout:fixed}
  table.servers,table.servers tbody,table.servers tr,table.servers td{display:block;width:100%}
@@ -359,7 +360,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 .collect();
             let _ = writeln!(
                 o,
-                "<tr data-server=\"{}\"><td data-label=\"Server\"><span class=\"fqdn\">{}</span><br><small>{} · pool {}</small></td><td data-label=\"Status\"><span class=\"verdict {sclass}\">{stext}</span>{}</td><td data-label=\"Issuer\">{}</td><td data-label=\"Expires\">{}</td><td data-label=\"What to do\">{}</td></tr>",
+                "<tr data-server=\"{}\"><td data-label=\"Server\"><span class=\"fqdn\">{}</span><br><small>{} · pool <span class=\"fqdn\">{}</span></small></td><td data-label=\"Status\"><span class=\"verdict {sclass}\">{stext}</span>{}</td><td data-label=\"Issuer\">{}</td><td data-label=\"Expires\">{}</td><td data-label=\"What to do\">{}</td></tr>",
                 esc(m.fqdn.as_str()),
                 fqdn(m.fqdn.as_str()),
                 s.kind.label(),
