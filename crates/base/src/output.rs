@@ -49,7 +49,8 @@ pub fn check_target(path: &Path) -> Result<(), WriteError> {
 }
 
 /// Writes `path` atomically with what `fill` writes: into a temporary file in the same folder,
-/// then renamed onto `path` (replacing a file or a symbolic link there, never following it).
+/// then renamed onto `path` (replacing a file or a symbolic link there, never following it);
+/// a device or FIFO (`/dev/null`, `/dev/stdout`) is written to directly instead.
 /// Refused when `path` is an input of the run ([`check_target`]). Nothing is left behind when
 /// `fill` fails.
 pub fn write_atomic<T>(
@@ -68,6 +69,18 @@ fn write_unchecked<T>(
         path: path.to_path_buf(),
         cause,
     };
+    // A device, FIFO or socket (`/dev/null`, `/dev/stdout`) is written to as it is: renaming a
+    // file onto it would replace the device itself.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(io)?;
+        let mut w = std::io::BufWriter::new(file);
+        let value = fill(&mut w).map_err(io)?;
+        w.flush().map_err(io)?;
+        return Ok(value);
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -242,5 +255,18 @@ mod tests {
             Err(WriteError::IsAnInput { .. })
         ));
         assert_eq!(std::fs::read(&p).expect("read"), b"input");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_written_to_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let null = Path::new("/dev/null");
+        write_file(null, b"report").unwrap_or_else(|e| panic!("{e}"));
+        let meta = std::fs::metadata(null).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            meta.file_type().is_char_device(),
+            "/dev/null is still a device"
+        );
     }
 }
