@@ -44,10 +44,12 @@ pub fn run_check(
         chains: Default::default(),
     };
     let findings = crate::rules::run(&ctx);
-    CheckResult {
+    let result = CheckResult {
         servers,
         reference_ca,
         findings,
         waived: Vec::new(),
-    }
+    };
+    debug_assert!(result.findings_in_order());
+    result
 }
