@@ -34,6 +34,7 @@ pub fn run_check(
     options: &CheckOptions,
 ) -> CheckResult {
     let (servers, reference_ca) = crate::check::prepare(topo, graph, store, given_cas, options);
+    let ca_index = crate::check::chain::CaIndex::build(store);
     let ctx = crate::rules::CheckContext {
         topology: topo,
         graph,
@@ -42,6 +43,7 @@ pub fn run_check(
         reference_ca: &reference_ca,
         options,
         chains: Default::default(),
+        ca_index: &ca_index,
     };
     let findings = crate::rules::run(&ctx);
     let result = CheckResult {
