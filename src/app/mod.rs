@@ -125,6 +125,7 @@ fn apply_settings(result: &mut CheckResult, settings: &crate::config::Settings) 
     });
     waived.dedup();
     result.waived.extend(waived);
+    debug_assert!(result.findings_in_order());
 }
 
 /// Reads the `--ca` files.

@@ -107,7 +107,8 @@ pub enum ReadError {
 /// (canonical path, device and inode on Unix) of every file read.
 type Identity = (Option<PathBuf>, Option<(u64, u64)>);
 
-static READ: Mutex<Vec<Identity>> = Mutex::new(Vec::new());
+/// A set: `note` runs once per file read, so a list searched on each note grows quadratically.
+static READ: Mutex<Option<std::collections::HashSet<Identity>>> = Mutex::new(None);
 
 fn identity(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
     #[cfg(unix)]
@@ -125,9 +126,7 @@ fn identity(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
 fn note(path: &Path, meta: &std::fs::Metadata) {
     let entry = (std::fs::canonicalize(path).ok(), identity(meta));
     if let Ok(mut read) = READ.lock() {
-        if !read.contains(&entry) {
-            read.push(entry);
-        }
+        read.get_or_insert_with(Default::default).insert(entry);
     }
 }
 
@@ -139,7 +138,7 @@ pub fn was_read(path: &Path) -> bool {
     let Ok(read) = READ.lock() else {
         return false;
     };
-    read.iter().any(|(c, i)| {
+    read.iter().flatten().any(|(c, i)| {
         if canonical.is_some() && *c == canonical {
             return true;
         }

@@ -34,6 +34,7 @@ pub fn run_check(
     options: &CheckOptions,
 ) -> CheckResult {
     let (servers, reference_ca) = crate::check::prepare(topo, graph, store, given_cas, options);
+    let ca_index = crate::check::chain::CaIndex::build(store);
     let ctx = crate::rules::CheckContext {
         topology: topo,
         graph,
@@ -42,12 +43,15 @@ pub fn run_check(
         reference_ca: &reference_ca,
         options,
         chains: Default::default(),
+        ca_index: &ca_index,
     };
     let findings = crate::rules::run(&ctx);
-    CheckResult {
+    let result = CheckResult {
         servers,
         reference_ca,
         findings,
         waived: Vec::new(),
-    }
+    };
+    debug_assert!(result.findings_in_order());
+    result
 }

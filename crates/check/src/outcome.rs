@@ -248,6 +248,7 @@ fn server_outcome(
     i: usize,
     findings_of: &[Vec<usize>],
     general_undecided: &[usize],
+    waived: Vec<String>,
 ) -> ServerOutcome {
     let s = &result.servers[i];
     let mine: Vec<(usize, &Finding)> = findings_of[i]
@@ -320,12 +321,6 @@ fn server_outcome(
             Action::Ready
         }
     };
-    let waived = result
-        .waived
-        .iter()
-        .filter(|w| w.machine == s.machine)
-        .map(|w| w.what.clone())
-        .collect();
     ServerOutcome {
         machine: s.machine,
         status,
@@ -352,8 +347,18 @@ pub fn decide(
             None => {}
         }
     }
+    // What the settings set aside, per server, in order.
+    let mut waived_of: Vec<Vec<String>> = vec![Vec::new(); result.servers.len()];
+    for w in &result.waived {
+        if let Some(i) = result.server_index(w.machine) {
+            waived_of[i].push(w.what.clone());
+        }
+    }
     let servers: Vec<ServerOutcome> = (0..result.servers.len())
-        .map(|i| server_outcome(result, i, &findings_of, &general_undecided))
+        .map(|i| {
+            let waived = std::mem::take(&mut waived_of[i]);
+            server_outcome(result, i, &findings_of, &general_undecided, waived)
+        })
         .collect();
     // Findings that leave a server undecided fail the run like errors do (unless
     // baselined), so an undecided run never passes silently.

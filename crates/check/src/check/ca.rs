@@ -1,6 +1,7 @@
 //! The reference CA — "the CA used by the internal servers" — and whether a certificate was
 //! issued by it.
 
+use super::chain::{CaIndex, IssuerPool};
 use super::{assign, chain};
 use crate::certs::dn::{same_dn, DnKey};
 use crate::certs::{CertFile, CertStore, Certificate, Leaf};
@@ -157,30 +158,33 @@ fn key_ids_compatible(aki: &Option<Vec<u8>>, ski: &Option<Vec<u8>>) -> bool {
 
 /// Every certificate an issuer may be found among for `file`: the `--ca` certificates (of
 /// every reference), the file's own chain and every CA certificate of the folder.
-fn issuer_pool<'a>(
+fn issuer_pool<'a, 'i>(
     res: &'a CaResolution,
     file: &'a CertFile,
-    store: &'a CertStore,
-) -> Vec<&'a Certificate> {
-    let mut pool: Vec<&Certificate> = res.cas().iter().filter_map(|c| c.cert.as_ref()).collect();
-    pool.extend(file.chain.iter().filter(|c| c.is_ca));
-    pool.extend(store.all_ca_certs());
-    pool
+    index: &'i CaIndex<'a>,
+) -> IssuerPool<'a, 'i> {
+    let mut front: Vec<&Certificate> = res.cas().iter().filter_map(|c| c.cert.as_ref()).collect();
+    front.extend(file.chain.iter().filter(|c| c.is_ca));
+    IssuerPool {
+        front,
+        store: index,
+    }
 }
 
 /// The chain from `file`'s server certificate to a reference CA that has a certificate, when
 /// one is found (see [`chain::walk`]); `None` for an inventory row or without such a reference.
+/// `index` holds the store's CA certificates ([`CaIndex::build`]).
 pub fn chain_to_reference<'a>(
     res: &'a CaResolution,
     file: &'a CertFile,
-    store: &'a CertStore,
+    index: &CaIndex<'a>,
 ) -> Option<chain::Walk<'a>> {
     let leaf = file.leaf.x509()?;
     let references: Vec<&Certificate> = res.cas().iter().filter_map(|c| c.cert.as_ref()).collect();
     if references.is_empty() {
         return None;
     }
-    let pool = issuer_pool(res, file, store);
+    let pool = issuer_pool(res, file, index);
     Some(chain::walk(leaf, &references, &pool))
 }
 
@@ -261,8 +265,9 @@ pub fn describe_reference(ca: &ReferenceCa) -> String {
 /// intermediates of any depth (see [`chain::walk`]) found in `--ca` files, the file's own chain
 /// and the folder.
 pub fn verdict(res: &CaResolution, file: &CertFile, store: &CertStore) -> CaVerdict {
-    verdict_with(res, file, store, |res, file, store| {
-        chain_to_reference(res, file, store)
+    let index = CaIndex::build(store);
+    verdict_with(res, file, &index, |res, file| {
+        chain_to_reference(res, file, &index)
     })
 }
 
@@ -271,8 +276,8 @@ pub fn verdict(res: &CaResolution, file: &CertFile, store: &CertStore) -> CaVerd
 pub fn verdict_with<'a>(
     res: &'a CaResolution,
     file: &'a CertFile,
-    store: &'a CertStore,
-    chain: impl FnOnce(&'a CaResolution, &'a CertFile, &'a CertStore) -> Option<chain::Walk<'a>>,
+    index: &CaIndex<'a>,
+    chain: impl FnOnce(&'a CaResolution, &'a CertFile) -> Option<chain::Walk<'a>>,
 ) -> CaVerdict {
     let cas = res.cas();
     if cas.is_empty() {
@@ -280,9 +285,9 @@ pub fn verdict_with<'a>(
     }
     let leaf = match &file.leaf {
         Leaf::File(c) => c,
-        Leaf::Inventory(i) => return verdict_by_name(res, file, store, &i.facts.issuer),
+        Leaf::Inventory(i) => return verdict_by_name(res, file, index, &i.facts.issuer),
     };
-    let walked = chain(res, file, store);
+    let walked = chain(res, file);
     if let Some(chain::Walk::Reached {
         reference,
         path,
@@ -441,10 +446,10 @@ fn with_roles(mut refs: Vec<ReferenceCa>, store: &CertStore) -> Vec<ReferenceCa>
 /// The verdict for an inventory row: its issuer DN string against the reference CAs' subjects,
 /// else through a CA certificate of that name in the inputs, else from what the inputs show of
 /// the reference CA.
-fn verdict_by_name(
-    res: &CaResolution,
-    file: &CertFile,
-    store: &CertStore,
+fn verdict_by_name<'a>(
+    res: &'a CaResolution,
+    file: &'a CertFile,
+    index: &CaIndex<'a>,
     issuer: &str,
 ) -> CaVerdict {
     let cas = res.cas();
@@ -454,8 +459,13 @@ fn verdict_by_name(
         };
     }
     let references: Vec<&Certificate> = cas.iter().filter_map(|c| c.cert.as_ref()).collect();
-    let pool = issuer_pool(res, file, store);
-    let named = pool.iter().copied().find(|c| same_dn(&c.subject, issuer));
+    let pool = issuer_pool(res, file, index);
+    let named = pool
+        .front
+        .iter()
+        .copied()
+        .find(|c| same_dn(&c.subject, issuer))
+        .or_else(|| index.by_dn(issuer));
     if let (Some(ca_cert), false) = (named, references.is_empty()) {
         match chain::walk(ca_cert, &references, &pool) {
             chain::Walk::Reached { reference, .. } => {

@@ -8,7 +8,9 @@
 //! on its current path (cycles) and stops at [`MAX_DEPTH`] links and [`MAX_STEPS`] signature
 //! checks, so hostile folders cannot make it loop or run long.
 
+use crate::certs::dn::DnKey;
 use crate::certs::{key_id_hex, Certificate, SignatureCheck};
+use std::collections::HashMap;
 
 /// Most issuers between a server certificate and its reference CA (the reference included).
 pub const MAX_DEPTH: usize = 8;
@@ -74,16 +76,71 @@ struct Frame<'a> {
     verified: bool,
 }
 
-/// Walks up from `leaf` to one of `references`, through issuers among `references` and `pool`.
+/// The CA certificates of a store, indexed once per check so that finding a certificate's
+/// issuers costs the certificates with its issuer's name, not every CA certificate.
+#[derive(Debug, Default)]
+pub struct CaIndex<'a> {
+    /// Every CA certificate of the store ([`crate::certs::CertStore::all_ca_certs`]), in order.
+    pub all: Vec<&'a Certificate>,
+    /// By raw subject name, in order, with runs of equal DER collapsed into one.
+    by_subject: HashMap<&'a [u8], Vec<&'a Certificate>>,
+    /// By subject DN string as compared with [`crate::certs::dn::same_dn`]: the first.
+    by_dn: HashMap<DnKey, &'a Certificate>,
+}
+
+impl<'a> CaIndex<'a> {
+    /// The index of every CA certificate of `store`.
+    pub fn build(store: &'a crate::certs::CertStore) -> Self {
+        Self::from_certs(store.all_ca_certs())
+    }
+    /// The index of some certificates, in order.
+    pub fn from_certs(certs: impl IntoIterator<Item = &'a Certificate>) -> Self {
+        let mut index = CaIndex::default();
+        for c in certs {
+            index.all.push(c);
+            let named = index
+                .by_subject
+                .entry(c.subject_name.as_slice())
+                .or_default();
+            if named.last().is_none_or(|last| last.der != c.der) {
+                named.push(c);
+            }
+            index.by_dn.entry(DnKey::parse(&c.subject)).or_insert(c);
+        }
+        index
+    }
+    /// The certificates whose raw subject name is `name`, in order (equal neighbours once).
+    pub fn named(&self, name: &[u8]) -> &[&'a Certificate] {
+        self.by_subject.get(name).map_or(&[], Vec::as_slice)
+    }
+    /// The first certificate whose subject DN string is the same DN as `dn`.
+    pub fn by_dn(&self, dn: &str) -> Option<&'a Certificate> {
+        self.by_dn.get(&DnKey::parse(dn)).copied()
+    }
+}
+
+/// Where a walk looks for issuers: `front` (the `--ca` certificates and the file's own chain),
+/// then the store's CA certificates.
+#[derive(Debug)]
+pub struct IssuerPool<'a, 'i> {
+    /// Looked through first, in order.
+    pub front: Vec<&'a Certificate>,
+    /// The store's CA certificates.
+    pub store: &'i CaIndex<'a>,
+}
+
+/// Walks up from `leaf` to one of `references`, through issuers among `references` and `pool`
+/// (in that order).
 pub fn walk<'a>(
     leaf: &'a Certificate,
     references: &[&'a Certificate],
-    pool: &[&'a Certificate],
+    pool: &IssuerPool<'a, '_>,
 ) -> Walk<'a> {
-    let all: Vec<&'a Certificate> = references.iter().chain(pool.iter()).copied().collect();
     let issuers_of = |c: &Certificate| -> Vec<&'a Certificate> {
-        let mut v: Vec<&'a Certificate> = all
+        let mut v: Vec<&'a Certificate> = references
             .iter()
+            .chain(pool.front.iter())
+            .chain(pool.store.named(&c.issuer_name))
             .copied()
             .filter(|cand| {
                 cand.subject_name == c.issuer_name
@@ -189,6 +246,20 @@ mod tests {
     use super::*;
     use crate::test_pki::*;
 
+    /// [`walk`] with `pool` as the store's CA certificates.
+    fn walk_among<'a>(
+        leaf: &'a Certificate,
+        references: &[&'a Certificate],
+        pool: &[&'a Certificate],
+    ) -> Walk<'a> {
+        let index = CaIndex::from_certs(pool.iter().copied());
+        let pool = IssuerPool {
+            front: Vec::new(),
+            store: &index,
+        };
+        walk(leaf, references, &pool)
+    }
+
     fn parse(der: &[u8]) -> Certificate {
         Certificate::from_der(der).expect("parses")
     }
@@ -229,7 +300,7 @@ mod tests {
             policy.cert(),
             issuing.cert(),
         );
-        match walk(&leaf, &[&r], &[&p, &i]) {
+        match walk_among(&leaf, &[&r], &[&p, &i]) {
             Walk::Reached {
                 reference,
                 path,
@@ -250,7 +321,7 @@ mod tests {
             other => panic!("not reached: {other:?}"),
         }
         // Without the issuing CA: its certificate is the missing one.
-        match walk(&leaf, &[&r], &[&p]) {
+        match walk_among(&leaf, &[&r], &[&p]) {
             Walk::MissingIssuer { child, path } => {
                 assert_eq!(child.der, leaf.der);
                 assert!(path.is_empty());
@@ -261,7 +332,7 @@ mod tests {
         let impostor = intermediate("Fabrikam Issuing CA 1", &policy).cert();
         let mut leaf_without_aki = leaf.clone();
         leaf_without_aki.authority_key_id = None;
-        match walk(&leaf_without_aki, &[&r], &[&p, &impostor]) {
+        match walk_among(&leaf_without_aki, &[&r], &[&p, &impostor]) {
             Walk::Elsewhere {
                 same_name_other_key,
                 ..
@@ -279,7 +350,7 @@ mod tests {
         let b_by_a = parse(&cross("CA B", &b, &a));
         let unrelated = root("Unrelated Root").cert();
         let leaf = parse(&Leaf::se().signed_by(&a));
-        let w = walk(&leaf, &[&unrelated], &[&a_by_b, &b_by_a]);
+        let w = walk_among(&leaf, &[&unrelated], &[&a_by_b, &b_by_a]);
         assert!(!matches!(w, Walk::Reached { .. }), "{w:?}");
         // A chain deeper than MAX_DEPTH is not followed to its root.
         let top = root("Deep Root");
@@ -292,14 +363,14 @@ mod tests {
         let certs: Vec<Certificate> = cas.iter().map(TestCa::cert).collect();
         let pool: Vec<&Certificate> = certs.iter().collect();
         let top = top.cert();
-        let w = walk(&leaf, &[&top], &pool);
+        let w = walk_among(&leaf, &[&top], &pool);
         assert!(!matches!(w, Walk::Reached { .. }), "{w:?}");
         // Within the cap it is.
         let short = &certs[certs.len() - MAX_DEPTH + 1..];
         let short_top = &certs[certs.len() - MAX_DEPTH];
         let pool: Vec<&Certificate> = short.iter().collect();
         assert!(matches!(
-            walk(&leaf, &[short_top], &pool),
+            walk_among(&leaf, &[short_top], &pool),
             Walk::Reached { .. }
         ));
     }

@@ -180,6 +180,11 @@ pub struct Waived {
     pub what: String,
 }
 
+/// The order of findings in a [`CheckResult`]: by machine, the findings about no server last.
+fn machine_key(f: &Finding) -> usize {
+    f.machine().map_or(usize::MAX, |m| m.0)
+}
+
 impl CheckResult {
     /// Number of findings of a severity.
     pub fn count(&self, sev: Severity) -> usize {
@@ -194,9 +199,17 @@ impl CheckResult {
     pub fn server(&self, m: MachineIdx) -> Option<&CheckedServer> {
         self.server_index(m).map(|i| &self.servers[i])
     }
-    /// The findings about one server, in reporting order.
-    pub fn findings_for(&self, m: MachineIdx) -> impl Iterator<Item = &Finding> + '_ {
-        self.findings.iter().filter(move |f| f.machine() == Some(m))
+    /// The findings about one server, in reporting order: a binary search, as the findings are
+    /// grouped by server in machine order ([`Self::findings_in_order`]).
+    pub fn findings_for(&self, m: MachineIdx) -> std::slice::Iter<'_, Finding> {
+        let lo = self.findings.partition_point(|f| machine_key(f) < m.0);
+        let hi = lo + self.findings[lo..].partition_point(|f| machine_key(f) == m.0);
+        self.findings[lo..hi].iter()
+    }
+    /// True when the findings are grouped by server in machine order, then the findings about
+    /// no server, as [`Self::findings_for`] needs.
+    pub fn findings_in_order(&self) -> bool {
+        self.findings.is_sorted_by_key(machine_key)
     }
     /// The rule ids of the findings about one server, in reporting order.
     pub fn rules_for(&self, m: MachineIdx) -> Vec<crate::finding::RuleId> {
@@ -207,7 +220,7 @@ impl CheckResult {
     /// servers undecided (an undecidable reference CA). Renderers of a full result render a
     /// restricted one unchanged.
     pub fn restricted_to(&self, machines: &std::collections::BTreeSet<MachineIdx>) -> CheckResult {
-        CheckResult {
+        let restricted = CheckResult {
             servers: self
                 .servers
                 .iter()
@@ -230,7 +243,9 @@ impl CheckResult {
                 .filter(|w| machines.contains(&w.machine))
                 .cloned()
                 .collect(),
-        }
+        };
+        debug_assert!(restricted.findings_in_order());
+        restricted
     }
 }
 

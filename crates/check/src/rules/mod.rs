@@ -28,6 +28,8 @@ pub struct CheckContext<'a> {
     /// Chains already walked to the reference CA, by certificate file (several rules need the
     /// same chain, and each walk verifies signatures).
     pub chains: ChainCache<'a>,
+    /// The store's CA certificates, indexed once for the chain walks.
+    pub ca_index: &'a crate::check::chain::CaIndex<'a>,
 }
 
 /// The chains of a check's certificates to the reference CA, walked once each.
@@ -49,14 +51,14 @@ impl<'a> CheckContext<'a> {
         if let Some(w) = self.chains.0.borrow().get(&key) {
             return w.clone();
         }
-        let w = ca::chain_to_reference(self.reference_ca, file, self.store);
+        let w = ca::chain_to_reference(self.reference_ca, file, self.ca_index);
         self.chains.0.borrow_mut().insert(key, w.clone());
         w
     }
     /// Whether `file`'s certificate is from the reference CA ([`ca::verdict`]), with the
     /// chain walked once.
     pub fn verdict(&self, file: &'a crate::certs::CertFile) -> ca::CaVerdict {
-        ca::verdict_with(self.reference_ca, file, self.store, |_, f, _| self.chain(f))
+        ca::verdict_with(self.reference_ca, file, self.ca_index, |_, f| self.chain(f))
     }
     /// The certificate file assigned to a checked server.
     pub fn cert_of(&self, s: &CheckedServer) -> Option<&'a crate::certs::CertFile> {

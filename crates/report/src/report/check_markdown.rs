@@ -125,9 +125,8 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                     .join("<br>")
             };
             let rules: Vec<String> = result
-                .findings
-                .iter()
-                .filter(|f| f.machine() == Some(s.machine) && f.severity > Severity::Info)
+                .findings_for(s.machine)
+                .filter(|f| f.severity > Severity::Info)
                 .map(|f| format!("`{}`", f.rule))
                 .collect();
             let note = outcome.status_note(so);
