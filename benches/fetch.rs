@@ -18,7 +18,7 @@
 //!
 //! It prints the median of each and the median of the per-round ratios to bare.
 
-#[path = "../tests/support/tls_server.rs"]
+#[path = "../tests/it/support/tls_server.rs"]
 mod tls_server;
 
 use rustls::pki_types::{CertificateDer, ServerName};

@@ -1,7 +1,7 @@
 //! Certificate files for a generated topology (see `topocert_testkit::synth::plan_certificates`):
 //! `DIR/ca.cer`, the issuing CA, and per certificate machine `DIR/certs/<fqdn>.cer` with the
 //! planned fault (the certificates get their own folder so nothing else is read as one). Shared by
-//! `examples/gen-topology.rs`, `benches/check.rs` and `tests/generator.rs` through `#[path]`,
+//! `examples/gen-topology.rs`, `benches/check.rs` and `tests/it/generator.rs` through `#[path]`,
 //! because rcgen is a dev-dependency and cannot live in the library.
 //!
 //! The plan (which machine gets which fault) is deterministic from the seed; the keys are not

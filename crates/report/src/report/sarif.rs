@@ -4,7 +4,7 @@
 //! and, when a baseline is given, a `baselineState`.
 //!
 //! Written with `serde_json` values rather than the `serde-sarif` object model: the document
-//! is small, and its shape is checked against the official schema in tests/sarif_schema.rs.
+//! is small, and its shape is checked against the official schema in tests/it/sarif_schema.rs.
 
 use super::{RenderError, View};
 use crate::finding::Severity;

@@ -5,12 +5,11 @@
 //! markup), which reach much deeper into the readers than random bytes do.
 //!
 //! Case counts are modest so CI on two cores stays quick; raise them locally with
-//! `PROPTEST_CASES=5000 cargo test --test properties`.
+//! `PROPTEST_CASES=5000 cargo test --test it properties`.
 
-mod support;
+use crate::support;
 
-#[path = "support/every_format.rs"]
-mod every_format;
+use crate::every_format;
 
 use proptest::prelude::*;
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! The synthetic topology generator produces exactly what the reader then finds.
 
-mod support;
+use crate::support;
 
 use topocert::graph::{PoolKind, ServerGraph};
 use topocert::model::TopologyFormat;
@@ -168,8 +168,7 @@ fn zero_counts_are_rejected() {
     assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
 }
 
-#[path = "../benches/support/synth_certs.rs"]
-mod synth_certs;
+use crate::synth_certs;
 
 /// The generator's faulty certificates: `check` finds exactly the planned fault on exactly the
 /// planned servers, and nothing on the others.

@@ -2,7 +2,7 @@
 //! it, an inferred reference CA is said in every format, and a server whose deciding finding
 //! the settings set aside says so in its status.
 
-mod support;
+use crate::support;
 use support::*;
 
 const SE: &str = "sample-topologies/standard-edition/topology.xml";

@@ -1,7 +1,7 @@
 //! `topocert report` end to end: golden HTML, escaping, self-containment, exit codes, and a
 //! screenshot in headless Chromium when it is installed.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use support::root;

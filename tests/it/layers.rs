@@ -42,7 +42,9 @@ fn crates_depend_only_on_lower_crates() {
             .to_string_lossy()
             .into_owned();
         let Some((_, allowed)) = LAYERS.iter().find(|(n, _)| *n == name) else {
-            panic!("crates/{name} is not in LAYERS (tests/layers.rs): say which crates it may use");
+            panic!(
+                "crates/{name} is not in LAYERS (tests/it/layers.rs): say which crates it may use"
+            );
         };
         let text = std::fs::read_to_string(dir.join("Cargo.toml")).expect("Cargo.toml");
         let manifest: toml::Table = toml::from_str(&text).expect("valid TOML");

@@ -1,6 +1,6 @@
 //! `servers` and `graph` from the command line: golden outputs and every bad input.
 
-mod support;
+use crate::support;
 
 use predicates::prelude::*;
 use support::{sample, scrub, topocert};

@@ -2,7 +2,7 @@
 //! sample, the same plan from XML and .tbxml, readiness and exit codes with --certs, the
 //! request files, and OpenSSL accepting every generated config.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use std::process::Command;

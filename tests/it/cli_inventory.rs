@@ -2,7 +2,7 @@
 //! allows, the rules it cannot run listed per server, both sources together, bad inventories,
 //! and golden human and JSON reports.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use std::collections::BTreeMap;

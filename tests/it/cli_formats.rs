@@ -1,7 +1,7 @@
 //! `topocert check --format markdown|sarif|junit`, `--fail-on`, `--baseline`, and
 //! `topocert explain`: golden outputs per sample with certificates, smoke tests without.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use std::path::Path;

@@ -1,10 +1,9 @@
 //! A site name and a certificate DN that contain `<`, `|`, a backtick and a newline come out
 //! inert in every format: no markup, no table column, no code span, no new line of output.
 
-mod support;
+use crate::support;
 
-#[path = "support/every_format.rs"]
-mod every_format;
+use crate::every_format;
 
 use rcgen::{CertificateParams, DistinguishedName, DnType, KeyPair};
 use std::path::Path;

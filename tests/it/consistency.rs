@@ -3,7 +3,7 @@
 //! server the same status, the same overall verdict and the same exit code, with and without a
 //! baseline that accepts every finding.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -3,7 +3,7 @@
 //! topology said to be one, and `--now` taking a plain date. Texts are asserted exactly, with
 //! miette's box drawing and line breaks removed (`support::flat`).
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::Path;

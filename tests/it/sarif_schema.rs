@@ -7,7 +7,7 @@
 //! every build for one test. The test skips (with a printed note) only when the schema file is
 //! absent, e.g. with a vendored or relocated registry.
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 use std::process::Command;

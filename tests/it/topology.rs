@@ -1,6 +1,6 @@
 //! Every sample and every reference topology parses into the expected servers and pool kinds.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use topocert::graph::{PoolKind, ServerGraph};

@@ -5,9 +5,9 @@
 //! test` and `cargo bench` lines are not run; after a `|` only the first command is run (the
 //! rest, e.g. `dot`, need not be installed). Commands that reach the servers over the network
 //! (`fetch`, `--fetch`) and those that read what `fetch` wrote (`fetched/`) are not run either:
-//! tests never leave the machine (tests/fetch.rs covers them on loopback).
+//! tests never leave the machine (tests/it/fetch.rs covers them on loopback).
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

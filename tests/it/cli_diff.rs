@@ -1,6 +1,6 @@
 //! `topocert diff`: goldens for each format, exit codes, and identity matching end to end.
 
-mod support;
+use crate::support;
 use support::*;
 
 const OLD: &str = "sample-topologies/enterprise-multisite/topology.xml";

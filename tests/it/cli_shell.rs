@@ -1,6 +1,6 @@
 //! `topocert completions SHELL` and `topocert man`: generated from the clap definitions.
 
-mod support;
+use crate::support;
 
 use support::run_in_root;
 

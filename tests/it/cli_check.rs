@@ -1,7 +1,7 @@
 //! `topocert check` end to end: every rule positive and negative, CA identity, assignment,
 //! inference, bad input, and golden human and JSON reports.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};

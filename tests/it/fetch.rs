@@ -2,9 +2,8 @@
 //! that present certificates made here (rcgen), and servers that close, stall or speak plain
 //! HTTP, all reached through `--resolve` and `--port`.
 
-mod support;
-#[path = "support/tls_server.rs"]
-mod tls_server;
+use crate::support;
+use crate::tls_server;
 
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};

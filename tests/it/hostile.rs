@@ -4,7 +4,7 @@
 //! 200,000 nested elements, lone surrogates, NUL bytes, not a topology, truncated published XML,
 //! a service on a missing cluster) are not repeated here.
 
-mod support;
+use crate::support;
 
 use rcgen::{
     BasicConstraints, CertificateParams, CrlDistributionPoint, DistinguishedName, DnType,
@@ -942,7 +942,7 @@ mod malformed_xml {
 
     #[test]
     fn builder_machine_without_fqdn_only_in_a_single_machine_cluster() {
-        // the sample's single-machine clusters read (tests/topology.rs); another one does not
+        // the sample's single-machine clusters read (tests/it/topology.rs); another one does not
         let from = "IsSingleMachineOnly=\"true\" UniqueId=\"a1aa0a53";
         let to = "IsSingleMachineOnly=\"false\" UniqueId=\"a1aa0a53";
         let base =
