@@ -340,6 +340,28 @@ pub fn split_by_need(
         .partition(|n| n.need_for(usages, kind) == Need::Required)
 }
 
+/// The names of `need`, for the usages the server assigns to this certificate, that `facts`
+/// does not cover, in order; never the server FQDN itself, which is `name-mismatch`'s.
+pub fn missing_names(
+    s: &crate::check::CheckedServer,
+    fqdn: &str,
+    facts: &crate::certs::CertFacts,
+    need: Need,
+) -> Vec<PlannedName> {
+    let usages = s.assignment.as_ref().map_or(&[][..], |a| &a.usages[..]);
+    let (required, recommended) = split_by_need(&s.required, usages, s.kind);
+    let names = if need == Need::Required {
+        required
+    } else {
+        recommended
+    };
+    missing(facts, &names)
+        .into_iter()
+        .filter(|n| !n.name.as_str().eq_ignore_ascii_case(fqdn))
+        .cloned()
+        .collect()
+}
+
 /// The required names a certificate's names (DNS SANs, or the CN without SANs) do not cover,
 /// in order. A wildcard covers one label.
 pub fn missing<'p>(

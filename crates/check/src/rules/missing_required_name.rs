@@ -35,14 +35,9 @@ impl Rule for MissingRequiredName {
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate(ctx, |s, file| {
-            let usages = s.assignment.as_ref().map_or(&[][..], |a| &a.usages[..]);
-            let (required, _) = crate::required::split_by_need(&s.required, usages, s.kind);
             let fqdn = ctx.fqdn(s);
-            // The server FQDN is name-mismatch's.
-            let missing: Vec<_> = crate::required::missing(&file.leaf, &required)
-                .into_iter()
-                .filter(|n| !n.name.as_str().eq_ignore_ascii_case(fqdn))
-                .collect();
+            let missing =
+                crate::required::missing_names(s, fqdn, &file.leaf, crate::required::Need::Required);
             if missing.is_empty() {
                 return;
             }
