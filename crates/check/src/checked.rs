@@ -44,6 +44,7 @@ pub fn run_check(
         options,
         chains: Default::default(),
         ca_index: &ca_index,
+        endpoints: Default::default(),
     };
     let findings = crate::rules::run(&ctx);
     let result = CheckResult {

@@ -515,15 +515,22 @@ fn merge_names(counts: &mut BTreeMap<IssuerKey, (String, Vec<crate::model::Machi
             IssuerKey::Der(..) => None,
         })
         .collect();
+    if names.is_empty() {
+        return;
+    }
+    // The certificate-file issuers by parsed name, in key order (merging removes name keys
+    // only, so this stays true through the loop).
+    let mut by_dn: BTreeMap<DnKey, Vec<IssuerKey>> = BTreeMap::new();
+    for (k, (display, _)) in counts.iter() {
+        if matches!(k, IssuerKey::Der(..)) {
+            by_dn
+                .entry(DnKey::parse(display))
+                .or_default()
+                .push(k.clone());
+        }
+    }
     for (key, dn) in names {
-        let same: Vec<IssuerKey> = counts
-            .iter()
-            .filter(|(k, (display, _))| {
-                matches!(k, IssuerKey::Der(..)) && DnKey::parse(display) == dn
-            })
-            .map(|(k, _)| k.clone())
-            .collect();
-        if let [target] = &same[..] {
+        if let Some([target]) = by_dn.get(&dn).map(Vec::as_slice) {
             if let Some((_, n)) = counts.remove(&key) {
                 if let Some(e) = counts.get_mut(target) {
                     e.1.extend(n);

@@ -515,8 +515,17 @@ impl TopologyDiff {
             .filter(|c| c.new.is_some())
             .map(|c| c.server.as_str())
             .chain(self.readiness.moves.iter().map(|m| m.server.as_str()));
+        // The first machine of each name, as `Topology::machine_by_fqdn` finds it.
+        let mut by_fqdn: Option<std::collections::HashMap<&crate::model::Fqdn, MachineIdx>> = None;
         for name in names {
-            if let Some(m) = new.machine_by_fqdn(name) {
+            let by_fqdn = by_fqdn.get_or_insert_with(|| {
+                let mut map = std::collections::HashMap::new();
+                for (i, m) in new.machines.iter().enumerate() {
+                    map.entry(&m.fqdn).or_insert(MachineIdx(i));
+                }
+                map
+            });
+            if let Some(&m) = by_fqdn.get(&crate::model::Fqdn::new(name)) {
                 out.insert(m);
             }
         }

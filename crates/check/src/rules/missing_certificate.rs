@@ -1,5 +1,6 @@
 //! `missing-certificate`: a checked server has no certificate in the folder.
 
+use std::collections::HashMap;
 use super::{Citation, CheckContext, Finding, Rule, RuleId, Severity};
 
 /// This rule's id.
@@ -31,6 +32,13 @@ impl Rule for MissingCertificate {
         }
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        // The first unreadable file of each normalised name it has (`certs::name_keys`).
+        let mut unreadable_by_name: HashMap<String, usize> = HashMap::new();
+        for (i, u) in ctx.store.unreadable.iter().enumerate() {
+            for key in crate::certs::load::name_keys(&u.path) {
+                unreadable_by_name.entry(key).or_insert(i);
+            }
+        }
         for s in ctx.servers {
             // usages whose fetched endpoint could not be read: `unreachable-endpoint` says
             // their status cannot be decided
@@ -43,11 +51,11 @@ impl Rule for MissingCertificate {
                 }
                 // A file named after the server that could not be read is the likely cause:
                 // say that, not that no file is named after it.
-                let unreadable = ctx
-                    .store
-                    .unreadable
-                    .iter()
-                    .find(|u| crate::certs::file_stem_matches(&u.path, ctx.fqdn(s)));
+                let want = crate::certs::cert::normalize_name(ctx.fqdn(s));
+                let unreadable = unreadable_by_name
+                    .get(&want)
+                    .filter(|_| !want.is_empty())
+                    .map(|&i| &ctx.store.unreadable[i]);
                 let msg = match unreadable {
                     Some(u) => format!(
                         "{} ({}) has no usable certificate: {}",

@@ -30,7 +30,21 @@ pub struct CheckContext<'a> {
     pub chains: ChainCache<'a>,
     /// The store's CA certificates, indexed once for the chain walks.
     pub ca_index: &'a crate::check::chain::CaIndex<'a>,
+    /// The fetched endpoints by server name (ASCII case-insensitive), in fetch order; built
+    /// the first time it is asked for ([`CheckContext::endpoints_of`]).
+    pub endpoints: EndpointIndex<'a>,
 }
+
+/// The store's fetched endpoints by server name, built once per check.
+#[derive(Debug, Default)]
+pub struct EndpointIndex<'a>(
+    std::cell::OnceCell<
+        std::collections::HashMap<
+            crate::model::NoCase<'a>,
+            Vec<&'a crate::certs::endpoint::EndpointRecord>,
+        >,
+    >,
+);
 
 /// The chains of a check's certificates to the reference CA, walked once each.
 #[derive(Debug, Default)]
@@ -64,6 +78,25 @@ impl<'a> CheckContext<'a> {
     pub fn cert_of(&self, s: &CheckedServer) -> Option<&'a crate::certs::CertFile> {
         let store: &'a CertStore = self.store;
         s.assignment.as_ref().map(|a| &store.files[a.file])
+    }
+    /// The fetched endpoints of a server, in fetch order.
+    pub fn endpoints_of(&self, s: &CheckedServer) -> &[&'a crate::certs::endpoint::EndpointRecord] {
+        let store: &'a CertStore = self.store;
+        let index = self.endpoints.0.get_or_init(|| {
+            let mut map: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
+            for e in &store.endpoints {
+                map.entry(crate::model::NoCase(e.server.as_str()))
+                    .or_default()
+                    .push(e);
+            }
+            map
+        });
+        let topology: &'a Topology = self.topology;
+        index
+            .get(&crate::model::NoCase(
+                topology.machines[s.machine.0].fqdn.as_str(),
+            ))
+            .map_or(&[], Vec::as_slice)
     }
     /// FQDN of a checked server.
     pub fn fqdn(&self, s: &CheckedServer) -> &str {

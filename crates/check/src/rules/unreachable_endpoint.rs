@@ -6,7 +6,6 @@ use super::{Citation, CheckContext, Finding, Rule, RuleId, Severity, Subject};
 use crate::certs::Usage;
 use crate::check::CheckedServer;
 use crate::certs::endpoint::{Cause, EndpointRecord};
-use crate::model::NoCase;
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("unreachable-endpoint");
@@ -19,11 +18,7 @@ pub fn endpoints_of<'s>(
     ctx: &'s CheckContext<'_>,
     s: &CheckedServer,
 ) -> impl Iterator<Item = &'s EndpointRecord> + 's {
-    let fqdn = ctx.fqdn(s).to_string();
-    ctx.store
-        .endpoints
-        .iter()
-        .filter(move |e| NoCase(&e.server) == NoCase(&fqdn))
+    ctx.endpoints_of(s).iter().map(|e| &**e)
 }
 
 /// The usages of a server whose fetched endpoint presented no certificate (and that no other

@@ -1,5 +1,6 @@
 //! `unreadable-certificate`: a file under the certificate folder could not be read.
 
+use std::collections::HashMap;
 use super::{Citation, Subject, CheckContext, Finding, Rule, RuleId, Severity};
 
 /// This rule's id.
@@ -28,13 +29,25 @@ impl Rule for UnreadableCertificate {
         Citation::Input("a certificate file that cannot be read cannot be checked")
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        if ctx.store.unreadable.is_empty() {
+            return;
+        }
+        // The first checked server of each normalised name (`certs::file_stem_matches`).
+        let mut by_name: HashMap<String, usize> = HashMap::new();
+        for (i, s) in ctx.servers.iter().enumerate() {
+            let key = crate::certs::cert::normalize_name(ctx.fqdn(s));
+            if !key.is_empty() {
+                by_name.entry(key).or_insert(i);
+            }
+        }
         for u in &ctx.store.unreadable {
             // A file named after a checked server is about that server: it may be the
             // certificate the server needs.
-            let owner = ctx
-                .servers
+            let owner = crate::certs::load::name_keys(&u.path)
                 .iter()
-                .find(|s| crate::certs::file_stem_matches(&u.path, ctx.fqdn(s)));
+                .filter_map(|k| by_name.get(k).copied())
+                .min()
+                .map(|i| &ctx.servers[i]);
             let f = match owner {
                 Some(s) => self.about(
                     Subject::Server(s.machine),

@@ -84,16 +84,15 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         (usize, String),
         Vec<(&crate::check::CheckedServer, &crate::outcome::ServerOutcome)>,
     > = BTreeMap::new();
+    // The position of each site's first server, by site name.
+    let mut first_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (order, s) in result.servers.iter().zip(&outcome.servers).enumerate() {
         let m = &topo.machines[s.0.machine.0];
         let site = topo
             .pool_site(m.pool)
             .map(|x| x.display_name())
             .unwrap_or_else(|| "(no site)".into());
-        let first = sites
-            .keys()
-            .find(|(_, name)| *name == site)
-            .map_or(order, |(o, _)| *o);
+        let first = *first_of.entry(site.clone()).or_insert(order);
         sites.entry((first, site)).or_default().push(s);
     }
     for ((_, site), servers) in &sites {

@@ -74,11 +74,15 @@ pub fn render_pools(
         }
         out.push_str("  }\n");
     }
-    for e in graph.pool_edges(topo, keep) {
-        let pchat_web = graph
+    // The Persistent Chat pool → file upload/download pool edges, found once.
+    let pchat_web_edges: std::collections::HashSet<(crate::model::PoolIdx, crate::model::PoolIdx)> =
+        graph
             .pchat_links
             .iter()
-            .any(|l| l.pchat_pool == e.from && l.serving_pools.contains(&e.to));
+            .flat_map(|l| l.serving_pools.iter().map(|&to| (l.pchat_pool, to)))
+            .collect();
+    for e in graph.pool_edges(topo, keep) {
+        let pchat_web = pchat_web_edges.contains(&(e.from, e.to));
         let (style, note) = if pchat_web {
             (
                 " color=\"#2e7d32\" penwidth=2",

@@ -298,13 +298,24 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     if result.servers.is_empty() {
         o.push_str("<p>No file upload/download or Persistent Chat server in this topology.</p>\n");
     }
-    for g in crate::graph::pools_by_site(topo, None) {
-        let servers: Vec<_> = result
-            .servers
-            .iter()
-            .zip(&outcome.servers)
-            .filter(|(s, _)| g.pools.contains(&topo.machines[s.machine.0].pool))
-            .collect();
+    // Each pool is in one site group: the servers are bucketed once, in server order.
+    let groups = crate::graph::pools_by_site(topo, None);
+    let mut group_of = vec![usize::MAX; topo.pools.len()];
+    for (i, g) in groups.iter().enumerate() {
+        for p in &g.pools {
+            group_of[p.0] = i;
+        }
+    }
+    let mut buckets: Vec<Vec<_>> = vec![Vec::new(); groups.len()];
+    for (s, so) in result.servers.iter().zip(&outcome.servers) {
+        if let Some(b) = group_of
+            .get(topo.machines[s.machine.0].pool.0)
+            .and_then(|&i| buckets.get_mut(i))
+        {
+            b.push((s, so));
+        }
+    }
+    for (g, servers) in groups.iter().zip(buckets) {
         if servers.is_empty() {
             continue;
         }

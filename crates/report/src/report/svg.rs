@@ -61,14 +61,18 @@ pub fn render(
     // Edges first so the boxes cover their ends.
     let mut edges = String::new();
     let mut targets: BTreeMap<PoolIdx, (f64, f64, &str, BTreeSet<String>)> = BTreeMap::new();
+    // The Persistent Chat pool → file upload/download pool edges, found once.
+    let pchat_web_edges: std::collections::HashSet<(crate::model::PoolIdx, crate::model::PoolIdx)> =
+        graph
+            .pchat_links
+            .iter()
+            .flat_map(|l| l.serving_pools.iter().map(|&to| (l.pchat_pool, to)))
+            .collect();
     for e in graph.pool_edges(topo, keep) {
         let (Some(a), Some(b)) = (boxes.get(&e.from), boxes.get(&e.to)) else {
             continue;
         };
-        let pchat_web = graph
-            .pchat_links
-            .iter()
-            .any(|l| l.pchat_pool == e.from && l.serving_pools.contains(&e.to));
+        let pchat_web = pchat_web_edges.contains(&(e.from, e.to));
         let (x1, x2) = if (a.0 - b.0).abs() < 1.0 {
             (a.0 + BOX_W, b.0 + BOX_W)
         } else if a.0 < b.0 {
