@@ -4,6 +4,9 @@
 //! A plain `main` timing with `Instant`: raw scan and full parse run in alternation, and the
 //! ratio printed is the median of the per-round ratios.
 
+#[path = "support/raw_scan.rs"]
+mod raw_scan;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -93,25 +96,6 @@ fn topology_of(mb: f64) -> Vec<u8> {
     let per_site = two - one;
     let sites = ((mb * MB - (one - per_site)) / per_site).round().max(1.0) as usize;
     generate(&shape(sites))
-}
-
-/// The baseline: every quick-xml event of the document, nothing else.
-fn raw_scan(bytes: &[u8]) -> usize {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return 0;
-    };
-    let mut reader = quick_xml::Reader::from_str(text);
-    let mut events = 0usize;
-    loop {
-        match reader.read_event() {
-            Ok(quick_xml::events::Event::Eof) | Err(_) => break,
-            Ok(ev) => {
-                black_box(&ev);
-                events += 1;
-            }
-        }
-    }
-    events
 }
 
 /// What topocert does with the bytes of a file: decode, scan, build the model and the server
@@ -227,7 +211,7 @@ fn main() {
         } else {
             5
         };
-        let (raw, full, ratio) = time_pair(iters, &bytes, raw_scan, full_parse);
+        let (raw, full, ratio) = time_pair(iters, &bytes, raw_scan::raw_scan, full_parse);
         let (raw_ms, full_ms) = (raw.as_secs_f64() * 1e3, full.as_secs_f64() * 1e3);
         println!(
             "{:>8.1} {:>6} {:>10.1} {:>10.0} {:>10.1} {:>10.0} {:>7.2} {:>10.2}",

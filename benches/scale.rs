@@ -23,6 +23,8 @@
 //! quadratic; each command's is printed next to its baseline's (`floor` for `check`, `scan`
 //! for the others). Nothing is asserted about time.
 
+#[path = "support/raw_scan.rs"]
+mod raw_scan;
 #[path = "support/synth_certs.rs"]
 mod synth_certs;
 
@@ -112,25 +114,6 @@ fn fixture(root: &Path, machines: usize, per_site: usize) -> Fixture {
     }
 }
 
-/// The baseline of every topology step: every quick-xml event of the document.
-fn scan(bytes: &[u8]) -> usize {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return 0;
-    };
-    let mut reader = quick_xml::Reader::from_str(text);
-    let mut events = 0usize;
-    loop {
-        match reader.read_event() {
-            Ok(quick_xml::events::Event::Eof) | Err(_) => break,
-            Ok(ev) => {
-                black_box(&ev);
-                events += 1;
-            }
-        }
-    }
-    events
-}
-
 /// The baseline of `check`: read, parse and verify one signature per certificate file.
 fn floor(dir: &Path, ca_der: &[u8]) -> usize {
     let Ok((_, ca)) = x509_parser::parse_x509_certificate(ca_der) else {
@@ -176,7 +159,7 @@ fn round(fx: &Fixture, ca_der: &[u8], certs: &CertificateInputs) -> [Duration; 8
     };
     let mut quiet = |_: miette::Report| {};
     let gate = GateInputs::default();
-    timed(0, &mut || scan(&fx.topology));
+    timed(0, &mut || raw_scan::raw_scan(&fx.topology));
     timed(1, &mut || floor(&fx.certs, ca_der));
     let mut loaded = None;
     timed(2, &mut || {

@@ -179,19 +179,20 @@ pub const SE_NAMES: &[&str] = &[
 pub fn pem(ders: &[&[u8]]) -> Vec<u8> {
     let mut out = String::new();
     for d in ders {
-        out.push_str(&pem_rfc7468(d));
+        out.push_str(&pem_block("CERTIFICATE", d));
     }
     out.into_bytes()
 }
 
-fn pem_rfc7468(der: &[u8]) -> String {
+/// One PEM block (RFC 7468) of `der` under `label`, 64 base64 characters a line.
+pub fn pem_block(label: &str, der: &[u8]) -> String {
     let b64 = base64(der);
-    let mut s = String::from("-----BEGIN CERTIFICATE-----\n");
+    let mut s = format!("-----BEGIN {label}-----\n");
     for line in b64.as_bytes().chunks(64) {
         s.push_str(std::str::from_utf8(line).expect("ascii"));
         s.push('\n');
     }
-    s.push_str("-----END CERTIFICATE-----\n");
+    s.push_str(&format!("-----END {label}-----\n"));
     s
 }
 

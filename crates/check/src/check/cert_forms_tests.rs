@@ -2,17 +2,6 @@
 
 use crate::certs::{ber, Certificate, PublicKey};
 
-fn pem_block(label: &str, der: &[u8]) -> String {
-    let b = crate::test_pki::base64(der);
-    let mut s = format!("-----BEGIN {label}-----\n");
-    for line in b.as_bytes().chunks(64) {
-        s.push_str(std::str::from_utf8(line).expect("ascii"));
-        s.push('\n');
-    }
-    s.push_str(&format!("-----END {label}-----\n"));
-    s
-}
-
 /// ECDSA P-256 and RSA 3072/4096 certificates, PEM bundles in either order, DER, and .p7b in DER,
 /// PEM armour and BER all load, and a good certificate in any of them is ready.
 #[test]
@@ -26,11 +15,15 @@ fn every_form_is_readable_and_ready_when_good() {
         ("pem", pem(&[&ca.der, &leaf])),
         ("der", leaf.clone()),
         ("p7b", bundle.clone()),
-        ("p7c", pem_block("PKCS7", &bundle).into_bytes()),
+        (
+            "p7c",
+            crate::test_pki::pem_block("PKCS7", &bundle).into_bytes(),
+        ),
         ("p7b", ber::to_indefinite(&bundle).expect("BER")),
         (
             "p7c",
-            pem_block("PKCS7", &ber::to_indefinite(&bundle).expect("BER")).into_bytes(),
+            crate::test_pki::pem_block("PKCS7", &ber::to_indefinite(&bundle).expect("BER"))
+                .into_bytes(),
         ),
     ];
     for (ext, bytes) in &forms {

@@ -64,17 +64,6 @@ fn write(dir: &Path, name: &str, data: &[u8]) -> PathBuf {
     p
 }
 
-fn pem_block(label: &str, der: &[u8]) -> String {
-    let b = crate::test_pki::base64(der);
-    let mut s = format!("-----BEGIN {label}-----\n");
-    for line in b.as_bytes().chunks(64) {
-        s.push_str(std::str::from_utf8(line).expect("ascii"));
-        s.push('\n');
-    }
-    s.push_str(&format!("-----END {label}-----\n"));
-    s
-}
-
 #[test]
 fn pem_with_several_certificates() {
     let ca = make_ca("Fabrikam Issuing CA");
@@ -159,7 +148,11 @@ fn pkcs7_bundles_der_and_pem() {
     let bundle = pkcs7::build_bundle(&[&der, &ca.der]).expect("bundle");
     let dir = tempfile::tempdir().expect("tempdir");
     let d = write(dir.path(), "a.p7b", &bundle);
-    let p = write(dir.path(), "b.p7c", pem_block("PKCS7", &bundle).as_bytes());
+    let p = write(
+        dir.path(),
+        "b.p7c",
+        crate::test_pki::pem_block("PKCS7", &bundle).as_bytes(),
+    );
     for path in [d, p] {
         let certs = load_file(&path).expect("load p7b");
         assert_eq!(certs.len(), 2, "{}", path.display());
@@ -235,7 +228,7 @@ fn bad_inputs_get_distinct_errors() {
     let other = write(
         dir.path(),
         "csr.pem",
-        pem_block("CERTIFICATE REQUEST", b"\x30\x00").as_bytes(),
+        crate::test_pki::pem_block("CERTIFICATE REQUEST", b"\x30\x00").as_bytes(),
     );
     assert!(matches!(
         load_file(&other),
