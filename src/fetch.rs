@@ -3,6 +3,50 @@
 
 pub use topocert_fetch::fetch::*;
 
+/// [`topocert_fetch::fetch::fetch`] with a progress bar on standard error when it is a
+/// terminal and `options.progress` (not `--quiet`).
+pub fn fetch(
+    topo: &crate::model::Topology,
+    graph: &crate::graph::ServerGraph,
+    options: &FetchOptions,
+) -> Vec<EndpointResult> {
+    let mut bar = Bar(None, options.progress);
+    topocert_fetch::fetch::fetch(topo, graph, options, &mut bar)
+}
+
+/// The indicatif bar of a fetch; nothing when standard error is not a terminal or when quiet.
+struct Bar(Option<indicatif::ProgressBar>, bool);
+
+impl Progress for Bar {
+    fn start(&mut self, total: usize) {
+        use std::io::IsTerminal;
+        if !self.1 || total == 0 || !std::io::stderr().is_terminal() {
+            return;
+        }
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(total as u64),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("fetching {bar:30} {pos}/{len} endpoints {msg}")
+        {
+            bar.set_style(style);
+        }
+        self.0 = Some(bar);
+    }
+    fn finished(&mut self, r: &EndpointResult) {
+        if let Some(b) = &self.0 {
+            b.set_message(crate::report::escape::terminal(&r.endpoint.server));
+            b.inc(1);
+        }
+    }
+    fn end(&mut self) {
+        if let Some(b) = self.0.take() {
+            b.finish_and_clear();
+        }
+    }
+}
+
 /// `topocert fetch`: checks that `out` can take the result, fetches, writes the folder and
 /// `manifest.csv`, and tells on `warn` which endpoints failed and what was written (names and
 /// paths through [`crate::report::escape::terminal`]). Exit code 0 when every endpoint

@@ -24,19 +24,22 @@ pub use dns_name::{DnsName, NameError};
 pub use endpoints::{Endpoint, PortFrom};
 pub use options::{FetchOptions, PortOverride, ResolveOverride};
 pub use outcome::{Cause, EndpointRecord, EndpointResult, Failure, Outcome};
+pub use progress::{Progress, Silent};
 
 use crate::graph::ServerGraph;
 use crate::model::Topology;
 
-/// Plans and fetches every endpoint of the checked servers, with a progress bar on a
-/// terminal when `options.progress`.
-pub fn fetch(topo: &Topology, graph: &ServerGraph, options: &FetchOptions) -> Vec<EndpointResult> {
+/// Plans and fetches every endpoint of the checked servers, telling `progress` as it goes.
+pub fn fetch(
+    topo: &Topology,
+    graph: &ServerGraph,
+    options: &FetchOptions,
+    progress: &mut dyn Progress,
+) -> Vec<EndpointResult> {
     let endpoints = endpoints::plan(topo, graph, options);
-    let bar = progress::bar(endpoints.len(), !options.progress);
-    let results = runner::run(endpoints, options, &mut progress::tick(bar.as_ref()));
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    progress.start(endpoints.len());
+    let results = runner::run(endpoints, options, &mut |r| progress.finished(r));
+    progress.end();
     results
 }
 

@@ -111,7 +111,8 @@ pub struct FetchOptions {
     pub timeout: Duration,
     /// Endpoints fetched at the same time.
     pub concurrency: usize,
-    /// Show a progress bar (on a terminal only).
+    /// The caller shows a progress bar (on a terminal only); the library only tells a
+    /// [`super::Progress`].
     pub progress: bool,
 }
 

@@ -1,32 +1,24 @@
-//! The progress bar of a fetch: on a terminal only (standard error), never with `--quiet`.
+//! What a caller learns while a fetch runs: how many endpoints, then each one as it finishes.
+//! The library never draws anything; the binary shows a progress bar through this trait.
 
 use super::outcome::EndpointResult;
-use std::io::IsTerminal;
 
-/// A progress bar over `total` endpoints, or nothing when `quiet` or standard error is not a
-/// terminal.
-pub fn bar(total: usize, quiet: bool) -> Option<indicatif::ProgressBar> {
-    if quiet || total == 0 || !std::io::stderr().is_terminal() {
-        return None;
+/// Told about a fetch as it runs, always from the calling thread.
+pub trait Progress {
+    /// The fetch is about to try `endpoints` endpoints.
+    fn start(&mut self, endpoints: usize) {
+        let _ = endpoints;
     }
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(total as u64),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("fetching {bar:30} {pos}/{len} endpoints {msg}")
-    {
-        bar.set_style(style);
+    /// One endpoint finished (in the order they finish).
+    fn finished(&mut self, result: &EndpointResult) {
+        let _ = result;
     }
-    Some(bar)
+    /// Every endpoint finished.
+    fn end(&mut self) {}
 }
 
-/// The callback for [`super::runner::run`] that advances `bar` (if any) by one endpoint.
-pub fn tick(bar: Option<&indicatif::ProgressBar>) -> impl FnMut(&EndpointResult) + '_ {
-    move |r| {
-        if let Some(b) = bar {
-            b.set_message(crate::escape::terminal(&r.endpoint.server));
-            b.inc(1);
-        }
-    }
-}
+/// Progress nobody watches.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Silent;
+
+impl Progress for Silent {}
