@@ -116,7 +116,7 @@ fn full_parse(bytes: Vec<u8>) -> (Topology, ServerGraph) {
 /// Times of the four steps of [`full_parse`] and of dropping its result, in that order.
 fn phases(bytes: Vec<u8>) -> [Duration; 5] {
     let t = Instant::now();
-    let decoded = match topocert::topology::decode::decode_vec("bench", bytes) {
+    let decoded = match topocert::topology::decode::decode_vec(bytes) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("decoding failed: {e}");

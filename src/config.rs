@@ -6,8 +6,8 @@
 //! the line and column in the file (exit code 2). Relative paths are relative to the folder
 //! of the file. The format is described in docs/config.md.
 
-use crate::error::Src;
 use crate::rules::{RuleId, Severity, RULES};
+use crate::source::Src;
 use miette::{Diagnostic, SourceSpan};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,7 +1,7 @@
-//! The errors a command can end with: every error of the lower layers (`topocert_base::error`)
-//! and [`CannotRun`], which names the inputs the binary reads (certificate folder, inventory, CA).
+//! The errors a command can end with: the topology's (`topocert_topology::error`) and
+//! [`CannotRun`], which names the inputs the binary reads (certificate folder, inventory, CA).
 
-pub use topocert_base::error::*;
+pub use topocert_topology::error::*;
 
 use miette::Diagnostic;
 use thiserror::Error;

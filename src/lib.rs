@@ -6,7 +6,7 @@
 //! [`rules`] make [`finding`]s; [`outcome`] decides every server's status and the verdict once;
 //! [`app`] runs each command; [`report`] renders results; [`cli`] maps the command line.
 
-pub use topocert_base::{input, output, snippet, term, time};
+pub use topocert_base::{input, output, snippet, source, term, time};
 pub use topocert_check::{check, citation, diff, finding, gate, outcome, required, rules};
 pub use topocert_topology::{graph, model, servers, topology};
 pub use topocert_x509::certs;

@@ -1,6 +1,16 @@
 //! Turning raw bytes into text: UTF-8 (with or without BOM) and UTF-16LE/BE, as Windows writes them.
 
-use crate::error::LoadError;
+/// Bytes that are not valid in the encoding their byte order mark (or content) announces.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not valid {encoding}: {detail} at byte {offset}")]
+pub struct DecodeError {
+    /// The encoding tried.
+    pub encoding: &'static str,
+    /// What is wrong.
+    pub detail: &'static str,
+    /// Byte offset in the raw bytes.
+    pub offset: usize,
+}
 
 /// Decoded text and the name of the encoding it was in.
 pub struct Decoded {
@@ -12,13 +22,13 @@ pub struct Decoded {
 
 /// Decodes by byte order mark; without one, recognises UTF-16 by its zero bytes around `<`,
 /// else requires strict UTF-8. Malformed sequences (lone surrogates, bad UTF-8) are errors.
-pub fn decode(path: &str, bytes: &[u8]) -> Result<Decoded, LoadError> {
-    decode_vec(path, bytes.to_vec())
+pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    decode_vec(bytes.to_vec())
 }
 
 /// Like [`decode`], taking the bytes: UTF-8 input becomes the text without being copied
 /// (a byte order mark is moved out of the way in place).
-pub fn decode_vec(path: &str, mut bytes: Vec<u8>) -> Result<Decoded, LoadError> {
+pub fn decode_vec(mut bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
     // (big endian, BOM length, label); `None` for UTF-8.
     let (utf16, bom_len, label) = match bytes.as_slice() {
         [0xEF, 0xBB, 0xBF, ..] => (None, 3, "UTF-8 (BOM)"),
@@ -35,20 +45,18 @@ pub fn decode_vec(path: &str, mut bytes: Vec<u8>) -> Result<Decoded, LoadError> 
                 text,
                 encoding: label,
             }),
-            Err(e) => Err(LoadError::Encoding {
-                path: path.to_string(),
+            Err(e) => Err(DecodeError {
                 encoding: "UTF-8",
-                detail: "invalid byte sequence".into(),
+                detail: "invalid byte sequence",
                 offset: bom_len + e.utf8_error().valid_up_to(),
             }),
         };
     };
     let body = &bytes[bom_len..];
     if !body.len().is_multiple_of(2) {
-        return Err(LoadError::Encoding {
-            path: path.to_string(),
+        return Err(DecodeError {
             encoding: label,
-            detail: "odd number of bytes (truncated?)".into(),
+            detail: "odd number of bytes (truncated?)",
             offset: bytes.len() - 1,
         });
     }
@@ -57,10 +65,9 @@ pub fn decode_vec(path: &str, mut bytes: Vec<u8>) -> Result<Decoded, LoadError> 
             text,
             encoding: label,
         })
-        .map_err(|at| LoadError::Encoding {
-            path: path.to_string(),
+        .map_err(|at| DecodeError {
             encoding: label,
-            detail: "unpaired surrogate".into(),
+            detail: "unpaired surrogate",
             offset: bom_len + at,
         })
 }
@@ -119,21 +126,21 @@ mod tests {
     #[test]
     fn decodes_every_windows_encoding() {
         let s = "<Topology>é</Topology>\r\n";
-        assert_eq!(decode("x", s.as_bytes()).unwrap().text, s);
+        assert_eq!(decode(s.as_bytes()).unwrap().text, s);
         let mut bom = vec![0xEF, 0xBB, 0xBF];
         bom.extend(s.as_bytes());
-        assert_eq!(decode("x", &bom).unwrap().encoding, "UTF-8 (BOM)");
-        assert_eq!(decode("x", &utf16(s, false)).unwrap().text, s);
-        assert_eq!(decode("x", &utf16(s, true)).unwrap().text, s);
-        assert_eq!(decode("x", &utf16(s, true)).unwrap().encoding, "UTF-16BE");
+        assert_eq!(decode(&bom).unwrap().encoding, "UTF-8 (BOM)");
+        assert_eq!(decode(&utf16(s, false)).unwrap().text, s);
+        assert_eq!(decode(&utf16(s, true)).unwrap().text, s);
+        assert_eq!(decode(&utf16(s, true)).unwrap().encoding, "UTF-16BE");
     }
 
     #[test]
     fn lone_surrogate_is_an_error_with_its_offset() {
         let mut v = utf16("<a>", false);
         v.extend([0x00, 0xD8, b'>', 0]);
-        match decode("x", &v) {
-            Err(LoadError::Encoding { offset, .. }) => assert_eq!(offset, 8),
+        match decode(&v) {
+            Err(DecodeError { offset, .. }) => assert_eq!(offset, 8),
             other => panic!("expected encoding error, got {:?}", other.map(|d| d.text)),
         }
     }
@@ -183,8 +190,8 @@ mod tests {
     #[test]
     fn invalid_utf8_is_an_error() {
         assert!(matches!(
-            decode("x", b"<a>\xff</a>"),
-            Err(LoadError::Encoding { offset: 3, .. })
+            decode(b"<a>\xff</a>"),
+            Err(DecodeError { offset: 3, .. })
         ));
     }
 }

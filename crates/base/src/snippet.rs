@@ -522,7 +522,7 @@ impl SourceCode for ClippedSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Src;
+    use crate::source::Src;
     use miette::{GraphicalReportHandler, GraphicalTheme};
     use std::sync::Arc;
 

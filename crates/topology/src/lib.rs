@@ -4,10 +4,11 @@
 //! (only the certificate usages and file sniffing of topocert-base), checks, rules or output
 //! formats.
 
+pub mod error;
 pub mod graph;
 pub mod model;
 pub mod servers;
 pub mod topology;
 
-// The lower crate's modules under their names in topocert, so `crate::error::…` paths resolve.
-use topocert_base::{error, input, sniff, term, usage};
+// The lower crate's modules under their names in topocert, so `crate::source::…` paths resolve.
+use topocert_base::{input, sniff, source, term, usage};

@@ -174,8 +174,8 @@ pub struct SourceText {
     /// The encoding the bytes were in (`UTF-8`, `UTF-16LE`, ...).
     pub encoding: &'static str,
     /// Byte offset of the start of every line, built on first use and shared with the
-    /// diagnostics' [`crate::error::Src`], so that locating thousands of elements stays linear.
-    line_starts: crate::error::LineStarts,
+    /// diagnostics' [`crate::source::Src`], so that locating thousands of elements stays linear.
+    line_starts: crate::source::LineStarts,
 }
 
 impl SourceText {
@@ -185,12 +185,12 @@ impl SourceText {
             name: name.into(),
             text,
             encoding,
-            line_starts: crate::error::LineStarts::default(),
+            line_starts: crate::source::LineStarts::default(),
         }
     }
     /// A miette source for this text, to attach to diagnostics.
-    pub fn named_source(&self) -> crate::error::Src {
-        crate::error::Src::with_lines(
+    pub fn named_source(&self) -> crate::source::Src {
+        crate::source::Src::with_lines(
             self.name.clone(),
             self.text.clone(),
             self.line_starts.clone(),

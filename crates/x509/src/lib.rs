@@ -10,4 +10,4 @@ pub mod test_pki;
 // The lower crate's modules under their names in topocert, so `crate::error::…` paths resolve.
 #[cfg(test)]
 use topocert_base::time;
-use topocert_base::{decode, error, input};
+use topocert_base::{decode, input};

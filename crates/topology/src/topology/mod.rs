@@ -57,7 +57,10 @@ pub fn load_vec(name: &str, bytes: Vec<u8>) -> Result<Topology, LoadError> {
     if let Some(kind) = crate::sniff::sniff(&bytes) {
         return Err(LoadError::certificate_file(name, kind));
     }
-    let decoded = decode::decode_vec(name, bytes)?;
+    let decoded = decode::decode_vec(bytes).map_err(|error| LoadError::Encoding {
+        path: name.to_string(),
+        error,
+    })?;
     load_shared(name, Arc::new(decoded.text), decoded.encoding)
 }
 

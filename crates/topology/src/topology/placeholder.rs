@@ -5,8 +5,9 @@
 //! Cheap by design: a real name never holds `$`, `%`, `{` or `#`, so each name is tested with
 //! one byte scan and only the rare name that has one is looked at closely.
 
-use crate::error::{Src, TopologyProblem};
+use crate::error::TopologyProblem;
 use crate::model::{Machine, Pool, Service, SimpleUrl, Site, Span};
+use crate::source::Src;
 
 /// Longest placeholder text a warning shows.
 const MAX_SHOWN: usize = 64;

@@ -139,9 +139,17 @@ pub enum InventoryError {
         limit: u64,
     },
     /// Not UTF-8 or UTF-16 text.
-    #[error(transparent)]
-    #[diagnostic(code(topocert::inventory_encoding))]
-    Encoding(crate::error::LoadError),
+    #[error("inventory {} is {error}", path.display())]
+    #[diagnostic(
+        code(topocert::inventory_encoding),
+        help("an inventory is text as Export-Csv, ConvertTo-Json or `>` write it (ASCII, UTF-8 or UTF-16); export it again")
+    )]
+    Encoding {
+        /// The file.
+        path: PathBuf,
+        /// The encoding, what is wrong and where.
+        error: crate::decode::DecodeError,
+    },
     /// Neither a JSON document nor CSV with a header.
     #[error("inventory {} is empty", path.display())]
     #[diagnostic(code(topocert::inventory_empty))]
@@ -604,8 +612,10 @@ pub fn load(path: &Path) -> Result<Inventory, InventoryError> {
 
 /// [`load`] on bytes already read; `path` names the inventory in messages.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory, InventoryError> {
-    let decoded = crate::decode::decode(&path.display().to_string(), bytes)
-        .map_err(InventoryError::Encoding)?;
+    let decoded = crate::decode::decode(bytes).map_err(|error| InventoryError::Encoding {
+        path: path.to_path_buf(),
+        error,
+    })?;
     let text = decoded.text.as_str();
     let trimmed = text.trim_start();
     if trimmed.is_empty() {

@@ -216,10 +216,16 @@ fn utf16le_with_bom_as_powershell_5_redirection_writes_it() {
     assert_eq!(parse_ok(&bytes).certs.len(), 1);
     // Odd length: truncated UTF-16 is an encoding error.
     bytes.push(0);
-    assert!(matches!(
-        parse(Path::new("inv.csv"), &bytes),
-        Err(InventoryError::Encoding(_))
-    ));
+    let e = parse(Path::new("inv.csv"), &bytes).map(|_| ()).unwrap_err();
+    assert!(matches!(e, InventoryError::Encoding { .. }));
+    // Named as the inventory it is, never as a topology.
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "inventory inv.csv is not valid UTF-16LE: odd number of bytes (truncated?) at byte {}",
+            bytes.len() - 1
+        )
+    );
 }
 
 const JSON_ONE: &str = r#"{

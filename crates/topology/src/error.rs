@@ -1,127 +1,9 @@
-//! Errors and diagnostics: fatal load errors ([`LoadError`], exit code 2) and non-fatal
-//! topology problems ([`TopologyProblem`]) that leave the rest of the topology usable.
+//! The topology's errors: fatal load errors ([`LoadError`], exit code 2) and non-fatal
+//! problems ([`TopologyProblem`]) that leave the rest of the topology usable.
 
-use miette::{Diagnostic, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
-use std::sync::Arc;
+use crate::source::Src;
+use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
-
-/// Most bytes of one line a diagnostic snippet shows (about half before the span, half after).
-pub const SNIPPET_LIMIT: usize = 400;
-
-/// The named source text every diagnostic that points into a topology carries. Like miette's
-/// `NamedSource`, except that a snippet is clipped to [`SNIPPET_LIMIT`] bytes around the span
-/// when the lines around it are longer, so a 50 MB line cannot flood the terminal; the location
-/// in the header stays the true line and column.
-#[derive(Debug, Clone)]
-pub struct Src {
-    name: String,
-    text: Arc<String>,
-    lines: LineStarts,
-}
-
-impl Src {
-    /// A source named `name` (the path as given) over the shared text.
-    pub fn new(name: impl Into<String>, text: Arc<String>) -> Self {
-        Self::with_lines(name, text, LineStarts::default())
-    }
-
-    /// Where `needle` first occurs in the `window` bytes from `from` on, as a span; `None` when
-    /// it does not occur there.
-    pub fn find_after(&self, from: usize, window: usize, needle: &str) -> Option<SourceSpan> {
-        let end = crate::term::floor_char_boundary(&self.text, from.saturating_add(window));
-        let from = crate::term::floor_char_boundary(&self.text, from);
-        let at = memchr::memmem::find(&self.text.as_bytes()[from..end], needle.as_bytes())?;
-        Some(SourceSpan::new((from + at).into(), needle.len()))
-    }
-
-    /// [`Self::new`] sharing an index of line starts already made (or to be made) for `text`.
-    pub fn with_lines(name: impl Into<String>, text: Arc<String>, lines: LineStarts) -> Self {
-        Src {
-            name: name.into(),
-            text,
-            lines,
-        }
-    }
-}
-
-/// The byte offset of every line start of one text (after each `\n`), built once on first use
-/// and shared by clones, so that finding a line is a binary search instead of a scan.
-#[derive(Debug, Clone, Default)]
-pub struct LineStarts(Arc<std::sync::OnceLock<Vec<usize>>>);
-
-impl LineStarts {
-    /// The line starts of `text` (which must be the text this index was made for).
-    pub fn get(&self, text: &str) -> &[usize] {
-        self.0.get_or_init(|| {
-            std::iter::once(0)
-                .chain(
-                    text.bytes()
-                        .enumerate()
-                        .filter(|&(_, b)| b == b'\n')
-                        .map(|(i, _)| i + 1),
-                )
-                .collect()
-        })
-    }
-
-    /// Zero-based line of a byte offset.
-    pub fn line_of(&self, text: &str, offset: usize) -> usize {
-        self.get(text).partition_point(|&s| s <= offset) - 1
-    }
-}
-
-impl SourceCode for Src {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        before: usize,
-        after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let text: &'a str = &self.text;
-        // miette's reader scans from the start of what it is given: give it only the lines
-        // around the span, from the start of one line more than the context (so lines,
-        // columns and miette's edge cases at offset 0 come out the same), and shift back.
-        let starts = self.lines.get(text);
-        let first = self
-            .lines
-            .line_of(text, span.offset())
-            .saturating_sub(before + 1);
-        let last = self.lines.line_of(text, span.offset() + span.len()) + after + 2;
-        let base = starts[first];
-        let end = starts.get(last).copied().unwrap_or(text.len()).max(base);
-        let window = &text[base..crate::term::floor_char_boundary(text, end)];
-        let local = SourceSpan::new((span.offset().saturating_sub(base)).into(), span.len());
-        let part = window.read_span(&local, before, after)?;
-        let name = self.name.clone();
-        if part.data().len() <= 2 * SNIPPET_LIMIT {
-            return Ok(Box::new(MietteSpanContents::new_named(
-                name,
-                part.data(),
-                SourceSpan::new((part.span().offset() + base).into(), part.span().len()),
-                part.line() + first,
-                part.column(),
-                first + part.line_count(),
-            )));
-        }
-        // Too long: only the span's own line, clipped around the span.
-        let at = crate::term::floor_char_boundary(text, span.offset());
-        let end = crate::term::floor_char_boundary(text, at + span.len().min(SNIPPET_LIMIT));
-        let lo = crate::term::floor_char_boundary(text, at.saturating_sub(SNIPPET_LIMIT / 2));
-        let lo = text[lo..at].rfind('\n').map_or(lo, |i| lo + i + 1);
-        let hi = crate::term::floor_char_boundary(text, end + SNIPPET_LIMIT / 2);
-        let hi = text[end..hi].find(['\r', '\n']).map_or(hi, |i| end + i);
-        let line = self.lines.line_of(text, at);
-        let column = text[starts[line]..at].chars().count();
-        Ok(Box::new(MietteSpanContents::new_named(
-            name,
-            &text.as_bytes()[lo..hi],
-            SourceSpan::new(lo.into(), hi - lo),
-            line,
-            column,
-            1,
-        )))
-    }
-}
 
 /// A topology that could not be read at all.
 #[derive(Debug, Error, Diagnostic)]
@@ -186,7 +68,7 @@ pub enum LoadError {
         limit: u64,
     },
     /// The bytes are not valid in the encoding their byte order mark (or content) announces.
-    #[error("topology {path} is not valid {encoding}: {detail} at byte {offset}")]
+    #[error("topology {path} is {error}")]
     #[diagnostic(
         code(topocert::encoding),
         help("topology exports are UTF-8 or UTF-16 with a byte order mark; re-export with Get-CsTopology -AsXml")
@@ -194,12 +76,8 @@ pub enum LoadError {
     Encoding {
         /// The path as given.
         path: String,
-        /// The encoding tried.
-        encoding: &'static str,
-        /// What is wrong.
-        detail: String,
-        /// Byte offset in the raw file.
-        offset: usize,
+        /// The encoding, what is wrong and where.
+        error: topocert_base::decode::DecodeError,
     },
     /// The XML is not well formed.
     #[error("malformed XML: {message}")]
@@ -405,58 +283,4 @@ pub enum TopologyProblem {
         #[label("in this {element}")]
         at: SourceSpan,
     },
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// `Src` gives miette exactly what miette's own reader of the whole text gives (for short
-    /// lines), while reading only the lines around the span.
-    #[test]
-    fn windowed_read_span_matches_miettes_reader() {
-        let text = "<a>\r\n  <b x=\"é\"/>\r\n\r\n  <c>ü</c>\n<d/>\r\n</a>\r\n";
-        let src = Src::new("t.xml", Arc::new(text.to_string()));
-        let whole: &str = text;
-        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
-            for len in [0, 1, 3] {
-                if offset + len > text.len() || !text.is_char_boundary(offset + len) {
-                    continue;
-                }
-                for (before, after) in [(0, 0), (1, 1), (2, 3)] {
-                    let span = SourceSpan::new(offset.into(), len);
-                    let want = whole.read_span(&span, before, after);
-                    let got = src.read_span(&span, before, after);
-                    let (Ok(want), Ok(got)) = (want, got) else {
-                        panic!("read_span failed at {offset}+{len}");
-                    };
-                    let at = format!("{offset}+{len} ({before},{after})");
-                    assert_eq!(got.data(), want.data(), "{at}");
-                    assert_eq!(got.span(), want.span(), "{at}");
-                    assert_eq!(got.line(), want.line(), "{at}");
-                    assert_eq!(got.column(), want.column(), "{at}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn long_lines_are_clipped_around_the_span_with_the_true_location() {
-        let mut text = String::from("first\n");
-        text.push_str(&"x".repeat(100_000));
-        text.push_str("<here>");
-        text.push_str(&"y".repeat(100_000));
-        let at = 6 + 100_000;
-        let src = Src::new("t.xml", Arc::new(text.clone()));
-        let got = src
-            .read_span(&SourceSpan::new(at.into(), 6), 0, 0)
-            .unwrap_or_else(|_| panic!("reads"));
-        assert!(
-            got.data().len() <= SNIPPET_LIMIT + 6,
-            "{}",
-            got.data().len()
-        );
-        assert!(std::str::from_utf8(got.data()).is_ok_and(|s| s.contains("<here>")));
-        assert_eq!((got.line(), got.column()), (1, 100_000));
-    }
 }
