@@ -166,7 +166,7 @@ impl Leaf {
         p.distinguished_name = dn(&self.cn);
         p.key_usages = self.key_usages.clone();
         p.extended_key_usages = self.eku.clone();
-        p.is_ca = self.is_ca.clone();
+        p.is_ca = self.is_ca;
         p.use_authority_key_identifier_extension = true;
         if !self.crl.is_empty() {
             p.crl_distribution_points = vec![CrlDistributionPoint {
