@@ -3,7 +3,7 @@
 
 pub use topocert_x509::test_pki::*;
 
-use crate::certs::{load_dir, Certificate};
+use crate::certs::{load_dir, CertStore, Certificate};
 use crate::check::ca::GivenCa;
 use crate::check::{CertSources, CheckOptions, CheckResult};
 use crate::graph::ServerGraph;
@@ -34,19 +34,36 @@ pub fn given_der(ders: &[&[u8]]) -> Vec<GivenCa> {
 /// Runs `check` on a shipped sample topology (`rel` under `sample-topologies/`) with the
 /// certificate folder and `--ca` files, at [`NOW`].
 pub fn run(rel: &str, folder: &Folder, cas: &[GivenCa]) -> CheckResult {
-    let path = format!(
-        "{}/sample-topologies/{rel}",
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../..")
-    );
-    let topo = crate::topology::load_path(&path).expect("sample loads");
-    let graph = ServerGraph::build(&topo);
     let store = load_dir(folder.path()).expect("folder loads");
+    let sources = CertSources::Folder(folder.path().to_path_buf());
+    run_store(rel, &store, sources, cas)
+}
+
+/// Runs `check` on a shipped sample topology with a shipped inventory (`inventory` under
+/// `sample-topologies/`, as `--inventory`) and `--ca` files, at [`NOW`].
+pub fn run_inventory(rel: &str, inventory: &str, cas: &[GivenCa]) -> CheckResult {
+    let path = format!("{}/{inventory}", samples());
+    let mut store = crate::certs::CertStore::default();
+    crate::certs::inventory::load(std::path::Path::new(&path))
+        .expect("inventory loads")
+        .add_to(&mut store);
+    let sources = CertSources::Listed(vec![format!("no row of {inventory}")]);
+    run_store(rel, &store, sources, cas)
+}
+
+fn samples() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../../sample-topologies").to_string()
+}
+
+fn run_store(rel: &str, store: &CertStore, sources: CertSources, cas: &[GivenCa]) -> CheckResult {
+    let topo = crate::topology::load_path(&format!("{}/{rel}", samples())).expect("sample loads");
+    let graph = ServerGraph::build(&topo);
     let options = CheckOptions {
-        sources: CertSources::Folder(folder.path().to_path_buf()),
+        sources,
         now: NOW,
         expiry_warn_days: 30,
     };
-    crate::checked::run_check(&topo, &graph, &store, cas, &options)
+    crate::checked::run_check(&topo, &graph, store, cas, &options)
 }
 
 /// The rule ids of every finding, in order.

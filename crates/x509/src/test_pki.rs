@@ -114,7 +114,20 @@ pub struct Leaf {
     pub key_alg: Option<&'static rcgen::SignatureAlgorithm>,
     /// Extra extensions: OID arcs, criticality, DER content.
     pub extra: Vec<(Vec<u64>, bool, Vec<u8>)>,
+    /// notBefore and notAfter, Unix seconds (default: 2026-01-01 and 2028-01-01).
+    pub validity: (i64, i64),
+    /// Extended key usages; empty = no extension (default: Server Authentication).
+    pub eku: Vec<ExtendedKeyUsagePurpose>,
+    /// Basic constraints (default: none; `IsCa::Ca` makes a CA certificate).
+    pub is_ca: IsCa,
+    /// An RSA public key with a modulus of exactly this many bits in place of the generated
+    /// key (the certificate is signed again; nothing holds its private key): key sizes rcgen
+    /// cannot generate.
+    pub rsa_bits: Option<usize>,
 }
+
+/// 2026-01-01T00:00:00Z and 2028-01-01T00:00:00Z: a [`Leaf`]'s default validity.
+pub const LEAF_VALIDITY: (i64, i64) = (1_767_225_600, 1_830_297_600);
 
 impl Leaf {
     /// CN = `fqdn`, SANs = `fqdn` and `more`, digitalSignature + keyEncipherment, a CDP.
@@ -131,6 +144,10 @@ impl Leaf {
             crl: vec!["http://pki.fabrikam.com/crl/test.crl".to_string()],
             key_alg: None,
             extra: Vec::new(),
+            validity: LEAF_VALIDITY,
+            eku: vec![ExtendedKeyUsagePurpose::ServerAuth],
+            is_ca: IsCa::NoCa,
+            rsa_bits: None,
         }
     }
 
@@ -139,7 +156,7 @@ impl Leaf {
         Leaf::good("lyncse01.fabrikam.com", SE_NAMES)
     }
 
-    /// Signs it with `ca`: DER, valid 2026..2028, Server Authentication EKU.
+    /// Signs it with `ca`: DER.
     pub fn signed_by(&self, ca: &TestCa) -> Vec<u8> {
         let key = match self.key_alg {
             Some(alg) => KeyPair::generate_for(alg).expect("keygen"),
@@ -148,7 +165,8 @@ impl Leaf {
         let mut p = CertificateParams::new(self.sans.clone()).expect("params");
         p.distinguished_name = dn(&self.cn);
         p.key_usages = self.key_usages.clone();
-        p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        p.extended_key_usages = self.eku.clone();
+        p.is_ca = self.is_ca;
         p.use_authority_key_identifier_extension = true;
         if !self.crl.is_empty() {
             p.crl_distribution_points = vec![CrlDistributionPoint {
@@ -160,10 +178,63 @@ impl Leaf {
             e.set_criticality(*critical);
             p.custom_extensions.push(e);
         }
-        p.not_before = rcgen::date_time_ymd(2026, 1, 1);
-        p.not_after = rcgen::date_time_ymd(2028, 1, 1);
-        p.signed_by(&key, &ca.issuer).expect("sign").der().to_vec()
+        let at = |t: i64| time::OffsetDateTime::from_unix_timestamp(t).expect("validity");
+        p.not_before = at(self.validity.0);
+        p.not_after = at(self.validity.1);
+        let der = p.signed_by(&key, &ca.issuer).expect("sign").der().to_vec();
+        match self.rsa_bits {
+            Some(bits) => with_rsa_key(&der, bits, ca),
+            None => der,
+        }
     }
+}
+
+/// `der` with an RSA public key of `bits` modulus bits (exponent 65537) as its key, signed
+/// again with `signer`'s key.
+fn with_rsa_key(der: &[u8], bits: usize, signer: &TestCa) -> Vec<u8> {
+    use x509_cert::der::{Decode, Encode};
+    assert!(bits >= 8, "RSA modulus of {bits} bits");
+    // Top bit set, odd, every other bit set too.
+    let mut modulus = vec![0xff_u8; bits.div_ceil(8)];
+    modulus[0] = (0xff_u16 >> ((8 - bits % 8) % 8)) as u8;
+    // DER INTEGERs are signed: a leading zero keeps the modulus positive.
+    if modulus[0] & 0x80 != 0 {
+        modulus.insert(0, 0);
+    }
+    let rsa_public_key = tlv(0x30, &[tlv(0x02, &modulus), tlv(0x02, &[1, 0, 1])].concat());
+    let mut cert = x509_cert::Certificate::from_der(der).expect("rcgen DER");
+    cert.tbs_certificate.subject_public_key_info = x509_cert::spki::SubjectPublicKeyInfoOwned {
+        algorithm: x509_cert::spki::AlgorithmIdentifierOwned {
+            oid: x509_cert::der::oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1"),
+            parameters: Some(x509_cert::der::asn1::Null.into()),
+        },
+        subject_public_key: x509_cert::der::asn1::BitString::from_bytes(&rsa_public_key)
+            .expect("key bit string"),
+    };
+    let tbs = cert.tbs_certificate.to_der().expect("encode");
+    let sig = rcgen::SigningKey::sign(signer.issuer.key(), &tbs).expect("sign");
+    cert.signature =
+        x509_cert::der::asn1::BitString::from_bytes(&sig).expect("signature bit string");
+    cert.to_der().expect("encode")
+}
+
+/// One DER TLV of `tag` around `content`.
+fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let len = content.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes: Vec<u8> = len
+            .to_be_bytes()
+            .into_iter()
+            .skip_while(|b| *b == 0)
+            .collect();
+        out.push(0x80 | bytes.len() as u8);
+        out.extend(bytes);
+    }
+    out.extend_from_slice(content);
+    out
 }
 
 /// The standard-edition sample's names of lyncse01, so its certificate covers what the
@@ -251,6 +322,8 @@ impl Folder {
 pub mod fixtures {
     /// "CN=Fabrikam RSA Issuing CA": signed the four lyncse01 fixtures below.
     pub const RSA_CA: &[u8] = include_bytes!("../../../tests/fixtures/certs/rsa-ca.der");
+    /// lab05, RSA 1024, sha256ECDSA (signed by [`ECDSA_CA`]).
+    pub const RSA1024: &[u8] = include_bytes!("../../../tests/fixtures/certs/rsa1024.der");
     /// lyncse01, RSA 3072, sha256RSA, good.
     pub const RSA3072: &[u8] = include_bytes!("../../../tests/fixtures/certs/rsa3072.der");
     /// lyncse01, RSA 4096, sha256RSA, good.

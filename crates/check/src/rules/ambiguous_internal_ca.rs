@@ -51,3 +51,52 @@ impl Rule for AmbiguousInternalCa {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::finding::{Effect, Severity};
+    use crate::test_pki::*;
+
+    /// The enterprise sample without `--ca`, fe01, fe02, pc01 and pc02 each from the CA given.
+    fn enterprise(cas: [&TestCa; 4]) -> crate::check::CheckResult {
+        let mut folder = Folder::new();
+        for (fqdn, ca) in ["fe01", "fe02", "pc01", "pc02"].into_iter().zip(cas) {
+            let fqdn = format!("{fqdn}.fabrikam.com");
+            let der =
+                Leaf::good(&fqdn, &["pool01.fabrikam.com", "pchat01.fabrikam.com"]).signed_by(ca);
+            folder = folder.file(&format!("{fqdn}.cer"), &pem(&[&der, &ca.der]));
+        }
+        run("enterprise-multisite/topology.xml", &folder, &[])
+    }
+
+    #[test]
+    fn an_issuer_of_three_certificates_in_four_is_inferred() {
+        let fabrikam = root("Fabrikam Issuing CA");
+        let contoso = root("Contoso Issuing CA");
+        let r = enterprise([&fabrikam, &fabrikam, &fabrikam, &contoso]);
+        assert!(!rules(&r).contains(&ID.as_str()), "{:?}", rules(&r));
+    }
+
+    #[test]
+    fn two_issuers_of_two_certificates_each_leave_every_server_undecided() {
+        let fabrikam = root("Fabrikam Issuing CA");
+        let contoso = root("Contoso Issuing CA");
+        let r = enterprise([&fabrikam, &contoso, &fabrikam, &contoso]);
+        let f: Vec<_> = r.findings.iter().filter(|f| f.rule == ID).collect();
+        assert_eq!(f.len(), 1, "{:?}", rules(&r));
+        assert_eq!(
+            (f[0].severity, f[0].effect),
+            (Severity::Error, Effect::Undecided)
+        );
+        let m = &f[0].message;
+        assert!(
+            m.starts_with("cannot decide the internal servers' CA: no issuer issued more than half of the 4 certificates of internal servers ("),
+            "{m}"
+        );
+        assert!(m.contains("Fabrikam Issuing CA"), "{m}");
+        assert!(m.contains("Contoso Issuing CA"), "{m}");
+        assert!(m.contains("fe01.fabrikam.com, pc01.fabrikam.com"), "{m}");
+        assert!(m.contains("fe02.fabrikam.com, pc02.fabrikam.com"), "{m}");
+    }
+}

@@ -49,3 +49,46 @@ impl Rule for CaCertificateAsServer {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::finding::{Effect, Severity};
+    use crate::test_pki::*;
+    use rcgen::{BasicConstraints, IsCa};
+
+    /// lyncse01's certificate alone in its file (a file of one CA certificate that names DNS
+    /// hosts is read as the server's), from the `--ca`.
+    fn with_basic_constraints(is_ca: IsCa) -> crate::check::CheckResult {
+        let ca = root("Fabrikam Issuing CA");
+        let mut leaf = Leaf::se();
+        leaf.is_ca = is_ca;
+        let folder = Folder::new().file("lyncse01.fabrikam.com.cer", &pem(&[&leaf.signed_by(&ca)]));
+        run("standard-edition/topology.xml", &folder, &given(&[&ca]))
+    }
+
+    #[test]
+    fn basic_constraints_ca_false_passes() {
+        assert_eq!(
+            rules(&with_basic_constraints(IsCa::ExplicitNoCa)),
+            Vec::<&str>::new()
+        );
+    }
+
+    #[test]
+    fn basic_constraints_ca_true_blocks() {
+        let r = with_basic_constraints(IsCa::Ca(BasicConstraints::Constrained(0)));
+        let f: Vec<_> = r.findings.iter().filter(|f| f.rule == ID).collect();
+        assert_eq!(f.len(), 1, "{:?}", rules(&r));
+        assert_eq!(
+            (f[0].severity, f[0].effect),
+            (Severity::Error, Effect::Blocks)
+        );
+        assert!(
+            f[0].message
+                .starts_with("certificate of lyncse01.fabrikam.com is a CA certificate"),
+            "{}",
+            f[0].message
+        );
+    }
+}

@@ -47,3 +47,40 @@ impl Rule for Expired {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::finding::{Effect, Severity};
+    use crate::test_pki::*;
+
+    fn ending_at(not_after: i64) -> crate::check::CheckResult {
+        let ca = root("Fabrikam Issuing CA");
+        let mut leaf = Leaf::se();
+        leaf.validity.1 = not_after;
+        standard_edition(&leaf, &ca, &ca)
+    }
+
+    #[test]
+    fn a_certificate_valid_until_now_or_one_second_later_has_not_expired() {
+        for end in [NOW, NOW + 1] {
+            let r = ending_at(end);
+            assert!(!rules(&r).contains(&ID.as_str()), "{end}: {:?}", rules(&r));
+        }
+    }
+
+    #[test]
+    fn a_certificate_that_ended_one_second_ago_blocks() {
+        let r = ending_at(NOW - 1);
+        let f: Vec<_> = r.findings.iter().filter(|f| f.rule == ID).collect();
+        assert_eq!(f.len(), 1, "{:?}", rules(&r));
+        assert_eq!(
+            (f[0].severity, f[0].effect),
+            (Severity::Error, Effect::Blocks)
+        );
+        assert_eq!(
+            f[0].message,
+            "certificate of lyncse01.fabrikam.com expired on 2026-11-30"
+        );
+    }
+}

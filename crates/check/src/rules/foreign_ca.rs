@@ -51,3 +51,43 @@ impl Rule for ForeignCa {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::finding::{Effect, Severity};
+    use crate::test_pki::*;
+
+    #[test]
+    fn a_certificate_from_the_reference_ca_or_below_it_passes() {
+        let ca = root("Fabrikam Issuing CA");
+        assert_eq!(
+            rules(&standard_edition(&Leaf::se(), &ca, &ca)),
+            Vec::<&str>::new()
+        );
+        // From an issuing CA under the given root, the issuing CA in the file.
+        let top = root("Fabrikam Root CA");
+        let issuing = intermediate("Fabrikam Issuing CA", &top);
+        let r = standard_edition(&Leaf::se(), &issuing, &top);
+        assert_eq!(rules(&r), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_ca_with_the_reference_ca_s_name_but_another_key_blocks() {
+        let ca = root("Fabrikam Issuing CA");
+        let impostor = root("Fabrikam Issuing CA");
+        let r = standard_edition(&Leaf::se(), &impostor, &ca);
+        assert_eq!(rules(&r), [ID.as_str()]);
+        let f = &r.findings[0];
+        assert_eq!((f.severity, f.effect), (Severity::Error, Effect::Blocks));
+        let m = &f.message;
+        assert!(
+            m.starts_with("certificate of lyncse01.fabrikam.com is "),
+            "{m}"
+        );
+        assert!(
+            m.contains("; the reference CA is CN=Fabrikam Issuing CA, O=Fabrikam"),
+            "{m}"
+        );
+    }
+}

@@ -132,9 +132,15 @@ mod tests {
         let ca = root("Fabrikam Issuing CA");
         let mut leaf = Leaf::se();
         leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-        assert_eq!(rules(&standard_edition(&leaf, &ca, &ca)), Vec::<&str>::new());
+        assert_eq!(
+            rules(&standard_edition(&leaf, &ca, &ca)),
+            Vec::<&str>::new()
+        );
         leaf.key_usages.clear();
-        assert_eq!(rules(&standard_edition(&leaf, &ca, &ca)), Vec::<&str>::new());
+        assert_eq!(
+            rules(&standard_edition(&leaf, &ca, &ca)),
+            Vec::<&str>::new()
+        );
     }
 
     #[test]
@@ -143,8 +149,8 @@ mod tests {
         let mut leaf = Leaf::se();
         leaf.key_usages = vec![KeyUsagePurpose::KeyAgreement];
         let r = standard_edition(&leaf, &ca, &ca);
-        assert_eq!(rules(&r), ["key-usage"]);
-        let m = message(&r, "key-usage");
+        assert_eq!(rules(&r), [ID.as_str()]);
+        let m = message(&r, ID.as_str());
         assert!(
             m.contains("an EC key and a key usage without digitalSignature (it has keyAgreement)"),
             "{m}"

@@ -100,3 +100,45 @@ impl Rule for MissingCertificate {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::finding::{Effect, Severity};
+    use crate::test_pki::*;
+
+    #[test]
+    fn a_file_named_otherwise_that_covers_the_server_passes() {
+        let ca = root("Fabrikam Issuing CA");
+        let der = Leaf::se().signed_by(&ca);
+        let folder = Folder::new().file("server.cer", &pem(&[&der, &ca.der]));
+        let r = run("standard-edition/topology.xml", &folder, &given(&[&ca]));
+        assert_eq!(rules(&r), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn no_file_for_the_server_blocks_and_says_where_it_looked() {
+        let ca = root("Fabrikam Issuing CA");
+        // A certificate of another server only.
+        let der = Leaf::good("fs01.fabrikam.com", &[]).signed_by(&ca);
+        let folder = Folder::new().file("fs01.fabrikam.com.cer", &pem(&[&der, &ca.der]));
+        let r = run("standard-edition/topology.xml", &folder, &given(&[&ca]));
+        assert_eq!(rules(&r), [ID.as_str()]);
+        let f = &r.findings[0];
+        assert_eq!((f.severity, f.effect), (Severity::Error, Effect::Blocks));
+        let m = &f.message;
+        assert!(m.starts_with("lyncse01.fabrikam.com ("), "{m}");
+        assert!(
+            m.ends_with(&format!(
+                "has no certificate: no file in {} is named after it or covers its name",
+                folder.path().display()
+            )),
+            "{m}"
+        );
+        // A file named after it that cannot be read is named as the cause.
+        let folder = Folder::new().file("lyncse01.fabrikam.com.cer", b"not a certificate");
+        let r = run("standard-edition/topology.xml", &folder, &given(&[&ca]));
+        let m = message(&r, ID.as_str());
+        assert!(m.contains(") has no usable certificate: "), "{m}");
+    }
+}

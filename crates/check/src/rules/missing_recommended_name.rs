@@ -86,7 +86,11 @@ mod tests {
         // Every name but webext.fabrikam.com (the external web services FQDN).
         let leaf = Leaf::good(
             "lyncse01.fabrikam.com",
-            &["meet.fabrikam.com", "dialin.fabrikam.com", "admin.fabrikam.com"],
+            &[
+                "meet.fabrikam.com",
+                "dialin.fabrikam.com",
+                "admin.fabrikam.com",
+            ],
         );
         let r = standard_edition(&leaf, &ca, &ca);
         assert_eq!(rules(&r), [ID.as_str()]);
@@ -104,10 +108,17 @@ mod tests {
         let ca = root("Fabrikam Issuing CA");
         let leaf = Leaf::good(
             "lyncse01.fabrikam.com",
-            &["webext.fabrikam.com", "dialin.fabrikam.com", "admin.fabrikam.com"],
+            &[
+                "webext.fabrikam.com",
+                "dialin.fabrikam.com",
+                "admin.fabrikam.com",
+            ],
         );
         let r = standard_edition(&leaf, &ca, &ca);
-        assert_eq!(rules(&r), ["missing-required-name"]);
+        assert_eq!(
+            rules(&r),
+            [crate::rules::missing_required_name::ID.as_str()]
+        );
         assert_eq!(r.findings[0].effect, Effect::Blocks);
     }
 

@@ -56,3 +56,55 @@ impl Rule for MissingRequiredName {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::finding::{Effect, Severity};
+    use crate::test_pki::*;
+
+    #[test]
+    fn every_required_name_passes_even_without_a_recommended_one() {
+        let ca = root("Fabrikam Issuing CA");
+        assert_eq!(
+            rules(&standard_edition(&Leaf::se(), &ca, &ca)),
+            Vec::<&str>::new()
+        );
+        // Without webext.fabrikam.com (recommended only): not this rule.
+        let leaf = Leaf::good(
+            "lyncse01.fabrikam.com",
+            &[
+                "meet.fabrikam.com",
+                "dialin.fabrikam.com",
+                "admin.fabrikam.com",
+            ],
+        );
+        let r = standard_edition(&leaf, &ca, &ca);
+        assert!(!rules(&r).contains(&ID.as_str()), "{:?}", rules(&r));
+    }
+
+    #[test]
+    fn one_simple_url_missing_blocks_and_is_named() {
+        let ca = root("Fabrikam Issuing CA");
+        let leaf = Leaf::good(
+            "lyncse01.fabrikam.com",
+            &[
+                "webext.fabrikam.com",
+                "meet.fabrikam.com",
+                "admin.fabrikam.com",
+            ],
+        );
+        let r = standard_edition(&leaf, &ca, &ca);
+        assert_eq!(rules(&r), [ID.as_str()]);
+        let f = &r.findings[0];
+        assert_eq!((f.severity, f.effect), (Severity::Error, Effect::Blocks));
+        assert!(
+            f.message.starts_with(
+                "certificate of lyncse01.fabrikam.com lacks 1 required name: dialin.fabrikam.com ("
+            ),
+            "{}",
+            f.message
+        );
+        assert_eq!(f.key, "dialin.fabrikam.com");
+    }
+}

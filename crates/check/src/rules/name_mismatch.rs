@@ -52,3 +52,41 @@ impl Rule for NameMismatch {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::finding::{Effect, Severity};
+    use crate::test_pki::*;
+
+    #[test]
+    fn the_server_fqdn_in_other_case_passes() {
+        let ca = root("Fabrikam Issuing CA");
+        let mut leaf = Leaf::se();
+        leaf.sans[0] = "LyncSE01.Fabrikam.COM".into();
+        let r = standard_edition(&leaf, &ca, &ca);
+        assert_eq!(rules(&r), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_neighbour_s_fqdn_blocks_and_names_what_the_certificate_has() {
+        let ca = root("Fabrikam Issuing CA");
+        let mut leaf = Leaf::se();
+        leaf.cn = "lyncse02.fabrikam.com".into();
+        leaf.sans[0] = "lyncse02.fabrikam.com".into();
+        let r = standard_edition(&leaf, &ca, &ca);
+        let f: Vec<_> = r.findings.iter().filter(|f| f.rule == ID).collect();
+        assert_eq!(f.len(), 1, "{:?}", rules(&r));
+        assert_eq!(
+            (f[0].severity, f[0].effect),
+            (Severity::Error, Effect::Blocks)
+        );
+        assert!(
+            f[0].message.starts_with(
+                "certificate does not cover lyncse01.fabrikam.com: missing lyncse01.fabrikam.com; it has only lyncse02.fabrikam.com, "
+            ),
+            "{}",
+            f[0].message
+        );
+    }
+}

@@ -51,6 +51,7 @@ impl Rule for NoCrlDistributionPoint {
 
 #[cfg(test)]
 mod tests {
+    use super::ID;
     use crate::test_pki::*;
 
     #[test]
@@ -66,7 +67,7 @@ mod tests {
         let mut leaf = Leaf::se();
         leaf.crl.clear();
         let r = standard_edition(&leaf, &ca, &ca);
-        assert_eq!(rules(&r), ["no-crl-distribution-point"]);
-        assert!(message(&r, "no-crl-distribution-point").contains("lyncse01.fabrikam.com"));
+        assert_eq!(rules(&r), [ID.as_str()]);
+        assert!(message(&r, ID.as_str()).contains("lyncse01.fabrikam.com"));
     }
 }

@@ -33,3 +33,40 @@ impl Rule for NoPersistentChatPool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::finding::{Effect, Severity, Subject};
+    use crate::test_pki::*;
+
+    #[test]
+    fn a_persistent_chat_pool_even_unassociated_passes() {
+        for sample in [
+            "standard-edition/topology.xml",
+            "unassociated-pchat/topology.xml",
+        ] {
+            let r = run(sample, &Folder::new(), &[]);
+            assert!(
+                !rules(&r).contains(&ID.as_str()),
+                "{sample}: {:?}",
+                rules(&r)
+            );
+        }
+    }
+
+    #[test]
+    fn a_topology_without_persistent_chat_is_a_note() {
+        let r = run("no-persistent-chat/topology.xml", &Folder::new(), &[]);
+        assert_eq!(rules(&r), [ID.as_str()]);
+        let f = &r.findings[0];
+        assert_eq!((f.severity, f.effect), (Severity::Info, Effect::Advises));
+        assert_eq!(f.subject, Subject::Topology);
+        assert!(
+            f.message
+                .starts_with("the topology has no Persistent Chat pool"),
+            "{}",
+            f.message
+        );
+    }
+}

@@ -50,3 +50,42 @@ impl Rule for NoServerAuthEku {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::finding::{Effect, Severity};
+    use crate::test_pki::*;
+    use rcgen::ExtendedKeyUsagePurpose as Eku;
+
+    fn with_eku(eku: Vec<Eku>) -> crate::check::CheckResult {
+        let ca = root("Fabrikam Issuing CA");
+        let mut leaf = Leaf::se();
+        leaf.eku = eku;
+        standard_edition(&leaf, &ca, &ca)
+    }
+
+    #[test]
+    fn server_authentication_any_purpose_or_no_eku_extension_passes() {
+        for eku in [
+            vec![Eku::ClientAuth, Eku::ServerAuth],
+            vec![Eku::Any],
+            Vec::new(),
+        ] {
+            let r = with_eku(eku.clone());
+            assert_eq!(rules(&r), Vec::<&str>::new(), "{eku:?}");
+        }
+    }
+
+    #[test]
+    fn client_authentication_only_blocks() {
+        let r = with_eku(vec![Eku::ClientAuth]);
+        assert_eq!(rules(&r), [ID.as_str()]);
+        let f = &r.findings[0];
+        assert_eq!((f.severity, f.effect), (Severity::Error, Effect::Blocks));
+        assert_eq!(
+            f.message,
+            "certificate of lyncse01.fabrikam.com does not allow Server Authentication in its extended key usage"
+        );
+    }
+}

@@ -66,3 +66,46 @@ impl Rule for NotChecked {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::finding::{Effect, Severity};
+    use crate::test_pki::*;
+
+    #[test]
+    fn a_certificate_file_passes() {
+        let ca = root("Fabrikam Issuing CA");
+        let r = standard_edition(&Leaf::se(), &ca, &ca);
+        assert!(!rules(&r).contains(&ID.as_str()), "{:?}", rules(&r));
+    }
+
+    #[test]
+    fn an_inventory_row_leaves_the_server_undecided_and_names_the_rules_not_run() {
+        let r = run_inventory("rules-lab/topology.xml", "rules-lab/inventory.csv", &[]);
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.rule == ID && f.message.contains("lab12.fabrikam.com"))
+            .unwrap_or_else(|| panic!("no {ID} finding on lab12: {:?}", rules(&r)));
+        assert_eq!((f.severity, f.effect), (Severity::Info, Effect::Undecided));
+        let m = &f.message;
+        assert!(m.starts_with("not checked: "), "{m}");
+        for rule in [
+            crate::rules::no_server_auth_eku::ID,
+            crate::rules::weak_key::ID,
+            crate::rules::ca_certificate_as_server::ID,
+        ] {
+            assert!(m.contains(rule.as_str()), "{rule}: {m}");
+        }
+        assert!(
+            m.contains("need the certificate file; partly checked: foreign-ca "),
+            "{m}"
+        );
+        assert!(
+            m.contains("; the certificate of lab12.fabrikam.com is known only from "),
+            "{m}"
+        );
+        assert!(m.contains("inventory.csv"), "{m}");
+    }
+}

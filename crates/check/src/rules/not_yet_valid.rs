@@ -47,3 +47,36 @@ impl Rule for NotYetValid {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::finding::{Effect, Severity};
+    use crate::test_pki::*;
+
+    fn starting_at(not_before: i64) -> crate::check::CheckResult {
+        let ca = root("Fabrikam Issuing CA");
+        let mut leaf = Leaf::se();
+        leaf.validity.0 = not_before;
+        standard_edition(&leaf, &ca, &ca)
+    }
+
+    #[test]
+    fn a_certificate_valid_from_now_passes() {
+        assert_eq!(rules(&starting_at(NOW)), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_certificate_valid_from_tomorrow_blocks() {
+        let r = starting_at(NOW + 86_400);
+        assert_eq!(rules(&r), [ID.as_str()]);
+        let f = &r.findings[0];
+        assert_eq!((f.severity, f.effect), (Severity::Error, Effect::Blocks));
+        assert_eq!(
+            f.message,
+            "certificate of lyncse01.fabrikam.com is not valid before 2026-12-02"
+        );
+        // One second in the future is enough.
+        assert_eq!(rules(&starting_at(NOW + 1)), [ID.as_str()]);
+    }
+}

@@ -37,3 +37,47 @@ impl Rule for PchatPoolUnassociated {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::finding::{Effect, Severity, Subject};
+    use crate::test_pki::*;
+
+    #[test]
+    fn persistent_chat_pools_served_by_a_web_services_pool_pass() {
+        for sample in [
+            "standard-edition/topology.xml",
+            "enterprise-multisite/topology.xml",
+            "no-persistent-chat/topology.xml",
+        ] {
+            let r = run(sample, &Folder::new(), &[]);
+            assert!(
+                !rules(&r).contains(&ID.as_str()),
+                "{sample}: {:?}",
+                rules(&r)
+            );
+        }
+    }
+
+    #[test]
+    fn a_persistent_chat_pool_no_web_services_pool_serves_is_a_warning_on_the_pool() {
+        let r = run("unassociated-pchat/topology.xml", &Folder::new(), &[]);
+        let f: Vec<_> = r.findings.iter().filter(|f| f.rule == ID).collect();
+        assert_eq!(f.len(), 1, "{:?}", rules(&r));
+        assert_eq!(
+            (f[0].severity, f[0].effect),
+            (Severity::Warning, Effect::Advises)
+        );
+        assert!(
+            matches!(f[0].subject, Subject::Pool(_)),
+            "{:?}",
+            f[0].subject
+        );
+        assert!(f[0].span.is_some());
+        assert_eq!(
+            f[0].message,
+            "Persistent Chat pool pchat99.fabrikam.com depends on no pool whose web services run Persistent Chat file upload/download"
+        );
+    }
+}

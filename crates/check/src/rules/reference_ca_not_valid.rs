@@ -88,6 +88,7 @@ impl Rule for ReferenceCaNotValid {
 
 #[cfg(test)]
 mod tests {
+    use super::ID;
     use crate::test_pki::*;
 
     #[test]
@@ -101,22 +102,24 @@ mod tests {
 
     #[test]
     fn an_expired_or_future_reference_ca_fails() {
-        for (valid, says) in [((2018, 2026), "expired on 2026-01-01"), ((2027, 2040), "is not valid before 2027-01-01")] {
+        for (valid, says) in [
+            ((2018, 2026), "expired on 2026-01-01"),
+            ((2027, 2040), "is not valid before 2027-01-01"),
+        ] {
             let ca = root_valid("Fabrikam Issuing CA", valid);
             let r = standard_edition(&Leaf::se(), &ca, &ca);
-            assert!(rules(&r).contains(&"reference-ca-not-valid"), "{:?}", rules(&r));
-            let m = message(&r, "reference-ca-not-valid");
+            assert!(rules(&r).contains(&ID.as_str()), "{:?}", rules(&r));
+            let m = message(&r, ID.as_str());
             assert!(m.contains(says), "{m}");
             assert!(m.contains("CN=Fabrikam Issuing CA"), "{m}");
             // The server that chains through it is not ready, and says why.
-            let f = r
-                .findings
-                .iter()
-                .find(|f| f.rule.as_str() == "reference-ca-not-valid")
-                .expect("finding");
+            let f = r.findings.iter().find(|f| f.rule == ID).expect("finding");
             assert!(f.machine().is_some(), "{f:?}");
             assert_eq!(f.effect, crate::finding::Effect::Blocks);
-            assert!(m.contains("lyncse01.fabrikam.com chains to the reference CA"), "{m}");
+            assert!(
+                m.contains("lyncse01.fabrikam.com chains to the reference CA"),
+                "{m}"
+            );
         }
     }
 }

@@ -86,6 +86,7 @@ impl Rule for SeveralIssuingCas {
 
 #[cfg(test)]
 mod tests {
+    use super::ID;
     use crate::test_pki::*;
 
     fn enterprise(second: &TestCa, first: &TestCa, top: &TestCa, chain: &[&TestCa]) -> Vec<String> {
@@ -99,7 +100,7 @@ mod tests {
         let r = run("enterprise-multisite/topology.xml", &folder, &given(&[top]));
         r.findings
             .iter()
-            .filter(|f| f.rule == crate::rules::several_issuing_cas::ID)
+            .filter(|f| f.rule == ID)
             .map(|f| f.message.clone())
             .collect()
     }
@@ -119,8 +120,14 @@ mod tests {
         let found = enterprise(&two, &one, &top, &[&one, &two]);
         assert_eq!(found.len(), 1, "{found:?}");
         let m = &found[0];
-        assert!(m.contains("2 issuing CAs under the reference CA CN=Fabrikam Root CA"), "{m}");
-        assert!(m.contains("CN=Fabrikam Issuing CA 1, O=Fabrikam (key id "), "{m}");
+        assert!(
+            m.contains("2 issuing CAs under the reference CA CN=Fabrikam Root CA"),
+            "{m}"
+        );
+        assert!(
+            m.contains("CN=Fabrikam Issuing CA 1, O=Fabrikam (key id "),
+            "{m}"
+        );
         assert!(m.contains("): fe01.fabrikam.com"), "{m}");
         assert!(m.contains("): pc01.fabrikam.com"), "{m}");
     }

@@ -50,6 +50,7 @@ impl Rule for Sha1Signature {
 
 #[cfg(test)]
 mod tests {
+    use super::ID;
     use crate::test_pki::*;
 
     #[test]
@@ -73,13 +74,12 @@ mod tests {
             .findings
             .iter()
             // The fixture is about its signature; its names are not the point here.
-            .filter(|f| f.certificate.is_some() && f.rule != crate::rules::missing_required_name::ID)
+            .filter(|f| {
+                f.certificate.is_some() && f.rule != crate::rules::missing_required_name::ID
+            })
             .map(|f| (f.rule.as_str(), f.severity))
             .collect();
-        assert_eq!(
-            lab06,
-            [("sha1-signature", crate::rules::Severity::Warning)]
-        );
-        assert!(message(&r, "sha1-signature").contains("sha1ECDSA"));
+        assert_eq!(lab06, [(ID.as_str(), crate::rules::Severity::Warning)]);
+        assert!(message(&r, ID.as_str()).contains("sha1ECDSA"));
     }
 }

@@ -69,6 +69,8 @@ mod tests {
         let ca = root("Fabrikam Issuing CA");
         let mut leaf = Leaf::se();
         leaf.extra.push((PRIVATE.to_vec(), false, vec![0x05, 0x00]));
+        // rcgen writes key usage and basic constraints critical: known critical extensions.
+        leaf.is_ca = rcgen::IsCa::ExplicitNoCa;
         let r = standard_edition(&leaf, &ca, &ca);
         assert_eq!(rules(&r), Vec::<&str>::new());
     }

@@ -96,7 +96,40 @@ fn is_pkcs12_name(path: &std::path::Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::ID;
+    use crate::finding::{Effect, Severity};
     use crate::test_pki::*;
+
+    #[test]
+    fn der_pem_and_pkcs7_files_pass() {
+        let ca = root("Fabrikam Issuing CA");
+        let der = Leaf::se().signed_by(&ca);
+        for (name, data) in [
+            ("lyncse01.fabrikam.com.cer", der.clone()),
+            ("lyncse01.fabrikam.com.pem", pem(&[&der, &ca.der])),
+            ("lyncse01.fabrikam.com.p7b", p7b(&[&der, &ca.der])),
+        ] {
+            let folder = Folder::new().file(name, &data);
+            let r = run("standard-edition/topology.xml", &folder, &given(&[&ca]));
+            assert_eq!(rules(&r), Vec::<&str>::new(), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_truncated_certificate_is_a_finding_on_its_file() {
+        let ca = root("Fabrikam Issuing CA");
+        let der = Leaf::se().signed_by(&ca);
+        let folder = Folder::new()
+            .file("lyncse01.fabrikam.com.cer", &der)
+            .file("notes.cer", &der[..der.len() - 1]);
+        let r = run("standard-edition/topology.xml", &folder, &given(&[&ca]));
+        let f: Vec<_> = r.findings.iter().filter(|f| f.rule == ID).collect();
+        assert_eq!(f.len(), 1, "{:?}", rules(&r));
+        assert_eq!(
+            (f[0].severity, f[0].effect),
+            (Severity::Error, Effect::Blocks)
+        );
+        assert!(f[0].message.contains("notes.cer"), "{}", f[0].message);
+    }
 
     #[test]
     fn a_pfx_named_after_the_server_is_said_to_be_pkcs12_not_missing() {
@@ -113,7 +146,7 @@ mod tests {
             ),
             "{msg}"
         );
-        let missing = message(&r, "missing-certificate");
+        let missing = message(&r, crate::rules::missing_certificate::ID.as_str());
         assert!(!missing.contains("named after it"), "{missing}");
         assert!(missing.contains("PKCS#12"), "{missing}");
     }
@@ -152,8 +185,11 @@ mod tests {
         let r = run("standard-edition/topology.xml", &folder, &given(&[&ca]));
         let msg = message(&r, ID.as_str());
         assert!(msg.starts_with("cannot read "), "{msg}");
-        assert!(msg.ends_with("lyncse01.fabrikam.com.cer: permission denied"), "{msg}");
-        let missing = message(&r, "missing-certificate");
+        assert!(
+            msg.ends_with("lyncse01.fabrikam.com.cer: permission denied"),
+            "{msg}"
+        );
+        let missing = message(&r, crate::rules::missing_certificate::ID.as_str());
         assert!(!missing.contains("named after it"), "{missing}");
         assert!(missing.contains("permission denied"), "{missing}");
     }

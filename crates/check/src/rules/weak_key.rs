@@ -53,3 +53,51 @@ impl Rule for WeakKey {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ID;
+    use crate::finding::{Effect, Severity};
+    use crate::test_pki::*;
+
+    fn with_rsa(bits: usize) -> crate::check::CheckResult {
+        let ca = root("Fabrikam Issuing CA");
+        let mut leaf = Leaf::se();
+        leaf.rsa_bits = Some(bits);
+        standard_edition(&leaf, &ca, &ca)
+    }
+
+    #[test]
+    fn rsa_2048_and_ec_p256_pass() {
+        assert_eq!(rules(&with_rsa(2048)), Vec::<&str>::new());
+        let ca = root("Fabrikam Issuing CA");
+        assert_eq!(
+            rules(&standard_edition(&Leaf::se(), &ca, &ca)),
+            Vec::<&str>::new()
+        );
+    }
+
+    #[test]
+    fn rsa_2047_is_a_warning() {
+        let r = with_rsa(2047);
+        assert_eq!(rules(&r), [ID.as_str()]);
+        let f = &r.findings[0];
+        assert_eq!((f.severity, f.effect), (Severity::Warning, Effect::Advises));
+        assert_eq!(
+            f.message,
+            "certificate of lyncse01.fabrikam.com has a weak key: RSA 2047 bits"
+        );
+        // The RSA-1024 fixture (openssl).
+        let folder = Folder::new().file("lab05.fabrikam.com.cer", fixtures::RSA1024);
+        let r = run(
+            "rules-lab/topology.xml",
+            &folder,
+            &given_der(&[fixtures::ECDSA_CA]),
+        );
+        assert!(
+            message(&r, ID.as_str()).ends_with("RSA 1024 bits"),
+            "{:?}",
+            rules(&r)
+        );
+    }
+}

@@ -72,6 +72,7 @@ impl Rule for WildcardForServerName {
 
 #[cfg(test)]
 mod tests {
+    use super::ID;
     use crate::test_pki::*;
 
     #[test]
@@ -89,13 +90,18 @@ mod tests {
         let mut leaf = Leaf::good("*.fabrikam.com", &[]);
         leaf.sans = vec!["*.fabrikam.com".into()];
         let r = standard_edition(&leaf, &ca, &ca);
-        assert_eq!(rules(&r), ["wildcard-for-server-name"]);
-        let m = message(&r, "wildcard-for-server-name");
+        assert_eq!(rules(&r), [ID.as_str()]);
+        let m = message(&r, ID.as_str());
         assert!(
-            m.contains("server FQDN lyncse01.fabrikam.com is covered only by the wildcard *.fabrikam.com"),
+            m.contains(
+                "server FQDN lyncse01.fabrikam.com is covered only by the wildcard *.fabrikam.com"
+            ),
             "{m}"
         );
-        assert!(m.contains("subject CN is the wildcard *.fabrikam.com"), "{m}");
+        assert!(
+            m.contains("subject CN is the wildcard *.fabrikam.com"),
+            "{m}"
+        );
     }
 
     #[test]
@@ -104,7 +110,7 @@ mod tests {
         let der = Leaf::good("fe01.fabrikam.com", &["*.fabrikam.com"]).signed_by(&ca);
         let folder = Folder::new().file("fe01.fabrikam.com.cer", &der);
         let r = run("enterprise-multisite/topology.xml", &folder, &given(&[&ca]));
-        let m = message(&r, "wildcard-for-server-name");
+        let m = message(&r, ID.as_str());
         assert!(
             m.contains("pool FQDN pool01.fabrikam.com is covered only by the wildcard"),
             "{m}"
