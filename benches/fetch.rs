@@ -27,7 +27,7 @@ use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tls_server::{Behaviour, Ca, Listener, Mode};
-use topocert::fetch::{FetchOptions, Outcome};
+use topocert::fetch::{Capture, FetchOptions};
 use topocert_testkit::synth::{write_topology, SynthOptions};
 
 fn fail(e: impl std::fmt::Display) -> ! {
@@ -180,7 +180,7 @@ fn main() {
         topocert::fetch::layout::add_to(&results, &mut store);
         let ok = results
             .iter()
-            .filter(|r| matches!(r.outcome, Outcome::Captured(_)))
+            .filter(|r| matches!(r.capture, Capture::Captured(_)))
             .count();
         (ok, results.len())
     };

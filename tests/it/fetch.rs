@@ -576,8 +576,8 @@ fn a_resolver_that_does_not_answer_is_a_timeout() {
     let results = topocert::fetch::runner::run_with(endpoints, &options, &SlowDns, &mut |_| {});
     assert_eq!(results.len(), 11);
     for r in &results {
-        match &r.outcome {
-            topocert::fetch::Outcome::Failed(f) => {
+        match &r.capture {
+            topocert::fetch::Capture::Failed(f) => {
                 assert_eq!(f.cause, topocert::fetch::Cause::Timeout, "{f:?}");
             }
             other => panic!("{other:?}"),

@@ -19,8 +19,8 @@
 //! it is written as evidence to `SERVER/USAGE.no-key-proof.txt`, a name `check --certs` skips,
 //! and is not added to the store.
 
+use super::capture::{Capture, EndpointResult};
 use super::dns_name::DnsName;
-use super::outcome::{EndpointResult, Outcome};
 use crate::certs::{load, CertStore};
 use crate::certs::{Origin, Usage};
 use miette::Diagnostic;
@@ -48,8 +48,8 @@ pub fn pem(chain: &[Vec<u8>]) -> String {
 pub fn files(results: &[EndpointResult]) -> Vec<(PathBuf, String)> {
     let mut files: Vec<(PathBuf, String)> = results
         .iter()
-        .filter_map(|r| match (&r.outcome, &r.endpoint.name) {
-            (Outcome::Captured(chain), Ok(name)) if !name.is_windows_device_name() => {
+        .filter_map(|r| match (&r.capture, &r.endpoint.name) {
+            (Capture::Captured(chain), Ok(name)) if !name.is_windows_device_name() => {
                 Some((relative_path(name, r.endpoint.usage), pem(chain)))
             }
             _ => None,
@@ -72,8 +72,8 @@ pub fn evidence_path(server: &DnsName, usage: Usage) -> PathBuf {
 pub fn evidence(results: &[EndpointResult]) -> Vec<(PathBuf, String)> {
     let mut files: Vec<(PathBuf, String)> = results
         .iter()
-        .filter_map(|r| match (&r.outcome, &r.endpoint.name) {
-            (Outcome::Unproven { chain, .. }, Ok(name)) if !name.is_windows_device_name() => {
+        .filter_map(|r| match (&r.capture, &r.endpoint.name) {
+            (Capture::Unproven { chain, .. }, Ok(name)) if !name.is_windows_device_name() => {
                 let text = format!(
                     "Presented by {name}:{} without proof that the server holds the key \
                      (no-key-proof); never used as its certificate.\n{}",
@@ -128,7 +128,7 @@ pub fn add_to(results: &[EndpointResult], store: &mut CertStore) {
 
 /// The output folder could not be written.
 #[derive(Debug, Error, Diagnostic)]
-pub enum WriteError {
+pub enum OutDirError {
     /// The folder exists and has files in it.
     #[error("{} is not empty", path.display())]
     #[diagnostic(
@@ -152,19 +152,19 @@ pub enum WriteError {
     },
 }
 
-fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError {
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> OutDirError {
     let path = path.to_path_buf();
-    move |cause| WriteError::Io { path, cause }
+    move |cause| OutDirError::Io { path, cause }
 }
 
 /// Makes sure `dir` can take a fetch: created when missing, refused when it has files (done
 /// before fetching, so that a run is not wasted).
-pub fn prepare_dir(dir: &Path) -> Result<(), WriteError> {
+pub fn prepare_dir(dir: &Path) -> Result<(), OutDirError> {
     let io = io_error;
     match std::fs::read_dir(dir) {
         Ok(mut entries) => {
             if entries.next().is_some() {
-                return Err(WriteError::NotEmpty {
+                return Err(OutDirError::NotEmpty {
                     path: dir.to_path_buf(),
                 });
             }
@@ -181,10 +181,10 @@ pub fn prepare_dir(dir: &Path) -> Result<(), WriteError> {
 /// `manifest.csv` into `dir`, which must be new or empty; returns the number of certificate
 /// and evidence files written. Files are created, never overwritten, and never written through
 /// a symbolic link (`create_new` refuses one).
-pub fn write_dir(results: &[EndpointResult], dir: &Path) -> Result<usize, WriteError> {
+pub fn write_dir(results: &[EndpointResult], dir: &Path) -> Result<usize, OutDirError> {
     let io = io_error;
     prepare_dir(dir)?;
-    let create = |path: &Path, bytes: &[u8]| -> Result<(), WriteError> {
+    let create = |path: &Path, bytes: &[u8]| -> Result<(), OutDirError> {
         if let Some(parent) = path.parent().filter(|p| *p != dir) {
             // One level below `dir`: created here, and never a symbolic link followed out.
             match std::fs::create_dir(parent) {

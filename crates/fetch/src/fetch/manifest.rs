@@ -12,8 +12,8 @@
 //! written as `\u{..}` by [`crate::escape::terminal`] and a backslash as `\u{5c}`,
 //! so the text reads back exactly.
 
+use super::capture::{Cause, EndpointRecord, Failure};
 use super::endpoints::PortFrom;
-use super::outcome::{Cause, EndpointRecord, Failure};
 #[cfg(test)]
 use crate::certs::Usage;
 use crate::certs::{CertLoadError, CertStore, Unreadable};

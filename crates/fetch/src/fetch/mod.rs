@@ -7,12 +7,12 @@
 //! [`crate::certs::CertStore`] ([`layout::add_to`]). What is sent on the wire: docs/fetch.md.
 //! A server name that is not a [`DnsName`] is never connected to nor used as a file name.
 
+pub mod capture;
 pub mod dns_name;
 pub mod endpoints;
 pub mod layout;
 pub mod manifest;
 pub mod options;
-pub mod outcome;
 pub mod progress;
 pub mod runner;
 pub mod tls;
@@ -20,10 +20,10 @@ pub mod tls;
 #[cfg(test)]
 mod origin_tests;
 
+pub use capture::{Capture, Cause, EndpointRecord, EndpointResult, Failure};
 pub use dns_name::{DnsName, NameError};
 pub use endpoints::{Endpoint, PortFrom};
 pub use options::{FetchOptions, PortOverride, ResolveOverride};
-pub use outcome::{Cause, EndpointRecord, EndpointResult, Failure, Outcome};
 pub use progress::{Progress, Silent};
 
 use crate::graph::ServerGraph;
@@ -81,14 +81,14 @@ impl Summary {
     pub fn of(results: &[EndpointResult]) -> Summary {
         let mut reached = std::collections::BTreeMap::new();
         for r in results {
-            let ok = matches!(r.outcome, Outcome::Captured(_));
+            let ok = matches!(r.capture, Capture::Captured(_));
             *reached.entry(r.endpoint.machine).or_insert(false) |= ok;
         }
         Summary {
             endpoints: results.len(),
             captured: results
                 .iter()
-                .filter(|r| matches!(r.outcome, Outcome::Captured(_)))
+                .filter(|r| matches!(r.capture, Capture::Captured(_)))
                 .count(),
             servers: reached.len(),
             unreached_servers: reached.values().filter(|ok| !**ok).count(),

@@ -10,7 +10,7 @@ use std::path::Path;
 #[test]
 fn inventory_rows_and_fetched_chains_have_no_fake_path() {
     use crate::certs::{inventory, CertStore};
-    use crate::fetch::{DnsName, Endpoint, EndpointResult, Outcome, PortFrom};
+    use crate::fetch::{Capture, DnsName, Endpoint, EndpointResult, PortFrom};
     let mut store = CertStore::default();
     let csv = "\"Use\",\"Subject\",\"Issuer\",\"NotBefore\",\"NotAfter\",\"Thumbprint\",\"PSComputerName\",\"AlternativeNames\"\r\n\"Default\",\"CN=fe01.fabrikam.com\",\"CN=Fabrikam CA\",\"1/1/2026 12:00:00 AM\",\"1/1/2028 12:00:00 AM\",\"A611A664FFA2EA53DAE11778102DD01F4650A029\",\"FE01\",\"fe01.fabrikam.com\"";
     inventory::parse(Path::new("x/inventory.csv"), csv.as_bytes())
@@ -33,13 +33,13 @@ fn inventory_rows_and_fetched_chains_have_no_fake_path() {
             endpoint: endpoint(Usage::Default, 5061),
             address: Some("127.0.0.1:5061".parse().expect("address")),
             time: 0,
-            outcome: Outcome::Captured(vec![der.clone(), ca.der.clone()]),
+            capture: Capture::Captured(vec![der.clone(), ca.der.clone()]),
         },
         EndpointResult {
             endpoint: endpoint(Usage::WebServicesInternal, 443),
             address: None,
             time: 0,
-            outcome: Outcome::Captured(vec![der]),
+            capture: Capture::Captured(vec![der]),
         },
     ];
     crate::fetch::layout::add_to(&results, &mut store);

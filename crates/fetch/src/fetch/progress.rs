@@ -1,7 +1,7 @@
 //! What a caller learns while a fetch runs: how many endpoints, then each one as it finishes.
 //! The library never draws anything; the binary shows a progress bar through this trait.
 
-use super::outcome::EndpointResult;
+use super::capture::EndpointResult;
 
 /// Told about a fetch as it runs, always from the calling thread.
 pub trait Progress {

@@ -3,10 +3,10 @@
 //! within `--timeout`), connects within `--timeout` and reads the chain (see [`super::tls`]). A failure is the
 //! endpoint's result; the run always goes on.
 
+use super::capture::{Capture, Cause, EndpointResult, Failure};
 use super::dns_name::DnsName;
 use super::endpoints::Endpoint;
 use super::options::FetchOptions;
-use super::outcome::{Cause, EndpointResult, Failure, Outcome};
 use super::tls::{io_failure, Capturer};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -122,18 +122,18 @@ fn fetch_one(
     capturer: &Result<Capturer, Failure>,
 ) -> EndpointResult {
     let time = crate::time::now();
-    let done = |address, outcome| EndpointResult {
+    let done = |address, capture| EndpointResult {
         endpoint: e.clone(),
         address,
         time,
-        outcome,
+        capture,
     };
     let name = match &e.name {
         Ok(n) => n,
         Err(why) => {
             return done(
                 None,
-                Outcome::Failed(Failure::new(Cause::InvalidName, why.to_string())),
+                Capture::Failed(Failure::new(Cause::InvalidName, why.to_string())),
             )
         }
     };
@@ -144,7 +144,7 @@ fn fetch_one(
             Ok(_) => {
                 return done(
                     None,
-                    Outcome::Failed(Failure::new(Cause::Dns, "no address")),
+                    Capture::Failed(Failure::new(Cause::Dns, "no address")),
                 )
             }
             Err(err) => {
@@ -155,7 +155,7 @@ fn fetch_one(
                 } else {
                     Cause::Dns
                 };
-                return done(None, Outcome::Failed(Failure::new(cause, err.to_string())));
+                return done(None, Capture::Failed(Failure::new(cause, err.to_string())));
             }
         },
     };
@@ -163,20 +163,20 @@ fn fetch_one(
     for address in addresses.into_iter().take(MAX_ADDRESSES) {
         match TcpStream::connect_timeout(&address, options.timeout) {
             Ok(sock) => {
-                let outcome = match capturer {
+                let capture = match capturer {
                     Ok(c) => c.capture(sock, name, options.timeout),
-                    Err(f) => Outcome::Failed(f.clone()),
+                    Err(f) => Capture::Failed(f.clone()),
                 };
-                return done(Some(address), outcome);
+                return done(Some(address), capture);
             }
             Err(err) => last = Some((address, io_failure(&err))),
         }
     }
     match last {
-        Some((address, f)) => done(Some(address), Outcome::Failed(f)),
+        Some((address, f)) => done(Some(address), Capture::Failed(f)),
         None => done(
             None,
-            Outcome::Failed(Failure::new(Cause::Dns, "no address")),
+            Capture::Failed(Failure::new(Cause::Dns, "no address")),
         ),
     }
 }

@@ -10,8 +10,8 @@
 //! the server allows, sends close_notify and closes. It sends no application data. See
 //! docs/fetch.md.
 
+use super::capture::{Capture, Cause, Failure};
 use super::dns_name::DnsName;
-use super::outcome::{Cause, Failure, Outcome};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
@@ -148,18 +148,18 @@ impl Capturer {
     }
 
     /// Runs a handshake with SNI `name` on a connected socket, within `timeout`. The
-    /// presented chain (DER, leaf first) is [`Outcome::Captured`] only once the server's
+    /// presented chain (DER, leaf first) is [`Capture::Captured`] only once the server's
     /// handshake signature verified with the leaf's key; any later failure of the handshake
-    /// does not matter. A chain presented without that proof is [`Outcome::Unproven`].
-    pub fn capture(&self, sock: TcpStream, name: &DnsName, timeout: Duration) -> Outcome {
+    /// does not matter. A chain presented without that proof is [`Capture::Unproven`].
+    pub fn capture(&self, sock: TcpStream, name: &DnsName, timeout: Duration) -> Capture {
         *self.seen.lock().unwrap_or_else(PoisonError::into_inner) = Seen::default();
         let server = match ServerName::try_from(name.as_str().to_string()) {
             Ok(s) => s,
-            Err(e) => return Outcome::Failed(Failure::new(Cause::InvalidName, e.to_string())),
+            Err(e) => return Capture::Failed(Failure::new(Cause::InvalidName, e.to_string())),
         };
         let mut conn = match ClientConnection::new(self.config.clone(), server) {
             Ok(c) => c,
-            Err(e) => return Outcome::Failed(Failure::new(Cause::Tls, e.to_string())),
+            Err(e) => return Capture::Failed(Failure::new(Cause::Tls, e.to_string())),
         };
         let deadline = Instant::now() + timeout;
         let mut reader = Counting {
@@ -176,12 +176,12 @@ impl Capturer {
         }
         let _ = sock.shutdown(std::net::Shutdown::Both);
         match (seen.chain, result) {
-            (Some(chain), _) if seen.proven => Outcome::Captured(chain),
-            (Some(chain), result) => Outcome::Unproven {
+            (Some(chain), _) if seen.proven => Capture::Captured(chain),
+            (Some(chain), result) => Capture::Unproven {
                 chain,
                 failure: Failure::new(Cause::NoKeyProof, unproven(result)),
             },
-            (None, result) => Outcome::Failed(before_certificate(result, first)),
+            (None, result) => Capture::Failed(before_certificate(result, first)),
         }
     }
 }

@@ -1,4 +1,4 @@
-//! What fetching one endpoint gave: the presented chain, or a typed [`Cause`] of failure; and
+//! What fetching one endpoint gave ([`Capture`]): the presented chain, or a typed [`Cause`] of failure; and
 //! the [`EndpointRecord`] kept of it (a row of `manifest.csv`, an entry of the certificate
 //! store that the `unreachable-endpoint` rule reads).
 
@@ -8,14 +8,14 @@ use std::net::SocketAddr;
 
 /// What one endpoint gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub enum Capture {
     /// The presented chain, DER, leaf first then the other certificates in the order sent; the
     /// server proved it holds the leaf's key.
     Captured(Vec<Vec<u8>>),
     /// A chain presented without proof of the leaf's key ([`Cause::NoKeyProof`]): kept as
     /// evidence, never used as the server's certificate.
     Unproven {
-        /// The presented chain, as for [`Outcome::Captured`].
+        /// The presented chain, as for [`Capture::Captured`].
         chain: Vec<Vec<u8>>,
         /// Why the proof is missing.
         failure: Failure,
@@ -34,7 +34,7 @@ pub struct EndpointResult {
     /// When the attempt started (unix seconds).
     pub time: i64,
     /// The chain or the failure.
-    pub outcome: Outcome,
+    pub capture: Capture,
 }
 
 impl EndpointResult {
@@ -47,18 +47,18 @@ impl EndpointResult {
             port_from: self.endpoint.port_from,
             address: self.address,
             time: self.time,
-            result: match &self.outcome {
-                Outcome::Captured(chain) => Ok(chain
+            result: match &self.capture {
+                Capture::Captured(chain) => Ok(chain
                     .first()
                     .map(|c| crate::certs::cert::sha1_thumbprint(c))
                     .unwrap_or_default()),
-                Outcome::Unproven { chain, failure } => Err(Failure {
+                Capture::Unproven { chain, failure } => Err(Failure {
                     presented: chain
                         .first()
                         .map(|c| crate::certs::cert::sha1_thumbprint(c)),
                     ..failure.clone()
                 }),
-                Outcome::Failed(f) => Err(f.clone()),
+                Capture::Failed(f) => Err(f.clone()),
             },
         }
     }
