@@ -192,7 +192,7 @@ pub struct ServingChange {
 
 /// The readiness delta.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Readiness {
+pub struct ReadinessDelta {
     /// Servers that became, stopped being or switched kind of checked server, by FQDN.
     pub role_changes: Vec<RoleChange>,
     /// Servers that moved to another pool or site, by FQDN.
@@ -207,7 +207,7 @@ pub struct TopologyDiff {
     /// Element changes: sites, then pools, machines and services; each by identity.
     pub changes: Vec<ElementChange>,
     /// The readiness delta.
-    pub readiness: Readiness,
+    pub readiness: ReadinessDelta,
 }
 
 impl TopologyDiff {
@@ -433,13 +433,13 @@ pub fn diff(old: Side<'_>, new: Side<'_>) -> TopologyDiff {
     }
 }
 
-fn readiness(old: Side<'_>, new: Side<'_>) -> Readiness {
+fn readiness(old: Side<'_>, new: Side<'_>) -> ReadinessDelta {
     let (old_checked, new_checked) = (checked(old), checked(new));
     let (old_m, new_m) = (
         entries(old, Element::Machine),
         entries(new, Element::Machine),
     );
-    let mut r = Readiness::default();
+    let mut r = ReadinessDelta::default();
     let keys: BTreeSet<&String> = old_checked.keys().chain(new_checked.keys()).collect();
     for k in keys {
         let (o, n) = (

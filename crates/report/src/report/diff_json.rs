@@ -2,7 +2,7 @@
 //! JSON of the servers the change adds or moves.
 
 use super::{RenderError, View};
-use crate::diff::{ElementChange, Readiness};
+use crate::diff::{ElementChange, ReadinessDelta};
 use serde::Serialize;
 
 /// Version of this JSON shape (2: `verdicts` is the `check` JSON of schema 2).
@@ -22,7 +22,7 @@ pub struct DiffJson<'a> {
     /// Element changes.
     pub changes: &'a [ElementChange],
     /// The readiness delta.
-    pub readiness: &'a Readiness,
+    pub readiness: &'a ReadinessDelta,
     /// With `--certs`: the `check` JSON restricted to the added or moved servers.
     pub verdicts: Option<super::check_json::CheckJson>,
 }
