@@ -132,7 +132,7 @@ fn note(path: &Path, meta: &std::fs::Metadata) {
 
 /// True when `path` names a file this process read through [`read_file`]: the same canonical
 /// path, or (on Unix) the same device and inode, as through a hard link.
-pub fn was_read(path: &Path) -> bool {
+pub(crate) fn was_read(path: &Path) -> bool {
     let canonical = std::fs::canonicalize(path).ok();
     let id = std::fs::metadata(path).ok().as_ref().and_then(identity);
     let Ok(read) = READ.lock() else {

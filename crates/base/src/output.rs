@@ -53,7 +53,7 @@ pub fn check_target(path: &Path) -> Result<(), WriteError> {
 /// a device or FIFO (`/dev/null`, `/dev/stdout`) is written to directly instead.
 /// Refused when `path` is an input of the run ([`check_target`]). Nothing is left behind when
 /// `fill` fails.
-pub fn write_atomic<T>(
+pub(crate) fn write_atomic<T>(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<T>,
 ) -> Result<T, WriteError> {
@@ -123,7 +123,7 @@ pub fn write_file_replacing(
 
 /// True when `a` and `b` name one existing file: the same canonical path or (on Unix) the
 /// same device and inode.
-pub fn same_file(a: &Path, b: &Path) -> bool {
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     let canonical = |p: &Path| std::fs::canonicalize(p).ok();
     if canonical(a).is_some() && canonical(a) == canonical(b) {
         return true;
@@ -177,7 +177,7 @@ pub fn portable_file_name(name: &str) -> Cow<'_, str> {
 
 /// True when the part of `name` before its first dot (trailing spaces ignored) is a Windows
 /// device name, case-insensitively.
-pub fn is_reserved_device_name(name: &str) -> bool {
+pub(crate) fn is_reserved_device_name(name: &str) -> bool {
     let first = name.split('.').next().unwrap_or_default().trim_end();
     let upper = first.to_ascii_uppercase();
     matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")

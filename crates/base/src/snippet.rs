@@ -94,7 +94,7 @@ impl Diagnostic for Clipped<'_> {
 
 /// A miette report handler that clips every snippet to `width` columns ([`Clipped`]) and
 /// renders it with the handler it wraps.
-pub struct ClippingHandler {
+pub(crate) struct ClippingHandler {
     inner: Box<dyn ReportHandler>,
     width: usize,
 }

@@ -5,7 +5,7 @@ use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanConten
 use std::sync::Arc;
 
 /// Most bytes of one line a diagnostic snippet shows (about half before the span, half after).
-pub const SNIPPET_LIMIT: usize = 400;
+pub(crate) const SNIPPET_LIMIT: usize = 400;
 
 /// The named source text every diagnostic that points into a topology carries. Like miette's
 /// `NamedSource`, except that a snippet is clipped to [`SNIPPET_LIMIT`] bytes around the span

@@ -11,7 +11,7 @@
 pub const FALLBACK_WIDTH: usize = 100;
 
 /// Narrowest width honoured: a smaller `COLUMNS` or terminal counts as this.
-pub const MIN_WIDTH: usize = 40;
+pub(crate) const MIN_WIDTH: usize = 40;
 
 /// The stream whose terminal decides the width.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +35,7 @@ pub fn width(stream: Stream) -> usize {
 
 /// [`width`] from its inputs: `COLUMNS` (used when it is a positive number) wins over the
 /// terminal's width; neither gives [`FALLBACK_WIDTH`]; the result is at least [`MIN_WIDTH`].
-pub fn width_from(columns: Option<&str>, terminal: Option<usize>) -> usize {
+pub(crate) fn width_from(columns: Option<&str>, terminal: Option<usize>) -> usize {
     columns
         .and_then(|c| c.trim().parse::<usize>().ok())
         .filter(|&c| c > 0)

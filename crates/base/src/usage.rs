@@ -64,7 +64,7 @@ pub fn describe(usages: &[Usage]) -> String {
 
 /// Usages written in a name part: `default`, `webservicesinternal`, or several joined by `+`
 /// (`default+webservicesinternal`). `None` unless every part is a usage.
-pub fn parse_list(s: &str) -> Option<Vec<Usage>> {
+pub(crate) fn parse_list(s: &str) -> Option<Vec<Usage>> {
     let mut out = Vec::new();
     for part in s.split('+') {
         let u = Usage::parse(part)?;

@@ -6,9 +6,9 @@ use std::fmt;
 use thiserror::Error;
 
 /// Longest DNS name accepted (without a trailing dot).
-pub const MAX_NAME_LEN: usize = 253;
+pub(crate) const MAX_NAME_LEN: usize = 253;
 /// Longest label.
-pub const MAX_LABEL_LEN: usize = 63;
+pub(crate) const MAX_LABEL_LEN: usize = 63;
 
 /// Why a name is not a DNS name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
@@ -94,7 +94,7 @@ impl DnsName {
 
     /// True when the first label is a name Windows reserves for a device (`CON`, `NUL`,
     /// `COM1`...), which cannot be a file or folder name there, with or without an extension.
-    pub fn is_windows_device_name(&self) -> bool {
+    pub(crate) fn is_windows_device_name(&self) -> bool {
         let first = self.0.split('.').next().unwrap_or_default();
         let upper = first.to_ascii_uppercase();
         matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")

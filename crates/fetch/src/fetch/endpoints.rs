@@ -30,7 +30,7 @@ pub struct Endpoint {
 }
 
 /// The usages read from the servers, in output order.
-pub const FETCHED: [Usage; 3] = [
+pub(crate) const FETCHED: [Usage; 3] = [
     Usage::Default,
     Usage::WebServicesInternal,
     Usage::WebServicesExternal,
@@ -38,14 +38,14 @@ pub const FETCHED: [Usage; 3] = [
 
 /// The fetched usage named `name` (`default`, `webservicesinternal`, `webservicesexternal`,
 /// in any case).
-pub fn fetched_usage(name: &str) -> Option<Usage> {
+pub(crate) fn fetched_usage(name: &str) -> Option<Usage> {
     Usage::parse(name).filter(|u| FETCHED.contains(u))
 }
 
 /// The Lync default port of a use: SIP over TLS 5061 on a Front End and 5041 on a
 /// Persistent Chat server, internal web services 443, external web services 4443 (the OAuth
 /// token issuer has no listener of its own: `None`).
-pub fn default_port(usage: Usage, kind: CheckedKind) -> Option<u16> {
+pub(crate) fn default_port(usage: Usage, kind: CheckedKind) -> Option<u16> {
     match (usage, kind) {
         (Usage::Default, CheckedKind::PersistentChat) => Some(5041),
         (Usage::Default, CheckedKind::FileTransfer) => Some(5061),
@@ -57,7 +57,7 @@ pub fn default_port(usage: Usage, kind: CheckedKind) -> Option<u16> {
 
 /// The uses fetched from a checked server: a file upload/download server runs a Front End's
 /// SIP and web services (all three); a Persistent Chat server has SIP only (Default).
-pub fn uses_of(kind: CheckedKind) -> &'static [Usage] {
+pub(crate) fn uses_of(kind: CheckedKind) -> &'static [Usage] {
     match kind {
         CheckedKind::FileTransfer => &FETCHED,
         CheckedKind::PersistentChat => &[Usage::Default],

@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 /// The path of a use's file relative to the output folder.
-pub fn relative_path(server: &DnsName, usage: Usage) -> PathBuf {
+pub(crate) fn relative_path(server: &DnsName, usage: Usage) -> PathBuf {
     PathBuf::from(server.folded()).join(format!("{}.cer", usage.key()))
 }
 
@@ -63,7 +63,7 @@ pub fn files(results: &[EndpointResult]) -> Vec<(PathBuf, String)> {
 
 /// The path of the evidence of a chain presented without proof of its key, relative to the
 /// output folder: a `.txt` file, which [`crate::certs::load_dir`] skips.
-pub fn evidence_path(server: &DnsName, usage: Usage) -> PathBuf {
+pub(crate) fn evidence_path(server: &DnsName, usage: Usage) -> PathBuf {
     PathBuf::from(server.folded()).join(format!("{}.no-key-proof.txt", usage.key()))
 }
 

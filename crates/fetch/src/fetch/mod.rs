@@ -24,7 +24,7 @@ pub use capture::{Capture, Cause, EndpointRecord, EndpointResult, Failure};
 pub use dns_name::{DnsName, NameError};
 pub use endpoints::{Endpoint, PortFrom};
 pub use options::{FetchOptions, PortOverride, ResolveOverride};
-pub use progress::{Progress, Silent};
+pub use progress::Progress;
 
 use crate::graph::ServerGraph;
 use crate::model::Topology;

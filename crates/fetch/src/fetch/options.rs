@@ -7,15 +7,15 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 /// Default `--timeout`: for the TCP connect, and again for the TLS handshake.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Shortest `--timeout` accepted, in seconds: time for a handshake on a loaded machine.
-pub const MIN_TIMEOUT_SECS: f64 = 0.1;
+pub(crate) const MIN_TIMEOUT_SECS: f64 = 0.1;
 /// Longest `--timeout` accepted, in seconds.
-pub const MAX_TIMEOUT_SECS: f64 = 300.0;
+pub(crate) const MAX_TIMEOUT_SECS: f64 = 300.0;
 /// Default `--concurrency`: endpoints fetched at the same time.
 pub const DEFAULT_CONCURRENCY: usize = 16;
 /// Largest `--concurrency` accepted.
-pub const MAX_CONCURRENCY: usize = 256;
+pub(crate) const MAX_CONCURRENCY: usize = 256;
 
 /// `--resolve FQDN=ADDRESS`: connect to `address` for `name` instead of asking DNS.
 #[derive(Debug, Clone, PartialEq, Eq)]

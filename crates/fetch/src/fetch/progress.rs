@@ -16,9 +16,3 @@ pub trait Progress {
     /// Every endpoint finished.
     fn end(&mut self) {}
 }
-
-/// Progress nobody watches.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Silent;
-
-impl Progress for Silent {}

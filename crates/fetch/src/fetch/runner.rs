@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 /// Most addresses of one name tried (in the resolver's order).
-pub const MAX_ADDRESSES: usize = 4;
+pub(crate) const MAX_ADDRESSES: usize = 4;
 
 /// How names become addresses: `--resolve`, else the system resolver.
 pub trait Resolver: Sync {
@@ -23,7 +23,7 @@ pub trait Resolver: Sync {
 
 /// The system resolver (`getaddrinfo`), given at most `timeout` for an answer.
 #[derive(Debug, Clone, Copy)]
-pub struct SystemResolver {
+pub(crate) struct SystemResolver {
     /// How long a lookup may take (`--timeout`).
     pub timeout: std::time::Duration,
 }

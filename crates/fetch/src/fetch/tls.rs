@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// Most bytes read from one server before giving up (a certificate chain is a few KiB).
-pub const MAX_READ: usize = 1024 * 1024;
+pub(crate) const MAX_READ: usize = 1024 * 1024;
 
 /// What the last handshake showed the verifier.
 #[derive(Debug, Default)]
@@ -119,7 +119,7 @@ impl ServerCertVerifier for RecordingVerifier {
 
 /// A TLS client that reads certificate chains, one connection at a time (one per worker).
 #[derive(Debug)]
-pub struct Capturer {
+pub(crate) struct Capturer {
     config: Arc<ClientConfig>,
     seen: Slot,
 }
@@ -323,7 +323,7 @@ fn not_tls(first: u8) -> Failure {
 }
 
 /// The cause of a failed socket operation.
-pub fn io_failure(e: &io::Error) -> Failure {
+pub(crate) fn io_failure(e: &io::Error) -> Failure {
     use io::ErrorKind::*;
     let cause = match e.kind() {
         ConnectionRefused => Cause::Refused,
