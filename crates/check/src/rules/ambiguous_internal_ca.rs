@@ -1,6 +1,8 @@
 //! `ambiguous-internal-ca`: no `--ca` and no single issuer of most internal certificates.
 
-use super::{Citation, Subject, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity};
+use super::{
+    Citation, Subject, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+};
 use crate::check::ca::CaResolution;
 
 /// This rule's id.
@@ -18,6 +20,7 @@ pub static META: RuleMeta = RuleMeta {
     fix: "Name the internal servers' CA with --ca FILE (its root or issuing CA certificate).",
     source: Citation::Input("which CA issues the internal servers' certificates: --ca, or a strict majority of the internal servers' certificates"),
     needs: Needs::Facts,
+    remedy: Remedy::None,
 };
 
 impl Rule for AmbiguousInternalCa {

@@ -1,7 +1,7 @@
 //! `ca-certificate-as-server`: the server's certificate is a CA certificate.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
 };
 
 /// This rule's id.
@@ -23,6 +23,7 @@ pub static META: RuleMeta = RuleMeta {
         states: "the cA flag of basic constraints marks a certificate whose key signs certificates; a server's own certificate is an end-entity certificate",
     },
     needs: Needs::CertificateFile,
+    remedy: Remedy::Reissue,
 };
 
 impl Rule for CaCertificateAsServer {

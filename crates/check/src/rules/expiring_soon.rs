@@ -1,7 +1,7 @@
 //! `expiring-soon`: the certificate ends within the warning window.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity, for_each_certificate,
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate,
 };
 
 /// This rule's id.
@@ -19,6 +19,7 @@ pub static META: RuleMeta = RuleMeta {
     fix: "Renew the certificate now, with the same CA and names.",
     source: Citation::BestPractice("renew a certificate before it expires, with the same CA and names, so the service keeps working"),
     needs: Needs::Facts,
+    remedy: Remedy::Reissue,
 };
 
 impl Rule for ExpiringSoon {

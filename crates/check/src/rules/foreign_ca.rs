@@ -1,7 +1,7 @@
 //! `foreign-ca`: the certificate was not issued by the reference CA.
 
 use super::{
-    Citation, for_each_certificate, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity,
+    Citation, for_each_certificate, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
 };
 use crate::check::ca::{reference_names, CaVerdict};
 
@@ -25,6 +25,7 @@ pub static META: RuleMeta = RuleMeta {
     needs: Needs::Partly(
         "compared issuer names only (a CA with the same name but another key is caught only with the certificate file)",
     ),
+    remedy: Remedy::Reissue,
 };
 
 impl Rule for ForeignCa {

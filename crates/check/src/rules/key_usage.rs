@@ -15,7 +15,7 @@
 //! An absent extension allows every use and passes.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
 };
 use crate::certs::{KeyUsage, PublicKey};
 
@@ -60,6 +60,7 @@ pub static META: RuleMeta = RuleMeta {
         states: "a key usage extension, when present, limits the key to the uses it lists; a TLS server key signs (digitalSignature) and, with RSA key exchange, decrypts (keyEncipherment)",
     },
     needs: Needs::CertificateFile,
+    remedy: Remedy::Reissue,
 };
 
 impl Rule for KeyUsageRule {

@@ -1,7 +1,7 @@
 //! `missing-certificate`: a checked server has no certificate in the folder.
 
 use std::collections::HashMap;
-use super::{Citation, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity};
+use super::{Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("missing-certificate");
@@ -21,6 +21,7 @@ pub static META: RuleMeta = RuleMeta {
         states: "internal servers that run Lync Server need certificates; the table lists the Default and web services certificates of each Front End server",
     },
     needs: Needs::Facts,
+    remedy: Remedy::Request,
 };
 
 impl Rule for MissingCertificate {

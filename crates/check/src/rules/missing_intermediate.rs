@@ -2,7 +2,7 @@
 //! CA certificate that is nowhere to be found.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity, for_each_certificate,
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate,
 };
 use crate::check::ca::{reference_names, CaVerdict};
 
@@ -24,6 +24,7 @@ pub static META: RuleMeta = RuleMeta {
         states: "Lync relies on the Windows PKI to validate the chain of trust from a server's certificate to its CA",
     },
     needs: Needs::CertificateFile,
+    remedy: Remedy::Reissue,
 };
 
 impl Rule for MissingIntermediate {

@@ -3,7 +3,9 @@
 //! external web services FQDN) or a wizard default (the Persistent Chat pool FQDN). A warning
 //! that names the service the name serves.
 
-use super::{for_each_certificate, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity};
+use super::{
+    for_each_certificate, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+};
 use crate::citation::{self, Citation};
 
 /// This rule's id.
@@ -24,6 +26,7 @@ pub static META: RuleMeta = RuleMeta {
         states: "the Persistent Chat file upload/download service is offered on the internal web site only; the external web services FQDN is a name of the WebServicesExternal row of \"Certificate requirements for internal servers in Lync Server 2013\", and the Persistent Chat pool FQDN is Request-CsCertificate's default",
     },
     needs: Needs::Facts,
+    remedy: Remedy::Reissue,
 };
 
 impl Rule for MissingRecommendedName {

@@ -2,7 +2,9 @@
 //! Microsoft requires of it for a usage Persistent Chat needs (pool FQDN, internal web services
 //! FQDN, simple URLs). The other names `plan` asks for are `missing-recommended-name`'s.
 
-use super::{for_each_certificate, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity};
+use super::{
+    for_each_certificate, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+};
 use crate::citation::{self, Citation};
 
 /// This rule's id.
@@ -23,6 +25,8 @@ pub static META: RuleMeta = RuleMeta {
         states: "the Default row (subject the pool FQDN; alternative names the pool and server FQDNs) and the WebServicesInternal row (alternative names the internal web services FQDN and the simple URLs) of a Front End server's certificates",
     },
     needs: Needs::Facts,
+    // the finding carries the names
+    remedy: Remedy::AddNames(Vec::new()),
 };
 
 impl Rule for MissingRequiredName {
@@ -47,8 +51,13 @@ impl Rule for MissingRequiredName {
                 if missing.len() == 1 { "" } else { "s" },
                 list.join("; ")
             );
-            let key = crate::required::names_key(missing.iter().map(|n| n.name.as_str()));
-            out.push(self.at_server(ctx, s, msg).with_key(key));
+            let names = || missing.iter().map(|n| n.name.as_str());
+            let key = crate::required::names_key(names());
+            out.push(
+                self.at_server(ctx, s, msg)
+                    .with_key(key)
+                    .with_remedy(Remedy::add_names(names())),
+            );
         });
     }
 }

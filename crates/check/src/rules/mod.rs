@@ -5,7 +5,7 @@
 use crate::certs::CertStore;
 use crate::check::{ca, CheckOptions, CheckedServer};
 pub use crate::citation::Citation;
-pub use crate::finding::{Effect, Finding, RuleId, Severity, Subject};
+pub use crate::finding::{Effect, Finding, Remedy, RuleId, Severity, Subject};
 use crate::graph::ServerGraph;
 use crate::model::{Span, Topology};
 use std::path::PathBuf;
@@ -116,8 +116,9 @@ pub enum Needs {
     Partly(&'static str),
 }
 
-/// A rule's facts, declared once in its file as `pub static META: RuleMeta`; `explain`, the
-/// README rule table, SARIF and every other list of rules read them from here.
+/// A rule's facts, declared once in its file as `pub static META: RuleMeta` (a static, not a
+/// const: `remedy` may hold a `Vec`); `explain`, the README rule table, SARIF and every other
+/// list of rules read them from here.
 #[derive(Debug)]
 pub struct RuleMeta {
     /// Stable kebab-case id (the rule module's `ID`).
@@ -135,6 +136,9 @@ pub struct RuleMeta {
     pub source: Citation,
     /// What it needs from a server's certificate.
     pub needs: Needs,
+    /// What would fix its findings ([`Remedy`]), which decides a server's action; a rule may
+    /// give a finding another (the name rules attach the missing names).
+    pub remedy: Remedy,
 }
 
 /// A check over the topology and the certificates.
@@ -162,6 +166,7 @@ pub trait Rule: Sync {
             message,
             span,
             effect: crate::finding::default_effect(self.meta().severity),
+            remedy: self.meta().remedy.clone(),
         }
     }
 

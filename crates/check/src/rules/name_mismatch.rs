@@ -1,7 +1,7 @@
 //! `name-mismatch`: the certificate's names do not cover the server FQDN.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity, for_each_certificate,
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate,
 };
 
 /// This rule's id.
@@ -22,6 +22,8 @@ pub static META: RuleMeta = RuleMeta {
         states: "the Default and internal web services certificates list the server's own FQDN among their subject alternative names",
     },
     needs: Needs::Facts,
+    // the finding carries the name
+    remedy: Remedy::AddNames(Vec::new()),
 };
 
 impl Rule for NameMismatch {
@@ -44,7 +46,8 @@ impl Rule for NameMismatch {
                         s,
                         format!("certificate does not cover {fqdn}: missing {fqdn}; it has {has}"),
                     )
-                    .with_key(crate::required::names_key([fqdn])),
+                    .with_key(crate::required::names_key([fqdn]))
+                    .with_remedy(Remedy::add_names([fqdn])),
                 );
             }
         });

@@ -1,7 +1,7 @@
 //! `no-crl-distribution-point`: the certificate has no CRL distribution point extension.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
 };
 
 /// This rule's id.
@@ -22,6 +22,7 @@ pub static META: RuleMeta = RuleMeta {
         states: "every server certificate has a CRL distribution point (CDP)",
     },
     needs: Needs::CertificateFile,
+    remedy: Remedy::Reissue,
 };
 
 impl Rule for NoCrlDistributionPoint {

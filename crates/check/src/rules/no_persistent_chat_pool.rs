@@ -1,6 +1,8 @@
 //! `no-persistent-chat-pool`: the topology has no Persistent Chat pool.
 
-use super::{Citation, Subject, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity};
+use super::{
+    Citation, Subject, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("no-persistent-chat-pool");
@@ -17,6 +19,7 @@ pub static META: RuleMeta = RuleMeta {
     fix: "Nothing to fix; add the Persistent Chat pool in Topology Builder, publish, export the topology and run the check again.",
     source: Citation::Input("a Persistent Chat pool in the topology, to know which servers to check"),
     needs: Needs::Facts,
+    remedy: Remedy::None,
 };
 
 impl Rule for NoPersistentChatPool {

@@ -2,7 +2,7 @@
 //! certificate comes from an inventory row, which lacks the certificate itself.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity, for_each_certificate, limited_by,
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate, limited_by,
 };
 
 /// This rule's id.
@@ -20,6 +20,7 @@ pub static META: RuleMeta = RuleMeta {
     fix: "Export the certificate (Certificates MMC > All Tasks > Export, .cer without the private key) and run check with --certs as well.",
     source: Citation::Input("the certificate file, for the rules an inventory row cannot answer"),
     needs: Needs::Facts,
+    remedy: Remedy::Reissue,
 };
 
 impl Rule for NotChecked {

@@ -1,7 +1,7 @@
 //! `not-yet-valid`: the certificate's validity has not started.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity, for_each_certificate,
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate,
 };
 
 /// This rule's id.
@@ -23,6 +23,7 @@ pub static META: RuleMeta = RuleMeta {
         states: "a certificate is valid only from notBefore through notAfter; path validation rejects it outside that period",
     },
     needs: Needs::Facts,
+    remedy: Remedy::Reissue,
 };
 
 impl Rule for NotYetValid {

@@ -1,6 +1,8 @@
 //! `pchat-pool-unassociated`: a Persistent Chat pool that no web-services pool serves.
 
-use super::{Citation, Subject, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity};
+use super::{
+    Citation, Subject, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("pchat-pool-unassociated");
@@ -17,6 +19,7 @@ pub static META: RuleMeta = RuleMeta {
     fix: "In Topology Builder, set the Persistent Chat pool's next-hop Front End pool (whose web services include Persistent Chat file upload/download), then publish and export again.",
     source: Citation::Input("which Front End pool's web services serve file upload/download for the Persistent Chat pool"),
     needs: Needs::Facts,
+    remedy: Remedy::None,
 };
 
 impl Rule for PchatPoolUnassociated {

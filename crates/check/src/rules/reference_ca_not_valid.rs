@@ -1,7 +1,7 @@
 //! `reference-ca-not-valid`: the reference CA's own certificate is expired or not yet valid.
 
 use super::{
-    for_each_certificate, CheckContext, Citation, Finding, Needs, Rule, RuleMeta, RuleId, Severity, Subject,
+    for_each_certificate, CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, Subject,
 };
 use crate::check::chain::Walk;
 
@@ -24,6 +24,7 @@ pub static META: RuleMeta = RuleMeta {
         states: "path validation checks the validity period of every certificate of the path, the CA's included",
     },
     needs: Needs::Facts,
+    remedy: Remedy::Reissue,
 };
 
 impl Rule for ReferenceCaNotValid {

@@ -1,7 +1,9 @@
 //! `several-issuing-cas`: the checked servers' certificates come from more than one issuing CA
 //! under the same root or policy reference CA.
 
-use super::{Citation, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity, Subject};
+use super::{
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, Subject,
+};
 use crate::check::chain::{describe_ca, Walk};
 use std::collections::BTreeMap;
 
@@ -23,6 +25,7 @@ pub static META: RuleMeta = RuleMeta {
         states: "each server that runs the Group Chat lookup, channel and web services (Persistent Chat's predecessor) needs a certificate from the same CA as the internal Lync servers",
     },
     needs: Needs::Facts,
+    remedy: Remedy::Reissue,
 };
 
 impl Rule for SeveralIssuingCas {

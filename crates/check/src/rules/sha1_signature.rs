@@ -1,7 +1,7 @@
 //! `sha1-signature`: the certificate is signed with SHA-1.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
 };
 use crate::certs::SignatureHash;
 
@@ -20,6 +20,7 @@ pub static META: RuleMeta = RuleMeta {
     fix: "Have the CA reissue the certificate with a SHA-256 signature when convenient.",
     source: Citation::BestPractice("Lync Server 2013 supports SHA-1 signatures, but Windows deprecates SHA-1 for TLS server certificates; sign with SHA-256"),
     needs: Needs::CertificateFile,
+    remedy: Remedy::Reissue,
 };
 
 impl Rule for Sha1Signature {

@@ -2,7 +2,7 @@
 //! recognise ([`crate::certs::cert::KNOWN_EXTENSIONS`]), so certificate validation rejects it.
 
 use super::{
-    for_each_certificate_file, Citation, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity,
+    for_each_certificate_file, Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
 };
 
 /// This rule's id.
@@ -24,6 +24,7 @@ pub static META: RuleMeta = RuleMeta {
         states: "a system that uses certificates must reject one with a critical extension it does not recognise, and may ignore an unrecognised non-critical one",
     },
     needs: Needs::CertificateFile,
+    remedy: Remedy::Reissue,
 };
 
 impl Rule for UnknownCriticalExtension {

@@ -2,7 +2,9 @@
 //! fetched (`--fetch`, or the `manifest.csv` of a folder `topocert fetch` wrote), or presented
 //! one without proving it holds its key (`no-key-proof`: the server is then always unknown).
 
-use super::{Citation, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity, Subject};
+use super::{
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, Subject,
+};
 use crate::certs::Usage;
 use crate::check::CheckedServer;
 use crate::certs::endpoint::{Cause, EndpointRecord};
@@ -61,6 +63,7 @@ pub static META: RuleMeta = RuleMeta {
     fix: "Act on the cause in the message. dns: give --resolve FQDN=ADDRESS. refused, timeout: open the port from this machine, or give --port USAGE=PORT. not-tls: give the TLS port with --port. closed, tls-alert, tls: the server may speak only TLS 1.0/1.1 (topocert speaks 1.2 and 1.3); give its certificate with --certs or --inventory. no-key-proof: find out what answers at that address (a proxy or an impostor replaying the certificate, or a server whose key does not match its certificate) and fetch again. invalid-name: correct the FQDN in the topology.",
     source: Citation::Input("the certificate the endpoint presents over TLS"),
     needs: Needs::Facts,
+    remedy: Remedy::None,
 };
 
 impl Rule for UnreachableEndpoint {

@@ -1,7 +1,9 @@
 //! `unreadable-certificate`: a file under the certificate folder could not be read.
 
 use std::collections::HashMap;
-use super::{Citation, Subject, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity};
+use super::{
+    Citation, Subject, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("unreadable-certificate");
@@ -18,6 +20,7 @@ pub static META: RuleMeta = RuleMeta {
     fix: "Export the certificate without its private key (.cer, DER or Base-64) or as a .p7b; remove files that are not certificates.",
     source: Citation::Input("a certificate file that cannot be read cannot be checked"),
     needs: Needs::Facts,
+    remedy: Remedy::Reissue,
 };
 
 impl Rule for UnreadableCertificate {

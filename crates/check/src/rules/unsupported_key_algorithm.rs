@@ -2,7 +2,7 @@
 //! 4096 bits) and ECDSA on P-256, P-384 or P-521 (DSA, Ed25519, Ed448, other curves, others).
 
 use super::{
-    for_each_certificate_file, Citation, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity,
+    for_each_certificate_file, Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
 };
 use crate::certs::PublicKey;
 
@@ -41,6 +41,7 @@ pub static META: RuleMeta = RuleMeta {
         states: "RSA is the default algorithm, ECDH P-256, P-384 and P-521 are also supported, and key lengths of 1024, 2048 and 4096 bits are supported",
     },
     needs: Needs::CertificateFile,
+    remedy: Remedy::Reissue,
 };
 
 impl Rule for UnsupportedKeyAlgorithm {

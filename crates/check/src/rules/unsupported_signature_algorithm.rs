@@ -1,7 +1,7 @@
 //! `unsupported-signature-algorithm`: the certificate is signed with RSASSA-PSS.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
 };
 use crate::certs::SignatureAlgorithm;
 
@@ -23,6 +23,7 @@ pub static META: RuleMeta = RuleMeta {
         states: "the RSASSA-PSS signature algorithm is not supported; it causes sign-in errors and call-forwarding problems among others",
     },
     needs: Needs::CertificateFile,
+    remedy: Remedy::Reissue,
 };
 
 impl Rule for UnsupportedSignatureAlgorithm {

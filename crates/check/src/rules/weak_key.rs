@@ -1,7 +1,7 @@
 //! `weak-key`: RSA under 2048 bits or EC under 256 bits.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
 };
 use crate::certs::PublicKey;
 
@@ -23,6 +23,7 @@ pub static META: RuleMeta = RuleMeta {
         states: "key lengths of 1024, 2048 and 4096 bits are supported, and 2048 bits or more are recommended",
     },
     needs: Needs::CertificateFile,
+    remedy: Remedy::Reissue,
 };
 
 impl Rule for WeakKey {

@@ -1,7 +1,7 @@
 //! `weak-signature`: an MD5 signature (SHA-1 is the `sha1-signature` warning).
 
 use super::{
-    Citation, for_each_certificate_file, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity,
+    Citation, for_each_certificate_file, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
 };
 use crate::certs::SignatureHash;
 
@@ -23,6 +23,7 @@ pub static META: RuleMeta = RuleMeta {
         states: "certificates are signed with an algorithm the operating system supports; Lync supports the SHA-1 and SHA-2 digests",
     },
     needs: Needs::CertificateFile,
+    remedy: Remedy::Reissue,
 };
 
 impl Rule for WeakSignature {

@@ -2,7 +2,7 @@
 //! subject CN.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Rule, RuleMeta, RuleId, Severity, for_each_certificate,
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate,
 };
 use crate::certs::NameMatch;
 use crate::check::CheckedKind;
@@ -26,6 +26,7 @@ pub static META: RuleMeta = RuleMeta {
         states: "wildcards are supported for the subject alternative names of the simple URLs only; the pool and server FQDNs are listed by name",
     },
     needs: Needs::Facts,
+    remedy: Remedy::Reissue,
 };
 
 impl Rule for WildcardForServerName {
