@@ -1,6 +1,7 @@
 //! The rules. One file per rule, each with a stable kebab-case id; [`RULES`] is the registry.
 //! Adding a rule: write `src/rules/<id>.rs` with its `ID`, its facts as `META` ([`RuleMeta`]) and
-//! a unit struct implementing [`Rule`], and add one line to the `registry!` list below.
+//! a unit struct implementing [`Rule`], and add one line to the `registry!` list below; the
+//! tests then say which goldens and doc lines to update.
 
 use crate::certs::CertStore;
 use crate::check::{ca, CheckOptions, CheckedServer};
