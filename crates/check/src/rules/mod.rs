@@ -321,3 +321,29 @@ pub fn run(ctx: &CheckContext<'_>) -> Vec<Finding> {
     findings.sort_by_key(|f| f.machine().map_or(usize::MAX, |m| m.0));
     findings
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_has_its_own_kebab_case_id_and_its_facts() {
+        let mut seen = std::collections::HashSet::new();
+        for r in RULES {
+            let id = r.id().as_str();
+            assert!(seen.insert(id), "two rules have the id {id}");
+            assert!(
+                !id.is_empty()
+                    && id
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{id} is not kebab-case"
+            );
+            assert!(
+                !r.summary().is_empty() && !r.why().is_empty() && !r.fix().is_empty(),
+                "{id} lacks a summary, why or fix"
+            );
+            assert!(by_id(id).is_some_and(|found| std::ptr::eq(found.meta(), r.meta())));
+        }
+    }
+}
