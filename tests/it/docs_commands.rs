@@ -280,13 +280,21 @@ fn readme_tables_are_unbroken_and_list_every_rule() {
             i + 2
         );
     }
-    for rule in topocert::rules::RULES {
+    for (i, rule) in topocert::rules::RULES.iter().enumerate() {
         let id = rule.id().as_str();
         let row = lines
             .iter()
             .find(|l| l.starts_with(&format!("| `{id}`")) || l.contains(&format!(" / `{id}`")));
         let Some(row) = row else {
-            panic!("rule {id} is not in the README's rule table")
+            panic!(
+                "rule {id} is not in the README's rule table: add this line {} (with the \
+                 `when` column in your words):\n{}",
+                match i.checked_sub(1).map(|p| topocert::rules::RULES[p].id()) {
+                    Some(prev) => format!("after the row of `{prev}`"),
+                    None => "as the table's first row".to_string(),
+                },
+                rule_lists::readme_row(*rule)
+            )
         };
         // The source column is the registry's: the rule's citation in short.
         let source = row
@@ -300,5 +308,219 @@ fn readme_tables_are_unbroken_and_list_every_rule() {
             rule.source().short(),
             "README's source of {id} differs from the rule's"
         );
+    }
+}
+
+/// Every list of rules in README.md and docs/*.md that stands for a property of the rules (what
+/// they need from a certificate, what fixes their findings) is checked against the registry:
+/// a new rule that needs the certificate file fails here until it is added to each list.
+mod rule_lists {
+    use crate::support;
+    use topocert::rules::{Needs, Remedy, Rule, RULES};
+
+    /// The README rule table's row for a rule, as it would be added.
+    pub fn readme_row(rule: &dyn Rule) -> String {
+        format!(
+            "| `{}` | {} | {} | {} |",
+            rule.id(),
+            rule.severity().as_str(),
+            rule.summary(),
+            rule.source().short()
+        )
+    }
+
+    /// The ids of the registered rules that `keep` selects, in registry order.
+    fn rules_where(keep: impl Fn(&dyn Rule) -> bool) -> Vec<&'static str> {
+        RULES
+            .iter()
+            .filter(|r| keep(**r))
+            .map(|r| r.id().as_str())
+            .collect()
+    }
+
+    /// The text of `file` between the first `after` and the next `before` (across lines), with
+    /// the line number of `after`.
+    fn between(file: &str, after: &str, before: &str) -> (usize, String) {
+        let text = support::read(&support::root().join(file));
+        let Some(at) = text.find(after) else {
+            panic!("{file}: the list after {after:?} is gone; it is checked against the registry")
+        };
+        let line = text[..at].matches('\n').count() + 1;
+        let rest = &text[at + after.len()..];
+        (
+            line,
+            rest[..rest.find(before).unwrap_or(rest.len())].to_string(),
+        )
+    }
+
+    /// The first cell(s) of the table row of `file` that contains `marker`: the text before it,
+    /// with its line number.
+    fn row_before(file: &str, marker: &str) -> (usize, String) {
+        let text = support::read(&support::root().join(file));
+        let Some((i, row)) = text.lines().enumerate().find(|(_, l)| l.contains(marker)) else {
+            panic!("{file}: the row with {marker:?} is gone; it is checked against the registry")
+        };
+        (i + 1, row[..row.find(marker).unwrap_or(0)].to_string())
+    }
+
+    /// The rule ids written in backticks in a piece of text, in order.
+    fn ids_in(text: &str) -> Vec<String> {
+        text.split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|w| topocert::rules::by_id(w).is_some() || is_id_like(w))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// A kebab-case word that could be a rule id (so a removed rule still listed is caught).
+    fn is_id_like(w: &str) -> bool {
+        w.contains('-')
+            && w.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    }
+
+    /// What is wrong with a documented list that must name exactly `want` in that order: which
+    /// id to add or remove, and where.
+    fn same_list(
+        file: &str,
+        (line, text): (usize, String),
+        what: &str,
+        want: &[&str],
+    ) -> Vec<String> {
+        let got = ids_in(&text);
+        let mut problems = Vec::new();
+        for (i, id) in want.iter().enumerate() {
+            if !got.iter().any(|g| g == id) {
+                let place = match i.checked_sub(1) {
+                    Some(p) => format!("after `{}`", want[p]),
+                    None => "first".to_string(),
+                };
+                problems.push(format!(
+                    "{file}:{line}: add `{id}` to the list of {what} ({place})"
+                ));
+            }
+        }
+        for id in &got {
+            if !want.contains(&id.as_str()) {
+                problems.push(format!(
+                    "{file}:{line}: remove `{id}` from the list of {what} (the registry says it is not one)"
+                ));
+            }
+        }
+        if problems.is_empty() && got != want {
+            problems.push(format!(
+                "{file}:{line}: list the {what} in registry order: {}",
+                want.iter()
+                    .map(|w| format!("`{w}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        problems
+    }
+
+    /// Fails with every problem, one a line.
+    fn assert_none(problems: Vec<String>) {
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn the_lists_of_rules_that_need_the_certificate_file_match_the_registry() {
+        let need_file = rules_where(|r| r.needs() == Needs::CertificateFile);
+        let what = "rules that need the certificate file";
+        let readme = between(
+            "README.md",
+            "the rules that read the certificate itself (",
+            ")",
+        );
+        let mut problems = same_list("README.md", readme, what, &need_file);
+        let json = between(
+            "docs/json-output.md",
+            "could not run without the certificate file (",
+            ")",
+        );
+        problems.extend(same_list("docs/json-output.md", json, what, &need_file));
+        let table = row_before("docs/inventory.md", " | **not checked**");
+        problems.extend(same_list("docs/inventory.md", table, what, &need_file));
+        assert_none(problems);
+    }
+
+    #[test]
+    fn the_lists_of_rules_that_run_in_part_on_an_inventory_row_match_the_registry() {
+        let partly = rules_where(|r| matches!(r.needs(), Needs::Partly(_)));
+        let what = "rules that run in part on an inventory row";
+        let json = between(
+            "docs/json-output.md",
+            "ids of the rules that ran in part (",
+            ")",
+        );
+        let mut problems = same_list("docs/json-output.md", json, what, &partly);
+        let table = row_before("docs/inventory.md", " | **partly**");
+        problems.extend(same_list("docs/inventory.md", table, what, &partly));
+        assert_none(problems);
+    }
+
+    #[test]
+    fn the_rules_the_inventory_table_says_are_checked_as_with_files_need_only_facts() {
+        let text = support::read(&support::root().join("docs/inventory.md"));
+        for (i, row) in text.lines().enumerate() {
+            let Some(cells) = row.split_once(" | checked as with files") else {
+                continue;
+            };
+            for id in cells.0.split('`').skip(1).step_by(2) {
+                let rule = topocert::rules::by_id(id)
+                    .unwrap_or_else(|| panic!("docs/inventory.md:{}: `{id}` is not a rule", i + 1));
+                assert_eq!(
+                    rule.needs(),
+                    Needs::Facts,
+                    "docs/inventory.md:{}: remove `{id}` from the rules checked as with files \
+                     (it needs more than the facts an inventory row has)",
+                    i + 1
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_list_of_rules_whose_findings_add_names_matches_the_registry() {
+        let add_names = rules_where(|r| matches!(r.meta().remedy, Remedy::AddNames(_)));
+        let plan = between("docs/plan.md", "(\"missing SAN x, y\": ", ")");
+        assert_none(same_list(
+            "docs/plan.md",
+            plan,
+            "rules whose findings name the missing names",
+            &add_names,
+        ));
+    }
+
+    #[test]
+    fn every_row_of_the_readme_rule_table_is_a_rule_with_its_severity() {
+        let readme = support::read(&support::root().join("README.md"));
+        let mut rows = readme
+            .lines()
+            .enumerate()
+            .skip_while(|(_, l)| !l.starts_with("| rule | severity |"))
+            .skip(2)
+            .take_while(|(_, l)| l.starts_with('|'))
+            .peekable();
+        assert!(rows.peek().is_some(), "README.md: the rule table is gone");
+        for (i, row) in rows {
+            let cells: Vec<&str> = row.split(" | ").collect();
+            for id in cells[0].split('`').skip(1).step_by(2) {
+                let Some(rule) = topocert::rules::by_id(id) else {
+                    panic!(
+                        "README.md:{}: `{id}` is not a rule: remove it (or its line)",
+                        i + 1
+                    )
+                };
+                assert!(
+                    cells[1].starts_with(rule.severity().as_str()),
+                    "README.md:{}: the severity of `{id}` is {}",
+                    i + 1,
+                    rule.severity().as_str()
+                );
+            }
+        }
     }
 }

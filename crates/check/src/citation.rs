@@ -1,6 +1,6 @@
 //! Where a requirement comes from: a Microsoft page (and what it states, paraphrased), an RFC,
 //! what Lync's certificate wizard does by default, a best practice, or what topocert itself
-//! needs to decide. Every rule ([`crate::rules::Rule::source`]) and every required name
+//! needs to decide. Every rule ([`crate::rules::RuleMeta::source`]) and every required name
 //! ([`crate::required::NameSource::source`]) carries one; `explain`, `plan` and the README show it.
 
 use serde::Serialize;

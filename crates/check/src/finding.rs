@@ -76,6 +76,35 @@ pub enum Effect {
     Advises,
 }
 
+/// What would fix a finding, which decides its server's action (the outcome reads only this,
+/// never the rule or the key). A rule's `META` gives the default; a rule that knows the missing
+/// names attaches them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Remedy {
+    /// No certificate would fix it (an endpoint that could not be read, a topology problem): no
+    /// action of its own.
+    None,
+    /// No certificate for a usage the server needs: request one.
+    Request,
+    /// Reissue the certificate; the finding is the reason.
+    Reissue,
+    /// Reissue the certificate with these names added (lower-case, in the finding's order).
+    AddNames(Vec<String>),
+}
+
+impl Remedy {
+    /// [`Remedy::AddNames`] of these names, lower-case; empty names are left out.
+    pub fn add_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        Remedy::AddNames(
+            names
+                .into_iter()
+                .filter(|n| !n.is_empty())
+                .map(str::to_ascii_lowercase)
+                .collect(),
+        )
+    }
+}
+
 /// One finding of one rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -101,6 +130,8 @@ pub struct Finding {
     pub span: Option<Span>,
     /// What it means for the server's status.
     pub effect: Effect,
+    /// What would fix it, for the server's action (not part of any output or fingerprint).
+    pub remedy: Remedy,
 }
 
 impl Finding {
@@ -114,6 +145,11 @@ impl Finding {
     /// The same finding with another key.
     pub fn with_key(mut self, key: impl Into<String>) -> Self {
         self.key = key.into();
+        self
+    }
+    /// The same finding with another remedy.
+    pub fn with_remedy(mut self, remedy: Remedy) -> Self {
+        self.remedy = remedy;
         self
     }
     /// The same finding marked as one that leaves its server's status undecided.

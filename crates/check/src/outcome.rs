@@ -4,7 +4,7 @@
 
 use crate::check::ca::CaResolution;
 use crate::check::CheckResult;
-use crate::finding::{Effect, Finding, RuleId, Severity};
+use crate::finding::{Effect, Finding, Remedy, RuleId, Severity};
 use crate::gate::{Baseline, FailOn};
 use crate::model::{MachineIdx, Topology};
 use crate::rules;
@@ -87,7 +87,7 @@ impl Verdict {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum ReissueReason {
-    /// It lacks required DNS names (`name-mismatch`, `missing-required-name`).
+    /// It lacks required DNS names (findings whose remedy is [`Remedy::AddNames`]).
     MissingNames {
         /// The names it lacks, lower-case.
         names: Vec<String>,
@@ -279,31 +279,24 @@ fn server_outcome(
         undecided.clear();
     }
     // No certificate at all, or none for a usage the server needs: request one.
-    let request = s.assignment.is_none()
-        || mine
-            .iter()
-            .any(|(_, f)| f.rule == rules::missing_certificate::ID);
+    let request = s.assignment.is_none() || mine.iter().any(|(_, f)| f.remedy == Remedy::Request);
     let action = if request {
         Action::Request
     } else {
         let mut names: Vec<String> = Vec::new();
         let mut others = Vec::new();
         for (_, f) in &mine {
-            if f.severity < Severity::Warning
-                || f.effect == Effect::Undecided
-                || f.rule == rules::missing_certificate::ID
-                || f.rule == rules::unreachable_endpoint::ID
-            {
+            if f.severity < Severity::Warning || f.effect == Effect::Undecided {
                 continue;
             }
-            if f.rule == rules::name_mismatch::ID || f.rule == rules::missing_required_name::ID {
-                names.extend(crate::required::names_of_key(&f.key));
-            } else {
-                others.push(ReissueReason::Finding {
+            match &f.remedy {
+                Remedy::None | Remedy::Request => {}
+                Remedy::AddNames(missing) => names.extend(missing.iter().cloned()),
+                Remedy::Reissue => others.push(ReissueReason::Finding {
                     rule: f.rule,
                     severity: f.severity,
                     message: f.message.clone(),
-                });
+                }),
             }
         }
         let mut reasons = Vec::new();
@@ -594,4 +587,57 @@ pub fn describe_undecided(result: &CheckResult, s: &ServerOutcome) -> Vec<String
             Undecided::NoReferenceCa => "cannot decide: there is no reference CA to compare the certificate with; give the internal servers' CA with --ca FILE".to_string(),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_pki::*;
+
+    /// The action of the first server, from the findings about it.
+    fn action(r: &CheckResult) -> Action {
+        let m = r.servers[0].machine;
+        let mine: Vec<usize> = (0..r.findings.len())
+            .filter(|&k| r.findings[k].machine() == Some(m))
+            .collect();
+        server_outcome(r, 0, &[mine], &[], Vec::new()).action
+    }
+
+    #[test]
+    fn the_action_comes_from_the_remedy_not_from_the_rule_or_the_key() {
+        let ca = root("Fabrikam Issuing CA");
+        // Every name but the meet simple URL.
+        let leaf = Leaf::good(
+            "lyncse01.fabrikam.com",
+            &[
+                "webext.fabrikam.com",
+                "dialin.fabrikam.com",
+                "admin.fabrikam.com",
+            ],
+        );
+        let mut r = standard_edition(&leaf, &ca, &ca);
+        assert_eq!(
+            rules(&r),
+            [crate::rules::missing_required_name::ID.as_str()]
+        );
+        let names = Action::Reissue(vec![ReissueReason::MissingNames {
+            names: vec!["meet.fabrikam.com".to_string()],
+        }]);
+        assert_eq!(action(&r), names);
+        // Another rule id and no key: the same action, read from the remedy.
+        r.findings[0].rule = crate::rules::expired::ID;
+        r.findings[0].key.clear();
+        assert_eq!(action(&r), names);
+        // Another remedy: another action.
+        r.findings[0].remedy = Remedy::Request;
+        assert_eq!(action(&r), Action::Request);
+        r.findings[0].remedy = Remedy::Reissue;
+        assert!(matches!(
+            action(&r),
+            Action::Reissue(ref reasons) if matches!(reasons[..], [ReissueReason::Finding { .. }])
+        ));
+        // Not fixed by a certificate: no reissue (the error still makes the server not ready).
+        r.findings[0].remedy = Remedy::None;
+        assert_eq!(action(&r), Action::Ready);
+    }
 }

@@ -386,11 +386,3 @@ pub fn names_key<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
         .collect::<Vec<_>>()
         .join(",")
 }
-
-/// The names of a [`names_key`].
-pub fn names_of_key(key: &str) -> Vec<String> {
-    key.split(',')
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
-}

@@ -1,6 +1,8 @@
 //! `ambiguous-internal-ca`: no `--ca` and no single issuer of most internal certificates.
 
-use super::{Citation, Subject, CheckContext, Finding, Rule, RuleId, Severity};
+use super::{
+    Citation, Subject, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+};
 use crate::check::ca::CaResolution;
 
 /// This rule's id.
@@ -9,24 +11,21 @@ pub const ID: RuleId = RuleId::new("ambiguous-internal-ca");
 /// The reference CA cannot be inferred.
 pub struct AmbiguousInternalCa;
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Error,
+    summary: "without --ca, no single CA issued most certificates of the internal servers",
+    why: "The check needs to know the internal servers' CA to tell whether a certificate comes from it; a tie makes that guess unsafe, so no foreign-ca verdicts are given.",
+    fix: "Name the internal servers' CA with --ca FILE (its root or issuing CA certificate).",
+    source: Citation::Input("which CA issues the internal servers' certificates: --ca, or a strict majority of the internal servers' certificates"),
+    needs: Needs::Facts,
+    remedy: Remedy::None,
+};
+
 impl Rule for AmbiguousInternalCa {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn summary(&self) -> &'static str {
-        "without --ca, no single CA issued most certificates of the internal servers"
-    }
-    fn why(&self) -> &'static str {
-        "The check needs to know the internal servers' CA to tell whether a certificate comes from it; a tie makes that guess unsafe, so no foreign-ca verdicts are given."
-    }
-    fn fix(&self) -> &'static str {
-        "Name the internal servers' CA with --ca FILE (its root or issuing CA certificate)."
-    }
-    fn source(&self) -> Citation {
-        Citation::Input("which CA issues the internal servers' certificates: --ca, or a strict majority of the internal servers' certificates")
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         if let CaResolution::Ambiguous { tied } = ctx.reference_ca {

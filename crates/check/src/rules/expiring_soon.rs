@@ -1,6 +1,8 @@
 //! `expiring-soon`: the certificate ends within the warning window.
 
-use super::{Citation, CheckContext, Finding, Rule, RuleId, Severity, for_each_certificate};
+use super::{
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate,
+};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("expiring-soon");
@@ -8,24 +10,21 @@ pub const ID: RuleId = RuleId::new("expiring-soon");
 /// A valid certificate that ends within `--expiry-warn-days`.
 pub struct ExpiringSoon;
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Warning,
+    summary: "the certificate ends within the warning window (--expiry-warn-days, 30 by default)",
+    why: "A certificate that expires soon after installation breaks file upload/download unless it is renewed in time.",
+    fix: "Renew the certificate now, with the same CA and names.",
+    source: Citation::BestPractice("renew a certificate before it expires, with the same CA and names, so the service keeps working"),
+    needs: Needs::Facts,
+    remedy: Remedy::Reissue,
+};
+
 impl Rule for ExpiringSoon {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn summary(&self) -> &'static str {
-        "the certificate ends within the warning window (--expiry-warn-days, 30 by default)"
-    }
-    fn why(&self) -> &'static str {
-        "A certificate that expires soon after installation breaks file upload/download unless it is renewed in time."
-    }
-    fn fix(&self) -> &'static str {
-        "Renew the certificate now, with the same CA and names."
-    }
-    fn source(&self) -> Citation {
-        Citation::BestPractice("renew a certificate before it expires, with the same CA and names, so the service keeps working")
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         let now = ctx.options.now;

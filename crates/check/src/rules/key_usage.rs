@@ -14,7 +14,9 @@
 //!
 //! An absent extension allows every use and passes.
 
-use super::{Citation, CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
+use super::{
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
+};
 use crate::certs::{KeyUsage, PublicKey};
 
 /// This rule's id.
@@ -45,31 +47,25 @@ pub fn missing_bits(key: &PublicKey, ku: KeyUsage) -> Vec<&'static str> {
     missing
 }
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Error,
+    summary: "the key usage extension lacks digitalSignature (RSA and EC) or keyEncipherment (RSA)",
+    why: "A TLS server signs its key exchange with its key (digitalSignature: ECDHE suites and TLS 1.3, RFC 5246 7.4.2, RFC 8446 4.4.2.2) and, with RSA key exchange, decrypts the premaster secret (keyEncipherment). Lync Server 2013 serves clients and IP phones that use either, and its certificate wizard requests a web server certificate with Digital Signature and Key Encipherment; clients that honour key usage refuse the TLS handshake when a needed bit is missing. An EC key needs digitalSignature only (keyEncipherment does not apply to EC keys, RFC 5480). A certificate without the extension allows every use.",
+    fix: "Reissue the certificate from a template whose key usage includes Digital Signature and, for RSA keys, Key Encipherment (the Web Server template does; Lync's Request-CsCertificate uses it).",
+    source: Citation::Rfc {
+        number: 5280,
+        section: "4.2.1.3",
+        states: "a key usage extension, when present, limits the key to the uses it lists; a TLS server key signs (digitalSignature) and, with RSA key exchange, decrypts (keyEncipherment)",
+    },
+    needs: Needs::CertificateFile,
+    remedy: Remedy::Reissue,
+};
+
 impl Rule for KeyUsageRule {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn summary(&self) -> &'static str {
-        "the key usage extension lacks digitalSignature (RSA and EC) or keyEncipherment (RSA)"
-    }
-    fn why(&self) -> &'static str {
-        "A TLS server signs its key exchange with its key (digitalSignature: ECDHE suites and TLS 1.3, RFC 5246 7.4.2, RFC 8446 4.4.2.2) and, with RSA key exchange, decrypts the premaster secret (keyEncipherment). Lync Server 2013 serves clients and IP phones that use either, and its certificate wizard requests a web server certificate with Digital Signature and Key Encipherment; clients that honour key usage refuse the TLS handshake when a needed bit is missing. An EC key needs digitalSignature only (keyEncipherment does not apply to EC keys, RFC 5480). A certificate without the extension allows every use."
-    }
-    fn fix(&self) -> &'static str {
-        "Reissue the certificate from a template whose key usage includes Digital Signature and, for RSA keys, Key Encipherment (the Web Server template does; Lync's Request-CsCertificate uses it)."
-    }
-    fn source(&self) -> Citation {
-        Citation::Rfc {
-            number: 5280,
-            section: "4.2.1.3",
-            states: "a key usage extension, when present, limits the key to the uses it lists; a TLS server key signs (digitalSignature) and, with RSA key exchange, decrypts (keyEncipherment)",
-        }
-    }
-    fn needs(&self) -> Needs {
-        Needs::CertificateFile
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate_file(ctx, |s, cert| {

@@ -1,7 +1,7 @@
 //! `missing-certificate`: a checked server has no certificate in the folder.
 
 use std::collections::HashMap;
-use super::{Citation, CheckContext, Finding, Rule, RuleId, Severity};
+use super::{Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("missing-certificate");
@@ -9,27 +9,24 @@ pub const ID: RuleId = RuleId::new("missing-certificate");
 /// A file upload/download or Persistent Chat server without a certificate.
 pub struct MissingCertificate;
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Error,
+    summary: "a file upload/download or Persistent Chat server has no certificate",
+    why: "Persistent Chat setup needs the certificate of every server that runs the file upload/download web service before installation; with an external CA, obtaining one takes days.",
+    fix: "Request a certificate for the server FQDN from the internal servers' CA (Request-CsCertificate or certreq) and put its .cer in the certificate folder, named after the server.",
+    source: Citation::Microsoft {
+        page: crate::citation::INTERNAL_SERVERS,
+        states: "internal servers that run Lync Server need certificates; the table lists the Default and web services certificates of each Front End server",
+    },
+    needs: Needs::Facts,
+    remedy: Remedy::Request,
+};
+
 impl Rule for MissingCertificate {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn summary(&self) -> &'static str {
-        "a file upload/download or Persistent Chat server has no certificate"
-    }
-    fn why(&self) -> &'static str {
-        "Persistent Chat setup needs the certificate of every server that runs the file upload/download web service before installation; with an external CA, obtaining one takes days."
-    }
-    fn fix(&self) -> &'static str {
-        "Request a certificate for the server FQDN from the internal servers' CA (Request-CsCertificate or certreq) and put its .cer in the certificate folder, named after the server."
-    }
-    fn source(&self) -> Citation {
-        Citation::Microsoft {
-            page: crate::citation::INTERNAL_SERVERS,
-            states: "internal servers that run Lync Server need certificates; the table lists the Default and web services certificates of each Front End server",
-        }
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         // The first unreadable file of each normalised name it has (`certs::name_keys`).

@@ -1,7 +1,9 @@
 //! `missing-intermediate`: the chain from a server certificate to the reference CA breaks at a
 //! CA certificate that is nowhere to be found.
 
-use super::{Citation, CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate};
+use super::{
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate,
+};
 use crate::check::ca::{reference_names, CaVerdict};
 
 /// This rule's id.
@@ -10,30 +12,24 @@ pub const ID: RuleId = RuleId::new("missing-intermediate");
 /// A certificate whose chain to a root or policy reference CA lacks an intermediate.
 pub struct MissingIntermediate;
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Error,
+    summary: "an intermediate CA certificate between the server certificate and the reference CA is missing",
+    why: "With a root or policy CA as the reference, the server certificate is from \"the same CA\" only if every CA certificate between it and the reference is known and verifies; a missing intermediate means the chain cannot be proven here (Lync servers also need the intermediates in their Intermediate Certification Authorities store to build the chain: Microsoft, \"Certificate infrastructure requirements for Lync Server 2013\").",
+    fix: "Export the named CA certificate (the issuer DN and key id below; certutil -ca.chain, or the CA's Certificate > Copy to File) and put it in the certificate folder, in the server's file or .p7b, or give it with --ca.",
+    source: Citation::Microsoft {
+        page: crate::citation::INFRASTRUCTURE,
+        states: "Lync relies on the Windows PKI to validate the chain of trust from a server's certificate to its CA",
+    },
+    needs: Needs::CertificateFile,
+    remedy: Remedy::Reissue,
+};
+
 impl Rule for MissingIntermediate {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn summary(&self) -> &'static str {
-        "an intermediate CA certificate between the server certificate and the reference CA is missing"
-    }
-    fn why(&self) -> &'static str {
-        "With a root or policy CA as the reference, the server certificate is from \"the same CA\" only if every CA certificate between it and the reference is known and verifies; a missing intermediate means the chain cannot be proven here (Lync servers also need the intermediates in their Intermediate Certification Authorities store to build the chain: Microsoft, \"Certificate infrastructure requirements for Lync Server 2013\")."
-    }
-    fn fix(&self) -> &'static str {
-        "Export the named CA certificate (the issuer DN and key id below; certutil -ca.chain, or the CA's Certificate > Copy to File) and put it in the certificate folder, in the server's file or .p7b, or give it with --ca."
-    }
-    fn source(&self) -> Citation {
-        Citation::Microsoft {
-            page: crate::citation::INFRASTRUCTURE,
-            states: "Lync relies on the Windows PKI to validate the chain of trust from a server's certificate to its CA",
-        }
-    }
-    fn needs(&self) -> Needs {
-        Needs::CertificateFile
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate(ctx, |s, file| {

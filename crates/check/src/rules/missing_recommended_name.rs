@@ -3,7 +3,9 @@
 //! external web services FQDN) or a wizard default (the Persistent Chat pool FQDN). A warning
 //! that names the service the name serves.
 
-use super::{for_each_certificate, CheckContext, Finding, Rule, RuleId, Severity};
+use super::{
+    for_each_certificate, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+};
 use crate::citation::{self, Citation};
 
 /// This rule's id.
@@ -12,27 +14,24 @@ pub const ID: RuleId = RuleId::new("missing-recommended-name");
 /// A certificate without a name another service, or the wizard's default request, puts on it.
 pub struct MissingRecommendedName;
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Warning,
+    summary: "the certificate lacks a name plan recommends that Persistent Chat does not need (external web services FQDN, Persistent Chat pool FQDN)",
+    why: "Persistent Chat file upload/download is offered on the internal web site only, so the external web services FQDN (a name of the WebServicesExternal certificate) matters to the external web site and the reverse proxy, not to Persistent Chat. Microsoft publishes no name table for Persistent Chat servers; Request-CsCertificate adds the Persistent Chat pool FQDN by default. Neither makes the server not ready; the finding says which service the name serves.",
+    fix: "When you reissue the certificate anyway, include every name `topocert plan` lists; otherwise make sure the service named in the finding (external web site behind the reverse proxy, or connections by the pool FQDN) has a certificate with the name.",
+    source: Citation::Microsoft {
+        page: citation::CONFIGURE_PERSISTENT_CHAT,
+        states: "the Persistent Chat file upload/download service is offered on the internal web site only; the external web services FQDN is a name of the WebServicesExternal row of \"Certificate requirements for internal servers in Lync Server 2013\", and the Persistent Chat pool FQDN is Request-CsCertificate's default",
+    },
+    needs: Needs::Facts,
+    remedy: Remedy::Reissue,
+};
+
 impl Rule for MissingRecommendedName {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn summary(&self) -> &'static str {
-        "the certificate lacks a name plan recommends that Persistent Chat does not need (external web services FQDN, Persistent Chat pool FQDN)"
-    }
-    fn why(&self) -> &'static str {
-        "Persistent Chat file upload/download is offered on the internal web site only, so the external web services FQDN (a name of the WebServicesExternal certificate) matters to the external web site and the reverse proxy, not to Persistent Chat. Microsoft publishes no name table for Persistent Chat servers; Request-CsCertificate adds the Persistent Chat pool FQDN by default. Neither makes the server not ready; the finding says which service the name serves."
-    }
-    fn fix(&self) -> &'static str {
-        "When you reissue the certificate anyway, include every name `topocert plan` lists; otherwise make sure the service named in the finding (external web site behind the reverse proxy, or connections by the pool FQDN) has a certificate with the name."
-    }
-    fn source(&self) -> Citation {
-        Citation::Microsoft {
-            page: citation::CONFIGURE_PERSISTENT_CHAT,
-            states: "the Persistent Chat file upload/download service is offered on the internal web site only; the external web services FQDN is a name of the WebServicesExternal row of \"Certificate requirements for internal servers in Lync Server 2013\", and the Persistent Chat pool FQDN is Request-CsCertificate's default",
-        }
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate(ctx, |s, file| {

@@ -2,7 +2,9 @@
 //! Microsoft requires of it for a usage Persistent Chat needs (pool FQDN, internal web services
 //! FQDN, simple URLs). The other names `plan` asks for are `missing-recommended-name`'s.
 
-use super::{for_each_certificate, CheckContext, Finding, Rule, RuleId, Severity};
+use super::{
+    for_each_certificate, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+};
 use crate::citation::{self, Citation};
 
 /// This rule's id.
@@ -11,27 +13,25 @@ pub const ID: RuleId = RuleId::new("missing-required-name");
 /// A certificate without a pool, web services or simple URL name its server needs.
 pub struct MissingRequiredName;
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Error,
+    summary: "the certificate lacks a pool, internal web services or simple URL name Microsoft requires for a usage Persistent Chat needs",
+    why: "Microsoft's certificate requirements for Lync Server 2013 internal servers: a Front End's Default certificate carries the pool FQDN and the server FQDN; its internal web services certificate (which the Persistent Chat file upload/download web service presents) carries the internal web services FQDN and the simple URLs (meet, dial-in, admin). Only these usages count here (Default and WebServicesInternal on a file upload/download server, Default on a Persistent Chat server); each name in a finding says which topology element requires it. A certificate without them fails TLS for clients that use those names.",
+    fix: "Reissue the certificate from the reference CA with every name `topocert plan` lists for the server as a DNS subject alternative name, then assign it with Set-CsCertificate.",
+    source: Citation::Microsoft {
+        page: citation::INTERNAL_SERVERS,
+        states: "the Default row (subject the pool FQDN; alternative names the pool and server FQDNs) and the WebServicesInternal row (alternative names the internal web services FQDN and the simple URLs) of a Front End server's certificates",
+    },
+    needs: Needs::Facts,
+    // the finding carries the names
+    remedy: Remedy::AddNames(Vec::new()),
+};
+
 impl Rule for MissingRequiredName {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn summary(&self) -> &'static str {
-        "the certificate lacks a pool, internal web services or simple URL name Microsoft requires for a usage Persistent Chat needs"
-    }
-    fn why(&self) -> &'static str {
-        "Microsoft's certificate requirements for Lync Server 2013 internal servers: a Front End's Default certificate carries the pool FQDN and the server FQDN; its internal web services certificate (which the Persistent Chat file upload/download web service presents) carries the internal web services FQDN and the simple URLs (meet, dial-in, admin). Only these usages count here (Default and WebServicesInternal on a file upload/download server, Default on a Persistent Chat server); each name in a finding says which topology element requires it. A certificate without them fails TLS for clients that use those names."
-    }
-    fn fix(&self) -> &'static str {
-        "Reissue the certificate from the reference CA with every name `topocert plan` lists for the server as a DNS subject alternative name, then assign it with Set-CsCertificate."
-    }
-    fn source(&self) -> Citation {
-        Citation::Microsoft {
-            page: citation::INTERNAL_SERVERS,
-            states: "the Default row (subject the pool FQDN; alternative names the pool and server FQDNs) and the WebServicesInternal row (alternative names the internal web services FQDN and the simple URLs) of a Front End server's certificates",
-        }
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate(ctx, |s, file| {
@@ -51,8 +51,13 @@ impl Rule for MissingRequiredName {
                 if missing.len() == 1 { "" } else { "s" },
                 list.join("; ")
             );
-            let key = crate::required::names_key(missing.iter().map(|n| n.name.as_str()));
-            out.push(self.at_server(ctx, s, msg).with_key(key));
+            let names = || missing.iter().map(|n| n.name.as_str());
+            let key = crate::required::names_key(names());
+            out.push(
+                self.at_server(ctx, s, msg)
+                    .with_key(key)
+                    .with_remedy(Remedy::add_names(names())),
+            );
         });
     }
 }

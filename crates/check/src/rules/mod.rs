@@ -1,11 +1,12 @@
 //! The rules. One file per rule, each with a stable kebab-case id; [`RULES`] is the registry.
-//! Adding a rule: write `src/rules/<id>.rs` with a unit struct implementing [`Rule`], and add
-//! one line to the `registry!` list below.
+//! Adding a rule: write `src/rules/<id>.rs` with its `ID`, its facts as `META` ([`RuleMeta`]) and
+//! a unit struct implementing [`Rule`], and add one line to the `registry!` list below; the
+//! tests then say which goldens and doc lines to update.
 
 use crate::certs::CertStore;
 use crate::check::{ca, CheckOptions, CheckedServer};
 pub use crate::citation::Citation;
-pub use crate::finding::{Effect, Finding, RuleId, Severity, Subject};
+pub use crate::finding::{Effect, Finding, Remedy, RuleId, Severity, Subject};
 use crate::graph::ServerGraph;
 use crate::model::{Span, Topology};
 use std::path::PathBuf;
@@ -116,25 +117,35 @@ pub enum Needs {
     Partly(&'static str),
 }
 
-/// A check over the topology and the certificates.
-pub trait Rule: Sync {
+/// A rule's facts, declared once in its file as `pub static META: RuleMeta` (a static, not a
+/// const: `remedy` may hold a `Vec`); `explain`, the README rule table, SARIF and every other
+/// list of rules read them from here.
+#[derive(Debug)]
+pub struct RuleMeta {
     /// Stable kebab-case id (the rule module's `ID`).
-    fn id(&self) -> RuleId;
+    pub id: RuleId,
     /// Severity of its findings.
-    fn severity(&self) -> Severity;
+    pub severity: Severity,
     /// One line: what it checks.
-    fn summary(&self) -> &'static str;
+    pub summary: &'static str,
     /// Why it matters for the Persistent Chat installation.
-    fn why(&self) -> &'static str;
+    pub why: &'static str,
     /// How to fix a finding.
-    fn fix(&self) -> &'static str;
+    pub fix: &'static str,
     /// Where the requirement comes from ([`Citation`]): a Microsoft page and what it states, an
     /// RFC, a wizard default, a best practice, or what topocert needs to decide.
-    fn source(&self) -> Citation;
-    /// What it needs from a server's certificate (default: the facts every source has).
-    fn needs(&self) -> Needs {
-        Needs::Facts
-    }
+    pub source: Citation,
+    /// What it needs from a server's certificate.
+    pub needs: Needs,
+    /// What would fix its findings ([`Remedy`]), which decides a server's action; a rule may
+    /// give a finding another (the name rules attach the missing names).
+    pub remedy: Remedy,
+}
+
+/// A check over the topology and the certificates.
+pub trait Rule: Sync {
+    /// Its facts (the rule module's `META`).
+    fn meta(&self) -> &'static RuleMeta;
     /// Appends its findings.
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>);
 
@@ -147,15 +158,16 @@ pub trait Rule: Sync {
         span: Option<Span>,
     ) -> Finding {
         Finding {
-            rule: self.id(),
-            severity: self.severity(),
+            rule: self.meta().id,
+            severity: self.meta().severity,
             subject,
             key: String::new(),
             file,
             certificate: None,
             message,
             span,
-            effect: crate::finding::default_effect(self.severity()),
+            effect: crate::finding::default_effect(self.meta().severity),
+            remedy: self.meta().remedy.clone(),
         }
     }
 
@@ -170,6 +182,38 @@ pub trait Rule: Sync {
                 Some(ctx.topology.machines[s.machine.0].span),
             )
         }
+    }
+}
+
+/// Its facts one by one, read from [`Rule::meta`].
+impl dyn Rule + '_ {
+    /// Stable kebab-case id.
+    pub fn id(&self) -> RuleId {
+        self.meta().id
+    }
+    /// Severity of its findings.
+    pub fn severity(&self) -> Severity {
+        self.meta().severity
+    }
+    /// One line: what it checks.
+    pub fn summary(&self) -> &'static str {
+        self.meta().summary
+    }
+    /// Why it matters.
+    pub fn why(&self) -> &'static str {
+        self.meta().why
+    }
+    /// How to fix a finding.
+    pub fn fix(&self) -> &'static str {
+        self.meta().fix
+    }
+    /// Where the requirement comes from.
+    pub fn source(&self) -> Citation {
+        self.meta().source
+    }
+    /// What it needs from a server's certificate.
+    pub fn needs(&self) -> Needs {
+        self.meta().needs
     }
 }
 
@@ -276,4 +320,30 @@ pub fn run(ctx: &CheckContext<'_>) -> Vec<Finding> {
     }
     findings.sort_by_key(|f| f.machine().map_or(usize::MAX, |m| m.0));
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_has_its_own_kebab_case_id_and_its_facts() {
+        let mut seen = std::collections::HashSet::new();
+        for r in RULES {
+            let id = r.id().as_str();
+            assert!(seen.insert(id), "two rules have the id {id}");
+            assert!(
+                !id.is_empty()
+                    && id
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{id} is not kebab-case"
+            );
+            assert!(
+                !r.summary().is_empty() && !r.why().is_empty() && !r.fix().is_empty(),
+                "{id} lacks a summary, why or fix"
+            );
+            assert!(by_id(id).is_some_and(|found| std::ptr::eq(found.meta(), r.meta())));
+        }
+    }
 }

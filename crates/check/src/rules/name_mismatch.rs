@@ -1,6 +1,8 @@
 //! `name-mismatch`: the certificate's names do not cover the server FQDN.
 
-use super::{Citation, CheckContext, Finding, Rule, RuleId, Severity, for_each_certificate};
+use super::{
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate,
+};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("name-mismatch");
@@ -8,27 +10,25 @@ pub const ID: RuleId = RuleId::new("name-mismatch");
 /// A certificate whose DNS SANs (or CN without SANs) do not cover the server.
 pub struct NameMismatch;
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Error,
+    summary: "the certificate's subject alternative names (or CN) do not cover the server FQDN",
+    why: "Clients and the other servers reach the file upload/download web service by the server FQDN; a certificate without that name fails TLS.",
+    fix: "Reissue the certificate with the server FQDN (and, on a Front End, the pool and web services FQDNs) as DNS subject alternative names.",
+    source: Citation::Microsoft {
+        page: crate::citation::INTERNAL_SERVERS,
+        states: "the Default and internal web services certificates list the server's own FQDN among their subject alternative names",
+    },
+    needs: Needs::Facts,
+    // the finding carries the name
+    remedy: Remedy::AddNames(Vec::new()),
+};
+
 impl Rule for NameMismatch {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn summary(&self) -> &'static str {
-        "the certificate's subject alternative names (or CN) do not cover the server FQDN"
-    }
-    fn why(&self) -> &'static str {
-        "Clients and the other servers reach the file upload/download web service by the server FQDN; a certificate without that name fails TLS."
-    }
-    fn fix(&self) -> &'static str {
-        "Reissue the certificate with the server FQDN (and, on a Front End, the pool and web services FQDNs) as DNS subject alternative names."
-    }
-    fn source(&self) -> Citation {
-        Citation::Microsoft {
-            page: crate::citation::INTERNAL_SERVERS,
-            states: "the Default and internal web services certificates list the server's own FQDN among their subject alternative names",
-        }
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate(ctx, |s, file| {
@@ -46,7 +46,8 @@ impl Rule for NameMismatch {
                         s,
                         format!("certificate does not cover {fqdn}: missing {fqdn}; it has {has}"),
                     )
-                    .with_key(crate::required::names_key([fqdn])),
+                    .with_key(crate::required::names_key([fqdn]))
+                    .with_remedy(Remedy::add_names([fqdn])),
                 );
             }
         });

@@ -1,6 +1,8 @@
 //! `no-crl-distribution-point`: the certificate has no CRL distribution point extension.
 
-use super::{Citation, CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
+use super::{
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
+};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("no-crl-distribution-point");
@@ -8,30 +10,24 @@ pub const ID: RuleId = RuleId::new("no-crl-distribution-point");
 /// A server certificate without a CRL distribution point (CDP).
 pub struct NoCrlDistributionPoint;
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Error,
+    summary: "the certificate has no CRL distribution point (CDP)",
+    why: "Lync Server 2013 requires a CRL distribution point (CDP) in every server certificate (\"Certificate infrastructure requirements for Lync Server 2013\"). Lync servers and clients check revocation through it; without one the certificate is not supported.",
+    fix: "Publish a CDP on the issuing CA (Certification Authority > Properties > Extensions > CRL Distribution Point, \"Include in the CDP extension of issued certificates\") and reissue the certificate.",
+    source: Citation::Microsoft {
+        page: crate::citation::INFRASTRUCTURE,
+        states: "every server certificate has a CRL distribution point (CDP)",
+    },
+    needs: Needs::CertificateFile,
+    remedy: Remedy::Reissue,
+};
+
 impl Rule for NoCrlDistributionPoint {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn summary(&self) -> &'static str {
-        "the certificate has no CRL distribution point (CDP)"
-    }
-    fn why(&self) -> &'static str {
-        "Lync Server 2013 requires a CRL distribution point (CDP) in every server certificate (\"Certificate infrastructure requirements for Lync Server 2013\"). Lync servers and clients check revocation through it; without one the certificate is not supported."
-    }
-    fn fix(&self) -> &'static str {
-        "Publish a CDP on the issuing CA (Certification Authority > Properties > Extensions > CRL Distribution Point, \"Include in the CDP extension of issued certificates\") and reissue the certificate."
-    }
-    fn source(&self) -> Citation {
-        Citation::Microsoft {
-            page: crate::citation::INFRASTRUCTURE,
-            states: "every server certificate has a CRL distribution point (CDP)",
-        }
-    }
-    fn needs(&self) -> Needs {
-        Needs::CertificateFile
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate_file(ctx, |s, cert| {

@@ -1,6 +1,8 @@
 //! `no-server-auth-eku`: an EKU extension without Server Authentication.
 
-use super::{Citation, CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
+use super::{
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
+};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("no-server-auth-eku");
@@ -8,30 +10,24 @@ pub const ID: RuleId = RuleId::new("no-server-auth-eku");
 /// A certificate whose extended key usage does not allow TLS server use.
 pub struct NoServerAuthEku;
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Error,
+    summary: "the certificate has an extended key usage without Server Authentication",
+    why: "The web services present the certificate as a TLS server; without the Server Authentication usage clients reject it.",
+    fix: "Reissue from a template that includes Server Authentication (1.3.6.1.5.5.7.3.1), such as the Web Server template.",
+    source: Citation::Microsoft {
+        page: crate::citation::INFRASTRUCTURE,
+        states: "every server certificate supports server authentication (the Server Authentication EKU)",
+    },
+    needs: Needs::CertificateFile,
+    remedy: Remedy::Reissue,
+};
+
 impl Rule for NoServerAuthEku {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn summary(&self) -> &'static str {
-        "the certificate has an extended key usage without Server Authentication"
-    }
-    fn why(&self) -> &'static str {
-        "The web services present the certificate as a TLS server; without the Server Authentication usage clients reject it."
-    }
-    fn fix(&self) -> &'static str {
-        "Reissue from a template that includes Server Authentication (1.3.6.1.5.5.7.3.1), such as the Web Server template."
-    }
-    fn source(&self) -> Citation {
-        Citation::Microsoft {
-            page: crate::citation::INFRASTRUCTURE,
-            states: "every server certificate supports server authentication (the Server Authentication EKU)",
-        }
-    }
-    fn needs(&self) -> Needs {
-        Needs::CertificateFile
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate_file(ctx, |s, cert| {

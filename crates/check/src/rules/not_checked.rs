@@ -1,7 +1,9 @@
 //! `not-checked`: a rule could not run (or ran only in part) on a server because its
 //! certificate comes from an inventory row, which lacks the certificate itself.
 
-use super::{Citation, CheckContext, Finding, Rule, RuleId, Severity, for_each_certificate, limited_by};
+use super::{
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate, limited_by,
+};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("not-checked");
@@ -9,24 +11,21 @@ pub const ID: RuleId = RuleId::new("not-checked");
 /// A rule that needs the certificate file, on a certificate known only from an inventory.
 pub struct NotChecked;
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Info,
+    summary: "a rule could not check a certificate that comes from an inventory",
+    why: "An inventory (Get-CsCertificate export) has the names, issuer and dates of a certificate but not the certificate itself: its key, signature algorithm and extended key usage cannot be checked, and its CA is identified by name only.",
+    fix: "Export the certificate (Certificates MMC > All Tasks > Export, .cer without the private key) and run check with --certs as well.",
+    source: Citation::Input("the certificate file, for the rules an inventory row cannot answer"),
+    needs: Needs::Facts,
+    remedy: Remedy::Reissue,
+};
+
 impl Rule for NotChecked {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Info
-    }
-    fn summary(&self) -> &'static str {
-        "a rule could not check a certificate that comes from an inventory"
-    }
-    fn why(&self) -> &'static str {
-        "An inventory (Get-CsCertificate export) has the names, issuer and dates of a certificate but not the certificate itself: its key, signature algorithm and extended key usage cannot be checked, and its CA is identified by name only."
-    }
-    fn fix(&self) -> &'static str {
-        "Export the certificate (Certificates MMC > All Tasks > Export, .cer without the private key) and run check with --certs as well."
-    }
-    fn source(&self) -> Citation {
-        Citation::Input("the certificate file, for the rules an inventory row cannot answer")
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate(ctx, |s, file| {

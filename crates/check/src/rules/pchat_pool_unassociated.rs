@@ -1,6 +1,8 @@
 //! `pchat-pool-unassociated`: a Persistent Chat pool that no web-services pool serves.
 
-use super::{Citation, Subject, CheckContext, Finding, Rule, RuleId, Severity};
+use super::{
+    Citation, Subject, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("pchat-pool-unassociated");
@@ -8,24 +10,21 @@ pub const ID: RuleId = RuleId::new("pchat-pool-unassociated");
 /// A Persistent Chat pool without a pool running its file upload/download web service.
 pub struct PchatPoolUnassociated;
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Warning,
+    summary: "a Persistent Chat pool that no web-services pool with PersistentChatWeb serves",
+    why: "File upload/download for Persistent Chat runs on the web services of the Front End pool the Persistent Chat pool uses as its next hop; without one, there is no server to prepare a certificate for and file transfer will not work.",
+    fix: "In Topology Builder, set the Persistent Chat pool's next-hop Front End pool (whose web services include Persistent Chat file upload/download), then publish and export again.",
+    source: Citation::Input("which Front End pool's web services serve file upload/download for the Persistent Chat pool"),
+    needs: Needs::Facts,
+    remedy: Remedy::None,
+};
+
 impl Rule for PchatPoolUnassociated {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn summary(&self) -> &'static str {
-        "a Persistent Chat pool that no web-services pool with PersistentChatWeb serves"
-    }
-    fn why(&self) -> &'static str {
-        "File upload/download for Persistent Chat runs on the web services of the Front End pool the Persistent Chat pool uses as its next hop; without one, there is no server to prepare a certificate for and file transfer will not work."
-    }
-    fn fix(&self) -> &'static str {
-        "In Topology Builder, set the Persistent Chat pool's next-hop Front End pool (whose web services include Persistent Chat file upload/download), then publish and export again."
-    }
-    fn source(&self) -> Citation {
-        Citation::Input("which Front End pool's web services serve file upload/download for the Persistent Chat pool")
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for p in ctx.graph.unassociated_pchat_pools() {

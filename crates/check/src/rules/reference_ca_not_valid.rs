@@ -1,7 +1,7 @@
 //! `reference-ca-not-valid`: the reference CA's own certificate is expired or not yet valid.
 
 use super::{
-    for_each_certificate, CheckContext, Citation, Finding, Rule, RuleId, Severity, Subject,
+    for_each_certificate, CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, Subject,
 };
 use crate::check::chain::Walk;
 
@@ -11,28 +11,25 @@ pub const ID: RuleId = RuleId::new("reference-ca-not-valid");
 /// A reference CA certificate outside its validity at `--now`.
 pub struct ReferenceCaNotValid;
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Error,
+    summary: "the reference CA certificate itself has expired or is not yet valid",
+    why: "A chain is only as valid as its CA: when the CA certificate has expired (or is not valid yet), Windows does not build a trusted chain for the certificates it issued, so the Lync servers reject them in TLS and MTLS, whatever their own dates (Microsoft, \"Certificate infrastructure requirements for Lync Server 2013\": MTLS certificates must be issued by a trusted CA).",
+    fix: "Renew the CA certificate (Certification Authority > All Tasks > Renew CA Certificate), distribute it to the servers' Trusted Root or Intermediate stores, reissue the server certificates, and pass the renewed CA certificate with --ca.",
+    source: Citation::Rfc {
+        number: 5280,
+        section: "6.1.3",
+        states: "path validation checks the validity period of every certificate of the path, the CA's included",
+    },
+    needs: Needs::Facts,
+    remedy: Remedy::Reissue,
+};
+
 impl Rule for ReferenceCaNotValid {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn summary(&self) -> &'static str {
-        "the reference CA certificate itself has expired or is not yet valid"
-    }
-    fn why(&self) -> &'static str {
-        "A chain is only as valid as its CA: when the CA certificate has expired (or is not valid yet), Windows does not build a trusted chain for the certificates it issued, so the Lync servers reject them in TLS and MTLS, whatever their own dates (Microsoft, \"Certificate infrastructure requirements for Lync Server 2013\": MTLS certificates must be issued by a trusted CA)."
-    }
-    fn fix(&self) -> &'static str {
-        "Renew the CA certificate (Certification Authority > All Tasks > Renew CA Certificate), distribute it to the servers' Trusted Root or Intermediate stores, reissue the server certificates, and pass the renewed CA certificate with --ca."
-    }
-    fn source(&self) -> Citation {
-        Citation::Rfc {
-            number: 5280,
-            section: "6.1.3",
-            states: "path validation checks the validity period of every certificate of the path, the CA's included",
-        }
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         let now = ctx.options.now;

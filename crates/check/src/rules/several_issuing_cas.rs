@@ -1,7 +1,9 @@
 //! `several-issuing-cas`: the checked servers' certificates come from more than one issuing CA
 //! under the same root or policy reference CA.
 
-use super::{Citation, CheckContext, Finding, Rule, RuleId, Severity, Subject};
+use super::{
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, Subject,
+};
 use crate::check::chain::{describe_ca, Walk};
 use std::collections::BTreeMap;
 
@@ -11,27 +13,24 @@ pub const ID: RuleId = RuleId::new("several-issuing-cas");
 /// Certificates from different issuing CAs below one reference CA.
 pub struct SeveralIssuingCas;
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Warning,
+    summary: "the certificates come from more than one issuing CA under the reference root or policy CA",
+    why: "Lync Server 2013 requires the Persistent Chat file upload/download web service certificate to be issued by the same CA as the internal servers' certificates: the same issuing CA, not merely the same root. Certificates from sibling issuing CAs under one root chain to it, but the servers may not trust each issuing CA alike.",
+    fix: "Reissue the odd certificates from the issuing CA the internal servers use, or give that issuing CA (not the root) with --ca to check against it.",
+    source: Citation::Microsoft {
+        page: crate::citation::GROUP_CHAT_2010,
+        states: "each server that runs the Group Chat lookup, channel and web services (Persistent Chat's predecessor) needs a certificate from the same CA as the internal Lync servers",
+    },
+    needs: Needs::Facts,
+    remedy: Remedy::Reissue,
+};
+
 impl Rule for SeveralIssuingCas {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn summary(&self) -> &'static str {
-        "the certificates come from more than one issuing CA under the reference root or policy CA"
-    }
-    fn why(&self) -> &'static str {
-        "Lync Server 2013 requires the Persistent Chat file upload/download web service certificate to be issued by the same CA as the internal servers' certificates: the same issuing CA, not merely the same root. Certificates from sibling issuing CAs under one root chain to it, but the servers may not trust each issuing CA alike."
-    }
-    fn fix(&self) -> &'static str {
-        "Reissue the odd certificates from the issuing CA the internal servers use, or give that issuing CA (not the root) with --ca to check against it."
-    }
-    fn source(&self) -> Citation {
-        Citation::Microsoft {
-            page: crate::citation::GROUP_CHAT_2010,
-            states: "each server that runs the Group Chat lookup, channel and web services (Persistent Chat's predecessor) needs a certificate from the same CA as the internal Lync servers",
-        }
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         // reference -> issuing CA (display) -> servers, in server order.

@@ -1,6 +1,8 @@
 //! `sha1-signature`: the certificate is signed with SHA-1.
 
-use super::{Citation, CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
+use super::{
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
+};
 use crate::certs::SignatureHash;
 
 /// This rule's id.
@@ -9,27 +11,21 @@ pub const ID: RuleId = RuleId::new("sha1-signature");
 /// A certificate with a SHA-1 signature: supported by Lync, deprecated by Windows.
 pub struct Sha1Signature;
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Warning,
+    summary: "the certificate is signed with SHA-1",
+    why: "Microsoft, \"Certificate infrastructure requirements for Lync Server 2013\": Lync Server 2013 supports the SHA-1 and SHA-2 digests, so the installation works. But Windows has deprecated SHA-1 signatures for TLS server certificates, and current clients and browsers distrust them: expect warnings or failures from newer clients.",
+    fix: "Have the CA reissue the certificate with a SHA-256 signature when convenient.",
+    source: Citation::BestPractice("Lync Server 2013 supports SHA-1 signatures, but Windows deprecates SHA-1 for TLS server certificates; sign with SHA-256"),
+    needs: Needs::CertificateFile,
+    remedy: Remedy::Reissue,
+};
+
 impl Rule for Sha1Signature {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn summary(&self) -> &'static str {
-        "the certificate is signed with SHA-1"
-    }
-    fn why(&self) -> &'static str {
-        "Microsoft, \"Certificate infrastructure requirements for Lync Server 2013\": Lync Server 2013 supports the SHA-1 and SHA-2 digests, so the installation works. But Windows has deprecated SHA-1 signatures for TLS server certificates, and current clients and browsers distrust them: expect warnings or failures from newer clients."
-    }
-    fn fix(&self) -> &'static str {
-        "Have the CA reissue the certificate with a SHA-256 signature when convenient."
-    }
-    fn source(&self) -> Citation {
-        Citation::BestPractice("Lync Server 2013 supports SHA-1 signatures, but Windows deprecates SHA-1 for TLS server certificates; sign with SHA-256")
-    }
-    fn needs(&self) -> Needs {
-        Needs::CertificateFile
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate_file(ctx, |s, cert| {

@@ -1,7 +1,9 @@
 //! `unknown-critical-extension`: the certificate has a critical extension Windows does not
 //! recognise ([`crate::certs::cert::KNOWN_EXTENSIONS`]), so certificate validation rejects it.
 
-use super::{for_each_certificate_file, Citation, CheckContext, Finding, Needs, Rule, RuleId, Severity};
+use super::{
+    for_each_certificate_file, Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("unknown-critical-extension");
@@ -9,31 +11,25 @@ pub const ID: RuleId = RuleId::new("unknown-critical-extension");
 /// A certificate with a critical extension no validator here knows.
 pub struct UnknownCriticalExtension;
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Error,
+    summary: "the certificate has a critical extension that is not one of RFC 5280 or AD CS",
+    why: "A validator that meets a critical extension it does not recognise must reject the certificate. The Lync servers and clients (Windows CryptoAPI) know the RFC 5280 extensions and those AD CS writes; any other critical extension makes them refuse the certificate of the file upload/download web service.",
+    fix: "Reissue the certificate from a template that does not add the extension, or marks it non-critical.",
+    source: Citation::Rfc {
+        number: 5280,
+        section: "4.2",
+        states: "a system that uses certificates must reject one with a critical extension it does not recognise, and may ignore an unrecognised non-critical one",
+    },
+    needs: Needs::CertificateFile,
+    remedy: Remedy::Reissue,
+};
+
 impl Rule for UnknownCriticalExtension {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn summary(&self) -> &'static str {
-        "the certificate has a critical extension that is not one of RFC 5280 or AD CS"
-    }
-    fn why(&self) -> &'static str {
-        "A validator that meets a critical extension it does not recognise must reject the certificate. The Lync servers and clients (Windows CryptoAPI) know the RFC 5280 extensions and those AD CS writes; any other critical extension makes them refuse the certificate of the file upload/download web service."
-    }
-    fn fix(&self) -> &'static str {
-        "Reissue the certificate from a template that does not add the extension, or marks it non-critical."
-    }
-    fn source(&self) -> Citation {
-        Citation::Rfc {
-            number: 5280,
-            section: "4.2",
-            states: "a system that uses certificates must reject one with a critical extension it does not recognise, and may ignore an unrecognised non-critical one",
-        }
-    }
-    fn needs(&self) -> Needs {
-        Needs::CertificateFile
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate_file(ctx, |s, cert| {

@@ -2,7 +2,9 @@
 //! fetched (`--fetch`, or the `manifest.csv` of a folder `topocert fetch` wrote), or presented
 //! one without proving it holds its key (`no-key-proof`: the server is then always unknown).
 
-use super::{Citation, CheckContext, Finding, Rule, RuleId, Severity, Subject};
+use super::{
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, Subject,
+};
 use crate::certs::Usage;
 use crate::check::CheckedServer;
 use crate::certs::endpoint::{Cause, EndpointRecord};
@@ -52,24 +54,21 @@ fn key(e: &EndpointRecord) -> String {
     format!("{}:{}", e.usage.key(), e.port)
 }
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Warning,
+    summary: "a server's TLS endpoint presented no certificate when fetched, or one without proof of its key (its status is unknown when a usage it needs could not be read, and always after no-key-proof)",
+    why: "What a server presents over TLS is the certificate Lync really uses. An endpoint that could not be read is not checked; when it is the only source of a usage the server needs (Default, WebServicesInternal), the server cannot be judged, so it is never reported ready. A certificate is public: anyone can replay it. Only a handshake signature made with its key shows that the server holds that key, so a certificate presented without that proof is never used, and whatever answers for the server cannot be judged.",
+    fix: "Act on the cause in the message. dns: give --resolve FQDN=ADDRESS. refused, timeout: open the port from this machine, or give --port USAGE=PORT. not-tls: give the TLS port with --port. closed, tls-alert, tls: the server may speak only TLS 1.0/1.1 (topocert speaks 1.2 and 1.3); give its certificate with --certs or --inventory. no-key-proof: find out what answers at that address (a proxy or an impostor replaying the certificate, or a server whose key does not match its certificate) and fetch again. invalid-name: correct the FQDN in the topology.",
+    source: Citation::Input("the certificate the endpoint presents over TLS"),
+    needs: Needs::Facts,
+    remedy: Remedy::None,
+};
+
 impl Rule for UnreachableEndpoint {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn summary(&self) -> &'static str {
-        "a server's TLS endpoint presented no certificate when fetched, or one without proof of its key (its status is unknown when a usage it needs could not be read, and always after no-key-proof)"
-    }
-    fn why(&self) -> &'static str {
-        "What a server presents over TLS is the certificate Lync really uses. An endpoint that could not be read is not checked; when it is the only source of a usage the server needs (Default, WebServicesInternal), the server cannot be judged, so it is never reported ready. A certificate is public: anyone can replay it. Only a handshake signature made with its key shows that the server holds that key, so a certificate presented without that proof is never used, and whatever answers for the server cannot be judged."
-    }
-    fn fix(&self) -> &'static str {
-        "Act on the cause in the message. dns: give --resolve FQDN=ADDRESS. refused, timeout: open the port from this machine, or give --port USAGE=PORT. not-tls: give the TLS port with --port. closed, tls-alert, tls: the server may speak only TLS 1.0/1.1 (topocert speaks 1.2 and 1.3); give its certificate with --certs or --inventory. no-key-proof: find out what answers at that address (a proxy or an impostor replaying the certificate, or a server whose key does not match its certificate) and fetch again. invalid-name: correct the FQDN in the topology."
-    }
-    fn source(&self) -> Citation {
-        Citation::Input("the certificate the endpoint presents over TLS")
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         if ctx.store.endpoints.is_empty() {

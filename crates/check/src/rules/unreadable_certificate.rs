@@ -1,7 +1,9 @@
 //! `unreadable-certificate`: a file under the certificate folder could not be read.
 
 use std::collections::HashMap;
-use super::{Citation, Subject, CheckContext, Finding, Rule, RuleId, Severity};
+use super::{
+    Citation, Subject, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("unreadable-certificate");
@@ -9,24 +11,21 @@ pub const ID: RuleId = RuleId::new("unreadable-certificate");
 /// A file that is not a readable certificate (the others are still used).
 pub struct UnreadableCertificate;
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Error,
+    summary: "a file in the certificate folder could not be read as a certificate",
+    why: "A certificate that cannot be read cannot be checked; it may be the one a server needs.",
+    fix: "Export the certificate without its private key (.cer, DER or Base-64) or as a .p7b; remove files that are not certificates.",
+    source: Citation::Input("a certificate file that cannot be read cannot be checked"),
+    needs: Needs::Facts,
+    remedy: Remedy::Reissue,
+};
+
 impl Rule for UnreadableCertificate {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn summary(&self) -> &'static str {
-        "a file in the certificate folder could not be read as a certificate"
-    }
-    fn why(&self) -> &'static str {
-        "A certificate that cannot be read cannot be checked; it may be the one a server needs."
-    }
-    fn fix(&self) -> &'static str {
-        "Export the certificate without its private key (.cer, DER or Base-64) or as a .p7b; remove files that are not certificates."
-    }
-    fn source(&self) -> Citation {
-        Citation::Input("a certificate file that cannot be read cannot be checked")
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         if ctx.store.unreadable.is_empty() {

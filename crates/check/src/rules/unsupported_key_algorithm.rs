@@ -1,7 +1,9 @@
 //! `unsupported-key-algorithm`: a key Schannel and Lync cannot use: anything but RSA (1024 to
 //! 4096 bits) and ECDSA on P-256, P-384 or P-521 (DSA, Ed25519, Ed448, other curves, others).
 
-use super::{for_each_certificate_file, Citation, CheckContext, Finding, Needs, Rule, RuleId, Severity};
+use super::{
+    for_each_certificate_file, Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+};
 use crate::certs::PublicKey;
 
 /// This rule's id.
@@ -27,30 +29,24 @@ pub fn unsupported(key: &PublicKey) -> Option<String> {
     }
 }
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Error,
+    summary: "the key is not RSA (1024 to 4096 bits) or ECDSA P-256, P-384 or P-521 (DSA, Ed25519, Ed448, other curves)",
+    why: "Lync Server 2013 uses RSA keys by default and also supports the ECDH P-256, P-384 and P-521 curves, with RSA key lengths from 1024 to 4096 bits; Windows Schannel on the Lync servers cannot serve TLS with a DSA, Ed25519 or Ed448 certificate, so the file upload/download web service would fail every handshake.",
+    fix: "Request a new certificate with an RSA 2048-bit key (Request-CsCertificate's default, or the Web Server template), or ECDSA P-256/P-384, and assign it with Set-CsCertificate.",
+    source: Citation::Microsoft {
+        page: crate::citation::INFRASTRUCTURE,
+        states: "RSA is the default algorithm, ECDH P-256, P-384 and P-521 are also supported, and key lengths of 1024, 2048 and 4096 bits are supported",
+    },
+    needs: Needs::CertificateFile,
+    remedy: Remedy::Reissue,
+};
+
 impl Rule for UnsupportedKeyAlgorithm {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn summary(&self) -> &'static str {
-        "the key is not RSA (1024 to 4096 bits) or ECDSA P-256, P-384 or P-521 (DSA, Ed25519, Ed448, other curves)"
-    }
-    fn why(&self) -> &'static str {
-        "Lync Server 2013 uses RSA keys by default and also supports the ECDH P-256, P-384 and P-521 curves, with RSA key lengths from 1024 to 4096 bits; Windows Schannel on the Lync servers cannot serve TLS with a DSA, Ed25519 or Ed448 certificate, so the file upload/download web service would fail every handshake."
-    }
-    fn fix(&self) -> &'static str {
-        "Request a new certificate with an RSA 2048-bit key (Request-CsCertificate's default, or the Web Server template), or ECDSA P-256/P-384, and assign it with Set-CsCertificate."
-    }
-    fn source(&self) -> Citation {
-        Citation::Microsoft {
-            page: crate::citation::INFRASTRUCTURE,
-            states: "RSA is the default algorithm, ECDH P-256, P-384 and P-521 are also supported, and key lengths of 1024, 2048 and 4096 bits are supported",
-        }
-    }
-    fn needs(&self) -> Needs {
-        Needs::CertificateFile
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate_file(ctx, |s, cert| {

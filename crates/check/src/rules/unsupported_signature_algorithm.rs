@@ -1,6 +1,8 @@
 //! `unsupported-signature-algorithm`: the certificate is signed with RSASSA-PSS.
 
-use super::{Citation, CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
+use super::{
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
+};
 use crate::certs::SignatureAlgorithm;
 
 /// This rule's id.
@@ -9,30 +11,24 @@ pub const ID: RuleId = RuleId::new("unsupported-signature-algorithm");
 /// A certificate whose signature algorithm Lync does not support (RSASSA-PSS).
 pub struct UnsupportedSignatureAlgorithm;
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Error,
+    summary: "the certificate is signed with RSASSA-PSS (1.2.840.113549.1.1.10)",
+    why: "Lync Server 2013 does not support certificates signed with RSASSA-PSS: Microsoft warns that such signatures cause sign-in errors and call-forwarding problems, among others (\"Certificate infrastructure requirements for Lync Server 2013\").",
+    fix: "Have the CA sign with PKCS#1 v1.5 (sha256RSA): on a Windows CA, set AlternateSignatureAlgorithm to 0 (certutil -setreg ca\\csp\\AlternateSignatureAlgorithm 0, restart the CA) and reissue the certificate.",
+    source: Citation::Microsoft {
+        page: crate::citation::INFRASTRUCTURE,
+        states: "the RSASSA-PSS signature algorithm is not supported; it causes sign-in errors and call-forwarding problems among others",
+    },
+    needs: Needs::CertificateFile,
+    remedy: Remedy::Reissue,
+};
+
 impl Rule for UnsupportedSignatureAlgorithm {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn summary(&self) -> &'static str {
-        "the certificate is signed with RSASSA-PSS (1.2.840.113549.1.1.10)"
-    }
-    fn why(&self) -> &'static str {
-        "Lync Server 2013 does not support certificates signed with RSASSA-PSS: Microsoft warns that such signatures cause sign-in errors and call-forwarding problems, among others (\"Certificate infrastructure requirements for Lync Server 2013\")."
-    }
-    fn fix(&self) -> &'static str {
-        "Have the CA sign with PKCS#1 v1.5 (sha256RSA): on a Windows CA, set AlternateSignatureAlgorithm to 0 (certutil -setreg ca\\csp\\AlternateSignatureAlgorithm 0, restart the CA) and reissue the certificate."
-    }
-    fn source(&self) -> Citation {
-        Citation::Microsoft {
-            page: crate::citation::INFRASTRUCTURE,
-            states: "the RSASSA-PSS signature algorithm is not supported; it causes sign-in errors and call-forwarding problems among others",
-        }
-    }
-    fn needs(&self) -> Needs {
-        Needs::CertificateFile
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate_file(ctx, |s, cert| {

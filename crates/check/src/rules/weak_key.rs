@@ -1,6 +1,8 @@
 //! `weak-key`: RSA under 2048 bits or EC under 256 bits.
 
-use super::{Citation, CheckContext, Finding, Needs, Rule, RuleId, Severity, for_each_certificate_file};
+use super::{
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
+};
 use crate::certs::PublicKey;
 
 /// This rule's id.
@@ -9,30 +11,24 @@ pub const ID: RuleId = RuleId::new("weak-key");
 /// A certificate with a short key.
 pub struct WeakKey;
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Warning,
+    summary: "the key is shorter than RSA 2048 bits or EC 256 bits",
+    why: "Lync certificates need RSA keys of 2048 bits or more; shorter keys are refused by current clients and CAs.",
+    fix: "Request a new certificate with a 2048-bit (or larger) RSA key.",
+    source: Citation::Microsoft {
+        page: crate::citation::INFRASTRUCTURE,
+        states: "key lengths of 1024, 2048 and 4096 bits are supported, and 2048 bits or more are recommended",
+    },
+    needs: Needs::CertificateFile,
+    remedy: Remedy::Reissue,
+};
+
 impl Rule for WeakKey {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn summary(&self) -> &'static str {
-        "the key is shorter than RSA 2048 bits or EC 256 bits"
-    }
-    fn why(&self) -> &'static str {
-        "Lync certificates need RSA keys of 2048 bits or more; shorter keys are refused by current clients and CAs."
-    }
-    fn fix(&self) -> &'static str {
-        "Request a new certificate with a 2048-bit (or larger) RSA key."
-    }
-    fn source(&self) -> Citation {
-        Citation::Microsoft {
-            page: crate::citation::INFRASTRUCTURE,
-            states: "key lengths of 1024, 2048 and 4096 bits are supported, and 2048 bits or more are recommended",
-        }
-    }
-    fn needs(&self) -> Needs {
-        Needs::CertificateFile
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate_file(ctx, |s, cert| {

@@ -1,6 +1,8 @@
 //! `weak-signature`: an MD5 signature (SHA-1 is the `sha1-signature` warning).
 
-use super::{Citation, for_each_certificate_file, CheckContext, Finding, Needs, Rule, RuleId, Severity};
+use super::{
+    Citation, for_each_certificate_file, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+};
 use crate::certs::SignatureHash;
 
 /// This rule's id.
@@ -9,30 +11,24 @@ pub const ID: RuleId = RuleId::new("weak-signature");
 /// A certificate signed with MD5.
 pub struct WeakSignature;
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Error,
+    summary: "the certificate is signed with MD5",
+    why: "Microsoft, \"Certificate infrastructure requirements for Lync Server 2013\": certificates must be signed with an algorithm the operating system supports, and Lync Server 2013 supports the SHA-1 and SHA-2 digests only. MD5 signatures are refused by Windows and current clients; the file upload/download web service would not be trusted. (SHA-1 is reported as the sha1-signature warning.)",
+    fix: "Have the CA reissue the certificate with a SHA-256 signature.",
+    source: Citation::Microsoft {
+        page: crate::citation::INFRASTRUCTURE,
+        states: "certificates are signed with an algorithm the operating system supports; Lync supports the SHA-1 and SHA-2 digests",
+    },
+    needs: Needs::CertificateFile,
+    remedy: Remedy::Reissue,
+};
+
 impl Rule for WeakSignature {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn summary(&self) -> &'static str {
-        "the certificate is signed with MD5"
-    }
-    fn why(&self) -> &'static str {
-        "Microsoft, \"Certificate infrastructure requirements for Lync Server 2013\": certificates must be signed with an algorithm the operating system supports, and Lync Server 2013 supports the SHA-1 and SHA-2 digests only. MD5 signatures are refused by Windows and current clients; the file upload/download web service would not be trusted. (SHA-1 is reported as the sha1-signature warning.)"
-    }
-    fn fix(&self) -> &'static str {
-        "Have the CA reissue the certificate with a SHA-256 signature."
-    }
-    fn source(&self) -> Citation {
-        Citation::Microsoft {
-            page: crate::citation::INFRASTRUCTURE,
-            states: "certificates are signed with an algorithm the operating system supports; Lync supports the SHA-1 and SHA-2 digests",
-        }
-    }
-    fn needs(&self) -> Needs {
-        Needs::CertificateFile
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate_file(ctx, |s, cert| {

@@ -1,7 +1,9 @@
 //! `wildcard-for-server-name`: a wildcard stands in for the server or pool FQDN, or is the
 //! subject CN.
 
-use super::{Citation, CheckContext, Finding, Rule, RuleId, Severity, for_each_certificate};
+use super::{
+    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate,
+};
 use crate::certs::NameMatch;
 use crate::check::CheckedKind;
 
@@ -12,27 +14,24 @@ pub const ID: RuleId = RuleId::new("wildcard-for-server-name");
 /// CN is a wildcard.
 pub struct WildcardForServerName;
 
+/// This rule's facts: the one place they are written.
+pub static META: RuleMeta = RuleMeta {
+    id: ID,
+    severity: Severity::Error,
+    summary: "a wildcard name stands in for the server or pool FQDN, or is the subject CN",
+    why: "Microsoft, \"Certificate requirements for internal servers in Lync Server 2013\": wildcard certificates are supported only for the subject alternative names of the simple URLs on a Front End pool, Front End Server or Director; \"Wildcard certificate support in Lync Server 2013\": a wildcard is never supported as the subject name (CN) for any role, and Front End web components accept wildcard SANs only for the simple URLs (meet, dialin) and lyncdiscover/lyncdiscoverinternal. A server or pool FQDN covered only by *.domain is not supported: servers and devices match those names strictly.",
+    fix: "Reissue the certificate with the server FQDN and the pool FQDN as explicit DNS subject alternative names and the pool FQDN (or server FQDN) as the subject CN; a wildcard SAN may stay for the simple URLs.",
+    source: Citation::Microsoft {
+        page: crate::citation::WILDCARD,
+        states: "wildcards are supported for the subject alternative names of the simple URLs only; the pool and server FQDNs are listed by name",
+    },
+    needs: Needs::Facts,
+    remedy: Remedy::Reissue,
+};
+
 impl Rule for WildcardForServerName {
-    fn id(&self) -> RuleId {
-        ID
-    }
-    fn severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn summary(&self) -> &'static str {
-        "a wildcard name stands in for the server or pool FQDN, or is the subject CN"
-    }
-    fn why(&self) -> &'static str {
-        "Microsoft, \"Certificate requirements for internal servers in Lync Server 2013\": wildcard certificates are supported only for the subject alternative names of the simple URLs on a Front End pool, Front End Server or Director; \"Wildcard certificate support in Lync Server 2013\": a wildcard is never supported as the subject name (CN) for any role, and Front End web components accept wildcard SANs only for the simple URLs (meet, dialin) and lyncdiscover/lyncdiscoverinternal. A server or pool FQDN covered only by *.domain is not supported: servers and devices match those names strictly."
-    }
-    fn fix(&self) -> &'static str {
-        "Reissue the certificate with the server FQDN and the pool FQDN as explicit DNS subject alternative names and the pool FQDN (or server FQDN) as the subject CN; a wildcard SAN may stay for the simple URLs."
-    }
-    fn source(&self) -> Citation {
-        Citation::Microsoft {
-            page: crate::citation::WILDCARD,
-            states: "wildcards are supported for the subject alternative names of the simple URLs only; the pool and server FQDNs are listed by name",
-        }
+    fn meta(&self) -> &'static RuleMeta {
+        &META
     }
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate(ctx, |s, file| {
