@@ -1,7 +1,7 @@
 //! `ambiguous-internal-ca`: no `--ca` and no single issuer of most internal certificates.
 
 use super::{
-    Citation, Subject, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+    CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId, RuleMeta, Severity, Subject,
 };
 use crate::check::ca::CaResolution;
 

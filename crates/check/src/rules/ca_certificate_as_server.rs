@@ -1,7 +1,8 @@
 //! `ca-certificate-as-server`: the server's certificate is a CA certificate.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
+    for_each_certificate_file, CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId,
+    RuleMeta, Severity,
 };
 
 /// This rule's id.

@@ -1,7 +1,8 @@
 //! `expiring-soon`: the certificate ends within the warning window.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate,
+    for_each_certificate, CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId, RuleMeta,
+    Severity,
 };
 
 /// This rule's id.

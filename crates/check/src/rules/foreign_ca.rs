@@ -1,7 +1,8 @@
 //! `foreign-ca`: the certificate was not issued by the reference CA.
 
 use super::{
-    Citation, for_each_certificate, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+    for_each_certificate, CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId, RuleMeta,
+    Severity,
 };
 use crate::check::ca::{reference_names, CaVerdict};
 
@@ -41,7 +42,10 @@ impl Rule for ForeignCa {
                 out.push(self.at_server(
                     ctx,
                     s,
-                    format!("certificate of {} is {why}; the reference {is} {ca}", ctx.fqdn(s)),
+                    format!(
+                        "certificate of {} is {why}; the reference {is} {ca}",
+                        ctx.fqdn(s)
+                    ),
                 ));
             }
         });

@@ -15,7 +15,8 @@
 //! An absent extension allows every use and passes.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
+    for_each_certificate_file, CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId,
+    RuleMeta, Severity,
 };
 use crate::certs::{KeyUsage, PublicKey};
 

@@ -1,7 +1,7 @@
 //! `missing-certificate`: a checked server has no certificate in the folder.
 
+use super::{CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId, RuleMeta, Severity};
 use std::collections::HashMap;
-use super::{Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("missing-certificate");

@@ -2,7 +2,8 @@
 //! CA certificate that is nowhere to be found.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate,
+    for_each_certificate, CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId, RuleMeta,
+    Severity,
 };
 use crate::check::ca::{reference_names, CaVerdict};
 

@@ -4,7 +4,7 @@
 //! that names the service the name serves.
 
 use super::{
-    for_each_certificate, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+    for_each_certificate, CheckContext, Finding, Needs, Remedy, Rule, RuleId, RuleMeta, Severity,
 };
 use crate::citation::{self, Citation};
 
@@ -36,8 +36,12 @@ impl Rule for MissingRecommendedName {
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate(ctx, |s, file| {
             let fqdn = ctx.fqdn(s);
-            let missing =
-                crate::required::missing_names(s, fqdn, &file.leaf, crate::required::Need::Recommended);
+            let missing = crate::required::missing_names(
+                s,
+                fqdn,
+                &file.leaf,
+                crate::required::Need::Recommended,
+            );
             if missing.is_empty() {
                 return;
             }

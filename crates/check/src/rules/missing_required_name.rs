@@ -3,7 +3,7 @@
 //! FQDN, simple URLs). The other names `plan` asks for are `missing-recommended-name`'s.
 
 use super::{
-    for_each_certificate, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+    for_each_certificate, CheckContext, Finding, Needs, Remedy, Rule, RuleId, RuleMeta, Severity,
 };
 use crate::citation::{self, Citation};
 
@@ -36,8 +36,12 @@ impl Rule for MissingRequiredName {
     fn check(&self, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         for_each_certificate(ctx, |s, file| {
             let fqdn = ctx.fqdn(s);
-            let missing =
-                crate::required::missing_names(s, fqdn, &file.leaf, crate::required::Need::Required);
+            let missing = crate::required::missing_names(
+                s,
+                fqdn,
+                &file.leaf,
+                crate::required::Need::Required,
+            );
             if missing.is_empty() {
                 return;
             }

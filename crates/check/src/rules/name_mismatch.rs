@@ -1,7 +1,8 @@
 //! `name-mismatch`: the certificate's names do not cover the server FQDN.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate,
+    for_each_certificate, CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId, RuleMeta,
+    Severity,
 };
 
 /// This rule's id.

@@ -1,7 +1,7 @@
 //! `no-persistent-chat-pool`: the topology has no Persistent Chat pool.
 
 use super::{
-    Citation, Subject, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+    CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId, RuleMeta, Severity, Subject,
 };
 
 /// This rule's id.

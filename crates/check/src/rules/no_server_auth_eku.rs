@@ -1,7 +1,8 @@
 //! `no-server-auth-eku`: an EKU extension without Server Authentication.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
+    for_each_certificate_file, CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId,
+    RuleMeta, Severity,
 };
 
 /// This rule's id.

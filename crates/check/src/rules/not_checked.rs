@@ -2,7 +2,8 @@
 //! certificate comes from an inventory row, which lacks the certificate itself.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate, limited_by,
+    for_each_certificate, limited_by, CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId,
+    RuleMeta, Severity,
 };
 
 /// This rule's id.

@@ -1,7 +1,7 @@
 //! `pchat-pool-unassociated`: a Persistent Chat pool that no web-services pool serves.
 
 use super::{
-    Citation, Subject, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+    CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId, RuleMeta, Severity, Subject,
 };
 
 /// This rule's id.

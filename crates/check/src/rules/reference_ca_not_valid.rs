@@ -1,7 +1,8 @@
 //! `reference-ca-not-valid`: the reference CA's own certificate is expired or not yet valid.
 
 use super::{
-    for_each_certificate, CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, Subject,
+    for_each_certificate, CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId, RuleMeta,
+    Severity, Subject,
 };
 use crate::check::chain::Walk;
 

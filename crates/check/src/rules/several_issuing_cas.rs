@@ -2,7 +2,7 @@
 //! under the same root or policy reference CA.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, Subject,
+    CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId, RuleMeta, Severity, Subject,
 };
 use crate::check::chain::{describe_ca, Walk};
 use std::collections::BTreeMap;
@@ -70,7 +70,8 @@ impl Rule for SeveralIssuingCas {
             let name = with_cert
                 .get(reference)
                 .map_or(String::new(), |c| c.subject.clone());
-            out.push(self.about(Subject::Topology, 
+            out.push(self.about(
+                Subject::Topology,
                 None,
                 format!(
                     "the certificates come from {} issuing CAs under the reference CA {name}: {}",

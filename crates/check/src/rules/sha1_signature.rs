@@ -1,7 +1,8 @@
 //! `sha1-signature`: the certificate is signed with SHA-1.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
+    for_each_certificate_file, CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId,
+    RuleMeta, Severity,
 };
 use crate::certs::SignatureHash;
 

@@ -2,7 +2,8 @@
 //! recognise ([`crate::certs::cert::KNOWN_EXTENSIONS`]), so certificate validation rejects it.
 
 use super::{
-    for_each_certificate_file, Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+    for_each_certificate_file, CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId,
+    RuleMeta, Severity,
 };
 
 /// This rule's id.

@@ -3,11 +3,11 @@
 //! one without proving it holds its key (`no-key-proof`: the server is then always unknown).
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, Subject,
+    CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId, RuleMeta, Severity, Subject,
 };
+use crate::certs::endpoint::{Cause, EndpointRecord};
 use crate::certs::Usage;
 use crate::check::CheckedServer;
-use crate::certs::endpoint::{Cause, EndpointRecord};
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("unreachable-endpoint");
@@ -125,8 +125,8 @@ impl Rule for UnreachableEndpoint {
 
 #[cfg(test)]
 mod tests {
-    use crate::certs::{CertStore, Usage};
     use crate::certs::endpoint::{Cause, EndpointRecord, Failure, PortFrom};
+    use crate::certs::{CertStore, Usage};
     use crate::finding::{Effect, Finding, Severity};
 
     fn record(server: &str, usage: Usage, result: Result<String, Failure>) -> EndpointRecord {
@@ -181,7 +181,10 @@ mod tests {
         assert_eq!(found.len(), 2, "{found:?}");
         // fe01's external web services are not needed: advice about that endpoint
         let fe01 = &found[0];
-        assert_eq!((fe01.severity, fe01.effect), (Severity::Warning, Effect::Advises));
+        assert_eq!(
+            (fe01.severity, fe01.effect),
+            (Severity::Warning, Effect::Advises)
+        );
         assert_eq!(fe01.key, "webservicesexternal:443");
         assert!(fe01.message.contains("refused"), "{}", fe01.message);
         // pc02's Default could not be read and nothing else serves it: undecided
@@ -203,7 +206,11 @@ mod tests {
         // even on a usage the server does not need, and with another endpoint reached
         let found = findings(vec![
             record("fe01.fabrikam.com", Usage::Default, Ok("AB".into())),
-            record("fe01.fabrikam.com", Usage::WebServicesExternal, Err(unproven)),
+            record(
+                "fe01.fabrikam.com",
+                Usage::WebServicesExternal,
+                Err(unproven),
+            ),
         ]);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].effect, Effect::Undecided);

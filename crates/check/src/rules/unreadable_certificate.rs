@@ -1,9 +1,9 @@
 //! `unreadable-certificate`: a file under the certificate folder could not be read.
 
-use std::collections::HashMap;
 use super::{
-    Citation, Subject, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+    CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId, RuleMeta, Severity, Subject,
 };
+use std::collections::HashMap;
 
 /// This rule's id.
 pub const ID: RuleId = RuleId::new("unreadable-certificate");

@@ -2,7 +2,8 @@
 //! 4096 bits) and ECDSA on P-256, P-384 or P-521 (DSA, Ed25519, Ed448, other curves, others).
 
 use super::{
-    for_each_certificate_file, Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+    for_each_certificate_file, CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId,
+    RuleMeta, Severity,
 };
 use crate::certs::PublicKey;
 
@@ -16,9 +17,7 @@ pub struct UnsupportedKeyAlgorithm;
 pub fn unsupported(key: &PublicKey) -> Option<String> {
     match key {
         PublicKey::Rsa { bits } if (1024..=4096).contains(bits) => None,
-        PublicKey::Rsa { bits } => Some(format!(
-            "RSA {bits} bits (Lync supports 1024 to 4096)"
-        )),
+        PublicKey::Rsa { bits } => Some(format!("RSA {bits} bits (Lync supports 1024 to 4096)")),
         PublicKey::Ec { curve, .. } if matches!(curve.as_str(), "P-256" | "P-384" | "P-521") => {
             None
         }
@@ -72,7 +71,10 @@ mod tests {
     #[test]
     fn rsa_and_the_nist_curves_pass() {
         let ca = root("Fabrikam Issuing CA");
-        for alg in [&rcgen::PKCS_ECDSA_P256_SHA256, &rcgen::PKCS_ECDSA_P384_SHA384] {
+        for alg in [
+            &rcgen::PKCS_ECDSA_P256_SHA256,
+            &rcgen::PKCS_ECDSA_P384_SHA384,
+        ] {
             let mut leaf = Leaf::se();
             leaf.key_alg = Some(alg);
             let r = standard_edition(&leaf, &ca, &ca);
@@ -96,7 +98,11 @@ mod tests {
         leaf.key_alg = Some(&rcgen::PKCS_ED25519);
         let r = standard_edition(&leaf, &ca, &ca);
         assert_eq!(rules(&r), [ID.as_str()]);
-        assert!(message(&r, ID.as_str()).contains("Ed25519"), "{}", message(&r, ID.as_str()));
+        assert!(
+            message(&r, ID.as_str()).contains("Ed25519"),
+            "{}",
+            message(&r, ID.as_str())
+        );
         // A DSA certificate made by openssl (tests/fixtures/certs/dsa-key.der).
         let dsa = crate::certs::Certificate::from_der(fixtures::DSA).expect("DSA fixture parses");
         assert_eq!(

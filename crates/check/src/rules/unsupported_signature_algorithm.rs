@@ -1,7 +1,8 @@
 //! `unsupported-signature-algorithm`: the certificate is signed with RSASSA-PSS.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
+    for_each_certificate_file, CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId,
+    RuleMeta, Severity,
 };
 use crate::certs::SignatureAlgorithm;
 

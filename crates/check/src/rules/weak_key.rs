@@ -1,7 +1,8 @@
 //! `weak-key`: RSA under 2048 bits or EC under 256 bits.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate_file,
+    for_each_certificate_file, CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId,
+    RuleMeta, Severity,
 };
 use crate::certs::PublicKey;
 

@@ -1,7 +1,8 @@
 //! `weak-signature`: an MD5 signature (SHA-1 is the `sha1-signature` warning).
 
 use super::{
-    Citation, for_each_certificate_file, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity,
+    for_each_certificate_file, CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId,
+    RuleMeta, Severity,
 };
 use crate::certs::SignatureHash;
 

@@ -2,7 +2,8 @@
 //! subject CN.
 
 use super::{
-    Citation, CheckContext, Finding, Needs, Remedy, Rule, RuleMeta, RuleId, Severity, for_each_certificate,
+    for_each_certificate, CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId, RuleMeta,
+    Severity,
 };
 use crate::certs::NameMatch;
 use crate::check::CheckedKind;
@@ -48,10 +49,17 @@ impl Rule for WildcardForServerName {
             let mut problems = Vec::new();
             for (name, what) in names {
                 if let NameMatch::Wildcard(w) = file.leaf.name_match(name) {
-                    problems.push(format!("the {what} {name} is covered only by the wildcard {w}"));
+                    problems.push(format!(
+                        "the {what} {name} is covered only by the wildcard {w}"
+                    ));
                 }
             }
-            if let Some(cn) = file.leaf.common_name.as_deref().filter(|cn| cn.contains('*')) {
+            if let Some(cn) = file
+                .leaf
+                .common_name
+                .as_deref()
+                .filter(|cn| cn.contains('*'))
+            {
                 problems.push(format!("the subject CN is the wildcard {cn}"));
             }
             if !problems.is_empty() {
