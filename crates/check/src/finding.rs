@@ -81,8 +81,8 @@ pub enum Effect {
 /// names attaches them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Remedy {
-    /// No certificate would fix it (an endpoint that could not be read, a topology problem): no
-    /// action of its own.
+    /// No certificate would fix it (an endpoint that could not be read, a rule that could not
+    /// run on an inventory row, a topology problem): no action of its own.
     None,
     /// No certificate for a usage the server needs: request one.
     Request,

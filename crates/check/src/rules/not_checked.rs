@@ -21,7 +21,7 @@ pub static META: RuleMeta = RuleMeta {
     fix: "Export the certificate (Certificates MMC > All Tasks > Export, .cer without the private key) and run check with --certs as well.",
     source: Citation::Input("the certificate file, for the rules an inventory row cannot answer"),
     needs: Needs::Facts,
-    remedy: Remedy::Reissue,
+    remedy: Remedy::None,
 };
 
 impl Rule for NotChecked {
