@@ -41,15 +41,6 @@ pub fn unreached_usages(ctx: &CheckContext<'_>, s: &CheckedServer) -> Vec<Usage>
     failed
 }
 
-/// The typed endpoint a finding of this rule is about (by its server and key).
-pub fn endpoint_of<'s>(
-    ctx: &'s CheckContext<'_>,
-    s: &CheckedServer,
-    f: &Finding,
-) -> Option<&'s EndpointRecord> {
-    endpoints_of(ctx, s).find(|e| key(e) == f.key)
-}
-
 fn key(e: &EndpointRecord) -> String {
     format!("{}:{}", e.usage.key(), e.port)
 }

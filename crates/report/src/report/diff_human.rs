@@ -8,15 +8,6 @@ use crate::diff::{Change, FieldChange};
 use crate::outcome::{Outcome, Status, Verdict};
 use crate::term::push_wrapped;
 
-/// Names of OLD and NEW as given, for the header.
-#[derive(Debug, Clone, Copy)]
-pub struct Names<'a> {
-    /// OLD path.
-    pub old: &'a str,
-    /// NEW path.
-    pub new: &'a str,
-}
-
 /// `file upload/download server` or `Persistent Chat server`.
 pub fn kind_label(k: CheckedKind) -> &'static str {
     k.label()
