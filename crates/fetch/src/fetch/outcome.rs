@@ -50,12 +50,10 @@ impl EndpointResult {
             result: match &self.outcome {
                 Outcome::Captured(chain) => Ok(chain
                     .first()
-                    .map(|c| crate::certs::cert::sha1_thumbprint(c))
+                    .map(|c| crate::certs::sha1_thumbprint(c))
                     .unwrap_or_default()),
                 Outcome::Unproven { chain, failure } => Err(Failure {
-                    presented: chain
-                        .first()
-                        .map(|c| crate::certs::cert::sha1_thumbprint(c)),
+                    presented: chain.first().map(|c| crate::certs::sha1_thumbprint(c)),
                     ..failure.clone()
                 }),
                 Outcome::Failed(f) => Err(f.clone()),
