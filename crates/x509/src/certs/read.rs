@@ -177,7 +177,7 @@ pub enum CertLoadError {
         /// The file.
         path: PathBuf,
     },
-    /// A folder nested deeper than [`MAX_DEPTH`] (reported by [`load_dir`], not read).
+    /// A folder nested deeper than [`super::MAX_DEPTH`] (reported by [`super::load_dir`], not read).
     #[error("{} is nested more than {limit} folders deep; not read", path.display())]
     #[diagnostic(code(topocert::cert_too_deep))]
     TooDeep {
@@ -188,7 +188,6 @@ pub enum CertLoadError {
     },
 }
 
-/// The certificate folder itself could not be read.
 fn lower_ext(path: &Path) -> Option<String> {
     path.extension()
         .and_then(OsStr::to_str)

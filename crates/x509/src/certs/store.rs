@@ -5,7 +5,7 @@ use super::cert::Certificate;
 use super::read::CertLoadError;
 use std::path::{Path, PathBuf};
 
-/// A file of [`load_dir`] that could not be loaded.
+/// A file of [`super::load_dir`] that could not be loaded.
 #[derive(Debug)]
 pub struct Unreadable {
     /// The file (or folder, for [`CertLoadError::TooDeep`] and folder read errors).

@@ -1,4 +1,5 @@
-//! Certificate folders: walked recursively in sorted order, each file read by [`super::read`].
+//! Certificate folders: walked recursively in sorted order, the files read in parallel and
+//! added to the store in that order.
 
 use super::read::{load_file, CertLoadError};
 use super::store::{add_file, CertStore, Unreadable};
@@ -10,6 +11,8 @@ use thiserror::Error;
 
 /// Deepest folder nesting [`load_dir`] descends into.
 pub const MAX_DEPTH: usize = 32;
+
+/// The certificate folder itself could not be read.
 #[derive(Debug, Error, Diagnostic)]
 pub enum CertDirError {
     /// Missing or unreadable.
@@ -39,7 +42,9 @@ fn is_skipped(name: &OsStr) -> bool {
     lossy.starts_with("readme") || lossy.ends_with(".md") || lossy.ends_with(".txt")
 }
 
-/// Loads every file under `dir`, recursively, in sorted order.
+/// Loads every file under `dir`, recursively, in sorted order. The files are read and parsed
+/// in parallel (rayon's global pool) and added in sorted order, so the store is the same for
+/// any number of threads.
 ///
 /// Skips files named `README*`, `*.md` and `*.txt` (case-insensitive), and `manifest.csv` at
 /// the top (the record of `topocert fetch`); hidden files are not skipped. Symbolic links to files are read; symbolic links to folders are never followed
@@ -67,7 +72,9 @@ pub fn load_dir_into(dir: &Path, store: &mut CertStore) -> Result<(), CertDirErr
         path: dir.to_path_buf(),
         cause: source,
     })?;
-    walk(entries, 1, store);
+    let mut found = Vec::new();
+    walk(entries, 1, &mut found);
+    load_found(found, store);
     Ok(())
 }
 
@@ -84,28 +91,72 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<(PathBuf, bool)>> {
     Ok(out)
 }
 
-fn walk(entries: Vec<(PathBuf, bool)>, depth: usize, store: &mut CertStore) {
+/// What the walk found at one place of the folder, in sorted order.
+enum Found {
+    /// A file to read.
+    File(PathBuf),
+    /// A folder that was not read.
+    Unreadable(Unreadable),
+}
+
+/// Reads the files `walk` found, in parallel, and adds them to `store` in the order found.
+fn load_found(found: Vec<Found>, store: &mut CertStore) {
+    use rayon::prelude::*;
+    // Indexed parallel iterators collect in input order: the store is the same whatever the
+    // number of threads.
+    let loaded: Vec<Option<Result<Vec<super::Certificate>, CertLoadError>>> = found
+        .par_iter()
+        .map(|f| match f {
+            Found::File(path) => read_found(path),
+            Found::Unreadable(_) => None,
+        })
+        .collect();
+    for (f, result) in found.into_iter().zip(loaded) {
+        match (f, result) {
+            (Found::Unreadable(u), _) => store.unreadable.push(u),
+            (Found::File(_), None) => {}
+            (Found::File(path), Some(Ok(certs))) => {
+                add_file(store, super::Origin::File { path }, certs)
+            }
+            (Found::File(path), Some(Err(error))) => {
+                store.unreadable.push(Unreadable { path, error })
+            }
+        }
+    }
+}
+
+/// One file of the walk: `None` for a symbolic link to a folder (never followed).
+fn read_found(path: &Path) -> Option<Result<Vec<super::Certificate>, CertLoadError>> {
+    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+        && fs::metadata(path).is_ok_and(|m| m.is_dir())
+    {
+        return None;
+    }
+    Some(load_file(path))
+}
+
+fn walk(entries: Vec<(PathBuf, bool)>, depth: usize, found: &mut Vec<Found>) {
     for (path, is_dir) in entries {
         if is_dir {
             if depth >= MAX_DEPTH {
-                store.unreadable.push(Unreadable {
+                found.push(Found::Unreadable(Unreadable {
                     error: CertLoadError::TooDeep {
                         path: path.clone(),
                         limit: MAX_DEPTH,
                     },
                     path,
-                });
+                }));
                 continue;
             }
             match sorted_entries(&path) {
-                Ok(sub) => walk(sub, depth + 1, store),
-                Err(source) => store.unreadable.push(Unreadable {
+                Ok(sub) => walk(sub, depth + 1, found),
+                Err(source) => found.push(Found::Unreadable(Unreadable {
                     error: CertLoadError::Io {
                         path: path.clone(),
                         cause: source,
                     },
                     path,
-                }),
+                })),
             }
             continue;
         }
@@ -116,15 +167,6 @@ fn walk(entries: Vec<(PathBuf, bool)>, depth: usize, store: &mut CertStore) {
             // a fetched folder's manifest is read by `app::sources::folder`
             continue;
         }
-        if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
-            && fs::metadata(&path).is_ok_and(|m| m.is_dir())
-        {
-            // A symbolic link to a folder: never followed.
-            continue;
-        }
-        match load_file(&path) {
-            Ok(certs) => add_file(store, super::Origin::File { path }, certs),
-            Err(error) => store.unreadable.push(Unreadable { path, error }),
-        }
+        found.push(Found::File(path));
     }
 }
