@@ -128,6 +128,7 @@ fn emit(command: Cmd, format: &str, view: &View<'_>, out: &mut dyn Write) -> u8 
 pub fn run(cli: Cli) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     let mut warn = |r: miette::Report| eprint_report(&r);
+    use_jobs(&cli.command);
     let code = match dispatch(cli.command, &mut stdout, &mut warn) {
         Ok(code) => code,
         Err(AppError(report)) => {
@@ -137,6 +138,24 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     let _ = stdout.flush();
     ExitCode::from(code)
+}
+
+/// Sizes the thread pool the libraries' parallel loops run on (`--jobs N`; without it, rayon's
+/// default: one thread per available core). The pool is set once per process: a later call
+/// keeps the first size.
+fn use_jobs(command: &Command) {
+    let certificates = match command {
+        Command::Check(a) => &a.certificates,
+        Command::Report(a) => &a.certificates,
+        Command::Plan(a) => &a.certificates,
+        Command::Diff(a) => &a.certificates,
+        _ => return,
+    };
+    if let Some(n) = certificates.jobs {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(usize::from(n))
+            .build_global();
+    }
 }
 
 fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Result<u8, AppError> {

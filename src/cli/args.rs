@@ -114,6 +114,10 @@ pub struct CertificateArgs {
     /// How to fetch (with --fetch).
     #[command(flatten)]
     pub fetching: FetchOptionArgs,
+    /// Read certificate files and verify chains on N threads (default: one per available
+    /// core); the output is the same for every N, and --jobs 1 runs on one thread.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 }
 
 impl CertificateArgs {

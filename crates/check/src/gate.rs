@@ -256,7 +256,7 @@ pub fn fingerprint(
         Subject::Pool(p) => parts.push(format!("pool:{}", topo.pools[p.0].fqdn.folded())),
         Subject::CertificateFile(p) => parts.push(format!(
             "file:{}",
-            crate::certs::load::short_name(p).to_ascii_lowercase()
+            crate::certs::short_name(p).to_ascii_lowercase()
         )),
         Subject::Topology => parts.push("topology".into()),
     }

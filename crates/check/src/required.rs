@@ -370,7 +370,7 @@ pub fn missing<'p>(
 ) -> Vec<&'p PlannedName> {
     // One set of the certificate's names, not a scan of them per required name: a topology
     // with many simple URLs has many required names and certificates with as many names.
-    let cover = crate::certs::cert::NameCover::new(facts.names());
+    let cover = crate::certs::NameCover::new(facts.names());
     required
         .iter()
         .filter(|n| !cover.covers(n.name.as_str()))

@@ -16,7 +16,7 @@ impl CertSource for Folder<'_> {
     }
     fn add_to(&self, _: &Loaded, store: &mut CertStore) -> Result<Vec<String>, AppError> {
         let (files, unreadable) = (store.files.len(), store.unreadable.len());
-        crate::certs::load::load_dir_into(self.0, store).map_err(CannotRun::from)?;
+        crate::certs::load_dir_into(self.0, store).map_err(CannotRun::from)?;
         crate::fetch::manifest::read_into(self.0, store);
         // Said once, up front, instead of only through every server's missing certificate.
         let mut warnings = Vec::new();

@@ -151,7 +151,7 @@ pub fn stated_usages(store: &CertStore, file: usize) -> Option<Stated> {
         return (!u.is_empty()).then_some((u, UsageSource::InventoryUse));
     }
     let path = f.origin.path()?;
-    crate::certs::usage::from_path(path, crate::certs::load::CERT_EXTENSIONS)
+    crate::certs::usage::from_path(path, crate::certs::CERT_EXTENSIONS)
         .map(|u| (u, UsageSource::FileName))
 }
 

@@ -47,28 +47,24 @@ pub struct EndpointIndex<'a>(
     >,
 );
 
-/// The chains of a check's certificates to the reference CA, walked once each.
+/// The chains of a check's certificates to the reference CA, walked once each before the
+/// rules run (in parallel: `checked::walk_chains`), by certificate file.
 #[derive(Debug, Default)]
 pub struct ChainCache<'a>(
-    std::cell::RefCell<
-        std::collections::HashMap<
-            *const crate::certs::CertFile,
-            Option<crate::check::chain::Walk<'a>>,
-        >,
+    pub(crate)  std::collections::HashMap<
+        *const crate::certs::CertFile,
+        Option<crate::check::chain::Walk<'a>>,
     >,
 );
 
 impl<'a> CheckContext<'a> {
     /// The chain from `file`'s server certificate to a reference CA ([`ca::chain_to_reference`]),
-    /// walked the first time it is asked for.
+    /// walked before the rules ran (or now, for a file no checked server uses).
     pub fn chain(&self, file: &'a crate::certs::CertFile) -> Option<crate::check::chain::Walk<'a>> {
-        let key = file as *const crate::certs::CertFile;
-        if let Some(w) = self.chains.0.borrow().get(&key) {
-            return w.clone();
+        match self.chains.0.get(&(file as *const crate::certs::CertFile)) {
+            Some(w) => w.clone(),
+            None => ca::chain_to_reference(self.reference_ca, file, self.ca_index),
         }
-        let w = ca::chain_to_reference(self.reference_ca, file, self.ca_index);
-        self.chains.0.borrow_mut().insert(key, w.clone());
-        w
     }
     /// Whether `file`'s certificate is from the reference CA ([`ca::verdict`]), with the
     /// chain walked once.

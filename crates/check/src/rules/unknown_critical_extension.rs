@@ -1,5 +1,5 @@
 //! `unknown-critical-extension`: the certificate has a critical extension Windows does not
-//! recognise ([`crate::certs::cert::KNOWN_EXTENSIONS`]), so certificate validation rejects it.
+//! recognise ([`crate::certs::KNOWN_EXTENSIONS`]), so certificate validation rejects it.
 
 use super::{
     for_each_certificate_file, CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId,
