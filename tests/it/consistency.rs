@@ -333,7 +333,7 @@ fn read_github(out: &str, _: &[String], code: i32) -> Said {
         last.split(word)
             .next()
             .filter(|s| s.len() < last.len())
-            .and_then(|s| s.rsplit([' ', ':']).nth(0).map(str::to_string))
+            .and_then(|s| s.rsplit([' ', ':']).next().map(str::to_string))
             .and_then(|n| n.parse().ok())
             .unwrap_or(0)
     };
