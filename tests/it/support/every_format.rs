@@ -49,7 +49,12 @@ pub fn render_every_format(topology: &Path, certs: Option<&Path>) -> Vec<(String
         };
         match (f.render)(&view) {
             Ok(text) => {
-                assert!(!text.is_empty(), "{:?} {} renders nothing", f.command, f.name);
+                assert!(
+                    !text.is_empty(),
+                    "{:?} {} renders nothing",
+                    f.command,
+                    f.name
+                );
                 out.push((format!("{:?} {}", f.command, f.name), text));
             }
             Err(report::RenderError::NeedsCertificates) => {}

@@ -136,7 +136,9 @@ impl<'a> View<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
 pub enum RenderError {
     /// The format reports check findings, and no certificates were given.
-    #[error("this format reports the certificate check: give --certs DIR or --inventory FILE")]
+    #[error(
+        "this format reports the certificate check: give --certs DIR, --inventory FILE or --fetch"
+    )]
     #[diagnostic(code(topocert::format_needs_certificates))]
     NeedsCertificates,
     /// The command did not produce what the format renders (a registry mistake).
