@@ -55,32 +55,44 @@ fn emit_to(
     let Some(path) = file.filter(|p| p.as_os_str() != "-") else {
         return Ok(emit(command, format, view, out));
     };
-    // Written whole, never onto an input of the run, and not at all when the output fails.
+    // Written whole (streamed into a temporary file renamed into place), never onto an input
+    // of the run, and not at all when the output fails.
     let refused = |e: crate::output::WriteError| {
         AppError(miette::miette!(
             "{}",
             report::escape::terminal(&e.to_string())
         ))
     };
+    let Some(f) = find(command, format) else {
+        return Ok(EXIT_CANNOT_RUN);
+    };
     crate::output::check_target(path).map_err(refused)?;
-    let mut text = Vec::new();
-    let code = emit(command, format, view, &mut text);
-    if code == EXIT_CANNOT_RUN {
-        return Ok(code);
-    }
-    crate::output::write_file(path, &text).map_err(refused)?;
-    if code != EXIT_CANNOT_RUN {
-        match view.checked {
-            Some(c) => eprintln!(
-                "topocert: wrote {}: {} ({})",
-                shown(path),
-                c.outcome.verdict.headline(),
-                c.outcome.gate_sentence()
-            ),
-            None => eprintln!("topocert: wrote {}", shown(path)),
+    let mut not_rendered = None;
+    let written = crate::output::write_atomic(path, |out| match render(f, view, out) {
+        Ok(()) => Ok(()),
+        Err(report::RenderError::Write { kind, message }) => {
+            Err(std::io::Error::new(kind, message))
         }
+        Err(e) => {
+            not_rendered = Some(e);
+            Err(std::io::Error::other("not rendered"))
+        }
+    });
+    if let Some(e) = not_rendered {
+        eprint_report(&miette::Report::new(e));
+        return Ok(EXIT_CANNOT_RUN);
     }
-    Ok(code)
+    written.map_err(refused)?;
+    match view.checked {
+        Some(c) => eprintln!(
+            "topocert: wrote {}: {} ({})",
+            shown(path),
+            c.outcome.verdict.headline(),
+            c.outcome.gate_sentence()
+        ),
+        None => eprintln!("topocert: wrote {}", shown(path)),
+    }
+    Ok(view.checked.map_or(EXIT_OK, |c| c.outcome.exit_code))
 }
 
 /// A view of a loaded topology, laid out for this terminal.
@@ -102,21 +114,47 @@ fn write_out(out: &mut dyn Write, text: &str) -> u8 {
     }
 }
 
-/// Renders `view` in the command's format and writes it; the exit code is the outcome's, or
-/// 0 without one, or 2 when it cannot be rendered or written.
-fn emit(command: Cmd, format: &str, view: &View<'_>, out: &mut dyn Write) -> u8 {
-    let Some(f) = report::find(command, format) else {
+/// The format of a command with this name; says so when there is none.
+fn find(command: Cmd, format: &str) -> Option<&'static report::Format> {
+    let found = report::find(command, format);
+    if found.is_none() {
         eprintln!(
             "topocert: unknown format {}",
             report::escape::terminal(format)
         );
+    }
+    found
+}
+
+/// Renders `view` in format `f` onto `out` as it is made, every byte through
+/// [`report::escape::output`] ([`report::escape::InertWriter`]).
+fn render(
+    f: &report::Format,
+    view: &View<'_>,
+    out: &mut dyn Write,
+) -> Result<(), report::RenderError> {
+    let mut inert = report::escape::InertWriter::new(out, view.style.color);
+    (f.render)(view, &mut inert)?;
+    inert.finish()?;
+    Ok(())
+}
+
+/// Renders `view` in the command's format and writes it; the exit code is the outcome's, or
+/// 0 without one, or 2 when it cannot be rendered or written.
+fn emit(command: Cmd, format: &str, view: &View<'_>, out: &mut dyn Write) -> u8 {
+    let Some(f) = find(command, format) else {
         return EXIT_CANNOT_RUN;
     };
-    match (f.render)(view) {
-        Ok(text) => match write_out(out, &report::escape::output(&text, view.style.color)) {
-            EXIT_OK => view.checked.map_or(EXIT_OK, |c| c.outcome.exit_code),
-            code => code,
-        },
+    match render(f, view, out) {
+        Ok(()) => view.checked.map_or(EXIT_OK, |c| c.outcome.exit_code),
+        Err(report::RenderError::Write {
+            kind: std::io::ErrorKind::BrokenPipe,
+            ..
+        }) => view.checked.map_or(EXIT_OK, |c| c.outcome.exit_code),
+        Err(report::RenderError::Write { message, .. }) => {
+            eprintln!("topocert: cannot write output: {message}");
+            EXIT_CANNOT_RUN
+        }
         Err(e) => {
             eprint_report(&miette::Report::new(e));
             EXIT_CANNOT_RUN
@@ -124,7 +162,8 @@ fn emit(command: Cmd, format: &str, view: &View<'_>, out: &mut dyn Write) -> u8 
     }
 }
 
-/// Runs a parsed command line and returns the process exit code.
+/// Runs a parsed command line and returns the process exit code; the process is to exit
+/// right after (what the command loaded is not freed, see [`leave`]).
 pub fn run(cli: Cli) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     let mut warn = |r: miette::Report| eprint_report(&r);
@@ -139,6 +178,13 @@ pub fn run(cli: Cli) -> ExitCode {
     ExitCode::from(code)
 }
 
+/// What a command loaded (topology, certificate store, check), once its output is written and
+/// flushed: left to the operating system, which takes it back at once when the process exits
+/// right after, rather than freed piece by piece. [`run`] is the whole of a process.
+fn leave<T>(loaded: T) {
+    std::mem::forget(loaded);
+}
+
 fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Result<u8, AppError> {
     let load = |path: &str, warn: app::Warn<'_>| app::load_topology(path, warn);
     match command {
@@ -150,7 +196,9 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
                 wide: a.wide,
                 ..view(&l, &a.topology)
             };
-            Ok(emit(Cmd::Servers, &a.format, &v, out))
+            let code = emit(Cmd::Servers, &a.format, &v, out);
+            leave(l);
+            Ok(code)
         }
         Command::Graph(a) => {
             let l = load(&a.topology, warn)?;
@@ -162,7 +210,9 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
                 focus: keep.as_ref(),
                 ..view(&l, &a.topology)
             };
-            Ok(emit(Cmd::Graph, &a.format, &v, out))
+            let code = emit(Cmd::Graph, &a.format, &v, out);
+            leave(l);
+            Ok(code)
         }
         Command::Check(a) => {
             let l = load(&a.topology, warn)?;
@@ -172,7 +222,9 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
                 style: styled(&a.output.color, a.certificates.fetching.quiet),
                 ..view(&l, &a.topology)
             };
-            emit_to(Cmd::Check, &a.format, &v, out, a.output.output.as_deref())
+            let code = emit_to(Cmd::Check, &a.format, &v, out, a.output.output.as_deref());
+            leave((l, c));
+            code
         }
         Command::Explain(a) => Ok(if a.list {
             write_out(out, &crate::explain::list(style().width))
@@ -191,7 +243,9 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
                 focus: keep.as_ref(),
                 ..view(&l, &a.topology)
             };
-            emit_to(Cmd::Report, "html", &v, out, Some(a.out.as_ref()))
+            let code = emit_to(Cmd::Report, "html", &v, out, Some(a.out.as_ref()));
+            leave((l, c));
+            code
         }
         Command::Plan(a) => {
             let l = load(&a.topology, warn)?;
@@ -214,7 +268,9 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
                 plan: Some(&plan),
                 ..view(&l, &a.topology)
             };
-            Ok(emit(Cmd::Plan, &a.format, &v, out))
+            let code = emit(Cmd::Plan, &a.format, &v, out);
+            leave((l, plan, checked));
+            Ok(code)
         }
         Command::Diff(a) => {
             if a.old == "-" && a.new == "-" {
@@ -241,7 +297,9 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
                 style: styled(&a.output.color, a.certificates.fetching.quiet),
                 ..view(&new, &a.new)
             };
-            emit_to(Cmd::Diff, &a.format, &v, out, a.output.output.as_deref())
+            let code = emit_to(Cmd::Diff, &a.format, &v, out, a.output.output.as_deref());
+            leave((old, new, d, checked));
+            code
         }
         Command::Fetch(a) => {
             let l = load(&a.topology, warn)?;

@@ -47,7 +47,7 @@ pub fn render_every_format(topology: &Path, certs: Option<&Path>) -> Vec<(String
                 ..base
             },
         };
-        match (f.render)(&view) {
+        match report::render_to_string(f.render, &view) {
             Ok(text) => {
                 assert!(
                     !text.is_empty(),

@@ -231,8 +231,8 @@ fn ca_json(c: &crate::check::ReferenceCa) -> ReferenceCaJson {
 }
 
 /// `check --format json`.
-pub fn render(v: &super::View<'_>) -> Result<String, super::RenderError> {
-    Ok(super::to_json(&build(v)?))
+pub fn render(v: &super::View<'_>, out: &mut dyn std::io::Write) -> Result<(), super::RenderError> {
+    super::write_json(&build(v)?, out)
 }
 
 /// Builds the JSON document.

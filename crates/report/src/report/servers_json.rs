@@ -2,7 +2,7 @@
 //! (docs/json-output.md).
 
 /// `servers --format json`.
-pub fn render(v: &super::View<'_>) -> Result<String, super::RenderError> {
+pub fn render(v: &super::View<'_>, out: &mut dyn std::io::Write) -> Result<(), super::RenderError> {
     let rows = crate::servers::server_rows(v.topology, v.graph);
-    Ok(super::to_json(&crate::servers::ServerList::new(&rows)))
+    super::write_json(&crate::servers::ServerList::new(&rows), out)
 }
