@@ -831,3 +831,36 @@ mod every_diff_format {
         }
     }
 }
+
+mod streamed_json {
+    use topocert::app::{self, CertificateInputs, GateInputs};
+    use topocert::report::{check_json, render_to_string, to_json, View};
+
+    /// `check --format json` written as it is made (each server and finding made when written)
+    /// is the document built whole.
+    #[test]
+    fn check_json_streamed_is_the_document_built_whole() {
+        let mut ignore = |_r: miette::Report| {};
+        for sample in ["rules-lab", "enterprise-multisite"] {
+            let name = format!("sample-topologies/{sample}/topology.xml");
+            let path = super::root().join(&name).to_string_lossy().into_owned();
+            let loaded = app::load_topology(&path, &mut ignore).expect("loads");
+            let inputs = CertificateInputs {
+                certs: Some(super::root().join(format!("sample-topologies/{sample}/certs"))),
+                now: Some(1_796_083_200),
+                expiry_warn_days: 30,
+                ..Default::default()
+            };
+            let checked =
+                app::check(&loaded, &inputs, &GateInputs::default(), &mut ignore).expect("checks");
+            let view = View {
+                checked: Some(&checked),
+                ..View::new(&loaded.topology, &name, &loaded.graph)
+            };
+            let built = to_json(&check_json::build(&view).expect("builds"));
+            assert!(!checked.result.findings.is_empty(), "{sample}");
+            let streamed = render_to_string(check_json::render, &view).expect("renders");
+            assert_eq!(streamed, built, "{sample}");
+        }
+    }
+}
