@@ -227,7 +227,71 @@ struct Entry {
     props: Vec<(&'static str, Vec<String>)>,
 }
 
-type Entries = BTreeMap<String, Entry>;
+/// Entries sorted by key (each key once), looked up by binary search: one sort per side
+/// and a merge, rather than an ordered map and a set of every key.
+struct Entries(Vec<(String, Entry)>);
+
+impl Entries {
+    /// `v` sorted by key; of entries with the same key, the first in document order is kept.
+    fn new(v: Vec<(String, Entry)>) -> Self {
+        Entries(sorted_unique(v, false))
+    }
+
+    fn get(&self, k: &str) -> Option<&Entry> {
+        find(&self.0, k)
+    }
+}
+
+/// `v` sorted by key, one item per key: the first (or, with `keep_last`, the last) of the items
+/// of a key in `v`'s order.
+fn sorted_unique<T>(mut v: Vec<(String, T)>, keep_last: bool) -> Vec<(String, T)> {
+    if keep_last {
+        v.reverse();
+    }
+    // Stable: among equal keys the order of `v` (reversed for the last) is kept.
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v.dedup_by(|later, earlier| later.0 == earlier.0);
+    v
+}
+
+/// The item of key `k` in a list sorted by key.
+fn find<'a, T>(v: &'a [(String, T)], k: &str) -> Option<&'a T> {
+    v.binary_search_by(|(key, _)| key.as_str().cmp(k))
+        .ok()
+        .map(|i| &v[i].1)
+}
+
+/// The union of two lists sorted by key, in key order: each key with its item on each side.
+fn merged<'a, A, B>(
+    old: &'a [(String, A)],
+    new: &'a [(String, B)],
+) -> Vec<(&'a str, Option<&'a A>, Option<&'a B>)> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::with_capacity(old.len().max(new.len()));
+    while i < old.len() || j < new.len() {
+        let order = match (old.get(i), new.get(j)) {
+            (Some(o), Some(n)) => o.0.cmp(&n.0),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                out.push((old[i].0.as_str(), Some(&old[i].1), None));
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push((new[j].0.as_str(), None, Some(&new[j].1)));
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push((old[i].0.as_str(), Some(&old[i].1), Some(&new[j].1)));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
 
 fn line(topo: &Topology, span: Span) -> usize {
     topo.source.line_col(span.start).0
@@ -249,41 +313,50 @@ fn one(s: String) -> Vec<String> {
 
 fn entries(side: Side<'_>, element: Element) -> Entries {
     let (topo, graph) = (side.topology, side.graph);
-    let mut out = Entries::new();
+    let mut out = Vec::new();
     match element {
         Element::Site => {
             for s in &topo.sites {
                 let name = s.display_name();
-                out.entry(name.clone()).or_insert(Entry {
-                    identity: name,
-                    line: line(topo, s.span),
-                    props: Vec::new(),
-                });
+                out.push((
+                    name.clone(),
+                    Entry {
+                        identity: name,
+                        line: line(topo, s.span),
+                        props: Vec::new(),
+                    },
+                ));
             }
         }
         Element::Pool => {
             for (i, p) in topo.pools.iter().enumerate() {
                 let idx = crate::model::PoolIdx(i);
-                out.entry(p.fqdn.folded().to_string()).or_insert(Entry {
-                    identity: p.fqdn.to_string(),
-                    line: line(topo, p.span),
-                    props: vec![
-                        ("site", one(site_name(topo, idx))),
-                        ("kind", one(graph.pool_kinds[i].as_str().to_string())),
-                    ],
-                });
+                out.push((
+                    p.fqdn.folded().to_string(),
+                    Entry {
+                        identity: p.fqdn.to_string(),
+                        line: line(topo, p.span),
+                        props: vec![
+                            ("site", one(site_name(topo, idx))),
+                            ("kind", one(graph.pool_kinds[i].as_str().to_string())),
+                        ],
+                    },
+                ));
             }
         }
         Element::Machine => {
             for m in &topo.machines {
-                out.entry(m.fqdn.folded().to_string()).or_insert(Entry {
-                    identity: m.fqdn.to_string(),
-                    line: line(topo, m.span),
-                    props: vec![
-                        ("pool", one(topo.pools[m.pool.0].fqdn.to_string())),
-                        ("site", one(site_name(topo, m.pool))),
-                    ],
-                });
+                out.push((
+                    m.fqdn.folded().to_string(),
+                    Entry {
+                        identity: m.fqdn.to_string(),
+                        line: line(topo, m.span),
+                        props: vec![
+                            ("pool", one(topo.pools[m.pool.0].fqdn.to_string())),
+                            ("site", one(site_name(topo, m.pool))),
+                        ],
+                    },
+                ));
             }
         }
         Element::Service => {
@@ -306,19 +379,22 @@ fn entries(side: Side<'_>, element: Element) -> Entries {
                     .site
                     .map(|x| topo.sites[x.0].display_name())
                     .unwrap_or_default();
-                out.entry(identity.to_ascii_lowercase()).or_insert(Entry {
-                    identity,
-                    line: line(topo, s.span),
-                    props: vec![
-                        ("site", one(site)),
-                        ("dependencies", deps),
-                        ("web-components", web),
-                    ],
-                });
+                out.push((
+                    identity.to_ascii_lowercase(),
+                    Entry {
+                        identity,
+                        line: line(topo, s.span),
+                        props: vec![
+                            ("site", one(site)),
+                            ("dependencies", deps),
+                            ("web-components", web),
+                        ],
+                    },
+                ));
             }
         }
     }
-    out
+    Entries::new(out)
 }
 
 /// Sorts case-insensitively and drops case-insensitive repeats, so that the case of FQDNs
@@ -333,9 +409,8 @@ fn same(a: &[String], b: &[String]) -> bool {
 }
 
 fn compare(element: Element, old: &Entries, new: &Entries, out: &mut Vec<ElementChange>) {
-    let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
-    for k in keys {
-        let change = match (old.get(k), new.get(k)) {
+    for (_, o, n) in merged(&old.0, &new.0) {
+        let change = match (o, n) {
             (None, Some(n)) => ElementChange {
                 element,
                 identity: n.identity.clone(),
@@ -381,8 +456,8 @@ struct Checked {
     kind: CheckedKind,
 }
 
-fn checked(side: Side<'_>) -> BTreeMap<String, Checked> {
-    checked_servers(side.topology, side.graph)
+fn checked(side: Side<'_>) -> Vec<(String, Checked)> {
+    let v = checked_servers(side.topology, side.graph)
         .into_iter()
         .map(|(m, kind)| {
             (
@@ -390,7 +465,9 @@ fn checked(side: Side<'_>) -> BTreeMap<String, Checked> {
                 Checked { kind },
             )
         })
-        .collect()
+        .collect();
+    // As a map collected from them would: the last of a name.
+    sorted_unique(v, true)
 }
 
 fn serving(side: Side<'_>) -> BTreeMap<String, (String, Vec<String>)> {
@@ -414,12 +491,20 @@ fn serving(side: Side<'_>) -> BTreeMap<String, (String, Vec<String>)> {
 /// Compares two topologies.
 pub fn diff(old: Side<'_>, new: Side<'_>) -> TopologyDiff {
     let mut changes = Vec::new();
+    let (old_m, new_m) = (
+        entries(old, Element::Machine),
+        entries(new, Element::Machine),
+    );
     for element in [
         Element::Site,
         Element::Pool,
         Element::Machine,
         Element::Service,
     ] {
+        if element == Element::Machine {
+            compare(element, &old_m, &new_m, &mut changes);
+            continue;
+        }
         compare(
             element,
             &entries(old, element),
@@ -429,23 +514,15 @@ pub fn diff(old: Side<'_>, new: Side<'_>) -> TopologyDiff {
     }
     TopologyDiff {
         changes,
-        readiness: readiness(old, new),
+        readiness: readiness(old, new, &old_m, &new_m),
     }
 }
 
-fn readiness(old: Side<'_>, new: Side<'_>) -> Readiness {
+fn readiness(old: Side<'_>, new: Side<'_>, old_m: &Entries, new_m: &Entries) -> Readiness {
     let (old_checked, new_checked) = (checked(old), checked(new));
-    let (old_m, new_m) = (
-        entries(old, Element::Machine),
-        entries(new, Element::Machine),
-    );
     let mut r = Readiness::default();
-    let keys: BTreeSet<&String> = old_checked.keys().chain(new_checked.keys()).collect();
-    for k in keys {
-        let (o, n) = (
-            old_checked.get(k).map(|c| c.kind),
-            new_checked.get(k).map(|c| c.kind),
-        );
+    for (k, o, n) in merged(&old_checked, &new_checked) {
+        let (o, n) = (o.map(|c| c.kind), n.map(|c| c.kind));
         if o == n {
             continue;
         }
@@ -463,7 +540,7 @@ fn readiness(old: Side<'_>, new: Side<'_>) -> Readiness {
             });
         }
     }
-    for (k, n) in &new_m {
+    for (k, n) in &new_m.0 {
         let Some(o) = old_m.get(k) else { continue };
         let prop = |e: &Entry, f: &str| {
             e.props

@@ -224,3 +224,35 @@ fn server_that_stops_serving_points_into_new_and_removed_one_into_old() {
     assert_eq!(d.readiness.serving_changes.len(), 1);
     assert_eq!(d.readiness.serving_changes[0].new.as_deref(), Some(&[][..]));
 }
+
+#[test]
+fn sorted_unique_keeps_the_first_or_the_last_of_a_key_and_merged_walks_both_in_key_order() {
+    let v = |items: &[(&str, u8)]| -> Vec<(String, u8)> {
+        items.iter().map(|(k, x)| (k.to_string(), *x)).collect()
+    };
+    let items = v(&[("b", 1), ("a", 2), ("b", 3), ("c", 4), ("a", 5)]);
+    assert_eq!(
+        super::sorted_unique(items.clone(), false),
+        v(&[("a", 2), ("b", 1), ("c", 4)])
+    );
+    assert_eq!(
+        super::sorted_unique(items, true),
+        v(&[("a", 5), ("b", 3), ("c", 4)])
+    );
+    let (old, new) = (v(&[("a", 1), ("c", 3)]), v(&[("b", 2), ("c", 4), ("d", 5)]));
+    let pairs: Vec<(&str, Option<u8>, Option<u8>)> = super::merged(&old, &new)
+        .into_iter()
+        .map(|(k, o, n)| (k, o.copied(), n.copied()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("a", Some(1), None),
+            ("b", None, Some(2)),
+            ("c", Some(3), Some(4)),
+            ("d", None, Some(5))
+        ]
+    );
+    assert_eq!(super::find(&new, "c"), Some(&4));
+    assert_eq!(super::find(&new, "a"), None);
+}
