@@ -10,7 +10,7 @@ use crate::check::{checked_servers, CheckedKind};
 use crate::graph::ServerGraph;
 use crate::model::{MachineIdx, Span, Topology};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[cfg(test)]
 mod tests;
@@ -227,69 +227,42 @@ struct Entry {
     props: Vec<(&'static str, Vec<String>)>,
 }
 
-/// Entries sorted by key (each key once), looked up by binary search: one sort per side
-/// and a merge, rather than an ordered map and a set of every key.
-struct Entries(Vec<(String, Entry)>);
+/// Entries by key (the first of a key in document order), matched by hashing: building and
+/// comparing them is linear, and only the changes are sorted.
+struct Entries(HashMap<String, Entry>);
 
 impl Entries {
-    /// `v` sorted by key; of entries with the same key, the first in document order is kept.
     fn new(v: Vec<(String, Entry)>) -> Self {
-        Entries(sorted_unique(v, false))
+        let mut map = HashMap::with_capacity(v.len());
+        for (k, e) in v {
+            map.entry(k).or_insert(e);
+        }
+        Entries(map)
     }
 
     fn get(&self, k: &str) -> Option<&Entry> {
-        find(&self.0, k)
+        self.0.get(k)
     }
 }
 
-/// `v` sorted by key, one item per key: the first (or, with `keep_last`, the last) of the items
-/// of a key in `v`'s order.
-fn sorted_unique<T>(mut v: Vec<(String, T)>, keep_last: bool) -> Vec<(String, T)> {
-    if keep_last {
-        v.reverse();
-    }
-    // Stable: among equal keys the order of `v` (reversed for the last) is kept.
-    v.sort_by(|a, b| a.0.cmp(&b.0));
-    v.dedup_by(|later, earlier| later.0 == earlier.0);
-    v
-}
-
-/// The item of key `k` in a list sorted by key.
-fn find<'a, T>(v: &'a [(String, T)], k: &str) -> Option<&'a T> {
-    v.binary_search_by(|(key, _)| key.as_str().cmp(k))
-        .ok()
-        .map(|i| &v[i].1)
-}
-
-/// The union of two lists sorted by key, in key order: each key with its item on each side.
-fn merged<'a, A, B>(
-    old: &'a [(String, A)],
-    new: &'a [(String, B)],
+/// Every key of `old` and `new` with its item on each side, in key order, for the keys `keep`
+/// keeps: the keys are visited by hashing, and only those kept are sorted.
+fn changed<'a, A, B>(
+    old: &'a HashMap<String, A>,
+    new: &'a HashMap<String, B>,
+    keep: impl Fn(Option<&'a A>, Option<&'a B>) -> bool,
 ) -> Vec<(&'a str, Option<&'a A>, Option<&'a B>)> {
-    let (mut i, mut j) = (0, 0);
-    let mut out = Vec::with_capacity(old.len().max(new.len()));
-    while i < old.len() || j < new.len() {
-        let order = match (old.get(i), new.get(j)) {
-            (Some(o), Some(n)) => o.0.cmp(&n.0),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            _ => std::cmp::Ordering::Greater,
-        };
-        match order {
-            std::cmp::Ordering::Less => {
-                out.push((old[i].0.as_str(), Some(&old[i].1), None));
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push((new[j].0.as_str(), None, Some(&new[j].1)));
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push((old[i].0.as_str(), Some(&old[i].1), Some(&new[j].1)));
-                i += 1;
-                j += 1;
-            }
-        }
-    }
+    let mut out: Vec<(&str, Option<&A>, Option<&B>)> = old
+        .iter()
+        .map(|(k, o)| (k.as_str(), Some(o), new.get(k)))
+        .chain(
+            new.iter()
+                .filter(|(k, _)| !old.contains_key(*k))
+                .map(|(k, n)| (k.as_str(), None, Some(n))),
+        )
+        .filter(|(_, o, n)| keep(*o, *n))
+        .collect();
+    out.sort_unstable_by(|a, b| a.0.cmp(b.0));
     out
 }
 
@@ -409,7 +382,15 @@ fn same(a: &[String], b: &[String]) -> bool {
 }
 
 fn compare(element: Element, old: &Entries, new: &Entries, out: &mut Vec<ElementChange>) {
-    for (_, o, n) in merged(&old.0, &new.0) {
+    let differs = |o: Option<&Entry>, n: Option<&Entry>| match (o, n) {
+        (Some(o), Some(n)) => o
+            .props
+            .iter()
+            .zip(&n.props)
+            .any(|((_, a), (_, b))| !same(a, b)),
+        _ => true,
+    };
+    for (_, o, n) in changed(&old.0, &new.0, differs) {
         let change = match (o, n) {
             (None, Some(n)) => ElementChange {
                 element,
@@ -456,8 +437,9 @@ struct Checked {
     kind: CheckedKind,
 }
 
-fn checked(side: Side<'_>) -> Vec<(String, Checked)> {
-    let v = checked_servers(side.topology, side.graph)
+fn checked(side: Side<'_>) -> HashMap<String, Checked> {
+    // As a map collects them: the last of a name.
+    checked_servers(side.topology, side.graph)
         .into_iter()
         .map(|(m, kind)| {
             (
@@ -465,9 +447,7 @@ fn checked(side: Side<'_>) -> Vec<(String, Checked)> {
                 Checked { kind },
             )
         })
-        .collect();
-    // As a map collected from them would: the last of a name.
-    sorted_unique(v, true)
+        .collect()
 }
 
 fn serving(side: Side<'_>) -> BTreeMap<String, (String, Vec<String>)> {
@@ -521,11 +501,10 @@ pub fn diff(old: Side<'_>, new: Side<'_>) -> TopologyDiff {
 fn readiness(old: Side<'_>, new: Side<'_>, old_m: &Entries, new_m: &Entries) -> Readiness {
     let (old_checked, new_checked) = (checked(old), checked(new));
     let mut r = Readiness::default();
-    for (k, o, n) in merged(&old_checked, &new_checked) {
+    let kinds_differ =
+        |o: Option<&Checked>, n: Option<&Checked>| o.map(|c| c.kind) != n.map(|c| c.kind);
+    for (k, o, n) in changed(&old_checked, &new_checked, kinds_differ) {
         let (o, n) = (o.map(|c| c.kind), n.map(|c| c.kind));
-        if o == n {
-            continue;
-        }
         let at = match (new_m.get(k), old_m.get(k)) {
             (Some(e), _) => Some((e, LineIn::New(e.line))),
             (None, Some(e)) => Some((e, LineIn::Old(e.line))),
@@ -540,6 +519,8 @@ fn readiness(old: Side<'_>, new: Side<'_>, old_m: &Entries, new_m: &Entries) -> 
             });
         }
     }
+    // Only the moves are sorted (by key, as an ordered map would list them).
+    let mut moved: Vec<(&str, Move)> = Vec::new();
     for (k, n) in &new_m.0 {
         let Some(o) = old_m.get(k) else { continue };
         let prop = |e: &Entry, f: &str| {
@@ -552,16 +533,21 @@ fn readiness(old: Side<'_>, new: Side<'_>, old_m: &Entries, new_m: &Entries) -> 
         let (op, np) = (prop(o, "pool"), prop(n, "pool"));
         let (os, ns) = (prop(o, "site"), prop(n, "site"));
         if !op.eq_ignore_ascii_case(&np) || os != ns {
-            r.moves.push(Move {
-                server: n.identity.clone(),
-                old_pool: op,
-                new_pool: np,
-                old_site: os,
-                new_site: ns,
-                line: n.line,
-            });
+            moved.push((
+                k,
+                Move {
+                    server: n.identity.clone(),
+                    old_pool: op,
+                    new_pool: np,
+                    old_site: os,
+                    new_site: ns,
+                    line: n.line,
+                },
+            ));
         }
     }
+    moved.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    r.moves = moved.into_iter().map(|(_, m)| m).collect();
     let (os, ns) = (serving(old), serving(new));
     let keys: BTreeSet<&String> = os.keys().chain(ns.keys()).collect();
     for k in keys {

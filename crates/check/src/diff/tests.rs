@@ -226,21 +226,15 @@ fn server_that_stops_serving_points_into_new_and_removed_one_into_old() {
 }
 
 #[test]
-fn sorted_unique_keeps_the_first_or_the_last_of_a_key_and_merged_walks_both_in_key_order() {
-    let v = |items: &[(&str, u8)]| -> Vec<(String, u8)> {
+fn changed_lists_the_kept_keys_of_both_sides_in_key_order() {
+    let m = |items: &[(&str, u8)]| -> HashMap<String, u8> {
         items.iter().map(|(k, x)| (k.to_string(), *x)).collect()
     };
-    let items = v(&[("b", 1), ("a", 2), ("b", 3), ("c", 4), ("a", 5)]);
-    assert_eq!(
-        super::sorted_unique(items.clone(), false),
-        v(&[("a", 2), ("b", 1), ("c", 4)])
+    let (old, new) = (
+        m(&[("c", 3), ("a", 1), ("e", 6)]),
+        m(&[("d", 5), ("c", 4), ("b", 2), ("e", 6)]),
     );
-    assert_eq!(
-        super::sorted_unique(items, true),
-        v(&[("a", 5), ("b", 3), ("c", 4)])
-    );
-    let (old, new) = (v(&[("a", 1), ("c", 3)]), v(&[("b", 2), ("c", 4), ("d", 5)]));
-    let pairs: Vec<(&str, Option<u8>, Option<u8>)> = super::merged(&old, &new)
+    let pairs: Vec<(&str, Option<u8>, Option<u8>)> = super::changed(&old, &new, |o, n| o != n)
         .into_iter()
         .map(|(k, o, n)| (k, o.copied(), n.copied()))
         .collect();
@@ -253,6 +247,24 @@ fn sorted_unique_keeps_the_first_or_the_last_of_a_key_and_merged_walks_both_in_k
             ("d", None, Some(5))
         ]
     );
-    assert_eq!(super::find(&new, "c"), Some(&4));
-    assert_eq!(super::find(&new, "a"), None);
+    // The first entry of a key is kept, as in document order.
+    let first = super::Entries::new(vec![
+        (
+            "k".to_string(),
+            Entry {
+                identity: "first".into(),
+                line: 1,
+                props: Vec::new(),
+            },
+        ),
+        (
+            "k".to_string(),
+            Entry {
+                identity: "second".into(),
+                line: 2,
+                props: Vec::new(),
+            },
+        ),
+    ]);
+    assert_eq!(first.get("k").map(|e| e.identity.as_str()), Some("first"));
 }
