@@ -7,10 +7,20 @@ use crate::certs::CertStore;
 use crate::error::CannotRun;
 use std::path::Path;
 
+/// `--certs DIR`.
+pub const FLAG: super::Flag = super::Flag {
+    name: "--certs",
+    value: Some("DIR"),
+    connects: false,
+};
+
 /// A certificate folder.
 pub struct Folder<'a>(pub &'a Path);
 
 impl CertSource for Folder<'_> {
+    fn flag(&self) -> super::Flag {
+        FLAG
+    }
     fn describe_none(&self) -> String {
         format!("no file in {}", self.0.display())
     }

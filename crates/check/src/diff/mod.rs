@@ -10,7 +10,7 @@ use crate::check::{checked_servers, CheckedKind};
 use crate::graph::ServerGraph;
 use crate::model::{MachineIdx, Span, Topology};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[cfg(test)]
 mod tests;
@@ -227,7 +227,44 @@ struct Entry {
     props: Vec<(&'static str, Vec<String>)>,
 }
 
-type Entries = BTreeMap<String, Entry>;
+/// Entries by key (the first of a key in document order), matched by hashing: building and
+/// comparing them is linear, and only the changes are sorted.
+struct Entries(HashMap<String, Entry>);
+
+impl Entries {
+    fn new(v: Vec<(String, Entry)>) -> Self {
+        let mut map = HashMap::with_capacity(v.len());
+        for (k, e) in v {
+            map.entry(k).or_insert(e);
+        }
+        Entries(map)
+    }
+
+    fn get(&self, k: &str) -> Option<&Entry> {
+        self.0.get(k)
+    }
+}
+
+/// Every key of `old` and `new` with its item on each side, in key order, for the keys `keep`
+/// keeps: the keys are visited by hashing, and only those kept are sorted.
+fn changed<'a, A, B>(
+    old: &'a HashMap<String, A>,
+    new: &'a HashMap<String, B>,
+    keep: impl Fn(Option<&'a A>, Option<&'a B>) -> bool,
+) -> Vec<(&'a str, Option<&'a A>, Option<&'a B>)> {
+    let mut out: Vec<(&str, Option<&A>, Option<&B>)> = old
+        .iter()
+        .map(|(k, o)| (k.as_str(), Some(o), new.get(k)))
+        .chain(
+            new.iter()
+                .filter(|(k, _)| !old.contains_key(*k))
+                .map(|(k, n)| (k.as_str(), None, Some(n))),
+        )
+        .filter(|(_, o, n)| keep(*o, *n))
+        .collect();
+    out.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    out
+}
 
 fn line(topo: &Topology, span: Span) -> usize {
     topo.source.line_col(span.start).0
@@ -249,41 +286,50 @@ fn one(s: String) -> Vec<String> {
 
 fn entries(side: Side<'_>, element: Element) -> Entries {
     let (topo, graph) = (side.topology, side.graph);
-    let mut out = Entries::new();
+    let mut out = Vec::new();
     match element {
         Element::Site => {
             for s in &topo.sites {
                 let name = s.display_name();
-                out.entry(name.clone()).or_insert(Entry {
-                    identity: name,
-                    line: line(topo, s.span),
-                    props: Vec::new(),
-                });
+                out.push((
+                    name.clone(),
+                    Entry {
+                        identity: name,
+                        line: line(topo, s.span),
+                        props: Vec::new(),
+                    },
+                ));
             }
         }
         Element::Pool => {
             for (i, p) in topo.pools.iter().enumerate() {
                 let idx = crate::model::PoolIdx(i);
-                out.entry(p.fqdn.folded().to_string()).or_insert(Entry {
-                    identity: p.fqdn.to_string(),
-                    line: line(topo, p.span),
-                    props: vec![
-                        ("site", one(site_name(topo, idx))),
-                        ("kind", one(graph.pool_kinds[i].as_str().to_string())),
-                    ],
-                });
+                out.push((
+                    p.fqdn.folded().to_string(),
+                    Entry {
+                        identity: p.fqdn.to_string(),
+                        line: line(topo, p.span),
+                        props: vec![
+                            ("site", one(site_name(topo, idx))),
+                            ("kind", one(graph.pool_kinds[i].as_str().to_string())),
+                        ],
+                    },
+                ));
             }
         }
         Element::Machine => {
             for m in &topo.machines {
-                out.entry(m.fqdn.folded().to_string()).or_insert(Entry {
-                    identity: m.fqdn.to_string(),
-                    line: line(topo, m.span),
-                    props: vec![
-                        ("pool", one(topo.pools[m.pool.0].fqdn.to_string())),
-                        ("site", one(site_name(topo, m.pool))),
-                    ],
-                });
+                out.push((
+                    m.fqdn.folded().to_string(),
+                    Entry {
+                        identity: m.fqdn.to_string(),
+                        line: line(topo, m.span),
+                        props: vec![
+                            ("pool", one(topo.pools[m.pool.0].fqdn.to_string())),
+                            ("site", one(site_name(topo, m.pool))),
+                        ],
+                    },
+                ));
             }
         }
         Element::Service => {
@@ -306,19 +352,22 @@ fn entries(side: Side<'_>, element: Element) -> Entries {
                     .site
                     .map(|x| topo.sites[x.0].display_name())
                     .unwrap_or_default();
-                out.entry(identity.to_ascii_lowercase()).or_insert(Entry {
-                    identity,
-                    line: line(topo, s.span),
-                    props: vec![
-                        ("site", one(site)),
-                        ("dependencies", deps),
-                        ("web-components", web),
-                    ],
-                });
+                out.push((
+                    identity.to_ascii_lowercase(),
+                    Entry {
+                        identity,
+                        line: line(topo, s.span),
+                        props: vec![
+                            ("site", one(site)),
+                            ("dependencies", deps),
+                            ("web-components", web),
+                        ],
+                    },
+                ));
             }
         }
     }
-    out
+    Entries::new(out)
 }
 
 /// Sorts case-insensitively and drops case-insensitive repeats, so that the case of FQDNs
@@ -333,9 +382,16 @@ fn same(a: &[String], b: &[String]) -> bool {
 }
 
 fn compare(element: Element, old: &Entries, new: &Entries, out: &mut Vec<ElementChange>) {
-    let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
-    for k in keys {
-        let change = match (old.get(k), new.get(k)) {
+    let differs = |o: Option<&Entry>, n: Option<&Entry>| match (o, n) {
+        (Some(o), Some(n)) => o
+            .props
+            .iter()
+            .zip(&n.props)
+            .any(|((_, a), (_, b))| !same(a, b)),
+        _ => true,
+    };
+    for (_, o, n) in changed(&old.0, &new.0, differs) {
+        let change = match (o, n) {
             (None, Some(n)) => ElementChange {
                 element,
                 identity: n.identity.clone(),
@@ -381,7 +437,8 @@ struct Checked {
     kind: CheckedKind,
 }
 
-fn checked(side: Side<'_>) -> BTreeMap<String, Checked> {
+fn checked(side: Side<'_>) -> HashMap<String, Checked> {
+    // As a map collects them: the last of a name.
     checked_servers(side.topology, side.graph)
         .into_iter()
         .map(|(m, kind)| {
@@ -414,12 +471,20 @@ fn serving(side: Side<'_>) -> BTreeMap<String, (String, Vec<String>)> {
 /// Compares two topologies.
 pub fn diff(old: Side<'_>, new: Side<'_>) -> TopologyDiff {
     let mut changes = Vec::new();
+    let (old_m, new_m) = (
+        entries(old, Element::Machine),
+        entries(new, Element::Machine),
+    );
     for element in [
         Element::Site,
         Element::Pool,
         Element::Machine,
         Element::Service,
     ] {
+        if element == Element::Machine {
+            compare(element, &old_m, &new_m, &mut changes);
+            continue;
+        }
         compare(
             element,
             &entries(old, element),
@@ -429,26 +494,17 @@ pub fn diff(old: Side<'_>, new: Side<'_>) -> TopologyDiff {
     }
     TopologyDiff {
         changes,
-        readiness: readiness(old, new),
+        readiness: readiness(old, new, &old_m, &new_m),
     }
 }
 
-fn readiness(old: Side<'_>, new: Side<'_>) -> ReadinessDelta {
+fn readiness(old: Side<'_>, new: Side<'_>, old_m: &Entries, new_m: &Entries) -> ReadinessDelta {
     let (old_checked, new_checked) = (checked(old), checked(new));
-    let (old_m, new_m) = (
-        entries(old, Element::Machine),
-        entries(new, Element::Machine),
-    );
     let mut r = ReadinessDelta::default();
-    let keys: BTreeSet<&String> = old_checked.keys().chain(new_checked.keys()).collect();
-    for k in keys {
-        let (o, n) = (
-            old_checked.get(k).map(|c| c.kind),
-            new_checked.get(k).map(|c| c.kind),
-        );
-        if o == n {
-            continue;
-        }
+    let kinds_differ =
+        |o: Option<&Checked>, n: Option<&Checked>| o.map(|c| c.kind) != n.map(|c| c.kind);
+    for (k, o, n) in changed(&old_checked, &new_checked, kinds_differ) {
+        let (o, n) = (o.map(|c| c.kind), n.map(|c| c.kind));
         let at = match (new_m.get(k), old_m.get(k)) {
             (Some(e), _) => Some((e, LineIn::New(e.line))),
             (None, Some(e)) => Some((e, LineIn::Old(e.line))),
@@ -463,7 +519,9 @@ fn readiness(old: Side<'_>, new: Side<'_>) -> ReadinessDelta {
             });
         }
     }
-    for (k, n) in &new_m {
+    // Only the moves are sorted (by key, as an ordered map would list them).
+    let mut moved: Vec<(&str, Move)> = Vec::new();
+    for (k, n) in &new_m.0 {
         let Some(o) = old_m.get(k) else { continue };
         let prop = |e: &Entry, f: &str| {
             e.props
@@ -475,16 +533,21 @@ fn readiness(old: Side<'_>, new: Side<'_>) -> ReadinessDelta {
         let (op, np) = (prop(o, "pool"), prop(n, "pool"));
         let (os, ns) = (prop(o, "site"), prop(n, "site"));
         if !op.eq_ignore_ascii_case(&np) || os != ns {
-            r.moves.push(Move {
-                server: n.identity.clone(),
-                old_pool: op,
-                new_pool: np,
-                old_site: os,
-                new_site: ns,
-                line: n.line,
-            });
+            moved.push((
+                k,
+                Move {
+                    server: n.identity.clone(),
+                    old_pool: op,
+                    new_pool: np,
+                    old_site: os,
+                    new_site: ns,
+                    line: n.line,
+                },
+            ));
         }
     }
+    moved.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    r.moves = moved.into_iter().map(|(_, m)| m).collect();
     let (os, ns) = (serving(old), serving(new));
     let keys: BTreeSet<&String> = os.keys().chain(ns.keys()).collect();
     for k in keys {

@@ -85,8 +85,13 @@ pub const NAME_COLUMN_MAX: usize = 64;
 
 /// Text for a terminal, each line wrapped to `width` (breaking only at spaces, continuation
 /// lines indented under their text); every value shown through
-/// [`crate::report::escape::terminal`].
-pub fn human(topology: &str, plan: &Plan, width: usize) -> String {
+/// [`crate::report::escape::terminal`]. Written to `out` server by server.
+pub fn write_human(
+    topology: &str,
+    plan: &Plan,
+    width: usize,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     use crate::report::escape::terminal as esc;
     let line = |o: &mut String, first: &str, rest: &str, text: &str| {
         crate::term::push_wrapped(o, width, first, rest, &esc(text))
@@ -113,9 +118,11 @@ pub fn human(topology: &str, plan: &Plan, width: usize) -> String {
         o.push_str(
             "\nNo file upload/download server and no Persistent Chat server: nothing to request.\n",
         );
-        return o;
+        return out.write_all(o.as_bytes());
     }
     for s in &plan.servers {
+        out.write_all(o.as_bytes())?;
+        o.clear();
         o.push('\n');
         line(&mut o, "", "  ", &format!("{} ({})", s.fqdn, role(s)));
         line(&mut o, "  ", "    ", &format!("subject: {}", s.subject()));
@@ -162,7 +169,7 @@ pub fn human(topology: &str, plan: &Plan, width: usize) -> String {
         );
         line(&mut o, "", "  ", &closing);
     }
-    o
+    out.write_all(o.as_bytes())
 }
 
 /// The CSV columns, one row per server.

@@ -105,11 +105,20 @@ fn put_located(out: &mut String, width: usize, text: &str, at: &str) {
 /// `diff --format human`: the change and, with certificates, the restricted check; every line
 /// wrapped to the width. With `--quiet`: the readiness changes, the servers that are not ready
 /// and the verdict.
-pub fn render(v: &View<'_>) -> Result<String, RenderError> {
+pub fn render(v: &View<'_>, w: &mut dyn std::io::Write) -> Result<(), RenderError> {
     let d = v.diff()?;
     let diff = d.diff;
     let width = v.style.width;
     let put = |out: &mut String, text: &str, at: &str| put_located(out, width, text, at);
+    // Written in pieces of about CHUNK bytes as the lines are made.
+    const CHUNK: usize = 1 << 16;
+    let mut flush = |out: &mut String, at_least: usize| -> std::io::Result<()> {
+        if out.len() >= at_least {
+            w.write_all(out.as_bytes())?;
+            out.clear();
+        }
+        Ok(())
+    };
     let mut out = String::new();
     if !v.style.quiet {
         out.push_str(&format!(
@@ -142,6 +151,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                     rest
                 );
                 put(&mut out, &text, &line);
+                flush(&mut out, CHUNK)?;
             }
         }
     }
@@ -154,6 +164,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             let m = if c.new.is_some() { '+' } else { '-' };
             let text = format!("{m} {} {}", c.server, role_change_text(c.old, c.new));
             put(&mut out, &text, &c.line.to_string());
+            flush(&mut out, CHUNK)?;
         }
         for m in &r.moves {
             let text = format!(
@@ -161,6 +172,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 m.server, m.old_pool, m.old_site, m.new_pool, m.new_site
             );
             put(&mut out, &text, &format!("NEW line {}", m.line));
+            flush(&mut out, CHUNK)?;
         }
         for s in &r.serving_changes {
             let v = |x: &Option<Vec<String>>| match x {
@@ -193,7 +205,8 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 v.style.width,
             ));
             out.push_str(&diff_verdict_lines(outcome, v.style.color, v.style.width));
-            return Ok(out);
+            flush(&mut out, 0)?;
+            return Ok(());
         }
         out.push_str("\nCertificates of the servers this change adds or moves\n");
         put(&mut out, &verdict_sentence(result, outcome), "");
@@ -204,6 +217,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             .unwrap_or(0);
         let detail = " ".repeat(column + 5);
         for (s, so) in result.servers.iter().zip(&outcome.servers) {
+            flush(&mut out, CHUNK)?;
             let pad = " ".repeat(column - so.status.label().len());
             out.push_str(&format!(
                 "  {}{pad} {}\n",
@@ -223,5 +237,6 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         out.push('\n');
         out.push_str(&diff_verdict_lines(outcome, v.style.color, v.style.width));
     }
-    Ok(out)
+    flush(&mut out, 0)?;
+    Ok(())
 }

@@ -79,8 +79,8 @@ fn help_uri(r: &dyn crate::rules::Rule) -> String {
 }
 
 /// `check --format sarif` (and `diff`).
-pub fn render(v: &View<'_>) -> Result<String, RenderError> {
-    Ok(super::to_json(&build(v)?))
+pub fn render(v: &View<'_>, out: &mut dyn std::io::Write) -> Result<(), RenderError> {
+    super::write_json(&build(v)?, out)
 }
 
 /// Builds the SARIF log. The run's `properties` carry the verdict, the gate and every

@@ -77,6 +77,8 @@ pub fn add_file(store: &mut CertStore, origin: super::Origin, mut certs: Vec<Cer
     match leaf {
         Some(i) => {
             let leaf = certs.remove(i);
+            // Most files hold the leaf alone: no room kept for a chain they do not have.
+            certs.shrink_to_fit();
             store.files.push(CertFile {
                 origin,
                 leaf: super::Leaf::File(leaf),
