@@ -6,9 +6,10 @@ use serde::Serialize;
 use sha1::{Digest, Sha1};
 use std::fmt::Write as _;
 use thiserror::Error;
-use x509_parser::certificate::X509Certificate;
+use x509_parser::certificate::{X509Certificate, X509CertificateParser};
 use x509_parser::error::X509Error;
 use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension};
+use x509_parser::nom::Parser as _;
 use x509_parser::prelude::FromDer;
 use x509_parser::public_key::PublicKey as X509PublicKey;
 use x509_parser::signature_algorithm::RsaSsaPssParams;
@@ -567,10 +568,12 @@ impl Certificate {
 
     /// Checks this certificate's signature with `issuer`'s public key.
     pub fn signature_check(&self, issuer: &Certificate) -> SignatureCheck {
-        let (Ok((_, child)), Ok((_, parent))) = (
-            X509Certificate::from_der(&self.der),
-            X509Certificate::from_der(&issuer.der),
-        ) else {
+        // Extensions are not parsed again: the signature covers the raw TBS bytes, and both
+        // certificates parsed in full when they were read.
+        let mut parser = X509CertificateParser::new().with_deep_parse_extensions(false);
+        let (Ok((_, child)), Ok((_, parent))) =
+            (parser.parse(&self.der), parser.parse(&issuer.der))
+        else {
             return SignatureCheck::Invalid;
         };
         match child.verify_signature(Some(parent.public_key())) {

@@ -177,7 +177,8 @@ pub enum CertLoadError {
         /// The file.
         path: PathBuf,
     },
-    /// A folder nested deeper than [`super::MAX_DEPTH`] (reported by [`super::load_dir`], not read).
+    /// A folder nested deeper than [`super::MAX_DEPTH`] (reported by [`super::load_dir`], not
+    /// read).
     #[error("{} is nested more than {limit} folders deep; not read", path.display())]
     #[diagnostic(code(topocert::cert_too_deep))]
     TooDeep {
