@@ -2,9 +2,10 @@
 //!
 //! Elements are matched by local name and by their parent (namespaces change per element in
 //! both schemas). The element stack is explicit and bounded by [`MAX_DEPTH`]; DTDs are
-//! rejected; quick-xml never expands entities. Every start tag an attribute is read from is
-//! checked by [`tag::check_start_tag`] first, so the readers of attributes below only ever see
-//! well-formed tags; every other tag by [`tag::check_markup`].
+//! rejected; quick-xml never expands entities. Every start tag is checked by
+//! [`tag::check_markup`], and one an attribute is read from also as [`tag::check_start_tag`]
+//! checks it ([`tag::check_in_full`]) first, so the readers of attributes only ever see
+//! well-formed tags.
 
 mod attrs;
 mod chars;
@@ -28,7 +29,7 @@ use ports::may_present_certificate;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use std::hash::BuildHasher;
-use tag::{check_markup, check_start_tag, resolve_reference};
+use tag::{check_in_full, check_markup, resolve_reference, Checked};
 
 /// Deepest element nesting accepted.
 pub(crate) const MAX_DEPTH: usize = 256;
@@ -160,12 +161,12 @@ fn scan_events(src: &SourceText, chars: &mut CharSearch<'_>) -> Result<RawTopolo
         };
         match ev {
             Event::Start(e) => {
-                check_markup(src, &e)?;
-                sc.open(&e, span)?;
+                let checked = check_markup(src, &e)?;
+                sc.open(&e, span, checked)?;
             }
             Event::Empty(e) => {
-                check_markup(src, &e)?;
-                sc.open(&e, span)?;
+                let checked = check_markup(src, &e)?;
+                sc.open(&e, span, checked)?;
                 sc.close();
             }
             Event::End(_) => sc.close(),
@@ -295,7 +296,7 @@ impl Scanner<'_> {
     /// Notes a service's `Port` element that may present a certificate (apart from
     /// [`Self::open`]: in it, this made every element slower).
     #[inline(never)]
-    fn port(&mut self, e: &BytesStart<'_>, span: Span) -> Result<(), LoadError> {
+    fn port(&mut self, e: &BytesStart<'_>, span: Span, checked: Checked) -> Result<(), LoadError> {
         if self.parent() != El::Ports || self.grandparent() != El::Service {
             return Ok(());
         }
@@ -305,14 +306,14 @@ impl Scanner<'_> {
                 may_present_certificate(e),
             ) {
                 // read later by `read_cert_port`: checked in full now
-                check_start_tag(self.src, e)?;
+                check_in_full(self.src, e, checked)?;
                 out.cert_ports.push((s, span));
             }
         }
         Ok(())
     }
 
-    fn open(&mut self, e: &BytesStart<'_>, span: Span) -> Result<(), LoadError> {
+    fn open(&mut self, e: &BytesStart<'_>, span: Span, checked: Checked) -> Result<(), LoadError> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(LoadError::TooDeep {
                 limit: MAX_DEPTH,
@@ -330,7 +331,7 @@ impl Scanner<'_> {
         };
         let el = El::of(local);
         if self.topo_depth.is_none() {
-            check_start_tag(self.src, e)?;
+            check_in_full(self.src, e, checked)?;
             return self.open_searching(e, local, el, span);
         }
         let parent = self.parent();
@@ -344,12 +345,12 @@ impl Scanner<'_> {
                     El::Other | El::Name | El::InstalledOn | El::OldTopology | El::Ports | El::Port
                 ) =>
             {
-                check_start_tag(src, e)?;
+                check_in_full(src, e, checked)?;
                 out
             }
             _ => {
                 if el == El::Port {
-                    self.port(e, span)?;
+                    self.port(e, span, checked)?;
                 }
                 self.stack.push(el);
                 return Ok(());

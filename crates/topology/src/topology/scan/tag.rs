@@ -43,8 +43,20 @@ fn shown(name: &str) -> &str {
 /// through a hash set. (quick-xml's `Attributes::with_checks` compares qualified names, not
 /// the local names the scan reads by, and makes an `Attribute` per value.)
 pub(super) fn check_start_tag(src: &SourceText, e: &BytesStart<'_>) -> Result<(), LoadError> {
+    let special = memchr::memchr2(b'<', b'&', e.attributes_raw().as_bytes()).is_some();
+    check_start_tag_after(src, e, special)
+}
+
+/// [`check_start_tag`]; `special`: whether the attribute text may hold `<` or `&`. Not inlined:
+/// in [`super::Scanner::open`] it made every element slower.
+#[inline(never)]
+fn check_start_tag_after(
+    src: &SourceText,
+    e: &BytesStart<'_>,
+    special: bool,
+) -> Result<(), LoadError> {
     let raw = e.attributes_raw();
-    let problem = match check_attributes(raw) {
+    let problem = match check_attributes(raw, special) {
         Ok(()) => match markup_in_name(e.name().as_ref()) {
             None => return Ok(()),
             Some(i) => TagProblem::syntax(
@@ -77,16 +89,40 @@ pub(super) fn check_start_tag(src: &SourceText, e: &BytesStart<'_>) -> Result<()
     })
 }
 
+/// How much of a start tag [`check_markup`] checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Checked {
+    /// Its name holds no markup and its attributes no `<` or `&`; their syntax is unchecked.
+    Markup,
+    /// All of it ([`check_start_tag`]).
+    Full,
+}
+
 /// The check of every start tag, including those of elements the scan does not read: a name
 /// without markup, and no `<` or malformed reference anywhere in the tag (one search of the tag;
-/// [`check_start_tag`] on a hit). A tag the scan reads from gets [`check_start_tag`] in full.
-pub(super) fn check_markup(src: &SourceText, e: &BytesStart<'_>) -> Result<(), LoadError> {
+/// [`check_start_tag`] on a hit). A tag the scan reads from gets [`check_in_full`] too.
+pub(super) fn check_markup(src: &SourceText, e: &BytesStart<'_>) -> Result<Checked, LoadError> {
     if markup_in_name(e.name().as_ref()).is_some()
         || memchr::memchr2(b'<', b'&', e.attributes_raw().as_bytes()).is_some()
     {
-        return check_start_tag(src, e);
+        check_start_tag(src, e)?;
+        return Ok(Checked::Full);
     }
-    Ok(())
+    Ok(Checked::Markup)
+}
+
+/// Makes sure a tag that [`check_markup`] checked is checked as [`check_start_tag`] checks it,
+/// looking again only at what is left: a tag already checked in full is not checked again,
+/// and in any other the values need no search for references (there is no `<` or `&` in it).
+pub(super) fn check_in_full(
+    src: &SourceText,
+    e: &BytesStart<'_>,
+    checked: Checked,
+) -> Result<(), LoadError> {
+    match checked {
+        Checked::Full => Ok(()),
+        Checked::Markup => check_start_tag_after(src, e, false),
+    }
 }
 
 /// The offset of a character no XML name holds that would change how the tag reads.
@@ -125,12 +161,11 @@ static NAME_BYTES: [NameByte; 256] = {
     table
 };
 
-/// [`check_start_tag`] for the attribute text of a tag (after its name).
-fn check_attributes(raw: &str) -> Result<(), TagProblem> {
+/// [`check_start_tag`] for the attribute text of a tag (after its name). `special`: whether
+/// `raw` may hold `<` or `&`; `<` is never in a tag and `&` only in a value, so one search of
+/// the whole tag tells whether any value needs a closer look (most tags: none).
+fn check_attributes(raw: &str, special: bool) -> Result<(), TagProblem> {
     let bytes = raw.as_bytes();
-    // `<` is never in a tag and `&` only in a value: one search of the whole tag tells whether
-    // any value needs a closer look (most tags: none)
-    let special = memchr::memchr2(b'<', b'&', bytes).is_some();
     let mut i = 0;
     const SMALL: usize = 12;
     let mut names: [&[u8]; SMALL] = [&[]; SMALL];
@@ -313,7 +348,7 @@ mod tests {
     fn broken_attribute_lists_and_repeated_names_are_errors() {
         let problem = |tag: &str| {
             let e = start(tag);
-            check_attributes(e.attributes_raw()).err().map(|p| {
+            check_attributes(e.attributes_raw(), true).err().map(|p| {
                 let offset = e.attributes_raw().as_ptr() as usize - tag.as_ptr() as usize;
                 (p.at + offset, p.attribute, p.cause)
             })
@@ -356,5 +391,26 @@ mod tests {
         }
         assert_eq!(problem(&format!("{many}/>")), None);
         assert!(problem(&format!("{many} a3=\"x\"/>")).is_some_and(|p| p.2.contains("twice")));
+    }
+
+    #[test]
+    fn a_tag_without_markup_bytes_is_checked_alike_with_or_without_their_search() {
+        for tag in [
+            "<a/>",
+            "<a v=\"1\" w = '2'\r\n\tx=\"y\" xmlns=\"u\" xmlns:p=\"u\" />",
+            "<a v=\"1\" v=\"2\"/>",
+            "<a v=\"1\" p:v=\"2\"/>",
+            "<a v=1 w=\"2\"/>",
+            "<a v w=\"2\"/>",
+            "<a v=\"1\"w=\"2\"/>",
+        ] {
+            let e = start(tag);
+            let raw = e.attributes_raw();
+            assert_eq!(
+                check_attributes(raw, false),
+                check_attributes(raw, true),
+                "{tag}"
+            );
+        }
     }
 }
