@@ -10,7 +10,7 @@ pub const ID: RuleId = RuleId::new("missing-certificate");
 pub struct MissingCertificate;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Error,
     summary: "a file upload/download or Persistent Chat server has no certificate",

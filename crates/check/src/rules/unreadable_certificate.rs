@@ -9,10 +9,10 @@ use std::collections::HashMap;
 pub const ID: RuleId = RuleId::new("unreadable-certificate");
 
 /// A file that is not a readable certificate (the others are still used).
-pub struct UnreadableCertificate;
+pub(crate) struct UnreadableCertificate;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Error,
     summary: "a file in the certificate folder could not be read as a certificate",

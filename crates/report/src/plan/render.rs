@@ -17,7 +17,7 @@ pub struct Requirements {
 }
 
 /// The requirements of every planned certificate.
-pub const REQUIREMENTS: Requirements = Requirements {
+pub(crate) const REQUIREMENTS: Requirements = Requirements {
     key_algorithm: "RSA",
     min_key_bits: MIN_RSA_BITS,
     eku: SERVER_AUTH_OID,
@@ -81,12 +81,12 @@ fn requirements_line() -> String {
 
 /// Widest name column of `plan --format human`: a longer name pushes its reason to the right
 /// instead of widening every row (and a formatting width never exceeds what `format!` takes).
-pub const NAME_COLUMN_MAX: usize = 64;
+pub(crate) const NAME_COLUMN_MAX: usize = 64;
 
 /// Text for a terminal, each line wrapped to `width` (breaking only at spaces, continuation
 /// lines indented under their text); every value shown through
 /// [`crate::report::escape::terminal`]. Written to `out` server by server.
-pub fn write_human(
+pub(crate) fn write_human(
     topology: &str,
     plan: &Plan,
     width: usize,
@@ -173,7 +173,7 @@ pub fn write_human(
 }
 
 /// The CSV columns, one row per server.
-pub const CSV_HEADER: [&str; 13] = [
+pub(crate) const CSV_HEADER: [&str; 13] = [
     "server",
     "kind",
     "pool",

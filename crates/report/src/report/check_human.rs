@@ -118,7 +118,7 @@ fn reference_ca_lines(topo: &Topology, res: &CaResolution, width: usize, out: &m
 
 /// The closing lines every check-like human output ends with: the verdict (in colour when
 /// `color`) with its counts and why the run passes or fails.
-pub fn verdict_lines(outcome: &Outcome, color: bool, width: usize) -> String {
+pub(crate) fn verdict_lines(outcome: &Outcome, color: bool, width: usize) -> String {
     let c = &outcome.counts;
     let mut out = match outcome.verdict {
         Verdict::NotApplicable => format!(
@@ -317,7 +317,7 @@ fn quiet(
 /// One line per server that is not ready (or unknown), or ready only because a deciding
 /// finding was set aside by `--ignore` or `topocert.toml`: `fqdn: status (rules)`, and under an
 /// unknown server what would decide it; what every `--quiet` output lists before its verdict.
-pub fn not_ready_lines(
+pub(crate) fn not_ready_lines(
     topo: &Topology,
     result: &CheckResult,
     outcome: &Outcome,

@@ -9,12 +9,12 @@ use crate::outcome::{Outcome, Status, Verdict};
 use crate::term::push_wrapped;
 
 /// `file upload/download server` or `Persistent Chat server`.
-pub fn kind_label(k: CheckedKind) -> &'static str {
+pub(crate) fn kind_label(k: CheckedKind) -> &'static str {
     k.label()
 }
 
 /// One field change for people: `pool a → b` or `dependencies +x -y`.
-pub fn field_text(f: &FieldChange) -> String {
+pub(crate) fn field_text(f: &FieldChange) -> String {
     if f.old.len() <= 1
         && f.new.len() <= 1
         && f.field != "dependencies"
@@ -29,7 +29,7 @@ pub fn field_text(f: &FieldChange) -> String {
 }
 
 /// One readiness line without its marker.
-pub fn role_change_text(old: Option<CheckedKind>, new: Option<CheckedKind>) -> String {
+pub(crate) fn role_change_text(old: Option<CheckedKind>, new: Option<CheckedKind>) -> String {
     match (old, new) {
         (None, Some(n)) => format!("becomes a {}", kind_label(n)),
         (Some(o), None) => format!("is no longer a {}", kind_label(o)),
@@ -39,7 +39,7 @@ pub fn role_change_text(old: Option<CheckedKind>, new: Option<CheckedKind>) -> S
 }
 
 /// The verdict sentence about the servers the change adds or moves.
-pub fn verdict_sentence(result: &CheckResult, outcome: &Outcome) -> String {
+pub(crate) fn verdict_sentence(result: &CheckResult, outcome: &Outcome) -> String {
     let n = result.servers.len();
     let cas: Vec<String> = result
         .reference_ca
@@ -71,7 +71,7 @@ pub fn verdict_sentence(result: &CheckResult, outcome: &Outcome) -> String {
 
 /// The closing verdict of a diff with certificates (the outcome's, worded for a change; in
 /// colour when `color`).
-pub fn diff_verdict_lines(outcome: &Outcome, color: bool, width: usize) -> String {
+pub(crate) fn diff_verdict_lines(outcome: &Outcome, color: bool, width: usize) -> String {
     if outcome.verdict == Verdict::NotApplicable {
         return format!(
             "{}: the change adds or moves no file upload/download or Persistent Chat server.\n{}\n",

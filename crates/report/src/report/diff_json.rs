@@ -10,7 +10,7 @@ pub const SCHEMA_VERSION: u32 = 2;
 
 /// The document.
 #[derive(Debug, Serialize)]
-pub struct DiffJson<'a> {
+pub(crate) struct DiffJson<'a> {
     /// [`SCHEMA_VERSION`].
     pub schema_version: u32,
     /// OLD as given.

@@ -169,7 +169,7 @@ impl From<std::io::Error> for RenderError {
 
 /// A renderer: writes the view's output to `out` as it makes it. A [`RenderError`] other than
 /// [`RenderError::Write`] comes before anything is written.
-pub type RenderFn = fn(&View<'_>, &mut dyn Write) -> Result<(), RenderError>;
+pub(crate) type RenderFn = fn(&View<'_>, &mut dyn Write) -> Result<(), RenderError>;
 
 /// What a renderer writes, as text (tests, benches, and formats embedded in others).
 pub fn render_to_string(render: RenderFn, view: &View<'_>) -> Result<String, RenderError> {
@@ -254,7 +254,7 @@ pub fn find(command: Command, name: &str) -> Option<&'static Format> {
 /// The file or certificate a finding names, as outputs show it: the certificate's origin
 /// ([`crate::certs::Origin::name`]: a path, "inventory.csv line 3", or a fetched file's place),
 /// else the finding's file.
-pub fn finding_file(
+pub(crate) fn finding_file(
     store: &crate::certs::CertStore,
     f: &crate::finding::Finding,
 ) -> Option<String> {
@@ -271,7 +271,10 @@ pub fn count(n: usize, noun: &str) -> String {
 
 /// Writes JSON with a final newline (what every JSON renderer writes) as it serializes:
 /// pretty-printed, with C1, DEL and bidi controls escaped too ([`escape::JsonFormatter`]).
-pub fn write_json<T: serde::Serialize>(v: &T, out: &mut dyn Write) -> Result<(), RenderError> {
+pub(crate) fn write_json<T: serde::Serialize>(
+    v: &T,
+    out: &mut dyn Write,
+) -> Result<(), RenderError> {
     let mut ser =
         serde_json::Serializer::with_formatter(&mut *out, escape::JsonFormatter::default());
     v.serialize(&mut ser).map_err(|e| match e.io_error_kind() {

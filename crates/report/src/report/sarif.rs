@@ -37,7 +37,7 @@ fn pascal(id: &str) -> String {
 /// → `file:///x/y.xml`, `C:\\x\\y.xml` → `file:///C:/x/y.xml`, `\\\\host\\share\\y.xml` →
 /// `file://host/share/y.xml` — and every byte outside the unreserved characters is
 /// percent-encoded (UTF-8).
-pub fn artifact_uri(path: &str) -> String {
+pub(crate) fn artifact_uri(path: &str) -> String {
     let mut p = path.replace('\\', "/");
     while let Some(rest) = p.strip_prefix("./") {
         p = rest.to_string();

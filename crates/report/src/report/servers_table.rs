@@ -5,7 +5,7 @@ use crate::servers::ServerRow;
 
 /// How wide the table may be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TableOptions {
+pub(crate) struct TableOptions {
     /// Terminal width in columns ([`crate::term::width`]).
     pub width: usize,
     /// List every role, whatever the width.
@@ -67,18 +67,11 @@ pub fn render(v: &super::View<'_>, out: &mut dyn std::io::Write) -> Result<(), s
     Ok(())
 }
 
-/// [`write_rows`] as text.
-pub fn render_rows(rows: &[ServerRow], opts: TableOptions) -> String {
-    let mut out = Vec::new();
-    // Writing to a Vec cannot fail.
-    let _ = write_rows(rows, opts, &mut out);
-    String::from_utf8(out).unwrap_or_default()
-}
-
 /// The machine list as a plain-text table (names through [`super::escape::terminal`]),
-/// followed by a one-line legend (wrapped to the width). The PERSISTENT CHAT column is left out when no server has a part in Persistent
-/// Chat (the legend says so); ROLES lists the roles that fit the width, all with `wide`.
-pub fn write_rows(
+/// followed by a one-line legend (wrapped to the width). The PERSISTENT CHAT column is left
+/// out when no server has a part in Persistent Chat (the legend says so); ROLES lists the roles
+/// that fit the width, all with `wide`.
+pub(crate) fn write_rows(
     rows: &[ServerRow],
     opts: TableOptions,
     out: &mut dyn std::io::Write,
@@ -173,6 +166,13 @@ pub fn write_rows(
 
 #[cfg(test)]
 mod tests {
+    /// [`write_rows`] as text.
+    fn render_rows(rows: &[ServerRow], opts: TableOptions) -> String {
+        let mut out = Vec::new();
+        write_rows(rows, opts, &mut out).unwrap_or_else(|e| panic!("{e}"));
+        String::from_utf8(out).unwrap_or_else(|e| panic!("{e}"))
+    }
+
     use super::*;
     use crate::graph::PoolKind;
     use crate::model::MachineIdx;

@@ -9,7 +9,7 @@ const MIN_LAST: usize = 16;
 
 /// Widest a column is padded to: a longer cell (a name is never cut) runs past its column
 /// instead of padding every other row, so padding stays bounded whatever the input.
-pub const MAX_COLUMN: usize = 512;
+pub(crate) const MAX_COLUMN: usize = 512;
 
 /// Renders rows under a header, columns separated by two spaces, widths in terminal columns
 /// (escape sequences count for nothing).
@@ -34,7 +34,7 @@ pub fn write(
 /// [`render`] fitted to `width` columns: while the table is too wide, the columns listed in
 /// `optional` are left out, in that order; if it is still too wide, the last column's cells are
 /// wrapped at spaces (never inside a name) onto continuation lines.
-pub fn render_within(
+pub(crate) fn render_within(
     header: &[&str],
     rows: &[Vec<String>],
     width: usize,
@@ -91,7 +91,7 @@ pub fn render_within(
 }
 
 /// The width [`render`] lays `rows` out at under `header`, in terminal columns.
-pub fn width_of(header: &[&str], rows: &[Vec<String>]) -> usize {
+pub(crate) fn width_of(header: &[&str], rows: &[Vec<String>]) -> usize {
     let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
     total(&widths(&header, rows))
 }
