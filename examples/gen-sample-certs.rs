@@ -8,11 +8,12 @@
 //! Output: `OUT_DIR/<scenario>/certs/` (server certificate files), `OUT_DIR/<scenario>/ca/`
 //! (the trusted CA certificates, PEM) and `OUT_DIR/<scenario>/keys/` (the CA private keys,
 //! PKCS#8 PEM, for the script), made with the shared test PKI (`topocert_x509::test_pki`).
-//! Names, extensions and validity dates are fixed; keys are random (rcgen with ring cannot generate RSA keys, so every key here is ECDSA P-256 and every
-//! signature sha256ECDSA; the RSA and SHA-1 cases come from the openssl script). Every leaf has
-//! what Lync requires of a server certificate: a CRL distribution point, digitalSignature +
-//! keyEncipherment, Server Authentication, and the names the topology requires where the sample
-//! means "ready" (see `topocert plan TOPOLOGY`).
+//! Names, extensions and validity dates are fixed; keys are random (rcgen with ring cannot
+//! generate RSA keys, so every key here is ECDSA P-256 and every signature sha256ECDSA; the RSA
+//! and SHA-1 cases come from the openssl script). Every leaf has what Lync requires of a server
+//! certificate: a CRL distribution point, digitalSignature + keyEncipherment, Server
+//! Authentication, and the names the topology requires where the sample means "ready" (see
+//! `topocert plan TOPOLOGY`).
 //!
 //! Edit [`SPECS`] to change what each scenario contains.
 
