@@ -81,9 +81,7 @@ impl CaSpec {
         match org {
             Some(o) => self.0.distinguished_name.push(DnType::OrganizationName, o),
             None => {
-                self.0
-                    .distinguished_name
-                    .remove(DnType::OrganizationName);
+                self.0.distinguished_name.remove(DnType::OrganizationName);
             }
         }
         self
@@ -147,7 +145,7 @@ pub fn root_valid(cn: &str, valid: (i32, i32)) -> TestCa {
 /// x509-cert types and the result signed again with the same key.
 pub fn self_signed_with_rdns(rdns: &[&str]) -> Vec<u8> {
     use std::str::FromStr;
-    use x509_cert::der::{Decode, Encode};
+    use x509_cert::der::Decode;
     let key = KeyPair::generate().expect("keygen");
     let rcgen_der = ca_params("placeholder", (2020, 2040))
         .self_signed(&key)
@@ -162,11 +160,7 @@ pub fn self_signed_with_rdns(rdns: &[&str]) -> Vec<u8> {
     );
     cert.tbs_certificate.subject = name.clone();
     cert.tbs_certificate.issuer = name;
-    let tbs = cert.tbs_certificate.to_der().expect("encode");
-    let sig = rcgen::SigningKey::sign(&key, &tbs).expect("sign");
-    cert.signature =
-        x509_cert::der::asn1::BitString::from_bytes(&sig).expect("signature bit string");
-    cert.to_der().expect("encode")
+    resign(cert, &key)
 }
 
 /// A CA certificate for `cn` signed by `parent` (an intermediate), valid 2020..2040.
@@ -288,7 +282,7 @@ impl Leaf {
 /// `der` with an RSA public key of `bits` modulus bits (exponent 65537) as its key, signed
 /// again with `signer`.
 fn with_rsa_key(der: &[u8], bits: usize, signer: &KeyPair) -> Vec<u8> {
-    use x509_cert::der::{Decode, Encode};
+    use x509_cert::der::Decode;
     assert!(bits >= 8, "RSA modulus of {bits} bits");
     // Top bit set, odd, every other bit set too.
     let mut modulus = vec![0xff_u8; bits.div_ceil(8)];
@@ -307,22 +301,24 @@ fn with_rsa_key(der: &[u8], bits: usize, signer: &KeyPair) -> Vec<u8> {
         subject_public_key: x509_cert::der::asn1::BitString::from_bytes(&rsa_public_key)
             .expect("key bit string"),
     };
-    let tbs = cert.tbs_certificate.to_der().expect("encode");
-    let sig = rcgen::SigningKey::sign(signer, &tbs).expect("sign");
-    cert.signature =
-        x509_cert::der::asn1::BitString::from_bytes(&sig).expect("signature bit string");
-    cert.to_der().expect("encode")
+    resign(cert, signer)
 }
 
 /// `der` as an X.509 v1 certificate (no extensions at all; rcgen only writes v3), signed again
 /// with `signer`'s key.
 pub fn v1(der: &[u8], signer: &TestCa) -> Vec<u8> {
-    use x509_cert::der::{Decode, Encode};
+    use x509_cert::der::Decode;
     let mut cert = x509_cert::Certificate::from_der(der).expect("rcgen DER");
     cert.tbs_certificate.version = x509_cert::Version::V1;
     cert.tbs_certificate.extensions = None;
+    resign(cert, signer.issuer.key())
+}
+
+/// `cert` (edited) signed again with `key`: DER.
+fn resign(mut cert: x509_cert::Certificate, key: &KeyPair) -> Vec<u8> {
+    use x509_cert::der::Encode;
     let tbs = cert.tbs_certificate.to_der().expect("encode");
-    let sig = rcgen::SigningKey::sign(signer.issuer.key(), &tbs).expect("sign");
+    let sig = rcgen::SigningKey::sign(key, &tbs).expect("sign");
     cert.signature =
         x509_cert::der::asn1::BitString::from_bytes(&sig).expect("signature bit string");
     cert.to_der().expect("encode")
@@ -476,7 +472,7 @@ pub fn renamed(
     signer: &TestCa,
 ) -> Vec<u8> {
     use std::str::FromStr;
-    use x509_cert::der::{Decode, Encode};
+    use x509_cert::der::Decode;
     let name = |rdns: &[String]| {
         x509_cert::name::RdnSequence(
             rdns.iter()
@@ -491,11 +487,7 @@ pub fn renamed(
     if let Some(i) = issuer {
         cert.tbs_certificate.issuer = name(i);
     }
-    let tbs = cert.tbs_certificate.to_der().expect("encode");
-    let sig = rcgen::SigningKey::sign(signer.issuer.key(), &tbs).expect("sign");
-    cert.signature =
-        x509_cert::der::asn1::BitString::from_bytes(&sig).expect("signature bit string");
-    cert.to_der().expect("encode")
+    resign(cert, signer.issuer.key())
 }
 
 /// An AD CS-style name in DER order: `DC=com, DC=fabrikam, CN=cn` (Windows shows

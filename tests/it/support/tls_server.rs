@@ -42,7 +42,10 @@ impl Ca {
 
     /// A self-signed root.
     pub fn root(cn: &str, org: &str) -> Ca {
-        Ca::new(cn, CaSpec::new(cn).org(Some(org)).without_aki().self_signed())
+        Ca::new(
+            cn,
+            CaSpec::new(cn).org(Some(org)).without_aki().self_signed(),
+        )
     }
 
     /// An intermediate CA issued by this one.
