@@ -263,16 +263,8 @@ pub(crate) fn describe_reference(ca: &ReferenceCa) -> String {
 
 /// Decides whether `file`'s leaf was issued by one of the reference CAs, directly or through
 /// intermediates of any depth (see [`chain::walk`]) found in `--ca` files, the file's own chain
-/// and the folder.
-pub fn verdict(res: &CaResolution, file: &CertFile, store: &CertStore) -> CaVerdict {
-    let index = CaIndex::build(store);
-    verdict_with(res, file, &index, |res, file| {
-        chain_to_reference(res, file, &index)
-    })
-}
-
-/// [`verdict`], with the chain from `chain` (so a caller can reuse chains it already walked:
-/// each walk verifies signatures).
+/// and the folder; the chain comes from `chain`, so a caller reuses the chains it already
+/// walked (each walk verifies signatures).
 pub(crate) fn verdict_with<'a>(
     res: &'a CaResolution,
     file: &'a CertFile,
