@@ -1,4 +1,4 @@
-//! Command-line interface: the argument types ([`args`]) mapped onto the application layer
+//! Command-line interface: the argument types (`args`) mapped onto the application layer
 //! ([`crate::app`]) and the output-format registry ([`crate::report::FORMATS`]). Nothing is
 //! decided here: verdicts and exit codes come from the outcome.
 
@@ -65,7 +65,7 @@ fn write_out(out: &mut dyn Write, text: &str) -> u8 {
 }
 
 /// Runs a parsed command line and returns the process exit code; the process is to exit
-/// right after (what the command loaded is not freed, see [`leave`]).
+/// right after (what the command loaded is not freed, see `leave`).
 pub fn run(cli: Cli) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     let mut warn = |r: miette::Report| eprint_report(&r);

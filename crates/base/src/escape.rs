@@ -138,7 +138,7 @@ pub fn terminal_lines(s: &str) -> String {
 /// The last step of every output written to standard output, standard error or `--output`:
 /// every [`is_unsafe`] character other than a line feed or a tab is shown as `\u{..}`; with
 /// `keep_colour`, the SGR colour sequences (`ESC [ digits/semicolons m`) that
-/// [`super::paint`] and miette write are kept, and any other escape sequence is shown. The
+/// `super::paint` and miette write are kept, and any other escape sequence is shown. The
 /// renderers escape values themselves; this pass makes the guarantee hold for every format.
 pub fn output(s: &str, keep_colour: bool) -> String {
     let clean = |c: char| !is_unsafe(c) || c == '\n' || c == '\t';
@@ -170,7 +170,7 @@ pub fn output(s: &str, keep_colour: bool) -> String {
 /// pieces of about [`InertWriter::PIECE`] bytes cut where [`output`] gives the same bytes as on
 /// the whole text (at a character boundary not inside a possible SGR sequence), so a streamed
 /// output is byte for byte the output of the whole. Call [`InertWriter::finish`] at the end;
-/// [`Write::flush`] passes on only what can be cut.
+/// `Write::flush` passes on only what can be cut.
 pub struct InertWriter<W: std::io::Write> {
     inner: W,
     pending: Vec<u8>,

@@ -8,16 +8,16 @@
 //!
 //! The limits, by input:
 //!
-//! | input                          | limit     | constant                                   |
-//! |--------------------------------|-----------|--------------------------------------------|
-//! | topology (file or `-`)         | 1 GiB     | [`crate::topology::MAX_INPUT_BYTES`]       |
-//! | certificate file, `--ca`       | 16 MiB    | [`crate::certs::MAX_FILE_SIZE`]      |
-//! | `--inventory`                  | 64 MiB    | [`crate::certs::inventory::MAX_INVENTORY_SIZE`] |
-//! | `--baseline`                   | 64 MiB    | [`crate::gate::MAX_BASELINE_SIZE`]         |
-//! | `manifest.csv` of a fetch      | 16 MiB    | [`crate::fetch::manifest::MAX_SIZE`]       |
-//! | `topocert.toml`                | 1 MiB     | [`crate::config::MAX_FILE_SIZE`]           |
+//! | input                          | limit     | constant                                              |
+//! |--------------------------------|-----------|-------------------------------------------------------|
+//! | topology (file or `-`)         | 1 GiB     | `topocert_topology::topology::MAX_INPUT_BYTES`        |
+//! | certificate file, `--ca`       | 16 MiB    | `topocert_x509::certs::MAX_FILE_SIZE`                 |
+//! | `--inventory`                  | 64 MiB    | `topocert_x509::certs::inventory::MAX_INVENTORY_SIZE` |
+//! | `--baseline`                   | 64 MiB    | `topocert_check::gate::MAX_BASELINE_SIZE`             |
+//! | `manifest.csv` of a fetch      | 16 MiB    | `topocert_fetch::fetch::manifest::MAX_SIZE`           |
+//! | `topocert.toml`                | 1 MiB     | `topocert::config::MAX_FILE_SIZE`                     |
 //!
-//! Every file read is noted ([`was_read`]), so that an output never overwrites an input.
+//! Every file read is noted (`was_read`), so that an output never overwrites an input.
 
 use std::fs::File;
 use std::io::Read;

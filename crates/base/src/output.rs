@@ -1,4 +1,4 @@
-//! Writing output files safely: never onto a file the run read ([`crate::input::was_read`]),
+//! Writing output files safely: never onto a file the run read (`crate::input::was_read`),
 //! always whole (a temporary file in the same folder renamed into place, so a symbolic link at
 //! the target is replaced, never written through), and with names every system can hold
 //! ([`portable_file_name`]).

@@ -27,7 +27,7 @@ const MIN_AREA: usize = 20;
 
 /// A diagnostic whose source snippet is clipped to `width` columns, with control characters
 /// in its message, help, snippet, labels and file name shown visibly
-/// ([`crate::report::escape`]); everything else (code, severity, related diagnostics) is the
+/// (`crate::report::escape`); everything else (code, severity, related diagnostics) is the
 /// wrapped diagnostic's own.
 #[derive(Debug)]
 pub struct Clipped<'d> {

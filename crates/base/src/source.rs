@@ -8,7 +8,7 @@ use std::sync::Arc;
 pub(crate) const SNIPPET_LIMIT: usize = 400;
 
 /// The named source text every diagnostic that points into a topology carries. Like miette's
-/// `NamedSource`, except that a snippet is clipped to [`SNIPPET_LIMIT`] bytes around the span
+/// `NamedSource`, except that a snippet is clipped to `SNIPPET_LIMIT` bytes around the span
 /// when the lines around it are longer, so a 50 MB line cannot flood the terminal; the location
 /// in the header stays the true line and column.
 #[derive(Debug, Clone)]

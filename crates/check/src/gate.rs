@@ -62,7 +62,7 @@ pub const MAX_BASELINE_SIZE: u64 = 64 * 1024 * 1024;
 /// A baseline file: the findings accepted when it was written (docs/ci.md#baseline).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Baseline {
-    /// Always [`BASELINE_VERSION`].
+    /// Always `BASELINE_VERSION`.
     pub version: u32,
     /// The accepted findings, sorted by fingerprint (kept private so they stay sorted).
     findings: Vec<BaselineEntry>,

@@ -2,7 +2,7 @@
 //! server needs (subject, DNS names with the topology element that requires each, key, EKU,
 //! issuing CA), and, given existing certificates, whether each one is ready.
 //!
-//! [`build`] makes the plan from the topology; [`readiness`] compares it with the certificate
+//! [`build`] makes the plan from the topology; `readiness` compares it with the certificate
 //! `check` chose for each server. topocert-report formats it and writes the request files.
 
 pub use crate::required::{planned_names, NameReason, NameSource, PlannedName};

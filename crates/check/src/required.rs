@@ -73,7 +73,7 @@ impl NameSource {
 
     /// Whether a certificate serving `usages` (every usage when empty) of a server of `kind`
     /// must carry a name of this kind: only a requirement Microsoft states, for a usage that
-    /// server needs for Persistent Chat ([`CheckedKind::needed_usages`]); anything else is
+    /// server needs for Persistent Chat (`CheckedKind::needed_usages`); anything else is
     /// [`Need::Recommended`].
     pub fn need(self, usages: &[crate::certs::Usage], kind: CheckedKind) -> Need {
         let stated = self.source().is_stated();

@@ -1,7 +1,7 @@
 //! topocert-x509: certificates — parsing, files and folders, PKCS#7/BER, inventories, DNs,
 //! origins, the name index, and the plain records of fetched endpoints. It knows nothing of
 //! Lync topologies, servers, rules, TLS or output formats. With the `test-pki` feature (tests
-//! only), [`test_pki`] builds small rcgen PKIs.
+//! only), `test_pki` builds small rcgen PKIs.
 
 pub mod certs;
 #[cfg(any(test, feature = "test-pki"))]

@@ -5,7 +5,7 @@
 //! CA certificate of the folder.
 //!
 //! The search is an explicit depth-first walk (no recursion) that never revisits a certificate
-//! on its current path (cycles) and stops at [`MAX_DEPTH`] links and [`MAX_STEPS`] signature
+//! on its current path (cycles) and stops at [`MAX_DEPTH`] links and `MAX_STEPS` signature
 //! checks, so hostile folders cannot make it loop or run long.
 
 use crate::certs::dn::DnKey;

@@ -69,7 +69,7 @@ impl<'a> CheckContext<'a> {
             None => ca::chain_to_reference(self.reference_ca, file, self.ca_index),
         }
     }
-    /// Whether `file`'s certificate is from the reference CA ([`ca::verdict_with`]), with the
+    /// Whether `file`'s certificate is from the reference CA (`ca::verdict_with`), with the
     /// chain walked once.
     pub fn verdict(&self, file: &'a crate::certs::CertFile) -> ca::CaVerdict {
         ca::verdict_with(self.reference_ca, file, self.ca_index, |_, f| self.chain(f))

@@ -16,13 +16,13 @@ pub enum NameError {
     /// The empty string.
     #[error("the name is empty")]
     Empty,
-    /// More than [`MAX_NAME_LEN`] characters.
+    /// More than `MAX_NAME_LEN` characters.
     #[error("the name is longer than {MAX_NAME_LEN} characters")]
     TooLong,
     /// Two dots in a row, or a dot at the start or the end.
     #[error("the name has an empty label")]
     EmptyLabel,
-    /// A label longer than [`MAX_LABEL_LEN`].
+    /// A label longer than `MAX_LABEL_LEN`.
     #[error("a label is longer than {MAX_LABEL_LEN} characters")]
     LabelTooLong,
     /// A character other than a-z, A-Z, 0-9, `-` and `.` (such as `/`, `:`, `_`, a space or

@@ -2,7 +2,7 @@
 //! presents on its TLS ports, instead of (or as well as) certificate files.
 //!
 //! [`endpoints::plan`] lists the endpoints (ports from the topology, the Lync defaults or
-//! `--port`), [`runner::run`] fetches them concurrently with [`tls::Capturer`], and the
+//! `--port`), [`runner::run`] fetches them concurrently with `tls::Capturer`, and the
 //! results go to a folder ([`layout::write_dir`], with [`manifest`]) or straight into a
 //! [`crate::certs::CertStore`] ([`layout::add_to`]). What is sent on the wire: docs/fetch.md.
 //! A server name that is not a [`DnsName`] is never connected to nor used as a file name.

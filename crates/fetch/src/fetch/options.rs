@@ -78,8 +78,8 @@ impl std::str::FromStr for PortOverride {
     }
 }
 
-/// `--timeout SECONDS`: a number of seconds (decimals allowed) from [`MIN_TIMEOUT_SECS`] to
-/// [`MAX_TIMEOUT_SECS`].
+/// `--timeout SECONDS`: a number of seconds (decimals allowed) from `MIN_TIMEOUT_SECS` to
+/// `MAX_TIMEOUT_SECS`.
 pub fn parse_timeout(s: &str) -> Result<Duration, String> {
     match s.trim().parse::<f64>() {
         Ok(v) if (MIN_TIMEOUT_SECS..=MAX_TIMEOUT_SECS).contains(&v) => {
@@ -92,7 +92,7 @@ pub fn parse_timeout(s: &str) -> Result<Duration, String> {
     }
 }
 
-/// `--concurrency N`: 1 to [`MAX_CONCURRENCY`].
+/// `--concurrency N`: 1 to `MAX_CONCURRENCY`.
 pub fn parse_concurrency(s: &str) -> Result<usize, String> {
     match s.trim().parse::<usize>() {
         Ok(n) if (1..=MAX_CONCURRENCY).contains(&n) => Ok(n),

@@ -1,6 +1,6 @@
 //! `topocert check --format junit`: JUnit XML for CI test reports (Azure DevOps
 //! PublishTestResults, GitLab, Jenkins). One test case per checked server, named by its FQDN,
-//! with class name `site/pool`; findings that fail the run (see [`crate::gate`]) are one
+//! with class name `site/pool`; findings that fail the run (see `crate::gate`) are one
 //! `<failure>`, the others go to `<system-out>`. Findings about no server form one more case.
 
 use super::escape::xml as esc;

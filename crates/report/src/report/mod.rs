@@ -1,5 +1,5 @@
 //! Renderers. Each output format is its own module with one function, and one line in
-//! [`FORMATS`], the registry every command shares: a [`RenderFn`] writes its output to a
+//! [`FORMATS`], the registry every command shares: a `RenderFn` writes its output to a
 //! writer as it makes it (JSON, SARIF, JUnit and the human outputs), or a format returns its
 //! text whole (`text` in the registry: the small ones). A renderer only formats: verdicts,
 //! statuses, counts and the exit code come from the [`crate::outcome::Outcome`] in the view.
@@ -291,7 +291,7 @@ pub(crate) fn write_json<T: serde::Serialize>(
     Ok(())
 }
 
-/// JSON with a final newline, as [`write_json`] writes it, as text.
+/// JSON with a final newline, as `write_json` writes it, as text.
 pub fn to_json<T: serde::Serialize>(v: &T) -> String {
     let mut bytes = Vec::new();
     let mut ser =

@@ -1,5 +1,5 @@
 //! Distinguished names as text: rendering a certificate's DN the way Windows shows it
-//! ([`windows_text`]: `CN=fe01.fabrikam.com, OU=IT, O=Fabrikam`, most specific first), and
+//! (`windows_text`: `CN=fe01.fabrikam.com, OU=IT, O=Fabrikam`, most specific first), and
 //! comparing DN strings regardless of RDN order ([`same_dn`], [`DnKey`]).
 //!
 //! Comparing DN strings is the weaker identity an inventory allows: two CAs with the same name
@@ -70,7 +70,7 @@ fn quoted(value: &str) -> std::borrow::Cow<'_, str> {
 /// RDN is a set), attribute types kept, and every directory-string value decoded from its string
 /// type (PrintableString, UTF8String, BMPString...), case-folded and with whitespace trimmed and
 /// collapsed to one space. Values of other types are kept as their bytes. Two names are the same
-/// name when their keys are equal; the key is not text for people ([`windows_text`] is).
+/// name when their keys are equal; the key is not text for people (`windows_text` is).
 pub fn name_key(name: &X509Name<'_>) -> Vec<u8> {
     let mut out = Vec::new();
     for rdn in name.iter() {

@@ -38,7 +38,7 @@ impl CertFacts {
         }
     }
 
-    /// True when the certificate is valid for `fqdn` (see [`Self::names`] and [`name_matches`]).
+    /// True when the certificate is valid for `fqdn` (see [`Self::names`] and `name_matches`).
     pub fn covers_name(&self, fqdn: &str) -> bool {
         self.names().into_iter().any(|p| name_matches(p, fqdn))
     }

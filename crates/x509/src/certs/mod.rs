@@ -1,5 +1,5 @@
-//! Certificates: parsing ([`Certificate`]), name matching ([`name_matches`], [`NameCover`],
-//! [`file_stem_matches`]), reading one file ([`load_file`]), walking folders ([`load_dir`]),
+//! Certificates: parsing ([`Certificate`]), name matching (`name_matches`, [`NameCover`],
+//! [`file_stem_matches`]), reading one file (`load_file`), walking folders ([`load_dir`]),
 //! what was found ([`CertStore`]), PKCS#7 bundles ([`pkcs7`]), certificate inventories
 //! ([`inventory`]), DN strings ([`dn`]), the facts every source has ([`CertFacts`]), where each
 //! came from ([`Origin`]), the name index that maps server FQDNs to certificate files

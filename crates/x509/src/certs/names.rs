@@ -45,7 +45,7 @@ pub(crate) fn name_matches(pattern: &str, fqdn: &str) -> bool {
 }
 
 /// A certificate's names as sets, so that many hosts are checked against many names in time
-/// linear in both: [`NameCover::covers`] answers exactly what [`name_matches`] over every name
+/// linear in both: [`NameCover::covers`] answers exactly what `name_matches` over every name
 /// would.
 #[derive(Debug, Default)]
 pub struct NameCover {
@@ -69,7 +69,7 @@ impl NameCover {
         }
         c
     }
-    /// Whether some name covers `fqdn` (see [`name_matches`]).
+    /// Whether some name covers `fqdn` (see `name_matches`).
     pub fn covers(&self, fqdn: &str) -> bool {
         let host = normalize_name(fqdn);
         if host.is_empty() || host.contains('*') {

@@ -362,7 +362,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-/// Parses the bytes of a certificate file (see [`load_file`]); `path` is used for the
+/// Parses the bytes of a certificate file (see `load_file`); `path` is used for the
 /// extension hint and in errors.
 pub fn load_bytes(path: &Path, data: &[u8]) -> Result<Vec<Certificate>, CertLoadError> {
     if data.is_empty() {
@@ -396,7 +396,7 @@ pub(crate) fn load_file(path: &Path) -> Result<Vec<Certificate>, CertLoadError> 
     load_bytes(path, &data)
 }
 
-/// Loads a CA file given with `--ca`: any format [`load_file`] accepts; all certificates.
+/// Loads a CA file given with `--ca`: any format `load_file` accepts; all certificates.
 pub fn load_ca_file(path: &Path) -> Result<Vec<Certificate>, CertLoadError> {
     load_file(path)
 }

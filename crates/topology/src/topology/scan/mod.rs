@@ -1,10 +1,10 @@
 //! One non-recursive pass over the XML events that collects raw, unresolved records.
 //!
 //! Elements are matched by local name and by their parent (namespaces change per element in
-//! both schemas). The element stack is explicit and bounded by [`MAX_DEPTH`]; DTDs are
+//! both schemas). The element stack is explicit and bounded by `MAX_DEPTH`; DTDs are
 //! rejected; quick-xml never expands entities. Every start tag is checked by
-//! [`tag::check_markup`], and one an attribute is read from also as [`tag::check_start_tag`]
-//! checks it ([`tag::check_in_full`]) first, so the readers of attributes only ever see
+//! `tag::check_markup`, and one an attribute is read from also as `tag::check_start_tag`
+//! checks it (`tag::check_in_full`) first, so the readers of attributes only ever see
 //! well-formed tags.
 
 mod attrs;

@@ -274,7 +274,7 @@ pub struct Inventory {
     pub path: PathBuf,
     /// CSV or JSON.
     pub format: InventoryFormat,
-    /// Certificates of the considered uses ([`CONSIDERED_USES`], or no `Use` at all), one per
+    /// Certificates of the considered uses (`CONSIDERED_USES`, or no `Use` at all), one per
     /// computer and thumbprint, in file order.
     pub certs: Vec<InventoryCert>,
     /// Rows of other uses (WebServicesExternal, OAuthTokenIssuer...), not checked.
