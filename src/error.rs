@@ -19,7 +19,7 @@ pub enum CannotRun {
     /// The `--inventory` file could not be read.
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Inventory(#[from] crate::certs::InventoryError),
+    Inventory(#[from] crate::certs::inventory::InventoryError),
     /// A `--ca` file could not be read.
     #[error("cannot use the reference CA (--ca): {cause}")]
     #[diagnostic(code(topocert::ca_file), help("--ca takes the CA certificate (.cer, .crt, .pem or .p7b) of the internal servers' root or issuing CA"))]

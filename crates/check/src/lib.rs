@@ -18,7 +18,7 @@ pub mod rules;
 mod test_pki;
 
 // The lower crates' modules under their names in topocert, so `crate::certs::…` paths resolve.
-use topocert_base::{escape, input, time};
+use topocert_base::{escape, input, time, usage};
 #[cfg(test)]
 use topocert_topology::topology;
 use topocert_topology::{graph, model};

@@ -6,7 +6,7 @@ pub mod plan;
 pub mod report;
 
 // The lower crates' modules under their names in topocert, so `crate::check::…` paths resolve.
-use topocert_base::{output, snippet, source, term, time};
+use topocert_base::{output, snippet, source, term, time, usage};
 use topocert_check::{check, checked, diff, finding, outcome, required, rules};
 #[cfg(test)]
 use topocert_topology::topology;

@@ -68,7 +68,7 @@ impl Assignment {
         if self.usage_source != UsageSource::OnlyCertificate {
             s.push_str(&format!(
                 "; {} {}",
-                crate::certs::usage::describe(&self.usages),
+                crate::usage::describe(&self.usages),
                 self.usage_source.describe()
             ));
             return s;
@@ -151,7 +151,7 @@ pub(crate) fn stated_usages(store: &CertStore, file: usize) -> Option<Stated> {
         return (!u.is_empty()).then_some((u, UsageSource::InventoryUse));
     }
     let path = f.origin.path()?;
-    crate::certs::usage::from_path(path, crate::certs::CERT_EXTENSIONS)
+    crate::usage::from_path(path, crate::certs::CERT_EXTENSIONS)
         .map(|u| (u, UsageSource::FileName))
 }
 

@@ -75,12 +75,12 @@ impl Rule for MissingCertificate {
             let mut missing = s.uncovered_usages();
             missing.retain(|u| !unreached.contains(u));
             if !missing.is_empty() {
-                let what = crate::certs::usage::describe(&missing);
+                let what = crate::usage::describe(&missing);
                 let msg = format!(
                     "{} ({}) has no {what} certificate: its certificates serve {} only",
                     ctx.fqdn(s),
                     s.kind.label(),
-                    crate::certs::usage::describe(
+                    crate::usage::describe(
                         &s.certificates
                             .iter()
                             .flat_map(|a| a.usages.iter().copied())

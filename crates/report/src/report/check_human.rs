@@ -205,7 +205,7 @@ pub fn render(v: &View<'_>, w: &mut dyn std::io::Write) -> Result<(), RenderErro
         for a in &s.certificates {
             let f = &store.files[a.file];
             let label = if s.certificates.len() > 1 {
-                format!("{} certificate", crate::certs::usage::describe(&a.usages))
+                format!("{} certificate", crate::usage::describe(&a.usages))
             } else {
                 "certificate".to_string()
             };

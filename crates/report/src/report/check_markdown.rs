@@ -109,7 +109,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                     .map(|a| {
                         let f = &store.files[a.file];
                         let usage = if s.certificates.len() > 1 {
-                            format!("{}: ", crate::certs::usage::describe(&a.usages))
+                            format!("{}: ", crate::usage::describe(&a.usages))
                         } else {
                             String::new()
                         };

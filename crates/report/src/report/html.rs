@@ -345,7 +345,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                         let usage = if several {
                             format!(
                                 "<small>{}:</small> ",
-                                esc(&crate::certs::usage::describe(&a.usages))
+                                esc(&crate::usage::describe(&a.usages))
                             )
                         } else {
                             String::new()

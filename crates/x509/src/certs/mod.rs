@@ -2,8 +2,8 @@
 //! [`file_stem_matches`]), reading one file (`load_file`), walking folders ([`load_dir`]),
 //! what was found ([`CertStore`]), PKCS#7 bundles ([`pkcs7`]), certificate inventories
 //! ([`inventory`]), DN strings ([`dn`]), the facts every source has ([`CertFacts`]), where each
-//! came from ([`Origin`]), the name index that maps server FQDNs to certificate files
-//! ([`NameIndex`]), and telling certificate, key and PKCS#12 files apart by content ([`sniff`]).
+//! came from ([`Origin`]), and the name index that maps server FQDNs to certificate files
+//! ([`NameIndex`]).
 
 pub mod ber;
 mod cert;
@@ -18,8 +18,7 @@ pub mod pkcs7;
 mod read;
 mod store;
 mod walk;
-pub use topocert_base::sniff;
-pub use topocert_base::usage;
+use topocert_base::{sniff, usage};
 
 #[cfg(test)]
 mod tests;
@@ -30,7 +29,6 @@ pub use cert::{
 };
 pub use facts::{CertFacts, Leaf, NameMatch};
 pub use index::NameIndex;
-pub use inventory::{Inventory, InventoryCert, InventoryError};
 pub use names::{file_stem_matches, name_keys, normalize_name, NameCover, CERT_EXTENSIONS};
 pub use origin::{short_name, Origin};
 pub use read::{load_bytes, load_ca_file, CertLoadError, MAX_FILE_SIZE};
