@@ -280,6 +280,7 @@ fn compare<K: Hash + Eq + Ord>(
     out: &mut Vec<ElementChange>,
 ) {
     let mut found: Vec<(&K, ElementChange)> = Vec::new();
+    let mut in_both = 0;
     for (k, &o) in old {
         let change = match new.get(k) {
             None => {
@@ -291,6 +292,7 @@ fn compare<K: Hash + Eq + Ord>(
                 }
             }
             Some(&n) => {
+                in_both += 1;
                 let fields = (kind.fields)(o, n);
                 if fields.is_empty() {
                     continue;
@@ -305,10 +307,11 @@ fn compare<K: Hash + Eq + Ord>(
         };
         found.push((k, change));
     }
-    for (k, &n) in new {
-        if old.contains_key(k) {
-            continue;
-        }
+    // NEW has identities OLD lacks only when fewer than all of them were matched.
+    let added = new
+        .iter()
+        .filter(|(k, _)| in_both < new.len() && !old.contains_key(*k));
+    for (k, &n) in added {
         let (identity, line) = (kind.new)(n);
         found.push((
             k,
@@ -549,17 +552,21 @@ fn readiness(
     let (old_checked, new_checked) = (checked(old), checked(new));
     let mut r = ReadinessDelta::default();
     // Every server whose kind differs, in FQDN order (only those are sorted).
-    let mut differ: Vec<(NoCase<'_>, Option<CheckedKind>, Option<CheckedKind>)> = old_checked
-        .iter()
-        .map(|(k, o)| (*k, Some(*o), new_checked.get(k).copied()))
-        .chain(
-            new_checked
-                .iter()
-                .filter(|(k, _)| !old_checked.contains_key(*k))
-                .map(|(k, n)| (*k, None, Some(*n))),
-        )
-        .filter(|(_, o, n)| o != n)
-        .collect();
+    let mut in_both = 0;
+    let mut differ: Vec<(NoCase<'_>, Option<CheckedKind>, Option<CheckedKind>)> = Vec::new();
+    for (k, o) in &old_checked {
+        let n = new_checked.get(k).copied();
+        in_both += usize::from(n.is_some());
+        if n != Some(*o) {
+            differ.push((*k, Some(*o), n));
+        }
+    }
+    differ.extend(
+        new_checked
+            .iter()
+            .filter(|(k, _)| in_both < new_checked.len() && !old_checked.contains_key(*k))
+            .map(|(k, n)| (*k, None, Some(*n))),
+    );
     differ.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     for (k, o, n) in differ {
         let at = match (new_m.get(&k), old_m.get(&k)) {
