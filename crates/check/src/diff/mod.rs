@@ -250,14 +250,24 @@ fn same(a: &[String], b: &[String]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
 }
 
-/// Every identity of one side with the index of its first element, built once per side and
-/// element kind, so that matching is one lookup per element.
-fn first_of<K: Hash + Eq>(keys: impl IntoIterator<Item = K>) -> HashMap<K, usize> {
-    let mut map = HashMap::new();
+/// The identities of one side: each with the index of its first element, as a map (one lookup
+/// per element of the other side) and in the order of the elements (so that walking them reads
+/// the model in file order). Built once per side and element kind.
+struct Ids<K> {
+    first: HashMap<K, usize>,
+    order: Vec<(K, usize)>,
+}
+
+fn first_of<K: Hash + Eq + Clone>(keys: impl IntoIterator<Item = K>) -> Ids<K> {
+    let mut first = HashMap::new();
+    let mut order = Vec::new();
     for (i, k) in keys.into_iter().enumerate() {
-        map.entry(k).or_insert(i);
+        if let std::collections::hash_map::Entry::Vacant(e) = first.entry(k.clone()) {
+            e.insert(i);
+            order.push((k, i));
+        }
     }
-    map
+    Ids { first, order }
 }
 
 /// How to describe and compare the elements of one kind on both sides.
@@ -273,16 +283,17 @@ struct Kind<'f> {
 
 /// The changes of one element kind, in identity order: only the elements that are added,
 /// removed or changed are sorted.
-fn compare<K: Hash + Eq + Ord>(
+fn compare<K: Hash + Eq + Ord + Clone>(
     kind: &Kind<'_>,
-    old: &HashMap<K, usize>,
-    new: &HashMap<K, usize>,
+    old: &Ids<K>,
+    new: &Ids<K>,
     out: &mut Vec<ElementChange>,
 ) {
     let mut found: Vec<(&K, ElementChange)> = Vec::new();
     let mut in_both = 0;
-    for (k, &o) in old {
-        let change = match new.get(k) {
+    for (k, o) in &old.order {
+        let o = *o;
+        let change = match new.first.get(k) {
             None => {
                 let (identity, line) = (kind.old)(o);
                 ElementChange {
@@ -309,9 +320,11 @@ fn compare<K: Hash + Eq + Ord>(
     }
     // NEW has identities OLD lacks only when fewer than all of them were matched.
     let added = new
+        .order
         .iter()
-        .filter(|(k, _)| in_both < new.len() && !old.contains_key(*k));
-    for (k, &n) in added {
+        .filter(|(k, _)| in_both < new.order.len() && !old.first.contains_key(k));
+    for (k, n) in added {
+        let n = *n;
         let (identity, line) = (kind.new)(n);
         found.push((
             k,
@@ -400,7 +413,7 @@ fn pools(old: Side<'_>, new: Side<'_>, out: &mut Vec<ElementChange>) {
 }
 
 /// Machines by case-insensitive FQDN: the first machine of each name.
-type Machines<'a> = HashMap<NoCase<'a>, usize>;
+type Machines<'a> = Ids<NoCase<'a>>;
 
 fn machines_of(topo: &Topology) -> Machines<'_> {
     first_of(topo.machines.iter().map(|m| NoCase(m.fqdn.as_str())))
@@ -569,7 +582,7 @@ fn readiness(
     );
     differ.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     for (k, o, n) in differ {
-        let at = match (new_m.get(&k), old_m.get(&k)) {
+        let at = match (new_m.first.get(&k), old_m.first.get(&k)) {
             (Some(&i), _) => {
                 let (server, l) = describe_machine(nt, i);
                 Some((server, LineIn::New(l)))
@@ -590,8 +603,11 @@ fn readiness(
         }
     }
     let mut moves: Vec<(&NoCase<'_>, Move)> = Vec::new();
-    for (k, &n) in new_m {
-        let Some(&o) = old_m.get(k) else { continue };
+    for (k, n) in &new_m.order {
+        let n = *n;
+        let Some(&o) = old_m.first.get(k) else {
+            continue;
+        };
         let (om, nm) = (&ot.machines[o], &nt.machines[n]);
         let (op, np) = (&ot.pools[om.pool.0].fqdn, &nt.pools[nm.pool.0].fqdn);
         let (os, ns) = (site_label(ot, om.pool), site_label(nt, nm.pool));
