@@ -1,24 +1,28 @@
-//! `check` with thousands of certificates: loading and matching must grow linearly with the
-//! number of certificates (names are indexed, never compared server × certificate).
+//! `check` with thousands of certificates, on one thread and on every core, against the
+//! single-threaded floor of any certificate checker; loading and matching must grow linearly
+//! with the number of certificates (names are indexed, never compared server × certificate).
 //!
 //! `cargo bench --bench check` (counts can be overridden: `TOPOCERT_BENCH_CERTS=1000,10000`).
 //! For each count N it generates a topology with about N file upload/download and Persistent
-//! Chat servers and one certificate per server (20 % faulty), then times, median of a few runs:
-//! - baseline: read every file and parse it with x509-parser, nothing else (the floor for any
-//!   certificate checker);
-//! - load: `certs::load_dir` (read, parse, PEM/DER/PKCS#7 detection, thumbprints, names);
-//! - check: `app::run_check` (name index, assignment, CA identity with signature verification, rules).
+//! Chat servers and one certificate per server (20 % faulty), then times, round by round (each
+//! round runs every step once, in this order), median of a few rounds:
+//! - floor: read every file, parse it with x509-parser and verify its signature with the CA's
+//!   key (ring), on one thread: the floor for any certificate checker;
+//! - `--jobs 1` and default jobs (a rayon pool of 1 thread, and of one per available core, as
+//!   the binary sets it): `certs::load_dir` (read, parse, PEM/DER/PKCS#7 detection,
+//!   thumbprints, names) then `app::run_check` (name index, assignment, chain walks with
+//!   signature verification, rules).
 //!
-//! It prints microseconds per certificate and the ratio to the baseline; "slope" is the time per
-//! certificate at the largest count divided by that at the smallest: about 1 means linear, a
-//! quadratic matcher would show the count ratio (10 for 1,000 → 10,000).
+//! It prints microseconds per certificate, the median of the per-round ratios to the floor, and
+//! the slope (time per certificate at the largest count divided by that at the smallest: about 1
+//! means linear, a quadratic matcher would show the count ratio, 10 for 1,000 → 10,000).
 
 #[path = "support/synth_certs.rs"]
 mod synth_certs;
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use topocert::check::{ca::GivenCa, CertSources, CheckOptions};
 use topocert::graph::ServerGraph;
 use topocert_testkit::synth::{plan_certificates, write_topology, SynthOptions};
@@ -67,30 +71,28 @@ fn fail(e: impl std::fmt::Display) -> ! {
     std::process::exit(1)
 }
 
-fn median_of(iters: usize, mut f: impl FnMut() -> usize) -> Duration {
-    black_box(f());
-    let mut v: Vec<Duration> = (0..iters)
-        .map(|_| {
-            let t = Instant::now();
-            black_box(f());
-            t.elapsed()
-        })
-        .collect();
-    v.sort();
-    v[v.len() / 2]
-}
-
-/// Read every file and parse it as DER X.509: nothing topocert-specific.
-fn baseline(dir: &Path) -> usize {
-    let mut n = 0;
+/// The floor: read every file, parse it as DER X.509 and verify its signature with the CA's
+/// key, on one thread: nothing topocert-specific.
+fn floor(dir: &Path, ca_der: &[u8]) -> usize {
+    let Ok((_, ca)) = x509_parser::parse_x509_certificate(ca_der) else {
+        fail("CA does not parse")
+    };
+    let mut verified = 0;
     for e in std::fs::read_dir(dir).unwrap_or_else(|e| fail(e)).flatten() {
         if let Ok(bytes) = std::fs::read(e.path()) {
-            if x509_parser::parse_x509_certificate(&bytes).is_ok() {
-                n += 1;
+            if let Ok((_, cert)) = x509_parser::parse_x509_certificate(&bytes) {
+                if cert.verify_signature(Some(ca.public_key())).is_ok() {
+                    verified += 1;
+                }
             }
         }
     }
-    n
+    verified
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
 }
 
 fn main() {
@@ -101,16 +103,32 @@ fn main() {
     // Generated once and kept under target/ (keys are random, so the files differ per
     // generation; the plan does not).
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-certs");
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    // `--jobs 1`, and the default: one thread per available core.
+    let pools: Vec<(String, rayon::ThreadPool)> = [
+        (String::from("1"), 1),
+        (format!("{cores} (default)"), cores),
+    ]
+    .into_iter()
+    .map(|(name, n)| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap_or_else(|e| fail(e));
+        (name, pool)
+    })
+    .collect();
     println!(
-        "{:>7} {:>11} {:>11} {:>11} {:>11} {:>10} {:>10}",
-        "certs", "base µs/c", "load µs/c", "check µs/c", "total µs/c", "load/base", "total/base"
+        "{:>7} {:>12} {:>12} {:>11} {:>11} {:>11} {:>12}",
+        "certs", "jobs", "floor µs/c", "load µs/c", "check µs/c", "total µs/c", "total/floor"
     );
-    let mut per_cert = Vec::new();
+    let mut per_cert: Vec<Vec<(usize, f64)>> = vec![Vec::new(); pools.len()];
     for &wanted in &counts {
         let fx = fixture(&root, wanted);
         let topo =
             topocert::topology::load_bytes("bench.xml", &fx.topology).unwrap_or_else(|e| fail(e));
         let graph = ServerGraph::build(&topo);
+        let ca_der = std::fs::read(&fx.ca).unwrap_or_else(|e| fail(e));
         let given = vec![GivenCa {
             path: fx.ca.clone(),
             certs: topocert::certs::load_ca_file(&fx.ca).unwrap_or_else(|e| fail(e)),
@@ -120,50 +138,78 @@ fn main() {
             now: topocert::time::parse_rfc3339("2026-12-01T00:00:00Z").unwrap_or_else(|e| fail(e)),
             expiry_warn_days: 30,
         };
-        let iters = if fx.count <= 2_000 { 7 } else { 3 };
-        let base = median_of(iters, || baseline(&fx.certs));
-        let load = median_of(iters, || {
-            topocert::certs::load_dir(&fx.certs)
-                .map(|s| s.files.len())
-                .unwrap_or_else(|e| fail(e))
-        });
-        let store = topocert::certs::load_dir(&fx.certs).unwrap_or_else(|e| fail(e));
-        let check = median_of(iters, || {
-            topocert::app::run_check(&topo, &graph, &store, &given, &options)
-                .findings
-                .len()
-        });
-        let result = topocert::app::run_check(&topo, &graph, &store, &given, &options);
-        if result.servers.len() != fx.count {
-            fail(format!(
-                "{} servers checked for {} certificates",
-                result.servers.len(),
-                fx.count
-            ));
+        let rounds = if fx.count <= 2_000 { 7 } else { 5 };
+        // Per round: the floor, then (load, check) per pool.
+        let mut floors = Vec::new();
+        let mut loads = vec![Vec::new(); pools.len()];
+        let mut checks = vec![Vec::new(); pools.len()];
+        let mut ratios = vec![Vec::new(); pools.len()];
+        for round in 0..=rounds {
+            let t = Instant::now();
+            black_box(floor(&fx.certs, &ca_der));
+            let floor_time = t.elapsed();
+            for (p, (_, pool)) in pools.iter().enumerate() {
+                let (load, check, servers) = pool.install(|| {
+                    let t = Instant::now();
+                    let store = topocert::certs::load_dir(&fx.certs).unwrap_or_else(|e| fail(e));
+                    let load = t.elapsed();
+                    let t = Instant::now();
+                    let result = topocert::app::run_check(&topo, &graph, &store, &given, &options);
+                    let check = t.elapsed();
+                    black_box(result.findings.len());
+                    (load, check, result.servers.len())
+                });
+                if servers != fx.count {
+                    fail(format!(
+                        "{servers} servers checked for {} certificates",
+                        fx.count
+                    ));
+                }
+                // Round 0 warms the caches and is not counted.
+                if round > 0 {
+                    loads[p].push(load.as_secs_f64());
+                    checks[p].push(check.as_secs_f64());
+                    ratios[p].push((load + check).as_secs_f64() / floor_time.as_secs_f64());
+                }
+            }
+            if round > 0 {
+                floors.push(floor_time.as_secs_f64());
+            }
         }
-        let us = |d: Duration| d.as_secs_f64() * 1e6 / fx.count as f64;
-        let total = load + check;
-        println!(
-            "{:>7} {:>11.1} {:>11.1} {:>11.1} {:>11.1} {:>10.2} {:>10.2}",
-            fx.count,
-            us(base),
-            us(load),
-            us(check),
-            us(total),
-            load.as_secs_f64() / base.as_secs_f64(),
-            total.as_secs_f64() / base.as_secs_f64()
-        );
-        per_cert.push((fx.count, us(total)));
-    }
-    if let (Some(first), Some(last)) = (per_cert.first(), per_cert.last()) {
-        if last.0 > first.0 {
+        let us = |secs: f64| secs * 1e6 / fx.count as f64;
+        let floor_us = us(median(floors));
+        for (p, (name, _)) in pools.iter().enumerate() {
+            let (load, check) = (median(loads[p].clone()), median(checks[p].clone()));
+            let total: Vec<f64> = loads[p]
+                .iter()
+                .zip(&checks[p])
+                .map(|(l, c)| l + c)
+                .collect();
+            let total = median(total);
             println!(
-                "slope: time per certificate at {} / at {} = {:.2} (1 = linear; {:.0} would be quadratic)",
-                last.0,
-                first.0,
-                last.1 / first.1,
-                last.0 as f64 / first.0 as f64
+                "{:>7} {:>12} {:>12.1} {:>11.1} {:>11.1} {:>11.1} {:>12.2}",
+                fx.count,
+                name,
+                floor_us,
+                us(load),
+                us(check),
+                us(total),
+                median(ratios[p].clone())
             );
+            per_cert[p].push((fx.count, us(total)));
+        }
+    }
+    for ((name, _), per_cert) in pools.iter().zip(&per_cert) {
+        if let (Some(first), Some(last)) = (per_cert.first(), per_cert.last()) {
+            if last.0 > first.0 {
+                println!(
+                    "slope, jobs {name}: time per certificate at {} / at {} = {:.2} (1 = linear; {:.0} would be quadratic)",
+                    last.0,
+                    first.0,
+                    last.1 / first.1,
+                    last.0 as f64 / first.0 as f64
+                );
+            }
         }
     }
 }

@@ -142,7 +142,23 @@ fn render(command: Command, format: &str, view: &View<'_>) -> usize {
     let Some(f) = topocert::report::find(command, format) else {
         fail(format!("no format {format}"))
     };
-    (f.render)(view).unwrap_or_else(|e| fail(e)).len()
+    let mut written = Counted(0);
+    (f.render)(view, &mut written).unwrap_or_else(|e| fail(e));
+    written.0
+}
+
+/// A writer that counts what it is given (the output is written as it is made, as the CLI
+/// writes it, and then dropped).
+struct Counted(usize);
+
+impl std::io::Write for Counted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 const STEPS: [&str; 8] = [

@@ -7,22 +7,21 @@
 //!
 //! Output: `OUT_DIR/<scenario>/certs/` (server certificate files), `OUT_DIR/<scenario>/ca/`
 //! (the trusted CA certificates, PEM) and `OUT_DIR/<scenario>/keys/` (the CA private keys,
-//! PKCS#8 PEM, for the script). Names, extensions and validity dates are fixed; keys are random
-//! (rcgen with ring cannot generate RSA keys, so every key here is ECDSA P-256 and every
-//! signature sha256ECDSA; the RSA and SHA-1 cases come from the openssl script). Every leaf has
-//! what Lync requires of a server certificate: a CRL distribution point, digitalSignature +
-//! keyEncipherment, Server Authentication, and the names the topology requires where the sample
-//! means "ready" (see `topocert plan TOPOLOGY`).
+//! PKCS#8 PEM, for the script), made with the shared test PKI (`topocert_x509::test_pki`).
+//! Names, extensions and validity dates are fixed; keys are random (rcgen with ring cannot
+//! generate RSA keys, so every key here is ECDSA P-256 and every signature sha256ECDSA; the RSA
+//! and SHA-1 cases come from the openssl script). Every leaf has what Lync requires of a server
+//! certificate: a CRL distribution point, digitalSignature + keyEncipherment, Server
+//! Authentication, and the names the topology requires where the sample means "ready" (see
+//! `topocert plan TOPOLOGY`).
 //!
 //! Edit [`SPECS`] to change what each scenario contains.
 
-use rcgen::{
-    BasicConstraints, CertificateParams, CrlDistributionPoint, DistinguishedName, DnType,
-    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose,
-};
+use rcgen::ExtendedKeyUsagePurpose;
 use std::error::Error;
 use std::fs;
 use std::path::{Path, PathBuf};
+use topocert_x509::test_pki::{pem_block, ymd, CaSpec, Leaf, TestCa};
 
 /// Which CA signs a certificate.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -310,35 +309,16 @@ const SCENARIOS: &[&str] = &[SE, EM, LAB, TIER];
 
 type Res<T> = Result<T, Box<dyn Error>>;
 
-fn dn(cn: &str, org: &str) -> DistinguishedName {
-    let mut d = DistinguishedName::new();
-    // DER order: O, then CN (shown by Windows as `CN=..., O=...`).
-    d.push(DnType::OrganizationName, org);
-    d.push(DnType::CommonName, cn);
-    d
-}
-
-fn ca_params(cn: &str, org: &str) -> CertificateParams {
-    let mut p = CertificateParams::default();
-    p.distinguished_name = dn(cn, org);
-    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    p.key_usages = vec![
-        KeyUsagePurpose::KeyCertSign,
-        KeyUsagePurpose::CrlSign,
-        KeyUsagePurpose::DigitalSignature,
-    ];
-    p.not_before = rcgen::date_time_ymd(2020, 1, 1);
-    p.not_after = rcgen::date_time_ymd(2040, 1, 1);
-    p
-}
-
 struct CaKit {
-    pem: String,
-    der: Vec<u8>,
-    key_pem: String,
+    ca: TestCa,
     /// The CRL this CA publishes, for the CDP of the certificates it issues.
     crl: String,
-    issuer: Issuer<'static, KeyPair>,
+}
+
+impl CaKit {
+    fn pem(&self) -> String {
+        self.ca.pem()
+    }
 }
 
 /// The CRL URL of a CA: `http://<host>/crl/<cn in lower case, spaces as dashes>.crl`.
@@ -354,60 +334,43 @@ fn crl_url(cn: &str, org: &str) -> String {
     )
 }
 
-/// A CA: self-signed, or signed by `parent` (then with an AKI and the parent's CDP).
-fn make_ca(cn: &str, org: &str, parent: Option<&CaKit>) -> Res<CaKit> {
-    let key = KeyPair::generate()?;
-    let mut params = ca_params(cn, org);
-    let cert = match parent {
-        None => params.self_signed(&key)?,
-        Some(parent) => {
-            params.use_authority_key_identifier_extension = true;
-            params.crl_distribution_points = vec![CrlDistributionPoint {
-                uris: vec![parent.crl.clone()],
-            }];
-            params.signed_by(&key, &parent.issuer)?
-        }
+/// A CA valid 2020..2040 with digitalSignature, keyCertSign and cRLSign: self-signed, or
+/// signed by `parent` (then with an AKI and the parent's CDP).
+fn make_ca(cn: &str, org: &str, parent: Option<&CaKit>) -> CaKit {
+    let spec = CaSpec::new(cn).org(Some(org)).digital_signature();
+    let ca = match parent {
+        None => spec.without_aki().self_signed(),
+        Some(parent) => spec.crl(&parent.crl).signed_by(&parent.ca),
     };
-    let key_pem = key.serialize_pem();
-    Ok(CaKit {
-        pem: cert.pem(),
-        der: cert.der().to_vec(),
-        key_pem,
+    CaKit {
+        ca,
         crl: crl_url(cn, org),
-        issuer: Issuer::new(params, key),
-    })
+    }
 }
 
-fn leaf(spec: &Spec, ca: &CaKit) -> Res<(Vec<u8>, String)> {
-    let mut p =
-        CertificateParams::new(spec.sans.iter().map(|s| s.to_string()).collect::<Vec<_>>())?;
-    p.distinguished_name = dn(spec.cn, "Fabrikam");
+fn leaf(spec: &Spec, ca: &CaKit) -> (Vec<u8>, String) {
     let (nb, na) = match spec.valid {
         Valid::Good => ((2026, 1, 1), (2028, 1, 1)),
         Valid::Expired => ((2024, 1, 1), (2025, 6, 1)),
         Valid::NotYet => ((2027, 6, 1), (2029, 6, 1)),
         Valid::ExpiringSoon => ((2025, 12, 15), (2026, 12, 15)),
     };
-    p.not_before = rcgen::date_time_ymd(nb.0, nb.1, nb.2);
-    p.not_after = rcgen::date_time_ymd(na.0, na.1, na.2);
-    p.key_usages = vec![
-        KeyUsagePurpose::DigitalSignature,
-        KeyUsagePurpose::KeyEncipherment,
-    ];
-    p.extended_key_usages = match spec.usage {
-        Usage::Server => vec![
-            ExtendedKeyUsagePurpose::ServerAuth,
-            ExtendedKeyUsagePurpose::ClientAuth,
-        ],
-        Usage::ClientOnly => vec![ExtendedKeyUsagePurpose::ClientAuth],
+    let leaf = Leaf {
+        sans: spec.sans.iter().map(|s| s.to_string()).collect(),
+        validity: (ymd(nb.0, nb.1, nb.2), ymd(na.0, na.1, na.2)),
+        eku: match spec.usage {
+            Usage::Server => vec![
+                ExtendedKeyUsagePurpose::ServerAuth,
+                ExtendedKeyUsagePurpose::ClientAuth,
+            ],
+            Usage::ClientOnly => vec![ExtendedKeyUsagePurpose::ClientAuth],
+        },
+        crl: vec![ca.crl.clone()],
+        ..Leaf::good(spec.cn, &[])
     };
-    p.crl_distribution_points = vec![CrlDistributionPoint {
-        uris: vec![ca.crl.clone()],
-    }];
-    p.use_authority_key_identifier_extension = true;
-    let key = KeyPair::generate()?;
-    let cert = p.signed_by(&key, &ca.issuer)?;
-    Ok((cert.der().to_vec(), cert.pem()))
+    let der = leaf.signed_by(&ca.ca);
+    let pem = pem_block("CERTIFICATE", &der);
+    (der, pem)
 }
 
 fn write(path: &Path, data: &[u8]) -> Res<()> {
@@ -428,25 +391,25 @@ struct Pki {
 }
 
 fn pki(root: &Path, certs: &Path, scenario: &str) -> Res<Pki> {
-    let fabrikam = make_ca("Fabrikam Issuing CA", "Fabrikam", None)?;
-    let contoso = make_ca("Contoso Public CA", "Contoso", None)?;
-    let impostor = make_ca("Fabrikam Issuing CA", "Fabrikam", None)?;
+    let fabrikam = make_ca("Fabrikam Issuing CA", "Fabrikam", None);
+    let contoso = make_ca("Contoso Public CA", "Contoso", None);
+    let impostor = make_ca("Fabrikam Issuing CA", "Fabrikam", None);
     if scenario == TIER {
-        let top = make_ca("Fabrikam Root CA", "Fabrikam", None)?;
-        let policy = make_ca("Fabrikam Policy CA", "Fabrikam", Some(&top))?;
+        let top = make_ca("Fabrikam Root CA", "Fabrikam", None);
+        let policy = make_ca("Fabrikam Policy CA", "Fabrikam", Some(&top));
         let issuing = [
-            make_ca("Fabrikam Issuing CA 1", "Fabrikam", Some(&policy))?,
-            make_ca("Fabrikam Issuing CA 2", "Fabrikam", Some(&policy))?,
-            make_ca("Fabrikam Issuing CA 3", "Fabrikam", Some(&policy))?,
+            make_ca("Fabrikam Issuing CA 1", "Fabrikam", Some(&policy)),
+            make_ca("Fabrikam Issuing CA 2", "Fabrikam", Some(&policy)),
+            make_ca("Fabrikam Issuing CA 3", "Fabrikam", Some(&policy)),
         ];
-        write(&root.join("ca/fabrikam-root-ca.cer"), top.pem.as_bytes())?;
+        write(&root.join("ca/fabrikam-root-ca.cer"), top.pem().as_bytes())?;
         write(
             &root.join("ca/fabrikam-issuing-ca-1.cer"),
-            issuing[0].pem.as_bytes(),
+            issuing[0].pem().as_bytes(),
         )?;
         // The chain below the root as the folder's CA bundle (Issuing CA 3 is left out), in
         // BER with indefinite lengths as some Windows and Java tools write it.
-        let bundle = topocert::certs::pkcs7::build_bundle(&[&policy.der, &issuing[0].der])?;
+        let bundle = topocert::certs::pkcs7::build_bundle(&[&policy.ca.der, &issuing[0].ca.der])?;
         write(
             &certs.join("fabrikam-chain.p7b"),
             &topocert::certs::ber::to_indefinite(&bundle)?,
@@ -460,20 +423,20 @@ fn pki(root: &Path, certs: &Path, scenario: &str) -> Res<Pki> {
     }
     write(
         &root.join("ca/fabrikam-issuing-ca.cer"),
-        fabrikam.pem.as_bytes(),
+        fabrikam.pem().as_bytes(),
     )?;
     write(
         &root.join("ca/contoso-public-ca.cer"),
-        contoso.pem.as_bytes(),
+        contoso.pem().as_bytes(),
     )?;
     write(
         &root.join("keys/fabrikam-issuing-ca.key"),
-        fabrikam.key_pem.as_bytes(),
+        fabrikam.ca.issuer.key().serialize_pem().as_bytes(),
     )?;
     let impostor_at = if scenario == EM { "ca" } else { "keys" };
     write(
         &root.join(format!("{impostor_at}/impostor-fabrikam-issuing-ca.cer")),
-        impostor.pem.as_bytes(),
+        impostor.pem().as_bytes(),
     )?;
     Ok(Pki {
         fabrikam,
@@ -507,21 +470,21 @@ fn generate(out: &Path, scenario: &str) -> Res<()> {
             Ca::Tier2 => tier(1)?,
             Ca::Tier3 => tier(2)?,
         };
-        let (der, pem) = leaf(spec, ca)?;
+        let (der, pem) = leaf(spec, ca);
         let bytes = match spec.form {
             Form::Pem => pem.into_bytes(),
-            Form::PemChain => format!("{pem}{}", ca.pem).into_bytes(),
+            Form::PemChain => format!("{pem}{}", ca.pem()).into_bytes(),
             Form::PemFullChainMixed => {
                 let policy = pki
                     .tiers
                     .as_ref()
-                    .map(|(p, _)| p.pem.as_str())
+                    .map(|(p, _)| p.pem())
                     .ok_or("a full chain outside three-tier-pki")?;
-                format!("{policy}{pem}{}", ca.pem).into_bytes()
+                format!("{policy}{pem}{}", ca.pem()).into_bytes()
             }
             Form::Der => der,
             Form::TruncatedDer => der.get(..der.len() / 2).unwrap_or_default().to_vec(),
-            Form::P7b => topocert::certs::pkcs7::build_bundle(&[&der, &ca.der])?,
+            Form::P7b => topocert::certs::pkcs7::build_bundle(&[&der, &ca.ca.der])?,
         };
         write(&certs.join(spec.file), &bytes)?;
         n += 1;

@@ -3,12 +3,14 @@
 //! decided here: verdicts and exit codes come from the outcome.
 
 mod args;
+mod emit;
 
 pub use args::*;
 
 use crate::app::{self, AppError, Loaded};
 use crate::outcome::{EXIT_CANNOT_RUN, EXIT_OK};
 use crate::report::{self, Command as Cmd, Style, View};
+use emit::{emit, emit_to};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -43,46 +45,6 @@ fn styled(color: &str, quiet: bool) -> Style {
     }
 }
 
-/// [`emit`] to standard output, or to `file` (`-` too is standard output) and then the
-/// verdict on standard error.
-fn emit_to(
-    command: Cmd,
-    format: &str,
-    view: &View<'_>,
-    out: &mut dyn Write,
-    file: Option<&std::path::Path>,
-) -> Result<u8, AppError> {
-    let Some(path) = file.filter(|p| p.as_os_str() != "-") else {
-        return Ok(emit(command, format, view, out));
-    };
-    // Written whole, never onto an input of the run, and not at all when the output fails.
-    let refused = |e: crate::output::WriteError| {
-        AppError(miette::miette!(
-            "{}",
-            report::escape::terminal(&e.to_string())
-        ))
-    };
-    crate::output::check_target(path).map_err(refused)?;
-    let mut text = Vec::new();
-    let code = emit(command, format, view, &mut text);
-    if code == EXIT_CANNOT_RUN {
-        return Ok(code);
-    }
-    crate::output::write_file(path, &text).map_err(refused)?;
-    if code != EXIT_CANNOT_RUN {
-        match view.checked {
-            Some(c) => eprintln!(
-                "topocert: wrote {}: {} ({})",
-                shown(path),
-                c.outcome.verdict.headline(),
-                c.outcome.gate_sentence()
-            ),
-            None => eprintln!("topocert: wrote {}", shown(path)),
-        }
-    }
-    Ok(code)
-}
-
 /// A view of a loaded topology, laid out for this terminal.
 fn view<'a>(l: &'a Loaded, name: &'a str) -> View<'a> {
     View {
@@ -102,32 +64,12 @@ fn write_out(out: &mut dyn Write, text: &str) -> u8 {
     }
 }
 
-/// Renders `view` in the command's format and writes it; the exit code is the outcome's, or
-/// 0 without one, or 2 when it cannot be rendered or written.
-fn emit(command: Cmd, format: &str, view: &View<'_>, out: &mut dyn Write) -> u8 {
-    let Some(f) = report::find(command, format) else {
-        eprintln!(
-            "topocert: unknown format {}",
-            report::escape::terminal(format)
-        );
-        return EXIT_CANNOT_RUN;
-    };
-    match (f.render)(view) {
-        Ok(text) => match write_out(out, &report::escape::output(&text, view.style.color)) {
-            EXIT_OK => view.checked.map_or(EXIT_OK, |c| c.outcome.exit_code),
-            code => code,
-        },
-        Err(e) => {
-            eprint_report(&miette::Report::new(e));
-            EXIT_CANNOT_RUN
-        }
-    }
-}
-
-/// Runs a parsed command line and returns the process exit code.
+/// Runs a parsed command line and returns the process exit code; the process is to exit
+/// right after (what the command loaded is not freed, see [`leave`]).
 pub fn run(cli: Cli) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     let mut warn = |r: miette::Report| eprint_report(&r);
+    use_jobs(&cli.command);
     let code = match dispatch(cli.command, &mut stdout, &mut warn) {
         Ok(code) => code,
         Err(AppError(report)) => {
@@ -137,6 +79,31 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     let _ = stdout.flush();
     ExitCode::from(code)
+}
+
+/// Sizes the thread pool the libraries' parallel loops run on (`--jobs N`; without it, rayon's
+/// default: one thread per available core). The pool is set once per process: a later call
+/// keeps the first size.
+fn use_jobs(command: &Command) {
+    let certificates = match command {
+        Command::Check(a) => &a.certificates,
+        Command::Report(a) => &a.certificates,
+        Command::Plan(a) => &a.certificates,
+        Command::Diff(a) => &a.certificates,
+        _ => return,
+    };
+    if let Some(n) = certificates.jobs {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(usize::from(n))
+            .build_global();
+    }
+}
+
+/// What a command loaded (topology, certificate store, check), once its output is written and
+/// flushed: left to the operating system, which takes it back at once when the process exits
+/// right after, rather than freed piece by piece. [`run`] is the whole of a process.
+fn leave<T>(loaded: T) {
+    std::mem::forget(loaded);
 }
 
 fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Result<u8, AppError> {
@@ -150,7 +117,9 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
                 wide: a.wide,
                 ..view(&l, &a.topology)
             };
-            Ok(emit(Cmd::Servers, &a.format, &v, out))
+            let code = emit(Cmd::Servers, &a.format, &v, out);
+            leave(l);
+            Ok(code)
         }
         Command::Graph(a) => {
             let l = load(&a.topology, warn)?;
@@ -162,7 +131,9 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
                 focus: keep.as_ref(),
                 ..view(&l, &a.topology)
             };
-            Ok(emit(Cmd::Graph, &a.format, &v, out))
+            let code = emit(Cmd::Graph, &a.format, &v, out);
+            leave(l);
+            Ok(code)
         }
         Command::Check(a) => {
             let l = load(&a.topology, warn)?;
@@ -172,7 +143,9 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
                 style: styled(&a.output.color, a.certificates.fetching.quiet),
                 ..view(&l, &a.topology)
             };
-            emit_to(Cmd::Check, &a.format, &v, out, a.output.output.as_deref())
+            let code = emit_to(Cmd::Check, &a.format, &v, out, a.output.output.as_deref());
+            leave((l, c));
+            code
         }
         Command::Explain(a) => Ok(if a.list {
             write_out(out, &crate::explain::list(style().width))
@@ -191,7 +164,9 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
                 focus: keep.as_ref(),
                 ..view(&l, &a.topology)
             };
-            emit_to(Cmd::Report, "html", &v, out, Some(a.out.as_ref()))
+            let code = emit_to(Cmd::Report, "html", &v, out, Some(a.out.as_ref()));
+            leave((l, c));
+            code
         }
         Command::Plan(a) => {
             let l = load(&a.topology, warn)?;
@@ -214,7 +189,9 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
                 plan: Some(&plan),
                 ..view(&l, &a.topology)
             };
-            Ok(emit(Cmd::Plan, &a.format, &v, out))
+            let code = emit(Cmd::Plan, &a.format, &v, out);
+            leave((l, plan, checked));
+            Ok(code)
         }
         Command::Diff(a) => {
             if a.old == "-" && a.new == "-" {
@@ -241,7 +218,9 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
                 style: styled(&a.output.color, a.certificates.fetching.quiet),
                 ..view(&new, &a.new)
             };
-            emit_to(Cmd::Diff, &a.format, &v, out, a.output.output.as_deref())
+            let code = emit_to(Cmd::Diff, &a.format, &v, out, a.output.output.as_deref());
+            leave((old, new, d, checked));
+            code
         }
         Command::Fetch(a) => {
             let l = load(&a.topology, warn)?;

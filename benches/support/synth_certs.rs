@@ -1,29 +1,20 @@
 //! Certificate files for a generated topology (see `topocert_testkit::synth::plan_certificates`):
 //! `DIR/ca.cer`, the issuing CA, and per certificate machine `DIR/certs/<fqdn>.cer` with the
 //! planned fault (the certificates get their own folder so nothing else is read as one). Shared by
-//! `examples/gen-topology.rs`, `benches/check.rs` and `tests/it/generator.rs` through `#[path]`,
-//! because rcgen is a dev-dependency and cannot live in the library.
+//! `examples/gen-topology.rs`, `benches/check.rs` and `tests/it/generator.rs` through `#[path]`;
+//! the certificates come from `topocert_x509::test_pki` (a dev-dependency feature, not in the
+//! library).
 //!
 //! The plan (which machine gets which fault) is deterministic from the seed; the keys are not
 //! (rcgen draws them from the system RNG). All leaves share one key pair: generating 10,000 keys
 //! would dominate the time and tells nothing about topocert.
 
-use rcgen::{
-    BasicConstraints, CertificateParams, CrlDistributionPoint, DistinguishedName, DnType,
-    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose,
-};
+use rcgen::{ExtendedKeyUsagePurpose, KeyPair};
 use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
 use topocert_testkit::synth::Fault;
-
-fn dn(cn: &str) -> DistinguishedName {
-    let mut d = DistinguishedName::new();
-    // DER order: O, then CN (shown by Windows as `CN=..., O=...`).
-    d.push(DnType::OrganizationName, "Fabrikam");
-    d.push(DnType::CommonName, cn);
-    d
-}
+use topocert_x509::test_pki::{ymd, CaSpec, Leaf};
 
 fn other(e: impl std::fmt::Display) -> io::Error {
     io::Error::other(e.to_string())
@@ -55,17 +46,12 @@ pub fn write_certificates(
     let required = required_names(topology)?;
     let certs = dir.join("certs");
     std::fs::create_dir_all(&certs)?;
-    let ca_key = KeyPair::generate().map_err(other)?;
-    let mut ca = CertificateParams::default();
-    ca.distinguished_name = dn("Synth Issuing CA");
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    ca.not_before = rcgen::date_time_ymd(2025, 1, 1);
-    ca.not_after = rcgen::date_time_ymd(2035, 1, 1);
-    let ca_cert = ca.self_signed(&ca_key).map_err(other)?;
+    let ca = CaSpec::new("Synth Issuing CA")
+        .valid((2025, 2035))
+        .without_aki()
+        .self_signed();
     let ca_path = dir.join("ca.cer");
-    std::fs::write(&ca_path, ca_cert.der())?;
-    let issuer = Issuer::new(ca, ca_key);
+    std::fs::write(&ca_path, &ca.der)?;
     let leaf_key = KeyPair::generate().map_err(other)?;
     for (fqdn, fault) in plan {
         // Every required name, so that each fault is the only finding; a missing SAN replaces
@@ -80,33 +66,27 @@ pub fn write_certificates(
                 _ => n,
             })
             .collect();
-        let mut p = CertificateParams::new(names).map_err(other)?;
-        p.distinguished_name = dn(&san_cn(fqdn, *fault));
-        p.extended_key_usages = vec![match fault {
-            Fault::NoServerAuthEku => ExtendedKeyUsagePurpose::ClientAuth,
-            _ => ExtendedKeyUsagePurpose::ServerAuth,
-        }];
-        p.use_authority_key_identifier_extension = true;
-        // Lync requires a CRL distribution point on every server certificate.
-        p.crl_distribution_points = vec![CrlDistributionPoint {
-            uris: vec!["http://pki.fabrikam.com/crl/synth.crl".to_string()],
-        }];
-        (p.not_before, p.not_after) = match fault {
-            Fault::Expired => (
-                rcgen::date_time_ymd(2020, 1, 1),
-                rcgen::date_time_ymd(2021, 1, 1),
-            ),
-            _ => (
-                rcgen::date_time_ymd(2026, 1, 1),
-                rcgen::date_time_ymd(2028, 1, 1),
-            ),
+        let leaf = Leaf {
+            sans: names,
+            key_usages: Vec::new(),
+            eku: vec![match fault {
+                Fault::NoServerAuthEku => ExtendedKeyUsagePurpose::ClientAuth,
+                _ => ExtendedKeyUsagePurpose::ServerAuth,
+            }],
+            // Lync requires a CRL distribution point on every server certificate.
+            crl: vec!["http://pki.fabrikam.com/crl/synth.crl".to_string()],
+            validity: match fault {
+                Fault::Expired => (ymd(2020, 1, 1), ymd(2021, 1, 1)),
+                _ => (ymd(2026, 1, 1), ymd(2028, 1, 1)),
+            },
+            ..Leaf::good(&san_cn(fqdn, *fault), &[])
         };
-        let cert = match fault {
-            Fault::SelfSigned => p.self_signed(&leaf_key),
-            _ => p.signed_by(&leaf_key, &issuer),
-        }
-        .map_err(other)?;
-        std::fs::write(certs.join(format!("{fqdn}.cer")), cert.der())?;
+        let signer = match fault {
+            Fault::SelfSigned => None,
+            _ => Some(&ca),
+        };
+        let cert = leaf.with_key(&leaf_key, signer);
+        std::fs::write(certs.join(format!("{fqdn}.cer")), cert)?;
     }
     Ok((certs, ca_path))
 }

@@ -7,6 +7,6 @@ use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {
     for name in ["fuzz.cer", "fuzz.p7b", "fuzz"] {
-        let _ = topocert::certs::load::load_bytes(Path::new(name), data);
+        let _ = topocert::certs::load_bytes(Path::new(name), data);
     }
 });

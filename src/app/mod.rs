@@ -199,7 +199,8 @@ pub fn check(
     let given = load_given_cas(&certs.ca)?;
     let (store, options) = load_certificates(certs, loaded, warn)?.ok_or_else(|| {
         AppError(miette::miette!(
-            "give the certificates to check with --certs DIR, --inventory FILE or --fetch"
+            "give the certificates to check with {}",
+            sources::one_of()
         ))
     })?;
     let mut result = run_check(&loaded.topology, &loaded.graph, &store, &given, &options);

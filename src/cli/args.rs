@@ -34,7 +34,7 @@ pub enum Command {
     Explain(ExplainArgs),
     /// The certificate each file upload/download server and Persistent Chat server needs:
     /// subject, DNS names (and which topology element requires each), key, EKU and issuing CA;
-    /// with --certs or --inventory, each server's status and what to do.
+    /// with --certs, --inventory or --fetch, each server's status and what to do.
     Plan(PlanArgs),
     /// Compare two topologies (published XML or .tbxml): what a change adds, removes, changes
     /// and moves, and with --certs the status of exactly the servers it adds or moves.
@@ -114,6 +114,10 @@ pub struct CertificateArgs {
     /// How to fetch (with --fetch).
     #[command(flatten)]
     pub fetching: FetchOptionArgs,
+    /// Read certificate files and verify chains on N threads (default: one per available
+    /// core); the output is the same for every N, and --jobs 1 runs on one thread.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 }
 
 impl CertificateArgs {
@@ -189,7 +193,7 @@ pub struct OutputArgs {
 pub struct CheckArgs {
     /// Topology file (published XML or .tbxml; `-` reads standard input).
     pub topology: String,
-    /// Certificates (at least one of --certs and --inventory), CA and time.
+    /// Certificates (at least one of --certs, --inventory and --fetch), CA and time.
     #[command(flatten)]
     pub certificates: CertificateArgs,
     /// Output format.
@@ -248,7 +252,7 @@ pub struct PlanArgs {
     /// --ca is not given.
     #[command(flatten)]
     pub certificates: CertificateArgs,
-    /// Exit code policy and baseline (with --certs or --inventory).
+    /// Exit code policy and baseline (with --certs, --inventory or --fetch).
     #[command(flatten)]
     pub gate: GateArgs,
 }
@@ -263,7 +267,7 @@ pub struct DiffArgs {
     /// With certificates, the servers the change adds or moves are checked (as `check` does).
     #[command(flatten)]
     pub certificates: CertificateArgs,
-    /// Output format (sarif and junit need --certs or --inventory).
+    /// Output format (sarif, junit and github need --certs, --inventory or --fetch).
     #[arg(long, default_value = "human", value_parser = format_arg(Cmd::Diff))]
     pub format: String,
     /// Exit code policy and baseline, applied to the findings of the added or moved servers.

@@ -255,12 +255,12 @@ fn sarif_junit_and_gate_for_the_change_pair() {
 
 #[test]
 fn sarif_and_junit_need_certificates() {
-    for format in ["sarif", "junit"] {
+    for format in ["sarif", "junit", "github"] {
         let (code, out, err) = diff(&[OLD, CHANGE, "--format", format]);
         assert_eq!(code, 2, "{format}");
         assert!(out.is_empty());
         assert!(
-            flat(&err).contains("--certs DIR or --inventory FILE"),
+            flat(&err).contains("--certs DIR, --inventory FILE or --fetch"),
             "{err}"
         );
     }

@@ -160,39 +160,22 @@ fn with_certs_each_server_is_ready_reissue_or_request_and_exit_is_1() {
 /// Writes `DIR/ca.cer` and `DIR/certs/<fqdn>.cer`: a CA and a certificate for `fqdn` with
 /// everything Lync requires (CRL distribution point, key usage, Server Authentication).
 fn good_certificate(dir: &std::path::Path, fqdn: &str) -> (std::path::PathBuf, std::path::PathBuf) {
-    use rcgen::{
-        BasicConstraints, CertificateParams, CrlDistributionPoint, DnType, ExtendedKeyUsagePurpose,
-        IsCa, Issuer, KeyPair, KeyUsagePurpose,
-    };
-    let ca_key = KeyPair::generate().expect("keygen");
-    let mut ca = CertificateParams::default();
-    ca.distinguished_name
-        .push(DnType::CommonName, "Fabrikam Issuing CA");
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    let ca_der = ca.self_signed(&ca_key).expect("ca").der().to_vec();
-    let issuer = Issuer::new(ca, ca_key);
-    let mut p = CertificateParams::new(vec![fqdn.to_string()]).expect("params");
-    p.distinguished_name.push(DnType::CommonName, fqdn);
-    p.key_usages = vec![
-        KeyUsagePurpose::DigitalSignature,
-        KeyUsagePurpose::KeyEncipherment,
-    ];
-    p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    p.crl_distribution_points = vec![CrlDistributionPoint {
-        uris: vec!["http://pki.fabrikam.com/crl/issuing.crl".into()],
-    }];
-    p.use_authority_key_identifier_extension = true;
-    p.not_before = rcgen::date_time_ymd(2026, 1, 1);
-    p.not_after = rcgen::date_time_ymd(2028, 1, 1);
-    let leaf = p
-        .signed_by(&KeyPair::generate().expect("keygen"), &issuer)
-        .expect("sign");
+    use topocert_x509::test_pki::{CaSpec, Leaf};
+    let ca = CaSpec::new("Fabrikam Issuing CA")
+        .org(None)
+        .without_aki()
+        .self_signed();
+    let leaf = Leaf {
+        org: None,
+        crl: vec!["http://pki.fabrikam.com/crl/issuing.crl".into()],
+        ..Leaf::good(fqdn, &[])
+    }
+    .signed_by(&ca);
     let certs = dir.join("certs");
     std::fs::create_dir(&certs).expect("mkdir");
-    std::fs::write(certs.join(format!("{fqdn}.cer")), leaf.der()).expect("write");
+    std::fs::write(certs.join(format!("{fqdn}.cer")), leaf).expect("write");
     let ca_file = dir.join("ca.cer");
-    std::fs::write(&ca_file, ca_der).expect("write");
+    std::fs::write(&ca_file, ca.der).expect("write");
     (certs, ca_file)
 }
 

@@ -5,8 +5,8 @@ use crate::support;
 
 use crate::every_format;
 
-use rcgen::{CertificateParams, DistinguishedName, DnType, KeyPair};
 use std::path::Path;
+use topocert_x509::test_pki::{ymd, Leaf};
 
 const HOSTILE_SITE_XML: &str = "Red&lt;zz&gt;mond|`x`&#10;EVILSITE";
 const HOSTILE_ORG: &str = "Evil<yy>Corp|`y`\nEVILORG";
@@ -27,20 +27,28 @@ fn fixture(dir: &Path) -> (String, String) {
     std::fs::write(&topo, xml).expect("write");
     let certs = dir.join("certs");
     std::fs::create_dir(&certs).expect("mkdir");
-    let key = KeyPair::generate().expect("key");
-    let mut params =
-        CertificateParams::new(vec!["lyncse01.fabrikam.com".to_string()]).expect("params");
-    let mut dn = DistinguishedName::new();
-    // DER order: O, then CN (shown by Windows as `CN=..., O=...`).
-    dn.push(DnType::OrganizationName, HOSTILE_ORG);
-    dn.push(DnType::CommonName, "lyncse01.fabrikam.com");
-    params.distinguished_name = dn;
-    let cert = params.self_signed(&key).expect("cert");
-    std::fs::write(certs.join("lyncse01.fabrikam.com.cer"), cert.der()).expect("write");
+    let cert = bare(Leaf {
+        org: Some(HOSTILE_ORG.into()),
+        ..Leaf::good("lyncse01.fabrikam.com", &[])
+    })
+    .self_signed();
+    std::fs::write(certs.join("lyncse01.fabrikam.com.cer"), cert).expect("write");
     (
         topo.to_string_lossy().into_owned(),
         certs.to_string_lossy().into_owned(),
     )
+}
+
+/// `leaf` without key usage, extended key usage and CRL distribution point, valid 1975..4096:
+/// only a name and SANs.
+fn bare(leaf: Leaf) -> Leaf {
+    Leaf {
+        key_usages: Vec::new(),
+        eku: Vec::new(),
+        crl: Vec::new(),
+        validity: (ymd(1975, 1, 1), ymd(4096, 1, 1)),
+        ..leaf
+    }
 }
 
 fn out(command: &str, args: &[&str]) -> String {
@@ -153,8 +161,7 @@ fn hostile_names_are_inert_in_every_format() {
 /// a file name in `--certs`, the topology's file name and a site name (character references
 /// XML allows) never reach standard output or standard error raw, in any command or format.
 mod controls {
-    use super::{every_format, support};
-    use rcgen::{CertificateParams, DistinguishedName, DnType, KeyPair};
+    use super::{bare, every_format, support, Leaf};
     use std::path::PathBuf;
     use topocert::report::{Command, FORMATS};
 
@@ -221,15 +228,13 @@ mod controls {
         std::fs::write(&topology, xml).expect("write");
         let certs = dir.path().join("certs");
         std::fs::create_dir(&certs).expect("mkdir");
-        let key = KeyPair::generate().expect("key");
-        let mut params =
-            CertificateParams::new(vec!["lyncse01.fabrikam.com".to_string()]).expect("params");
-        let mut dn = DistinguishedName::new();
-        dn.push(DnType::OrganizationName, CONTROLS);
-        dn.push(DnType::CommonName, format!("lyncse01{CONTROLS}"));
-        params.distinguished_name = dn;
-        let cert = params.self_signed(&key).expect("cert");
-        std::fs::write(certs.join("lyncse01.fabrikam.com.cer"), cert.der()).expect("write");
+        let cert = bare(Leaf {
+            cn: format!("lyncse01{CONTROLS}"),
+            org: Some(CONTROLS.into()),
+            ..Leaf::good("lyncse01.fabrikam.com", &[])
+        })
+        .self_signed();
+        std::fs::write(certs.join("lyncse01.fabrikam.com.cer"), cert).expect("write");
         // An unreadable file whose name every format reports.
         std::fs::write(certs.join(FILE), b"not a certificate").expect("write");
         let html = dir.path().join("report.html");

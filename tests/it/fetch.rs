@@ -731,7 +731,7 @@ fn impostors() -> Lab {
         ("pc01", &pc01),
         ("pc02", &pc02),
     ]
-    .map(|(s, c)| (s, topocert::certs::cert::sha1_thumbprint(&c.chain[0])));
+    .map(|(s, c)| (s, topocert::certs::sha1_thumbprint(&c.chain[0])));
     std::fs::write(
         dir.path().join("thumbprints"),
         thumbprints

@@ -226,3 +226,87 @@ fn planned_certificate_faults_are_exactly_what_check_finds() {
     assert_eq!(found, expected);
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// `--jobs`: certificate files are read and chains verified on N threads, and the output is
+/// the same for every N.
+mod jobs {
+    use super::{generate, support, synth_certs};
+    use std::path::Path;
+    use topocert_testkit::synth::{plan_certificates, SynthOptions};
+
+    /// `check --format json` output and exit code with `--jobs N`.
+    fn check_json(topology: &Path, certs: &Path, ca: &Path, jobs: &str) -> (Vec<u8>, Option<i32>) {
+        let out = support::topocert()
+            .arg("check")
+            .arg(topology)
+            .arg("--certs")
+            .arg(certs)
+            .arg("--ca")
+            .arg(ca)
+            .args([
+                "--now",
+                "2026-12-01T00:00:00Z",
+                "--format",
+                "json",
+                "--jobs",
+                jobs,
+            ])
+            .output()
+            .expect("runs");
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.stdout, out.status.code())
+    }
+
+    #[test]
+    fn one_and_two_threads_give_the_same_json_on_the_rules_lab() {
+        let lab = support::root().join("sample-topologies/rules-lab");
+        let (topology, certs, ca) = (
+            lab.join("topology.xml"),
+            lab.join("certs"),
+            lab.join("ca/fabrikam-issuing-ca.cer"),
+        );
+        let one = check_json(&topology, &certs, &ca, "1");
+        let two = check_json(&topology, &certs, &ca, "2");
+        assert_eq!(one.1, Some(1));
+        assert!(one.0.len() > 1000);
+        assert!(one == two, "--jobs 1 and --jobs 2 differ");
+    }
+
+    #[test]
+    fn one_and_two_threads_give_the_same_json_on_2000_generated_certificates() {
+        let opts = SynthOptions {
+            sites: 20,
+            pools_per_site: 2,
+            machines_per_pool: 50,
+            pchat: true,
+            seed: 2013,
+            ..SynthOptions::default()
+        };
+        let (bytes, summary) = generate(&opts);
+        let plan = plan_certificates(&summary, 2013, 0.2);
+        assert_eq!(plan.len(), 2000);
+        let dir = tempfile::tempdir().expect("tmp");
+        let (certs, ca) =
+            synth_certs::write_certificates(dir.path(), &plan, &bytes).expect("certificates");
+        let topology = dir.path().join("t.xml");
+        std::fs::write(&topology, &bytes).expect("write");
+        let one = check_json(&topology, &certs, &ca, "1");
+        let two = check_json(&topology, &certs, &ca, "2");
+        let v: serde_json::Value = serde_json::from_slice(&one.0).expect("json");
+        assert_eq!(v["servers"].as_array().map(Vec::len), Some(2000));
+        assert!(one == two, "--jobs 1 and --jobs 2 differ");
+    }
+
+    #[test]
+    fn zero_jobs_is_refused() {
+        let out = support::topocert()
+            .args(["check", "t.xml", "--certs", "c", "--jobs", "0"])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2));
+    }
+}

@@ -6,14 +6,12 @@
 
 use crate::support;
 
-use rcgen::{
-    BasicConstraints, CertificateParams, CrlDistributionPoint, DistinguishedName, DnType,
-    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType, SigningKey,
-};
+use rcgen::{BasicConstraints, IsCa};
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
 use support::{flat, sample, topocert};
+use topocert_x509::test_pki::{v1, ymd, CaSpec, Leaf};
 
 const NOW: &str = "2026-12-01T00:00:00Z";
 
@@ -115,61 +113,16 @@ fn duplicate_machine_fqdns_are_a_warning_at_the_second_machine() {
 
 // ------------------------------------------------------------ certificates
 
-struct Ca {
-    issuer: Issuer<'static, KeyPair>,
-    der: Vec<u8>,
-}
-
-fn dn(cn: &str) -> DistinguishedName {
-    let mut d = DistinguishedName::new();
-    // DER order: O, then CN (shown by Windows as `CN=..., O=...`).
-    d.push(DnType::OrganizationName, "Fabrikam");
-    d.push(DnType::CommonName, cn);
-    d
-}
-
-fn ca() -> Ca {
-    let key = KeyPair::generate().expect("keygen");
-    let mut p = CertificateParams::default();
-    p.distinguished_name = dn("Hostile Test Issuing CA");
-    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    let cert = p.self_signed(&key).expect("self-signed");
-    Ca {
-        der: cert.der().to_vec(),
-        issuer: Issuer::new(p, key),
+/// A server certificate for `cn` with DNS SANs `sans`: Server Authentication, a CRL
+/// distribution point, no key usage, valid 1975..4096.
+fn leaf(cn: &str, sans: &[String]) -> Leaf {
+    Leaf {
+        sans: sans.to_vec(),
+        key_usages: Vec::new(),
+        crl: vec!["http://pki.fabrikam.com/crl/hostile.crl".to_string()],
+        validity: (ymd(1975, 1, 1), ymd(4096, 1, 1)),
+        ..Leaf::good(cn, &[])
     }
-}
-
-fn leaf_params(cn: &str, sans: &[String]) -> CertificateParams {
-    let mut p = CertificateParams::new(sans.to_vec()).expect("params");
-    p.distinguished_name = dn(cn);
-    p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    p.use_authority_key_identifier_extension = true;
-    p.crl_distribution_points = vec![CrlDistributionPoint {
-        uris: vec!["http://pki.fabrikam.com/crl/hostile.crl".to_string()],
-    }];
-    p
-}
-
-fn sign(ca: &Ca, p: CertificateParams) -> Vec<u8> {
-    let key = KeyPair::generate().expect("keygen");
-    p.signed_by(&key, &ca.issuer).expect("sign").der().to_vec()
-}
-
-/// An X.509 v1 certificate (no extensions at all) signed by `ca`: rcgen only makes v3, so its
-/// to-be-signed part is rewritten with the x509-cert types and signed again with the CA key.
-fn v1_leaf(ca: &Ca, cn: &str) -> Vec<u8> {
-    use x509_cert::der::{Decode, Encode};
-    let v3 = sign(ca, leaf_params(cn, &[]));
-    let mut cert = x509_cert::Certificate::from_der(&v3).expect("rcgen DER");
-    cert.tbs_certificate.version = x509_cert::Version::V1;
-    cert.tbs_certificate.extensions = None;
-    let tbs = cert.tbs_certificate.to_der().expect("encode");
-    let sig = ca.issuer.key().sign(&tbs).expect("sign");
-    cert.signature =
-        x509_cert::der::asn1::BitString::from_bytes(&sig).expect("signature bit string");
-    cert.to_der().expect("encode")
 }
 
 /// The enterprise sample's five checked servers, each with a hostile certificate, plus broken
@@ -194,14 +147,13 @@ fn hostile_folder() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let tmp = tempfile::tempdir().expect("tmp");
     let certs = tmp.path().join("certs");
     fs::create_dir(&certs).expect("mkdir");
-    let ca = ca();
+    let ca = CaSpec::new("Hostile Test Issuing CA")
+        .without_aki()
+        .self_signed();
     let ca_file = write(tmp.path(), "ca.cer", &ca.der);
 
     // fe01: an ordinary good certificate.
-    let good = sign(
-        &ca,
-        leaf_params("fe01.fabrikam.com", &with_pool01("fe01.fabrikam.com")),
-    );
+    let good = leaf("fe01.fabrikam.com", &with_pool01("fe01.fabrikam.com")).signed_by(&ca);
     write(&certs, "fe01.fabrikam.com.cer", &good);
     // fe02: 10,000 SANs, its own name last.
     let mut many: Vec<String> = (0..9_993)
@@ -212,30 +164,29 @@ fn hostile_folder() -> (tempfile::TempDir, PathBuf, PathBuf) {
     write(
         &certs,
         "fe02.fabrikam.com.cer",
-        &sign(&ca, leaf_params("fe02.fabrikam.com", &many)),
+        &leaf("fe02.fabrikam.com", &many).signed_by(&ca),
     );
     // fe03: no SAN extension at all, the name only in the CN.
     write(
         &certs,
         "fe03.fabrikam.com.cer",
-        &sign(&ca, leaf_params("fe03.fabrikam.com", &[])),
+        &leaf("fe03.fabrikam.com", &[]).signed_by(&ca),
     );
     // pc01: X.509 v1.
     write(
         &certs,
         "pc01.fabrikam.com.cer",
-        &v1_leaf(&ca, "pc01.fabrikam.com"),
+        &v1(&leaf("pc01.fabrikam.com", &[]).signed_by(&ca), &ca),
     );
     // pc02: a CA certificate offered as the server's certificate.
-    let mut p = leaf_params(
-        "pc02.fabrikam.com",
-        &["pc02.fabrikam.com".into(), "pchat01.fabrikam.com".into()],
-    );
-    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    p.subject_alt_names = ["pc02.fabrikam.com", "pchat01.fabrikam.com"]
-        .map(|n| SanType::DnsName(n.try_into().expect("name")))
-        .to_vec();
-    write(&certs, "pc02.fabrikam.com.cer", &sign(&ca, p));
+    let pc02 = Leaf {
+        is_ca: IsCa::Ca(BasicConstraints::Unconstrained),
+        ..leaf(
+            "pc02.fabrikam.com",
+            &["pc02.fabrikam.com".into(), "pchat01.fabrikam.com".into()],
+        )
+    };
+    write(&certs, "pc02.fabrikam.com.cer", &pc02.signed_by(&ca));
 
     // Broken files next to them.
     write(&certs, "truncated.cer", &good[..good.len() / 2]);

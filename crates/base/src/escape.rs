@@ -166,6 +166,78 @@ pub fn output(s: &str, keep_colour: bool) -> String {
     out
 }
 
+/// [`output`] as a writer: what is written to it reaches `inner` through [`output`], in
+/// pieces of about [`InertWriter::PIECE`] bytes cut where [`output`] gives the same bytes as on
+/// the whole text (at a character boundary not inside a possible SGR sequence), so a streamed
+/// output is byte for byte the output of the whole. Call [`InertWriter::finish`] at the end;
+/// [`Write::flush`] passes on only what can be cut.
+pub struct InertWriter<W: std::io::Write> {
+    inner: W,
+    pending: Vec<u8>,
+    keep_colour: bool,
+}
+
+impl<W: std::io::Write> InertWriter<W> {
+    /// About how many bytes are held before they are passed on.
+    pub const PIECE: usize = 1 << 16;
+
+    /// A writer onto `inner`; `keep_colour` as [`output`] takes it.
+    pub fn new(inner: W, keep_colour: bool) -> Self {
+        InertWriter {
+            inner,
+            pending: Vec::new(),
+            keep_colour,
+        }
+    }
+
+    /// Passes everything on, flushes, and returns the inner writer.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        self.pass_on(self.pending.len())?;
+        self.inner.flush()?;
+        Ok(self.inner)
+    }
+
+    /// Where the pending bytes may be cut: the last character boundary whose previous byte
+    /// cannot be inside an SGR sequence (ESC, `[`, a digit or `;`); 0 when there is none.
+    fn cut(&self) -> usize {
+        let b = &self.pending;
+        (1..b.len())
+            .rev()
+            .find(|&p| {
+                !(0x80..0xc0).contains(&b[p])
+                    && !matches!(b[p - 1], 0x1b | b'[' | b';' | b'0'..=b'9')
+            })
+            .unwrap_or(0)
+    }
+
+    /// Writes the first `end` pending bytes through [`output`].
+    fn pass_on(&mut self, end: usize) -> std::io::Result<()> {
+        if end == 0 {
+            return Ok(());
+        }
+        let text = String::from_utf8_lossy(&self.pending[..end]);
+        self.inner
+            .write_all(output(&text, self.keep_colour).as_bytes())?;
+        self.pending.drain(..end);
+        Ok(())
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for InertWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        if self.pending.len() >= Self::PIECE {
+            self.pass_on(self.cut())?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.pass_on(self.cut())?;
+        self.inner.flush()
+    }
+}
+
 /// The length of the SGR sequence `s` starts with (`ESC [ [0-9;]* m`), if it starts with one.
 fn sgr_len(s: &str) -> Option<usize> {
     let b = s.as_bytes();
@@ -223,6 +295,46 @@ impl serde_json::ser::Formatter for JsonFormatter<'_> {
             }
         }
         w.write_all(&fragment.as_bytes()[start..])
+    }
+}
+
+#[cfg(test)]
+mod inert_writer_tests {
+    use super::*;
+    use std::io::Write;
+
+    /// Written in pieces of every size, the text comes out as [`output`] makes it whole.
+    #[test]
+    fn streamed_output_is_the_output_of_the_whole() {
+        let unit = "plain \u{1b}[1;31mred\u{1b}[0m é\u{9b}2J \u{202e}bidi\u{1b}]8;;x\u{7}\r\tok 12;34\n\u{1b}[";
+        let text: String = std::iter::repeat_n(unit, 3000).collect();
+        for keep in [false, true] {
+            let whole = output(&text, keep);
+            for piece in [1, 7, 64, 1000, 70_000] {
+                let mut w = InertWriter::new(Vec::new(), keep);
+                for chunk in text.as_bytes().chunks(piece) {
+                    w.write_all(chunk).expect("vec");
+                    w.flush().expect("vec");
+                }
+                let out = w.finish().expect("vec");
+                assert_eq!(
+                    String::from_utf8(out).expect("utf-8"),
+                    whole,
+                    "{piece} {keep}"
+                );
+            }
+        }
+    }
+
+    /// It holds about a piece, not the whole output.
+    #[test]
+    fn passes_on_as_it_goes() {
+        let mut w = InertWriter::new(Vec::new(), false);
+        for _ in 0..1000 {
+            w.write_all(&[b'x'; 1000]).expect("vec");
+        }
+        assert!(w.pending.len() < 2 * InertWriter::<Vec<u8>>::PIECE);
+        assert_eq!(w.finish().expect("vec").len(), 1_000_000);
     }
 }
 

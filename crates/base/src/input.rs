@@ -11,7 +11,7 @@
 //! | input                          | limit     | constant                                   |
 //! |--------------------------------|-----------|--------------------------------------------|
 //! | topology (file or `-`)         | 1 GiB     | [`crate::topology::MAX_INPUT_BYTES`]       |
-//! | certificate file, `--ca`       | 16 MiB    | [`crate::certs::load::MAX_FILE_SIZE`]      |
+//! | certificate file, `--ca`       | 16 MiB    | [`crate::certs::MAX_FILE_SIZE`]      |
 //! | `--inventory`                  | 64 MiB    | [`crate::certs::inventory::MAX_INVENTORY_SIZE`] |
 //! | `--baseline`                   | 64 MiB    | [`crate::gate::MAX_BASELINE_SIZE`]         |
 //! | `manifest.csv` of a fetch      | 16 MiB    | [`crate::fetch::manifest::MAX_SIZE`]       |

@@ -53,7 +53,7 @@ pub fn check_target(path: &Path) -> Result<(), WriteError> {
 /// a device or FIFO (`/dev/null`, `/dev/stdout`) is written to directly instead.
 /// Refused when `path` is an input of the run ([`check_target`]). Nothing is left behind when
 /// `fill` fails.
-pub(crate) fn write_atomic<T>(
+pub fn write_atomic<T>(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<T>,
 ) -> Result<T, WriteError> {

@@ -35,6 +35,7 @@ pub fn run_check(
 ) -> CheckResult {
     let (servers, reference_ca) = crate::check::prepare(topo, graph, store, given_cas, options);
     let ca_index = crate::check::chain::CaIndex::build(store);
+    let chains = walk_chains(&reference_ca, store, &servers, &ca_index);
     let ctx = crate::rules::CheckContext {
         topology: topo,
         graph,
@@ -42,7 +43,7 @@ pub fn run_check(
         servers: &servers,
         reference_ca: &reference_ca,
         options,
-        chains: Default::default(),
+        chains,
         ca_index: &ca_index,
         endpoints: Default::default(),
     };
@@ -55,4 +56,34 @@ pub fn run_check(
     };
     debug_assert!(result.findings_in_order());
     result
+}
+
+/// The chain to the reference CA of every certificate file a checked server uses, walked in
+/// parallel (rayon's global pool; each walk verifies signatures). The walks do not depend on
+/// one another, so the result is the same for any number of threads.
+fn walk_chains<'a>(
+    reference_ca: &'a crate::check::ca::CaResolution,
+    store: &'a CertStore,
+    servers: &[crate::check::CheckedServer],
+    ca_index: &crate::check::chain::CaIndex<'a>,
+) -> crate::rules::ChainCache<'a> {
+    use rayon::prelude::*;
+    let mut files: Vec<usize> = servers
+        .iter()
+        .flat_map(|s| s.certificates.iter().chain(s.assignment.iter()))
+        .map(|a| a.file)
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    let walks: Vec<_> = files
+        .par_iter()
+        .map(|&i| crate::check::ca::chain_to_reference(reference_ca, &store.files[i], ca_index))
+        .collect();
+    crate::rules::ChainCache(
+        files
+            .into_iter()
+            .zip(walks)
+            .map(|(i, w)| (&store.files[i] as *const crate::certs::CertFile, w))
+            .collect(),
+    )
 }

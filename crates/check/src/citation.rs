@@ -16,34 +16,34 @@ pub struct Page {
 
 /// "Certificate requirements for internal servers in Lync Server 2013" (the table of the
 /// Default, WebServicesInternal and WebServicesExternal certificates of Front End servers).
-pub const INTERNAL_SERVERS: Page = Page {
+pub(crate) const INTERNAL_SERVERS: Page = Page {
     title: "Certificate requirements for internal servers in Lync Server 2013",
     url: "https://learn.microsoft.com/en-us/previous-versions/office/lync-server-2013/lync-server-2013-certificate-requirements-for-internal-servers",
 };
 
 /// "Certificate infrastructure requirements for Lync Server 2013" (Server EKU, CDP, signature
 /// digests, key lengths and algorithms, RSASSA-PSS).
-pub const INFRASTRUCTURE: Page = Page {
+pub(crate) const INFRASTRUCTURE: Page = Page {
     title: "Certificate infrastructure requirements for Lync Server 2013",
     url: "https://learn.microsoft.com/en-us/previous-versions/office/lync-server-2013/lync-server-2013-certificate-infrastructure-requirements",
 };
 
 /// "Wildcard certificate support in Lync Server 2013".
-pub const WILDCARD: Page = Page {
+pub(crate) const WILDCARD: Page = Page {
     title: "Wildcard certificate support in Lync Server 2013",
     url: "https://learn.microsoft.com/en-us/previous-versions/office/lync-server-2013/lync-server-2013-wildcard-certificate-support",
 };
 
 /// "Configure Persistent Chat Server in Lync Server 2013" (file upload/download is offered on
 /// the internal web site only).
-pub const CONFIGURE_PERSISTENT_CHAT: Page = Page {
+pub(crate) const CONFIGURE_PERSISTENT_CHAT: Page = Page {
     title: "Configure Persistent Chat Server in Lync Server 2013",
     url: "https://learn.microsoft.com/en-us/previous-versions/office/lync-server-2013/lync-server-2013-configure-persistent-chat-server",
 };
 
 /// "Certificate Requirements for Group Chat Server" (Lync Server 2010; Group Chat is the
 /// predecessor of Persistent Chat): the same CA as the internal servers.
-pub const GROUP_CHAT_2010: Page = Page {
+pub(crate) const GROUP_CHAT_2010: Page = Page {
     title: "Certificate Requirements for Group Chat Server (Lync Server 2010)",
     url: "https://learn.microsoft.com/en-us/previous-versions/office/skype-server-2010/gg412990(v=ocs.14)",
 };
@@ -79,7 +79,7 @@ pub enum Citation {
 
 impl Citation {
     /// Whether Microsoft or an RFC states it (only these can make a server `not ready`).
-    pub fn is_stated(&self) -> bool {
+    pub(crate) fn is_stated(&self) -> bool {
         matches!(self, Citation::Microsoft { .. } | Citation::Rfc { .. })
     }
     /// The short form of the README's rule table: the page title, `RFC 5280 §4.2`, `wizard

@@ -143,12 +143,12 @@ impl Finding {
         }
     }
     /// The same finding with another key.
-    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+    pub(crate) fn with_key(mut self, key: impl Into<String>) -> Self {
         self.key = key.into();
         self
     }
     /// The same finding with another remedy.
-    pub fn with_remedy(mut self, remedy: Remedy) -> Self {
+    pub(crate) fn with_remedy(mut self, remedy: Remedy) -> Self {
         self.remedy = remedy;
         self
     }

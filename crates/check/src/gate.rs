@@ -54,7 +54,7 @@ impl FailOn {
 }
 
 /// The current baseline file layout (2: fingerprints from rule + subject + key).
-pub const BASELINE_VERSION: u32 = 2;
+pub(crate) const BASELINE_VERSION: u32 = 2;
 
 /// Largest baseline read, in bytes (a finding takes about 200 bytes).
 pub const MAX_BASELINE_SIZE: u64 = 64 * 1024 * 1024;
@@ -70,7 +70,7 @@ pub struct Baseline {
 
 /// One accepted finding. Only `fingerprint` is matched; the rest is for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BaselineEntry {
+pub(crate) struct BaselineEntry {
     /// Stable fingerprint ([`fingerprint`]).
     pub fingerprint: String,
     /// Rule id.
@@ -256,7 +256,7 @@ pub fn fingerprint(
         Subject::Pool(p) => parts.push(format!("pool:{}", topo.pools[p.0].fqdn.folded())),
         Subject::CertificateFile(p) => parts.push(format!(
             "file:{}",
-            crate::certs::load::short_name(p).to_ascii_lowercase()
+            crate::certs::short_name(p).to_ascii_lowercase()
         )),
         Subject::Topology => parts.push("topology".into()),
     }

@@ -204,7 +204,7 @@ pub fn add_readiness(plan: &mut Plan, store: &CertStore, result: &CheckResult, o
         let certificate = result
             .server(sp.machine)
             .and_then(|c| c.assignment.as_ref())
-            .map(|a| crate::certs::load::label(&store.files[a.file]));
+            .map(|a| store.files[a.file].label());
         sp.readiness = Some(Readiness {
             status: o.status,
             status_note: Some(outcome.status_note(o)).filter(|n| !n.is_empty()),

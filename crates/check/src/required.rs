@@ -157,7 +157,7 @@ pub struct PlannedName {
 impl PlannedName {
     /// Whether a certificate serving `usages` (every usage when empty) of a server of `kind`
     /// must carry this name: required when any element that asks for it requires it.
-    pub fn need_for(&self, usages: &[crate::certs::Usage], kind: CheckedKind) -> Need {
+    pub(crate) fn need_for(&self, usages: &[crate::certs::Usage], kind: CheckedKind) -> Need {
         if std::iter::once(&self.reason)
             .chain(&self.also_required_by)
             .any(|r| r.source.need(usages, kind) == Need::Required)
@@ -300,7 +300,7 @@ pub fn planned_names(
 /// for internal servers"): Default carries the server and pool FQDNs; the internal web services
 /// certificate the internal web FQDN, the server and pool FQDNs and the simple URLs; the
 /// external one the external web FQDN and the simple URLs.
-pub fn usages_needing(source: NameSource) -> &'static [crate::certs::Usage] {
+pub(crate) fn usages_needing(source: NameSource) -> &'static [crate::certs::Usage] {
     use crate::certs::Usage::*;
     match source {
         NameSource::MachineFqdn | NameSource::FrontEndPool => &[Default, WebServicesInternal],
@@ -313,7 +313,10 @@ pub fn usages_needing(source: NameSource) -> &'static [crate::certs::Usage] {
 
 /// The names a certificate serving `usages` needs, in order (every name when `usages` is
 /// empty). A name is needed when any of the elements requiring it needs one of the usages.
-pub fn for_usages(names: &[PlannedName], usages: &[crate::certs::Usage]) -> Vec<PlannedName> {
+pub(crate) fn for_usages(
+    names: &[PlannedName],
+    usages: &[crate::certs::Usage],
+) -> Vec<PlannedName> {
     if usages.is_empty() {
         return names.to_vec();
     }
@@ -330,7 +333,7 @@ pub fn for_usages(names: &[PlannedName], usages: &[crate::certs::Usage]) -> Vec<
 
 /// The names a certificate serving `usages` of a server of `kind` needs, split into the
 /// required and the recommended ones ([`PlannedName::need_for`]), each in order.
-pub fn split_by_need(
+pub(crate) fn split_by_need(
     names: &[PlannedName],
     usages: &[crate::certs::Usage],
     kind: CheckedKind,
@@ -342,7 +345,7 @@ pub fn split_by_need(
 
 /// The names of `need`, for the usages the server assigns to this certificate, that `facts`
 /// does not cover, in order; never the server FQDN itself, which is `name-mismatch`'s.
-pub fn missing_names(
+pub(crate) fn missing_names(
     s: &crate::check::CheckedServer,
     fqdn: &str,
     facts: &crate::certs::CertFacts,
@@ -370,7 +373,7 @@ pub fn missing<'p>(
 ) -> Vec<&'p PlannedName> {
     // One set of the certificate's names, not a scan of them per required name: a topology
     // with many simple URLs has many required names and certificates with as many names.
-    let cover = crate::certs::cert::NameCover::new(facts.names());
+    let cover = crate::certs::NameCover::new(facts.names());
     required
         .iter()
         .filter(|n| !cover.covers(n.name.as_str()))
@@ -379,7 +382,7 @@ pub fn missing<'p>(
 
 /// The key of a finding about missing names: the lower-case names joined by commas (stable,
 /// and it changes when another name goes missing).
-pub fn names_key<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+pub(crate) fn names_key<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     names
         .into_iter()
         .map(str::to_ascii_lowercase)

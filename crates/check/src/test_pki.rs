@@ -21,7 +21,7 @@ pub fn given(cas: &[&TestCa]) -> Vec<GivenCa> {
 }
 
 /// One `--ca` file holding the given DER certificates.
-pub fn given_der(ders: &[&[u8]]) -> Vec<GivenCa> {
+pub(crate) fn given_der(ders: &[&[u8]]) -> Vec<GivenCa> {
     vec![GivenCa {
         path: PathBuf::from("ca.cer"),
         certs: ders
@@ -41,7 +41,7 @@ pub fn run(rel: &str, folder: &Folder, cas: &[GivenCa]) -> CheckResult {
 
 /// Runs `check` on a shipped sample topology with a shipped inventory (`inventory` under
 /// `sample-topologies/`, as `--inventory`) and `--ca` files, at [`NOW`].
-pub fn run_inventory(rel: &str, inventory: &str, cas: &[GivenCa]) -> CheckResult {
+pub(crate) fn run_inventory(rel: &str, inventory: &str, cas: &[GivenCa]) -> CheckResult {
     let path = format!("{}/{inventory}", samples());
     let mut store = crate::certs::CertStore::default();
     crate::certs::inventory::load(std::path::Path::new(&path))

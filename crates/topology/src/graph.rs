@@ -122,13 +122,7 @@ pub struct ServerGraph {
     pub pchat_machines: BTreeSet<MachineIdx>,
 }
 
-/// Classifies a pool by its services.
-pub fn classify_pool(topo: &Topology, pool: PoolIdx) -> PoolKind {
-    let hosts_sql = topo.sql_instances.iter().any(|i| i.pool == pool);
-    classify(topo, pool, hosts_sql)
-}
-
-/// [`classify_pool`], told whether the pool hosts a SQL instance.
+/// Classifies a pool by its services, told whether it hosts a SQL instance.
 fn classify(topo: &Topology, pool: PoolIdx, hosts_sql: bool) -> PoolKind {
     let p = &topo.pools[pool.0];
     let has = |r: &Role| p.services.iter().any(|s| &topo.services[s.0].role == r);

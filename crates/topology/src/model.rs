@@ -346,7 +346,7 @@ impl Role {
         }
     }
     /// True for the SQL-hosted roles.
-    pub fn is_store(&self) -> bool {
+    pub(crate) fn is_store(&self) -> bool {
         matches!(
             self,
             Role::SqlStore(_) | Role::PersistentChatStore | Role::PersistentChatComplianceStore
@@ -383,11 +383,11 @@ pub struct WebServiceSettings {
 }
 
 /// The web component that serves Persistent Chat file upload/download.
-pub const PERSISTENT_CHAT_WEB: &str = "PersistentChatWeb";
+pub(crate) const PERSISTENT_CHAT_WEB: &str = "PersistentChatWeb";
 
 impl WebServiceSettings {
     /// True when the Persistent Chat file upload/download component is enabled.
-    pub fn has_persistent_chat_web(&self) -> bool {
+    pub(crate) fn has_persistent_chat_web(&self) -> bool {
         self.components
             .iter()
             .any(|c| c.eq_ignore_ascii_case(PERSISTENT_CHAT_WEB))

@@ -50,32 +50,33 @@ impl<'a> ServerList<'a> {
 
 /// Every machine of the topology, in document order.
 pub fn server_rows(topo: &Topology, graph: &ServerGraph) -> Vec<ServerRow> {
-    topo.machines
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let idx = MachineIdx(i);
-            let pool = &topo.pools[m.pool.0];
-            let mut roles: Vec<String> = Vec::new();
-            for s in &pool.services {
-                let name = &*topo.services[s.0].role_name;
-                if !roles.iter().any(|r| r == name) {
-                    roles.push(name.to_string());
-                }
-            }
-            ServerRow {
-                fqdn: m.fqdn.to_string(),
-                pool: pool.fqdn.to_string(),
-                site: topo
-                    .pool_site(m.pool)
-                    .map(|s| s.display_name())
-                    .unwrap_or_default(),
-                roles,
-                kind: graph.pool_kinds[m.pool.0],
-                file_transfer: graph.file_transfer_machines.contains(&idx),
-                persistent_chat: graph.pchat_machines.contains(&idx),
-                machine: idx,
-            }
-        })
+    (0..topo.machines.len())
+        .map(|i| server_row(topo, graph, MachineIdx(i)))
         .collect()
+}
+
+/// The row of machine `idx` (`idx` is a machine of `topo`).
+pub fn server_row(topo: &Topology, graph: &ServerGraph, idx: MachineIdx) -> ServerRow {
+    let m = &topo.machines[idx.0];
+    let pool = &topo.pools[m.pool.0];
+    let mut roles: Vec<String> = Vec::new();
+    for s in &pool.services {
+        let name = &*topo.services[s.0].role_name;
+        if !roles.iter().any(|r| r == name) {
+            roles.push(name.to_string());
+        }
+    }
+    ServerRow {
+        fqdn: m.fqdn.to_string(),
+        pool: pool.fqdn.to_string(),
+        site: topo
+            .pool_site(m.pool)
+            .map(|s| s.display_name())
+            .unwrap_or_default(),
+        roles,
+        kind: graph.pool_kinds[m.pool.0],
+        file_transfer: graph.file_transfer_machines.contains(&idx),
+        persistent_chat: graph.pchat_machines.contains(&idx),
+        machine: idx,
+    }
 }

@@ -24,14 +24,35 @@ impl TestCa {
     pub fn cert(&self) -> Certificate {
         Certificate::from_der(&self.der).expect("test CA parses")
     }
+    /// Its certificate, PEM.
+    pub fn pem(&self) -> String {
+        pem_block("CERTIFICATE", &self.der)
+    }
 }
 
 fn dn(cn: &str) -> DistinguishedName {
+    dn_in(cn, Some("Fabrikam"))
+}
+
+/// `CN=cn, O=org` (`CN=cn` without `org`).
+fn dn_in(cn: &str, org: Option<&str>) -> DistinguishedName {
     let mut d = DistinguishedName::new();
     // DER order: O, then CN (shown by Windows as `CN=..., O=...`).
-    d.push(DnType::OrganizationName, "Fabrikam");
+    if let Some(o) = org {
+        d.push(DnType::OrganizationName, o);
+    }
     d.push(DnType::CommonName, cn);
     d
+}
+
+/// Midnight UTC of `year-month-day`, Unix seconds (for [`Leaf::validity`]).
+pub fn ymd(year: i32, month: u8, day: u8) -> i64 {
+    let month = time::Month::try_from(month).expect("month");
+    time::Date::from_calendar_date(year, month, day)
+        .expect("date")
+        .midnight()
+        .assume_utc()
+        .unix_timestamp()
 }
 
 fn ca_params(cn: &str, valid: (i32, i32)) -> CertificateParams {
@@ -45,20 +66,77 @@ fn ca_params(cn: &str, valid: (i32, i32)) -> CertificateParams {
     p
 }
 
+/// A CA of the test PKI to make: `CN=cn, O=Fabrikam`, valid 2020..2040, keyCertSign and
+/// cRLSign, an authority key identifier, an ECDSA P-256 key. Each method changes one thing;
+/// [`CaSpec::self_signed`] or [`CaSpec::signed_by`] makes it.
+pub struct CaSpec(CertificateParams);
+
+impl CaSpec {
+    /// The default CA named `cn`.
+    pub fn new(cn: &str) -> Self {
+        CaSpec(ca_params(cn, (2020, 2040)))
+    }
+    /// `O=org` in its name instead of Fabrikam; `None`: a CN-only name.
+    pub fn org(mut self, org: Option<&str>) -> Self {
+        match org {
+            Some(o) => self.0.distinguished_name.push(DnType::OrganizationName, o),
+            None => {
+                self.0.distinguished_name.remove(DnType::OrganizationName);
+            }
+        }
+        self
+    }
+    /// Valid from January 1st of `valid.0` to that of `valid.1`.
+    pub fn valid(mut self, valid: (i32, i32)) -> Self {
+        self.0.not_before = rcgen::date_time_ymd(valid.0, 1, 1);
+        self.0.not_after = rcgen::date_time_ymd(valid.1, 1, 1);
+        self
+    }
+    /// digitalSignature in its key usage too (as AD CS issues CA certificates).
+    pub fn digital_signature(mut self) -> Self {
+        self.0.key_usages.push(KeyUsagePurpose::DigitalSignature);
+        self
+    }
+    /// A CRL distribution point with `uri` (its issuer's CRL).
+    pub fn crl(mut self, uri: &str) -> Self {
+        self.0.crl_distribution_points = vec![CrlDistributionPoint {
+            uris: vec![uri.to_string()],
+        }];
+        self
+    }
+    /// No authority key identifier extension.
+    pub fn without_aki(mut self) -> Self {
+        self.0.use_authority_key_identifier_extension = false;
+        self
+    }
+    /// Self-signed with a new key (the same name twice: a renewed CA with a new key).
+    pub fn self_signed(self) -> TestCa {
+        let key = KeyPair::generate().expect("keygen");
+        let cert = self.0.self_signed(&key).expect("self-signed");
+        TestCa {
+            der: cert.der().to_vec(),
+            issuer: Issuer::new(self.0, key),
+        }
+    }
+    /// A new key, signed by `parent` (an intermediate CA).
+    pub fn signed_by(self, parent: &TestCa) -> TestCa {
+        let key = KeyPair::generate().expect("keygen");
+        let cert = self.0.signed_by(&key, &parent.issuer).expect("sign");
+        TestCa {
+            der: cert.der().to_vec(),
+            issuer: Issuer::new(self.0, key),
+        }
+    }
+}
+
 /// A self-signed root CA valid 2020..2040.
 pub fn root(cn: &str) -> TestCa {
-    root_valid(cn, (2020, 2040))
+    CaSpec::new(cn).self_signed()
 }
 
 /// A self-signed root CA valid from January 1st of `valid.0` to that of `valid.1`.
 pub fn root_valid(cn: &str, valid: (i32, i32)) -> TestCa {
-    let key = KeyPair::generate().expect("keygen");
-    let p = ca_params(cn, valid);
-    let cert = p.self_signed(&key).expect("self-signed");
-    TestCa {
-        der: cert.der().to_vec(),
-        issuer: Issuer::new(p, key),
-    }
+    CaSpec::new(cn).valid(valid).self_signed()
 }
 
 /// A self-signed CA certificate whose subject and issuer hold `rdns` in this DER order, each an
@@ -67,7 +145,7 @@ pub fn root_valid(cn: &str, valid: (i32, i32)) -> TestCa {
 /// x509-cert types and the result signed again with the same key.
 pub fn self_signed_with_rdns(rdns: &[&str]) -> Vec<u8> {
     use std::str::FromStr;
-    use x509_cert::der::{Decode, Encode};
+    use x509_cert::der::Decode;
     let key = KeyPair::generate().expect("keygen");
     let rcgen_der = ca_params("placeholder", (2020, 2040))
         .self_signed(&key)
@@ -82,28 +160,20 @@ pub fn self_signed_with_rdns(rdns: &[&str]) -> Vec<u8> {
     );
     cert.tbs_certificate.subject = name.clone();
     cert.tbs_certificate.issuer = name;
-    let tbs = cert.tbs_certificate.to_der().expect("encode");
-    let sig = rcgen::SigningKey::sign(&key, &tbs).expect("sign");
-    cert.signature =
-        x509_cert::der::asn1::BitString::from_bytes(&sig).expect("signature bit string");
-    cert.to_der().expect("encode")
+    resign(cert, &key)
 }
 
 /// A CA certificate for `cn` signed by `parent` (an intermediate), valid 2020..2040.
 pub fn intermediate(cn: &str, parent: &TestCa) -> TestCa {
-    let key = KeyPair::generate().expect("keygen");
-    let p = ca_params(cn, (2020, 2040));
-    let cert = p.signed_by(&key, &parent.issuer).expect("sign");
-    TestCa {
-        der: cert.der().to_vec(),
-        issuer: Issuer::new(p, key),
-    }
+    CaSpec::new(cn).signed_by(parent)
 }
 
 /// What a test server certificate looks like; [`Leaf::good`] is one Lync accepts.
 pub struct Leaf {
     /// Subject CN.
     pub cn: String,
+    /// Subject O (default: Fabrikam; `None`: a CN-only subject).
+    pub org: Option<String>,
     /// DNS SANs.
     pub sans: Vec<String>,
     /// Key usage bits; empty = no extension.
@@ -136,6 +206,7 @@ impl Leaf {
         sans.extend(more.iter().map(|s| s.to_string()));
         Leaf {
             cn: fqdn.to_string(),
+            org: Some("Fabrikam".to_string()),
             sans,
             key_usages: vec![
                 KeyUsagePurpose::DigitalSignature,
@@ -156,14 +227,29 @@ impl Leaf {
         Leaf::good("lyncse01.fabrikam.com", SE_NAMES)
     }
 
-    /// Signs it with `ca`: DER.
-    pub fn signed_by(&self, ca: &TestCa) -> Vec<u8> {
-        let key = match self.key_alg {
+    /// A new key of [`Leaf::key_alg`], for [`Leaf::with_key`].
+    pub fn new_key(&self) -> KeyPair {
+        match self.key_alg {
             Some(alg) => KeyPair::generate_for(alg).expect("keygen"),
             None => KeyPair::generate().expect("keygen"),
-        };
+        }
+    }
+
+    /// Signs it with `ca`, over a new key: DER.
+    pub fn signed_by(&self, ca: &TestCa) -> Vec<u8> {
+        self.with_key(&self.new_key(), Some(ca))
+    }
+
+    /// Self-signed, over a new key: DER.
+    pub fn self_signed(&self) -> Vec<u8> {
+        self.with_key(&self.new_key(), None)
+    }
+
+    /// Its certificate over `key` (one key for many leaves, or a key the caller keeps), signed
+    /// by `ca`, or self-signed without one: DER.
+    pub fn with_key(&self, key: &KeyPair, ca: Option<&TestCa>) -> Vec<u8> {
         let mut p = CertificateParams::new(self.sans.clone()).expect("params");
-        p.distinguished_name = dn(&self.cn);
+        p.distinguished_name = dn_in(&self.cn, self.org.as_deref());
         p.key_usages = self.key_usages.clone();
         p.extended_key_usages = self.eku.clone();
         p.is_ca = self.is_ca;
@@ -181,18 +267,22 @@ impl Leaf {
         let at = |t: i64| time::OffsetDateTime::from_unix_timestamp(t).expect("validity");
         p.not_before = at(self.validity.0);
         p.not_after = at(self.validity.1);
-        let der = p.signed_by(&key, &ca.issuer).expect("sign").der().to_vec();
+        let (der, signer) = match ca {
+            Some(ca) => (p.signed_by(key, &ca.issuer), ca.issuer.key()),
+            None => (p.self_signed(key), key),
+        };
+        let der = der.expect("sign").der().to_vec();
         match self.rsa_bits {
-            Some(bits) => with_rsa_key(&der, bits, ca),
+            Some(bits) => with_rsa_key(&der, bits, signer),
             None => der,
         }
     }
 }
 
 /// `der` with an RSA public key of `bits` modulus bits (exponent 65537) as its key, signed
-/// again with `signer`'s key.
-fn with_rsa_key(der: &[u8], bits: usize, signer: &TestCa) -> Vec<u8> {
-    use x509_cert::der::{Decode, Encode};
+/// again with `signer`.
+fn with_rsa_key(der: &[u8], bits: usize, signer: &KeyPair) -> Vec<u8> {
+    use x509_cert::der::Decode;
     assert!(bits >= 8, "RSA modulus of {bits} bits");
     // Top bit set, odd, every other bit set too.
     let mut modulus = vec![0xff_u8; bits.div_ceil(8)];
@@ -211,8 +301,24 @@ fn with_rsa_key(der: &[u8], bits: usize, signer: &TestCa) -> Vec<u8> {
         subject_public_key: x509_cert::der::asn1::BitString::from_bytes(&rsa_public_key)
             .expect("key bit string"),
     };
+    resign(cert, signer)
+}
+
+/// `der` as an X.509 v1 certificate (no extensions at all; rcgen only writes v3), signed again
+/// with `signer`'s key.
+pub fn v1(der: &[u8], signer: &TestCa) -> Vec<u8> {
+    use x509_cert::der::Decode;
+    let mut cert = x509_cert::Certificate::from_der(der).expect("rcgen DER");
+    cert.tbs_certificate.version = x509_cert::Version::V1;
+    cert.tbs_certificate.extensions = None;
+    resign(cert, signer.issuer.key())
+}
+
+/// `cert` (edited) signed again with `key`: DER.
+fn resign(mut cert: x509_cert::Certificate, key: &KeyPair) -> Vec<u8> {
+    use x509_cert::der::Encode;
     let tbs = cert.tbs_certificate.to_der().expect("encode");
-    let sig = rcgen::SigningKey::sign(signer.issuer.key(), &tbs).expect("sign");
+    let sig = rcgen::SigningKey::sign(key, &tbs).expect("sign");
     cert.signature =
         x509_cert::der::asn1::BitString::from_bytes(&sig).expect("signature bit string");
     cert.to_der().expect("encode")
@@ -366,7 +472,7 @@ pub fn renamed(
     signer: &TestCa,
 ) -> Vec<u8> {
     use std::str::FromStr;
-    use x509_cert::der::{Decode, Encode};
+    use x509_cert::der::Decode;
     let name = |rdns: &[String]| {
         x509_cert::name::RdnSequence(
             rdns.iter()
@@ -381,11 +487,7 @@ pub fn renamed(
     if let Some(i) = issuer {
         cert.tbs_certificate.issuer = name(i);
     }
-    let tbs = cert.tbs_certificate.to_der().expect("encode");
-    let sig = rcgen::SigningKey::sign(signer.issuer.key(), &tbs).expect("sign");
-    cert.signature =
-        x509_cert::der::asn1::BitString::from_bytes(&sig).expect("signature bit string");
-    cert.to_der().expect("encode")
+    resign(cert, signer.issuer.key())
 }
 
 /// An AD CS-style name in DER order: `DC=com, DC=fabrikam, CN=cn` (Windows shows

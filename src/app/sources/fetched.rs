@@ -5,10 +5,20 @@ use crate::app::{AppError, Loaded};
 use crate::certs::CertStore;
 use crate::fetch::FetchOptions;
 
+/// `--fetch`.
+pub const FLAG: super::Flag = super::Flag {
+    name: "--fetch",
+    value: None,
+    connects: true,
+};
+
 /// The checked servers' TLS endpoints.
 pub struct Fetched<'a>(pub &'a FetchOptions);
 
 impl CertSource for Fetched<'_> {
+    fn flag(&self) -> super::Flag {
+        FLAG
+    }
     fn describe_none(&self) -> String {
         "nothing fetched from the servers".into()
     }

@@ -7,16 +7,26 @@ use crate::certs::CertStore;
 use crate::error::CannotRun;
 use std::path::Path;
 
+/// `--certs DIR`.
+pub const FLAG: super::Flag = super::Flag {
+    name: "--certs",
+    value: Some("DIR"),
+    connects: false,
+};
+
 /// A certificate folder.
 pub struct Folder<'a>(pub &'a Path);
 
 impl CertSource for Folder<'_> {
+    fn flag(&self) -> super::Flag {
+        FLAG
+    }
     fn describe_none(&self) -> String {
         format!("no file in {}", self.0.display())
     }
     fn add_to(&self, _: &Loaded, store: &mut CertStore) -> Result<Vec<String>, AppError> {
         let (files, unreadable) = (store.files.len(), store.unreadable.len());
-        crate::certs::load::load_dir_into(self.0, store).map_err(CannotRun::from)?;
+        crate::certs::load_dir_into(self.0, store).map_err(CannotRun::from)?;
         crate::fetch::manifest::read_into(self.0, store);
         // Said once, up front, instead of only through every server's missing certificate.
         let mut warnings = Vec::new();

@@ -6,10 +6,20 @@ use crate::certs::CertStore;
 use crate::error::CannotRun;
 use std::path::Path;
 
+/// `--inventory FILE`.
+pub const FLAG: super::Flag = super::Flag {
+    name: "--inventory",
+    value: Some("FILE"),
+    connects: false,
+};
+
 /// A certificate inventory.
 pub struct Inventory<'a>(pub &'a Path);
 
 impl CertSource for Inventory<'_> {
+    fn flag(&self) -> super::Flag {
+        FLAG
+    }
     fn describe_none(&self) -> String {
         format!("no row of {}", self.0.display())
     }

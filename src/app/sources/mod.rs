@@ -11,8 +11,46 @@ pub mod inventory;
 use super::{AppError, CertificateInputs, Loaded};
 use crate::certs::CertStore;
 
+/// A source as the command line names it: its flag and the value the flag takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flag {
+    /// `--certs`.
+    pub name: &'static str,
+    /// `DIR`; `None` for a switch.
+    pub value: Option<&'static str>,
+    /// Whether the source reads the servers over the network (an unreachable server is not
+    /// read by it).
+    pub connects: bool,
+}
+
+impl Flag {
+    /// The flag with its value, as a message asks for it: `--certs DIR`.
+    pub fn usage(&self) -> String {
+        match self.value {
+            Some(v) => format!("{} {v}", self.name),
+            None => self.name.to_string(),
+        }
+    }
+}
+
+/// Every source's flag, in the order of [`given`]: the list every message that names the
+/// sources is made from (or, for static text, checked against by a test).
+pub const FLAGS: &[Flag] = &[folder::FLAG, inventory::FLAG, fetched::FLAG];
+
+/// The sources as alternatives, each with its value: "--certs DIR, --inventory FILE or
+/// --fetch".
+pub fn one_of() -> String {
+    let usages: Vec<String> = FLAGS.iter().map(Flag::usage).collect();
+    match usages.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => usages.concat(),
+    }
+}
+
 /// A source of server certificates (and CA files, unreadable entries, fetched endpoints).
 pub trait CertSource {
+    /// Its flag (one of [`FLAGS`]).
+    fn flag(&self) -> Flag;
     /// What the `missing-certificate` message says this source did not have for a server
     /// ("no file in DIR"); the descriptions of a check's sources are joined with " and ".
     fn describe_none(&self) -> String;
@@ -77,5 +115,84 @@ mod tests {
         );
         // Negative: no flag, no source (the command then does not check).
         assert!(given(&CertificateInputs::default()).is_empty());
+        // Every source `given` knows is in FLAGS, in its order.
+        let flags: Vec<Flag> = given(&c).iter().map(|s| s.flag()).collect();
+        assert_eq!(flags, FLAGS);
+        assert_eq!(one_of(), "--certs DIR, --inventory FILE or --fetch");
+    }
+
+    /// Whether `text` names `flag` (not a longer flag that starts with it).
+    fn names(text: &str, flag: &Flag) -> bool {
+        text.match_indices(flag.name).any(|(i, m)| {
+            !text[i + m.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+    }
+
+    /// A text that names two sources or more names every one of `meant`.
+    fn assert_names_every_source(what: &str, text: &str, meant: &[&Flag]) {
+        let named = FLAGS.iter().filter(|f| names(text, f)).count();
+        if named < 2 {
+            return;
+        }
+        for f in meant {
+            assert!(
+                names(text, f),
+                "{what} lists sources without {}: {text}",
+                f.name
+            );
+        }
+    }
+
+    #[test]
+    fn static_texts_that_list_sources_name_every_source() {
+        use clap::CommandFactory;
+        let all: Vec<&Flag> = FLAGS.iter().collect();
+        // Every command's and argument's help (a source's own flag speaks of the others).
+        let cli = crate::cli::Cli::command();
+        let mut checked = 0;
+        for cmd in std::iter::once(&cli).chain(cli.get_subcommands()) {
+            for about in [cmd.get_about(), cmd.get_long_about()]
+                .into_iter()
+                .flatten()
+            {
+                assert_names_every_source(cmd.get_name(), &about.to_string(), &all);
+                checked += 1;
+            }
+            for arg in cmd.get_arguments() {
+                let own = arg.get_long().map(|l| format!("--{l}"));
+                let meant: Vec<&Flag> = FLAGS
+                    .iter()
+                    .filter(|f| own.as_deref() != Some(f.name))
+                    .collect();
+                for help in [arg.get_help(), arg.get_long_help()].into_iter().flatten() {
+                    let what = format!("{} --{}", cmd.get_name(), arg.get_id());
+                    assert_names_every_source(&what, &help.to_string(), &meant);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 50, "{checked}");
+        // The rules' texts; unreachable-endpoint's fix names the sources that do not connect,
+        // as a server that cannot be reached cannot be fetched either.
+        for rule in crate::rules::RULES {
+            let offline: Vec<&Flag> = FLAGS.iter().filter(|f| !f.connects).collect();
+            let meant = if rule.id() == crate::rules::unreachable_endpoint::ID {
+                assert!(!rule.fix().contains("--fetch"), "{}", rule.fix());
+                offline
+            } else {
+                all.clone()
+            };
+            for text in [rule.summary(), rule.why(), rule.fix()] {
+                assert_names_every_source(&rule.id().to_string(), text, &meant);
+            }
+        }
+        // The renderers' errors.
+        let needs = crate::report::RenderError::NeedsCertificates.to_string();
+        for f in FLAGS {
+            assert!(names(&needs, f), "{needs}");
+        }
     }
 }

@@ -47,8 +47,16 @@ pub fn render_every_format(topology: &Path, certs: Option<&Path>) -> Vec<(String
                 ..base
             },
         };
-        match (f.render)(&view) {
-            Ok(text) => out.push((format!("{:?} {}", f.command, f.name), text)),
+        match report::render_to_string(f.render, &view) {
+            Ok(text) => {
+                assert!(
+                    !text.is_empty(),
+                    "{:?} {} renders nothing",
+                    f.command,
+                    f.name
+                );
+                out.push((format!("{:?} {}", f.command, f.name), text));
+            }
             Err(report::RenderError::NeedsCertificates) => {}
             Err(e) => panic!("{:?} {}: {e}", f.command, f.name),
         }

@@ -5,10 +5,7 @@
 //! short, followed by garbage or silence).
 #![allow(dead_code)]
 
-use rcgen::{
-    BasicConstraints, CertificateParams, CrlDistributionPoint, DistinguishedName, DnType,
-    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose,
-};
+use rcgen::{ExtendedKeyUsagePurpose, KeyPair};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::server::{Acceptor, ServerConfig};
 use std::collections::HashMap;
@@ -16,14 +13,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-
-fn dn(cn: &str, org: &str) -> DistinguishedName {
-    let mut d = DistinguishedName::new();
-    // DER order: O, then CN (shown by Windows as `CN=..., O=...`).
-    d.push(DnType::OrganizationName, org);
-    d.push(DnType::CommonName, cn);
-    d
-}
+use topocert_x509::test_pki::{CaSpec, Leaf, TestCa};
 
 /// A CA that signs certificates.
 pub struct Ca {
@@ -33,87 +23,58 @@ pub struct Ca {
     pub pem: String,
     /// Its CRL's URL, which the certificates it issues name.
     crl: String,
-    issuer: Issuer<'static, KeyPair>,
+    ca: TestCa,
 }
 
 fn crl_url(cn: &str) -> String {
     format!("http://pki.fabrikam.com/{}.crl", cn.replace(' ', "-"))
 }
 
-fn ca_params(cn: &str, org: &str) -> CertificateParams {
-    let mut p = CertificateParams::default();
-    p.distinguished_name = dn(cn, org);
-    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    p.not_before = rcgen::date_time_ymd(2020, 1, 1);
-    p.not_after = rcgen::date_time_ymd(2040, 1, 1);
-    p
-}
-
 impl Ca {
+    fn new(cn: &str, ca: TestCa) -> Ca {
+        Ca {
+            der: ca.der.clone(),
+            pem: ca.pem(),
+            crl: crl_url(cn),
+            ca,
+        }
+    }
+
     /// A self-signed root.
     pub fn root(cn: &str, org: &str) -> Ca {
-        let key = KeyPair::generate().expect("key");
-        let params = ca_params(cn, org);
-        let cert = params.self_signed(&key).expect("root");
-        Ca {
-            der: cert.der().to_vec(),
-            pem: cert.pem(),
-            crl: crl_url(cn),
-            issuer: Issuer::new(params, key),
-        }
+        Ca::new(
+            cn,
+            CaSpec::new(cn).org(Some(org)).without_aki().self_signed(),
+        )
     }
 
     /// An intermediate CA issued by this one.
     pub fn intermediate(&self, cn: &str, org: &str) -> Ca {
-        let key = KeyPair::generate().expect("key");
-        let mut params = ca_params(cn, org);
-        params.use_authority_key_identifier_extension = true;
-        params.crl_distribution_points = vec![CrlDistributionPoint {
-            uris: vec![self.crl.clone()],
-        }];
-        let cert = params.signed_by(&key, &self.issuer).expect("intermediate");
-        Ca {
-            der: cert.der().to_vec(),
-            pem: cert.pem(),
-            crl: crl_url(cn),
-            issuer: Issuer::new(params, key),
-        }
+        let ca = CaSpec::new(cn).org(Some(org)).crl(&self.crl);
+        Ca::new(cn, ca.signed_by(&self.ca))
     }
 
     /// A server certificate as Lync wants it (valid 2026-01-01 to 2028-01-01, Server
     /// Authentication, digital signature and key encipherment, a CRL distribution point) with
     /// subject `cn` and DNS SANs `sans`, presented with `chain` after it.
     pub fn leaf<S: AsRef<str>>(&self, cn: &str, sans: &[S], chain: &[&Ca]) -> Served {
-        let key = KeyPair::generate().expect("key");
-        let mut p = CertificateParams::new(
-            sans.iter()
-                .map(|s| s.as_ref().to_string())
-                .collect::<Vec<_>>(),
-        )
-        .expect("names");
-        p.distinguished_name = dn(cn, "Fabrikam");
-        p.not_before = rcgen::date_time_ymd(2026, 1, 1);
-        p.not_after = rcgen::date_time_ymd(2028, 1, 1);
-        p.extended_key_usages = vec![
-            ExtendedKeyUsagePurpose::ServerAuth,
-            ExtendedKeyUsagePurpose::ClientAuth,
-        ];
-        p.key_usages = vec![
-            KeyUsagePurpose::DigitalSignature,
-            KeyUsagePurpose::KeyEncipherment,
-        ];
-        p.crl_distribution_points = vec![CrlDistributionPoint {
-            uris: vec![self.crl.clone()],
-        }];
-        p.use_authority_key_identifier_extension = true;
-        let cert = p.signed_by(&key, &self.issuer).expect("leaf");
-        let mut ders = vec![cert.der().to_vec()];
-        ders.extend(chain.iter().map(|c| c.der.clone()));
-        let mut pem = cert.pem();
+        let leaf = Leaf {
+            sans: sans.iter().map(|s| s.as_ref().to_string()).collect(),
+            eku: vec![
+                ExtendedKeyUsagePurpose::ServerAuth,
+                ExtendedKeyUsagePurpose::ClientAuth,
+            ],
+            crl: vec![self.crl.clone()],
+            ..Leaf::good(cn, &[])
+        };
+        let key = leaf.new_key();
+        let der = leaf.with_key(&key, Some(&self.ca));
+        let mut pem = topocert_x509::test_pki::pem_block("CERTIFICATE", &der);
         for c in chain {
             pem.push_str(&c.pem);
         }
+        let mut ders = vec![der];
+        ders.extend(chain.iter().map(|c| c.der.clone()));
         Served {
             chain: ders,
             pem,

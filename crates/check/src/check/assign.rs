@@ -95,7 +95,7 @@ impl Assignment {
 /// without a wildcard before one that covers it only by a wildcard, valid at `now` before not
 /// valid, then the latest end of validity, then a certificate file before an inventory row (the
 /// same certificate in both: the file allows every rule), then the path (for a stable choice).
-pub fn choose(
+pub(crate) fn choose(
     topo: &Topology,
     store: &CertStore,
     index: &NameIndex,
@@ -142,7 +142,7 @@ type Stated = (Vec<Usage>, UsageSource);
 
 /// The usages a certificate states for itself: from its file or folder name, or its inventory
 /// row's `Use`.
-pub fn stated_usages(store: &CertStore, file: usize) -> Option<Stated> {
+pub(crate) fn stated_usages(store: &CertStore, file: usize) -> Option<Stated> {
     let f = &store.files[file];
     if let Some(row) = f.leaf.inventory() {
         let mut u: Vec<Usage> = row.uses.iter().filter_map(|s| Usage::parse(s)).collect();
@@ -151,7 +151,7 @@ pub fn stated_usages(store: &CertStore, file: usize) -> Option<Stated> {
         return (!u.is_empty()).then_some((u, UsageSource::InventoryUse));
     }
     let path = f.origin.path()?;
-    crate::certs::usage::from_path(path, crate::certs::load::CERT_EXTENSIONS)
+    crate::certs::usage::from_path(path, crate::certs::CERT_EXTENSIONS)
         .map(|u| (u, UsageSource::FileName))
 }
 
@@ -167,7 +167,7 @@ pub fn stated_usages(store: &CertStore, file: usize) -> Option<Stated> {
 /// the server, the primary (a file or row whose names cover it) serves every usage. A usage
 /// nothing covers is left out: the `missing-certificate` rule reports it.
 #[allow(clippy::too_many_arguments)]
-pub fn choose_per_usage(
+pub(crate) fn choose_per_usage(
     topo: &Topology,
     store: &CertStore,
     index: &NameIndex,

@@ -174,7 +174,7 @@ fn issuer_pool<'a, 'i>(
 /// The chain from `file`'s server certificate to a reference CA that has a certificate, when
 /// one is found (see [`chain::walk`]); `None` for an inventory row or without such a reference.
 /// `index` holds the store's CA certificates ([`CaIndex::build`]).
-pub fn chain_to_reference<'a>(
+pub(crate) fn chain_to_reference<'a>(
     res: &'a CaResolution,
     file: &'a CertFile,
     index: &CaIndex<'a>,
@@ -203,7 +203,7 @@ pub struct CaRole {
 impl CaRole {
     /// The inputs show it issues server certificates and no CA certificate: an issuing CA,
     /// so a certificate that names another issuer is not from it.
-    pub fn issuing_only(&self) -> bool {
+    pub(crate) fn issuing_only(&self) -> bool {
         self.issues_servers && !self.issues_cas
     }
 }
@@ -248,13 +248,13 @@ fn role_of(ca: &ReferenceCa, cas: &[&Certificate], store: &CertStore) -> CaRole 
 }
 
 /// Names of the reference CAs, "A" or "A and B".
-pub fn reference_names(res: &CaResolution) -> String {
+pub(crate) fn reference_names(res: &CaResolution) -> String {
     let names: Vec<&str> = res.cas().iter().map(|c| c.subject.as_str()).collect();
     names.join(" and ")
 }
 
 /// "CN=X (key id AB...)" of a reference CA, or its name alone without a key id.
-pub fn describe_reference(ca: &ReferenceCa) -> String {
+pub(crate) fn describe_reference(ca: &ReferenceCa) -> String {
     match &ca.key_id {
         Some(k) => format!("{} (key id {})", ca.subject, crate::certs::key_id_hex(k)),
         None => ca.subject.clone(),
@@ -273,7 +273,7 @@ pub fn verdict(res: &CaResolution, file: &CertFile, store: &CertStore) -> CaVerd
 
 /// [`verdict`], with the chain from `chain` (so a caller can reuse chains it already walked:
 /// each walk verifies signatures).
-pub fn verdict_with<'a>(
+pub(crate) fn verdict_with<'a>(
     res: &'a CaResolution,
     file: &'a CertFile,
     index: &CaIndex<'a>,

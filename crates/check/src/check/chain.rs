@@ -16,11 +16,11 @@ use std::collections::HashMap;
 pub const MAX_DEPTH: usize = 8;
 
 /// Most signature checks one walk makes.
-pub const MAX_STEPS: usize = 256;
+pub(crate) const MAX_STEPS: usize = 256;
 
 /// How a walk from a server certificate ended.
 #[derive(Debug, Clone)]
-pub enum Walk<'a> {
+pub(crate) enum Walk<'a> {
     /// A reference CA was reached.
     Reached {
         /// Index of the reference CA in the list given to [`walk`].
@@ -79,7 +79,7 @@ struct Frame<'a> {
 /// The CA certificates of a store, indexed once per check so that finding a certificate's
 /// issuers costs the certificates with its issuer's name, not every CA certificate.
 #[derive(Debug, Default)]
-pub struct CaIndex<'a> {
+pub(crate) struct CaIndex<'a> {
     /// Every CA certificate of the store ([`crate::certs::CertStore::all_ca_certs`]), in order.
     pub all: Vec<&'a Certificate>,
     /// By raw subject name, in order, with runs of equal DER collapsed into one.
@@ -94,7 +94,7 @@ impl<'a> CaIndex<'a> {
         Self::from_certs(store.all_ca_certs())
     }
     /// The index of some certificates, in order.
-    pub fn from_certs(certs: impl IntoIterator<Item = &'a Certificate>) -> Self {
+    pub(crate) fn from_certs(certs: impl IntoIterator<Item = &'a Certificate>) -> Self {
         let mut index = CaIndex::default();
         for c in certs {
             index.all.push(c);
@@ -114,7 +114,7 @@ impl<'a> CaIndex<'a> {
         self.by_subject.get(name).map_or(&[], Vec::as_slice)
     }
     /// The first certificate whose subject DN string is the same DN as `dn`.
-    pub fn by_dn(&self, dn: &str) -> Option<&'a Certificate> {
+    pub(crate) fn by_dn(&self, dn: &str) -> Option<&'a Certificate> {
         self.by_dn.get(&DnKey::parse(dn)).copied()
     }
 }
@@ -122,7 +122,7 @@ impl<'a> CaIndex<'a> {
 /// Where a walk looks for issuers: `front` (the `--ca` certificates and the file's own chain),
 /// then the store's CA certificates.
 #[derive(Debug)]
-pub struct IssuerPool<'a, 'i> {
+pub(crate) struct IssuerPool<'a, 'i> {
     /// Looked through first, in order.
     pub front: Vec<&'a Certificate>,
     /// The store's CA certificates.
@@ -131,7 +131,7 @@ pub struct IssuerPool<'a, 'i> {
 
 /// Walks up from `leaf` to one of `references`, through issuers among `references` and `pool`
 /// (in that order).
-pub fn walk<'a>(
+pub(crate) fn walk<'a>(
     leaf: &'a Certificate,
     references: &[&'a Certificate],
     pool: &IssuerPool<'a, '_>,
@@ -226,7 +226,7 @@ pub fn walk<'a>(
 }
 
 /// "CN=Issuing CA (key id 0A1B...)", or the DN alone without an authority key id.
-pub fn describe_issuer_of(cert: &Certificate) -> String {
+pub(crate) fn describe_issuer_of(cert: &Certificate) -> String {
     match &cert.authority_key_id {
         Some(k) => format!("{} (key id {})", cert.issuer, key_id_hex(k)),
         None => cert.issuer.clone(),
@@ -234,7 +234,7 @@ pub fn describe_issuer_of(cert: &Certificate) -> String {
 }
 
 /// "CN=Issuing CA (key id 0A1B...)" of a CA certificate itself.
-pub fn describe_ca(cert: &Certificate) -> String {
+pub(crate) fn describe_ca(cert: &Certificate) -> String {
     match &cert.subject_key_id {
         Some(k) => format!("{} (key id {})", cert.subject, key_id_hex(k)),
         None => cert.subject.clone(),

@@ -29,7 +29,7 @@ impl CheckedKind {
     /// The usages that must each be covered by a good certificate: a file upload/download
     /// server's Default and internal web services (which the file upload/download web service
     /// presents); a Persistent Chat server's Default.
-    pub fn needed_usages(self) -> &'static [crate::certs::Usage] {
+    pub(crate) fn needed_usages(self) -> &'static [crate::certs::Usage] {
         use crate::certs::Usage::*;
         match self {
             CheckedKind::FileTransfer => &[Default, WebServicesInternal],
@@ -38,7 +38,7 @@ impl CheckedKind {
     }
     /// The usages a server's only certificate serves (a Front End's one certificate is
     /// assigned to all of its web services too).
-    pub fn single_certificate_usages(self) -> &'static [crate::certs::Usage] {
+    pub(crate) fn single_certificate_usages(self) -> &'static [crate::certs::Usage] {
         use crate::certs::Usage::*;
         match self {
             CheckedKind::FileTransfer => &[Default, WebServicesInternal, WebServicesExternal],
@@ -99,7 +99,7 @@ impl CheckedServer {
         }
     }
     /// The needed usages no certificate of the server serves.
-    pub fn uncovered_usages(&self) -> Vec<crate::certs::Usage> {
+    pub(crate) fn uncovered_usages(&self) -> Vec<crate::certs::Usage> {
         self.kind
             .needed_usages()
             .iter()

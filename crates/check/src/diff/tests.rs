@@ -224,3 +224,11 @@ fn server_that_stops_serving_points_into_new_and_removed_one_into_old() {
     assert_eq!(d.readiness.serving_changes.len(), 1);
     assert_eq!(d.readiness.serving_changes[0].new.as_deref(), Some(&[][..]));
 }
+
+#[test]
+fn identities_keep_the_first_element_of_each_in_document_order() {
+    let ids = super::first_of(["k", "a", "k", "b"]);
+    assert_eq!(ids.first.get("k"), Some(&0));
+    assert_eq!(ids.first.get("b"), Some(&3));
+    assert_eq!(ids.order, [("k", 0), ("a", 1), ("b", 3)]);
+}

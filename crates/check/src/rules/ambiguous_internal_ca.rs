@@ -9,10 +9,10 @@ use crate::check::ca::CaResolution;
 pub const ID: RuleId = RuleId::new("ambiguous-internal-ca");
 
 /// The reference CA cannot be inferred.
-pub struct AmbiguousInternalCa;
+pub(crate) struct AmbiguousInternalCa;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Error,
     summary: "without --ca, no single CA issued most certificates of the internal servers",

@@ -9,10 +9,10 @@ use super::{
 pub const ID: RuleId = RuleId::new("ca-certificate-as-server");
 
 /// A certificate with basic constraints `CA=TRUE` offered as a server certificate.
-pub struct CaCertificateAsServer;
+pub(crate) struct CaCertificateAsServer;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Error,
     summary: "the server's certificate is a CA certificate, not a server certificate",

@@ -12,7 +12,7 @@ pub const ID: RuleId = RuleId::new("expired");
 pub struct Expired;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Error,
     summary: "the certificate has expired",

@@ -12,7 +12,7 @@ pub const ID: RuleId = RuleId::new("expiring-soon");
 pub struct ExpiringSoon;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Warning,
     summary: "the certificate ends within the warning window (--expiry-warn-days, 30 by default)",

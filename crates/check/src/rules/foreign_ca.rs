@@ -10,10 +10,10 @@ use crate::check::ca::{reference_names, CaVerdict};
 pub const ID: RuleId = RuleId::new("foreign-ca");
 
 /// A certificate from another CA than the internal servers' CA.
-pub struct ForeignCa;
+pub(crate) struct ForeignCa;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Error,
     summary: "the certificate is not from the CA used by the internal Lync servers",

@@ -24,10 +24,10 @@ use crate::certs::{KeyUsage, PublicKey};
 pub const ID: RuleId = RuleId::new("key-usage");
 
 /// A key usage extension without digitalSignature (and, for RSA, keyEncipherment).
-pub struct KeyUsageRule;
+pub(crate) struct KeyUsageRule;
 
 /// The key usage bits a TLS server certificate needs for `key`, by name, that `ku` lacks.
-pub fn missing_bits(key: &PublicKey, ku: KeyUsage) -> Vec<&'static str> {
+pub(crate) fn missing_bits(key: &PublicKey, ku: KeyUsage) -> Vec<&'static str> {
     let mut missing = Vec::new();
     match key {
         PublicKey::Rsa { .. } => {
@@ -49,7 +49,7 @@ pub fn missing_bits(key: &PublicKey, ku: KeyUsage) -> Vec<&'static str> {
 }
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Error,
     summary: "the key usage extension lacks digitalSignature (RSA and EC) or keyEncipherment (RSA)",

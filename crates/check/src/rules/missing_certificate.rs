@@ -10,7 +10,7 @@ pub const ID: RuleId = RuleId::new("missing-certificate");
 pub struct MissingCertificate;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Error,
     summary: "a file upload/download or Persistent Chat server has no certificate",
@@ -32,7 +32,7 @@ impl Rule for MissingCertificate {
         // The first unreadable file of each normalised name it has (`certs::name_keys`).
         let mut unreadable_by_name: HashMap<String, usize> = HashMap::new();
         for (i, u) in ctx.store.unreadable.iter().enumerate() {
-            for key in crate::certs::load::name_keys(&u.path) {
+            for key in crate::certs::name_keys(&u.path) {
                 unreadable_by_name.entry(key).or_insert(i);
             }
         }
@@ -48,7 +48,7 @@ impl Rule for MissingCertificate {
                 }
                 // A file named after the server that could not be read is the likely cause:
                 // say that, not that no file is named after it.
-                let want = crate::certs::cert::normalize_name(ctx.fqdn(s));
+                let want = crate::certs::normalize_name(ctx.fqdn(s));
                 let unreadable = unreadable_by_name
                     .get(&want)
                     .filter(|_| !want.is_empty())

@@ -11,10 +11,10 @@ use crate::check::ca::{reference_names, CaVerdict};
 pub const ID: RuleId = RuleId::new("missing-intermediate");
 
 /// A certificate whose chain to a root or policy reference CA lacks an intermediate.
-pub struct MissingIntermediate;
+pub(crate) struct MissingIntermediate;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Error,
     summary: "an intermediate CA certificate between the server certificate and the reference CA is missing",

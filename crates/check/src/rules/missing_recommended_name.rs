@@ -12,10 +12,10 @@ use crate::citation::{self, Citation};
 pub const ID: RuleId = RuleId::new("missing-recommended-name");
 
 /// A certificate without a name another service, or the wizard's default request, puts on it.
-pub struct MissingRecommendedName;
+pub(crate) struct MissingRecommendedName;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Warning,
     summary: "the certificate lacks a name plan recommends that Persistent Chat does not need (external web services FQDN, Persistent Chat pool FQDN)",

@@ -11,10 +11,10 @@ use crate::citation::{self, Citation};
 pub const ID: RuleId = RuleId::new("missing-required-name");
 
 /// A certificate without a pool, web services or simple URL name its server needs.
-pub struct MissingRequiredName;
+pub(crate) struct MissingRequiredName;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Error,
     summary: "the certificate lacks a pool, internal web services or simple URL name Microsoft requires for a usage Persistent Chat needs",

@@ -28,17 +28,17 @@ pub struct CheckContext<'a> {
     pub options: &'a CheckOptions,
     /// Chains already walked to the reference CA, by certificate file (several rules need the
     /// same chain, and each walk verifies signatures).
-    pub chains: ChainCache<'a>,
+    pub(crate) chains: ChainCache<'a>,
     /// The store's CA certificates, indexed once for the chain walks.
-    pub ca_index: &'a crate::check::chain::CaIndex<'a>,
+    pub(crate) ca_index: &'a crate::check::chain::CaIndex<'a>,
     /// The fetched endpoints by server name (ASCII case-insensitive), in fetch order; built
     /// the first time it is asked for ([`CheckContext::endpoints_of`]).
-    pub endpoints: EndpointIndex<'a>,
+    pub(crate) endpoints: EndpointIndex<'a>,
 }
 
 /// The store's fetched endpoints by server name, built once per check.
 #[derive(Debug, Default)]
-pub struct EndpointIndex<'a>(
+pub(crate) struct EndpointIndex<'a>(
     std::cell::OnceCell<
         std::collections::HashMap<
             crate::model::NoCase<'a>,
@@ -47,28 +47,27 @@ pub struct EndpointIndex<'a>(
     >,
 );
 
-/// The chains of a check's certificates to the reference CA, walked once each.
+/// The chains of a check's certificates to the reference CA, walked once each before the
+/// rules run (in parallel: `checked::walk_chains`), by certificate file.
 #[derive(Debug, Default)]
-pub struct ChainCache<'a>(
-    std::cell::RefCell<
-        std::collections::HashMap<
-            *const crate::certs::CertFile,
-            Option<crate::check::chain::Walk<'a>>,
-        >,
+pub(crate) struct ChainCache<'a>(
+    pub(crate)  std::collections::HashMap<
+        *const crate::certs::CertFile,
+        Option<crate::check::chain::Walk<'a>>,
     >,
 );
 
 impl<'a> CheckContext<'a> {
     /// The chain from `file`'s server certificate to a reference CA ([`ca::chain_to_reference`]),
-    /// walked the first time it is asked for.
-    pub fn chain(&self, file: &'a crate::certs::CertFile) -> Option<crate::check::chain::Walk<'a>> {
-        let key = file as *const crate::certs::CertFile;
-        if let Some(w) = self.chains.0.borrow().get(&key) {
-            return w.clone();
+    /// walked before the rules ran (or now, for a file no checked server uses).
+    pub(crate) fn chain(
+        &self,
+        file: &'a crate::certs::CertFile,
+    ) -> Option<crate::check::chain::Walk<'a>> {
+        match self.chains.0.get(&(file as *const crate::certs::CertFile)) {
+            Some(w) => w.clone(),
+            None => ca::chain_to_reference(self.reference_ca, file, self.ca_index),
         }
-        let w = ca::chain_to_reference(self.reference_ca, file, self.ca_index);
-        self.chains.0.borrow_mut().insert(key, w.clone());
-        w
     }
     /// Whether `file`'s certificate is from the reference CA ([`ca::verdict`]), with the
     /// chain walked once.
@@ -76,12 +75,15 @@ impl<'a> CheckContext<'a> {
         ca::verdict_with(self.reference_ca, file, self.ca_index, |_, f| self.chain(f))
     }
     /// The certificate file assigned to a checked server.
-    pub fn cert_of(&self, s: &CheckedServer) -> Option<&'a crate::certs::CertFile> {
+    pub(crate) fn cert_of(&self, s: &CheckedServer) -> Option<&'a crate::certs::CertFile> {
         let store: &'a CertStore = self.store;
         s.assignment.as_ref().map(|a| &store.files[a.file])
     }
     /// The fetched endpoints of a server, in fetch order.
-    pub fn endpoints_of(&self, s: &CheckedServer) -> &[&'a crate::certs::endpoint::EndpointRecord] {
+    pub(crate) fn endpoints_of(
+        &self,
+        s: &CheckedServer,
+    ) -> &[&'a crate::certs::endpoint::EndpointRecord] {
         let store: &'a CertStore = self.store;
         let index = self.endpoints.0.get_or_init(|| {
             let mut map: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
@@ -219,7 +221,7 @@ impl dyn Rule + '_ {
 
 /// Runs `f` on every certificate of every checked server, with the server seen through that
 /// certificate ([`CheckedServer::through`]: its `assignment` is the one checked) and the file.
-pub fn for_each_certificate<'a>(
+pub(crate) fn for_each_certificate<'a>(
     ctx: &CheckContext<'a>,
     mut f: impl FnMut(&CheckedServer, &'a crate::certs::CertFile),
 ) {
@@ -234,7 +236,7 @@ pub fn for_each_certificate<'a>(
 /// Runs `f` on every checked server whose certificate came from a file, with the parsed
 /// certificate; servers whose certificate is an inventory row are skipped (the `not-checked`
 /// rule reports them for every rule that [`Needs::CertificateFile`]).
-pub fn for_each_certificate_file<'a>(
+pub(crate) fn for_each_certificate_file<'a>(
     ctx: &CheckContext<'a>,
     mut f: impl FnMut(&CheckedServer, &'a crate::certs::Certificate),
 ) {

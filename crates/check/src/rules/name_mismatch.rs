@@ -9,10 +9,10 @@ use super::{
 pub const ID: RuleId = RuleId::new("name-mismatch");
 
 /// A certificate whose DNS SANs (or CN without SANs) do not cover the server.
-pub struct NameMismatch;
+pub(crate) struct NameMismatch;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Error,
     summary: "the certificate's subject alternative names (or CN) do not cover the server FQDN",

@@ -9,10 +9,10 @@ use super::{
 pub const ID: RuleId = RuleId::new("no-crl-distribution-point");
 
 /// A server certificate without a CRL distribution point (CDP).
-pub struct NoCrlDistributionPoint;
+pub(crate) struct NoCrlDistributionPoint;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Error,
     summary: "the certificate has no CRL distribution point (CDP)",

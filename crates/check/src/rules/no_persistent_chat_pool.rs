@@ -8,10 +8,10 @@ use super::{
 pub const ID: RuleId = RuleId::new("no-persistent-chat-pool");
 
 /// Nothing to check: the topology has no Persistent Chat.
-pub struct NoPersistentChatPool;
+pub(crate) struct NoPersistentChatPool;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Info,
     summary: "the topology has no Persistent Chat pool",

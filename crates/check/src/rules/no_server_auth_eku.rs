@@ -12,7 +12,7 @@ pub const ID: RuleId = RuleId::new("no-server-auth-eku");
 pub struct NoServerAuthEku;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Error,
     summary: "the certificate has an extended key usage without Server Authentication",

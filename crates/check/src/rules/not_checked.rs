@@ -10,10 +10,10 @@ use super::{
 pub const ID: RuleId = RuleId::new("not-checked");
 
 /// A rule that needs the certificate file, on a certificate known only from an inventory.
-pub struct NotChecked;
+pub(crate) struct NotChecked;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Info,
     summary: "a rule could not check a certificate that comes from an inventory",

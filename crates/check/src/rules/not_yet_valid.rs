@@ -9,10 +9,10 @@ use super::{
 pub const ID: RuleId = RuleId::new("not-yet-valid");
 
 /// A certificate before its notBefore.
-pub struct NotYetValid;
+pub(crate) struct NotYetValid;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Error,
     summary: "the certificate is not valid yet",

@@ -8,10 +8,10 @@ use super::{
 pub const ID: RuleId = RuleId::new("pchat-pool-unassociated");
 
 /// A Persistent Chat pool without a pool running its file upload/download web service.
-pub struct PchatPoolUnassociated;
+pub(crate) struct PchatPoolUnassociated;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Warning,
     summary: "a Persistent Chat pool that no web-services pool with PersistentChatWeb serves",

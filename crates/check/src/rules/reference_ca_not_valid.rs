@@ -10,10 +10,10 @@ use crate::check::chain::Walk;
 pub const ID: RuleId = RuleId::new("reference-ca-not-valid");
 
 /// A reference CA certificate outside its validity at `--now`.
-pub struct ReferenceCaNotValid;
+pub(crate) struct ReferenceCaNotValid;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Error,
     summary: "the reference CA certificate itself has expired or is not yet valid",

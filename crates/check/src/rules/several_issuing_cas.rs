@@ -11,10 +11,10 @@ use std::collections::BTreeMap;
 pub const ID: RuleId = RuleId::new("several-issuing-cas");
 
 /// Certificates from different issuing CAs below one reference CA.
-pub struct SeveralIssuingCas;
+pub(crate) struct SeveralIssuingCas;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Warning,
     summary: "the certificates come from more than one issuing CA under the reference root or policy CA",

@@ -10,10 +10,10 @@ use crate::certs::SignatureHash;
 pub const ID: RuleId = RuleId::new("sha1-signature");
 
 /// A certificate with a SHA-1 signature: supported by Lync, deprecated by Windows.
-pub struct Sha1Signature;
+pub(crate) struct Sha1Signature;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Warning,
     summary: "the certificate is signed with SHA-1",

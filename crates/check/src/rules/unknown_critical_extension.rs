@@ -1,5 +1,5 @@
 //! `unknown-critical-extension`: the certificate has a critical extension Windows does not
-//! recognise ([`crate::certs::cert::KNOWN_EXTENSIONS`]), so certificate validation rejects it.
+//! recognise ([`crate::certs::KNOWN_EXTENSIONS`]), so certificate validation rejects it.
 
 use super::{
     for_each_certificate_file, CheckContext, Citation, Finding, Needs, Remedy, Rule, RuleId,
@@ -10,10 +10,10 @@ use super::{
 pub const ID: RuleId = RuleId::new("unknown-critical-extension");
 
 /// A certificate with a critical extension no validator here knows.
-pub struct UnknownCriticalExtension;
+pub(crate) struct UnknownCriticalExtension;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Error,
     summary: "the certificate has a critical extension that is not one of RFC 5280 or AD CS",

@@ -13,10 +13,10 @@ use crate::check::CheckedServer;
 pub const ID: RuleId = RuleId::new("unreachable-endpoint");
 
 /// An endpoint that could not be read; the finding's key is `usage:port`.
-pub struct UnreachableEndpoint;
+pub(crate) struct UnreachableEndpoint;
 
 /// The fetched endpoints of a server, in fetch order.
-pub fn endpoints_of<'s>(
+pub(crate) fn endpoints_of<'s>(
     ctx: &'s CheckContext<'_>,
     s: &CheckedServer,
 ) -> impl Iterator<Item = &'s EndpointRecord> + 's {
@@ -25,7 +25,7 @@ pub fn endpoints_of<'s>(
 
 /// The usages of a server whose fetched endpoint presented no certificate (and that no other
 /// endpoint of that usage presented): whether they are covered cannot be decided.
-pub fn unreached_usages(ctx: &CheckContext<'_>, s: &CheckedServer) -> Vec<Usage> {
+pub(crate) fn unreached_usages(ctx: &CheckContext<'_>, s: &CheckedServer) -> Vec<Usage> {
     let mut failed: Vec<Usage> = Vec::new();
     let mut reached: Vec<Usage> = Vec::new();
     for e in endpoints_of(ctx, s) {
@@ -41,21 +41,12 @@ pub fn unreached_usages(ctx: &CheckContext<'_>, s: &CheckedServer) -> Vec<Usage>
     failed
 }
 
-/// The typed endpoint a finding of this rule is about (by its server and key).
-pub fn endpoint_of<'s>(
-    ctx: &'s CheckContext<'_>,
-    s: &CheckedServer,
-    f: &Finding,
-) -> Option<&'s EndpointRecord> {
-    endpoints_of(ctx, s).find(|e| key(e) == f.key)
-}
-
 fn key(e: &EndpointRecord) -> String {
     format!("{}:{}", e.usage.key(), e.port)
 }
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Warning,
     summary: "a server's TLS endpoint presented no certificate when fetched, or one without proof of its key (its status is unknown when a usage it needs could not be read, and always after no-key-proof)",

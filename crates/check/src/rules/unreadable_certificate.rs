@@ -9,10 +9,10 @@ use std::collections::HashMap;
 pub const ID: RuleId = RuleId::new("unreadable-certificate");
 
 /// A file that is not a readable certificate (the others are still used).
-pub struct UnreadableCertificate;
+pub(crate) struct UnreadableCertificate;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Error,
     summary: "a file in the certificate folder could not be read as a certificate",
@@ -34,7 +34,7 @@ impl Rule for UnreadableCertificate {
         // The first checked server of each normalised name (`certs::file_stem_matches`).
         let mut by_name: HashMap<String, usize> = HashMap::new();
         for (i, s) in ctx.servers.iter().enumerate() {
-            let key = crate::certs::cert::normalize_name(ctx.fqdn(s));
+            let key = crate::certs::normalize_name(ctx.fqdn(s));
             if !key.is_empty() {
                 by_name.entry(key).or_insert(i);
             }
@@ -42,7 +42,7 @@ impl Rule for UnreadableCertificate {
         for u in &ctx.store.unreadable {
             // A file named after a checked server is about that server: it may be the
             // certificate the server needs.
-            let owner = crate::certs::load::name_keys(&u.path)
+            let owner = crate::certs::name_keys(&u.path)
                 .iter()
                 .filter_map(|k| by_name.get(k).copied())
                 .min()
@@ -61,7 +61,7 @@ impl Rule for UnreadableCertificate {
                     None,
                 ),
             };
-            out.push(f.with_key(crate::certs::load::short_name(&u.path).to_ascii_lowercase()));
+            out.push(f.with_key(crate::certs::short_name(&u.path).to_ascii_lowercase()));
         }
     }
 }
@@ -69,8 +69,8 @@ impl Rule for UnreadableCertificate {
 /// What is wrong with an unreadable file, in words an admin acts on: a PKCS#12 file says it
 /// was not opened and how to export the certificate instead; a permission error says so
 /// plainly; anything else is the load error.
-pub fn cause(u: &crate::certs::load::Unreadable) -> String {
-    use crate::certs::load::CertLoadError;
+pub fn cause(u: &crate::certs::Unreadable) -> String {
+    use crate::certs::CertLoadError;
     match &u.error {
         CertLoadError::PrivateKeyContainer { path } if is_pkcs12_name(path) => format!(
             "{} is a PKCS#12 file, not opened: export the certificate without its private key",
@@ -152,7 +152,7 @@ mod tests {
 
     #[test]
     fn a_permission_error_reads_cannot_read_file_permission_denied() {
-        use crate::certs::load::{CertLoadError, Unreadable};
+        use crate::certs::{CertLoadError, Unreadable};
         let path = std::path::PathBuf::from("certs/pc01.fabrikam.com.cer");
         let u = Unreadable {
             path: path.clone(),

@@ -11,7 +11,7 @@ use crate::certs::PublicKey;
 pub const ID: RuleId = RuleId::new("unsupported-key-algorithm");
 
 /// A certificate whose key Lync cannot use.
-pub struct UnsupportedKeyAlgorithm;
+pub(crate) struct UnsupportedKeyAlgorithm;
 
 /// Why `key` is not one Lync can use, if it is not.
 pub fn unsupported(key: &PublicKey) -> Option<String> {
@@ -29,7 +29,7 @@ pub fn unsupported(key: &PublicKey) -> Option<String> {
 }
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Error,
     summary: "the key is not RSA (1024 to 4096 bits) or ECDSA P-256, P-384 or P-521 (DSA, Ed25519, Ed448, other curves)",

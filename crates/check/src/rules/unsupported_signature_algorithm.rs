@@ -10,10 +10,10 @@ use crate::certs::SignatureAlgorithm;
 pub const ID: RuleId = RuleId::new("unsupported-signature-algorithm");
 
 /// A certificate whose signature algorithm Lync does not support (RSASSA-PSS).
-pub struct UnsupportedSignatureAlgorithm;
+pub(crate) struct UnsupportedSignatureAlgorithm;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Error,
     summary: "the certificate is signed with RSASSA-PSS (1.2.840.113549.1.1.10)",

@@ -10,10 +10,10 @@ use crate::certs::PublicKey;
 pub const ID: RuleId = RuleId::new("weak-key");
 
 /// A certificate with a short key.
-pub struct WeakKey;
+pub(crate) struct WeakKey;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Warning,
     summary: "the key is shorter than RSA 2048 bits or EC 256 bits",

@@ -10,10 +10,10 @@ use crate::certs::SignatureHash;
 pub const ID: RuleId = RuleId::new("weak-signature");
 
 /// A certificate signed with MD5.
-pub struct WeakSignature;
+pub(crate) struct WeakSignature;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Error,
     summary: "the certificate is signed with MD5",

@@ -13,10 +13,10 @@ pub const ID: RuleId = RuleId::new("wildcard-for-server-name");
 
 /// A certificate that covers the server or pool FQDN only through a wildcard, or whose subject
 /// CN is a wildcard.
-pub struct WildcardForServerName;
+pub(crate) struct WildcardForServerName;
 
 /// This rule's facts: the one place they are written.
-pub static META: RuleMeta = RuleMeta {
+pub(crate) static META: RuleMeta = RuleMeta {
     id: ID,
     severity: Severity::Error,
     summary: "a wildcard name stands in for the server or pool FQDN, or is the subject CN",

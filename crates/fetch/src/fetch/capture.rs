@@ -50,12 +50,10 @@ impl EndpointResult {
             result: match &self.capture {
                 Capture::Captured(chain) => Ok(chain
                     .first()
-                    .map(|c| crate::certs::cert::sha1_thumbprint(c))
+                    .map(|c| crate::certs::sha1_thumbprint(c))
                     .unwrap_or_default()),
                 Capture::Unproven { chain, failure } => Err(Failure {
-                    presented: chain
-                        .first()
-                        .map(|c| crate::certs::cert::sha1_thumbprint(c)),
+                    presented: chain.first().map(|c| crate::certs::sha1_thumbprint(c)),
                     ..failure.clone()
                 }),
                 Capture::Failed(f) => Err(f.clone()),

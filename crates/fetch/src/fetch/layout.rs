@@ -21,7 +21,7 @@
 
 use super::capture::{Capture, EndpointResult};
 use super::dns_name::DnsName;
-use crate::certs::{load, CertStore};
+use crate::certs::CertStore;
 use crate::certs::{Origin, Usage};
 use miette::Diagnostic;
 use std::path::{Path, PathBuf};
@@ -111,14 +111,16 @@ pub fn add_to(results: &[EndpointResult], store: &mut CertStore) {
         }
     }
     for (path, text) in files(results) {
-        match load::load_bytes(&path, text.as_bytes()) {
+        match crate::certs::load_bytes(&path, text.as_bytes()) {
             Ok(certs) => {
                 let origin = origins
                     .remove(&path)
                     .unwrap_or(Origin::File { path: path.clone() });
-                load::add_file(store, origin, certs);
+                crate::certs::add_file(store, origin, certs);
             }
-            Err(error) => store.unreadable.push(load::Unreadable { path, error }),
+            Err(error) => store
+                .unreadable
+                .push(crate::certs::Unreadable { path, error }),
         }
     }
     store

@@ -1,7 +1,7 @@
 //! Fetched chains enter the certificate store with their own origin.
 
 use crate::certs::inventory::RowLocation;
-use crate::certs::origin::*;
+use crate::certs::Origin;
 use crate::certs::Usage;
 use std::path::Path;
 

@@ -53,7 +53,7 @@ fn check_names(s: &ServerPlan) -> Result<(), PlanFilesError> {
 }
 
 /// The `certreq -new` INF of a server, with CRLF line endings.
-pub fn certreq_inf(s: &ServerPlan) -> String {
+pub(crate) fn certreq_inf(s: &ServerPlan) -> String {
     let mut lines = vec![
         format!("; Certificate request for {} ({})", s.fqdn, s.kind.as_str()),
         format!(
@@ -91,7 +91,7 @@ pub fn certreq_inf(s: &ServerPlan) -> String {
 }
 
 /// The OpenSSL `req` config of a server (`openssl req -new -config FILE -newkey rsa:2048 ...`).
-pub fn openssl_config(s: &ServerPlan) -> String {
+pub(crate) fn openssl_config(s: &ServerPlan) -> String {
     let mut out = format!(
         "# Certificate request for {} ({}), made by topocert plan.\n\
          # openssl req -new -config {}.cnf -newkey rsa:{MIN_RSA_BITS} -nodes -keyout {}.key -out {}.csr\n\

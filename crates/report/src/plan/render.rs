@@ -17,7 +17,7 @@ pub struct Requirements {
 }
 
 /// The requirements of every planned certificate.
-pub const REQUIREMENTS: Requirements = Requirements {
+pub(crate) const REQUIREMENTS: Requirements = Requirements {
     key_algorithm: "RSA",
     min_key_bits: MIN_RSA_BITS,
     eku: SERVER_AUTH_OID,
@@ -81,12 +81,17 @@ fn requirements_line() -> String {
 
 /// Widest name column of `plan --format human`: a longer name pushes its reason to the right
 /// instead of widening every row (and a formatting width never exceeds what `format!` takes).
-pub const NAME_COLUMN_MAX: usize = 64;
+pub(crate) const NAME_COLUMN_MAX: usize = 64;
 
 /// Text for a terminal, each line wrapped to `width` (breaking only at spaces, continuation
 /// lines indented under their text); every value shown through
-/// [`crate::report::escape::terminal`].
-pub fn human(topology: &str, plan: &Plan, width: usize) -> String {
+/// [`crate::report::escape::terminal`]. Written to `out` server by server.
+pub(crate) fn write_human(
+    topology: &str,
+    plan: &Plan,
+    width: usize,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     use crate::report::escape::terminal as esc;
     let line = |o: &mut String, first: &str, rest: &str, text: &str| {
         crate::term::push_wrapped(o, width, first, rest, &esc(text))
@@ -113,9 +118,11 @@ pub fn human(topology: &str, plan: &Plan, width: usize) -> String {
         o.push_str(
             "\nNo file upload/download server and no Persistent Chat server: nothing to request.\n",
         );
-        return o;
+        return out.write_all(o.as_bytes());
     }
     for s in &plan.servers {
+        out.write_all(o.as_bytes())?;
+        o.clear();
         o.push('\n');
         line(&mut o, "", "  ", &format!("{} ({})", s.fqdn, role(s)));
         line(&mut o, "  ", "    ", &format!("subject: {}", s.subject()));
@@ -162,11 +169,11 @@ pub fn human(topology: &str, plan: &Plan, width: usize) -> String {
         );
         line(&mut o, "", "  ", &closing);
     }
-    o
+    out.write_all(o.as_bytes())
 }
 
 /// The CSV columns, one row per server.
-pub const CSV_HEADER: [&str; 13] = [
+pub(crate) const CSV_HEADER: [&str; 13] = [
     "server",
     "kind",
     "pool",

@@ -118,7 +118,7 @@ fn reference_ca_lines(topo: &Topology, res: &CaResolution, width: usize, out: &m
 
 /// The closing lines every check-like human output ends with: the verdict (in colour when
 /// `color`) with its counts and why the run passes or fails.
-pub fn verdict_lines(outcome: &Outcome, color: bool, width: usize) -> String {
+pub(crate) fn verdict_lines(outcome: &Outcome, color: bool, width: usize) -> String {
     let c = &outcome.counts;
     let mut out = match outcome.verdict {
         Verdict::NotApplicable => format!(
@@ -144,7 +144,7 @@ pub fn verdict_lines(outcome: &Outcome, color: bool, width: usize) -> String {
 }
 
 /// `check --format human`: the whole report.
-pub fn render(v: &View<'_>) -> Result<String, RenderError> {
+pub fn render(v: &View<'_>, w: &mut dyn std::io::Write) -> Result<(), RenderError> {
     let checked = v.checked()?;
     let (topo, store, result, outcome) = (
         v.topology,
@@ -159,7 +159,8 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     };
     let (color, width) = (v.style.color, v.style.width);
     if v.style.quiet {
-        return Ok(quiet(topo, result, outcome, color, width));
+        w.write_all(quiet(topo, result, outcome, color, width).as_bytes())?;
+        return Ok(());
     }
     let handler = crate::term::diagnostic_handler(theme, width);
     let mut advised = std::collections::HashSet::new();
@@ -176,7 +177,10 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         push_wrapped(&mut out, width, "", "  ", &line);
     }
     out.push('\n');
+    // Written server by server.
     for (s, so) in result.servers.iter().zip(&outcome.servers) {
+        w.write_all(out.as_bytes())?;
+        out.clear();
         let m = &topo.machines[s.machine.0];
         let pool = &topo.pools[m.pool.0];
         push_wrapped(
@@ -293,7 +297,8 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         out.push_str(&baseline_note(topo, result, outcome));
     }
     out.push_str(&verdict_lines(outcome, color, width));
-    Ok(out)
+    w.write_all(out.as_bytes())?;
+    Ok(())
 }
 
 /// `--quiet`: one line per server that is not ready (or unknown), then the verdict.
@@ -312,7 +317,7 @@ fn quiet(
 /// One line per server that is not ready (or unknown), or ready only because a deciding
 /// finding was set aside by `--ignore` or `topocert.toml`: `fqdn: status (rules)`, and under an
 /// unknown server what would decide it; what every `--quiet` output lists before its verdict.
-pub fn not_ready_lines(
+pub(crate) fn not_ready_lines(
     topo: &Topology,
     result: &CheckResult,
     outcome: &Outcome,

@@ -10,9 +10,10 @@ use serde::Serialize;
 /// The layout version of `check --format json`.
 pub const SCHEMA_VERSION: u32 = 2;
 
-/// The JSON document.
+/// The JSON document; its `servers` and `findings` are lists ([`build`]), or made one by one
+/// as they are written ([`render`]).
 #[derive(Debug, Serialize)]
-pub struct CheckJson {
+pub struct CheckJson<S = Vec<ServerJson>, F = Vec<FindingJson>> {
     /// [`SCHEMA_VERSION`].
     pub schema_version: u32,
     /// `ready`, `not-ready`, `unknown` or `not-applicable`.
@@ -32,9 +33,9 @@ pub struct CheckJson {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reference_ca_candidates: Vec<CandidateJson>,
     /// Every checked server.
-    pub servers: Vec<ServerJson>,
+    pub servers: S,
     /// Every finding.
-    pub findings: Vec<FindingJson>,
+    pub findings: F,
     /// Counts.
     pub summary: SummaryJson,
 }
@@ -230,39 +231,57 @@ fn ca_json(c: &crate::check::ReferenceCa) -> ReferenceCaJson {
     }
 }
 
-/// `check --format json`.
-pub fn render(v: &super::View<'_>) -> Result<String, super::RenderError> {
-    Ok(super::to_json(&build(v)?))
+/// `check --format json`: written as it is made, each server's and finding's object made
+/// when it is written.
+pub fn render(v: &super::View<'_>, out: &mut dyn std::io::Write) -> Result<(), super::RenderError> {
+    let p = Parts::of(v)?;
+    let doc = p.document(Each(|| p.servers_iter()), Each(|| p.findings_iter()));
+    super::write_json(&doc, out)
 }
 
 /// Builds the JSON document.
 pub fn build(v: &super::View<'_>) -> Result<CheckJson, super::RenderError> {
-    let checked = v.checked()?;
-    let (topo, store, result, outcome) = (
-        v.topology,
-        &checked.store,
-        &checked.result,
-        &checked.outcome,
-    );
-    let reference_cas: Vec<ReferenceCaJson> =
-        result.reference_ca.cas().iter().map(ca_json).collect();
-    let reference_ca_candidates = match &result.reference_ca {
-        CaResolution::Ambiguous { tied } => tied
-            .iter()
-            .map(|c| CandidateJson {
-                subject: c.subject.clone(),
-                key_id: c.key_id.as_deref().map(key_id_hex),
-                servers: c
-                    .server_names(topo)
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect(),
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    let cert = |a: &crate::check::Assignment| {
-        let f = &store.files[a.file];
+    let p = Parts::of(v)?;
+    Ok(p.document(p.servers_iter().collect(), p.findings_iter().collect()))
+}
+
+/// A list serialized from the items `.0` makes when it is written.
+struct Each<F>(F);
+
+impl<F, I> Serialize for Each<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
+}
+
+/// What the document is made from.
+struct Parts<'a> {
+    topo: &'a crate::model::Topology,
+    store: &'a crate::certs::CertStore,
+    result: &'a crate::check::CheckResult,
+    outcome: &'a crate::outcome::Outcome,
+    settings_note: &'a Option<String>,
+}
+
+impl<'a> Parts<'a> {
+    fn of(v: &super::View<'a>) -> Result<Self, super::RenderError> {
+        let checked = v.checked()?;
+        Ok(Parts {
+            topo: v.topology,
+            store: &checked.store,
+            result: &checked.result,
+            outcome: &checked.outcome,
+            settings_note: &checked.settings_note,
+        })
+    }
+
+    fn cert(&self, a: &crate::check::Assignment) -> CertificateJson {
+        let f = &self.store.files[a.file];
         CertificateJson {
             file: f.label(),
             subject: f.leaf.subject.clone(),
@@ -282,8 +301,10 @@ pub fn build(v: &super::View<'_>) -> Result<CheckJson, super::RenderError> {
                 ca_identity: "issuer-name",
             }),
         }
-    };
-    let server = |(s, so): (&CheckedServer, &ServerOutcome)| {
+    }
+
+    fn server(&self, s: &CheckedServer, so: &ServerOutcome) -> ServerJson {
+        let (topo, store, result, outcome) = (self.topo, self.store, self.result, self.outcome);
         let m = &topo.machines[s.machine.0];
         let limits = s
             .assignment
@@ -298,8 +319,8 @@ pub fn build(v: &super::View<'_>) -> Result<CheckJson, super::RenderError> {
                 .map(|x| x.display_name())
                 .unwrap_or_default(),
             kind: s.kind.as_str(),
-            certificate: s.assignment.as_ref().map(cert),
-            certificates: s.certificates.iter().map(cert).collect(),
+            certificate: s.assignment.as_ref().map(|a| self.cert(a)),
+            certificates: s.certificates.iter().map(|a| self.cert(a)).collect(),
             status: so.status,
             status_note: Some(outcome.status_note(so)).filter(|n| !n.is_empty()),
             action: so.action.clone(),
@@ -307,71 +328,102 @@ pub fn build(v: &super::View<'_>) -> Result<CheckJson, super::RenderError> {
             not_checked: limits.0,
             partly_checked: limits.1.into_iter().map(|(id, _)| id).collect(),
         }
-    };
-    Ok(CheckJson {
-        schema_version: SCHEMA_VERSION,
-        verdict: outcome.verdict,
-        settings: checked.settings_note.clone(),
-        gate: GateJson {
-            fail_on: outcome.fail_on.as_str(),
-            baseline: outcome.has_baseline,
-            baselined: outcome.counts.baselined,
-            failing: outcome.counts.failing,
-            passes: !outcome.fails(),
-            inferred_ca: outcome.inferred_ca.clone(),
-            exit_code: outcome.exit_code,
-            reason: outcome.gate_sentence(),
-        },
-        topology: TopologyJson {
-            path: topo.source.name.clone(),
-            format: topo.format.as_str(),
-        },
-        reference_ca: result.reference_ca.cas().first().map(ca_json),
-        reference_cas,
-        reference_ca_candidates,
-        servers: result
+    }
+
+    fn servers_iter(&self) -> impl Iterator<Item = ServerJson> + '_ {
+        self.result
             .servers
             .iter()
-            .zip(&outcome.servers)
-            .map(server)
-            .collect(),
-        findings: result
+            .zip(&self.outcome.servers)
+            .map(|(s, so)| self.server(s, so))
+    }
+
+    fn finding(&self, i: usize, f: &crate::finding::Finding) -> FindingJson {
+        let (topo, store, outcome) = (self.topo, self.store, self.outcome);
+        let (line, column) = f
+            .span
+            .map(|s| topo.source.line_col(s.start))
+            .map_or((None, None), |(l, c)| (Some(l), Some(c)));
+        FindingJson {
+            rule: f.rule,
+            severity: f.severity,
+            server: f.machine().map(|m| topo.machines[m.0].fqdn.to_string()),
+            file: super::finding_file(store, f),
+            message: f.message.clone(),
+            line,
+            column,
+            subject: match f.subject {
+                crate::finding::Subject::Server(_) => "server",
+                crate::finding::Subject::Pool(_) => "pool",
+                crate::finding::Subject::CertificateFile(_) => "certificate-file",
+                crate::finding::Subject::Topology => "topology",
+            },
+            fingerprint: outcome.findings[i].fingerprint.clone(),
+            baselined: outcome.has_baseline.then(|| outcome.is_baselined(i)),
+            fails: outcome.finding_fails(i),
+        }
+    }
+
+    fn findings_iter(&self) -> impl Iterator<Item = FindingJson> + '_ {
+        self.result
             .findings
             .iter()
             .enumerate()
-            .map(|(i, f)| {
-                let (line, column) = f
-                    .span
-                    .map(|s| topo.source.line_col(s.start))
-                    .map_or((None, None), |(l, c)| (Some(l), Some(c)));
-                FindingJson {
-                    rule: f.rule,
-                    severity: f.severity,
-                    server: f.machine().map(|m| topo.machines[m.0].fqdn.to_string()),
-                    file: super::finding_file(store, f),
-                    message: f.message.clone(),
-                    line,
-                    column,
-                    subject: match f.subject {
-                        crate::finding::Subject::Server(_) => "server",
-                        crate::finding::Subject::Pool(_) => "pool",
-                        crate::finding::Subject::CertificateFile(_) => "certificate-file",
-                        crate::finding::Subject::Topology => "topology",
-                    },
-                    fingerprint: outcome.findings[i].fingerprint.clone(),
-                    baselined: outcome.has_baseline.then(|| outcome.is_baselined(i)),
-                    fails: outcome.finding_fails(i),
-                }
-            })
-            .collect(),
-        summary: SummaryJson {
-            errors: result.count(Severity::Error),
-            warnings: result.count(Severity::Warning),
-            infos: result.count(Severity::Info),
-            servers_checked: result.servers.len(),
-            ready: outcome.counts.ready,
-            not_ready: outcome.counts.not_ready,
-            unknown: outcome.counts.unknown,
-        },
-    })
+            .map(|(i, f)| self.finding(i, f))
+    }
+
+    /// The document around `servers` and `findings`.
+    fn document<S, F>(&self, servers: S, findings: F) -> CheckJson<S, F> {
+        let (topo, result, outcome) = (self.topo, self.result, self.outcome);
+        let reference_cas: Vec<ReferenceCaJson> =
+            result.reference_ca.cas().iter().map(ca_json).collect();
+        let reference_ca_candidates = match &result.reference_ca {
+            CaResolution::Ambiguous { tied } => tied
+                .iter()
+                .map(|c| CandidateJson {
+                    subject: c.subject.clone(),
+                    key_id: c.key_id.as_deref().map(key_id_hex),
+                    servers: c
+                        .server_names(topo)
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        CheckJson {
+            schema_version: SCHEMA_VERSION,
+            verdict: outcome.verdict,
+            settings: self.settings_note.clone(),
+            gate: GateJson {
+                fail_on: outcome.fail_on.as_str(),
+                baseline: outcome.has_baseline,
+                baselined: outcome.counts.baselined,
+                failing: outcome.counts.failing,
+                passes: !outcome.fails(),
+                inferred_ca: outcome.inferred_ca.clone(),
+                exit_code: outcome.exit_code,
+                reason: outcome.gate_sentence(),
+            },
+            topology: TopologyJson {
+                path: topo.source.name.clone(),
+                format: topo.format.as_str(),
+            },
+            reference_ca: result.reference_ca.cas().first().map(ca_json),
+            reference_cas,
+            reference_ca_candidates,
+            servers,
+            findings,
+            summary: SummaryJson {
+                errors: result.count(Severity::Error),
+                warnings: result.count(Severity::Warning),
+                infos: result.count(Severity::Info),
+                servers_checked: result.servers.len(),
+                ready: outcome.counts.ready,
+                not_ready: outcome.counts.not_ready,
+                unknown: outcome.counts.unknown,
+            },
+        }
+    }
 }

@@ -21,7 +21,7 @@ fn icon(sev: Severity) -> &'static str {
 }
 
 /// The Markdown word for a server status.
-pub fn status_cell(s: Status) -> &'static str {
+pub(crate) fn status_cell(s: Status) -> &'static str {
     match s {
         Status::Ready => "✅ ready",
         Status::NotReady => "❌ not ready",
@@ -31,7 +31,7 @@ pub fn status_cell(s: Status) -> &'static str {
 
 /// The verdict paragraph every Markdown output starts with: the verdict, the counts, and why
 /// the run passes or fails.
-pub fn verdict_paragraph(outcome: &Outcome, source: &str) -> String {
+pub(crate) fn verdict_paragraph(outcome: &Outcome, source: &str) -> String {
     let c = &outcome.counts;
     let head = match outcome.verdict {
         Verdict::Ready => "✅ **Ready for Persistent Chat**",

@@ -8,22 +8,13 @@ use crate::diff::{Change, FieldChange};
 use crate::outcome::{Outcome, Status, Verdict};
 use crate::term::push_wrapped;
 
-/// Names of OLD and NEW as given, for the header.
-#[derive(Debug, Clone, Copy)]
-pub struct Names<'a> {
-    /// OLD path.
-    pub old: &'a str,
-    /// NEW path.
-    pub new: &'a str,
-}
-
 /// `file upload/download server` or `Persistent Chat server`.
-pub fn kind_label(k: CheckedKind) -> &'static str {
+pub(crate) fn kind_label(k: CheckedKind) -> &'static str {
     k.label()
 }
 
 /// One field change for people: `pool a → b` or `dependencies +x -y`.
-pub fn field_text(f: &FieldChange) -> String {
+pub(crate) fn field_text(f: &FieldChange) -> String {
     if f.old.len() <= 1
         && f.new.len() <= 1
         && f.field != "dependencies"
@@ -38,7 +29,7 @@ pub fn field_text(f: &FieldChange) -> String {
 }
 
 /// One readiness line without its marker.
-pub fn role_change_text(old: Option<CheckedKind>, new: Option<CheckedKind>) -> String {
+pub(crate) fn role_change_text(old: Option<CheckedKind>, new: Option<CheckedKind>) -> String {
     match (old, new) {
         (None, Some(n)) => format!("becomes a {}", kind_label(n)),
         (Some(o), None) => format!("is no longer a {}", kind_label(o)),
@@ -48,7 +39,7 @@ pub fn role_change_text(old: Option<CheckedKind>, new: Option<CheckedKind>) -> S
 }
 
 /// The verdict sentence about the servers the change adds or moves.
-pub fn verdict_sentence(result: &CheckResult, outcome: &Outcome) -> String {
+pub(crate) fn verdict_sentence(result: &CheckResult, outcome: &Outcome) -> String {
     let n = result.servers.len();
     let cas: Vec<String> = result
         .reference_ca
@@ -80,7 +71,7 @@ pub fn verdict_sentence(result: &CheckResult, outcome: &Outcome) -> String {
 
 /// The closing verdict of a diff with certificates (the outcome's, worded for a change; in
 /// colour when `color`).
-pub fn diff_verdict_lines(outcome: &Outcome, color: bool, width: usize) -> String {
+pub(crate) fn diff_verdict_lines(outcome: &Outcome, color: bool, width: usize) -> String {
     if outcome.verdict == Verdict::NotApplicable {
         return format!(
             "{}: the change adds or moves no file upload/download or Persistent Chat server.\n{}\n",
@@ -114,11 +105,20 @@ fn put_located(out: &mut String, width: usize, text: &str, at: &str) {
 /// `diff --format human`: the change and, with certificates, the restricted check; every line
 /// wrapped to the width. With `--quiet`: the readiness changes, the servers that are not ready
 /// and the verdict.
-pub fn render(v: &View<'_>) -> Result<String, RenderError> {
+pub fn render(v: &View<'_>, w: &mut dyn std::io::Write) -> Result<(), RenderError> {
     let d = v.diff()?;
     let diff = d.diff;
     let width = v.style.width;
     let put = |out: &mut String, text: &str, at: &str| put_located(out, width, text, at);
+    // Written in pieces of about CHUNK bytes as the lines are made.
+    const CHUNK: usize = 1 << 16;
+    let mut flush = |out: &mut String, at_least: usize| -> std::io::Result<()> {
+        if out.len() >= at_least {
+            w.write_all(out.as_bytes())?;
+            out.clear();
+        }
+        Ok(())
+    };
     let mut out = String::new();
     if !v.style.quiet {
         out.push_str(&format!(
@@ -151,6 +151,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                     rest
                 );
                 put(&mut out, &text, &line);
+                flush(&mut out, CHUNK)?;
             }
         }
     }
@@ -163,6 +164,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             let m = if c.new.is_some() { '+' } else { '-' };
             let text = format!("{m} {} {}", c.server, role_change_text(c.old, c.new));
             put(&mut out, &text, &c.line.to_string());
+            flush(&mut out, CHUNK)?;
         }
         for m in &r.moves {
             let text = format!(
@@ -170,6 +172,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 m.server, m.old_pool, m.old_site, m.new_pool, m.new_site
             );
             put(&mut out, &text, &format!("NEW line {}", m.line));
+            flush(&mut out, CHUNK)?;
         }
         for s in &r.serving_changes {
             let v = |x: &Option<Vec<String>>| match x {
@@ -202,7 +205,8 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 v.style.width,
             ));
             out.push_str(&diff_verdict_lines(outcome, v.style.color, v.style.width));
-            return Ok(out);
+            flush(&mut out, 0)?;
+            return Ok(());
         }
         out.push_str("\nCertificates of the servers this change adds or moves\n");
         put(&mut out, &verdict_sentence(result, outcome), "");
@@ -213,6 +217,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             .unwrap_or(0);
         let detail = " ".repeat(column + 5);
         for (s, so) in result.servers.iter().zip(&outcome.servers) {
+            flush(&mut out, CHUNK)?;
             let pad = " ".repeat(column - so.status.label().len());
             out.push_str(&format!(
                 "  {}{pad} {}\n",
@@ -232,5 +237,6 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         out.push('\n');
         out.push_str(&diff_verdict_lines(outcome, v.style.color, v.style.width));
     }
-    Ok(out)
+    flush(&mut out, 0)?;
+    Ok(())
 }

@@ -10,7 +10,7 @@ pub const SCHEMA_VERSION: u32 = 2;
 
 /// The document.
 #[derive(Debug, Serialize)]
-pub struct DiffJson<'a> {
+pub(crate) struct DiffJson<'a> {
     /// [`SCHEMA_VERSION`].
     pub schema_version: u32,
     /// OLD as given.
@@ -28,19 +28,22 @@ pub struct DiffJson<'a> {
 }
 
 /// `diff --format json`.
-pub fn render(v: &View<'_>) -> Result<String, RenderError> {
+pub fn render(v: &View<'_>, out: &mut dyn std::io::Write) -> Result<(), RenderError> {
     let d = v.diff()?;
     let verdicts = match v.checked {
         Some(_) => Some(super::check_json::build(v)?),
         None => None,
     };
-    Ok(super::to_json(&DiffJson {
-        schema_version: SCHEMA_VERSION,
-        old: d.old_name,
-        new: d.new_name,
-        empty: d.diff.is_empty(),
-        changes: &d.diff.changes,
-        readiness: &d.diff.readiness,
-        verdicts,
-    }))
+    super::write_json(
+        &DiffJson {
+            schema_version: SCHEMA_VERSION,
+            old: d.old_name,
+            new: d.new_name,
+            empty: d.diff.is_empty(),
+            changes: &d.diff.changes,
+            readiness: &d.diff.readiness,
+            verdicts,
+        },
+        out,
+    )
 }

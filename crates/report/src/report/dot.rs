@@ -7,9 +7,9 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 /// Fill colour of file upload/download servers.
-pub const FILE_TRANSFER_FILL: &str = "#c8e6c9";
+pub(crate) const FILE_TRANSFER_FILL: &str = "#c8e6c9";
 /// Fill colour of Persistent Chat servers.
-pub const PCHAT_FILL: &str = "#bbdefb";
+pub(crate) const PCHAT_FILL: &str = "#bbdefb";
 
 use super::escape::html as esc;
 

@@ -15,7 +15,7 @@ pub use super::escape::html as esc;
 
 /// Inputs of the report beyond the check itself.
 #[derive(Debug, Clone, Copy)]
-pub struct ReportInfo {
+pub(crate) struct ReportInfo {
     /// The time the certificates were checked against (unix seconds).
     pub checked_at: i64,
 }

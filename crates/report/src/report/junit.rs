@@ -30,7 +30,7 @@ fn line(f: &Finding, known: bool) -> String {
 
 /// `check --format junit` (and `diff`): the XML document. A server's test case fails when a
 /// finding about it fails the run; its status is a test case property.
-pub fn render(v: &View<'_>) -> Result<String, RenderError> {
+pub fn render(v: &View<'_>, out: &mut dyn std::io::Write) -> Result<(), RenderError> {
     let checked = v.checked()?;
     let (topo, result, outcome) = (v.topology, &checked.result, &checked.outcome);
     let mut cases: Vec<Case> = result
@@ -84,8 +84,8 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     let verdict = outcome.verdict.as_str();
     let gate = outcome.gate_sentence();
 
-    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
-    let write = |w: &mut Writer<Vec<u8>>| -> std::io::Result<()> {
+    let mut w = Writer::new_with_indent(out, b' ', 2);
+    let write = |w: &mut Writer<&mut dyn std::io::Write>| -> std::io::Result<()> {
         w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
         let mut suites = BytesStart::new("testsuites");
         suites.push_attribute(("name", "topocert"));
@@ -151,9 +151,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         w.write_event(Event::End(BytesEnd::new("testsuites")))?;
         Ok(())
     };
-    // Writing to a Vec cannot fail.
-    let _ = write(&mut w);
-    let mut s = String::from_utf8(w.into_inner()).unwrap_or_default();
-    s.push('\n');
-    Ok(s)
+    write(&mut w)?;
+    w.into_inner().write_all(b"\n")?;
+    Ok(())
 }

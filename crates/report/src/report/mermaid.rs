@@ -10,7 +10,7 @@ use super::escape::mermaid as esc;
 
 /// Options for [`render_with`].
 #[derive(Debug, Default, Clone)]
-pub struct MermaidOptions<'a> {
+pub(crate) struct MermaidOptions<'a> {
     /// Machines to mark as failing (by FQDN, lower case), e.g. from `check`.
     pub failing: Option<&'a BTreeSet<String>>,
 }
@@ -26,7 +26,7 @@ pub fn render(v: &super::View<'_>) -> Result<String, super::RenderError> {
 }
 
 /// Renders with options (failing servers marked).
-pub fn render_with(
+pub(crate) fn render_with(
     topo: &Topology,
     graph: &ServerGraph,
     keep: Option<&BTreeSet<PoolIdx>>,

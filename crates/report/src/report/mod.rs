@@ -1,7 +1,8 @@
-//! Renderers. Each output format is its own module with one function of the same signature,
-//! `fn(&View) -> Result<String, RenderError>`, and one line in [`FORMATS`], the registry every
-//! command shares. A renderer only formats: verdicts, statuses, counts and the exit code come
-//! from the [`crate::outcome::Outcome`] in the view.
+//! Renderers. Each output format is its own module with one function, and one line in
+//! [`FORMATS`], the registry every command shares: a [`RenderFn`] writes its output to a
+//! writer as it makes it (JSON, SARIF, JUnit and the human outputs), or a format returns its
+//! text whole (`text` in the registry: the small ones). A renderer only formats: verdicts,
+//! statuses, counts and the exit code come from the [`crate::outcome::Outcome`] in the view.
 
 pub mod check_human;
 pub mod check_json;
@@ -30,6 +31,7 @@ use crate::graph::ServerGraph;
 use crate::model::{PoolIdx, Topology};
 use crate::plan::Plan;
 use std::collections::BTreeSet;
+use std::io::Write;
 
 /// The commands that render output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,17 +138,52 @@ impl<'a> View<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
 pub enum RenderError {
     /// The format reports check findings, and no certificates were given.
-    #[error("this format reports the certificate check: give --certs DIR or --inventory FILE")]
+    #[error(
+        "this format reports the certificate check: give --certs DIR, --inventory FILE or --fetch"
+    )]
     #[diagnostic(code(topocert::format_needs_certificates))]
     NeedsCertificates,
     /// The command did not produce what the format renders (a registry mistake).
     #[error("this format needs a {0}, which this command does not make")]
     #[diagnostic(code(topocert::format_missing_input))]
     Missing(&'static str),
+    /// Writing the output failed.
+    #[error("cannot write output: {message}")]
+    #[diagnostic(code(topocert::cannot_write_output))]
+    Write {
+        /// What failed (a closed pipe is not an error for the CLI).
+        kind: std::io::ErrorKind,
+        /// The cause.
+        message: String,
+    },
 }
 
-/// A renderer.
-pub type RenderFn = fn(&View<'_>) -> Result<String, RenderError>;
+impl From<std::io::Error> for RenderError {
+    fn from(e: std::io::Error) -> Self {
+        RenderError::Write {
+            kind: e.kind(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// A renderer: writes the view's output to `out` as it makes it. A [`RenderError`] other than
+/// [`RenderError::Write`] comes before anything is written.
+pub(crate) type RenderFn = fn(&View<'_>, &mut dyn Write) -> Result<(), RenderError>;
+
+/// What a renderer writes, as text (tests, benches, and formats embedded in others).
+pub fn render_to_string(render: RenderFn, view: &View<'_>) -> Result<String, RenderError> {
+    let mut out = Vec::new();
+    render(view, &mut out)?;
+    Ok(String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+/// Writes a format's whole text (the formats registered as `text`).
+fn write_text(text: Result<String, RenderError>, out: &mut dyn Write) -> Result<(), RenderError> {
+    out.write_all(text?.as_bytes())?;
+    Ok(())
+}
 
 /// One output format of one command.
 #[derive(Debug, Clone, Copy)]
@@ -161,38 +198,47 @@ pub struct Format {
     pub render: RenderFn,
 }
 
+/// `writes f`: `f` is a [`RenderFn`]; `text f`: `f(&View) -> Result<String, RenderError>`
+/// returns the whole text, written at once.
 macro_rules! formats {
-    ($($command:ident $name:literal $about:literal => $render:path),* $(,)?) => {
+    ($($command:ident $name:literal $about:literal => $kind:ident $render:path),* $(,)?) => {
         /// Every output format of every command; the first of a command is its default.
         pub static FORMATS: &[Format] = &[
-            $(Format { command: Command::$command, name: $name, about: $about, render: $render }),*
+            $(Format {
+                command: Command::$command,
+                name: $name,
+                about: $about,
+                render: formats!(@$kind $render),
+            }),*
         ];
     };
+    (@writes $render:path) => { $render };
+    (@text $render:path) => { |v, out| write_text($render(v), out) };
 }
 
 formats! {
-    Servers "table" "aligned columns for a terminal" => servers_table::render,
-    Servers "json" "a JSON document, one object per server" => servers_json::render,
-    Graph "dot" "Graphviz DOT (render with `dot -Tpng`)" => dot::render,
-    Graph "mermaid" "a Mermaid flowchart (renders on GitHub)" => mermaid::render,
-    Graph "json" "nodes and edges as JSON" => graph_json::render,
-    Check "human" "diagnostics per server, a summary table and the verdict" => check_human::render,
-    Check "json" "JSON (docs/json-output.md)" => check_json::render,
-    Check "markdown" "a pull-request comment with a Mermaid diagram" => check_markdown::render,
-    Check "sarif" "SARIF 2.1.0 for GitHub code scanning" => sarif::render,
-    Check "junit" "JUnit XML, one test case per checked server" => junit::render,
-    Check "github" "GitHub Actions annotations (::error file=...,line=...::)" => github::render,
-    Plan "human" "readable text" => plan_formats::human,
-    Plan "json" "JSON (docs/plan.md)" => plan_formats::json,
-    Plan "csv" "one row per server, for a CA team" => plan_formats::csv,
-    Plan "markdown" "Markdown tables" => plan_formats::markdown,
-    Diff "human" "+/-/~ lines for a terminal" => diff_human::render,
-    Diff "json" "JSON (docs/diff.md)" => diff_json::render,
-    Diff "markdown" "a pull-request comment" => diff_markdown::render,
-    Diff "sarif" "SARIF 2.1.0 of the added or moved servers' findings (needs certificates)" => sarif::render,
-    Diff "junit" "JUnit XML of the added or moved servers (needs certificates)" => junit::render,
-    Diff "github" "GitHub Actions annotations of the added or moved servers (needs certificates)" => github::render,
-    Report "html" "a self-contained HTML readiness report" => html::render,
+    Servers "table" "aligned columns for a terminal" => writes servers_table::render,
+    Servers "json" "a JSON document, one object per server" => writes servers_json::render,
+    Graph "dot" "Graphviz DOT (render with `dot -Tpng`)" => text dot::render,
+    Graph "mermaid" "a Mermaid flowchart (renders on GitHub)" => text mermaid::render,
+    Graph "json" "nodes and edges as JSON" => text graph_json::render,
+    Check "human" "diagnostics per server, a summary table and the verdict" => writes check_human::render,
+    Check "json" "JSON (docs/json-output.md)" => writes check_json::render,
+    Check "markdown" "a pull-request comment with a Mermaid diagram" => text check_markdown::render,
+    Check "sarif" "SARIF 2.1.0 for GitHub code scanning" => writes sarif::render,
+    Check "junit" "JUnit XML, one test case per checked server" => writes junit::render,
+    Check "github" "GitHub Actions annotations (::error file=...,line=...::)" => text github::render,
+    Plan "human" "readable text" => writes plan_formats::human,
+    Plan "json" "JSON (docs/plan.md)" => writes plan_formats::json,
+    Plan "csv" "one row per server, for a CA team" => text plan_formats::csv,
+    Plan "markdown" "Markdown tables" => text plan_formats::markdown,
+    Diff "human" "+/-/~ lines for a terminal" => writes diff_human::render,
+    Diff "json" "JSON (docs/diff.md)" => writes diff_json::render,
+    Diff "markdown" "a pull-request comment" => text diff_markdown::render,
+    Diff "sarif" "SARIF 2.1.0 of the added or moved servers' findings (needs certificates)" => writes sarif::render,
+    Diff "junit" "JUnit XML of the added or moved servers (needs certificates)" => writes junit::render,
+    Diff "github" "GitHub Actions annotations of the added or moved servers (needs certificates)" => text github::render,
+    Report "html" "a self-contained HTML readiness report" => text html::render,
 }
 
 /// The formats of a command, default first.
@@ -208,7 +254,7 @@ pub fn find(command: Command, name: &str) -> Option<&'static Format> {
 /// The file or certificate a finding names, as outputs show it: the certificate's origin
 /// ([`crate::certs::Origin::name`]: a path, "inventory.csv line 3", or a fetched file's place),
 /// else the finding's file.
-pub fn finding_file(
+pub(crate) fn finding_file(
     store: &crate::certs::CertStore,
     f: &crate::finding::Finding,
 ) -> Option<String> {
@@ -223,8 +269,29 @@ pub fn count(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
-/// JSON with a final newline (what every JSON renderer returns): pretty-printed, with C1,
-/// DEL and bidi controls escaped too ([`escape::JsonFormatter`]).
+/// Writes JSON with a final newline (what every JSON renderer writes) as it serializes:
+/// pretty-printed, with C1, DEL and bidi controls escaped too ([`escape::JsonFormatter`]).
+pub(crate) fn write_json<T: serde::Serialize>(
+    v: &T,
+    out: &mut dyn Write,
+) -> Result<(), RenderError> {
+    let mut ser =
+        serde_json::Serializer::with_formatter(&mut *out, escape::JsonFormatter::default());
+    v.serialize(&mut ser).map_err(|e| match e.io_error_kind() {
+        Some(kind) => RenderError::Write {
+            kind,
+            message: e.to_string(),
+        },
+        None => RenderError::Write {
+            kind: std::io::ErrorKind::InvalidData,
+            message: e.to_string(),
+        },
+    })?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// JSON with a final newline, as [`write_json`] writes it, as text.
 pub fn to_json<T: serde::Serialize>(v: &T) -> String {
     let mut bytes = Vec::new();
     let mut ser =

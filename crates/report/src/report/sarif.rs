@@ -37,7 +37,7 @@ fn pascal(id: &str) -> String {
 /// → `file:///x/y.xml`, `C:\\x\\y.xml` → `file:///C:/x/y.xml`, `\\\\host\\share\\y.xml` →
 /// `file://host/share/y.xml` — and every byte outside the unreserved characters is
 /// percent-encoded (UTF-8).
-pub fn artifact_uri(path: &str) -> String {
+pub(crate) fn artifact_uri(path: &str) -> String {
     let mut p = path.replace('\\', "/");
     while let Some(rest) = p.strip_prefix("./") {
         p = rest.to_string();
@@ -79,8 +79,8 @@ fn help_uri(r: &dyn crate::rules::Rule) -> String {
 }
 
 /// `check --format sarif` (and `diff`).
-pub fn render(v: &View<'_>) -> Result<String, RenderError> {
-    Ok(super::to_json(&build(v)?))
+pub fn render(v: &View<'_>, out: &mut dyn std::io::Write) -> Result<(), RenderError> {
+    super::write_json(&build(v)?, out)
 }
 
 /// Builds the SARIF log. The run's `properties` carry the verdict, the gate and every

@@ -5,7 +5,7 @@ use crate::servers::ServerRow;
 
 /// How wide the table may be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TableOptions {
+pub(crate) struct TableOptions {
     /// Terminal width in columns ([`crate::term::width`]).
     pub width: usize,
     /// List every role, whatever the width.
@@ -57,21 +57,25 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// `servers --format table`: as wide as the terminal ([`super::Style`]), every role with
 /// `--wide`.
-pub fn render(v: &super::View<'_>) -> Result<String, super::RenderError> {
+pub fn render(v: &super::View<'_>, out: &mut dyn std::io::Write) -> Result<(), super::RenderError> {
     let rows = crate::servers::server_rows(v.topology, v.graph);
-    Ok(render_rows(
-        &rows,
-        TableOptions {
-            width: v.style.width,
-            wide: v.wide,
-        },
-    ))
+    let opts = TableOptions {
+        width: v.style.width,
+        wide: v.wide,
+    };
+    write_rows(&rows, opts, out)?;
+    Ok(())
 }
 
 /// The machine list as a plain-text table (names through [`super::escape::terminal`]),
-/// followed by a one-line legend (wrapped to the width). The PERSISTENT CHAT column is left out when no server has a part in Persistent
-/// Chat (the legend says so); ROLES lists the roles that fit the width, all with `wide`.
-pub fn render_rows(rows: &[ServerRow], opts: TableOptions) -> String {
+/// followed by a one-line legend (wrapped to the width). The PERSISTENT CHAT column is left
+/// out when no server has a part in Persistent Chat (the legend says so); ROLES lists the roles
+/// that fit the width, all with `wide`.
+pub(crate) fn write_rows(
+    rows: &[ServerRow],
+    opts: TableOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     use super::escape::terminal as esc;
     let roles_of = |r: &ServerRow| -> Vec<String> { r.roles.iter().map(|x| esc(x)).collect() };
     let any_pchat = rows.iter().any(|r| r.file_transfer || r.persistent_chat);
@@ -134,7 +138,8 @@ pub fn render_rows(rows: &[ServerRow], opts: TableOptions) -> String {
             row.push(s);
         }
     }
-    let mut out = super::table::render(&header, &body);
+    super::table::write(&header, &body, out)?;
+    drop(body);
     let ft = rows.iter().filter(|r| r.file_transfer).count();
     let pc = rows.iter().filter(|r| r.persistent_chat).count();
     let mut legend = format!(
@@ -154,14 +159,20 @@ pub fn render_rows(rows: &[ServerRow], opts: TableOptions) -> String {
             }
         )),
     }
-    out.push('\n');
-    out.push_str(&crate::term::wrap(&legend, opts.width));
-    out.push('\n');
-    out
+    out.write_all(b"\n")?;
+    out.write_all(crate::term::wrap(&legend, opts.width).as_bytes())?;
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]
 mod tests {
+    /// [`write_rows`] as text.
+    fn render_rows(rows: &[ServerRow], opts: TableOptions) -> String {
+        let mut out = Vec::new();
+        write_rows(rows, opts, &mut out).unwrap_or_else(|e| panic!("{e}"));
+        String::from_utf8(out).unwrap_or_else(|e| panic!("{e}"))
+    }
+
     use super::*;
     use crate::graph::PoolKind;
     use crate::model::MachineIdx;

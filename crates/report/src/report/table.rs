@@ -9,20 +9,32 @@ const MIN_LAST: usize = 16;
 
 /// Widest a column is padded to: a longer cell (a name is never cut) runs past its column
 /// instead of padding every other row, so padding stays bounded whatever the input.
-pub const MAX_COLUMN: usize = 512;
+pub(crate) const MAX_COLUMN: usize = 512;
 
 /// Renders rows under a header, columns separated by two spaces, widths in terminal columns
 /// (escape sequences count for nothing).
 pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write(header, rows, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render`], written to `out` line by line.
+pub fn write(
+    header: &[&str],
+    rows: &[Vec<String>],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
     let widths = widths(&header, rows);
-    lay_out(&header, rows, &widths)
+    write_lines(&header, rows, &widths, out)
 }
 
 /// [`render`] fitted to `width` columns: while the table is too wide, the columns listed in
 /// `optional` are left out, in that order; if it is still too wide, the last column's cells are
 /// wrapped at spaces (never inside a name) onto continuation lines.
-pub fn render_within(
+pub(crate) fn render_within(
     header: &[&str],
     rows: &[Vec<String>],
     width: usize,
@@ -79,7 +91,7 @@ pub fn render_within(
 }
 
 /// The width [`render`] lays `rows` out at under `header`, in terminal columns.
-pub fn width_of(header: &[&str], rows: &[Vec<String>]) -> usize {
+pub(crate) fn width_of(header: &[&str], rows: &[Vec<String>]) -> usize {
     let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
     total(&widths(&header, rows))
 }
@@ -107,9 +119,22 @@ fn total(widths: &[usize]) -> usize {
 }
 
 fn lay_out(header: &[String], rows: &[Vec<String>], widths: &[usize]) -> String {
-    let mut out = String::new();
-    let line = |cells: &mut dyn Iterator<Item = &str>, out: &mut String| {
-        let mut s = String::new();
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write_lines(header, rows, widths, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The lines of a table, written one by one.
+fn write_lines(
+    header: &[String],
+    rows: &[Vec<String>],
+    widths: &[usize],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut s = String::new();
+    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+        s.clear();
         for (i, c) in cells.enumerate() {
             if i > 0 {
                 s.push_str(&" ".repeat(GAP));
@@ -118,16 +143,16 @@ fn lay_out(header: &[String], rows: &[Vec<String>], widths: &[usize]) -> String 
             let pad = widths[i].saturating_sub(crate::term::display_width(c));
             s.extend(std::iter::repeat_n(' ', pad));
         }
-        out.push_str(s.trim_end());
-        out.push('\n');
+        out.write_all(s.trim_end().as_bytes())?;
+        out.write_all(b"\n")
     };
-    line(&mut header.iter().map(String::as_str), &mut out);
+    line(&mut header.iter().map(String::as_str))?;
     let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-    line(&mut rule.iter().map(String::as_str), &mut out);
+    line(&mut rule.iter().map(String::as_str))?;
     for r in rows {
-        line(&mut r.iter().map(String::as_str), &mut out);
+        line(&mut r.iter().map(String::as_str))?;
     }
-    out
+    Ok(())
 }
 
 #[cfg(test)]

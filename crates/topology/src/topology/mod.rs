@@ -3,7 +3,7 @@
 
 pub mod build;
 pub use topocert_base::decode;
-pub mod placeholder;
+pub(crate) mod placeholder;
 pub mod scan;
 
 use crate::error::LoadError;

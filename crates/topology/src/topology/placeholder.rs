@@ -17,7 +17,7 @@ const SEARCH_WINDOW: usize = 4096;
 
 /// The first unexpanded placeholder in `name`: `$Name`, `$env:Name`, `${...}`, `$(...)`,
 /// `%NAME%`, `{{...}}` or `#{...}` (Octopus Deploy); `None` for every other name.
-pub fn find(name: &str) -> Option<&str> {
+pub(crate) fn find(name: &str) -> Option<&str> {
     let b = name.as_bytes();
     if !b.iter().any(|c| matches!(c, b'$' | b'%' | b'{' | b'#')) {
         return None;
@@ -52,22 +52,22 @@ pub fn find(name: &str) -> Option<&str> {
 }
 
 /// The names the checks rely on, each with what it is and the element it is on.
-pub struct Names<'a> {
+pub(crate) struct Names<'a> {
     /// Sites.
-    pub sites: &'a [Site],
+    pub(crate) sites: &'a [Site],
     /// Pools.
-    pub pools: &'a [Pool],
+    pub(crate) pools: &'a [Pool],
     /// Machines.
-    pub machines: &'a [Machine],
+    pub(crate) machines: &'a [Machine],
     /// Services (their web services hosts).
-    pub services: &'a [Service],
+    pub(crate) services: &'a [Service],
     /// Simple URLs.
-    pub simple_urls: &'a [SimpleUrl],
+    pub(crate) simple_urls: &'a [SimpleUrl],
 }
 
 /// One warning per name with a placeholder, in the order sites, pools, machines (those not
 /// named after their pool, which is warned about already), web services hosts, simple URLs.
-pub fn problems(names: Names<'_>, src: &Src) -> Vec<TopologyProblem> {
+pub(crate) fn problems(names: Names<'_>, src: &Src) -> Vec<TopologyProblem> {
     let mut out = Vec::new();
     let mut check = |element: &'static str, name: &str, span: Span| {
         if let Some(p) = find(name) {

@@ -1,14 +1,15 @@
-//! One parsed X.509 certificate ([`Certificate`]), holding owned data only, plus the DNS name
-//! matching rules ([`name_matches`]) used to decide whether a certificate covers a server.
+//! One parsed X.509 certificate ([`Certificate`]), holding owned data only; its signature
+//! checked against a candidate issuer.
 
 use super::facts::CertFacts;
 use serde::Serialize;
 use sha1::{Digest, Sha1};
 use std::fmt::Write as _;
 use thiserror::Error;
-use x509_parser::certificate::X509Certificate;
+use x509_parser::certificate::{X509Certificate, X509CertificateParser};
 use x509_parser::error::X509Error;
 use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension};
+use x509_parser::nom::Parser as _;
 use x509_parser::prelude::FromDer;
 use x509_parser::public_key::PublicKey as X509PublicKey;
 use x509_parser::signature_algorithm::RsaSsaPssParams;
@@ -102,7 +103,7 @@ pub enum SignatureAlgorithm {
 
 impl SignatureAlgorithm {
     /// Maps a dotted signature algorithm OID.
-    pub fn from_oid(oid: &str) -> Self {
+    pub(crate) fn from_oid(oid: &str) -> Self {
         match oid {
             "1.2.840.113549.1.1.4" => Self::Md5Rsa,
             "1.2.840.113549.1.1.5" | "1.3.14.3.2.29" => Self::Sha1Rsa,
@@ -116,11 +117,6 @@ impl SignatureAlgorithm {
             "1.2.840.113549.1.1.10" => Self::RsaPss,
             other => Self::Other(other.to_string()),
         }
-    }
-
-    /// True for MD5 and SHA-1 based signatures.
-    pub fn is_weak(&self) -> bool {
-        matches!(self, Self::Md5Rsa | Self::Sha1Rsa | Self::Sha1Ecdsa)
     }
 
     /// The name Windows shows in the certificate dialog ("sha256RSA"), or the OID.
@@ -157,7 +153,7 @@ pub enum SignatureHash {
 
 impl SignatureHash {
     /// Maps a dotted hash algorithm OID (as found in RSASSA-PSS parameters).
-    pub fn from_hash_oid(oid: &str) -> Self {
+    pub(crate) fn from_hash_oid(oid: &str) -> Self {
         match oid {
             "1.2.840.113549.2.5" => Self::Md5,
             "1.3.14.3.2.26" => Self::Sha1,
@@ -205,10 +201,6 @@ impl KeyUsage {
     /// keyEncipherment (bit 2).
     pub fn key_encipherment(self) -> bool {
         self.0 & (1 << 2) != 0
-    }
-    /// keyAgreement (bit 4).
-    pub fn key_agreement(self) -> bool {
-        self.0 & (1 << 4) != 0
     }
     /// The names of the bits set, in bit order.
     pub fn names(self) -> Vec<&'static str> {
@@ -342,7 +334,7 @@ pub fn key_id_hex(bytes: &[u8]) -> String {
     hex_upper(bytes)
 }
 
-pub use super::sniff::der_total_len;
+pub(crate) use super::sniff::der_total_len;
 
 /// Bit length of a big-endian unsigned integer, ignoring leading zero bytes and bits.
 fn bit_len(be: &[u8]) -> u32 {
@@ -448,7 +440,7 @@ fn parse_error(e: x509_parser::nom::Err<X509Error>, len: usize) -> CertParseErro
 }
 
 /// Parses exactly one certificate at the start of `data`; returns it and the bytes it used.
-pub fn parse_prefix(data: &[u8]) -> Result<(Certificate, usize), CertParseError> {
+pub(crate) fn parse_prefix(data: &[u8]) -> Result<(Certificate, usize), CertParseError> {
     if data.is_empty() {
         return Err(CertParseError::Empty);
     }
@@ -576,10 +568,12 @@ impl Certificate {
 
     /// Checks this certificate's signature with `issuer`'s public key.
     pub fn signature_check(&self, issuer: &Certificate) -> SignatureCheck {
-        let (Ok((_, child)), Ok((_, parent))) = (
-            X509Certificate::from_der(&self.der),
-            X509Certificate::from_der(&issuer.der),
-        ) else {
+        // Extensions are not parsed again: the signature covers the raw TBS bytes, and both
+        // certificates parsed in full when they were read.
+        let mut parser = X509CertificateParser::new().with_deep_parse_extensions(false);
+        let (Ok((_, child)), Ok((_, parent))) =
+            (parser.parse(&self.der), parser.parse(&issuer.der))
+        else {
             return SignatureCheck::Invalid;
         };
         match child.verify_signature(Some(parent.public_key())) {
@@ -601,135 +595,9 @@ impl Certificate {
     }
 }
 
-/// Lower-cases a DNS name and removes surrounding whitespace and one trailing dot.
-pub fn normalize_name(name: &str) -> String {
-    let t = name.trim();
-    t.strip_suffix('.').unwrap_or(t).to_ascii_lowercase()
-}
-
-/// If `pattern` is a wildcard name `*.base` (with at least two labels in `base`), returns the
-/// normalized base domain.
-pub fn wildcard_base(pattern: &str) -> Option<String> {
-    let p = normalize_name(pattern);
-    let base = p.strip_prefix("*.")?;
-    if base.is_empty() || !base.contains('.') || base.contains('*') {
-        return None;
-    }
-    if base.split('.').any(str::is_empty) {
-        return None;
-    }
-    Some(base.to_string())
-}
-
-/// Whether certificate name `pattern` matches host `fqdn`, case-insensitively. A wildcard
-/// `*.example.com` matches exactly one extra leftmost label (`a.example.com`, not
-/// `a.b.example.com` nor `example.com`); partial-label wildcards (`f*.example.com`) and
-/// wildcards over a single-label base (`*.com`) never match.
-pub fn name_matches(pattern: &str, fqdn: &str) -> bool {
-    let host = normalize_name(fqdn);
-    if host.is_empty() || host.contains('*') {
-        return false;
-    }
-    if let Some(base) = wildcard_base(pattern) {
-        return match host.split_once('.') {
-            Some((first, rest)) => !first.is_empty() && rest == base,
-            None => false,
-        };
-    }
-    let p = normalize_name(pattern);
-    !p.contains('*') && p == host
-}
-
-/// A certificate's names as sets, so that many hosts are checked against many names in time
-/// linear in both: [`NameCover::covers`] answers exactly what [`name_matches`] over every name
-/// would.
-#[derive(Debug, Default)]
-pub struct NameCover {
-    exact: std::collections::HashSet<String>,
-    wildcard_bases: std::collections::HashSet<String>,
-}
-
-impl NameCover {
-    /// The cover of these certificate names.
-    pub fn new<'n>(names: impl IntoIterator<Item = &'n str>) -> Self {
-        let mut c = NameCover::default();
-        for n in names {
-            if let Some(base) = wildcard_base(n) {
-                c.wildcard_bases.insert(base);
-            } else {
-                let p = normalize_name(n);
-                if !p.contains('*') && !p.is_empty() {
-                    c.exact.insert(p);
-                }
-            }
-        }
-        c
-    }
-    /// Whether some name covers `fqdn` (see [`name_matches`]).
-    pub fn covers(&self, fqdn: &str) -> bool {
-        let host = normalize_name(fqdn);
-        if host.is_empty() || host.contains('*') {
-            return false;
-        }
-        self.exact.contains(&host)
-            || host.split_once('.').is_some_and(|(first, rest)| {
-                !first.is_empty() && self.wildcard_bases.contains(rest)
-            })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn name_cover_agrees_with_name_matches() {
-        let names = [
-            "FE01.fabrikam.com.",
-            "*.Fabrikam.com",
-            "f*.x.com",
-            "*.com",
-            "",
-        ];
-        let cover = NameCover::new(names);
-        for host in [
-            "fe01.fabrikam.com",
-            "meet.fabrikam.com",
-            "a.b.fabrikam.com",
-            "fabrikam.com",
-            "fx.x.com",
-            "a.com",
-            "",
-            "*.fabrikam.com",
-            "FE01.FABRIKAM.COM",
-        ] {
-            assert_eq!(
-                cover.covers(host),
-                names.iter().any(|n| name_matches(n, host)),
-                "{host}"
-            );
-        }
-    }
-
-    #[test]
-    fn exact_names_match_case_insensitively() {
-        assert!(name_matches("FE01.Fabrikam.com", "fe01.fabrikam.COM"));
-        assert!(name_matches("fe01.fabrikam.com.", "fe01.fabrikam.com"));
-        assert!(!name_matches("fe01.fabrikam.com", "fe02.fabrikam.com"));
-        assert!(!name_matches("", ""));
-    }
-
-    #[test]
-    fn wildcard_covers_exactly_one_label() {
-        assert!(name_matches("*.example.com", "a.example.com"));
-        assert!(name_matches("*.Example.com", "A.EXAMPLE.com"));
-        assert!(!name_matches("*.example.com", "a.b.example.com"));
-        assert!(!name_matches("*.example.com", "example.com"));
-        assert!(!name_matches("*.example.com", ".example.com"));
-        assert!(!name_matches("*.com", "example.com"));
-        assert!(!name_matches("f*.example.com", "fe01.example.com"));
-        assert!(!name_matches("*.example.com", "*.example.com"));
-    }
 
     #[test]
     fn bit_len_ignores_leading_zeros() {
@@ -740,13 +608,15 @@ mod tests {
     }
 
     #[test]
-    fn signature_names_and_weakness() {
+    fn signature_names() {
         assert_eq!(
             SignatureAlgorithm::from_oid("1.2.840.113549.1.1.5").name(),
             "sha1RSA"
         );
-        assert!(SignatureAlgorithm::from_oid("1.2.840.10045.4.1").is_weak());
-        assert!(!SignatureAlgorithm::Sha256Rsa.is_weak());
+        assert_eq!(
+            SignatureAlgorithm::from_oid("1.2.840.10045.4.1").name(),
+            "sha1ECDSA"
+        );
         assert_eq!(SignatureAlgorithm::from_oid("1.2.3").name(), "1.2.3");
     }
 

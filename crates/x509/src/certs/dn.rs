@@ -14,7 +14,7 @@ use x509_parser::x509::{AttributeTypeAndValue, RelativeDistinguishedName, X509Na
 /// Values and most attribute types are x509-parser's text; `S` and `E` are written for
 /// stateOrProvinceName and emailAddress, as Windows does. This is the only place a DN becomes
 /// text.
-pub fn windows_text(name: &X509Name<'_>) -> String {
+pub(crate) fn windows_text(name: &X509Name<'_>) -> String {
     let rdns: Vec<&RelativeDistinguishedName<'_>> = name.iter().collect();
     rdns.iter()
         .rev()
@@ -206,15 +206,6 @@ impl DnKey {
             .collect();
         v.sort();
         DnKey(v)
-    }
-
-    /// The first value of an attribute type (e.g. `CN`), lower-cased.
-    pub fn first(&self, attr: &str) -> Option<&str> {
-        let attr = canonical_type(attr);
-        self.0
-            .iter()
-            .find(|(t, _)| *t == attr)
-            .map(|(_, v)| v.as_str())
     }
 }
 

@@ -2,8 +2,9 @@
 //! source ([`Leaf`]): a parsed certificate file, or a row of a certificate inventory that has
 //! the facts but not the certificate itself.
 
-use super::cert::{name_matches, Certificate};
+use super::cert::Certificate;
 use super::inventory::InventoryCert;
+use super::names::name_matches;
 use serde::Serialize;
 
 /// The facts that both a certificate file and an inventory row (`Get-CsCertificate`) give.

@@ -1,8 +1,8 @@
 //! [`NameIndex`]: hash lookups from a server FQDN to the certificate files that cover it or
 //! are named after it, so that matching is O(1) per server rather than a scan of the store.
 
-use super::cert::{normalize_name, wildcard_base};
-use super::load::{name_keys, CertStore};
+use super::names::{name_keys, normalize_name, wildcard_base};
+use super::store::CertStore;
 use std::collections::HashMap;
 
 /// Indices into [`CertStore::files`] keyed by lower-case DNS name.

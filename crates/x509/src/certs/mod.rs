@@ -1,19 +1,23 @@
-//! Certificates: parsing ([`cert`]), loading files and folders ([`load`]), PKCS#7 bundles
-//! ([`pkcs7`]), certificate inventories ([`inventory`]), DN strings ([`dn`]), the facts every
-//! source has ([`facts`]), where each came from ([`origin`]), the name index that maps server
-//! FQDNs to certificate files ([`index`]), and telling certificate, key and PKCS#12 files apart
-//! by content ([`sniff`]).
+//! Certificates: parsing ([`Certificate`]), name matching ([`name_matches`], [`NameCover`],
+//! [`file_stem_matches`]), reading one file ([`load_file`]), walking folders ([`load_dir`]),
+//! what was found ([`CertStore`]), PKCS#7 bundles ([`pkcs7`]), certificate inventories
+//! ([`inventory`]), DN strings ([`dn`]), the facts every source has ([`CertFacts`]), where each
+//! came from ([`Origin`]), the name index that maps server FQDNs to certificate files
+//! ([`NameIndex`]), and telling certificate, key and PKCS#12 files apart by content ([`sniff`]).
 
 pub mod ber;
-pub mod cert;
+mod cert;
 pub mod dn;
 pub mod endpoint;
-pub mod facts;
-pub mod index;
+mod facts;
+mod index;
 pub mod inventory;
-pub mod load;
-pub mod origin;
+mod names;
+mod origin;
 pub mod pkcs7;
+mod read;
+mod store;
+mod walk;
 pub use topocert_base::sniff;
 pub use topocert_base::usage;
 
@@ -21,15 +25,15 @@ pub use topocert_base::usage;
 mod tests;
 
 pub use cert::{
-    key_id_hex, name_matches, CertParseError, Certificate, Eku, KeyUsage, PublicKey,
-    SignatureAlgorithm, SignatureCheck, SignatureHash,
+    key_id_hex, sha1_thumbprint, CertParseError, Certificate, Eku, KeyUsage, PublicKey,
+    SignatureAlgorithm, SignatureCheck, SignatureHash, KNOWN_EXTENSIONS,
 };
 pub use facts::{CertFacts, Leaf, NameMatch};
 pub use index::NameIndex;
 pub use inventory::{Inventory, InventoryCert, InventoryError};
-pub use load::{
-    file_stem_matches, load_bytes, load_ca_file, load_dir, load_file, CertDirError, CertFile,
-    CertLoadError, CertStore, Unreadable,
-};
-pub use origin::Origin;
+pub use names::{file_stem_matches, name_keys, normalize_name, NameCover, CERT_EXTENSIONS};
+pub use origin::{short_name, Origin};
+pub use read::{load_bytes, load_ca_file, CertLoadError, MAX_FILE_SIZE};
+pub use store::{add_file, CertFile, CertStore, Unreadable};
 pub use usage::Usage;
+pub use walk::{load_dir, load_dir_into, CertDirError, MAX_DEPTH};

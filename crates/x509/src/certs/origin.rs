@@ -92,18 +92,8 @@ impl Origin {
         }
     }
 
-    /// The file it was read from, if any: the certificate file, or the inventory holding the
-    /// row; `None` for a fetched certificate (its layout path is not a file on disk).
-    pub fn source_file(&self) -> Option<&Path> {
-        match self {
-            Origin::File { path } => Some(path),
-            Origin::InventoryRow { inventory, .. } => Some(inventory),
-            Origin::Fetched { .. } => None,
-        }
-    }
-
     /// The address a fetched certificate was read from.
-    pub fn fetched_from(&self) -> Option<SocketAddr> {
+    pub(crate) fn fetched_from(&self) -> Option<SocketAddr> {
         match self {
             Origin::Fetched { address, .. } => *address,
             _ => None,
@@ -153,7 +143,6 @@ mod tests {
         assert_eq!(row.label(), "x/inventory.csv line 3");
         assert_eq!(row.short_label(), "inventory.csv line 3");
         assert_eq!(row.path(), None);
-        assert_eq!(row.source_file(), Some(Path::new("x/inventory.csv")));
 
         let fetched = Origin::Fetched {
             path: "fe01.fabrikam.com/default.cer".into(),
@@ -171,7 +160,6 @@ mod tests {
             "default.cer, fetched from 10.0.0.5:5061"
         );
         assert_eq!(fetched.name(), "fe01.fabrikam.com/default.cer");
-        assert_eq!(fetched.source_file(), None);
     }
 
     #[test]

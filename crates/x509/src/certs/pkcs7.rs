@@ -33,11 +33,11 @@ pub enum Pkcs7Error {
     Encode(String),
 }
 
-pub use super::sniff::looks_like_pkcs7;
+pub(crate) use super::sniff::looks_like_pkcs7;
 
 /// Returns the DER of every certificate in a SignedData bundle (in DER set order).
 /// Attribute certificates and other certificate formats are skipped.
-pub fn certificates_der(data: &[u8]) -> Result<Vec<Vec<u8>>, Pkcs7Error> {
+pub(crate) fn certificates_der(data: &[u8]) -> Result<Vec<Vec<u8>>, Pkcs7Error> {
     let ci = match ContentInfo::from_der(data) {
         Ok(ci) => ci,
         Err(der_error) => {

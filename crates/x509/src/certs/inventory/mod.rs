@@ -4,12 +4,16 @@
 //! A row has the certificate's facts ([`CertFacts`]) but not the certificate itself: no key,
 //! signature algorithm, EKU or key identifiers. [`load`] reads a file; [`Inventory::add_to`]
 //! puts its rows into a [`CertStore`] so that `check::run` (and `plan`, `diff`) use them like
-//! certificate files. A bad row is an [`Unreadable`] entry and never hides the others.
+//! certificate files. A bad row is an [`Unreadable`] entry and never hides the others. The
+//! CSV reader is in `csv`, the JSON reader in `json`; this module validates and merges rows.
 
+mod csv;
 pub mod date;
+mod json;
 
 use super::facts::CertFacts;
-use super::load::{CertFile, CertLoadError, CertStore, Unreadable};
+use super::read::CertLoadError;
+use super::store::{CertFile, CertStore, Unreadable};
 use super::{Leaf, Origin};
 use date::DateProblem;
 use miette::Diagnostic;
@@ -27,7 +31,7 @@ const COLLECTION_TYPE_NAME: &str = "System.Collections.Generic.List`1";
 /// The `Use` values whose certificate the checked servers present: `Default` (the server's
 /// own certificate, used by Persistent Chat) and `WebServicesInternal` (the internal web
 /// site, which hosts the Persistent Chat file upload/download web service).
-pub const CONSIDERED_USES: &[&str] = &["Default", "WebServicesInternal"];
+pub(crate) const CONSIDERED_USES: &[&str] = &["Default", "WebServicesInternal"];
 
 /// Where a row is in its inventory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -346,7 +350,8 @@ impl RawRow {
 }
 
 /// The columns every inventory must have.
-pub const REQUIRED_COLUMNS: &[&str] = &["Subject", "Issuer", "NotBefore", "NotAfter", "Thumbprint"];
+pub(crate) const REQUIRED_COLUMNS: &[&str] =
+    &["Subject", "Issuer", "NotBefore", "NotAfter", "Thumbprint"];
 
 /// Splits an exported AlternativeNames cell: names separated by `;`, `,` or white space, each
 /// optionally prefixed `DNS Name=` or `DNS:`.
@@ -432,169 +437,6 @@ fn check_collection_type_name(path: &Path, rows: &[RawRow]) -> Result<(), Invent
     Ok(())
 }
 
-/// The field delimiter of a CSV text, told by its header line: `,` (`Export-Csv`), `;`
-/// (`Export-Csv -UseCulture` on a German or French Windows) or tab, whichever separates the
-/// most fields outside quotes; `,` when none does.
-fn delimiter_of(body: &str) -> u8 {
-    let header = body.lines().next().unwrap_or("");
-    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
-    let mut quoted = false;
-    for b in header.bytes() {
-        if b == b'"' {
-            quoted = !quoted;
-        } else if !quoted {
-            for (d, n) in &mut counts {
-                if b == *d {
-                    *n += 1;
-                }
-            }
-        }
-    }
-    // Ties go to the first: the comma.
-    let mut best = counts[0];
-    for c in &counts[1..] {
-        if c.1 > best.1 {
-            best = *c;
-        }
-    }
-    best.0
-}
-
-fn csv_rows(path: &Path, text: &str) -> Result<(Vec<String>, usize, Vec<RawRow>), InventoryError> {
-    // Windows PowerShell 5 writes `#TYPE Selected.Microsoft...` first unless -NoTypeInformation.
-    let (body, skipped) = match text.split_once('\n') {
-        Some((first, rest)) if first.trim_start().starts_with("#TYPE") => (rest, 1),
-        _ if text.trim_start().starts_with("#TYPE") => ("", 1),
-        _ => (text, 0),
-    };
-    // Lines from byte offsets (the csv crate counts a CRLF record's line before its LF).
-    let mut counted = (0usize, 1usize); // (byte, line) reached so far
-    let mut line_at = |byte: u64| -> usize {
-        let mut byte = usize::try_from(byte).unwrap_or(usize::MAX).min(body.len());
-        // A record's position may point at the line end before it.
-        while matches!(body.as_bytes().get(byte), Some(b'\r' | b'\n')) {
-            byte += 1;
-        }
-        if byte < counted.0 {
-            counted = (0, 1);
-        }
-        let newlines = body.as_bytes()[counted.0..byte]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count();
-        counted = (byte, counted.1 + newlines);
-        counted.1 + skipped
-    };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .delimiter(delimiter_of(body))
-        .from_reader(body.as_bytes());
-    let headers: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(|h| h.trim().to_string()).collect(),
-        Err(e) => {
-            return Err(InventoryError::Csv {
-                path: path.to_path_buf(),
-                line: 1 + skipped,
-                detail: e.to_string(),
-            })
-        }
-    };
-    let header_line = 1 + skipped;
-    let mut rows = Vec::new();
-    for rec in rdr.records() {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| line_at(p.byte()));
-                return Err(InventoryError::Csv {
-                    path: path.to_path_buf(),
-                    line,
-                    detail: e.to_string(),
-                });
-            }
-        };
-        let line = rec.position().map_or(0, |p| line_at(p.byte()));
-        let cells = headers
-            .iter()
-            .zip(rec.iter())
-            .map(|(h, v)| (h.to_ascii_lowercase(), Cell::Text(v.to_string())))
-            .collect();
-        rows.push(RawRow {
-            location: RowLocation::Line(line),
-            cells,
-        });
-    }
-    Ok((headers, header_line, rows))
-}
-
-fn json_cell(v: &serde_json::Value) -> Cell {
-    use serde_json::Value;
-    match v {
-        Value::String(s) => Cell::Text(s.clone()),
-        Value::Null => Cell::Text(String::new()),
-        Value::Number(n) => Cell::Number(n.to_string()),
-        Value::Array(a) => Cell::List(
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect(),
-        ),
-        // Windows PowerShell 5 may wrap a DateTime as {"value": "/Date(...)/", "DateTime": ...}.
-        Value::Object(o) => match o.get("value") {
-            Some(Value::String(s)) => Cell::Text(s.clone()),
-            _ => Cell::Other,
-        },
-        Value::Bool(_) => Cell::Other,
-    }
-}
-
-type JsonRows = (Vec<String>, Vec<RawRow>, Vec<BadRow>);
-
-fn json_rows(path: &Path, text: &str) -> Result<JsonRows, InventoryError> {
-    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| InventoryError::Json {
-        path: path.to_path_buf(),
-        line: e.line(),
-        column: e.column(),
-        detail: e.to_string(),
-    })?;
-    // ConvertTo-Json writes a single object, not an array, when there is one certificate.
-    let entries = match doc {
-        serde_json::Value::Array(a) => a,
-        o @ serde_json::Value::Object(_) => vec![o],
-        _ => {
-            return Err(InventoryError::JsonShape {
-                path: path.to_path_buf(),
-            })
-        }
-    };
-    let mut columns: Vec<String> = Vec::new();
-    let mut rows = Vec::new();
-    let mut bad = Vec::new();
-    for (i, e) in entries.iter().enumerate() {
-        let location = RowLocation::Entry(i + 1);
-        let Some(obj) = e.as_object() else {
-            bad.push(BadRow {
-                location,
-                problem: RowProblem::NotAnObject,
-            });
-            continue;
-        };
-        for k in obj.keys() {
-            if !columns.iter().any(|c| c.eq_ignore_ascii_case(k)) {
-                columns.push(k.clone());
-            }
-        }
-        rows.push(RawRow {
-            location,
-            cells: obj
-                .iter()
-                .map(|(k, v)| (k.to_ascii_lowercase(), json_cell(v)))
-                .collect(),
-        });
-    }
-    Ok((columns, rows, bad))
-}
-
 /// Reads an inventory: CSV (`Export-Csv`, with or without `#TYPE` line) or JSON
 /// (`ConvertTo-Json`), detected from the content; UTF-8 (±BOM) or UTF-16 with BOM.
 pub fn load(path: &Path) -> Result<Inventory, InventoryError> {
@@ -625,10 +467,10 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory, InventoryError> {
     }
     let (format, columns, header_line, rows, mut bad_rows) =
         if trimmed.starts_with('[') || trimmed.starts_with('{') {
-            let (c, r, b) = json_rows(path, text)?;
+            let (c, r, b) = json::json_rows(path, text)?;
             (InventoryFormat::Json, c, 1, r, b)
         } else {
-            let (c, l, r) = csv_rows(path, text)?;
+            let (c, l, r) = csv::csv_rows(path, text)?;
             (InventoryFormat::Csv, c, l, r, Vec::new())
         };
     // Required columns (JSON: when there is at least one object to look at).

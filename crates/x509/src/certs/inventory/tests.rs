@@ -1,3 +1,4 @@
+use super::csv::delimiter_of;
 use super::*;
 
 const HEADER: &str = "\"Use\",\"Subject\",\"Issuer\",\"NotBefore\",\"NotAfter\",\"Thumbprint\",\"SerialNumber\",\"PSComputerName\",\"AlternativeNames\"";

@@ -1,0 +1,768 @@
+//! One non-recursive pass over the XML events that collects raw, unresolved records.
+//!
+//! Elements are matched by local name and by their parent (namespaces change per element in
+//! both schemas). The element stack is explicit and bounded by [`MAX_DEPTH`]; DTDs are
+//! rejected; quick-xml never expands entities. Every start tag is checked by
+//! [`tag::check_markup`], and one an attribute is read from also as [`tag::check_start_tag`]
+//! checks it ([`tag::check_in_full`]) first, so the readers of attributes only ever see
+//! well-formed tags.
+
+mod attrs;
+mod chars;
+mod ports;
+mod records;
+mod symbols;
+mod tag;
+
+pub(crate) use ports::read_cert_port;
+pub use records::RawTopology;
+pub(crate) use records::{
+    RawCluster, RawMachine, RawService, RawServiceRef, RawSite, RawSql, RawTarget, RawValue,
+};
+pub(crate) use symbols::{Sym, Symbols};
+
+use crate::error::LoadError;
+use crate::model::{ClusterKey, Fqdn, SourceText, Span, TopologyFormat};
+use attrs::{attr, attrs, attrs_with, xmlns};
+use chars::{char_error, CharSearch};
+use ports::may_present_certificate;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+use std::hash::BuildHasher;
+use tag::{check_in_full, check_markup, resolve_reference, Checked};
+
+/// Deepest element nesting accepted.
+pub(crate) const MAX_DEPTH: usize = 256;
+
+/// Namespaces of the Lync/Skype topology schemas all start with this.
+const RTC_NS_PREFIX: &str = "urn:schema:Microsoft.Rtc.Management.";
+
+/// The elements the scan distinguishes; everything else is `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum El {
+    CentralSite,
+    BranchSite,
+    Name,
+    Cluster,
+    ClusterId,
+    Machine,
+    SqlInstance,
+    SqlInstanceId,
+    Service,
+    ServiceId,
+    Dependency,
+    InstalledOn,
+    WebService,
+    Component,
+    ExternalSettings,
+    InternalSettings,
+    SimpleUrl,
+    RegistrarService,
+    Ports,
+    Port,
+    OldTopology,
+    Other,
+}
+
+impl El {
+    fn of(local: &str) -> El {
+        match local {
+            "CentralSite" => El::CentralSite,
+            "BranchSite" => El::BranchSite,
+            "Name" => El::Name,
+            "Cluster" => El::Cluster,
+            "ClusterId" => El::ClusterId,
+            "Machine" => El::Machine,
+            "SqlInstance" => El::SqlInstance,
+            "SqlInstanceId" => El::SqlInstanceId,
+            "Service" => El::Service,
+            "ServiceId" => El::ServiceId,
+            "Dependency" => El::Dependency,
+            "InstalledOn" => El::InstalledOn,
+            "WebService" => El::WebService,
+            "Component" => El::Component,
+            "ExternalSettings" => El::ExternalSettings,
+            "InternalSettings" => El::InternalSettings,
+            "SimpleUrl" => El::SimpleUrl,
+            "RegistrarService" => El::RegistrarService,
+            "Ports" => El::Ports,
+            "Port" => El::Port,
+            "OldTopology" => El::OldTopology,
+            _ => El::Other,
+        }
+    }
+}
+
+/// Scan state: where we are and what is open.
+struct Scanner<'s> {
+    src: &'s SourceText,
+    /// Local-name kinds of the open elements.
+    stack: Vec<El>,
+    /// While searching for the root: names of open elements, for `found_at`.
+    path: Vec<String>,
+    /// Default namespace in scope for each open element (searching only).
+    ns: Vec<Option<String>>,
+    /// Depth (stack length) at which the topology element was opened.
+    topo_depth: Option<usize>,
+    /// True once a topology element has been fully read.
+    done: bool,
+    out: Option<RawTopology>,
+    /// The first element seen, for "not a topology" messages.
+    first: Option<(String, Option<String>, Span)>,
+    /// Pending `SqlInstanceId/@Name` while inside one.
+    sql_id_name: Option<String>,
+}
+
+/// Scans the text into raw records, or fails with a diagnostic pointing into it.
+///
+/// A character outside XML 1.0's `Char` production (NUL and the other C0 controls but tab,
+/// LF and CR; U+FFFE, U+FFFF) is not allowed anywhere (text, attribute values, names,
+/// comments), and quick-xml does not refuse it: the first such character of the text is an
+/// error whatever else is wrong with it.
+pub fn scan(src: &SourceText) -> Result<RawTopology, LoadError> {
+    let mut chars = CharSearch::new(src.text.as_bytes());
+    let scanned = scan_events(src, &mut chars);
+    match chars.first() {
+        Some(at) => Err(char_error(src, at)),
+        None => scanned,
+    }
+}
+
+fn scan_events(src: &SourceText, chars: &mut CharSearch<'_>) -> Result<RawTopology, LoadError> {
+    let mut reader = Reader::from_str(&src.text);
+    reader.config_mut().check_end_names = true;
+    let mut sc = Scanner {
+        src,
+        stack: Vec::with_capacity(32),
+        path: Vec::new(),
+        ns: Vec::new(),
+        topo_depth: None,
+        done: false,
+        out: None,
+        first: None,
+        sql_id_name: None,
+    };
+    loop {
+        let before = reader.buffer_position() as usize;
+        let ev = match reader.read_event() {
+            Ok(ev) => ev,
+            Err(e) => {
+                let at = reader.error_position() as usize;
+                return Err(sc.malformed(e.to_string(), at));
+            }
+        };
+        let after = reader.buffer_position() as usize;
+        if let Some(at) = chars.ahead_of(after) {
+            return Err(char_error(src, at));
+        }
+        let span = Span {
+            start: before,
+            len: after.saturating_sub(before),
+        };
+        match ev {
+            Event::Start(e) => {
+                let checked = check_markup(src, &e)?;
+                sc.open(&e, span, checked)?;
+            }
+            Event::Empty(e) => {
+                let checked = check_markup(src, &e)?;
+                sc.open(&e, span, checked)?;
+                sc.close();
+            }
+            Event::End(_) => sc.close(),
+            Event::Text(t) if sc.in_site_name() => {
+                sc.push_name_text(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
+            }
+            Event::GeneralRef(r) => {
+                // only the predefined entities and references to characters XML allows
+                let text = resolve_reference(&r).map_err(|cause| sc.malformed(cause, before))?;
+                if sc.in_site_name() {
+                    let mut buf = [0; 4];
+                    sc.push_name_text(match text {
+                        Ok(c) => c.encode_utf8(&mut buf),
+                        Err(entity) => entity,
+                    });
+                }
+            }
+            Event::DocType(_) => {
+                return Err(LoadError::DtdRejected {
+                    src: src.named_source(),
+                    at: span.into(),
+                })
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if !sc.stack.is_empty() {
+        return Err(sc.malformed(
+            "unexpected end of file: elements are not closed".into(),
+            src.text.len(),
+        ));
+    }
+    match sc.out {
+        Some(raw) => Ok(raw),
+        None => {
+            let (desc, span) = match sc.first {
+                Some((name, ns, span)) => (
+                    match ns {
+                        Some(ns) => {
+                            format!("an XML document with root element <{name}> (namespace {ns})")
+                        }
+                        None => format!("an XML document with root element <{name}>"),
+                    },
+                    span,
+                ),
+                None => (
+                    "a document without any element".to_string(),
+                    Span::default(),
+                ),
+            };
+            Err(LoadError::NotATopology {
+                root_desc: desc,
+                src: src.named_source(),
+                at: span.into(),
+            })
+        }
+    }
+}
+
+/// A required attribute is missing: an error at its element.
+fn missing(
+    src: &SourceText,
+    element: &'static str,
+    attribute: &'static str,
+    span: Span,
+) -> LoadError {
+    LoadError::MissingAttribute {
+        element,
+        attribute,
+        src: src.named_source(),
+        at: span.into(),
+    }
+}
+
+impl Scanner<'_> {
+    fn malformed(&self, message: String, at: usize) -> LoadError {
+        let at = at.min(self.src.text.len());
+        LoadError::Malformed {
+            message,
+            src: self.src.named_source(),
+            at: (at, 0).into(),
+        }
+    }
+
+    fn parent(&self) -> El {
+        self.stack.last().copied().unwrap_or(El::Other)
+    }
+
+    fn grandparent(&self) -> El {
+        let n = self.stack.len();
+        if n >= 2 {
+            self.stack[n - 2]
+        } else {
+            El::Other
+        }
+    }
+
+    fn in_site_name(&self) -> bool {
+        self.topo_depth.is_some()
+            && self.parent() == El::Name
+            && matches!(self.grandparent(), El::CentralSite | El::BranchSite)
+    }
+
+    fn push_name_text(&mut self, text: &str) {
+        if let Some(site) = self.out.as_mut().and_then(|o| o.sites.last_mut()) {
+            site.name.get_or_insert_with(String::new).push_str(text);
+        }
+    }
+
+    fn close(&mut self) {
+        if let Some(el) = self.stack.pop() {
+            if el == El::SqlInstanceId {
+                self.sql_id_name = None;
+            }
+            if self.topo_depth.is_none() {
+                self.path.pop();
+                self.ns.pop();
+            }
+            if self.topo_depth == Some(self.stack.len()) {
+                self.topo_depth = None;
+                self.done = true;
+            }
+        }
+    }
+
+    /// Notes a service's `Port` element that may present a certificate (apart from
+    /// [`Self::open`]: in it, this made every element slower).
+    #[inline(never)]
+    fn port(&mut self, e: &BytesStart<'_>, span: Span, checked: Checked) -> Result<(), LoadError> {
+        if self.parent() != El::Ports || self.grandparent() != El::Service {
+            return Ok(());
+        }
+        if let Some(out) = self.out.as_mut() {
+            if let (Some(s), true) = (
+                out.services.len().checked_sub(1),
+                may_present_certificate(e),
+            ) {
+                // read later by `read_cert_port`: checked in full now
+                check_in_full(self.src, e, checked)?;
+                out.cert_ports.push((s, span));
+            }
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, e: &BytesStart<'_>, span: Span, checked: Checked) -> Result<(), LoadError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(LoadError::TooDeep {
+                limit: MAX_DEPTH,
+                src: self.src.named_source(),
+                at: span.into(),
+            });
+        }
+        // the local name, after any prefix: names are short, so a byte loop (quick-xml's
+        // `local_name` searches with `str::find`, which stopped being inlined here)
+        let qname = e.name();
+        let name: &str = qname.as_ref();
+        let local = match name.bytes().position(|b| b == b':') {
+            Some(i) => &name[i + 1..],
+            None => name,
+        };
+        let el = El::of(local);
+        if self.topo_depth.is_none() {
+            check_in_full(self.src, e, checked)?;
+            return self.open_searching(e, local, el, span);
+        }
+        let parent = self.parent();
+        let grandparent = self.grandparent();
+        let src = self.src;
+        let out = match self.out.as_mut() {
+            // most elements (ports, interfaces, settings we do not read) only need the stack
+            Some(out)
+                if !matches!(
+                    el,
+                    El::Other | El::Name | El::InstalledOn | El::OldTopology | El::Ports | El::Port
+                ) =>
+            {
+                check_in_full(src, e, checked)?;
+                out
+            }
+            _ => {
+                if el == El::Port {
+                    self.port(e, span, checked)?;
+                }
+                self.stack.push(el);
+                return Ok(());
+            }
+        };
+        // Each schema's elements are read for that schema's attributes only.
+        match el {
+            El::CentralSite | El::BranchSite => out.sites.push(RawSite {
+                id: attr(e, "SiteId"),
+                name: None,
+                span,
+            }),
+            El::Cluster => out.read_cluster(src, e, span)?,
+            El::Machine => out.read_machine(src, e, span)?,
+            El::ClusterId => {
+                out.read_cluster_id(e, parent, grandparent, self.sql_id_name.as_deref())
+            }
+            El::SqlInstance => {
+                let in_cluster = self.stack.contains(&El::Cluster);
+                out.read_sql_instance(e, in_cluster, span)
+            }
+            El::SqlInstanceId => self.sql_id_name = Some(attr(e, "Name").unwrap_or_default()),
+            El::Service => out.read_service(e, span),
+            El::ServiceId => out.read_service_id(e, parent),
+            El::Dependency => out.read_dependency(src, e, span),
+            El::WebService
+            | El::Component
+            | El::ExternalSettings
+            | El::InternalSettings
+            | El::RegistrarService => out.read_service_setting(e, el),
+            El::SimpleUrl => out.read_simple_url(e, span),
+            El::Port | El::Ports | El::Name | El::InstalledOn | El::OldTopology | El::Other => {}
+        }
+        self.stack.push(el);
+        Ok(())
+    }
+
+    /// Before the topology element is found: remember the path and namespaces, and start
+    /// reading at the first `Topology` or `PartialTopology` in a Lync/Skype namespace.
+    fn open_searching(
+        &mut self,
+        e: &BytesStart<'_>,
+        local: &str,
+        el: El,
+        span: Span,
+    ) -> Result<(), LoadError> {
+        let declared = xmlns(e);
+        let in_scope = declared
+            .clone()
+            .or_else(|| self.ns.last().cloned().flatten());
+        if self.first.is_none() {
+            self.first = Some((e.name().as_ref().to_string(), in_scope.clone(), span));
+        }
+        let ns_ok = in_scope
+            .as_deref()
+            .is_none_or(|ns| ns.starts_with(RTC_NS_PREFIX));
+        let in_old = self.stack.contains(&El::OldTopology);
+        let format = match local {
+            "Topology" => Some(TopologyFormat::Published),
+            "PartialTopology" => Some(TopologyFormat::TopologyBuilder),
+            _ => None,
+        };
+        if let (Some(mut format), false, true, false) = (format, self.done, ns_ok, in_old) {
+            if format == TopologyFormat::Published
+                && self.path.iter().any(|p| p.ends_with("TopologyBuilder"))
+            {
+                format = TopologyFormat::TopologyBuilder;
+            }
+            self.path.push(e.name().as_ref().to_string());
+            self.out = Some(RawTopology {
+                format,
+                found_at: format!("/{}", self.path.join("/")),
+                sites: Vec::new(),
+                clusters: Vec::new(),
+                sql: Vec::new(),
+                services: Vec::new(),
+                deps: Vec::new(),
+                simple_urls: Vec::new(),
+                cert_ports: Vec::new(),
+                syms: Symbols::default(),
+                name_hasher: foldhash::fast::RandomState::default(),
+            });
+            self.path.pop();
+            self.topo_depth = Some(self.stack.len());
+            self.stack.push(el);
+            return Ok(());
+        }
+        self.path.push(e.name().as_ref().to_string());
+        self.ns.push(in_scope);
+        self.stack.push(el);
+        Ok(())
+    }
+}
+
+/// The readers of the elements [`Scanner::open`] reads from, each given a start tag that
+/// [`check_start_tag`] found well formed.
+impl RawTopology {
+    fn builder(&self) -> bool {
+        self.format == TopologyFormat::TopologyBuilder
+    }
+
+    fn read_cluster(
+        &mut self,
+        src: &SourceText,
+        e: &BytesStart<'_>,
+        span: Span,
+    ) -> Result<(), LoadError> {
+        let text = &src.text;
+        // a published cluster's identity is its `ClusterId` child
+        let keep = |v: std::borrow::Cow<'_, str>| RawValue::of(text, v);
+        let [fqdn, uid, single] = if self.builder() {
+            attrs_with(e, ["Fqdn", "UniqueId", "IsSingleMachineOnly"], keep)
+        } else {
+            let [fqdn] = attrs_with(e, ["Fqdn"], keep);
+            [fqdn, None, None]
+        };
+        let Some(fqdn) = fqdn else {
+            return Err(missing(src, "Cluster", "Fqdn", span));
+        };
+        self.clusters.push(RawCluster {
+            fqdn: Fqdn::new(fqdn.get(text)),
+            key: uid.map(|u| ClusterKey::Builder(u.get(text).to_string())),
+            syms: None,
+            site_ctx: self.sites.len().checked_sub(1),
+            single_machine: single.is_some_and(|v| v.get(text) == "true"),
+            machines: Vec::new(),
+            span,
+        });
+        Ok(())
+    }
+
+    fn read_machine(
+        &mut self,
+        src: &SourceText,
+        e: &BytesStart<'_>,
+        span: Span,
+    ) -> Result<(), LoadError> {
+        let builder = self.builder();
+        if let Some(c) = self.clusters.last_mut() {
+            let [fqdn] = attrs_with(e, ["Fqdn"], |v| Fqdn::new(&v));
+            // only a Topology Builder single-machine cluster's `<Machine />` is named
+            // after its cluster; any other machine names itself
+            if fqdn.is_none() && !(builder && c.single_machine) {
+                return Err(missing(src, "Machine", "Fqdn", span));
+            }
+            let name_hash = self.name_hasher.hash_one(fqdn.as_ref().unwrap_or(&c.fqdn));
+            c.machines.push(RawMachine {
+                fqdn,
+                name_hash,
+                span,
+            });
+        }
+        Ok(())
+    }
+
+    /// A `ClusterId`: where a service is installed, or the identity of its cluster or SQL
+    /// instance (`sql_id_name`: the enclosing `SqlInstanceId/@Name`).
+    fn read_cluster_id(
+        &mut self,
+        e: &BytesStart<'_>,
+        parent: El,
+        grandparent: El,
+        sql_id_name: Option<&str>,
+    ) {
+        if parent == El::InstalledOn {
+            let syms = &mut self.syms;
+            if let (Some(s), [Some(site), Some(number)]) = (
+                self.services.last_mut(),
+                attrs_with(e, ["SiteId", "Number"], |v| syms.intern(&v)),
+            ) {
+                s.installed_on = Some(RawTarget::Cluster { site, number });
+            }
+            return;
+        }
+        let [Some(site), Some(number)] = attrs(e, ["SiteId", "Number"]) else {
+            return;
+        };
+        let syms = (self.syms.intern(&site), self.syms.intern(&number));
+        let key = ClusterKey::Published { site, number };
+        match parent {
+            El::Cluster => {
+                if let Some(c) = self.clusters.last_mut() {
+                    c.key = Some(key);
+                    c.syms = Some(syms);
+                }
+            }
+            El::SqlInstanceId => {
+                let name = sql_id_name.unwrap_or_default().to_string();
+                match grandparent {
+                    El::InstalledOn => {
+                        if let Some(s) = self.services.last_mut() {
+                            s.installed_on = Some(RawTarget::Sql(Box::new((key, name))));
+                        }
+                    }
+                    El::SqlInstance => {
+                        if let Some(s) = self.sql.last_mut() {
+                            s.cluster = Some(key);
+                            s.name = name;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn read_sql_instance(&mut self, e: &BytesStart<'_>, in_cluster: bool, span: Span) {
+        let [name, unique_id] = attrs(e, ["Name", "UniqueId"]);
+        self.sql.push(RawSql {
+            name: name.unwrap_or_default(),
+            cluster: None,
+            cluster_ctx: if in_cluster {
+                self.clusters.len().checked_sub(1)
+            } else {
+                None
+            },
+            unique_id,
+            span,
+        })
+    }
+
+    fn read_service(&mut self, e: &BytesStart<'_>, span: Span) {
+        // a published service is named by its `ServiceId` and `InstalledOn` children
+        let [role_name, uid, on] = if self.builder() {
+            attrs(e, ["RoleName", "UniqueId", "InstalledOn"])
+        } else {
+            [None, None, None]
+        };
+        self.services.push(RawService {
+            role_name,
+            key: uid.map(|u| RawServiceRef::Builder(RawValue::Owned(u.into()))),
+            installed_on: on.map(RawTarget::UniqueId),
+            deps: self.deps.len()..self.deps.len(),
+            span,
+            ..RawService::default()
+        })
+    }
+
+    fn read_service_id(&mut self, e: &BytesStart<'_>, parent: El) {
+        const ID: [&str; 3] = ["SiteId", "RoleName", "Instance"];
+        match parent {
+            El::Service => {
+                if let Some(s) = self.services.last_mut() {
+                    let syms = &mut self.syms;
+                    let [site, role, instance] = attrs_with(e, ID, |v| syms.intern(&v));
+                    s.key = Some(RawServiceRef::Published {
+                        site: site.unwrap_or(Sym::EMPTY),
+                        role: role.unwrap_or(Sym::EMPTY),
+                        instance: instance.unwrap_or(Sym::EMPTY),
+                    });
+                }
+            }
+            // the Dependency element's span was pushed with a placeholder key
+            El::Dependency if self.services.last().is_some_and(|s| !s.deps.is_empty()) => {
+                if let Some(last) = self.deps.last_mut() {
+                    let syms = &mut self.syms;
+                    let [site, role, instance] = attrs_with(e, ID, |v| syms.intern(&v));
+                    last.0 = RawServiceRef::Published {
+                        site: site.unwrap_or(Sym::EMPTY),
+                        role: role.unwrap_or(Sym::EMPTY),
+                        instance: instance.unwrap_or(Sym::EMPTY),
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn read_dependency(&mut self, src: &SourceText, e: &BytesStart<'_>, span: Span) {
+        let builder = self.builder();
+        if let Some(s) = self.services.last_mut() {
+            let text = &src.text;
+            // published: a placeholder until the `ServiceId` child is read
+            let [uid] = if builder {
+                attrs_with(e, ["ServiceUniqueId"], |v| RawValue::of(text, v))
+            } else {
+                [None]
+            };
+            self.deps
+                .push((RawServiceRef::Builder(uid.unwrap_or_default()), span));
+            s.deps.end = self.deps.len();
+        }
+    }
+
+    /// The web components and host names of a `WebServices` service, and whether a
+    /// registrar is a Director.
+    fn read_service_setting(&mut self, e: &BytesStart<'_>, el: El) {
+        match el {
+            El::WebService => {
+                if let Some(s) = self.services.last_mut() {
+                    s.web.get_or_insert_with(Default::default);
+                }
+            }
+            El::Component => {
+                // component names repeat in every pool: shared, not copied
+                let syms = &mut self.syms;
+                let [name] = attrs_with(e, ["ComponentName"], |v| syms.intern(&v));
+                if let (Some(s), Some(name)) = (self.services.last_mut(), name) {
+                    s.web
+                        .get_or_insert_with(Default::default)
+                        .components
+                        .push(self.syms.shared(name));
+                }
+            }
+            El::ExternalSettings | El::InternalSettings => {
+                if let (Some(s), Some(host)) = (self.services.last_mut(), attr(e, "Host")) {
+                    let web = s.web.get_or_insert_with(Default::default);
+                    if el == El::ExternalSettings {
+                        web.external_host = Some(Fqdn::new(&host));
+                    } else {
+                        web.internal_host = Some(Fqdn::new(&host));
+                    }
+                }
+            }
+            El::RegistrarService => {
+                if let Some(s) = self.services.last_mut() {
+                    s.is_director =
+                        attr(e, "IsDirector").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn read_simple_url(&mut self, e: &BytesStart<'_>, span: Span) {
+        let [url, component, domain] = attrs(e, ["ActiveUrl", "Component", "Domain"]);
+        if let Some(url) = url {
+            self.simple_urls.push(crate::model::SimpleUrl {
+                component: component.unwrap_or_default(),
+                domain: domain.unwrap_or_default(),
+                url,
+                span,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nul_at(text: &str) -> Option<usize> {
+        let src = SourceText::new("t.xml", std::sync::Arc::new(text.to_string()), "UTF-8");
+        match scan(&src) {
+            Err(LoadError::Malformed { message, at, .. }) if message.contains("NUL") => {
+                Some(at.offset())
+            }
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_first_nul_is_found_wherever_it_is_and_whatever_else_is_wrong() {
+        const TOPO: &str =
+            "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\">";
+        let filler = "<Other a=\"1\"/>".repeat(3 * CharSearch::BLOCK / 14);
+        // past the first blocks searched, in text and in an attribute value
+        let far = format!("{TOPO}{filler}x\0y</Topology>");
+        assert_eq!(nul_at(&far), far.find('\0'));
+        let in_value = format!("{TOPO}{filler}<Other a=\"\0\"/></Topology>");
+        assert_eq!(nul_at(&in_value), in_value.find('\0'));
+        // in a value longer than a block
+        let long = format!("{TOPO}<Other a=\"{}\0\"/></Topology>", "v".repeat(200_000));
+        assert_eq!(nul_at(&long), long.find('\0'));
+        // after a syntax error, a wrong end tag, an unknown entity, a DTD, or no topology
+        for broken in [
+            format!("{TOPO}<a b=></Topology>{filler}\0"),
+            format!("{TOPO}</Other>{filler}\0"),
+            format!("{TOPO}&nope;{filler}\0"),
+            format!("<!DOCTYPE x>{TOPO}{filler}\0"),
+            format!("<NotATopology>{filler}\0</NotATopology>"),
+        ] {
+            assert_eq!(nul_at(&broken), broken.find('\0'), "{}", &broken[..90]);
+        }
+        assert_eq!(nul_at(&format!("{TOPO}{filler}</Topology>")), None);
+    }
+
+    #[test]
+    fn each_schema_is_read_for_its_own_attributes_only() {
+        let body = r#"<Cluster Fqdn="pool1.fabrikam.com" UniqueId="c1"/>
+            <Service RoleName="Registrar" UniqueId="s1" InstalledOn="c1">
+              <Dependency ServiceUniqueId="s2"/>
+            </Service>"#;
+        let raw = |root: &str, ns: &str| {
+            let text = format!(
+                "<{root} xmlns=\"urn:schema:Microsoft.Rtc.Management.{ns}.2008\">{body}</{root}>"
+            );
+            let src = SourceText::new("t.xml", std::sync::Arc::new(text.clone()), "UTF-8");
+            (text, scan(&src).expect("scans"))
+        };
+        let (builder_text, builder) = raw("PartialTopology", "WritableTopology");
+        let (_, published) = raw("Topology", "Deploy.Topology");
+        assert_eq!(builder.format, TopologyFormat::TopologyBuilder);
+        assert_eq!(published.format, TopologyFormat::Published);
+        for t in [&builder, &published] {
+            assert_eq!(t.clusters[0].fqdn.as_str(), "pool1.fabrikam.com");
+        }
+        assert!(builder.clusters[0].key.is_some());
+        assert!(builder.services[0].role_name.is_some());
+        assert!(builder.services[0].key.is_some());
+        assert!(builder.services[0].installed_on.is_some());
+        assert!(
+            matches!(&builder.deps[0].0, RawServiceRef::Builder(v) if v.get(&builder_text) == "s2")
+        );
+        // builder attributes on published elements are not part of that schema
+        assert!(published.clusters[0].key.is_none());
+        assert!(published.services[0].role_name.is_none());
+        assert!(published.services[0].key.is_none());
+        assert!(published.services[0].installed_on.is_none());
+        assert!(
+            matches!(&published.deps[0].0, RawServiceRef::Builder(RawValue::Owned(v)) if v.is_empty())
+        );
+    }
+}

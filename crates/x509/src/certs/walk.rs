@@ -1,0 +1,172 @@
+//! Certificate folders: walked recursively in sorted order, the files read in parallel and
+//! added to the store in that order.
+
+use super::read::{load_file, CertLoadError};
+use super::store::{add_file, CertStore, Unreadable};
+use miette::Diagnostic;
+use std::ffi::OsStr;
+use std::fs;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// Deepest folder nesting [`load_dir`] descends into.
+pub const MAX_DEPTH: usize = 32;
+
+/// The certificate folder itself could not be read.
+#[derive(Debug, Error, Diagnostic)]
+pub enum CertDirError {
+    /// Missing or unreadable.
+    #[error("cannot read certificate folder {}: {cause}", path.display())]
+    #[diagnostic(code(topocert::cert_dir_io))]
+    Io {
+        /// The folder as given.
+        path: PathBuf,
+        /// The underlying error.
+        cause: std::io::Error,
+    },
+    /// The path exists but is not a folder.
+    #[error("{} is not a folder", path.display())]
+    #[diagnostic(
+        code(topocert::cert_dir_not_dir),
+        help("give a folder of .cer/.crt/.pem/.p7b files; for a single CA file use --ca")
+    )]
+    NotADirectory {
+        /// The path as given.
+        path: PathBuf,
+    },
+}
+
+/// True for files [`load_dir`] skips: `README*`, `*.md` and `*.txt` (case-insensitive).
+fn is_skipped(name: &OsStr) -> bool {
+    let lossy = name.to_string_lossy().to_ascii_lowercase();
+    lossy.starts_with("readme") || lossy.ends_with(".md") || lossy.ends_with(".txt")
+}
+
+/// Loads every file under `dir`, recursively, in sorted order. The files are read and parsed
+/// in parallel (rayon's global pool) and added in sorted order, so the store is the same for
+/// any number of threads.
+///
+/// Skips files named `README*`, `*.md` and `*.txt` (case-insensitive), and `manifest.csv` at
+/// the top (the record of `topocert fetch`); hidden files are not skipped. Symbolic links to files are read; symbolic links to folders are never followed
+/// (so link loops cannot hang), and folders deeper than [`MAX_DEPTH`] are reported as
+/// [`CertLoadError::TooDeep`]. Fails only when `dir` itself cannot be read; every other
+/// problem becomes an entry of [`CertStore::unreadable`] and the remaining files still load.
+pub fn load_dir(dir: &Path) -> Result<CertStore, CertDirError> {
+    let mut store = CertStore::default();
+    load_dir_into(dir, &mut store)?;
+    Ok(store)
+}
+
+/// [`load_dir`] adding to `store`, after what it already holds.
+pub fn load_dir_into(dir: &Path, store: &mut CertStore) -> Result<(), CertDirError> {
+    let meta = fs::metadata(dir).map_err(|source| CertDirError::Io {
+        path: dir.to_path_buf(),
+        cause: source,
+    })?;
+    if !meta.is_dir() {
+        return Err(CertDirError::NotADirectory {
+            path: dir.to_path_buf(),
+        });
+    }
+    let entries = sorted_entries(dir).map_err(|source| CertDirError::Io {
+        path: dir.to_path_buf(),
+        cause: source,
+    })?;
+    let mut found = Vec::new();
+    walk(entries, 1, &mut found);
+    load_found(found, store);
+    Ok(())
+}
+
+/// (path, is a real folder) pairs of `dir`, sorted by file name.
+fn sorted_entries(dir: &Path) -> std::io::Result<Vec<(PathBuf, bool)>> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        // file_type() does not follow symbolic links.
+        let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
+        out.push((entry.path(), is_dir));
+    }
+    out.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
+    Ok(out)
+}
+
+/// What the walk found at one place of the folder, in sorted order.
+enum Found {
+    /// A file to read.
+    File(PathBuf),
+    /// A folder that was not read.
+    Unreadable(Unreadable),
+}
+
+/// Reads the files `walk` found, in parallel, and adds them to `store` in the order found.
+fn load_found(found: Vec<Found>, store: &mut CertStore) {
+    use rayon::prelude::*;
+    // Indexed parallel iterators collect in input order: the store is the same whatever the
+    // number of threads.
+    let loaded: Vec<Option<Result<Vec<super::Certificate>, CertLoadError>>> = found
+        .par_iter()
+        .map(|f| match f {
+            Found::File(path) => read_found(path),
+            Found::Unreadable(_) => None,
+        })
+        .collect();
+    for (f, result) in found.into_iter().zip(loaded) {
+        match (f, result) {
+            (Found::Unreadable(u), _) => store.unreadable.push(u),
+            (Found::File(_), None) => {}
+            (Found::File(path), Some(Ok(certs))) => {
+                add_file(store, super::Origin::File { path }, certs)
+            }
+            (Found::File(path), Some(Err(error))) => {
+                store.unreadable.push(Unreadable { path, error })
+            }
+        }
+    }
+}
+
+/// One file of the walk: `None` for a symbolic link to a folder (never followed).
+fn read_found(path: &Path) -> Option<Result<Vec<super::Certificate>, CertLoadError>> {
+    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+        && fs::metadata(path).is_ok_and(|m| m.is_dir())
+    {
+        return None;
+    }
+    Some(load_file(path))
+}
+
+fn walk(entries: Vec<(PathBuf, bool)>, depth: usize, found: &mut Vec<Found>) {
+    for (path, is_dir) in entries {
+        if is_dir {
+            if depth >= MAX_DEPTH {
+                found.push(Found::Unreadable(Unreadable {
+                    error: CertLoadError::TooDeep {
+                        path: path.clone(),
+                        limit: MAX_DEPTH,
+                    },
+                    path,
+                }));
+                continue;
+            }
+            match sorted_entries(&path) {
+                Ok(sub) => walk(sub, depth + 1, found),
+                Err(source) => found.push(Found::Unreadable(Unreadable {
+                    error: CertLoadError::Io {
+                        path: path.clone(),
+                        cause: source,
+                    },
+                    path,
+                })),
+            }
+            continue;
+        }
+        let Some(name) = path.file_name() else {
+            continue;
+        };
+        if is_skipped(name) || (depth == 1 && name == crate::certs::endpoint::MANIFEST_FILE_NAME) {
+            // a fetched folder's manifest is read by `app::sources::folder`
+            continue;
+        }
+        found.push(Found::File(path));
+    }
+}
