@@ -8,9 +8,11 @@
 
 use crate::check::{checked_servers, CheckedKind};
 use crate::graph::ServerGraph;
-use crate::model::{MachineIdx, Span, Topology};
+use crate::model::{MachineIdx, NoCase, PoolIdx, ServiceIdx, Site, Span, Topology};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::Hash;
 
 #[cfg(test)]
 mod tests;
@@ -220,60 +222,13 @@ impl TopologyDiff {
     }
 }
 
-/// One element seen on one side: how it is written, where, and its compared properties.
-struct Entry {
-    identity: String,
-    line: usize,
-    props: Vec<(&'static str, Vec<String>)>,
-}
-
-/// Entries by key (the first of a key in document order), matched by hashing: building and
-/// comparing them is linear, and only the changes are sorted.
-struct Entries(HashMap<String, Entry>);
-
-impl Entries {
-    fn new(v: Vec<(String, Entry)>) -> Self {
-        let mut map = HashMap::with_capacity(v.len());
-        for (k, e) in v {
-            map.entry(k).or_insert(e);
-        }
-        Entries(map)
-    }
-
-    fn get(&self, k: &str) -> Option<&Entry> {
-        self.0.get(k)
-    }
-}
-
-/// Every key of `old` and `new` with its item on each side, in key order, for the keys `keep`
-/// keeps: the keys are visited by hashing, and only those kept are sorted.
-fn changed<'a, A, B>(
-    old: &'a HashMap<String, A>,
-    new: &'a HashMap<String, B>,
-    keep: impl Fn(Option<&'a A>, Option<&'a B>) -> bool,
-) -> Vec<(&'a str, Option<&'a A>, Option<&'a B>)> {
-    let mut out: Vec<(&str, Option<&A>, Option<&B>)> = old
-        .iter()
-        .map(|(k, o)| (k.as_str(), Some(o), new.get(k)))
-        .chain(
-            new.iter()
-                .filter(|(k, _)| !old.contains_key(*k))
-                .map(|(k, n)| (k.as_str(), None, Some(n))),
-        )
-        .filter(|(_, o, n)| keep(*o, *n))
-        .collect();
-    out.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    out
-}
-
 fn line(topo: &Topology, span: Span) -> usize {
     topo.source.line_col(span.start).0
 }
 
-fn site_name(topo: &Topology, pool: crate::model::PoolIdx) -> String {
-    topo.pool_site(pool)
-        .map(|s| s.display_name())
-        .unwrap_or_default()
+/// The display name of a pool's site (empty when unknown), borrowed when the site has a name.
+fn site_label(topo: &Topology, pool: PoolIdx) -> Cow<'_, str> {
+    topo.pool_site(pool).map_or(Cow::Borrowed(""), site_key)
 }
 
 fn one(s: String) -> Vec<String> {
@@ -282,92 +237,6 @@ fn one(s: String) -> Vec<String> {
     } else {
         vec![s]
     }
-}
-
-fn entries(side: Side<'_>, element: Element) -> Entries {
-    let (topo, graph) = (side.topology, side.graph);
-    let mut out = Vec::new();
-    match element {
-        Element::Site => {
-            for s in &topo.sites {
-                let name = s.display_name();
-                out.push((
-                    name.clone(),
-                    Entry {
-                        identity: name,
-                        line: line(topo, s.span),
-                        props: Vec::new(),
-                    },
-                ));
-            }
-        }
-        Element::Pool => {
-            for (i, p) in topo.pools.iter().enumerate() {
-                let idx = crate::model::PoolIdx(i);
-                out.push((
-                    p.fqdn.folded().to_string(),
-                    Entry {
-                        identity: p.fqdn.to_string(),
-                        line: line(topo, p.span),
-                        props: vec![
-                            ("site", one(site_name(topo, idx))),
-                            ("kind", one(graph.pool_kinds[i].as_str().to_string())),
-                        ],
-                    },
-                ));
-            }
-        }
-        Element::Machine => {
-            for m in &topo.machines {
-                out.push((
-                    m.fqdn.folded().to_string(),
-                    Entry {
-                        identity: m.fqdn.to_string(),
-                        line: line(topo, m.span),
-                        props: vec![
-                            ("pool", one(topo.pools[m.pool.0].fqdn.to_string())),
-                            ("site", one(site_name(topo, m.pool))),
-                        ],
-                    },
-                ));
-            }
-        }
-        Element::Service => {
-            for (i, s) in topo.services.iter().enumerate() {
-                let idx = crate::model::ServiceIdx(i);
-                let identity = topo.service_identity(idx);
-                let mut deps: Vec<String> = s
-                    .depends_on
-                    .iter()
-                    .map(|d| topo.service_identity(*d))
-                    .collect();
-                sort_folded(&mut deps);
-                let mut web: Vec<String> = s
-                    .web
-                    .as_ref()
-                    .map(|w| w.components.iter().map(|c| c.to_string()).collect())
-                    .unwrap_or_default();
-                sort_folded(&mut web);
-                let site = s
-                    .site
-                    .map(|x| topo.sites[x.0].display_name())
-                    .unwrap_or_default();
-                out.push((
-                    identity.to_ascii_lowercase(),
-                    Entry {
-                        identity,
-                        line: line(topo, s.span),
-                        props: vec![
-                            ("site", one(site)),
-                            ("dependencies", deps),
-                            ("web-components", web),
-                        ],
-                    },
-                ));
-            }
-        }
-    }
-    Entries::new(out)
 }
 
 /// Sorts case-insensitively and drops case-insensitive repeats, so that the case of FQDNs
@@ -381,72 +250,276 @@ fn same(a: &[String], b: &[String]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
 }
 
-fn compare(element: Element, old: &Entries, new: &Entries, out: &mut Vec<ElementChange>) {
-    let differs = |o: Option<&Entry>, n: Option<&Entry>| match (o, n) {
-        (Some(o), Some(n)) => o
-            .props
-            .iter()
-            .zip(&n.props)
-            .any(|((_, a), (_, b))| !same(a, b)),
-        _ => true,
-    };
-    for (_, o, n) in changed(&old.0, &new.0, differs) {
-        let change = match (o, n) {
-            (None, Some(n)) => ElementChange {
-                element,
-                identity: n.identity.clone(),
-                change: Change::Added { line: n.line },
-            },
-            (Some(o), None) => ElementChange {
-                element,
-                identity: o.identity.clone(),
-                change: Change::Removed { line: o.line },
-            },
-            (Some(o), Some(n)) => {
-                let fields: Vec<FieldChange> = o
-                    .props
-                    .iter()
-                    .zip(&n.props)
-                    .filter(|((_, a), (_, b))| !same(a, b))
-                    .map(|((field, a), (_, b))| FieldChange {
-                        field,
-                        old: a.clone(),
-                        new: b.clone(),
-                    })
-                    .collect();
+/// The identities of one side: each with the index of its first element, as a map (one lookup
+/// per element of the other side) and in the order of the elements (so that walking them reads
+/// the model in file order). Built once per side and element kind.
+struct Ids<K> {
+    first: HashMap<K, usize>,
+    order: Vec<(K, usize)>,
+}
+
+fn first_of<K: Hash + Eq + Clone>(keys: impl IntoIterator<Item = K>) -> Ids<K> {
+    let mut first = HashMap::new();
+    let mut order = Vec::new();
+    for (i, k) in keys.into_iter().enumerate() {
+        if let std::collections::hash_map::Entry::Vacant(e) = first.entry(k.clone()) {
+            e.insert(i);
+            order.push((k, i));
+        }
+    }
+    Ids { first, order }
+}
+
+/// How to describe and compare the elements of one kind on both sides.
+struct Kind<'f> {
+    element: Element,
+    /// Identity as written and line, of an element of OLD.
+    old: &'f dyn Fn(usize) -> (String, usize),
+    /// Identity as written and line, of an element of NEW.
+    new: &'f dyn Fn(usize) -> (String, usize),
+    /// The properties that differ between an element of OLD and one of NEW with its identity.
+    fields: &'f dyn Fn(usize, usize) -> Vec<FieldChange>,
+}
+
+/// The changes of one element kind, in identity order: only the elements that are added,
+/// removed or changed are sorted.
+fn compare<K: Hash + Eq + Ord + Clone>(
+    kind: &Kind<'_>,
+    old: &Ids<K>,
+    new: &Ids<K>,
+    out: &mut Vec<ElementChange>,
+) {
+    let mut found: Vec<(&K, ElementChange)> = Vec::new();
+    let mut in_both = 0;
+    for (k, o) in &old.order {
+        let o = *o;
+        let change = match new.first.get(k) {
+            None => {
+                let (identity, line) = (kind.old)(o);
+                ElementChange {
+                    element: kind.element,
+                    identity,
+                    change: Change::Removed { line },
+                }
+            }
+            Some(&n) => {
+                in_both += 1;
+                let fields = (kind.fields)(o, n);
                 if fields.is_empty() {
                     continue;
                 }
+                let (identity, line) = (kind.new)(n);
                 ElementChange {
-                    element,
-                    identity: n.identity.clone(),
-                    change: Change::Changed {
-                        line: n.line,
-                        fields,
-                    },
+                    element: kind.element,
+                    identity,
+                    change: Change::Changed { line, fields },
                 }
             }
-            (None, None) => continue,
         };
-        out.push(change);
+        found.push((k, change));
+    }
+    // NEW has identities OLD lacks only when fewer than all of them were matched.
+    let added = new
+        .order
+        .iter()
+        .filter(|(k, _)| in_both < new.order.len() && !old.first.contains_key(k));
+    for (k, n) in added {
+        let n = *n;
+        let (identity, line) = (kind.new)(n);
+        found.push((
+            k,
+            ElementChange {
+                element: kind.element,
+                identity,
+                change: Change::Added { line },
+            },
+        ));
+    }
+    found.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    out.extend(found.into_iter().map(|(_, c)| c));
+}
+
+/// A property compared as a list (empty value = no value); `Some` when the two differ.
+fn field(field: &'static str, old: Vec<String>, new: Vec<String>) -> Option<FieldChange> {
+    (!same(&old, &new)).then_some(FieldChange { field, old, new })
+}
+
+/// A single-valued property compared case-insensitively; `Some` when the two differ.
+fn single(field: &'static str, old: &str, new: &str) -> Option<FieldChange> {
+    (!old.eq_ignore_ascii_case(new)).then(|| FieldChange {
+        field,
+        old: one(old.to_string()),
+        new: one(new.to_string()),
+    })
+}
+
+/// A site's identity: its display name, borrowed when it has a name.
+fn site_key(s: &Site) -> Cow<'_, str> {
+    match &s.name {
+        Some(n) => Cow::Borrowed(n.as_str()),
+        None => Cow::Owned(s.display_name()),
     }
 }
 
-/// A checked server on one side, by folded FQDN.
-struct Checked {
-    kind: CheckedKind,
+fn sites(old: &Topology, new: &Topology, out: &mut Vec<ElementChange>) {
+    let describe = |topo: &Topology, i: usize| {
+        let s = &topo.sites[i];
+        (s.display_name(), line(topo, s.span))
+    };
+    compare(
+        &Kind {
+            element: Element::Site,
+            old: &|i| describe(old, i),
+            new: &|i| describe(new, i),
+            fields: &|_, _| Vec::new(),
+        },
+        &first_of(old.sites.iter().map(site_key)),
+        &first_of(new.sites.iter().map(site_key)),
+        out,
+    );
 }
 
-fn checked(side: Side<'_>) -> HashMap<String, Checked> {
-    // As a map collects them: the last of a name.
+fn pools(old: Side<'_>, new: Side<'_>, out: &mut Vec<ElementChange>) {
+    let describe = |topo: &Topology, i: usize| {
+        let p = &topo.pools[i];
+        (p.fqdn.to_string(), line(topo, p.span))
+    };
+    let (ot, nt) = (old.topology, new.topology);
+    let fields = |o: usize, n: usize| {
+        let (op, np) = (PoolIdx(o), PoolIdx(n));
+        [
+            single("site", &site_label(ot, op), &site_label(nt, np)),
+            single(
+                "kind",
+                old.graph.pool_kinds[o].as_str(),
+                new.graph.pool_kinds[n].as_str(),
+            ),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    };
+    compare(
+        &Kind {
+            element: Element::Pool,
+            old: &|i| describe(ot, i),
+            new: &|i| describe(nt, i),
+            fields: &fields,
+        },
+        &first_of(ot.pools.iter().map(|p| NoCase(p.fqdn.as_str()))),
+        &first_of(nt.pools.iter().map(|p| NoCase(p.fqdn.as_str()))),
+        out,
+    );
+}
+
+/// Machines by case-insensitive FQDN: the first machine of each name.
+type Machines<'a> = Ids<NoCase<'a>>;
+
+fn machines_of(topo: &Topology) -> Machines<'_> {
+    first_of(topo.machines.iter().map(|m| NoCase(m.fqdn.as_str())))
+}
+
+fn describe_machine(topo: &Topology, i: usize) -> (String, usize) {
+    let m = &topo.machines[i];
+    (m.fqdn.to_string(), line(topo, m.span))
+}
+
+fn machines(
+    (ot, nt): (&Topology, &Topology),
+    (old_m, new_m): (&Machines<'_>, &Machines<'_>),
+    out: &mut Vec<ElementChange>,
+) {
+    let fields = |o: usize, n: usize| {
+        let (om, nm) = (&ot.machines[o], &nt.machines[n]);
+        [
+            single(
+                "pool",
+                ot.pools[om.pool.0].fqdn.as_str(),
+                nt.pools[nm.pool.0].fqdn.as_str(),
+            ),
+            single("site", &site_label(ot, om.pool), &site_label(nt, nm.pool)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    };
+    compare(
+        &Kind {
+            element: Element::Machine,
+            old: &|i| describe_machine(ot, i),
+            new: &|i| describe_machine(nt, i),
+            fields: &fields,
+        },
+        old_m,
+        new_m,
+        out,
+    );
+}
+
+fn services(old: &Topology, new: &Topology, out: &mut Vec<ElementChange>) {
+    let describe = |topo: &Topology, i: usize| {
+        (
+            topo.service_identity(ServiceIdx(i)),
+            line(topo, topo.services[i].span),
+        )
+    };
+    let props = |topo: &Topology, i: usize| {
+        let s = &topo.services[i];
+        let mut deps: Vec<String> = s
+            .depends_on
+            .iter()
+            .map(|d| topo.service_identity(*d))
+            .collect();
+        sort_folded(&mut deps);
+        let mut web: Vec<String> = s
+            .web
+            .as_ref()
+            .map(|w| w.components.iter().map(|c| c.to_string()).collect())
+            .unwrap_or_default();
+        sort_folded(&mut web);
+        let site = s
+            .site
+            .map(|x| topo.sites[x.0].display_name())
+            .unwrap_or_default();
+        [one(site), deps, web]
+    };
+    let fields = |o: usize, n: usize| {
+        let [os, od, ow] = props(old, o);
+        let [ns, nd, nw] = props(new, n);
+        [
+            field("site", os, ns),
+            field("dependencies", od, nd),
+            field("web-components", ow, nw),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    };
+    let keys = |topo: &Topology| {
+        first_of((0..topo.services.len()).map(|i| {
+            let mut k = topo.service_identity(ServiceIdx(i));
+            k.make_ascii_lowercase();
+            k
+        }))
+    };
+    compare(
+        &Kind {
+            element: Element::Service,
+            old: &|i| describe(old, i),
+            new: &|i| describe(new, i),
+            fields: &fields,
+        },
+        &keys(old),
+        &keys(new),
+        out,
+    );
+}
+
+/// The checked servers of one side by case-insensitive FQDN (the last machine of a name).
+fn checked(side: Side<'_>) -> HashMap<NoCase<'_>, CheckedKind> {
     checked_servers(side.topology, side.graph)
         .into_iter()
-        .map(|(m, kind)| {
-            (
-                side.topology.machines[m.0].fqdn.folded().to_string(),
-                Checked { kind },
-            )
-        })
+        .map(|(m, kind)| (NoCase(side.topology.machines[m.0].fqdn.as_str()), kind))
         .collect()
 }
 
@@ -470,84 +543,91 @@ fn serving(side: Side<'_>) -> BTreeMap<String, (String, Vec<String>)> {
 
 /// Compares two topologies.
 pub fn diff(old: Side<'_>, new: Side<'_>) -> TopologyDiff {
+    let (ot, nt) = (old.topology, new.topology);
+    let (old_m, new_m) = (machines_of(ot), machines_of(nt));
     let mut changes = Vec::new();
-    let (old_m, new_m) = (
-        entries(old, Element::Machine),
-        entries(new, Element::Machine),
-    );
-    for element in [
-        Element::Site,
-        Element::Pool,
-        Element::Machine,
-        Element::Service,
-    ] {
-        if element == Element::Machine {
-            compare(element, &old_m, &new_m, &mut changes);
-            continue;
-        }
-        compare(
-            element,
-            &entries(old, element),
-            &entries(new, element),
-            &mut changes,
-        );
-    }
+    sites(ot, nt, &mut changes);
+    pools(old, new, &mut changes);
+    machines((ot, nt), (&old_m, &new_m), &mut changes);
+    services(ot, nt, &mut changes);
     TopologyDiff {
         changes,
-        readiness: readiness(old, new, &old_m, &new_m),
+        readiness: readiness(old, new, (&old_m, &new_m)),
     }
 }
 
-fn readiness(old: Side<'_>, new: Side<'_>, old_m: &Entries, new_m: &Entries) -> ReadinessDelta {
+fn readiness(
+    old: Side<'_>,
+    new: Side<'_>,
+    (old_m, new_m): (&Machines<'_>, &Machines<'_>),
+) -> ReadinessDelta {
+    let (ot, nt) = (old.topology, new.topology);
     let (old_checked, new_checked) = (checked(old), checked(new));
     let mut r = ReadinessDelta::default();
-    let kinds_differ =
-        |o: Option<&Checked>, n: Option<&Checked>| o.map(|c| c.kind) != n.map(|c| c.kind);
-    for (k, o, n) in changed(&old_checked, &new_checked, kinds_differ) {
-        let (o, n) = (o.map(|c| c.kind), n.map(|c| c.kind));
-        let at = match (new_m.get(k), old_m.get(k)) {
-            (Some(e), _) => Some((e, LineIn::New(e.line))),
-            (None, Some(e)) => Some((e, LineIn::Old(e.line))),
+    // Every server whose kind differs, in FQDN order (only those are sorted).
+    let mut in_both = 0;
+    let mut differ: Vec<(NoCase<'_>, Option<CheckedKind>, Option<CheckedKind>)> = Vec::new();
+    for (k, o) in &old_checked {
+        let n = new_checked.get(k).copied();
+        in_both += usize::from(n.is_some());
+        if n != Some(*o) {
+            differ.push((*k, Some(*o), n));
+        }
+    }
+    differ.extend(
+        new_checked
+            .iter()
+            .filter(|(k, _)| in_both < new_checked.len() && !old_checked.contains_key(*k))
+            .map(|(k, n)| (*k, None, Some(*n))),
+    );
+    differ.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (k, o, n) in differ {
+        let at = match (new_m.first.get(&k), old_m.first.get(&k)) {
+            (Some(&i), _) => {
+                let (server, l) = describe_machine(nt, i);
+                Some((server, LineIn::New(l)))
+            }
+            (None, Some(&i)) => {
+                let (server, l) = describe_machine(ot, i);
+                Some((server, LineIn::Old(l)))
+            }
             (None, None) => None,
         };
-        if let Some((e, line)) = at {
+        if let Some((server, line)) = at {
             r.role_changes.push(RoleChange {
-                server: e.identity.clone(),
+                server,
                 old: o,
                 new: n,
                 line,
             });
         }
     }
-    // Only the moves are sorted (by key, as an ordered map would list them).
-    let mut moved: Vec<(&str, Move)> = Vec::new();
-    for (k, n) in &new_m.0 {
-        let Some(o) = old_m.get(k) else { continue };
-        let prop = |e: &Entry, f: &str| {
-            e.props
-                .iter()
-                .find(|(name, _)| *name == f)
-                .and_then(|(_, v)| v.first().cloned())
-                .unwrap_or_default()
+    let mut moves: Vec<(&NoCase<'_>, Move)> = Vec::new();
+    for (k, n) in &new_m.order {
+        let n = *n;
+        let Some(&o) = old_m.first.get(k) else {
+            continue;
         };
-        let (op, np) = (prop(o, "pool"), prop(n, "pool"));
-        let (os, ns) = (prop(o, "site"), prop(n, "site"));
-        if !op.eq_ignore_ascii_case(&np) || os != ns {
-            moved.push((
+        let (om, nm) = (&ot.machines[o], &nt.machines[n]);
+        let (op, np) = (&ot.pools[om.pool.0].fqdn, &nt.pools[nm.pool.0].fqdn);
+        let (os, ns) = (site_label(ot, om.pool), site_label(nt, nm.pool));
+        if !op.as_str().eq_ignore_ascii_case(np.as_str()) || os != ns {
+            let (server, line) = describe_machine(nt, n);
+            moves.push((
                 k,
                 Move {
-                    server: n.identity.clone(),
-                    old_pool: op,
-                    new_pool: np,
-                    old_site: os,
-                    new_site: ns,
-                    line: n.line,
+                    server,
+                    old_pool: op.to_string(),
+                    new_pool: np.to_string(),
+                    old_site: os.into_owned(),
+                    new_site: ns.into_owned(),
+                    line,
                 },
             ));
         }
     }
-    moved.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    r.moves = moved.into_iter().map(|(_, m)| m).collect();
+    moves.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    r.moves = moves.into_iter().map(|(_, m)| m).collect();
     let (os, ns) = (serving(old), serving(new));
     let keys: BTreeSet<&String> = os.keys().chain(ns.keys()).collect();
     for k in keys {

@@ -226,45 +226,9 @@ fn server_that_stops_serving_points_into_new_and_removed_one_into_old() {
 }
 
 #[test]
-fn changed_lists_the_kept_keys_of_both_sides_in_key_order() {
-    let m = |items: &[(&str, u8)]| -> HashMap<String, u8> {
-        items.iter().map(|(k, x)| (k.to_string(), *x)).collect()
-    };
-    let (old, new) = (
-        m(&[("c", 3), ("a", 1), ("e", 6)]),
-        m(&[("d", 5), ("c", 4), ("b", 2), ("e", 6)]),
-    );
-    let pairs: Vec<(&str, Option<u8>, Option<u8>)> = super::changed(&old, &new, |o, n| o != n)
-        .into_iter()
-        .map(|(k, o, n)| (k, o.copied(), n.copied()))
-        .collect();
-    assert_eq!(
-        pairs,
-        [
-            ("a", Some(1), None),
-            ("b", None, Some(2)),
-            ("c", Some(3), Some(4)),
-            ("d", None, Some(5))
-        ]
-    );
-    // The first entry of a key is kept, as in document order.
-    let first = super::Entries::new(vec![
-        (
-            "k".to_string(),
-            Entry {
-                identity: "first".into(),
-                line: 1,
-                props: Vec::new(),
-            },
-        ),
-        (
-            "k".to_string(),
-            Entry {
-                identity: "second".into(),
-                line: 2,
-                props: Vec::new(),
-            },
-        ),
-    ]);
-    assert_eq!(first.get("k").map(|e| e.identity.as_str()), Some("first"));
+fn identities_keep_the_first_element_of_each_in_document_order() {
+    let ids = super::first_of(["k", "a", "k", "b"]);
+    assert_eq!(ids.first.get("k"), Some(&0));
+    assert_eq!(ids.first.get("b"), Some(&3));
+    assert_eq!(ids.order, [("k", 0), ("a", 1), ("b", 3)]);
 }
