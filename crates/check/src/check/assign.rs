@@ -151,8 +151,7 @@ pub(crate) fn stated_usages(store: &CertStore, file: usize) -> Option<Stated> {
         return (!u.is_empty()).then_some((u, UsageSource::InventoryUse));
     }
     let path = f.origin.path()?;
-    crate::usage::from_path(path, crate::certs::CERT_EXTENSIONS)
-        .map(|u| (u, UsageSource::FileName))
+    crate::usage::from_path(path, crate::certs::CERT_EXTENSIONS).map(|u| (u, UsageSource::FileName))
 }
 
 /// Every certificate of a checked server, each with the usages it serves. `primary` is

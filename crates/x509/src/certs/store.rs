@@ -42,7 +42,7 @@ impl CertFile {
 #[derive(Debug, Default)]
 pub struct CertStore {
     /// Files with a server (non-CA) certificate, in sorted path order, then inventory rows
-    /// (see [`super::Inventory::add_to`]) in inventory order.
+    /// (see [`super::inventory::Inventory::add_to`]) in inventory order.
     pub files: Vec<CertFile>,
     /// Files holding only CA certificates (chain and reference material).
     pub ca_files: Vec<(PathBuf, Vec<Certificate>)>,
