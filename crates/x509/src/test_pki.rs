@@ -227,6 +227,16 @@ impl Leaf {
         Leaf::good("lyncse01.fabrikam.com", SE_NAMES)
     }
 
+    /// [`Leaf::se`] without one of its [`SE_NAMES`].
+    pub fn se_without(name: &str) -> Self {
+        let names: Vec<&str> = SE_NAMES.iter().copied().filter(|n| *n != name).collect();
+        assert!(
+            names.len() < SE_NAMES.len(),
+            "{name} is not one of SE_NAMES"
+        );
+        Leaf::good("lyncse01.fabrikam.com", &names)
+    }
+
     /// A new key of [`Leaf::key_alg`], for [`Leaf::with_key`].
     pub fn new_key(&self) -> KeyPair {
         match self.key_alg {
