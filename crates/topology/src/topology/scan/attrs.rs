@@ -5,7 +5,7 @@
 use quick_xml::events::BytesStart;
 
 /// Most attributes of a tag [`Seen`] holds; a tag with more is read from its text.
-const SEEN: usize = 12;
+pub(super) const SEEN: usize = 8;
 
 /// The attributes of a start tag as its check ([`super::tag::check_in_full`]) read them, in
 /// the order written: each local name with its raw value, borrowed from the text. Reading
@@ -13,6 +13,8 @@ const SEEN: usize = 12;
 pub(super) struct Seen<'a> {
     /// The tag's attribute text, read when `list` does not hold every attribute.
     text: &'a str,
+    /// The names Lync writes first in this element, in its order (see [`layout`]).
+    pub(super) layout: &'static [&'static str],
     list: [(&'a [u8], &'a str); SEEN],
     count: usize,
     /// `list[..count]` holds every attribute of the tag.
@@ -20,10 +22,12 @@ pub(super) struct Seen<'a> {
 }
 
 impl<'a> Seen<'a> {
-    /// Nothing collected yet (and, until [`Self::collected`], nothing read from the list).
-    pub(super) fn new(text: &'a str) -> Self {
+    /// Nothing collected yet (and, until [`Self::collected`], nothing read from the list);
+    /// `layout`: the names the tag most likely starts with ([`layout`]).
+    pub(super) fn new(text: &'a str, layout: &'static [&'static str]) -> Self {
         Seen {
             text,
+            layout,
             list: [(&[], ""); SEEN],
             count: 0,
             whole: false,
@@ -45,6 +49,33 @@ impl<'a> Seen<'a> {
     #[inline]
     pub(super) fn collected(&mut self) {
         self.whole = self.count <= SEEN;
+    }
+}
+
+/// The attributes Lync and Skype for Business write first in the start tag of an element with
+/// this local name, in their order; the check compares these whole where they are written so
+/// (each after one space, `="`), and byte by byte from the first that is not. Distinct names
+/// of name characters only, none `xmlns`, at most [`SEEN`].
+pub(super) fn layout(local: &str) -> &'static [&'static str] {
+    match local {
+        "Machine" => &["OrdinalInCluster", "Fqdn", "FaultDomain", "UpgradeDomain"],
+        "Cluster" => &["RequiresReplication", "RequiresSetup", "Fqdn"],
+        "ClusterId" => &["SiteId", "Number"],
+        "ServiceId" => &["SiteId", "RoleName", "Instance"],
+        "Service" => &["RoleVersion", "ServiceVersion"],
+        "Component" => &["ComponentName"],
+        "Port" => &[
+            "Owner",
+            "Usage",
+            "InterfaceSide",
+            "InterfaceNumber",
+            "Port",
+            "Protocol",
+            "UrlPath",
+            "AuthorizesRequests",
+        ],
+        "SimpleUrl" => &["Component", "Domain", "ActiveUrl"],
+        _ => &[],
     }
 }
 

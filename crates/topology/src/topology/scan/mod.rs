@@ -23,7 +23,7 @@ pub(crate) use symbols::{Sym, Symbols};
 
 use crate::error::LoadError;
 use crate::model::{ClusterKey, Fqdn, SourceText, Span, TopologyFormat};
-use attrs::{attr, attrs, attrs_with, xmlns, Seen};
+use attrs::{attr, attrs, attrs_with, layout, xmlns, Seen};
 use chars::{char_error, CharSearch};
 use ports::may_present_certificate;
 use quick_xml::events::{BytesStart, Event};
@@ -306,7 +306,8 @@ impl Scanner<'_> {
                 may_present_certificate(e),
             ) {
                 // read later by `read_cert_port`: checked in full now
-                check_in_full(self.src, e, checked)?;
+                let mut seen = Seen::new(e.attributes_raw(), layout("Port"));
+                check_in_full(self.src, e, checked, &mut seen)?;
                 out.cert_ports.push((s, span));
             }
         }
@@ -331,13 +332,19 @@ impl Scanner<'_> {
         };
         let el = El::of(local);
         if self.topo_depth.is_none() {
-            check_in_full(self.src, e, checked)?;
+            check_in_full(
+                self.src,
+                e,
+                checked,
+                &mut Seen::new(e.attributes_raw(), &[]),
+            )?;
             return self.open_searching(e, local, el, span);
         }
         let parent = self.parent();
         let grandparent = self.grandparent();
         let src = self.src;
-        let (out, seen) = match self.out.as_mut() {
+        let mut seen;
+        let out = match self.out.as_mut() {
             // most elements (ports, interfaces, settings we do not read) only need the stack
             Some(out)
                 if !matches!(
@@ -345,7 +352,9 @@ impl Scanner<'_> {
                     El::Other | El::Name | El::InstalledOn | El::OldTopology | El::Ports | El::Port
                 ) =>
             {
-                (out, check_in_full(src, e, checked)?)
+                seen = Seen::new(e.attributes_raw(), layout(local));
+                check_in_full(src, e, checked, &mut seen)?;
+                out
             }
             _ => {
                 if el == El::Port {
