@@ -1,35 +1,133 @@
-//! Reading attribute values straight from a start tag's text (`leading_in_order` for the
-//! layout Lync writes, else `RawAttrs`).
+//! Reading attribute values: from what the check of a start tag collected ([`Seen`]), else
+//! straight from the tag's text (`leading_in_order` for the layout Lync writes, else
+//! `RawAttrs`).
 
 use quick_xml::events::BytesStart;
 
-/// Values of several attributes (by local name) in one pass over the start tag, which
-/// [`super::tag::check_start_tag`] found well formed (so each name is there once at most, and every value
-/// normalizes).
-pub(super) fn attrs<const N: usize>(e: &BytesStart<'_>, names: [&str; N]) -> [Option<String>; N] {
+/// Most attributes of a tag [`Seen`] holds; a tag with more is read from its text.
+pub(super) const SEEN: usize = 8;
+
+/// The attributes of a start tag as its check ([`super::tag::check_in_full`]) read them, in
+/// the order written: each local name with its raw value, borrowed from the text. Reading
+/// from it needs no second pass over the tag.
+pub(super) struct Seen<'a> {
+    /// The tag's attribute text, read when `list` does not hold every attribute.
+    text: &'a str,
+    /// The names Lync writes first in this element, in its order (see [`layout`]).
+    pub(super) layout: &'static [&'static str],
+    list: [(&'a [u8], &'a str); SEEN],
+    count: usize,
+    /// `list[..count]` holds every attribute of the tag.
+    whole: bool,
+}
+
+impl<'a> Seen<'a> {
+    /// Nothing collected yet (and, until [`Self::collected`], nothing read from the list);
+    /// `layout`: the names the tag most likely starts with ([`layout`]).
+    pub(super) fn new(text: &'a str, layout: &'static [&'static str]) -> Self {
+        Seen {
+            text,
+            layout,
+            list: [(&[], ""); SEEN],
+            count: 0,
+            whole: false,
+        }
+    }
+
+    /// Notes the next attribute: its local name and raw value.
+    #[inline]
+    pub(super) fn push(&mut self, local: &'a [u8], value: &'a str) {
+        if let Some(slot) = self.list.get_mut(self.count) {
+            *slot = (local, value);
+            self.count += 1;
+        } else {
+            self.count = SEEN + 1;
+        }
+    }
+
+    /// Every attribute was pushed (the check reached the end of the tag).
+    #[inline]
+    pub(super) fn collected(&mut self) {
+        self.whole = self.count <= SEEN;
+    }
+}
+
+/// The attributes Lync and Skype for Business write first in the start tag of an element with
+/// this local name, in their order; the check compares these whole where they are written so
+/// (each after one space, `="`), and byte by byte from the first that is not. Distinct names
+/// of name characters only, none `xmlns`, at most [`SEEN`].
+pub(super) fn layout(local: &str) -> &'static [&'static str] {
+    match local {
+        "Machine" => &["OrdinalInCluster", "Fqdn", "FaultDomain", "UpgradeDomain"],
+        "Cluster" => &["RequiresReplication", "RequiresSetup", "Fqdn"],
+        "ClusterId" => &["SiteId", "Number"],
+        "ServiceId" => &["SiteId", "RoleName", "Instance"],
+        "Service" => &["RoleVersion", "ServiceVersion"],
+        "Component" => &["ComponentName"],
+        "Port" => &[
+            "Owner",
+            "Usage",
+            "InterfaceSide",
+            "InterfaceNumber",
+            "Port",
+            "Protocol",
+            "UrlPath",
+            "AuthorizesRequests",
+        ],
+        "SimpleUrl" => &["Component", "Domain", "ActiveUrl"],
+        _ => &[],
+    }
+}
+
+/// Values of several attributes (by local name) of a start tag that
+/// [`super::tag::check_start_tag`] found well formed (so each name is there once at most, and
+/// every value normalizes).
+pub(super) fn attrs<const N: usize>(e: &Seen<'_>, names: [&str; N]) -> [Option<String>; N] {
     attrs_with(e, names, |v| v.into_owned())
 }
 
-/// Like [`attrs`], mapping each found value with `keep`.
-///
-/// Reads the attributes straight from the start tag's text (quick-xml parses attributes only
-/// on request, and its general iterator was a fifth of the scan's instructions): a name, `=`,
-/// a quoted value, repeated. A value is normalized (entities, `\t`, `\r`, `\n`) by quick-xml
-/// only when it holds one of those characters; otherwise it is borrowed from the text. The tag
-/// was checked by [`super::tag::check_start_tag`]; on a tag that was not, broken syntax would end the list.
+/// Like [`attrs`], mapping each found value with `keep`: looked up among the attributes the
+/// check collected (the first of each local name, as [`text_attrs_with`] reads), else read
+/// from the text. A value is normalized (entities, `\t`, `\r`, `\n`) by quick-xml only when it
+/// holds one of those characters; otherwise it is borrowed from the text.
 pub(super) fn attrs_with<const N: usize, T>(
-    e: &BytesStart<'_>,
+    e: &Seen<'_>,
     names: [&str; N],
     mut keep: impl FnMut(std::borrow::Cow<'_, str>) -> T,
 ) -> [Option<T>; N] {
-    let text = e.attributes_raw();
+    if !e.whole {
+        return text_attrs_with(e.text, names, keep);
+    }
+    let list = &e.list[..e.count.min(SEEN)];
+    names.map(|name| {
+        let (_, value) = list
+            .iter()
+            .find(|(local, _)| local.len() == name.len() && *local == name.as_bytes())?;
+        normalized(name, value).map(&mut keep)
+    })
+}
+
+pub(super) fn attr(e: &Seen<'_>, name: &str) -> Option<String> {
+    let [v] = attrs(e, [name]);
+    v
+}
+
+/// Values of attributes read straight from a start tag's attribute text `text` (quick-xml
+/// parses attributes only on request, and its general iterator was a fifth of the scan's
+/// instructions): a name, `=`, a quoted value, repeated. The tag was checked by
+/// [`super::tag::check_start_tag`]; on a tag that was not, broken syntax would end the list.
+pub(super) fn text_attrs_with<const N: usize, T>(
+    text: &str,
+    names: [&str; N],
+    mut keep: impl FnMut(std::borrow::Cow<'_, str>) -> T,
+) -> [Option<T>; N] {
     match leading_in_order(text, &names) {
         Some(values) => values.map(|(name, value)| normalized(name, value).map(&mut keep)),
         None => attrs_anywhere(text, names, keep),
     }
 }
 
-/// [`attrs_with`] for any layout: every attribute is looked at until all were found.
+/// [`text_attrs_with`] for any layout: every attribute is looked at until all were found.
 fn attrs_anywhere<const N: usize, T>(
     text: &str,
     names: [&str; N],
@@ -153,11 +251,6 @@ pub(super) fn is_xml_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
-pub(super) fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
-    let [v] = attrs(e, [name]);
-    v
-}
-
 pub(super) fn xmlns(e: &BytesStart<'_>) -> Option<String> {
     RawAttrs(e.attributes_raw())
         .find(|(name, _)| *name == "xmlns")
@@ -170,6 +263,10 @@ pub(super) mod tests {
     use quick_xml::events::Event;
     use quick_xml::Reader;
 
+    fn read<const N: usize>(e: &BytesStart<'_>, names: [&str; N]) -> [Option<String>; N] {
+        text_attrs_with(e.attributes_raw(), names, |v| v.into_owned())
+    }
+
     pub(in crate::topology::scan) fn start(tag: &str) -> quick_xml::events::BytesStart<'_> {
         let mut reader = Reader::from_str(tag);
         match reader.read_event() {
@@ -181,7 +278,7 @@ pub(super) mod tests {
     #[test]
     fn attributes_are_read_by_local_name_with_either_quote() {
         let e = start("<m:Machine xmlns=\"urn:x\" a:Fqdn = 'fe01.fabrikam.com'\r\n  Other=\"1\"/>");
-        let [fqdn, other, absent] = attrs(&e, ["Fqdn", "Other", "Absent"]);
+        let [fqdn, other, absent] = read(&e, ["Fqdn", "Other", "Absent"]);
         assert_eq!(fqdn.as_deref(), Some("fe01.fabrikam.com"));
         assert_eq!(other.as_deref(), Some("1"));
         assert_eq!(absent, None);
@@ -191,12 +288,12 @@ pub(super) mod tests {
     #[test]
     fn attribute_values_are_normalized_only_when_needed() {
         let e = start("<a v=\"x&amp;y&#49;\tz\" w=\"pool1\" q='say \"hi\"'/>");
-        let [v, w, q] = attrs(&e, ["v", "w", "q"]);
+        let [v, w, q] = read(&e, ["v", "w", "q"]);
         assert_eq!(v.as_deref(), Some("x&y1 z"));
         assert_eq!(w.as_deref(), Some("pool1"));
         assert_eq!(q.as_deref(), Some("say \"hi\""));
         let e = start("<a v=\"&nope;\" w=\"ok\"/>");
-        assert_eq!(attrs(&e, ["v", "w"]), [None, Some("ok".to_string())]);
+        assert_eq!(read(&e, ["v", "w"]), [None, Some("ok".to_string())]);
     }
 
     proptest::proptest! {
@@ -226,7 +323,7 @@ pub(super) mod tests {
             let e = start(&tag);
             const ID: [&str; 3] = ["SiteId", "RoleName", "Instance"];
             let general = attrs_anywhere(e.attributes_raw(), ID, |v| v.into_owned());
-            proptest::prop_assert_eq!(attrs(&e, ID), general, "{}", tag);
+            proptest::prop_assert_eq!(read(&e, ID), general, "{}", tag);
         }
     }
 

@@ -23,7 +23,7 @@ pub(crate) use symbols::{Sym, Symbols};
 
 use crate::error::LoadError;
 use crate::model::{ClusterKey, Fqdn, SourceText, Span, TopologyFormat};
-use attrs::{attr, attrs, attrs_with, xmlns};
+use attrs::{attr, attrs, attrs_with, layout, xmlns, Seen};
 use chars::{char_error, CharSearch};
 use ports::may_present_certificate;
 use quick_xml::events::{BytesStart, Event};
@@ -306,7 +306,8 @@ impl Scanner<'_> {
                 may_present_certificate(e),
             ) {
                 // read later by `read_cert_port`: checked in full now
-                check_in_full(self.src, e, checked)?;
+                let mut seen = Seen::new(e.attributes_raw(), layout("Port"));
+                check_in_full(self.src, e, checked, &mut seen)?;
                 out.cert_ports.push((s, span));
             }
         }
@@ -331,12 +332,18 @@ impl Scanner<'_> {
         };
         let el = El::of(local);
         if self.topo_depth.is_none() {
-            check_in_full(self.src, e, checked)?;
+            check_in_full(
+                self.src,
+                e,
+                checked,
+                &mut Seen::new(e.attributes_raw(), &[]),
+            )?;
             return self.open_searching(e, local, el, span);
         }
         let parent = self.parent();
         let grandparent = self.grandparent();
         let src = self.src;
+        let mut seen;
         let out = match self.out.as_mut() {
             // most elements (ports, interfaces, settings we do not read) only need the stack
             Some(out)
@@ -345,7 +352,8 @@ impl Scanner<'_> {
                     El::Other | El::Name | El::InstalledOn | El::OldTopology | El::Ports | El::Port
                 ) =>
             {
-                check_in_full(src, e, checked)?;
+                seen = Seen::new(e.attributes_raw(), layout(local));
+                check_in_full(src, e, checked, &mut seen)?;
                 out
             }
             _ => {
@@ -356,7 +364,9 @@ impl Scanner<'_> {
                 return Ok(());
             }
         };
-        // Each schema's elements are read for that schema's attributes only.
+        // Each schema's elements are read for that schema's attributes only, from what the
+        // check of the tag saw.
+        let e = &seen;
         match el {
             El::CentralSite | El::BranchSite => out.sites.push(RawSite {
                 id: attr(e, "SiteId"),
@@ -455,7 +465,7 @@ impl RawTopology {
     fn read_cluster(
         &mut self,
         src: &SourceText,
-        e: &BytesStart<'_>,
+        e: &Seen<'_>,
         span: Span,
     ) -> Result<(), LoadError> {
         let text = &src.text;
@@ -485,7 +495,7 @@ impl RawTopology {
     fn read_machine(
         &mut self,
         src: &SourceText,
-        e: &BytesStart<'_>,
+        e: &Seen<'_>,
         span: Span,
     ) -> Result<(), LoadError> {
         let builder = self.builder();
@@ -510,7 +520,7 @@ impl RawTopology {
     /// instance (`sql_id_name`: the enclosing `SqlInstanceId/@Name`).
     fn read_cluster_id(
         &mut self,
-        e: &BytesStart<'_>,
+        e: &Seen<'_>,
         parent: El,
         grandparent: El,
         sql_id_name: Option<&str>,
@@ -558,7 +568,7 @@ impl RawTopology {
         }
     }
 
-    fn read_sql_instance(&mut self, e: &BytesStart<'_>, in_cluster: bool, span: Span) {
+    fn read_sql_instance(&mut self, e: &Seen<'_>, in_cluster: bool, span: Span) {
         let [name, unique_id] = attrs(e, ["Name", "UniqueId"]);
         self.sql.push(RawSql {
             name: name.unwrap_or_default(),
@@ -573,7 +583,7 @@ impl RawTopology {
         })
     }
 
-    fn read_service(&mut self, e: &BytesStart<'_>, span: Span) {
+    fn read_service(&mut self, e: &Seen<'_>, span: Span) {
         // a published service is named by its `ServiceId` and `InstalledOn` children
         let [role_name, uid, on] = if self.builder() {
             attrs(e, ["RoleName", "UniqueId", "InstalledOn"])
@@ -590,7 +600,7 @@ impl RawTopology {
         })
     }
 
-    fn read_service_id(&mut self, e: &BytesStart<'_>, parent: El) {
+    fn read_service_id(&mut self, e: &Seen<'_>, parent: El) {
         const ID: [&str; 3] = ["SiteId", "RoleName", "Instance"];
         match parent {
             El::Service => {
@@ -620,7 +630,7 @@ impl RawTopology {
         }
     }
 
-    fn read_dependency(&mut self, src: &SourceText, e: &BytesStart<'_>, span: Span) {
+    fn read_dependency(&mut self, src: &SourceText, e: &Seen<'_>, span: Span) {
         let builder = self.builder();
         if let Some(s) = self.services.last_mut() {
             let text = &src.text;
@@ -638,7 +648,7 @@ impl RawTopology {
 
     /// The web components and host names of a `WebServices` service, and whether a
     /// registrar is a Director.
-    fn read_service_setting(&mut self, e: &BytesStart<'_>, el: El) {
+    fn read_service_setting(&mut self, e: &Seen<'_>, el: El) {
         match el {
             El::WebService => {
                 if let Some(s) = self.services.last_mut() {
@@ -676,7 +686,7 @@ impl RawTopology {
         }
     }
 
-    fn read_simple_url(&mut self, e: &BytesStart<'_>, span: Span) {
+    fn read_simple_url(&mut self, e: &Seen<'_>, span: Span) {
         let [url, component, domain] = attrs(e, ["ActiveUrl", "Component", "Domain"]);
         if let Some(url) = url {
             self.simple_urls.push(crate::model::SimpleUrl {

@@ -1,7 +1,7 @@
 //! The `Port` elements of a service that may present a certificate: noted while scanning,
 //! read on demand (`read_cert_port`).
 
-use super::attrs::attrs_with;
+use super::attrs::text_attrs_with;
 use crate::model::Span;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
@@ -76,7 +76,8 @@ pub(crate) fn read_cert_port(text: &str, span: Span) -> Option<crate::model::Cer
         Ok(Event::Empty(e) | Event::Start(e)) => e,
         _ => return None,
     };
-    let [owner, usage, side, _, port, protocol] = attrs_with(&e, NAMES, |v| PortWord::of(&v));
+    let [owner, usage, side, _, port, protocol] =
+        text_attrs_with(e.attributes_raw(), NAMES, |v| PortWord::of(&v));
     let Some(PortWord::Number(port)) = port else {
         return None;
     };

@@ -1,7 +1,7 @@
 //! Checks of start tags before anything is read from them (`check_start_tag`,
 //! `check_markup`), and of references (`resolve_reference`).
 
-use super::attrs::is_xml_space;
+use super::attrs::{is_xml_space, Seen};
 use super::chars::is_xml_char;
 use crate::error::LoadError;
 use crate::model::SourceText;
@@ -44,19 +44,22 @@ fn shown(name: &str) -> &str {
 /// the local names the scan reads by, and makes an `Attribute` per value.)
 pub(super) fn check_start_tag(src: &SourceText, e: &BytesStart<'_>) -> Result<(), LoadError> {
     let special = memchr::memchr2(b'<', b'&', e.attributes_raw().as_bytes()).is_some();
-    check_start_tag_after(src, e, special)
+    let mut seen = Seen::new(e.attributes_raw(), &[]);
+    check_start_tag_after(src, e, special, &mut seen)
 }
 
-/// [`check_start_tag`]; `special`: whether the attribute text may hold `<` or `&`. Not inlined:
-/// in [`super::Scanner::open`] it made every element slower.
+/// [`check_start_tag`]; `special`: whether the attribute text may hold `<` or `&`; the
+/// attributes are noted in `seen` as they are checked. Not inlined: in [`super::Scanner::open`]
+/// it made every element slower.
 #[inline(never)]
-fn check_start_tag_after(
+fn check_start_tag_after<'a>(
     src: &SourceText,
-    e: &BytesStart<'_>,
+    e: &'a BytesStart<'_>,
     special: bool,
+    seen: &mut Seen<'a>,
 ) -> Result<(), LoadError> {
     let raw = e.attributes_raw();
-    let problem = match check_attributes(raw, special) {
+    let problem = match check_attributes(raw, special, seen) {
         Ok(()) => match markup_in_name(e.name().as_ref()) {
             None => return Ok(()),
             Some(i) => TagProblem::syntax(
@@ -114,14 +117,17 @@ pub(super) fn check_markup(src: &SourceText, e: &BytesStart<'_>) -> Result<Check
 /// Makes sure a tag that [`check_markup`] checked is checked as [`check_start_tag`] checks it,
 /// looking again only at what is left: a tag already checked in full is not checked again,
 /// and in any other the values need no search for references (there is no `<` or `&` in it).
-pub(super) fn check_in_full(
+/// Its attributes are noted in `seen` as the check reads them, so that reading them takes no
+/// second pass (a tag checked before is read from its text).
+pub(super) fn check_in_full<'a>(
     src: &SourceText,
-    e: &BytesStart<'_>,
+    e: &'a BytesStart<'_>,
     checked: Checked,
+    seen: &mut Seen<'a>,
 ) -> Result<(), LoadError> {
     match checked {
         Checked::Full => Ok(()),
-        Checked::Markup => check_start_tag_after(src, e, false),
+        Checked::Markup => check_start_tag_after(src, e, false, seen),
     }
 }
 
@@ -163,20 +169,60 @@ static NAME_BYTES: [NameByte; 256] = {
 
 /// [`check_start_tag`] for the attribute text of a tag (after its name). `special`: whether
 /// `raw` may hold `<` or `&`; `<` is never in a tag and `&` only in a value, so one search of
-/// the whole tag tells whether any value needs a closer look (most tags: none).
-fn check_attributes(raw: &str, special: bool) -> Result<(), TagProblem> {
+/// the whole tag tells whether any value needs a closer look (most tags: none). Every
+/// attribute's local name and raw value is noted in `seen`, in order (`xmlns` ones too).
+fn check_attributes<'a>(
+    raw: &'a str,
+    special: bool,
+    seen: &mut Seen<'a>,
+) -> Result<(), TagProblem> {
     let bytes = raw.as_bytes();
     let mut i = 0;
     const SMALL: usize = 12;
     let mut names: [&[u8]; SMALL] = [&[]; SMALL];
     let mut count = 0;
     let mut more: Option<foldhash::HashSet<&[u8]>> = None;
+    // The attributes written as Lync writes them (`seen.layout`: distinct names of name
+    // characters, not `xmlns`), compared whole: each is what the loop below would read, and
+    // being first and distinct none is given twice.
+    for name in seen.layout {
+        let n = name.len();
+        let (Some(b' '), Some(written), Some(b"=\"")) = (
+            bytes.get(i),
+            bytes.get(i + 1..i + 1 + n),
+            bytes.get(i + 1 + n..i + 3 + n),
+        ) else {
+            break;
+        };
+        let open = i + 3 + n;
+        let (true, Some(len)) = (
+            written == name.as_bytes(),
+            memchr::memchr(b'"', &bytes[open..]),
+        ) else {
+            break;
+        };
+        let local: &'a [u8] = &bytes[i + 1..i + 1 + n];
+        if special {
+            check_value(&raw[open..open + len]).map_err(|(at, cause)| TagProblem {
+                at: open + at,
+                attribute: Some(shown(name).to_string()),
+                cause,
+            })?;
+        }
+        seen.push(local, &raw[open..open + len]);
+        if count < SMALL {
+            names[count] = local;
+            count += 1;
+        }
+        i = open + len + 1;
+    }
     loop {
         let space = i;
         while bytes.get(i).is_some_and(|&b| is_xml_space(b)) {
             i += 1;
         }
         if i == bytes.len() {
+            seen.collected();
             return Ok(());
         }
         if i == space {
@@ -211,7 +257,7 @@ fn check_attributes(raw: &str, special: bool) -> Result<(), TagProblem> {
             }
         }
         let name = &raw[start..i];
-        let local = &bytes[local..i];
+        let local: &'a [u8] = &bytes[local..i];
         while bytes.get(i).is_some_and(|&b| is_xml_space(b)) {
             i += 1;
         }
@@ -245,6 +291,7 @@ fn check_attributes(raw: &str, special: bool) -> Result<(), TagProblem> {
             ));
         };
         i = open + len + 1;
+        seen.push(local, &raw[open..open + len]);
         if special {
             check_value(&raw[open..open + len]).map_err(|(at, cause)| TagProblem {
                 at: open + at,
@@ -348,10 +395,12 @@ mod tests {
     fn broken_attribute_lists_and_repeated_names_are_errors() {
         let problem = |tag: &str| {
             let e = start(tag);
-            check_attributes(e.attributes_raw(), true).err().map(|p| {
-                let offset = e.attributes_raw().as_ptr() as usize - tag.as_ptr() as usize;
-                (p.at + offset, p.attribute, p.cause)
-            })
+            check_attributes(e.attributes_raw(), true, &mut Seen::new("", &[]))
+                .err()
+                .map(|p| {
+                    let offset = e.attributes_raw().as_ptr() as usize - tag.as_ptr() as usize;
+                    (p.at + offset, p.attribute, p.cause)
+                })
         };
         for ok in [
             "<a/>",
@@ -407,10 +456,145 @@ mod tests {
             let e = start(tag);
             let raw = e.attributes_raw();
             assert_eq!(
-                check_attributes(raw, false),
-                check_attributes(raw, true),
+                check_attributes(raw, false, &mut Seen::new("", &[])),
+                check_attributes(raw, true, &mut Seen::new("", &[])),
                 "{tag}"
             );
+        }
+    }
+
+    #[test]
+    fn layouts_hold_distinct_names_of_name_characters() {
+        use crate::topology::scan::attrs::{layout, SEEN};
+        for el in [
+            "Machine",
+            "Cluster",
+            "ClusterId",
+            "ServiceId",
+            "Service",
+            "Component",
+            "Port",
+            "SimpleUrl",
+            "Other",
+        ] {
+            let names = layout(el);
+            assert!(names.len() <= SEEN, "{el}");
+            for (k, name) in names.iter().enumerate() {
+                assert!(
+                    !name.is_empty() && !name.starts_with("xmlns"),
+                    "{el} {name}"
+                );
+                assert!(name
+                    .bytes()
+                    .all(|b| NAME_BYTES[b as usize] == NameByte::Part));
+                assert!(!names[..k].contains(name), "{el} {name}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_layout_compared_whole_decides_as_the_byte_by_byte_check() {
+        let layout: &[&str] = &["Other", "Fqdn", "UniqueId"];
+        for tag in [
+            "<a Other=\"1\" Fqdn=\"f\" UniqueId=\"u\"/>",
+            "<a Other=\"1\" Fqdn=\"f\" UniqueId=\"u\" Fqdn=\"g\"/>",
+            "<a Other=\"1\" Fqdn=\"f\" p:UniqueId=\"u\" p:Fqdn=\"g\"/>",
+            "<a Oth:r=\"1\" r=\"2\"/>",
+            "<a xmlns=\"1\" Fq:n=\"2\" n=\"3\"/>",
+            "<a Other=\"1\" Fqdn=\"x<y\"/>",
+            "<a Other=\"1\" Fqdn=\"&nope;\"/>",
+            "<a Other=\"1\" Fqdn=\"a&amp;b\" UniqueId='u'/>",
+            "<a Other=\"1\"Fqdn=\"f\"/>",
+            "<a Other=\"1\" Fqdn \"f\"/>",
+        ] {
+            let e = start(tag);
+            let raw = e.attributes_raw();
+            let mut whole = Seen::new(raw, layout);
+            let mut bytewise = Seen::new(raw, &[]);
+            assert_eq!(
+                check_attributes(raw, true, &mut whole),
+                check_attributes(raw, true, &mut bytewise),
+                "{tag}"
+            );
+            const NAMES: [&str; 4] = ["Other", "Fqdn", "UniqueId", "n"];
+            let keep = |v: std::borrow::Cow<'_, str>| v.into_owned();
+            assert_eq!(
+                super::super::attrs::attrs_with(&whole, NAMES, keep),
+                super::super::attrs::attrs_with(&bytewise, NAMES, keep),
+                "{tag}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// Reading a tag from what its check noted gives what reading its text gives, on every
+        /// tag the check accepts; and the check decides alike with or without a layout to
+        /// compare whole, and with or without the search for references.
+        #[test]
+        fn values_noted_by_the_check_read_as_the_text(
+            written in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        "Fqdn", "UniqueId", "p:Fqdn", "xmlns:Fqdn", "xmlns", "Other", "a:b:UniqueId",
+                        // as long as a layout's name, and not it
+                        "Fq:n", "Oth:r", "Fqdm", "dn", "r",
+                    ]),
+                    0..20usize,
+                    // mostly well formed, so that the reading is compared often
+                    proptest::sample::select(vec![" ", " ", " ", " ", " ", "  ", "\n", " \t", ""]),
+                    proptest::sample::select(vec!["=\"", "=\"", "=\"", "=\"", " = \"", "='", "="]),
+                    proptest::sample::select(vec![
+                        "1", "1", "pool1", "pool1", "a&amp;b", "a\tb", "", "&nope;", "x<y",
+                    ]),
+                ),
+                0..16,
+            ),
+            tail in proptest::sample::select(vec!["", " ", " v", " w=x"]),
+            layout in proptest::sample::select(vec![
+                &[][..],
+                &["Fqdn", "UniqueId"][..],
+                &["UniqueId", "Other", "Fqdn"][..],
+                &["Other"][..],
+            ]),
+            leading in proptest::collection::vec(
+                proptest::sample::select(vec!["1", "pool1", "", "a&amp;b", "x<y", "&nope;"]),
+                0..4,
+            ),
+        ) {
+            let mut tag = String::from("<Cluster");
+            // the layout's names first, as Lync writes them, so that it is compared often
+            for (name, value) in layout.iter().zip(&leading) {
+                tag.push_str(&format!(" {name}=\"{value}\""));
+            }
+            for (name, n, space, open, value) in &written {
+                // a numbered name now and then, so that some tags have many attributes
+                let name = if *n < 8 { name.to_string() } else { format!("{name}{n}") };
+                let quote = if open.ends_with('\'') { "'" } else { "\"" };
+                tag.push_str(&format!("{space}{name}{open}{value}{quote}"));
+            }
+            tag.push_str(tail);
+            tag.push_str("/>");
+            let Ok(quick_xml::events::Event::Empty(e)) =
+                quick_xml::Reader::from_str(&tag).read_event()
+            else {
+                return Ok(());
+            };
+            let raw = e.attributes_raw();
+            let special = memchr::memchr2(b'<', b'&', raw.as_bytes()).is_some();
+            let mut seen = Seen::new(raw, layout);
+            let checked = check_attributes(raw, special, &mut seen);
+            proptest::prop_assert_eq!(&checked, &check_attributes(raw, true, &mut Seen::new("", &[])));
+            proptest::prop_assume!(checked.is_ok());
+            {
+                const NAMES: [&str; 4] = ["Fqdn", "UniqueId", "Other", "Absent"];
+                let keep = |v: std::borrow::Cow<'_, str>| v.into_owned();
+                proptest::prop_assert_eq!(
+                    super::super::attrs::attrs_with(&seen, NAMES, keep),
+                    super::super::attrs::text_attrs_with(raw, NAMES, keep),
+                    "{}",
+                    tag
+                );
+            }
         }
     }
 }
