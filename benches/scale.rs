@@ -33,7 +33,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use topocert::app::{CertificateInputs, GateInputs, Loaded};
 use topocert::graph::ServerGraph;
-use topocert::report::{Command, View};
+use topocert::report::{CommandOutput, View};
 use topocert_testkit::synth::{plan_certificates, write_topology, SynthOptions};
 
 /// As `benches/check.rs` (so the certificate folders are shared): per site one Front End pool
@@ -138,7 +138,7 @@ fn load(bytes: &[u8]) -> Loaded {
     Loaded { topology, graph }
 }
 
-fn render(command: Command, format: &str, view: &View<'_>) -> usize {
+fn render(command: CommandOutput, format: &str, view: &View<'_>) -> usize {
     let Some(f) = topocert::report::find(command, format) else {
         fail(format!("no format {format}"))
     };
@@ -188,7 +188,7 @@ fn round(fx: &Fixture, ca_der: &[u8], certs: &CertificateInputs) -> [Duration; 8
     let name = "bench.xml";
     timed(3, &mut || {
         render(
-            Command::Servers,
+            CommandOutput::Servers,
             "json",
             &View::new(&l.topology, name, &l.graph),
         )
@@ -200,7 +200,7 @@ fn round(fx: &Fixture, ca_der: &[u8], certs: &CertificateInputs) -> [Duration; 8
             checked: Some(&c),
             ..View::new(&l.topology, name, &l.graph)
         };
-        let n = render(Command::Check, "json", &view);
+        let n = render(CommandOutput::Check, "json", &view);
         checked = Some(c);
         n
     });
@@ -219,7 +219,7 @@ fn round(fx: &Fixture, ca_der: &[u8], certs: &CertificateInputs) -> [Duration; 8
             checked: Some(&c),
             ..View::new(&l.topology, name, &l.graph)
         };
-        render(Command::Report, "html", &view)
+        render(CommandOutput::Report, "html", &view)
     });
     let none = CertificateInputs::default();
     timed(6, &mut || {
@@ -229,7 +229,7 @@ fn round(fx: &Fixture, ca_der: &[u8], certs: &CertificateInputs) -> [Duration; 8
             plan: Some(&plan),
             ..View::new(&l.topology, name, &l.graph)
         };
-        render(Command::Plan, "json", &view)
+        render(CommandOutput::Plan, "json", &view)
     });
     // NEW is loaded outside the timing, as OLD is: the step is the comparison and its output.
     let new = load(&fx.smaller);
@@ -244,7 +244,7 @@ fn round(fx: &Fixture, ca_der: &[u8], certs: &CertificateInputs) -> [Duration; 8
             }),
             ..View::new(&new.topology, "smaller.xml", &new.graph)
         };
-        render(Command::Diff, "json", &view)
+        render(CommandOutput::Diff, "json", &view)
     });
     times
 }

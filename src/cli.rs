@@ -9,7 +9,7 @@ pub use args::*;
 
 use crate::app::{self, AppError, Loaded};
 use crate::outcome::{EXIT_CANNOT_RUN, EXIT_OK};
-use crate::report::{self, Command as Cmd, Style, View};
+use crate::report::{self, CommandOutput, Style, View};
 use emit::{emit, emit_to};
 use std::io::Write;
 use std::process::ExitCode;
@@ -117,7 +117,7 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
                 wide: a.wide,
                 ..view(&l, &a.topology)
             };
-            let code = emit(Cmd::Servers, &a.format, &v, out);
+            let code = emit(CommandOutput::Servers, &a.format, &v, out);
             leave(l);
             Ok(code)
         }
@@ -131,7 +131,7 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
                 focus: keep.as_ref(),
                 ..view(&l, &a.topology)
             };
-            let code = emit(Cmd::Graph, &a.format, &v, out);
+            let code = emit(CommandOutput::Graph, &a.format, &v, out);
             leave(l);
             Ok(code)
         }
@@ -143,7 +143,13 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
                 style: styled(&a.output.color, a.certificates.fetching.quiet),
                 ..view(&l, &a.topology)
             };
-            let code = emit_to(Cmd::Check, &a.format, &v, out, a.output.output.as_deref());
+            let code = emit_to(
+                CommandOutput::Check,
+                &a.format,
+                &v,
+                out,
+                a.output.output.as_deref(),
+            );
             leave((l, c));
             code
         }
@@ -164,7 +170,7 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
                 focus: keep.as_ref(),
                 ..view(&l, &a.topology)
             };
-            let code = emit_to(Cmd::Report, "html", &v, out, Some(a.out.as_ref()));
+            let code = emit_to(CommandOutput::Report, "html", &v, out, Some(a.out.as_ref()));
             leave((l, c));
             code
         }
@@ -189,7 +195,7 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
                 plan: Some(&plan),
                 ..view(&l, &a.topology)
             };
-            let code = emit(Cmd::Plan, &a.format, &v, out);
+            let code = emit(CommandOutput::Plan, &a.format, &v, out);
             leave((l, plan, checked));
             Ok(code)
         }
@@ -218,7 +224,13 @@ fn dispatch(command: Command, out: &mut dyn Write, warn: app::Warn<'_>) -> Resul
                 style: styled(&a.output.color, a.certificates.fetching.quiet),
                 ..view(&new, &a.new)
             };
-            let code = emit_to(Cmd::Diff, &a.format, &v, out, a.output.output.as_deref());
+            let code = emit_to(
+                CommandOutput::Diff,
+                &a.format,
+                &v,
+                out,
+                a.output.output.as_deref(),
+            );
             leave((old, new, d, checked));
             code
         }

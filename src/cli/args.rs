@@ -2,7 +2,7 @@
 //! maps onto the plain inputs of the application layer ([`crate::app`]).
 
 use crate::app::{CertificateInputs, GateInputs};
-use crate::report::{self, Command as Cmd};
+use crate::report::{self, CommandOutput};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -68,7 +68,7 @@ pub struct ManArgs {
 }
 
 /// `--format` values of a command, from the registry (its first format is the default).
-fn format_arg(command: Cmd) -> impl TypedValueParser<Value = String> {
+fn format_arg(command: CommandOutput) -> impl TypedValueParser<Value = String> {
     PossibleValuesParser::new(
         report::formats_of(command).map(|f| PossibleValue::new(f.name).help(f.about)),
     )
@@ -197,7 +197,7 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub certificates: CertificateArgs,
     /// Output format.
-    #[arg(long, default_value = "human", value_parser = format_arg(Cmd::Check))]
+    #[arg(long, default_value = "human", value_parser = format_arg(CommandOutput::Check))]
     pub format: String,
     /// Exit code policy and baseline.
     #[command(flatten)]
@@ -243,7 +243,7 @@ pub struct PlanArgs {
     /// Topology file (published XML or .tbxml; `-` reads standard input).
     pub topology: String,
     /// Output format.
-    #[arg(long, default_value = "human", value_parser = format_arg(Cmd::Plan))]
+    #[arg(long, default_value = "human", value_parser = format_arg(CommandOutput::Plan))]
     pub format: String,
     /// Write one certreq INF and one OpenSSL request config per server, and plan.csv, here.
     #[arg(long, value_name = "DIR")]
@@ -268,7 +268,7 @@ pub struct DiffArgs {
     #[command(flatten)]
     pub certificates: CertificateArgs,
     /// Output format (sarif, junit and github need --certs, --inventory or --fetch).
-    #[arg(long, default_value = "human", value_parser = format_arg(Cmd::Diff))]
+    #[arg(long, default_value = "human", value_parser = format_arg(CommandOutput::Diff))]
     pub format: String,
     /// Exit code policy and baseline, applied to the findings of the added or moved servers.
     #[command(flatten)]
@@ -296,7 +296,7 @@ pub struct ServersArgs {
     /// standard input). The format is detected from the content.
     pub topology: String,
     /// Output format.
-    #[arg(long, default_value = "table", value_parser = format_arg(Cmd::Servers))]
+    #[arg(long, default_value = "table", value_parser = format_arg(CommandOutput::Servers))]
     pub format: String,
     /// Table: list every role, however wide the table gets (by default only the roles that
     /// fit the terminal width are listed).
@@ -310,7 +310,7 @@ pub struct GraphArgs {
     /// Topology file (published XML or .tbxml; `-` reads standard input).
     pub topology: String,
     /// Output format.
-    #[arg(long, default_value = "dot", value_parser = format_arg(Cmd::Graph))]
+    #[arg(long, default_value = "dot", value_parser = format_arg(CommandOutput::Graph))]
     pub format: String,
     /// Keep only the Persistent Chat pools, the pools they depend on, and their servers.
     #[arg(long, value_parser = PossibleValuesParser::new(["persistent-chat"]))]

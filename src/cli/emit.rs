@@ -4,13 +4,13 @@
 use super::{eprint_report, shown};
 use crate::app::AppError;
 use crate::outcome::{EXIT_CANNOT_RUN, EXIT_OK};
-use crate::report::{self, Command as Cmd, View};
+use crate::report::{self, CommandOutput, View};
 use std::io::Write;
 
 /// [`emit`] to standard output, or to `file` (`-` too is standard output) and then the
 /// verdict on standard error.
 pub(super) fn emit_to(
-    command: Cmd,
+    command: CommandOutput,
     format: &str,
     view: &View<'_>,
     out: &mut dyn Write,
@@ -60,7 +60,7 @@ pub(super) fn emit_to(
 }
 
 /// The format of a command with this name; says so when there is none.
-fn find(command: Cmd, format: &str) -> Option<&'static report::Format> {
+fn find(command: CommandOutput, format: &str) -> Option<&'static report::Format> {
     let found = report::find(command, format);
     if found.is_none() {
         eprintln!(
@@ -86,7 +86,12 @@ fn render(
 
 /// Renders `view` in the command's format and writes it; the exit code is the outcome's, or
 /// 0 without one, or 2 when it cannot be rendered or written.
-pub(super) fn emit(command: Cmd, format: &str, view: &View<'_>, out: &mut dyn Write) -> u8 {
+pub(super) fn emit(
+    command: CommandOutput,
+    format: &str,
+    view: &View<'_>,
+    out: &mut dyn Write,
+) -> u8 {
     let Some(f) = find(command, format) else {
         return EXIT_CANNOT_RUN;
     };

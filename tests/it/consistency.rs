@@ -12,7 +12,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 use support::{root, run_in_root};
-use topocert::report::{self, Command};
+use topocert::report::{self, CommandOutput};
 
 const NOW: &str = "2026-12-01T00:00:00Z";
 
@@ -56,36 +56,40 @@ enum Reader {
 }
 
 /// The reader of every format in the registry; `None` for a format this test cannot read yet.
-fn reader(command: Command, format: &str) -> Option<Reader> {
+fn reader(command: CommandOutput, format: &str) -> Option<Reader> {
     use Reader::*;
     Some(match (command, format) {
-        (Command::Servers, "table" | "json") => Names,
-        (Command::Graph, "dot" | "mermaid" | "json") => Names,
-        (Command::Check, "json") => Readiness(read_check_json),
-        (Command::Check, "sarif") | (Command::Diff, "sarif") => Readiness(read_sarif),
-        (Command::Check, "junit") | (Command::Diff, "junit") => Readiness(read_junit),
-        (Command::Check | Command::Plan | Command::Diff, "markdown") => Readiness(read_markdown),
-        (Command::Check, "human") => Readiness(read_check_human),
-        (Command::Check, "github") | (Command::Diff, "github") => Readiness(read_github),
-        (Command::Plan, "json") => Readiness(read_plan_json),
-        (Command::Plan, "csv") => Readiness(read_plan_csv),
-        (Command::Plan, "human") => Readiness(read_plan_human),
-        (Command::Diff, "json") => Readiness(read_diff_json),
-        (Command::Diff, "human") => Readiness(read_diff_human),
-        (Command::Report, "html") => Readiness(read_html),
+        (CommandOutput::Servers, "table" | "json") => Names,
+        (CommandOutput::Graph, "dot" | "mermaid" | "json") => Names,
+        (CommandOutput::Check, "json") => Readiness(read_check_json),
+        (CommandOutput::Check, "sarif") | (CommandOutput::Diff, "sarif") => Readiness(read_sarif),
+        (CommandOutput::Check, "junit") | (CommandOutput::Diff, "junit") => Readiness(read_junit),
+        (CommandOutput::Check | CommandOutput::Plan | CommandOutput::Diff, "markdown") => {
+            Readiness(read_markdown)
+        }
+        (CommandOutput::Check, "human") => Readiness(read_check_human),
+        (CommandOutput::Check, "github") | (CommandOutput::Diff, "github") => {
+            Readiness(read_github)
+        }
+        (CommandOutput::Plan, "json") => Readiness(read_plan_json),
+        (CommandOutput::Plan, "csv") => Readiness(read_plan_csv),
+        (CommandOutput::Plan, "human") => Readiness(read_plan_human),
+        (CommandOutput::Diff, "json") => Readiness(read_diff_json),
+        (CommandOutput::Diff, "human") => Readiness(read_diff_human),
+        (CommandOutput::Report, "html") => Readiness(read_html),
         _ => return None,
     })
 }
 
 /// The command line name of a command.
-fn command_name(command: Command) -> &'static str {
+fn command_name(command: CommandOutput) -> &'static str {
     match command {
-        Command::Servers => "servers",
-        Command::Graph => "graph",
-        Command::Check => "check",
-        Command::Plan => "plan",
-        Command::Diff => "diff",
-        Command::Report => "report",
+        CommandOutput::Servers => "servers",
+        CommandOutput::Graph => "graph",
+        CommandOutput::Check => "check",
+        CommandOutput::Plan => "plan",
+        CommandOutput::Diff => "diff",
+        CommandOutput::Report => "report",
     }
 }
 
@@ -422,9 +426,9 @@ fn statuses_after(
 
 /// Runs `command` in format `format` with `args`: (exit code, output). `report` writes its
 /// file with `--out`.
-fn output_of(command: Command, format: &str, args: &[String]) -> (i32, String) {
+fn output_of(command: CommandOutput, format: &str, args: &[String]) -> (i32, String) {
     let mut a = args.to_vec();
-    if command != Command::Report {
+    if command != CommandOutput::Report {
         a.extend(["--format".to_string(), format.to_string()]);
         let (code, out, err) = run(command_name(command), &a);
         assert!(
@@ -446,12 +450,12 @@ fn output_of(command: Command, format: &str, args: &[String]) -> (i32, String) {
 /// the certificate and gate arguments), `reference` first; each listed server named in every
 /// `servers`/`graph` output of `topology`.
 fn every_format(
-    reference: (Command, &str),
-    commands: &[Command],
+    reference: (CommandOutput, &str),
+    commands: &[CommandOutput],
     args: &[String],
     topology: &str,
 ) -> Vec<(String, Said)> {
-    let read = |command: Command, format: &str, fqdns: &[String]| -> Said {
+    let read = |command: CommandOutput, format: &str, fqdns: &[String]| -> Said {
         let Some(Reader::Readiness(read)) = reader(command, format) else {
             panic!(
                 "add an extractor for {} --format {format}",
@@ -473,7 +477,7 @@ fn every_format(
         }
         match reader(f.command, f.name) {
             _ if !commands.contains(&f.command)
-                && !matches!(f.command, Command::Servers | Command::Graph) => {}
+                && !matches!(f.command, CommandOutput::Servers | CommandOutput::Graph) => {}
             Some(Reader::Names) => {
                 let (code, out, err) = run(
                     command_name(f.command),
@@ -535,8 +539,12 @@ fn everything(topology: &str, cert_args: &[String], gate: &[String]) -> Vec<(Str
         );
     }
     every_format(
-        (Command::Check, "json"),
-        &[Command::Check, Command::Plan, Command::Report],
+        (CommandOutput::Check, "json"),
+        &[
+            CommandOutput::Check,
+            CommandOutput::Plan,
+            CommandOutput::Report,
+        ],
         &args,
         topology,
     )
@@ -811,7 +819,12 @@ mod every_diff_format {
             let mut args = vec![OLD.to_string(), CHANGE.to_string()];
             args.extend(certs);
             args.extend(["--now".into(), NOW.into()]);
-            let said = every_format((Command::Diff, "json"), &[Command::Diff], &args, CHANGE);
+            let said = every_format(
+                (CommandOutput::Diff, "json"),
+                &[CommandOutput::Diff],
+                &args,
+                CHANGE,
+            );
             assert!(!said[0].1.servers().is_empty(), "{name}: {said:?}");
             assert_agree(name, &said);
 
@@ -824,7 +837,12 @@ mod every_diff_format {
             );
             assert!(code == 0 || code == 1, "{name}: {err}");
             args.extend(["--baseline".into(), b]);
-            let known = every_format((Command::Diff, "json"), &[Command::Diff], &args, CHANGE);
+            let known = every_format(
+                (CommandOutput::Diff, "json"),
+                &[CommandOutput::Diff],
+                &args,
+                CHANGE,
+            );
             assert_agree(&format!("{name} with baseline"), &known);
             assert_eq!(known[0].1.servers, said[0].1.servers, "{name}");
             assert_eq!(known[0].1.code, 0, "{name}");

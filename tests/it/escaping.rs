@@ -163,7 +163,7 @@ fn hostile_names_are_inert_in_every_format() {
 mod controls {
     use super::{bare, every_format, support, Leaf};
     use std::path::PathBuf;
-    use topocert::report::{Command, FORMATS};
+    use topocert::report::{CommandOutput, FORMATS};
 
     /// ESC (a colour), BEL, an OSC 8 hyperlink, C1 CSI and RLO.
     const CONTROLS: &str =
@@ -246,14 +246,14 @@ mod controls {
         }
     }
 
-    fn command_name(c: Command) -> &'static str {
+    fn command_name(c: CommandOutput) -> &'static str {
         match c {
-            Command::Servers => "servers",
-            Command::Graph => "graph",
-            Command::Check => "check",
-            Command::Plan => "plan",
-            Command::Diff => "diff",
-            Command::Report => "report",
+            CommandOutput::Servers => "servers",
+            CommandOutput::Graph => "graph",
+            CommandOutput::Check => "check",
+            CommandOutput::Plan => "plan",
+            CommandOutput::Diff => "diff",
+            CommandOutput::Report => "report",
         }
     }
 
@@ -293,23 +293,23 @@ mod controls {
             let command = command_name(f.command);
             let mut args: Vec<&std::ffi::OsStr> = vec![os(command)];
             match f.command {
-                Command::Servers | Command::Graph => args.push(topo),
-                Command::Check | Command::Plan | Command::Report => {
+                CommandOutput::Servers | CommandOutput::Graph => args.push(topo),
+                CommandOutput::Check | CommandOutput::Plan | CommandOutput::Report => {
                     args.extend([topo, os("--certs"), certs]);
                     args.extend(now);
                 }
-                Command::Diff => {
+                CommandOutput::Diff => {
                     args.extend([sample.as_os_str(), topo, os("--certs"), certs]);
                     args.extend(now);
                 }
             }
             match f.command {
-                Command::Report => args.extend([os("--out"), html]),
+                CommandOutput::Report => args.extend([os("--out"), html]),
                 _ => args.extend([os("--format"), os(f.name)]),
             }
             for color in ["never", "always"] {
                 let mut args = args.clone();
-                if matches!(f.command, Command::Check | Command::Diff) {
+                if matches!(f.command, CommandOutput::Check | CommandOutput::Diff) {
                     args.extend([os("--color"), os(color)]);
                 } else if color == "always" {
                     continue;
@@ -322,7 +322,7 @@ mod controls {
                 leaks.check(&format!("{what} (stdout)"), &plain);
                 leaks.check(&format!("{what} (stderr)"), &strip_sgr(&err));
                 seen_escaped |= out.contains("\\u{1b}") && out.contains("\\u{202e}");
-                if f.command == Command::Report {
+                if f.command == CommandOutput::Report {
                     let page = std::fs::read_to_string(&fx.html).expect("report written");
                     leaks.check("report --out (file)", &page);
                 }

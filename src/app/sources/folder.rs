@@ -15,9 +15,9 @@ pub const FLAG: super::Flag = super::Flag {
 };
 
 /// A certificate folder.
-pub struct Folder<'a>(pub &'a Path);
+pub struct CertsFolder<'a>(pub &'a Path);
 
-impl CertSource for Folder<'_> {
+impl CertSource for CertsFolder<'_> {
     fn flag(&self) -> super::Flag {
         FLAG
     }

@@ -14,9 +14,9 @@ pub const FLAG: super::Flag = super::Flag {
 };
 
 /// A certificate inventory.
-pub struct Inventory<'a>(pub &'a Path);
+pub struct InventoryFile<'a>(pub &'a Path);
 
-impl CertSource for Inventory<'_> {
+impl CertSource for InventoryFile<'_> {
     fn flag(&self) -> super::Flag {
         FLAG
     }

@@ -65,10 +65,10 @@ pub trait CertSource {
 pub fn given(c: &CertificateInputs) -> Vec<Box<dyn CertSource + '_>> {
     let mut sources: Vec<Box<dyn CertSource + '_>> = Vec::new();
     if let Some(dir) = &c.certs {
-        sources.push(Box::new(folder::Folder(dir)));
+        sources.push(Box::new(folder::CertsFolder(dir)));
     }
     if let Some(file) = &c.inventory {
-        sources.push(Box::new(inventory::Inventory(file)));
+        sources.push(Box::new(inventory::InventoryFile(file)));
     }
     if let Some(options) = &c.fetch {
         sources.push(Box::new(fetched::Fetched(options)));

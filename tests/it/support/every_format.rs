@@ -4,7 +4,7 @@
 
 use std::path::Path;
 use topocert::app::{self, CertificateInputs, GateInputs};
-use topocert::report::{self, Command, DiffView, View};
+use topocert::report::{self, CommandOutput, DiffView, View};
 
 /// `(command/format, output)` for every format in the registry; a format that needs
 /// certificates is skipped without them. Panics when a renderer fails otherwise.
@@ -27,17 +27,17 @@ pub fn render_every_format(topology: &Path, certs: Option<&Path>) -> Vec<(String
     for f in report::FORMATS {
         let base = View::new(&loaded.topology, &name, &loaded.graph);
         let view = match f.command {
-            Command::Servers | Command::Graph => base,
-            Command::Check | Command::Report => View {
+            CommandOutput::Servers | CommandOutput::Graph => base,
+            CommandOutput::Check | CommandOutput::Report => View {
                 checked: checked.as_ref(),
                 ..base
             },
-            Command::Plan => View {
+            CommandOutput::Plan => View {
                 checked: plan_checked.as_ref(),
                 plan: Some(&plan),
                 ..base
             },
-            Command::Diff => View {
+            CommandOutput::Diff => View {
                 checked: diff_checked.as_ref(),
                 diff: Some(DiffView {
                     diff: &diff,

@@ -33,9 +33,9 @@ use crate::plan::Plan;
 use std::collections::BTreeSet;
 use std::io::Write;
 
-/// The commands that render output.
+/// The command a format renders the output of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Command {
+pub enum CommandOutput {
     /// `topocert servers`.
     Servers,
     /// `topocert graph`.
@@ -189,7 +189,7 @@ fn write_text(text: Result<String, RenderError>, out: &mut dyn Write) -> Result<
 #[derive(Debug, Clone, Copy)]
 pub struct Format {
     /// The command.
-    pub command: Command,
+    pub command: CommandOutput,
     /// `--format` value.
     pub name: &'static str,
     /// One line for `--help`.
@@ -205,7 +205,7 @@ macro_rules! formats {
         /// Every output format of every command; the first of a command is its default.
         pub static FORMATS: &[Format] = &[
             $(Format {
-                command: Command::$command,
+                command: CommandOutput::$command,
                 name: $name,
                 about: $about,
                 render: formats!(@$kind $render),
@@ -242,12 +242,12 @@ formats! {
 }
 
 /// The formats of a command, default first.
-pub fn formats_of(command: Command) -> impl Iterator<Item = &'static Format> {
+pub fn formats_of(command: CommandOutput) -> impl Iterator<Item = &'static Format> {
     FORMATS.iter().filter(move |f| f.command == command)
 }
 
 /// The format of a command with this name.
-pub fn find(command: Command, name: &str) -> Option<&'static Format> {
+pub fn find(command: CommandOutput, name: &str) -> Option<&'static Format> {
     formats_of(command).find(|f| f.name == name)
 }
 
