@@ -17,28 +17,18 @@
 //! the slope (time per certificate at the largest count divided by that at the smallest: about 1
 //! means linear, a quadratic matcher would show the count ratio, 10 for 1,000 → 10,000).
 
+#[path = "support/cert_floor.rs"]
+mod cert_floor;
 #[path = "support/synth_certs.rs"]
 mod synth_certs;
 
+use cert_floor::{fail, floor, shape};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use topocert::check::{ca::GivenCa, CertSources, CheckOptions};
 use topocert::graph::ServerGraph;
-use topocert_testkit::synth::{plan_certificates, write_topology, SynthOptions};
-
-/// Fifty machines per pool: each site then has 100 certificate machines (one Front End pool
-/// serving file upload/download and one Persistent Chat pool).
-fn shape(sites: usize) -> SynthOptions {
-    SynthOptions {
-        sites,
-        pools_per_site: 2,
-        machines_per_pool: 50,
-        pchat: true,
-        seed: 2013,
-        ..SynthOptions::default()
-    }
-}
+use topocert_testkit::synth::{plan_certificates, write_topology};
 
 struct Fixture {
     topology: Vec<u8>,
@@ -64,30 +54,6 @@ fn fixture(root: &Path, wanted: usize) -> Fixture {
         ca,
         count: plan.len(),
     }
-}
-
-fn fail(e: impl std::fmt::Display) -> ! {
-    eprintln!("bench setup failed: {e}");
-    std::process::exit(1)
-}
-
-/// The floor: read every file, parse it as DER X.509 and verify its signature with the CA's
-/// key, on one thread: nothing topocert-specific.
-fn floor(dir: &Path, ca_der: &[u8]) -> usize {
-    let Ok((_, ca)) = x509_parser::parse_x509_certificate(ca_der) else {
-        fail("CA does not parse")
-    };
-    let mut verified = 0;
-    for e in std::fs::read_dir(dir).unwrap_or_else(|e| fail(e)).flatten() {
-        if let Ok(bytes) = std::fs::read(e.path()) {
-            if let Ok((_, cert)) = x509_parser::parse_x509_certificate(&bytes) {
-                if cert.verify_signature(Some(ca.public_key())).is_ok() {
-                    verified += 1;
-                }
-            }
-        }
-    }
-    verified
 }
 
 fn median(mut v: Vec<f64>) -> f64 {

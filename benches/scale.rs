@@ -23,36 +23,21 @@
 //! quadratic; each command's is printed next to its baseline's (`floor` for `check`, `scan`
 //! for the others). Nothing is asserted about time.
 
+#[path = "support/cert_floor.rs"]
+mod cert_floor;
 #[path = "support/raw_scan.rs"]
 mod raw_scan;
 #[path = "support/synth_certs.rs"]
 mod synth_certs;
 
+use cert_floor::{fail, floor, shape};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use topocert::app::{CertificateInputs, GateInputs, Loaded};
 use topocert::graph::ServerGraph;
 use topocert::report::{CommandOutput, View};
-use topocert_testkit::synth::{plan_certificates, write_topology, SynthOptions};
-
-/// As `benches/check.rs` (so the certificate folders are shared): per site one Front End pool
-/// serving file upload/download and one Persistent Chat pool, fifty machines each.
-fn shape(sites: usize) -> SynthOptions {
-    SynthOptions {
-        sites,
-        pools_per_site: 2,
-        machines_per_pool: 50,
-        pchat: true,
-        seed: 2013,
-        ..SynthOptions::default()
-    }
-}
-
-fn fail(e: impl std::fmt::Display) -> ! {
-    eprintln!("bench setup failed: {e}");
-    std::process::exit(1)
-}
+use topocert_testkit::synth::{plan_certificates, write_topology};
 
 struct Fixture {
     machines: usize,
@@ -112,24 +97,6 @@ fn fixture(root: &Path, machines: usize, per_site: usize) -> Fixture {
         ca,
         certificates: plan.len(),
     }
-}
-
-/// The baseline of `check`: read, parse and verify one signature per certificate file.
-fn floor(dir: &Path, ca_der: &[u8]) -> usize {
-    let Ok((_, ca)) = x509_parser::parse_x509_certificate(ca_der) else {
-        fail("CA does not parse")
-    };
-    let mut verified = 0;
-    for e in std::fs::read_dir(dir).unwrap_or_else(|e| fail(e)).flatten() {
-        if let Ok(bytes) = std::fs::read(e.path()) {
-            if let Ok((_, cert)) = x509_parser::parse_x509_certificate(&bytes) {
-                if cert.verify_signature(Some(ca.public_key())).is_ok() {
-                    verified += 1;
-                }
-            }
-        }
-    }
-    verified
 }
 
 fn load(bytes: &[u8]) -> Loaded {
