@@ -160,33 +160,50 @@ fn once<I, O>(input: &impl Fn() -> I, f: &impl Fn(I) -> O) -> Duration {
     elapsed
 }
 
-/// Medians of the raw scan, of the full parse and of their ratio over `iters` rounds. In each
-/// round both run, one after the other, on a fresh copy of the bytes made just before (so both
+/// Medians of the raw scan, of the full parse on every core, of the full parse on one thread,
+/// and of the ratios of the latter two to the scan, over `iters` rounds. In each round the
+/// three run one after the other, each on a fresh copy of the bytes made just before (so all
 /// start from the same cache state) and on the same machine state (this machine is shared and
 /// its speed drifts from minute to minute).
-fn time_pair<O>(
+fn time_rounds<O: Send>(
     iters: usize,
     bytes: &[u8],
     raw: impl Fn(&[u8]) -> usize,
-    full: impl Fn(Vec<u8>) -> O,
-) -> (Duration, Duration, f64) {
+    full: impl Fn(Vec<u8>) -> O + Sync,
+) -> [(Duration, f64); 3] {
+    let one_thread = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("no thread pool: {e}");
+            std::process::exit(1);
+        }
+    };
     let input = || bytes.to_vec();
     let raw_run = |b: Vec<u8>| (raw(&b), b);
+    let single = |b: Vec<u8>| one_thread.install(|| full(b));
     drop(black_box(raw_run(input())));
     drop(black_box(full(input())));
-    let rounds: Vec<(Duration, Duration)> = (0..iters)
-        .map(|_| (once(&input, &raw_run), once(&input, &full)))
+    drop(black_box(single(input())));
+    let rounds: Vec<[Duration; 3]> = (0..iters)
+        .map(|_| {
+            [
+                once(&input, &raw_run),
+                once(&input, &full),
+                once(&input, &single),
+            ]
+        })
         .collect();
-    let mut ratios: Vec<f64> = rounds
-        .iter()
-        .map(|(r, f)| f.as_secs_f64() / r.as_secs_f64())
-        .collect();
-    ratios.sort_by(f64::total_cmp);
-    (
-        median(rounds.iter().map(|r| r.0).collect()),
-        median(rounds.iter().map(|r| r.1).collect()),
-        ratios[ratios.len() / 2],
-    )
+    std::array::from_fn(|i| {
+        let mut ratios: Vec<f64> = rounds
+            .iter()
+            .map(|r| r[i].as_secs_f64() / r[0].as_secs_f64())
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        (
+            median(rounds.iter().map(|r| r[i]).collect()),
+            ratios[ratios.len() / 2],
+        )
+    })
 }
 
 fn main() {
@@ -195,8 +212,21 @@ fn main() {
         .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1.0, 10.0, 100.0]);
     println!(
-        "{:>8} {:>6} {:>10} {:>10} {:>10} {:>10} {:>7} {:>10}",
-        "size MB", "iters", "raw ms", "raw MB/s", "full ms", "full MB/s", "ratio", "full ms/MB"
+        "full: on every core ({} threads); 1 thread: on a pool of one, as with --jobs 1",
+        rayon::current_num_threads()
+    );
+    println!(
+        "{:>8} {:>6} {:>9} {:>9} {:>9} {:>9} {:>7} {:>10} {:>9} {:>10}",
+        "size MB",
+        "iters",
+        "raw ms",
+        "raw MB/s",
+        "full ms",
+        "full MB/s",
+        "ratio",
+        "1thread ms",
+        "ratio",
+        "full ms/MB"
     );
     let mut memory = None;
     let mut steps = Vec::new();
@@ -211,18 +241,21 @@ fn main() {
         } else {
             5
         };
-        let (raw, full, ratio) = time_pair(iters, &bytes, raw_scan::raw_scan, full_parse);
-        let (raw_ms, full_ms) = (raw.as_secs_f64() * 1e3, full.as_secs_f64() * 1e3);
+        let [(raw, _), (full, ratio), (single, single_ratio)] =
+            time_rounds(iters, &bytes, raw_scan::raw_scan, full_parse);
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
         println!(
-            "{:>8.1} {:>6} {:>10.1} {:>10.0} {:>10.1} {:>10.0} {:>7.2} {:>10.2}",
+            "{:>8.1} {:>6} {:>9.1} {:>9.0} {:>9.1} {:>9.0} {:>7.2} {:>10.1} {:>9.2} {:>10.2}",
             size,
             iters,
-            raw_ms,
+            ms(raw),
             size / raw.as_secs_f64(),
-            full_ms,
+            ms(full),
             size / full.as_secs_f64(),
             ratio,
-            full_ms / size
+            ms(single),
+            single_ratio,
+            ms(full) / size
         );
         points.push((size, full.as_secs_f64(), raw.as_secs_f64()));
         let runs: Vec<[Duration; 5]> = (0..iters).map(|_| phases(bytes.clone())).collect();

@@ -2,10 +2,10 @@
 //!
 //! Elements are matched by local name and by their parent (namespaces change per element in
 //! both schemas). The element stack is explicit and bounded by `MAX_DEPTH`; DTDs are
-//! rejected; quick-xml never expands entities. Every start tag is checked by
-//! `tag::check_markup`, and one an attribute is read from also as `tag::check_start_tag`
-//! checks it (`tag::check_in_full`) first, so the readers of attributes only ever see
-//! well-formed tags.
+//! rejected; quick-xml never expands entities. Every start tag is checked in full as
+//! `tag::check_start_tag` checks it (a quick `tag::check_markup` first, the rest by
+//! `tag::check_in_full`, which notes the attributes as it goes), before anything is read from
+//! it, so the readers of attributes only ever see well-formed tags.
 
 mod attrs;
 mod chars;
@@ -128,9 +128,33 @@ pub fn scan(src: &SourceText) -> Result<RawTopology, LoadError> {
     }
 }
 
-fn scan_events(src: &SourceText, chars: &mut CharSearch<'_>) -> Result<RawTopology, LoadError> {
-    let mut reader = Reader::from_str(&src.text);
+/// One event of the reader with the byte range it came from, or the reader's error (its
+/// message and where).
+type Step<'a> = (usize, usize, Result<Event<'a>, (String, usize)>);
+
+/// Events a reader thread hands over at a time.
+const BATCH: usize = 1024;
+
+/// Texts at least this long are read on two threads when the pool has two or more: one runs
+/// quick-xml's reader, the other checks and records each event in the reader's order, so the
+/// result and the first error are the same as on one thread.
+const PIPELINE_MIN: usize = 1 << 20;
+
+fn next_step<'a>(reader: &mut Reader<&'a [u8]>) -> Step<'a> {
+    let before = reader.buffer_position() as usize;
+    let ev = reader
+        .read_event()
+        .map_err(|e| (e.to_string(), reader.error_position() as usize));
+    (before, reader.buffer_position() as usize, ev)
+}
+
+fn reader(text: &str) -> Reader<&[u8]> {
+    let mut reader = Reader::from_str(text);
     reader.config_mut().check_end_names = true;
+    reader
+}
+
+fn scan_events(src: &SourceText, chars: &mut CharSearch<'_>) -> Result<RawTopology, LoadError> {
     let mut sc = Scanner {
         src,
         stack: Vec::with_capacity(32),
@@ -142,16 +166,58 @@ fn scan_events(src: &SourceText, chars: &mut CharSearch<'_>) -> Result<RawTopolo
         first: None,
         sql_id_name: None,
     };
-    loop {
-        let before = reader.buffer_position() as usize;
-        let ev = match reader.read_event() {
-            Ok(ev) => ev,
-            Err(e) => {
-                let at = reader.error_position() as usize;
-                return Err(sc.malformed(e.to_string(), at));
+    if src.text.len() >= PIPELINE_MIN && rayon::current_num_threads() > 1 {
+        scan_two_threads(&mut sc, chars)?;
+    } else {
+        let mut reader = reader(&src.text);
+        while sc.step(chars, next_step(&mut reader))? {}
+    }
+    sc.finish()
+}
+
+/// The reader on a thread of its own, handing over batches of events through a bounded
+/// channel; this thread takes them in order. When this side stops (an error), the channel
+/// closes and the reader stops at its next batch.
+fn scan_two_threads(sc: &mut Scanner<'_>, chars: &mut CharSearch<'_>) -> Result<(), LoadError> {
+    let text: &str = &sc.src.text;
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Step<'_>>>(4);
+        s.spawn(move || {
+            let mut reader = reader(text);
+            loop {
+                let mut batch = Vec::with_capacity(BATCH);
+                let mut last = false;
+                while batch.len() < BATCH && !last {
+                    let step = next_step(&mut reader);
+                    last = matches!(step.2, Ok(Event::Eof) | Err(_));
+                    batch.push(step);
+                }
+                if tx.send(batch).is_err() || last {
+                    return;
+                }
             }
+        });
+        for batch in rx {
+            for step in batch {
+                if !sc.step(chars, step)? {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+impl Scanner<'_> {
+    /// Checks and records one event; false at the end of the text.
+    fn step(&mut self, chars: &mut CharSearch<'_>, step: Step<'_>) -> Result<bool, LoadError> {
+        let (before, after, ev) = step;
+        let sc = self;
+        let src = sc.src;
+        let ev = match ev {
+            Ok(ev) => ev,
+            Err((message, at)) => return Err(sc.malformed(message, at)),
         };
-        let after = reader.buffer_position() as usize;
         if let Some(at) = chars.ahead_of(after) {
             return Err(char_error(src, at));
         }
@@ -190,39 +256,48 @@ fn scan_events(src: &SourceText, chars: &mut CharSearch<'_>) -> Result<RawTopolo
                     at: span.into(),
                 })
             }
-            Event::Eof => break,
+            Event::Eof => return Ok(false),
             _ => {}
         }
+        Ok(true)
     }
-    if !sc.stack.is_empty() {
-        return Err(sc.malformed(
-            "unexpected end of file: elements are not closed".into(),
-            src.text.len(),
-        ));
-    }
-    match sc.out {
-        Some(raw) => Ok(raw),
-        None => {
-            let (desc, span) = match sc.first {
-                Some((name, ns, span)) => (
-                    match ns {
-                        Some(ns) => {
-                            format!("an XML document with root element <{name}> (namespace {ns})")
-                        }
-                        None => format!("an XML document with root element <{name}>"),
-                    },
-                    span,
-                ),
-                None => (
-                    "a document without any element".to_string(),
-                    Span::default(),
-                ),
-            };
-            Err(LoadError::NotATopology {
-                root_desc: desc,
-                src: src.named_source(),
-                at: span.into(),
-            })
+
+    /// After the last event: the records, or why there are none.
+    fn finish(self) -> Result<RawTopology, LoadError> {
+        let sc = self;
+        let src = sc.src;
+        if !sc.stack.is_empty() {
+            return Err(sc.malformed(
+                "unexpected end of file: elements are not closed".into(),
+                src.text.len(),
+            ));
+        }
+        match sc.out {
+            Some(raw) => Ok(raw),
+            None => {
+                let (desc, span) = match sc.first {
+                    Some((name, ns, span)) => {
+                        (
+                            match ns {
+                                Some(ns) => {
+                                    format!("an XML document with root element <{name}> (namespace {ns})")
+                                }
+                                None => format!("an XML document with root element <{name}>"),
+                            },
+                            span,
+                        )
+                    }
+                    None => (
+                        "a document without any element".to_string(),
+                        Span::default(),
+                    ),
+                };
+                Err(LoadError::NotATopology {
+                    root_desc: desc,
+                    src: src.named_source(),
+                    at: span.into(),
+                })
+            }
         }
     }
 }
@@ -294,24 +369,21 @@ impl Scanner<'_> {
     }
 
     /// Notes a service's `Port` element that may present a certificate (apart from
-    /// [`Self::open`]: in it, this made every element slower).
+    /// [`Self::open`]: in it, this made every element slower). Its tag was checked in full.
     #[inline(never)]
-    fn port(&mut self, e: &BytesStart<'_>, span: Span, checked: Checked) -> Result<(), LoadError> {
+    fn port(&mut self, e: &BytesStart<'_>, span: Span) {
         if self.parent() != El::Ports || self.grandparent() != El::Service {
-            return Ok(());
+            return;
         }
         if let Some(out) = self.out.as_mut() {
             if let (Some(s), true) = (
                 out.services.len().checked_sub(1),
                 may_present_certificate(e),
             ) {
-                // read later by `read_cert_port`: checked in full now
-                let mut seen = Seen::new(e.attributes_raw(), layout("Port"));
-                check_in_full(self.src, e, checked, &mut seen)?;
+                // read later by `read_cert_port`
                 out.cert_ports.push((s, span));
             }
         }
-        Ok(())
     }
 
     fn open(&mut self, e: &BytesStart<'_>, span: Span, checked: Checked) -> Result<(), LoadError> {
@@ -357,8 +429,10 @@ impl Scanner<'_> {
                 out
             }
             _ => {
+                // not read, but checked in full as every start tag is
+                check_in_full(src, e, checked, &mut Seen::new(e.attributes_raw(), &[]))?;
                 if el == El::Port {
-                    self.port(e, span, checked)?;
+                    self.port(e, span);
                 }
                 self.stack.push(el);
                 return Ok(());
@@ -737,6 +811,125 @@ mod tests {
             assert_eq!(nul_at(&broken), broken.find('\0'), "{}", &broken[..90]);
         }
         assert_eq!(nul_at(&format!("{TOPO}{filler}</Topology>")), None);
+    }
+
+    /// A published topology of `n` pools, each with a machine and a service with ports.
+    fn many_pools(n: usize) -> String {
+        let mut clusters = String::new();
+        let mut services = String::new();
+        for i in 1..=n {
+            clusters.push_str(&format!(
+                "<Cluster RequiresReplication=\"true\" Fqdn=\"pool{i}.fabrikam.com\">\r\n\
+                 <ClusterId SiteId=\"1\" Number=\"{i}\" />\r\n\
+                 <Machine OrdinalInCluster=\"1\" Fqdn=\"fe{i}.fabrikam.com\">\
+                 <NetInterface InterfaceSide=\"Primary\" InterfaceNumber=\"1\" IPAddress=\"0.0.0.0\" />\
+                 </Machine></Cluster>\r\n"
+            ));
+            services.push_str(&format!(
+                "<Service RoleVersion=\"1\" ServiceVersion=\"6\">\
+                 <ServiceId SiteId=\"1\" RoleName=\"Registrar\" Instance=\"{i}\" />\
+                 <InstalledOn><ClusterId SiteId=\"1\" Number=\"{i}\" /></InstalledOn>\
+                 <Ports xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.ServiceRoles.2008\">\
+                 <Port Owner=\"urn:component:Registrar\" Usage=\"SipServer\" InterfaceSide=\"Primary\" \
+                 InterfaceNumber=\"1\" Port=\"5061\" Protocol=\"Mtls\" UrlPath=\"/\" /></Ports>\
+                 </Service>\r\n"
+            ));
+        }
+        format!(
+            "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\">\r\n\
+             <Sites><CentralSite SiteId=\"1\"><Name>Red&amp;mond &#x41;</Name></CentralSite></Sites>\r\n\
+             <Clusters>{clusters}</Clusters><Services>{services}</Services></Topology>\r\n"
+        )
+    }
+
+    /// The scan's result, or its error with where it points, on a pool of `threads`.
+    fn scanned_on(threads: usize, text: &str) -> String {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a thread pool");
+        let src = SourceText::new("t.xml", std::sync::Arc::new(text.to_string()), "UTF-8");
+        pool.install(|| match scan(&src) {
+            // without the hashes of machine names and their hasher (seeded per scan)
+            Ok(raw) => format!("{raw:?}")
+                .split(", name_hasher: ")
+                .next()
+                .unwrap_or_default()
+                .split("name_hash: ")
+                .map(|part| part.trim_start_matches(|c: char| c.is_ascii_digit()))
+                .collect(),
+            Err(e) => format!(
+                "{e} at {:?}",
+                miette::Diagnostic::labels(&e).map(|l| l.collect::<Vec<_>>())
+            ),
+        })
+    }
+
+    #[test]
+    fn two_threads_read_what_one_reads_and_fail_where_one_fails() {
+        let good = many_pools(3000);
+        assert!(good.len() >= PIPELINE_MIN, "{}", good.len());
+        let one = scanned_on(1, &good);
+        assert!(one.contains("fe2999.fabrikam.com") && one.contains("Red&mond A"));
+        assert_eq!(scanned_on(2, &good), one);
+        let mid = good.len() / 2;
+        let late = good.len() - 200;
+        let broken = [
+            // a wrong end tag, a bad attribute, an unknown entity, at places past many batches
+            good.replacen("</Machine>", "</Machin>", 1500),
+            format!(
+                "{}<Other a=b/>{}",
+                &good[..good[..mid].rfind('<').unwrap()],
+                &good[good[..mid].rfind('<').unwrap()..]
+            ),
+            format!("{}&nope;{}", &good[..late], &good[late..]),
+            // a NUL after an earlier syntax error, unclosed elements, a DTD, no topology
+            format!("{}<a b=></a>{}\0", &good[..mid], &good[mid..]),
+            good.replace("</Topology>", ""),
+            format!("<!DOCTYPE x>{good}"),
+            good.replace("<Topology xmlns", "<NotTopology xmlns")
+                .replace("</Topology>", "</NotTopology>"),
+        ];
+        for (i, text) in broken.iter().enumerate() {
+            let one = scanned_on(1, text);
+            assert!(!one.starts_with("RawTopology"), "case {i} reads");
+            assert_eq!(scanned_on(2, text), one, "case {i}");
+        }
+    }
+
+    #[test]
+    fn every_start_tag_is_well_formed_whether_it_is_read_or_not() {
+        const TOPO: &str =
+            "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\">";
+        let scanned = |inner: &str| {
+            let text = format!("{TOPO}<Clusters>{inner}</Clusters></Topology>");
+            let src = SourceText::new("t.xml", std::sync::Arc::new(text.clone()), "UTF-8");
+            scan(&src).map(|_| ()).map_err(|e| {
+                let at = miette::Diagnostic::labels(&e)
+                    .and_then(|mut l| l.next())
+                    .map(|l| l.offset());
+                (e.to_string(), at.map(|at| text[at..].to_string()))
+            })
+        };
+        assert_eq!(
+            scanned("<Other a=\"1\" b='2'/><Ports><Port Owner=\"x\"/></Ports>"),
+            Ok(())
+        );
+        // elements the scan reads nothing from, a port outside a service, the root's search
+        for (inner, bad) in [
+            ("<Other a=b/>", "b/>"),
+            ("<Other a=\"1\"b=\"2\"/>", "b=\"2\"/>"),
+            ("<Other a=\"1\" a=\"2\"/>", "a=\"2\"/>"),
+            ("<NetInterface IPAddress/>", "IPAddress/>"),
+            ("<Ports><Port Owner=x/></Ports>", "x/></Ports>"),
+        ] {
+            let (message, at) = scanned(inner).expect_err(inner);
+            assert_eq!(
+                at,
+                Some(format!("{bad}</Clusters></Topology>")),
+                "{inner}: {message}"
+            );
+        }
     }
 
     #[test]

@@ -12,10 +12,16 @@ impl Sym {
 
 /// The distinct key values of one topology (site ids, role names, instance and cluster
 /// numbers) and web component names, each stored once: a few thousand strings at most.
-#[derive(Debug)]
 pub(crate) struct Symbols {
     ids: foldhash::HashMap<std::sync::Arc<str>, Sym>,
     names: Vec<std::sync::Arc<str>>,
+}
+
+/// The names in symbol order (the map's order changes with its seed).
+impl std::fmt::Debug for Symbols {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(&self.names).finish()
+    }
 }
 
 impl Default for Symbols {

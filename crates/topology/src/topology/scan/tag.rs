@@ -101,9 +101,9 @@ pub(super) enum Checked {
     Full,
 }
 
-/// The check of every start tag, including those of elements the scan does not read: a name
-/// without markup, and no `<` or malformed reference anywhere in the tag (one search of the tag;
-/// [`check_start_tag`] on a hit). A tag the scan reads from gets [`check_in_full`] too.
+/// The first check of every start tag: a name without markup, and no `<` or malformed
+/// reference anywhere in the tag (one search of the tag; [`check_start_tag`] on a hit). Every
+/// tag then gets [`check_in_full`] too, with the attributes noted where the scan reads them.
 pub(super) fn check_markup(src: &SourceText, e: &BytesStart<'_>) -> Result<Checked, LoadError> {
     if markup_in_name(e.name().as_ref()).is_some()
         || memchr::memchr2(b'<', b'&', e.attributes_raw().as_bytes()).is_some()
