@@ -120,41 +120,78 @@ struct Scanner<'s> {
 /// comments), and quick-xml does not refuse it: the first such character of the text is an
 /// error whatever else is wrong with it.
 pub fn scan(src: &SourceText) -> Result<RawTopology, LoadError> {
-    let mut chars = CharSearch::new(src.text.as_bytes());
-    let scanned = scan_events(src, &mut chars);
+    let (scanned, chars) = scan_events(src);
     match chars.first() {
         Some(at) => Err(char_error(src, at)),
         None => scanned,
     }
 }
 
-/// One event of the reader with the byte range it came from, or the reader's error (its
-/// message and where).
-type Step<'a> = (usize, usize, Result<Event<'a>, (String, usize)>);
+/// One event of the reader with the byte range it came from, checked for characters XML does
+/// not allow and (a start tag) by [`check_markup`]; or the first error.
+struct Step<'a> {
+    before: usize,
+    after: usize,
+    event: Result<(Event<'a>, Checked), LoadError>,
+}
 
 /// Events a reader thread hands over at a time.
 const BATCH: usize = 1024;
 
 /// Texts at least this long are read on two threads when the pool has two or more: one runs
-/// quick-xml's reader, the other checks and records each event in the reader's order, so the
-/// result and the first error are the same as on one thread.
+/// quick-xml's reader and the checks that need no context, the other checks the rest and
+/// records each event, in the reader's order, so the result and the first error are the same
+/// as on one thread.
 const PIPELINE_MIN: usize = 1 << 20;
 
-fn next_step<'a>(reader: &mut Reader<&'a [u8]>) -> Step<'a> {
-    let before = reader.buffer_position() as usize;
-    let ev = reader
-        .read_event()
-        .map_err(|e| (e.to_string(), reader.error_position() as usize));
-    (before, reader.buffer_position() as usize, ev)
+/// The reader's side of the scan: quick-xml's events, and the checks that need no context.
+struct Read<'a> {
+    src: &'a SourceText,
+    reader: Reader<&'a [u8]>,
+    chars: CharSearch<'a>,
 }
 
-fn reader(text: &str) -> Reader<&[u8]> {
-    let mut reader = Reader::from_str(text);
-    reader.config_mut().check_end_names = true;
-    reader
+impl<'a> Read<'a> {
+    fn new(src: &'a SourceText) -> Self {
+        let mut reader = Reader::from_str(&src.text);
+        reader.config_mut().check_end_names = true;
+        Read {
+            src,
+            reader,
+            chars: CharSearch::new(src.text.as_bytes()),
+        }
+    }
+
+    fn next(&mut self) -> Step<'a> {
+        let before = self.reader.buffer_position() as usize;
+        let event = match self.reader.read_event() {
+            Err(e) => {
+                let at = self.reader.error_position() as usize;
+                Err(malformed(self.src, e.to_string(), at))
+            }
+            Ok(event) => {
+                let after = self.reader.buffer_position() as usize;
+                match self.chars.ahead_of(after) {
+                    Some(at) => Err(char_error(self.src, at)),
+                    None => match &event {
+                        Event::Start(e) | Event::Empty(e) => check_markup(self.src, e),
+                        _ => Ok(Checked::Full),
+                    }
+                    .map(|checked| (event, checked)),
+                }
+            }
+        };
+        Step {
+            before,
+            after: self.reader.buffer_position() as usize,
+            event,
+        }
+    }
 }
 
-fn scan_events(src: &SourceText, chars: &mut CharSearch<'_>) -> Result<RawTopology, LoadError> {
+/// The records or the first error, and the search for characters XML does not allow as far
+/// as it went.
+fn scan_events(src: &SourceText) -> (Result<RawTopology, LoadError>, CharSearch<'_>) {
     let mut sc = Scanner {
         src,
         stack: Vec::with_capacity(32),
@@ -166,72 +203,89 @@ fn scan_events(src: &SourceText, chars: &mut CharSearch<'_>) -> Result<RawTopolo
         first: None,
         sql_id_name: None,
     };
+    let mut read = Read::new(src);
     if src.text.len() >= PIPELINE_MIN && rayon::current_num_threads() > 1 {
-        scan_two_threads(&mut sc, chars)?;
+        let (done, chars) = scan_two_threads(&mut sc, read);
+        (done.and_then(|()| sc.finish()), chars)
     } else {
-        let mut reader = reader(&src.text);
-        while sc.step(chars, next_step(&mut reader))? {}
+        let done = loop {
+            match sc.step(read.next()) {
+                Ok(true) => {}
+                Ok(false) => break Ok(()),
+                Err(e) => break Err(e),
+            }
+        };
+        (done.and_then(|()| sc.finish()), read.chars)
     }
-    sc.finish()
 }
 
-/// The reader on a thread of its own, handing over batches of events through a bounded
+/// The reader on a thread of its own, handing over batches of steps through a bounded
 /// channel; this thread takes them in order. When this side stops (an error), the channel
 /// closes and the reader stops at its next batch.
-fn scan_two_threads(sc: &mut Scanner<'_>, chars: &mut CharSearch<'_>) -> Result<(), LoadError> {
-    let text: &str = &sc.src.text;
+fn scan_two_threads<'a>(
+    sc: &mut Scanner<'_>,
+    mut read: Read<'a>,
+) -> (Result<(), LoadError>, CharSearch<'a>) {
     std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Step<'_>>>(4);
-        s.spawn(move || {
-            let mut reader = reader(text);
-            loop {
-                let mut batch = Vec::with_capacity(BATCH);
-                let mut last = false;
-                while batch.len() < BATCH && !last {
-                    let step = next_step(&mut reader);
-                    last = matches!(step.2, Ok(Event::Eof) | Err(_));
-                    batch.push(step);
-                }
-                if tx.send(batch).is_err() || last {
-                    return;
-                }
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Step<'a>>>(4);
+        let reader = s.spawn(move || loop {
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut last = false;
+            while batch.len() < BATCH && !last {
+                let step = read.next();
+                last = matches!(step.event, Ok((Event::Eof, _)) | Err(_));
+                batch.push(step);
+            }
+            if tx.send(batch).is_err() || last {
+                return read.chars;
             }
         });
-        for batch in rx {
-            for step in batch {
-                if !sc.step(chars, step)? {
-                    return Ok(());
+        let done = (|| {
+            for batch in rx {
+                for step in batch {
+                    if !sc.step(step)? {
+                        return Ok(());
+                    }
                 }
             }
+            Ok(())
+        })();
+        match reader.join() {
+            Ok(chars) => (done, chars),
+            // the reader does not panic; if it did, its panic goes on here
+            Err(panic) => std::panic::resume_unwind(panic),
         }
-        Ok(())
     })
+}
+
+/// Malformed XML at byte `at` of the text.
+fn malformed(src: &SourceText, message: String, at: usize) -> LoadError {
+    let at = at.min(src.text.len());
+    LoadError::Malformed {
+        message,
+        src: src.named_source(),
+        at: (at, 0).into(),
+    }
 }
 
 impl Scanner<'_> {
     /// Checks and records one event; false at the end of the text.
-    fn step(&mut self, chars: &mut CharSearch<'_>, step: Step<'_>) -> Result<bool, LoadError> {
-        let (before, after, ev) = step;
+    fn step(&mut self, step: Step<'_>) -> Result<bool, LoadError> {
+        let Step {
+            before,
+            after,
+            event,
+        } = step;
         let sc = self;
         let src = sc.src;
-        let ev = match ev {
-            Ok(ev) => ev,
-            Err((message, at)) => return Err(sc.malformed(message, at)),
-        };
-        if let Some(at) = chars.ahead_of(after) {
-            return Err(char_error(src, at));
-        }
+        let (ev, checked) = event?;
         let span = Span {
             start: before,
             len: after.saturating_sub(before),
         };
         match ev {
-            Event::Start(e) => {
-                let checked = check_markup(src, &e)?;
-                sc.open(&e, span, checked)?;
-            }
+            Event::Start(e) => sc.open(&e, span, checked)?,
             Event::Empty(e) => {
-                let checked = check_markup(src, &e)?;
                 sc.open(&e, span, checked)?;
                 sc.close();
             }
@@ -319,12 +373,7 @@ fn missing(
 
 impl Scanner<'_> {
     fn malformed(&self, message: String, at: usize) -> LoadError {
-        let at = at.min(self.src.text.len());
-        LoadError::Malformed {
-            message,
-            src: self.src.named_source(),
-            at: (at, 0).into(),
-        }
+        malformed(self.src, message, at)
     }
 
     fn parent(&self) -> El {
