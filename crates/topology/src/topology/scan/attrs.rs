@@ -59,6 +59,7 @@ impl<'a> Seen<'a> {
 pub(super) fn layout(local: &str) -> &'static [&'static str] {
     match local {
         "Machine" => &["OrdinalInCluster", "Fqdn", "FaultDomain", "UpgradeDomain"],
+        "NetInterface" => &["InterfaceSide", "InterfaceNumber", "IPAddress"],
         "Cluster" => &["RequiresReplication", "RequiresSetup", "Fqdn"],
         "ClusterId" => &["SiteId", "Number"],
         "ServiceId" => &["SiteId", "RoleName", "Instance"],

@@ -128,23 +128,24 @@ pub fn scan(src: &SourceText) -> Result<RawTopology, LoadError> {
 }
 
 /// One event of the reader with the byte range it came from, checked for characters XML does
-/// not allow and (a start tag) by [`check_markup`]; or the first error.
+/// not allow; or the first error.
 struct Step<'a> {
     before: usize,
     after: usize,
-    event: Result<(Event<'a>, Checked), LoadError>,
+    event: Result<Event<'a>, LoadError>,
 }
 
 /// Events a reader thread hands over at a time.
 const BATCH: usize = 1024;
 
 /// Texts at least this long are read on two threads when the pool has two or more: one runs
-/// quick-xml's reader and the checks that need no context, the other checks the rest and
-/// records each event, in the reader's order, so the result and the first error are the same
-/// as on one thread.
+/// quick-xml's reader and the search for characters XML does not allow, the other checks the
+/// tags and records each event, in the reader's order, so the result and the first error are
+/// the same as on one thread.
 const PIPELINE_MIN: usize = 1 << 20;
 
-/// The reader's side of the scan: quick-xml's events, and the checks that need no context.
+/// The reader's side of the scan: quick-xml's events, and the search for characters XML does
+/// not allow.
 struct Read<'a> {
     src: &'a SourceText,
     reader: Reader<&'a [u8]>,
@@ -173,11 +174,7 @@ impl<'a> Read<'a> {
                 let after = self.reader.buffer_position() as usize;
                 match self.chars.ahead_of(after) {
                     Some(at) => Err(char_error(self.src, at)),
-                    None => match &event {
-                        Event::Start(e) | Event::Empty(e) => check_markup(self.src, e),
-                        _ => Ok(Checked::Full),
-                    }
-                    .map(|checked| (event, checked)),
+                    None => Ok(event),
                 }
             }
         };
@@ -233,7 +230,7 @@ fn scan_two_threads<'a>(
             let mut last = false;
             while batch.len() < BATCH && !last {
                 let step = read.next();
-                last = matches!(step.event, Ok((Event::Eof, _)) | Err(_));
+                last = matches!(step.event, Ok(Event::Eof) | Err(_));
                 batch.push(step);
             }
             if tx.send(batch).is_err() || last {
@@ -278,14 +275,17 @@ impl Scanner<'_> {
         } = step;
         let sc = self;
         let src = sc.src;
-        let (ev, checked) = event?;
         let span = Span {
             start: before,
             len: after.saturating_sub(before),
         };
-        match ev {
-            Event::Start(e) => sc.open(&e, span, checked)?,
+        match event? {
+            Event::Start(e) => {
+                let checked = check_markup(src, &e)?;
+                sc.open(&e, span, checked)?;
+            }
             Event::Empty(e) => {
+                let checked = check_markup(src, &e)?;
                 sc.open(&e, span, checked)?;
                 sc.close();
             }
@@ -479,7 +479,12 @@ impl Scanner<'_> {
             }
             _ => {
                 // not read, but checked in full as every start tag is
-                check_in_full(src, e, checked, &mut Seen::new(e.attributes_raw(), &[]))?;
+                check_in_full(
+                    src,
+                    e,
+                    checked,
+                    &mut Seen::new(e.attributes_raw(), layout(local)),
+                )?;
                 if el == El::Port {
                     self.port(e, span);
                 }

@@ -468,6 +468,7 @@ mod tests {
         use crate::topology::scan::attrs::{layout, SEEN};
         for el in [
             "Machine",
+            "NetInterface",
             "Cluster",
             "ClusterId",
             "ServiceId",
