@@ -235,7 +235,10 @@ fn ca_json(c: &crate::check::ReferenceCa) -> ReferenceCaJson {
 /// when it is written.
 pub fn render(v: &super::View<'_>, out: &mut dyn std::io::Write) -> Result<(), super::RenderError> {
     let p = Parts::of(v)?;
-    let doc = p.document(super::Each(|| p.servers_iter()), super::Each(|| p.findings_iter()));
+    let doc = p.document(
+        super::Each(|| p.servers_iter()),
+        super::Each(|| p.findings_iter()),
+    );
     super::write_json(&doc, out)
 }
 
