@@ -479,3 +479,26 @@ fn color_always_and_never() {
     let (_, json) = check_sample(ENT, "json", &["--color", "always"]);
     assert!(!json.contains('\u{1b}'));
 }
+
+mod sarif_key_order {
+    use super::*;
+
+    /// SARIF is written as it is made, one struct per object: its keys come out sorted at every
+    /// level, as a JSON object with sorted keys writes them (with a baseline's `baselineState`
+    /// too).
+    #[test]
+    fn sarif_keys_are_sorted_at_every_level() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let baseline = dir.path().join("baseline.json");
+        let baseline = baseline.to_str().expect("utf-8 path");
+        for s in SAMPLES {
+            let _ = check_sample(*s, "json", &["--write-baseline", baseline]);
+            for extra in [&[][..], &["--baseline", baseline][..]] {
+                let (_, out) = check_sample(*s, "sarif", extra);
+                let v: Value = serde_json::from_str(&out).expect("SARIF is JSON");
+                let sorted = serde_json::to_string_pretty(&v).expect("JSON") + "\n";
+                assert_eq!(sorted, out, "{} {extra:?}", s.0);
+            }
+        }
+    }
+}

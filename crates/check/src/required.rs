@@ -293,6 +293,8 @@ pub fn planned_names(
     for n in &mut names {
         n.need = n.need_for(&[], kind);
     }
+    // Kept with each checked server: no room left over from growing.
+    names.shrink_to_fit();
     names
 }
 

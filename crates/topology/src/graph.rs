@@ -173,9 +173,22 @@ fn serves_pchat_web(topo: &Topology, pool: PoolIdx) -> bool {
 impl ServerGraph {
     /// Builds the graph and derives pool kinds and the Persistent Chat file transfer servers.
     pub fn build(topo: &Topology) -> ServerGraph {
+        // Sized exactly: the edges are the ones added below, counted first (a list that
+        // outgrows its estimate is copied into one twice its size).
+        let edges = topo
+            .pools
+            .iter()
+            .map(|p| usize::from(p.site.is_some()) + p.machines.len())
+            .sum::<usize>()
+            + (0..topo.services.len())
+                .map(|i| {
+                    usize::from(topo.service_pool(ServiceIdx(i)).is_some())
+                        + topo.services[i].depends_on.len()
+                })
+                .sum::<usize>();
         let mut graph = DiGraph::with_capacity(
             topo.sites.len() + topo.pools.len() + topo.machines.len() + topo.services.len(),
-            topo.pools.len() + topo.machines.len() + topo.services.len() * 3,
+            edges,
         );
         let site_nodes: Vec<_> = (0..topo.sites.len())
             .map(|i| graph.add_node(Node::Site(SiteIdx(i))))

@@ -235,7 +235,10 @@ fn ca_json(c: &crate::check::ReferenceCa) -> ReferenceCaJson {
 /// when it is written.
 pub fn render(v: &super::View<'_>, out: &mut dyn std::io::Write) -> Result<(), super::RenderError> {
     let p = Parts::of(v)?;
-    let doc = p.document(Each(|| p.servers_iter()), Each(|| p.findings_iter()));
+    let doc = p.document(
+        super::Each(|| p.servers_iter()),
+        super::Each(|| p.findings_iter()),
+    );
     super::write_json(&doc, out)
 }
 
@@ -243,20 +246,6 @@ pub fn render(v: &super::View<'_>, out: &mut dyn std::io::Write) -> Result<(), s
 pub fn build(v: &super::View<'_>) -> Result<CheckJson, super::RenderError> {
     let p = Parts::of(v)?;
     Ok(p.document(p.servers_iter().collect(), p.findings_iter().collect()))
-}
-
-/// A list serialized from the items `.0` makes when it is written.
-struct Each<F>(F);
-
-impl<F, I> Serialize for Each<F>
-where
-    F: Fn() -> I,
-    I: Iterator,
-    I::Item: Serialize,
-{
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq((self.0)())
-    }
 }
 
 /// What the document is made from.

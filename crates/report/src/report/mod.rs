@@ -269,6 +269,20 @@ pub fn count(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
+/// A list serialized from the items `.0` makes when it is written.
+pub(crate) struct Each<F>(pub(crate) F);
+
+impl<F, I> serde::Serialize for Each<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: serde::Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
+}
+
 /// Writes JSON with a final newline (what every JSON renderer writes) as it serializes:
 /// pretty-printed, with C1, DEL and bidi controls escaped too ([`escape::JsonFormatter`]).
 pub(crate) fn write_json<T: serde::Serialize>(

@@ -3,13 +3,13 @@
 //! topology file (line 1 for findings about no element), with a stable partial fingerprint
 //! and, when a baseline is given, a `baselineState`.
 //!
-//! Written with `serde_json` values rather than the `serde-sarif` object model: the document
-//! is small, and its shape is checked against the official schema in tests/it/sarif_schema.rs.
+//! Written with small `serde` structs rather than the `serde-sarif` object model, and its shape
+//! checked against the official schema in tests/it/sarif_schema.rs.
 
-use super::{RenderError, View};
+use super::{Each, RenderError, View};
 use crate::finding::Severity;
 use crate::rules::RULES;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 /// The SARIF level of a severity.
 pub fn level(sev: Severity) -> &'static str {
@@ -78,113 +78,263 @@ fn help_uri(r: &dyn crate::rules::Rule) -> String {
     })
 }
 
-/// `check --format sarif` (and `diff`).
+/// `check --format sarif` (and `diff`): written as it is made, each rule's, result's and
+/// server's object made when it is written. The run's `properties` carry the verdict, the gate
+/// and every server's status, from the outcome. Keys come out sorted, as in a JSON object with
+/// sorted keys: every struct below declares its fields in that order.
 pub fn render(v: &View<'_>, out: &mut dyn std::io::Write) -> Result<(), RenderError> {
-    super::write_json(&build(v)?, out)
-}
-
-/// Builds the SARIF log. The run's `properties` carry the verdict, the gate and every
-/// server's status, from the outcome.
-pub fn build(v: &View<'_>) -> Result<Value, RenderError> {
     let checked = v.checked()?;
     let (topo, result, outcome) = (v.topology, &checked.result, &checked.outcome);
-    let rules: Vec<Value> = RULES
-        .iter()
-        .map(|r| {
-            json!({
-                "id": r.id(),
-                "name": pascal(r.id().as_str()),
-                "shortDescription": { "text": r.summary() },
-                "fullDescription": { "text": format!("{}. {}", r.summary(), r.why()) },
-                "help": {
-                    "text": format!("{}\n\nWhy: {}\n\nFix: {}", r.summary(), r.why(), r.fix()),
-                    "markdown": format!(
-                        "**{}**\n\n**Why it matters:** {}\n\n**How to fix:** {}",
-                        crate::report::check_markdown::text(r.summary()),
-                        crate::report::check_markdown::text(r.why()),
-                        crate::report::check_markdown::text(r.fix())
-                    ),
-                },
-                "helpUri": help_uri(*r),
-                "defaultConfiguration": { "level": level(r.severity()) },
-            })
-        })
-        .collect();
     let uri = artifact_uri(&topo.source.name);
-    let results: Vec<Value> = result
-        .findings
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let (line, column) = f.span.map_or((1, 1), |s| topo.source.line_col(s.start));
-            let mut r = json!({
-                "ruleId": f.rule,
-                "ruleIndex": RULES.iter().position(|r| r.id() == f.rule).unwrap_or(0),
-                "level": level(f.severity),
-                "message": { "text": f.message },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uri },
-                        "region": { "startLine": line, "startColumn": column },
-                    },
-                }],
-                "partialFingerprints": { "topocertFinding/v2": outcome.findings[i].fingerprint },
-            });
-            if let Some(m) = f.machine() {
-                r["properties"] = json!({ "server": topo.machines[m.0].fqdn.as_str() });
-            }
-            if outcome.has_baseline {
-                r["baselineState"] = json!(if outcome.is_baselined(i) {
-                    "unchanged"
-                } else {
-                    "new"
-                });
-            }
-            r
-        })
-        .collect();
-    let servers: Vec<Value> = result
-        .servers
-        .iter()
-        .zip(&outcome.servers)
-        .map(|(s, so)| {
-            let mut v = json!({
-                "fqdn": topo.machines[s.machine.0].fqdn.as_str(),
-                "status": so.status.as_str(),
-                "action": so.action.as_str(),
-            });
-            let note = outcome.status_note(so);
-            if !note.is_empty() {
-                v["statusNote"] = json!(note);
-            }
-            v
-        })
-        .collect();
-    let mut log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "topocert",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                    "rules": rules,
-                },
+    let uri = uri.as_str();
+    let run = RunJson {
+        properties: PropertiesJson {
+            exit_code: outcome.exit_code,
+            gate: outcome.gate_sentence(),
+            servers: Each(|| {
+                result
+                    .servers
+                    .iter()
+                    .zip(&outcome.servers)
+                    .map(|(s, so)| server_json(topo, outcome, s, so))
+            }),
+            settings: checked.settings_note.as_deref(),
+            verdict: outcome.verdict.as_str(),
+        },
+        results: Each(|| {
+            result
+                .findings
+                .iter()
+                .enumerate()
+                .map(|(i, f)| result_json(topo, outcome, uri, i, f))
+        }),
+        tool: ToolJson {
+            driver: DriverJson {
+                information_uri: env!("CARGO_PKG_REPOSITORY"),
+                name: "topocert",
+                rules: Each(|| RULES.iter().map(|r| rule_json(*r))),
+                version: env!("CARGO_PKG_VERSION"),
             },
-            "results": results,
-            "properties": {
-                "verdict": outcome.verdict.as_str(),
-                "exitCode": outcome.exit_code,
-                "gate": outcome.gate_sentence(),
-                "servers": servers,
+        },
+    };
+    let log = LogJson {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: std::slice::from_ref(&run),
+        version: "2.1.0",
+    };
+    super::write_json(&log, out)
+}
+
+/// One rule's reporting descriptor.
+fn rule_json(r: &dyn crate::rules::Rule) -> RuleJson {
+    RuleJson {
+        default_configuration: LevelJson {
+            level: level(r.severity()),
+        },
+        full_description: Text {
+            text: format!("{}. {}", r.summary(), r.why()),
+        },
+        help: HelpJson {
+            markdown: format!(
+                "**{}**\n\n**Why it matters:** {}\n\n**How to fix:** {}",
+                crate::report::check_markdown::text(r.summary()),
+                crate::report::check_markdown::text(r.why()),
+                crate::report::check_markdown::text(r.fix())
+            ),
+            text: format!("{}\n\nWhy: {}\n\nFix: {}", r.summary(), r.why(), r.fix()),
+        },
+        help_uri: help_uri(r),
+        id: r.id(),
+        name: pascal(r.id().as_str()),
+        short_description: Text { text: r.summary() },
+    }
+}
+
+/// The result of finding `i`, located at its element (line 1 for findings about no element).
+fn result_json<'a>(
+    topo: &'a crate::model::Topology,
+    outcome: &'a crate::outcome::Outcome,
+    uri: &'a str,
+    i: usize,
+    f: &'a crate::finding::Finding,
+) -> ResultJson<'a> {
+    let (line, column) = f.span.map_or((1, 1), |s| topo.source.line_col(s.start));
+    ResultJson {
+        baseline_state: outcome.has_baseline.then(|| {
+            if outcome.is_baselined(i) {
+                "unchanged"
+            } else {
+                "new"
+            }
+        }),
+        level: level(f.severity),
+        locations: [LocationJson {
+            physical_location: PhysicalJson {
+                artifact_location: UriJson { uri },
+                region: RegionJson {
+                    start_column: column,
+                    start_line: line,
+                },
             },
         }],
-    });
-    if let Some(note) = &checked.settings_note {
-        log["runs"][0]["properties"]["settings"] = json!(note);
+        message: Text {
+            text: f.message.as_str(),
+        },
+        partial_fingerprints: FingerprintsJson {
+            finding: &outcome.findings[i].fingerprint,
+        },
+        properties: f.machine().map(|m| ServerRef {
+            server: topo.machines[m.0].fqdn.as_str(),
+        }),
+        rule_id: f.rule,
+        rule_index: RULES.iter().position(|r| r.id() == f.rule).unwrap_or(0),
     }
-    Ok(log)
+}
+
+/// One server's entry in the run's `properties`.
+fn server_json<'a>(
+    topo: &'a crate::model::Topology,
+    outcome: &'a crate::outcome::Outcome,
+    s: &'a crate::check::CheckedServer,
+    so: &'a crate::outcome::ServerOutcome,
+) -> ServerJson<'a> {
+    ServerJson {
+        action: so.action.as_str(),
+        fqdn: topo.machines[s.machine.0].fqdn.as_str(),
+        status: so.status.as_str(),
+        status_note: Some(outcome.status_note(so)).filter(|n| !n.is_empty()),
+    }
+}
+
+// The SARIF log's objects; fields in sorted key order (see `render`).
+
+#[derive(Serialize)]
+struct LogJson<'a, R> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: &'a [R],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct RunJson<'a, S, F, R> {
+    properties: PropertiesJson<'a, S>,
+    results: F,
+    tool: ToolJson<R>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PropertiesJson<'a, S> {
+    exit_code: u8,
+    gate: String,
+    servers: S,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    settings: Option<&'a str>,
+    verdict: &'static str,
+}
+
+#[derive(Serialize)]
+struct ToolJson<R> {
+    driver: DriverJson<R>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DriverJson<R> {
+    information_uri: &'static str,
+    name: &'static str,
+    rules: R,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RuleJson {
+    default_configuration: LevelJson,
+    full_description: Text<String>,
+    help: HelpJson,
+    help_uri: String,
+    id: crate::finding::RuleId,
+    name: String,
+    short_description: Text<&'static str>,
+}
+
+#[derive(Serialize)]
+struct LevelJson {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct Text<T> {
+    text: T,
+}
+
+#[derive(Serialize)]
+struct HelpJson {
+    markdown: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
+    level: &'static str,
+    locations: [LocationJson<'a>; 1],
+    message: Text<&'a str>,
+    partial_fingerprints: FingerprintsJson<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<ServerRef<'a>>,
+    rule_id: crate::finding::RuleId,
+    rule_index: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LocationJson<'a> {
+    physical_location: PhysicalJson<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalJson<'a> {
+    artifact_location: UriJson<'a>,
+    region: RegionJson,
+}
+
+#[derive(Serialize)]
+struct UriJson<'a> {
+    uri: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RegionJson {
+    start_column: usize,
+    start_line: usize,
+}
+
+#[derive(Serialize)]
+struct FingerprintsJson<'a> {
+    #[serde(rename = "topocertFinding/v2")]
+    finding: &'a str,
+}
+
+#[derive(Serialize)]
+struct ServerRef<'a> {
+    server: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ServerJson<'a> {
+    action: &'static str,
+    fqdn: &'a str,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status_note: Option<String>,
 }
 
 #[cfg(test)]

@@ -527,6 +527,11 @@ fn build(x: &X509Certificate<'_>, der: Vec<u8>) -> Certificate {
         .and_then(|a| a.as_str().ok())
         .map(str::to_string);
     let sha1_thumbprint = sha1_thumbprint(&der);
+    // Kept for the whole run: no room left over from growing.
+    dns_names.shrink_to_fit();
+    if let Some(uris) = &mut crl_distribution_points {
+        uris.shrink_to_fit();
+    }
     Certificate {
         facts: CertFacts {
             subject: super::dn::windows_text(x.subject()),

@@ -100,6 +100,8 @@ pub fn name_key(name: &X509Name<'_>) -> Vec<u8> {
         }
         out.push(b'}');
     }
+    // Kept with the certificate: no room left over from growing.
+    out.shrink_to_fit();
     out
 }
 

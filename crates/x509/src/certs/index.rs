@@ -3,23 +3,58 @@
 
 use super::names::{name_keys, normalize_name, wildcard_base};
 use super::store::CertStore;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 /// Indices into [`CertStore::files`] keyed by lower-case DNS name.
 #[derive(Debug, Default, Clone)]
 pub struct NameIndex {
-    exact: HashMap<String, Vec<usize>>,
-    wildcard: HashMap<String, Vec<usize>>,
-    named: HashMap<String, Vec<usize>>,
+    exact: HashMap<Box<str>, Files>,
+    wildcard: HashMap<Box<str>, Files>,
+    named: HashMap<Box<str>, Files>,
     /// Inventory rows by a short `PSComputerName` (no dot), matched to a server's first label.
-    named_short: HashMap<String, Vec<usize>>,
+    named_short: HashMap<Box<str>, Files>,
 }
 
-fn push(map: &mut HashMap<String, Vec<usize>>, key: String, i: usize) {
-    let v = map.entry(key).or_default();
-    if v.last() != Some(&i) {
-        v.push(i);
+/// The files of one name, in store order: most names have one, kept without a list.
+#[derive(Debug, Clone)]
+enum Files {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl Files {
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            Files::One(i) => std::slice::from_ref(i),
+            Files::Many(v) => v,
+        }
     }
+}
+
+fn push(map: &mut HashMap<Box<str>, Files>, key: String, i: usize) {
+    match map.entry(key.into_boxed_str()) {
+        Entry::Vacant(e) => {
+            e.insert(Files::One(i));
+        }
+        Entry::Occupied(mut e) => {
+            let files = e.get_mut();
+            match files {
+                Files::One(j) if *j == i => {}
+                Files::One(j) => *files = Files::Many(vec![*j, i]),
+                Files::Many(v) => {
+                    if v.last() != Some(&i) {
+                        v.push(i);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The files of `key` in `map` (empty when none).
+fn files<'a>(map: &'a HashMap<Box<str>, Files>, key: &str) -> &'a [usize] {
+    map.get(key).map_or(&[], Files::as_slice)
 }
 
 impl NameIndex {
@@ -67,12 +102,10 @@ impl NameIndex {
         if host.is_empty() || host.contains('*') {
             return Vec::new();
         }
-        let mut out: Vec<usize> = self.exact.get(&host).cloned().unwrap_or_default();
+        let mut out: Vec<usize> = files(&self.exact, &host).to_vec();
         if let Some((first, rest)) = host.split_once('.') {
             if !first.is_empty() {
-                if let Some(v) = self.wildcard.get(rest) {
-                    out.extend_from_slice(v);
-                }
+                out.extend_from_slice(files(&self.wildcard, rest));
             }
         }
         out.sort_unstable();
@@ -84,11 +117,13 @@ impl NameIndex {
     /// `PSComputerName` is `fqdn` or its first label, sorted.
     pub fn named_after(&self, fqdn: &str) -> Vec<usize> {
         let host = normalize_name(fqdn);
-        let mut out = self.named.get(&host).cloned().unwrap_or_default();
-        if let Some(v) = host.split('.').next().and_then(|s| self.named_short.get(s)) {
-            out.extend_from_slice(v);
-            out.sort_unstable();
-            out.dedup();
+        let mut out = files(&self.named, &host).to_vec();
+        if let Some(v) = host.split('.').next().map(|s| files(&self.named_short, s)) {
+            if !v.is_empty() {
+                out.extend_from_slice(v);
+                out.sort_unstable();
+                out.dedup();
+            }
         }
         out
     }

@@ -376,15 +376,18 @@ pub fn load_bytes(path: &Path, data: &[u8]) -> Result<Vec<Certificate>, CertLoad
             path: path.to_path_buf(),
         });
     }
-    if contains(data, b"-----BEGIN ") {
-        return load_pem(path, data);
-    }
-    if data.first() == Some(&0x30) {
-        return load_der(path, data);
-    }
-    Err(CertLoadError::NotACertificate {
-        path: path.to_path_buf(),
-    })
+    let mut certs = if contains(data, b"-----BEGIN ") {
+        load_pem(path, data)?
+    } else if data.first() == Some(&0x30) {
+        load_der(path, data)?
+    } else {
+        return Err(CertLoadError::NotACertificate {
+            path: path.to_path_buf(),
+        });
+    };
+    // Kept until the whole folder is read: no room for certificates the file does not have.
+    certs.shrink_to_fit();
+    Ok(certs)
 }
 
 /// Loads every certificate in one file: PEM (one or more `CERTIFICATE` or `PKCS7` blocks;

@@ -66,10 +66,36 @@ impl CertStore {
 
 /// Adds the certificates of one file to `store`: a server file (its first non-CA certificate
 /// is the leaf) or a CA-only file.
-pub fn add_file(store: &mut CertStore, origin: super::Origin, mut certs: Vec<Certificate>) {
-    // The server certificate is the first non-CA certificate; a file holding one CA certificate
-    // that names DNS hosts is a CA certificate offered as a server's (the
-    // `ca-certificate-as-server` rule reports it) rather than a CA to trust.
+pub fn add_file(store: &mut CertStore, origin: super::Origin, certs: Vec<Certificate>) {
+    sort_file(origin, certs).add_to(store);
+}
+
+/// The certificates of one file, sorted into a server file or a CA-only file ([`sort_file`]).
+// Unboxed: a server file moves from the thread that read it into the store without an
+// allocation of its own (one freed on another thread would stay unused in the reader's heap).
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum SortedFile {
+    /// A file with a server certificate.
+    Server(CertFile),
+    /// A file holding only CA certificates.
+    CaOnly(PathBuf, Vec<Certificate>),
+}
+
+impl SortedFile {
+    /// Adds it to `store`.
+    pub(crate) fn add_to(self, store: &mut CertStore) {
+        match self {
+            SortedFile::Server(f) => store.files.push(f),
+            SortedFile::CaOnly(path, certs) => store.ca_files.push((path, certs)),
+        }
+    }
+}
+
+/// Sorts the certificates of one file: the server certificate is the first non-CA
+/// certificate; a file holding one CA certificate that names DNS hosts is a CA certificate
+/// offered as a server's (the `ca-certificate-as-server` rule reports it) rather than a CA to
+/// trust.
+pub(crate) fn sort_file(origin: super::Origin, mut certs: Vec<Certificate>) -> SortedFile {
     let leaf = certs
         .iter()
         .position(|c| !c.is_ca)
@@ -79,17 +105,17 @@ pub fn add_file(store: &mut CertStore, origin: super::Origin, mut certs: Vec<Cer
             let leaf = certs.remove(i);
             // Most files hold the leaf alone: no room kept for a chain they do not have.
             certs.shrink_to_fit();
-            store.files.push(CertFile {
+            SortedFile::Server(CertFile {
                 origin,
                 leaf: super::Leaf::File(leaf),
                 chain: certs,
-            });
+            })
         }
         None => {
             let path = origin
                 .path()
                 .map_or_else(|| PathBuf::from(origin.name()), Path::to_path_buf);
-            store.ca_files.push((path, certs))
+            SortedFile::CaOnly(path, certs)
         }
     }
 }

@@ -2,7 +2,7 @@
 //! added to the store in that order.
 
 use super::read::{load_file, CertLoadError};
-use super::store::{add_file, CertStore, Unreadable};
+use super::store::{sort_file, CertStore, SortedFile, Unreadable};
 use miette::Diagnostic;
 use std::ffi::OsStr;
 use std::fs;
@@ -100,24 +100,31 @@ enum Found {
 }
 
 /// Reads the files `walk` found, in parallel, and adds them to `store` in the order found.
+/// Each file is read, parsed and sorted ([`sort_file`]) on the thread that read it, so that
+/// what it leaves behind is reused by that thread's next file.
 fn load_found(found: Vec<Found>, store: &mut CertStore) {
     use rayon::prelude::*;
     // Indexed parallel iterators collect in input order: the store is the same whatever the
     // number of threads.
-    let loaded: Vec<Option<Result<Vec<super::Certificate>, CertLoadError>>> = found
+    let loaded: Vec<Option<Result<SortedFile, CertLoadError>>> = found
         .par_iter()
         .map(|f| match f {
-            Found::File(path) => read_found(path),
+            Found::File(path) => read_found(path).map(|r| {
+                r.map(|certs| {
+                    let origin = super::Origin::File { path: path.clone() };
+                    sort_file(origin, certs)
+                })
+            }),
             Found::Unreadable(_) => None,
         })
         .collect();
+    // Nearly every file found is a server's: the list is made once at about its size.
+    store.files.reserve(found.len());
     for (f, result) in found.into_iter().zip(loaded) {
         match (f, result) {
             (Found::Unreadable(u), _) => store.unreadable.push(u),
             (Found::File(_), None) => {}
-            (Found::File(path), Some(Ok(certs))) => {
-                add_file(store, super::Origin::File { path }, certs)
-            }
+            (Found::File(_), Some(Ok(sorted))) => sorted.add_to(store),
             (Found::File(path), Some(Err(error))) => {
                 store.unreadable.push(Unreadable { path, error })
             }
