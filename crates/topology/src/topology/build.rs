@@ -46,7 +46,7 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
     // and which machines are kept (the first of a name wins, compared case-insensitively on
     // borrowed names), with the problems in the order of their elements.
     let text: &str = &source.text;
-    let machine_count = raw.clusters.iter().map(|c| c.machines.len()).sum();
+    let machine_count = raw.machines.len();
     let mut keep = Vec::with_capacity(machine_count);
     let mut is_pool = Vec::with_capacity(raw.clusters.len());
     let mut seen_machines: HashSet<Prehashed<'_>> = HashSet::with_capacity(machine_count);
@@ -63,7 +63,7 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
         let Some(pool_name) = pool_name else {
             continue;
         };
-        for m in &c.machines {
+        for m in &raw.machines[c.machines.clone()] {
             let name = m.fqdn.as_ref().map_or(pool_name, Fqdn::as_str);
             let first = seen_machines.insert(Prehashed(m.name_hash, NoCase(name)));
             if !first {
@@ -83,9 +83,12 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
     let mut pool_of_raw = Vec::with_capacity(raw.clusters.len());
     let mut pool_syms = Vec::with_capacity(raw.clusters.len());
     let mut keep = keep.into_iter();
+    let mut raw_machines = raw.machines.into_iter();
     for (c, is_pool) in raw.clusters.into_iter().zip(is_pool) {
         let pool_fqdn = c.fqdn;
+        let cluster_machines = raw_machines.by_ref().take(c.machines.len());
         let (true, Some(key)) = (is_pool, c.key) else {
+            cluster_machines.for_each(drop);
             pool_of_raw.push(None);
             continue;
         };
@@ -97,7 +100,7 @@ pub fn build(source: SourceText, mut raw: RawTopology) -> Topology {
         let idx = PoolIdx(pools.len());
         pool_of_raw.push(Some(idx));
         let mut pool_machines = Vec::with_capacity(c.machines.len());
-        for m in c.machines {
+        for m in cluster_machines {
             if !keep.next().unwrap_or(false) {
                 continue;
             }

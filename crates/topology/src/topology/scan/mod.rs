@@ -564,6 +564,7 @@ impl Scanner<'_> {
                 sites: Vec::new(),
                 clusters: Vec::new(),
                 sql: Vec::new(),
+                machines: Vec::new(),
                 services: Vec::new(),
                 deps: Vec::new(),
                 simple_urls: Vec::new(),
@@ -614,7 +615,7 @@ impl RawTopology {
             syms: None,
             site_ctx: self.sites.len().checked_sub(1),
             single_machine: single.is_some_and(|v| v.get(text) == "true"),
-            machines: Vec::new(),
+            machines: self.machines.len()..self.machines.len(),
             span,
         });
         Ok(())
@@ -635,11 +636,12 @@ impl RawTopology {
                 return Err(missing(src, "Machine", "Fqdn", span));
             }
             let name_hash = self.name_hasher.hash_one(fqdn.as_ref().unwrap_or(&c.fqdn));
-            c.machines.push(RawMachine {
+            self.machines.push(RawMachine {
                 fqdn,
                 name_hash,
                 span,
             });
+            c.machines.end = self.machines.len();
         }
         Ok(())
     }

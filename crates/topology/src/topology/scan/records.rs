@@ -29,8 +29,8 @@ pub(crate) struct RawCluster {
     pub(crate) site_ctx: Option<usize>,
     /// `IsSingleMachineOnly="true"` (builder): its one `<Machine />` may omit `Fqdn`.
     pub(crate) single_machine: bool,
-    /// Machines in document order.
-    pub(crate) machines: Vec<RawMachine>,
+    /// Its machines: a range of [`RawTopology::machines`].
+    pub(crate) machines: std::ops::Range<usize>,
     /// Start tag.
     pub(crate) span: Span,
 }
@@ -193,6 +193,9 @@ pub struct RawTopology {
     pub(crate) clusters: Vec<RawCluster>,
     /// SQL instances.
     pub(crate) sql: Vec<RawSql>,
+    /// The machines of every cluster, in document order (one list, not one per cluster: freed
+    /// at once, it leaves no holes in the heap).
+    pub(crate) machines: Vec<RawMachine>,
     /// Services.
     pub(crate) services: Vec<RawService>,
     /// Dependencies of all services, with the span of their `Dependency` element, in document
