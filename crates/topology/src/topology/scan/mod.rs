@@ -132,7 +132,8 @@ pub fn scan(src: &SourceText) -> Result<RawTopology, LoadError> {
 struct Step<'a> {
     before: usize,
     after: usize,
-    event: Result<Event<'a>, LoadError>,
+    /// The error boxed: a step is handed between threads, and errors are rare.
+    event: Result<Event<'a>, Box<LoadError>>,
 }
 
 /// Events a reader thread hands over at a time.
@@ -168,12 +169,12 @@ impl<'a> Read<'a> {
         let event = match self.reader.read_event() {
             Err(e) => {
                 let at = self.reader.error_position() as usize;
-                Err(malformed(self.src, e.to_string(), at))
+                Err(Box::new(malformed(self.src, e.to_string(), at)))
             }
             Ok(event) => {
                 let after = self.reader.buffer_position() as usize;
                 match self.chars.ahead_of(after) {
-                    Some(at) => Err(char_error(self.src, at)),
+                    Some(at) => Err(Box::new(char_error(self.src, at))),
                     None => Ok(event),
                 }
             }
@@ -217,16 +218,19 @@ fn scan_events(src: &SourceText) -> (Result<RawTopology, LoadError>, CharSearch<
 }
 
 /// The reader on a thread of its own, handing over batches of steps through a bounded
-/// channel; this thread takes them in order. When this side stops (an error), the channel
-/// closes and the reader stops at its next batch.
+/// channel; this thread takes them in order and hands the emptied batches back for reuse. When
+/// this side stops (an error), the channel closes and the reader stops at its next batch.
 fn scan_two_threads<'a>(
     sc: &mut Scanner<'_>,
     mut read: Read<'a>,
 ) -> (Result<(), LoadError>, CharSearch<'a>) {
     std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Step<'a>>>(4);
+        let (back, emptied) = std::sync::mpsc::channel::<Vec<Step<'a>>>();
         let reader = s.spawn(move || loop {
-            let mut batch = Vec::with_capacity(BATCH);
+            let mut batch = emptied
+                .try_recv()
+                .unwrap_or_else(|_| Vec::with_capacity(BATCH));
             let mut last = false;
             while batch.len() < BATCH && !last {
                 let step = read.next();
@@ -238,12 +242,14 @@ fn scan_two_threads<'a>(
             }
         });
         let done = (|| {
-            for batch in rx {
-                for step in batch {
+            for mut batch in rx {
+                for step in batch.drain(..) {
                     if !sc.step(step)? {
                         return Ok(());
                     }
                 }
+                // the reader may have finished: then the batch is not needed
+                let _ = back.send(batch);
             }
             Ok(())
         })();
@@ -279,7 +285,7 @@ impl Scanner<'_> {
             start: before,
             len: after.saturating_sub(before),
         };
-        match event? {
+        match event.map_err(|e| *e)? {
             Event::Start(e) => {
                 let checked = check_markup(src, &e)?;
                 sc.open(&e, span, checked)?;
