@@ -230,8 +230,20 @@ fn what_to_do(
     }
 }
 
-/// `report`: the whole page.
-pub fn render(v: &View<'_>) -> Result<String, RenderError> {
+/// The page is written in pieces of about this many bytes.
+const PIECE: usize = 1 << 16;
+
+/// Passes what `o` holds on to `out` once it holds a piece.
+fn pass_on(o: &mut String, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    if o.len() >= PIECE {
+        out.write_all(o.as_bytes())?;
+        o.clear();
+    }
+    Ok(())
+}
+
+/// `report`: the whole page, written to `out` as it is made.
+pub fn render(v: &View<'_>, out: &mut dyn std::io::Write) -> Result<(), RenderError> {
     let checked = v.checked()?;
     let (topo, graph, store, result, outcome) = (
         v.topology,
@@ -385,6 +397,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 expiries.join("<br>"),
                 esc(&what_to_do(result, so, ca.as_deref()))
             );
+            pass_on(&mut o, out)?;
         }
         o.push_str("</tbody></table>\n");
     }
@@ -435,6 +448,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                     format!(" <small>({})</small>", wher.join(", "))
                 }
             );
+            pass_on(&mut o, out)?;
         }
         o.push_str("</ul></div>\n");
     }
@@ -449,6 +463,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             super::svg::Scope::PersistentChat => "The Persistent Chat pools, the pools they depend on and their servers (<code>--graph all</code> draws every pool). ",
         }
     );
+    pass_on(&mut o, out)?;
     // Unreadable files.
     if !store.unreadable.is_empty() {
         o.push_str("<section id=\"unreadable\"><h2>Unreadable certificate files</h2>\n<table class=\"unreadable\"><thead><tr><th>File</th><th>Problem</th></tr></thead><tbody>\n");
@@ -459,6 +474,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 path(&u.path.display().to_string()),
                 esc(&u.error.to_string())
             );
+            pass_on(&mut o, out)?;
         }
         o.push_str("</tbody></table></section>\n");
     }
@@ -521,7 +537,8 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         esc(&outcome.gate_line())
     );
     o.push_str("<footer><p>Made by topocert. A self-contained report: no scripts, no external files.</p></footer>\n</body>\n</html>\n");
-    Ok(o)
+    out.write_all(o.as_bytes())?;
+    Ok(())
 }
 
 #[cfg(test)]
