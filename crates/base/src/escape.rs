@@ -141,10 +141,15 @@ pub fn terminal_lines(s: &str) -> String {
 /// `super::paint` and miette write are kept, and any other escape sequence is shown. The
 /// renderers escape values themselves; this pass makes the guarantee hold for every format.
 pub fn output(s: &str, keep_colour: bool) -> String {
+    inert(s, keep_colour).into_owned()
+}
+
+/// [`output`], borrowing `s` when it holds nothing to show (the common case).
+fn inert(s: &str, keep_colour: bool) -> std::borrow::Cow<'_, str> {
     let clean = |c: char| !is_unsafe(c) || c == '\n' || c == '\t';
     let unsafe_here = holds_c0(s, b"\n\t") || (may_hold_unsafe(s) && !s.chars().all(clean));
     if !unsafe_here {
-        return s.to_string();
+        return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
     let mut rest = s;
@@ -163,7 +168,7 @@ pub fn output(s: &str, keep_colour: bool) -> String {
         }
         rest = &rest[c.len_utf8()..];
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// [`output`] as a writer: what is written to it reaches `inner` through [`output`], in
@@ -217,7 +222,7 @@ impl<W: std::io::Write> InertWriter<W> {
         }
         let text = String::from_utf8_lossy(&self.pending[..end]);
         self.inner
-            .write_all(output(&text, self.keep_colour).as_bytes())?;
+            .write_all(inert(&text, self.keep_colour).as_bytes())?;
         self.pending.drain(..end);
         Ok(())
     }

@@ -407,12 +407,15 @@ pub fn render(v: &View<'_>, out: &mut dyn std::io::Write) -> Result<(), RenderEr
     if result.findings.is_empty() {
         o.push_str("<p>No findings.</p>\n");
     }
-    for rule in crate::rules::RULES {
-        let of_rule: Vec<&Finding> = result
-            .findings
-            .iter()
-            .filter(|f| f.rule == rule.id())
-            .collect();
+    // The findings of each rule, in their order, from one pass over them.
+    let ids: Vec<_> = crate::rules::RULES.iter().map(|r| r.id()).collect();
+    let mut by_rule: Vec<Vec<&Finding>> = vec![Vec::new(); ids.len()];
+    for f in &result.findings {
+        if let Some(i) = ids.iter().position(|&id| id == f.rule) {
+            by_rule[i].push(f);
+        }
+    }
+    for (rule, of_rule) in crate::rules::RULES.iter().zip(by_rule) {
         let Some(first) = of_rule.first() else {
             continue;
         };
