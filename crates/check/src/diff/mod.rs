@@ -5,6 +5,8 @@
 //! Elements are matched by stable identity, never by position or by `UniqueId`/`SiteId`
 //! numbers: sites by name, pools and machines by FQDN (case-insensitive), services by role and
 //! the pool FQDN they are installed on, dependencies by the identity of the service depended on.
+//! (The element at the same place on the other side is only where the search for an identity
+//! starts.)
 
 use crate::check::{checked_servers, CheckedKind};
 use crate::graph::ServerGraph;
