@@ -3,6 +3,12 @@
 
 /// HTML element content and quoted attribute values (also Graphviz HTML-like labels).
 pub fn html(s: &str) -> String {
+    // Printable ASCII other than the five markup characters passes unchanged (most values).
+    let plain =
+        |b: u8| (0x20..0x7f).contains(&b) && !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
+    if s.bytes().all(plain) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -356,6 +362,27 @@ mod tests {
             assert!(!h.contains(bad), "{bad:?} in {h}");
         }
         assert_eq!(html("fe01.fabrikam.com — x"), "fe01.fabrikam.com — x");
+    }
+
+    /// Every ASCII character, alone and among plain text: the five markup characters become
+    /// entities, line breaks spaces, other controls U+FFFD, the rest passes unchanged.
+    #[test]
+    fn html_of_every_ascii_character() {
+        for b in 0u8..0x80 {
+            let c = char::from(b);
+            let want = match c {
+                '&' => "&amp;".to_string(),
+                '<' => "&lt;".to_string(),
+                '>' => "&gt;".to_string(),
+                '"' => "&quot;".to_string(),
+                '\'' => "&#39;".to_string(),
+                '\n' | '\r' => " ".to_string(),
+                c if is_unsafe(c) => "\u{FFFD}".to_string(),
+                c => c.to_string(),
+            };
+            assert_eq!(html(&c.to_string()), want, "{b}");
+            assert_eq!(html(&format!("fe01{c}x")), format!("fe01{want}x"), "{b}");
+        }
     }
 
     #[test]

@@ -242,6 +242,37 @@ fn pass_on(o: &mut String, out: &mut dyn std::io::Write) -> std::io::Result<()> 
     Ok(())
 }
 
+/// [`crate::check::CheckResult::rules_for`] of every checked server, in their order: one walk
+/// of the findings (grouped by server in machine order) when the servers are in machine order,
+/// instead of a search per server.
+fn rules_by_server(result: &crate::check::CheckResult) -> Vec<Vec<crate::finding::RuleId>> {
+    let in_order = result
+        .servers
+        .windows(2)
+        .all(|w| w[0].machine < w[1].machine);
+    if !in_order || !result.findings_in_order() {
+        return result
+            .servers
+            .iter()
+            .map(|s| result.rules_for(s.machine))
+            .collect();
+    }
+    let key = |f: &Finding| f.machine().map_or(usize::MAX, |m| m.0);
+    let mut rest = result.findings.iter().peekable();
+    result
+        .servers
+        .iter()
+        .map(|s| {
+            while rest.next_if(|f| key(f) < s.machine.0).is_some() {}
+            let mut rules = Vec::new();
+            while let Some(f) = rest.next_if(|f| key(f) == s.machine.0) {
+                rules.push(f.rule);
+            }
+            rules
+        })
+        .collect()
+}
+
 /// `report`: the whole page, written to `out` as it is made.
 pub fn render(v: &View<'_>, out: &mut dyn std::io::Write) -> Result<(), RenderError> {
     let checked = v.checked()?;
@@ -318,13 +349,15 @@ pub fn render(v: &View<'_>, out: &mut dyn std::io::Write) -> Result<(), RenderEr
             group_of[p.0] = i;
         }
     }
+    let mut rules_of = rules_by_server(result).into_iter();
     let mut buckets: Vec<Vec<_>> = vec![Vec::new(); groups.len()];
     for (s, so) in result.servers.iter().zip(&outcome.servers) {
+        let rules = rules_of.next().unwrap_or_default();
         if let Some(b) = group_of
             .get(topo.machines[s.machine.0].pool.0)
             .and_then(|&i| buckets.get_mut(i))
         {
-            b.push((s, so));
+            b.push((s, so, rules));
         }
     }
     for (g, servers) in groups.iter().zip(buckets) {
@@ -336,7 +369,7 @@ pub fn render(v: &View<'_>, out: &mut dyn std::io::Write) -> Result<(), RenderEr
             "<h3>{}</h3>\n<table class=\"servers\"><thead><tr><th>Server</th><th>Status</th><th>Certificate issuer</th><th>Expires</th><th>What to do</th></tr></thead><tbody>",
             esc(&g.label)
         );
-        for (s, so) in servers {
+        for (s, so, rules) in servers {
             let m = &topo.machines[s.machine.0];
             let (sclass, stext) = status_class(so.status);
             let note = outcome.status_note(so);
@@ -376,8 +409,7 @@ pub fn render(v: &View<'_>, out: &mut dyn std::io::Write) -> Result<(), RenderEr
                     })
                     .unzip()
             };
-            let rules: Vec<String> = result
-                .rules_for(s.machine)
+            let rules: Vec<String> = rules
                 .into_iter()
                 .map(|r| format!("<span class=\"id\">{}</span>", r.as_str()))
                 .collect();
