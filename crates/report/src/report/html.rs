@@ -490,15 +490,19 @@ pub fn render(v: &View<'_>, out: &mut dyn std::io::Write) -> Result<(), RenderEr
     o.push_str("</section>\n");
     // Graph: the Persistent Chat part unless all servers were asked for.
     let (svg, scope) = super::svg::render(topo, graph, &failing, v.focus);
-    let _ = writeln!(
+    let _ = write!(
         o,
-        "<section id=\"graph\"><h2>Topology</h2>\n<p>{}<span class=\"swatch\" style=\"background:#c8e6c9\"></span>runs Persistent Chat file upload/download (⇅)<span class=\"swatch\" style=\"background:#bbdefb\"></span>Persistent Chat<span class=\"swatch\" style=\"border:2px solid #c62828\"></span>not ready (✗)</p>\n<div class=\"graph\">{svg}</div></section>",
+        "<section id=\"graph\"><h2>Topology</h2>\n<p>{}<span class=\"swatch\" style=\"background:#c8e6c9\"></span>runs Persistent Chat file upload/download (⇅)<span class=\"swatch\" style=\"background:#bbdefb\"></span>Persistent Chat<span class=\"swatch\" style=\"border:2px solid #c62828\"></span>not ready (✗)</p>\n<div class=\"graph\">",
         match scope {
             super::svg::Scope::All => "Every pool and server. ",
             super::svg::Scope::PersistentChat => "The Persistent Chat pools, the pools they depend on and their servers (<code>--graph all</code> draws every pool). ",
         }
     );
-    pass_on(&mut o, out)?;
+    // The drawing is written as it is, not copied into the page's buffer.
+    out.write_all(o.as_bytes())?;
+    o.clear();
+    out.write_all(svg.as_bytes())?;
+    o.push_str("</div></section>\n");
     // Unreadable files.
     if !store.unreadable.is_empty() {
         o.push_str("<section id=\"unreadable\"><h2>Unreadable certificate files</h2>\n<table class=\"unreadable\"><thead><tr><th>File</th><th>Problem</th></tr></thead><tbody>\n");
