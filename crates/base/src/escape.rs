@@ -3,6 +3,12 @@
 
 /// HTML element content and quoted attribute values (also Graphviz HTML-like labels).
 pub fn html(s: &str) -> String {
+    // Printable ASCII other than the five markup characters passes unchanged (most values).
+    let plain =
+        |b: u8| (0x20..0x7f).contains(&b) && !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
+    if s.bytes().all(plain) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -141,10 +147,15 @@ pub fn terminal_lines(s: &str) -> String {
 /// `super::paint` and miette write are kept, and any other escape sequence is shown. The
 /// renderers escape values themselves; this pass makes the guarantee hold for every format.
 pub fn output(s: &str, keep_colour: bool) -> String {
+    inert(s, keep_colour).into_owned()
+}
+
+/// [`output`], borrowing `s` when it holds nothing to show (the common case).
+fn inert(s: &str, keep_colour: bool) -> std::borrow::Cow<'_, str> {
     let clean = |c: char| !is_unsafe(c) || c == '\n' || c == '\t';
     let unsafe_here = holds_c0(s, b"\n\t") || (may_hold_unsafe(s) && !s.chars().all(clean));
     if !unsafe_here {
-        return s.to_string();
+        return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
     let mut rest = s;
@@ -163,7 +174,7 @@ pub fn output(s: &str, keep_colour: bool) -> String {
         }
         rest = &rest[c.len_utf8()..];
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// [`output`] as a writer: what is written to it reaches `inner` through [`output`], in
@@ -217,7 +228,7 @@ impl<W: std::io::Write> InertWriter<W> {
         }
         let text = String::from_utf8_lossy(&self.pending[..end]);
         self.inner
-            .write_all(output(&text, self.keep_colour).as_bytes())?;
+            .write_all(inert(&text, self.keep_colour).as_bytes())?;
         self.pending.drain(..end);
         Ok(())
     }
@@ -351,6 +362,27 @@ mod tests {
             assert!(!h.contains(bad), "{bad:?} in {h}");
         }
         assert_eq!(html("fe01.fabrikam.com — x"), "fe01.fabrikam.com — x");
+    }
+
+    /// Every ASCII character, alone and among plain text: the five markup characters become
+    /// entities, line breaks spaces, other controls U+FFFD, the rest passes unchanged.
+    #[test]
+    fn html_of_every_ascii_character() {
+        for b in 0u8..0x80 {
+            let c = char::from(b);
+            let want = match c {
+                '&' => "&amp;".to_string(),
+                '<' => "&lt;".to_string(),
+                '>' => "&gt;".to_string(),
+                '"' => "&quot;".to_string(),
+                '\'' => "&#39;".to_string(),
+                '\n' | '\r' => " ".to_string(),
+                c if is_unsafe(c) => "\u{FFFD}".to_string(),
+                c => c.to_string(),
+            };
+            assert_eq!(html(&c.to_string()), want, "{b}");
+            assert_eq!(html(&format!("fe01{c}x")), format!("fe01{want}x"), "{b}");
+        }
     }
 
     #[test]

@@ -44,28 +44,95 @@ impl Src {
 }
 
 /// The byte offset of every line start of one text (after each `\n`), built once on first use
-/// and shared by clones, so that finding a line is a binary search instead of a scan.
+/// and shared by clones. Finding the line of an offset takes constant time: the index also
+/// holds the line of every [`LineStarts::BLOCK`]-byte block start, so a lookup searches only the
+/// few lines of one block.
 #[derive(Debug, Clone, Default)]
-pub struct LineStarts(Arc<std::sync::OnceLock<Vec<usize>>>);
+pub struct LineStarts(Arc<std::sync::OnceLock<Lines>>);
+
+/// What [`LineStarts`] holds.
+#[derive(Debug, Default)]
+struct Lines {
+    starts: Vec<usize>,
+    /// The line of the offset `k * BLOCK`, for every `k` up to the text's length.
+    blocks: Vec<usize>,
+    /// The characters from the start of that line to the offset `k * BLOCK`.
+    columns: Vec<usize>,
+}
+
+/// The characters that start in `bytes` (of UTF-8 text): the bytes that do not continue one.
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
 
 impl LineStarts {
+    /// The size of the blocks whose first line is kept.
+    const BLOCK: usize = 1024;
+
+    fn lines(&self, text: &str) -> &Lines {
+        self.0.get_or_init(|| {
+            let starts: Vec<usize> = std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+                .collect();
+            let bytes = text.as_bytes();
+            let count = text.len() / Self::BLOCK + 1;
+            let (mut blocks, mut columns) = (Vec::with_capacity(count), Vec::with_capacity(count));
+            let mut line = 0;
+            for k in 0..count {
+                let at = k * Self::BLOCK;
+                while starts.get(line + 1).is_some_and(|&s| s <= at) {
+                    line += 1;
+                }
+                // A line that began before the previous block continues its count.
+                let before = at.saturating_sub(Self::BLOCK);
+                let column = match (k.checked_sub(1), starts[line]) {
+                    (Some(prev), start) if start <= before => {
+                        columns[prev] + chars_in(&bytes[before..at])
+                    }
+                    (_, start) => chars_in(&bytes[start..at]),
+                };
+                blocks.push(line);
+                columns.push(column);
+            }
+            Lines {
+                starts,
+                blocks,
+                columns,
+            }
+        })
+    }
+
     /// The line starts of `text` (which must be the text this index was made for).
     pub fn get(&self, text: &str) -> &[usize] {
-        self.0.get_or_init(|| {
-            std::iter::once(0)
-                .chain(
-                    text.bytes()
-                        .enumerate()
-                        .filter(|&(_, b)| b == b'\n')
-                        .map(|(i, _)| i + 1),
-                )
-                .collect()
-        })
+        &self.lines(text).starts
     }
 
     /// Zero-based line of a byte offset.
     pub fn line_of(&self, text: &str, offset: usize) -> usize {
-        self.get(text).partition_point(|&s| s <= offset) - 1
+        let Lines { starts, blocks, .. } = self.lines(text);
+        let k = (offset / Self::BLOCK).min(blocks.len() - 1);
+        let lo = blocks[k];
+        let hi = blocks.get(k + 1).map_or(starts.len(), |&l| l + 1);
+        lo + starts[lo..hi].partition_point(|&s| s <= offset) - 1
+    }
+
+    /// Zero-based line of a byte offset at a character boundary, and the characters before it
+    /// on its line; in time bounded by the block size, however long the line.
+    pub fn line_and_column(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.line_of(text, offset);
+        let Lines {
+            starts, columns, ..
+        } = self.lines(text);
+        let offset = offset.min(text.len());
+        let start = starts[line].min(offset);
+        let k = offset / Self::BLOCK;
+        let at = k * Self::BLOCK;
+        let column = if start <= at {
+            columns[k] + chars_in(&text.as_bytes()[at..offset])
+        } else {
+            chars_in(&text.as_bytes()[start..offset])
+        };
+        (line, column)
     }
 }
 
@@ -125,6 +192,37 @@ impl SourceCode for Src {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The block index finds the line a binary search over every line start finds.
+    #[test]
+    fn line_of_is_the_line_whose_start_is_the_last_at_or_before() {
+        let mut text = String::new();
+        for i in 0..3000 {
+            text.push_str(&"x".repeat(i % 37 * (i % 5) * (i % 7)));
+            text.push('\n');
+            if i % 100 == 0 {
+                text.push_str(&"y".repeat(5000));
+            }
+            if i % 300 == 0 {
+                text.push_str(&"é漢".repeat(1500));
+            }
+        }
+        for t in [&text[..], "", "\n", "a", "\n\n\n"] {
+            let lines = LineStarts::default();
+            let starts: Vec<usize> = std::iter::once(0)
+                .chain(t.match_indices('\n').map(|(i, _)| i + 1))
+                .collect();
+            for offset in (0..=t.len() + 2).step_by(7).chain([t.len()]) {
+                let want = starts.partition_point(|&s| s <= offset) - 1;
+                assert_eq!(lines.line_of(t, offset), want, "{offset}");
+                if t.is_char_boundary(offset) {
+                    let column = t[starts[want]..offset].chars().count();
+                    assert_eq!(lines.line_and_column(t, offset), (want, column), "{offset}");
+                }
+            }
+            assert_eq!(lines.get(t), starts);
+        }
+    }
 
     /// `Src` gives miette exactly what miette's own reader of the whole text gives (for short
     /// lines), while reading only the lines around the span.

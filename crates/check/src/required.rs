@@ -169,10 +169,28 @@ impl PlannedName {
     }
 }
 
-/// Collects names in order, merging repeats case-insensitively into "also required by"
-/// (indexed, so a topology with many simple URLs stays linear).
+/// Collects names in order, merging repeats case-insensitively into "also required by": a few
+/// names are searched in place, more are indexed (so a topology with many simple URLs stays
+/// linear without a map for every server).
 #[derive(Default)]
 pub struct NameList(pub Vec<PlannedName>, std::collections::HashMap<Fqdn, usize>);
+
+impl NameList {
+    /// Up to this many names are searched one by one.
+    const SEARCHED: usize = 8;
+
+    /// Where `name` already is.
+    fn find(&mut self, name: &Fqdn) -> Option<usize> {
+        if self.0.len() <= Self::SEARCHED {
+            return self.0.iter().position(|p| p.name == *name);
+        }
+        // The names are distinct: the index holds the first `self.1.len()` of them.
+        for (i, p) in self.0.iter().enumerate().skip(self.1.len()) {
+            self.1.insert(p.name.clone(), i);
+        }
+        self.1.get(name).copied()
+    }
+}
 
 impl NameList {
     pub fn add(
@@ -194,10 +212,9 @@ impl NameList {
             column,
             span,
         };
-        match self.1.get(name) {
-            Some(&i) => self.0[i].also_required_by.push(reason),
+        match self.find(name) {
+            Some(i) => self.0[i].also_required_by.push(reason),
             None => {
-                self.1.insert(name.clone(), self.0.len());
                 self.0.push(PlannedName {
                     name: name.clone(),
                     reason,

@@ -202,10 +202,8 @@ impl SourceText {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.line_starts.line_of(&self.text, offset) + 1;
-        let line_start = self.line_starts.get(&self.text)[line - 1];
-        let col = self.text[line_start..offset].chars().count() + 1;
-        (line, col)
+        let (line, col) = self.line_starts.line_and_column(&self.text, offset);
+        (line + 1, col + 1)
     }
 }
 

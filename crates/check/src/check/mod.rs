@@ -251,15 +251,38 @@ impl CheckResult {
 
 /// The servers to check: file upload/download servers, then Persistent Chat servers, each in
 /// topology order (a server that is both is checked once, as file-transfer).
+///
+/// One ordered walk of the two sets (both sorted by machine), not a set lookup per machine.
 pub fn checked_servers(topo: &Topology, graph: &ServerGraph) -> Vec<(MachineIdx, CheckedKind)> {
-    let mut out = Vec::new();
-    for i in 0..topo.machines.len() {
-        let m = MachineIdx(i);
-        if graph.file_transfer_machines.contains(&m) {
-            out.push((m, CheckedKind::FileTransfer));
-        } else if graph.pchat_machines.contains(&m) {
-            out.push((m, CheckedKind::PersistentChat));
-        }
+    let in_topology = |m: &&MachineIdx| m.0 < topo.machines.len();
+    let mut ft = graph
+        .file_transfer_machines
+        .iter()
+        .filter(in_topology)
+        .peekable();
+    let mut pc = graph.pchat_machines.iter().filter(in_topology).peekable();
+    let mut out =
+        Vec::with_capacity(graph.file_transfer_machines.len() + graph.pchat_machines.len());
+    loop {
+        let next = match (ft.peek(), pc.peek()) {
+            (Some(&&f), Some(&&p)) if f <= p => {
+                ft.next();
+                if f == p {
+                    pc.next();
+                }
+                (f, CheckedKind::FileTransfer)
+            }
+            (Some(&&f), None) => {
+                ft.next();
+                (f, CheckedKind::FileTransfer)
+            }
+            (_, Some(&&p)) => {
+                pc.next();
+                (p, CheckedKind::PersistentChat)
+            }
+            (None, None) => break,
+        };
+        out.push(next);
     }
     out
 }

@@ -5,6 +5,8 @@
 //! Elements are matched by stable identity, never by position or by `UniqueId`/`SiteId`
 //! numbers: sites by name, pools and machines by FQDN (case-insensitive), services by role and
 //! the pool FQDN they are installed on, dependencies by the identity of the service depended on.
+//! (The element at the same place on the other side is only where the search for an identity
+//! starts.)
 
 use crate::check::{checked_servers, CheckedKind};
 use crate::graph::ServerGraph;
@@ -250,24 +252,56 @@ fn same(a: &[String], b: &[String]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
 }
 
-/// The identities of one side: each with the index of its first element, as a map (one lookup
-/// per element of the other side) and in the order of the elements (so that walking them reads
-/// the model in file order). Built once per side and element kind.
+/// The identities of one side, in the order of the elements (so that walking them reads the
+/// model in file order), each with the index of its first element; and a map from identity to
+/// its place in that order (for the elements the other side does not have at the same place).
+/// Built once per side and element kind.
 struct Ids<K> {
-    first: HashMap<K, usize>,
+    place: HashMap<K, usize>,
     order: Vec<(K, usize)>,
 }
 
 fn first_of<K: Hash + Eq + Clone>(keys: impl IntoIterator<Item = K>) -> Ids<K> {
-    let mut first = HashMap::new();
+    let mut place = HashMap::new();
     let mut order = Vec::new();
     for (i, k) in keys.into_iter().enumerate() {
-        if let std::collections::hash_map::Entry::Vacant(e) = first.entry(k.clone()) {
-            e.insert(i);
+        if let std::collections::hash_map::Entry::Vacant(e) = place.entry(k.clone()) {
+            e.insert(order.len());
             order.push((k, i));
         }
     }
-    Ids { first, order }
+    Ids { place, order }
+}
+
+/// Which identity of NEW each identity of OLD is (by place in [`Ids::order`]), and the reverse.
+/// Position by position first: most elements of a change keep their place among the others, so
+/// the walk compares each with the one NEW has at the same place and looks an identity up in
+/// NEW's map only where the two differ (an element added, removed or moved); identities are
+/// unique on each side, so the result is the same as looking every one up.
+struct Matching {
+    new_of_old: Vec<Option<usize>>,
+    old_of_new: Vec<Option<usize>>,
+}
+
+fn matching<K: Hash + Eq>(old: &Ids<K>, new: &Ids<K>) -> Matching {
+    let mut new_of_old = Vec::with_capacity(old.order.len());
+    let mut old_of_new = vec![None; new.order.len()];
+    let mut next = 0;
+    for (o, (k, _)) in old.order.iter().enumerate() {
+        let n = match new.order.get(next) {
+            Some((nk, _)) if nk == k => Some(next),
+            _ => new.place.get(k).copied(),
+        };
+        if let Some(n) = n {
+            old_of_new[n] = Some(o);
+            next = n + 1;
+        }
+        new_of_old.push(n);
+    }
+    Matching {
+        new_of_old,
+        old_of_new,
+    }
 }
 
 /// How to describe and compare the elements of one kind on both sides.
@@ -285,15 +319,14 @@ struct Kind<'f> {
 /// removed or changed are sorted.
 fn compare<K: Hash + Eq + Ord + Clone>(
     kind: &Kind<'_>,
-    old: &Ids<K>,
-    new: &Ids<K>,
+    (old, new): (&Ids<K>, &Ids<K>),
+    matched: &Matching,
     out: &mut Vec<ElementChange>,
 ) {
     let mut found: Vec<(&K, ElementChange)> = Vec::new();
-    let mut in_both = 0;
-    for (k, o) in &old.order {
+    for ((k, o), n) in old.order.iter().zip(&matched.new_of_old) {
         let o = *o;
-        let change = match new.first.get(k) {
+        let change = match n.map(|p| new.order[p].1) {
             None => {
                 let (identity, line) = (kind.old)(o);
                 ElementChange {
@@ -302,8 +335,7 @@ fn compare<K: Hash + Eq + Ord + Clone>(
                     change: Change::Removed { line },
                 }
             }
-            Some(&n) => {
-                in_both += 1;
+            Some(n) => {
                 let fields = (kind.fields)(o, n);
                 if fields.is_empty() {
                     continue;
@@ -318,11 +350,12 @@ fn compare<K: Hash + Eq + Ord + Clone>(
         };
         found.push((k, change));
     }
-    // NEW has identities OLD lacks only when fewer than all of them were matched.
     let added = new
         .order
         .iter()
-        .filter(|(k, _)| in_both < new.order.len() && !old.first.contains_key(k));
+        .zip(&matched.old_of_new)
+        .filter(|(_, o)| o.is_none())
+        .map(|(x, _)| x);
     for (k, n) in added {
         let n = *n;
         let (identity, line) = (kind.new)(n);
@@ -362,6 +395,11 @@ fn site_key(s: &Site) -> Cow<'_, str> {
 }
 
 fn sites(old: &Topology, new: &Topology, out: &mut Vec<ElementChange>) {
+    let (o, n) = (
+        first_of(old.sites.iter().map(site_key)),
+        first_of(new.sites.iter().map(site_key)),
+    );
+    let ids = (&o, &n);
     let describe = |topo: &Topology, i: usize| {
         let s = &topo.sites[i];
         (s.display_name(), line(topo, s.span))
@@ -373,8 +411,8 @@ fn sites(old: &Topology, new: &Topology, out: &mut Vec<ElementChange>) {
             new: &|i| describe(new, i),
             fields: &|_, _| Vec::new(),
         },
-        &first_of(old.sites.iter().map(site_key)),
-        &first_of(new.sites.iter().map(site_key)),
+        ids,
+        &matching(ids.0, ids.1),
         out,
     );
 }
@@ -385,6 +423,11 @@ fn pools(old: Side<'_>, new: Side<'_>, out: &mut Vec<ElementChange>) {
         (p.fqdn.to_string(), line(topo, p.span))
     };
     let (ot, nt) = (old.topology, new.topology);
+    let (o, n) = (
+        first_of(ot.pools.iter().map(|p| NoCase(p.fqdn.as_str()))),
+        first_of(nt.pools.iter().map(|p| NoCase(p.fqdn.as_str()))),
+    );
+    let ids = (&o, &n);
     let fields = |o: usize, n: usize| {
         let (op, np) = (PoolIdx(o), PoolIdx(n));
         [
@@ -406,8 +449,8 @@ fn pools(old: Side<'_>, new: Side<'_>, out: &mut Vec<ElementChange>) {
             new: &|i| describe(nt, i),
             fields: &fields,
         },
-        &first_of(ot.pools.iter().map(|p| NoCase(p.fqdn.as_str()))),
-        &first_of(nt.pools.iter().map(|p| NoCase(p.fqdn.as_str()))),
+        ids,
+        &matching(ids.0, ids.1),
         out,
     );
 }
@@ -426,7 +469,8 @@ fn describe_machine(topo: &Topology, i: usize) -> (String, usize) {
 
 fn machines(
     (ot, nt): (&Topology, &Topology),
-    (old_m, new_m): (&Machines<'_>, &Machines<'_>),
+    ids: (&Machines<'_>, &Machines<'_>),
+    matched: &Matching,
     out: &mut Vec<ElementChange>,
 ) {
     let fields = |o: usize, n: usize| {
@@ -450,8 +494,8 @@ fn machines(
             new: &|i| describe_machine(nt, i),
             fields: &fields,
         },
-        old_m,
-        new_m,
+        ids,
+        matched,
         out,
     );
 }
@@ -502,6 +546,7 @@ fn services(old: &Topology, new: &Topology, out: &mut Vec<ElementChange>) {
             k
         }))
     };
+    let (o, n) = (keys(old), keys(new));
     compare(
         &Kind {
             element: Element::Service,
@@ -509,18 +554,35 @@ fn services(old: &Topology, new: &Topology, out: &mut Vec<ElementChange>) {
             new: &|i| describe(new, i),
             fields: &fields,
         },
-        &keys(old),
-        &keys(new),
+        (&o, &n),
+        &matching(&o, &n),
         out,
     );
 }
 
-/// The checked servers of one side by case-insensitive FQDN (the last machine of a name).
-fn checked(side: Side<'_>) -> HashMap<NoCase<'_>, CheckedKind> {
-    checked_servers(side.topology, side.graph)
-        .into_iter()
-        .map(|(m, kind)| (NoCase(side.topology.machines[m.0].fqdn.as_str()), kind))
-        .collect()
+/// What each machine identity of one side (by place in [`Ids::order`]) is checked as: the kind
+/// of the last checked machine of that name.
+fn checked(side: Side<'_>, ids: &Machines<'_>) -> Vec<Option<CheckedKind>> {
+    let topo = side.topology;
+    let mut place_of = vec![usize::MAX; topo.machines.len()];
+    for (p, (_, i)) in ids.order.iter().enumerate() {
+        place_of[*i] = p;
+    }
+    let mut kinds = vec![None; ids.order.len()];
+    for (m, kind) in checked_servers(topo, side.graph) {
+        let place = match place_of.get(m.0) {
+            Some(&p) if p != usize::MAX => Some(p),
+            // A later machine of a name: its identity's place.
+            _ => ids
+                .place
+                .get(&NoCase(topo.machines[m.0].fqdn.as_str()))
+                .copied(),
+        };
+        if let Some(slot) = place.and_then(|p| kinds.get_mut(p)) {
+            *slot = Some(kind);
+        }
+    }
+    kinds
 }
 
 fn serving(side: Side<'_>) -> BTreeMap<String, (String, Vec<String>)> {
@@ -545,14 +607,15 @@ fn serving(side: Side<'_>) -> BTreeMap<String, (String, Vec<String>)> {
 pub fn diff(old: Side<'_>, new: Side<'_>) -> TopologyDiff {
     let (ot, nt) = (old.topology, new.topology);
     let (old_m, new_m) = (machines_of(ot), machines_of(nt));
+    let matched = matching(&old_m, &new_m);
     let mut changes = Vec::new();
     sites(ot, nt, &mut changes);
     pools(old, new, &mut changes);
-    machines((ot, nt), (&old_m, &new_m), &mut changes);
+    machines((ot, nt), (&old_m, &new_m), &matched, &mut changes);
     services(ot, nt, &mut changes);
     TopologyDiff {
         changes,
-        readiness: readiness(old, new, (&old_m, &new_m)),
+        readiness: readiness(old, new, (&old_m, &new_m), &matched),
     }
 }
 
@@ -560,52 +623,62 @@ fn readiness(
     old: Side<'_>,
     new: Side<'_>,
     (old_m, new_m): (&Machines<'_>, &Machines<'_>),
+    matched: &Matching,
 ) -> ReadinessDelta {
     let (ot, nt) = (old.topology, new.topology);
-    let (old_checked, new_checked) = (checked(old), checked(new));
+    let (old_checked, new_checked) = (checked(old, old_m), checked(new, new_m));
     let mut r = ReadinessDelta::default();
-    // Every server whose kind differs, in FQDN order (only those are sorted).
-    let mut in_both = 0;
-    let mut differ: Vec<(NoCase<'_>, Option<CheckedKind>, Option<CheckedKind>)> = Vec::new();
-    for (k, o) in &old_checked {
-        let n = new_checked.get(k).copied();
-        in_both += usize::from(n.is_some());
-        if n != Some(*o) {
-            differ.push((*k, Some(*o), n));
+    // Every server whose kind differs, in FQDN order (only those are sorted), with the
+    // machine that says where it is: NEW's when NEW has the name, else OLD's.
+    // (identity, kind in OLD, kind in NEW, whether the machine is NEW's, the machine)
+    type Differ<'k> = (
+        NoCase<'k>,
+        Option<CheckedKind>,
+        Option<CheckedKind>,
+        bool,
+        usize,
+    );
+    let mut differ: Vec<Differ<'_>> = Vec::new();
+    for (p, o) in old_checked.iter().enumerate() {
+        let Some(o) = *o else { continue };
+        let in_new = matched.new_of_old[p];
+        let n = in_new.and_then(|q| new_checked[q]);
+        if n != Some(o) {
+            let (k, i) = old_m.order[p];
+            let at = match in_new {
+                Some(q) => (true, new_m.order[q].1),
+                None => (false, i),
+            };
+            differ.push((k, Some(o), n, at.0, at.1));
         }
     }
-    differ.extend(
-        new_checked
-            .iter()
-            .filter(|(k, _)| in_both < new_checked.len() && !old_checked.contains_key(*k))
-            .map(|(k, n)| (*k, None, Some(*n))),
-    );
-    differ.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    for (k, o, n) in differ {
-        let at = match (new_m.first.get(&k), old_m.first.get(&k)) {
-            (Some(&i), _) => {
-                let (server, l) = describe_machine(nt, i);
-                Some((server, LineIn::New(l)))
-            }
-            (None, Some(&i)) => {
-                let (server, l) = describe_machine(ot, i);
-                Some((server, LineIn::Old(l)))
-            }
-            (None, None) => None,
-        };
-        if let Some((server, line)) = at {
-            r.role_changes.push(RoleChange {
-                server,
-                old: o,
-                new: n,
-                line,
-            });
+    for (q, n) in new_checked.iter().enumerate() {
+        let Some(n) = *n else { continue };
+        if matched.old_of_new[q].and_then(|p| old_checked[p]).is_none() {
+            let (k, i) = new_m.order[q];
+            differ.push((k, None, Some(n), true, i));
         }
+    }
+    differ.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (_, o, n, in_new, i) in differ {
+        let (server, line) = if in_new {
+            let (server, l) = describe_machine(nt, i);
+            (server, LineIn::New(l))
+        } else {
+            let (server, l) = describe_machine(ot, i);
+            (server, LineIn::Old(l))
+        };
+        r.role_changes.push(RoleChange {
+            server,
+            old: o,
+            new: n,
+            line,
+        });
     }
     let mut moves: Vec<(&NoCase<'_>, Move)> = Vec::new();
-    for (k, n) in &new_m.order {
+    for ((k, n), o) in new_m.order.iter().zip(&matched.old_of_new) {
         let n = *n;
-        let Some(&o) = old_m.first.get(k) else {
+        let Some(o) = o.map(|p| old_m.order[p].1) else {
             continue;
         };
         let (om, nm) = (&ot.machines[o], &nt.machines[n]);

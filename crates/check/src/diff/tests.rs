@@ -228,7 +228,41 @@ fn server_that_stops_serving_points_into_new_and_removed_one_into_old() {
 #[test]
 fn identities_keep_the_first_element_of_each_in_document_order() {
     let ids = super::first_of(["k", "a", "k", "b"]);
-    assert_eq!(ids.first.get("k"), Some(&0));
-    assert_eq!(ids.first.get("b"), Some(&3));
+    assert_eq!(ids.place.get("k"), Some(&0));
+    assert_eq!(ids.place.get("b"), Some(&2));
     assert_eq!(ids.order, [("k", 0), ("a", 1), ("b", 3)]);
+}
+
+/// Matching place by place first gives what looking every identity up gives, whatever was
+/// added, removed or moved.
+#[test]
+fn matching_is_the_same_as_looking_every_identity_up() {
+    let old = ["a", "b", "c", "d", "e", "f", "g"];
+    let cases: [&[&str]; 8] = [
+        &["a", "b", "c", "d", "e", "f", "g"],
+        &["a", "b", "d", "e", "f", "g"],
+        &["a", "b", "x", "c", "d", "e", "f", "g"],
+        &["g", "f", "e", "d", "c", "b", "a"],
+        &["b", "a", "c", "y", "e", "d", "g", "z"],
+        &[],
+        &["x", "y"],
+        &["c", "a", "b", "c", "g"],
+    ];
+    let o = super::first_of(old);
+    for new in cases {
+        let n = super::first_of(new.iter().copied());
+        let m = super::matching(&o, &n);
+        let want: Vec<Option<usize>> = o
+            .order
+            .iter()
+            .map(|(k, _)| n.place.get(k).copied())
+            .collect();
+        assert_eq!(m.new_of_old, want, "{new:?}");
+        let back: Vec<Option<usize>> = n
+            .order
+            .iter()
+            .map(|(k, _)| o.place.get(k).copied())
+            .collect();
+        assert_eq!(m.old_of_new, back, "{new:?}");
+    }
 }

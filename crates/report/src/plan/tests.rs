@@ -177,3 +177,33 @@ fn request_files_refuse_a_name_that_is_not_a_dns_name() {
         3
     );
 }
+
+/// Past the names searched one by one, repeats are still merged (through the index), whatever
+/// their case.
+#[test]
+fn many_names_are_merged_like_a_few() {
+    let (t, _) = sample("standard-edition/topology.xml");
+    let mut list = NameList::default();
+    for round in 0..3 {
+        for i in 0..40 {
+            let name = if round == 1 {
+                format!("Host{i}.Fabrikam.COM")
+            } else {
+                format!("host{i}.fabrikam.com")
+            };
+            list.add(
+                &t,
+                &Fqdn::new(&name),
+                NameSource::SimpleUrl,
+                format!("{round}"),
+                Span::default(),
+            );
+        }
+    }
+    assert_eq!(list.0.len(), 40);
+    for (i, n) in list.0.iter().enumerate() {
+        assert_eq!(n.name.as_str(), format!("host{i}.fabrikam.com"));
+        assert_eq!(n.also_required_by.len(), 2, "{i}");
+        assert_eq!(n.also_required_by[0].element, "1");
+    }
+}

@@ -230,8 +230,51 @@ fn what_to_do(
     }
 }
 
-/// `report`: the whole page.
-pub fn render(v: &View<'_>) -> Result<String, RenderError> {
+/// The page is written in pieces of about this many bytes.
+const PIECE: usize = 1 << 16;
+
+/// Passes what `o` holds on to `out` once it holds a piece.
+fn pass_on(o: &mut String, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    if o.len() >= PIECE {
+        out.write_all(o.as_bytes())?;
+        o.clear();
+    }
+    Ok(())
+}
+
+/// [`crate::check::CheckResult::rules_for`] of every checked server, in their order: one walk
+/// of the findings (grouped by server in machine order) when the servers are in machine order,
+/// instead of a search per server.
+fn rules_by_server(result: &crate::check::CheckResult) -> Vec<Vec<crate::finding::RuleId>> {
+    let in_order = result
+        .servers
+        .windows(2)
+        .all(|w| w[0].machine < w[1].machine);
+    if !in_order || !result.findings_in_order() {
+        return result
+            .servers
+            .iter()
+            .map(|s| result.rules_for(s.machine))
+            .collect();
+    }
+    let key = |f: &Finding| f.machine().map_or(usize::MAX, |m| m.0);
+    let mut rest = result.findings.iter().peekable();
+    result
+        .servers
+        .iter()
+        .map(|s| {
+            while rest.next_if(|f| key(f) < s.machine.0).is_some() {}
+            let mut rules = Vec::new();
+            while let Some(f) = rest.next_if(|f| key(f) == s.machine.0) {
+                rules.push(f.rule);
+            }
+            rules
+        })
+        .collect()
+}
+
+/// `report`: the whole page, written to `out` as it is made.
+pub fn render(v: &View<'_>, out: &mut dyn std::io::Write) -> Result<(), RenderError> {
     let checked = v.checked()?;
     let (topo, graph, store, result, outcome) = (
         v.topology,
@@ -306,13 +349,15 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             group_of[p.0] = i;
         }
     }
+    let mut rules_of = rules_by_server(result).into_iter();
     let mut buckets: Vec<Vec<_>> = vec![Vec::new(); groups.len()];
     for (s, so) in result.servers.iter().zip(&outcome.servers) {
+        let rules = rules_of.next().unwrap_or_default();
         if let Some(b) = group_of
             .get(topo.machines[s.machine.0].pool.0)
             .and_then(|&i| buckets.get_mut(i))
         {
-            b.push((s, so));
+            b.push((s, so, rules));
         }
     }
     for (g, servers) in groups.iter().zip(buckets) {
@@ -324,7 +369,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
             "<h3>{}</h3>\n<table class=\"servers\"><thead><tr><th>Server</th><th>Status</th><th>Certificate issuer</th><th>Expires</th><th>What to do</th></tr></thead><tbody>",
             esc(&g.label)
         );
-        for (s, so) in servers {
+        for (s, so, rules) in servers {
             let m = &topo.machines[s.machine.0];
             let (sclass, stext) = status_class(so.status);
             let note = outcome.status_note(so);
@@ -364,8 +409,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                     })
                     .unzip()
             };
-            let rules: Vec<String> = result
-                .rules_for(s.machine)
+            let rules: Vec<String> = rules
                 .into_iter()
                 .map(|r| format!("<span class=\"id\">{}</span>", r.as_str()))
                 .collect();
@@ -385,6 +429,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 expiries.join("<br>"),
                 esc(&what_to_do(result, so, ca.as_deref()))
             );
+            pass_on(&mut o, out)?;
         }
         o.push_str("</tbody></table>\n");
     }
@@ -394,12 +439,15 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
     if result.findings.is_empty() {
         o.push_str("<p>No findings.</p>\n");
     }
-    for rule in crate::rules::RULES {
-        let of_rule: Vec<&Finding> = result
-            .findings
-            .iter()
-            .filter(|f| f.rule == rule.id())
-            .collect();
+    // The findings of each rule, in their order, from one pass over them.
+    let ids: Vec<_> = crate::rules::RULES.iter().map(|r| r.id()).collect();
+    let mut by_rule: Vec<Vec<&Finding>> = vec![Vec::new(); ids.len()];
+    for f in &result.findings {
+        if let Some(i) = ids.iter().position(|&id| id == f.rule) {
+            by_rule[i].push(f);
+        }
+    }
+    for (rule, of_rule) in crate::rules::RULES.iter().zip(by_rule) {
         let Some(first) = of_rule.first() else {
             continue;
         };
@@ -435,20 +483,26 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                     format!(" <small>({})</small>", wher.join(", "))
                 }
             );
+            pass_on(&mut o, out)?;
         }
         o.push_str("</ul></div>\n");
     }
     o.push_str("</section>\n");
     // Graph: the Persistent Chat part unless all servers were asked for.
     let (svg, scope) = super::svg::render(topo, graph, &failing, v.focus);
-    let _ = writeln!(
+    let _ = write!(
         o,
-        "<section id=\"graph\"><h2>Topology</h2>\n<p>{}<span class=\"swatch\" style=\"background:#c8e6c9\"></span>runs Persistent Chat file upload/download (⇅)<span class=\"swatch\" style=\"background:#bbdefb\"></span>Persistent Chat<span class=\"swatch\" style=\"border:2px solid #c62828\"></span>not ready (✗)</p>\n<div class=\"graph\">{svg}</div></section>",
+        "<section id=\"graph\"><h2>Topology</h2>\n<p>{}<span class=\"swatch\" style=\"background:#c8e6c9\"></span>runs Persistent Chat file upload/download (⇅)<span class=\"swatch\" style=\"background:#bbdefb\"></span>Persistent Chat<span class=\"swatch\" style=\"border:2px solid #c62828\"></span>not ready (✗)</p>\n<div class=\"graph\">",
         match scope {
             super::svg::Scope::All => "Every pool and server. ",
             super::svg::Scope::PersistentChat => "The Persistent Chat pools, the pools they depend on and their servers (<code>--graph all</code> draws every pool). ",
         }
     );
+    // The drawing is written as it is, not copied into the page's buffer.
+    out.write_all(o.as_bytes())?;
+    o.clear();
+    out.write_all(svg.as_bytes())?;
+    o.push_str("</div></section>\n");
     // Unreadable files.
     if !store.unreadable.is_empty() {
         o.push_str("<section id=\"unreadable\"><h2>Unreadable certificate files</h2>\n<table class=\"unreadable\"><thead><tr><th>File</th><th>Problem</th></tr></thead><tbody>\n");
@@ -459,6 +513,7 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
                 path(&u.path.display().to_string()),
                 esc(&u.error.to_string())
             );
+            pass_on(&mut o, out)?;
         }
         o.push_str("</tbody></table></section>\n");
     }
@@ -521,7 +576,8 @@ pub fn render(v: &View<'_>) -> Result<String, RenderError> {
         esc(&outcome.gate_line())
     );
     o.push_str("<footer><p>Made by topocert. A self-contained report: no scripts, no external files.</p></footer>\n</body>\n</html>\n");
-    Ok(o)
+    out.write_all(o.as_bytes())?;
+    Ok(())
 }
 
 #[cfg(test)]

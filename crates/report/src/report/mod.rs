@@ -238,7 +238,7 @@ formats! {
     Diff "sarif" "SARIF 2.1.0 of the added or moved servers' findings (needs certificates)" => writes sarif::render,
     Diff "junit" "JUnit XML of the added or moved servers (needs certificates)" => writes junit::render,
     Diff "github" "GitHub Actions annotations of the added or moved servers (needs certificates)" => text github::render,
-    Report "html" "a self-contained HTML readiness report" => text html::render,
+    Report "html" "a self-contained HTML readiness report" => writes html::render,
 }
 
 /// The formats of a command, default first.
