@@ -45,7 +45,7 @@ impl Src {
 
 /// The byte offset of every line start of one text (after each `\n`), built once on first use
 /// and shared by clones. Finding the line of an offset takes constant time: the index also
-/// holds the line of every [`LineStarts::BLOCK`]-byte block start, so a lookup searches only the
+/// holds the line of every `BLOCK`-byte (1 KiB) block start, so a lookup searches only the
 /// few lines of one block.
 #[derive(Debug, Clone, Default)]
 pub struct LineStarts(Arc<std::sync::OnceLock<Lines>>);
