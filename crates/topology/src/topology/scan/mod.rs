@@ -201,33 +201,33 @@ fn scan_events(src: &SourceText) -> (Result<RawTopology, LoadError>, CharSearch<
         first: None,
         sql_id_name: None,
     };
-    let mut read = Read::new(src);
     if src.text.len() >= PIPELINE_MIN && rayon::current_num_threads() > 1 {
-        let (done, chars) = scan_two_threads(&mut sc, read);
-        (done.and_then(|()| sc.finish()), chars)
-    } else {
-        let done = loop {
-            match sc.step(read.next()) {
-                Ok(true) => {}
-                Ok(false) => break Ok(()),
-                Err(e) => break Err(e),
-            }
-        };
-        (done.and_then(|()| sc.finish()), read.chars)
+        if let Some((done, chars)) = scan_two_threads(&mut sc) {
+            return (done.and_then(|()| sc.finish()), chars);
+        }
     }
+    let mut read = Read::new(src);
+    let done = loop {
+        match sc.step(read.next()) {
+            Ok(true) => {}
+            Ok(false) => break Ok(()),
+            Err(e) => break Err(e),
+        }
+    };
+    (done.and_then(|()| sc.finish()), read.chars)
 }
 
 /// The reader on a thread of its own, handing over batches of steps through a bounded
 /// channel; this thread takes them in order and hands the emptied batches back for reuse. When
 /// this side stops (an error), the channel closes and the reader stops at its next batch.
-fn scan_two_threads<'a>(
-    sc: &mut Scanner<'_>,
-    mut read: Read<'a>,
-) -> (Result<(), LoadError>, CharSearch<'a>) {
+/// `None`, having read nothing, when the system cannot start a thread.
+fn scan_two_threads<'a>(sc: &mut Scanner<'a>) -> Option<(Result<(), LoadError>, CharSearch<'a>)> {
+    let src = sc.src;
     std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Step<'a>>>(4);
         let (back, emptied) = std::sync::mpsc::channel::<Vec<Step<'a>>>();
-        let reader = s.spawn(move || loop {
+        let mut read = Read::new(src);
+        let spawned = std::thread::Builder::new().spawn_scoped(s, move || loop {
             let mut batch = emptied
                 .try_recv()
                 .unwrap_or_else(|_| Vec::with_capacity(BATCH));
@@ -241,6 +241,7 @@ fn scan_two_threads<'a>(
                 return read.chars;
             }
         });
+        let reader = spawned.ok()?;
         let done = (|| {
             for mut batch in rx {
                 for step in batch.drain(..) {
@@ -254,7 +255,7 @@ fn scan_two_threads<'a>(
             Ok(())
         })();
         match reader.join() {
-            Ok(chars) => (done, chars),
+            Ok(chars) => Some((done, chars)),
             // the reader does not panic; if it did, its panic goes on here
             Err(panic) => std::panic::resume_unwind(panic),
         }
