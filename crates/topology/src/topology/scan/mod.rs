@@ -280,8 +280,7 @@ impl Scanner<'_> {
             after,
             event,
         } = step;
-        let sc = self;
-        let src = sc.src;
+        let src = self.src;
         let span = Span {
             start: before,
             len: after.saturating_sub(before),
@@ -289,23 +288,23 @@ impl Scanner<'_> {
         match event.map_err(|e| *e)? {
             Event::Start(e) => {
                 let checked = check_markup(src, &e)?;
-                sc.open(&e, span, checked)?;
+                self.open(&e, span, checked)?;
             }
             Event::Empty(e) => {
                 let checked = check_markup(src, &e)?;
-                sc.open(&e, span, checked)?;
-                sc.close();
+                self.open(&e, span, checked)?;
+                self.close();
             }
-            Event::End(_) => sc.close(),
-            Event::Text(t) if sc.in_site_name() => {
-                sc.push_name_text(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
+            Event::End(_) => self.close(),
+            Event::Text(t) if self.in_site_name() => {
+                self.push_name_text(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
             }
             Event::GeneralRef(r) => {
                 // only the predefined entities and references to characters XML allows
-                let text = resolve_reference(&r).map_err(|cause| sc.malformed(cause, before))?;
-                if sc.in_site_name() {
+                let text = resolve_reference(&r).map_err(|cause| self.malformed(cause, before))?;
+                if self.in_site_name() {
                     let mut buf = [0; 4];
-                    sc.push_name_text(match text {
+                    self.push_name_text(match text {
                         Ok(c) => c.encode_utf8(&mut buf),
                         Err(entity) => entity,
                     });
@@ -325,18 +324,17 @@ impl Scanner<'_> {
 
     /// After the last event: the records, or why there are none.
     fn finish(self) -> Result<RawTopology, LoadError> {
-        let sc = self;
-        let src = sc.src;
-        if !sc.stack.is_empty() {
-            return Err(sc.malformed(
+        let src = self.src;
+        if !self.stack.is_empty() {
+            return Err(self.malformed(
                 "unexpected end of file: elements are not closed".into(),
                 src.text.len(),
             ));
         }
-        match sc.out {
+        match self.out {
             Some(raw) => Ok(raw),
             None => {
-                let (desc, span) = match sc.first {
+                let (desc, span) = match self.first {
                     Some((name, ns, span)) => {
                         (
                             match ns {
@@ -459,19 +457,16 @@ impl Scanner<'_> {
             None => name,
         };
         let el = El::of(local);
+        // every start tag is checked in full before anything is read from it; the check notes
+        // the attributes it passes, in the order Lync writes them for this element
+        let mut seen = Seen::new(e.attributes_raw(), layout(local));
+        check_in_full(self.src, e, checked, &mut seen)?;
         if self.topo_depth.is_none() {
-            check_in_full(
-                self.src,
-                e,
-                checked,
-                &mut Seen::new(e.attributes_raw(), &[]),
-            )?;
             return self.open_searching(e, local, el, span);
         }
         let parent = self.parent();
         let grandparent = self.grandparent();
         let src = self.src;
-        let mut seen;
         let out = match self.out.as_mut() {
             // most elements (ports, interfaces, settings we do not read) only need the stack
             Some(out)
@@ -480,18 +475,9 @@ impl Scanner<'_> {
                     El::Other | El::Name | El::InstalledOn | El::OldTopology | El::Ports | El::Port
                 ) =>
             {
-                seen = Seen::new(e.attributes_raw(), layout(local));
-                check_in_full(src, e, checked, &mut seen)?;
                 out
             }
             _ => {
-                // not read, but checked in full as every start tag is
-                check_in_full(
-                    src,
-                    e,
-                    checked,
-                    &mut Seen::new(e.attributes_raw(), layout(local)),
-                )?;
                 if el == El::Port {
                     self.port(e, span);
                 }
