@@ -75,6 +75,6 @@ fn load_shared(
     encoding: &'static str,
 ) -> Result<Topology, LoadError> {
     let source = crate::model::SourceText::new(name, text, encoding);
-    let raw = scan::scan(&source)?;
-    Ok(build::build(source, raw))
+    // the model is built while the text is searched for characters XML does not allow
+    scan::scan_then(&source, |raw| build::build(source.clone(), raw))
 }

@@ -81,7 +81,7 @@ pub(super) fn layout(local: &str) -> &'static [&'static str] {
 }
 
 /// Values of several attributes (by local name) of a start tag that
-/// [`super::tag::check_start_tag`] found well formed (so each name is there once at most, and
+/// [`super::tag::check_in_full`] found well formed (so each name is there once at most, and
 /// every value normalizes).
 pub(super) fn attrs<const N: usize>(e: &Seen<'_>, names: [&str; N]) -> [Option<String>; N] {
     attrs_with(e, names, |v| v.into_owned())
@@ -116,7 +116,7 @@ pub(super) fn attr(e: &Seen<'_>, name: &str) -> Option<String> {
 /// Values of attributes read straight from a start tag's attribute text `text` (quick-xml
 /// parses attributes only on request, and its general iterator was a fifth of the scan's
 /// instructions): a name, `=`, a quoted value, repeated. The tag was checked by
-/// [`super::tag::check_start_tag`]; on a tag that was not, broken syntax would end the list.
+/// [`super::tag::check_in_full`]; on a tag that was not, broken syntax would end the list.
 pub(super) fn text_attrs_with<const N: usize, T>(
     text: &str,
     names: [&str; N],
@@ -177,7 +177,7 @@ fn leading_in_order<'a, const N: usize>(
 
 /// An attribute value as XML reads it: normalized by quick-xml (entities, `\t`, `\r`, `\n`)
 /// only when it holds one of those characters, else borrowed as written; `None` when it cannot
-/// be normalized, which [`super::tag::check_start_tag`] rules out for every tag the scan reads.
+/// be normalized, which [`super::tag::check_in_full`] rules out for every tag the scan reads.
 fn normalized<'a>(name: &'a str, value: &'a str) -> Option<std::borrow::Cow<'a, str>> {
     // `&`, tab, CR and LF are the bytes up to `&` that matter; most values have none at all,
     // which a minimum (no early exit, so many bytes at once) tells

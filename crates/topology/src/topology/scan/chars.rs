@@ -1,5 +1,5 @@
-//! The search for characters XML 1.0 does not allow (NUL and other controls), in blocks just
-//! ahead of the reader (`CharSearch`).
+//! The search for characters XML 1.0 does not allow (NUL and other controls) in the whole
+//! text.
 
 use crate::error::LoadError;
 use crate::model::SourceText;
@@ -26,51 +26,9 @@ pub(super) fn is_xml_char(c: char) -> bool {
     !matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
 }
 
-/// The search for characters XML does not allow, done in blocks just ahead of the reader:
-/// each block is brought into cache for the reader anyway, so the text is read from memory
-/// once, not twice.
-pub(super) struct CharSearch<'t> {
-    bytes: &'t [u8],
-    /// `bytes[..searched]` holds no such character, unless `first` says where.
-    searched: usize,
-    first: Option<usize>,
-}
-
-impl<'t> CharSearch<'t> {
-    /// Bytes searched past the reader's position at a time (fits in a core's L2 cache).
-    pub(super) const BLOCK: usize = 64 * 1024;
-
-    /// A search of `bytes` that has not begun.
-    pub(super) fn new(bytes: &'t [u8]) -> Self {
-        CharSearch {
-            bytes,
-            searched: 0,
-            first: None,
-        }
-    }
-
-    /// Makes sure the text up to `pos` was searched (and a block more); the first character
-    /// XML does not allow, if one was found.
-    pub(super) fn ahead_of(&mut self, pos: usize) -> Option<usize> {
-        if pos >= self.searched {
-            self.search_to(pos.saturating_add(Self::BLOCK));
-        }
-        self.first
-    }
-
-    fn search_to(&mut self, end: usize) {
-        let end = end.min(self.bytes.len());
-        if self.first.is_none() && end > self.searched {
-            self.first = first_illegal(self.bytes, self.searched, end);
-            self.searched = end;
-        }
-    }
-
-    /// The first character XML does not allow in the whole text.
-    pub(super) fn first(mut self) -> Option<usize> {
-        self.search_to(usize::MAX);
-        self.first
-    }
+/// The first character XML 1.0 does not allow anywhere in `text`, as a byte offset.
+pub(super) fn first_illegal_char(text: &str) -> Option<usize> {
+    first_illegal(text.as_bytes(), 0, text.len())
 }
 
 /// The first byte offset in `bytes[from..to]` where a character outside XML 1.0's `Char`

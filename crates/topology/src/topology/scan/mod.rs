@@ -2,10 +2,10 @@
 //!
 //! Elements are matched by local name and by their parent (namespaces change per element in
 //! both schemas). The element stack is explicit and bounded by `MAX_DEPTH`; DTDs are
-//! rejected; quick-xml never expands entities. Every start tag is checked in full as
-//! `tag::check_start_tag` checks it (a quick `tag::check_markup` first, the rest by
-//! `tag::check_in_full`, which notes the attributes as it goes), before anything is read from
-//! it, so the readers of attributes only ever see well-formed tags.
+//! rejected; quick-xml never expands entities. Every start tag is checked in full
+//! (`tag::check_in_full`, which notes the attributes as it goes) before anything is read from
+//! it, so the readers of attributes only ever see well-formed tags. Characters XML does not
+//! allow are searched for in the whole text, beside building the model (`scan_then`).
 
 mod attrs;
 mod chars;
@@ -24,12 +24,12 @@ pub(crate) use symbols::{Sym, Symbols};
 use crate::error::LoadError;
 use crate::model::{ClusterKey, Fqdn, SourceText, Span, TopologyFormat};
 use attrs::{attr, attrs, attrs_with, layout, xmlns, Seen};
-use chars::{char_error, CharSearch};
+use chars::{char_error, first_illegal_char};
 use ports::may_present_certificate;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use std::hash::BuildHasher;
-use tag::{check_in_full, check_markup, resolve_reference, Checked};
+use tag::{check_in_full, resolve_reference};
 
 /// Deepest element nesting accepted.
 pub(crate) const MAX_DEPTH: usize = 256;
@@ -120,15 +120,34 @@ struct Scanner<'s> {
 /// comments), and quick-xml does not refuse it: the first such character of the text is an
 /// error whatever else is wrong with it.
 pub fn scan(src: &SourceText) -> Result<RawTopology, LoadError> {
-    let (scanned, chars) = scan_events(src);
-    match chars.first() {
+    scan_then(src, |raw| raw)
+}
+
+/// Scans the text and hands the records to `then`: its result, or the scan's error, or the
+/// error of the first character XML does not allow (that one first, as in [`scan`]). On two
+/// threads the reader searches for such characters once it has read the text, while this
+/// thread records the last events and runs `then`, so `then` may see the records of a text
+/// that has one; its result is then dropped.
+pub fn scan_then<T, F: FnOnce(RawTopology) -> T>(
+    src: &SourceText,
+    then: F,
+) -> Result<T, LoadError> {
+    let mut sc = Scanner::new(src);
+    let (done, searched) = if src.text.len() >= PIPELINE_MIN && rayon::current_num_threads() > 1 {
+        match scan_two_threads(&mut sc, then) {
+            Ok(both) => both,
+            Err(then) => (sc.one_thread().map(then), None),
+        }
+    } else {
+        (sc.one_thread().map(then), None)
+    };
+    match searched.unwrap_or_else(|| first_illegal_char(&src.text)) {
         Some(at) => Err(char_error(src, at)),
-        None => scanned,
+        None => done,
     }
 }
 
-/// One event of the reader with the byte range it came from, checked for characters XML does
-/// not allow; or the first error.
+/// One event of the reader with the byte range it came from, or the first error.
 struct Step<'a> {
     before: usize,
     after: usize,
@@ -136,49 +155,38 @@ struct Step<'a> {
     event: Result<Event<'a>, Box<LoadError>>,
 }
 
-/// Events a reader thread hands over at a time.
-const BATCH: usize = 1024;
+/// Events a reader thread hands over at a time (half a megabyte of steps): few enough
+/// hand-overs that the two threads seldom wait for each other, which costs a system call and
+/// a wake-up each time.
+const BATCH: usize = 8192;
+
+/// Batches waiting in the channel at most.
+const QUEUED: usize = 2;
 
 /// Texts at least this long are read on two threads when the pool has two or more: one runs
-/// quick-xml's reader and the search for characters XML does not allow, the other checks the
-/// tags and records each event, in the reader's order, so the result and the first error are
-/// the same as on one thread.
+/// quick-xml's reader, the other checks the tags and records each event, in the reader's
+/// order, so the result and the first error are the same as on one thread.
 const PIPELINE_MIN: usize = 1 << 20;
 
-/// The reader's side of the scan: quick-xml's events, and the search for characters XML does
-/// not allow.
+/// The reader's side of the scan: quick-xml's events.
 struct Read<'a> {
     src: &'a SourceText,
     reader: Reader<&'a [u8]>,
-    chars: CharSearch<'a>,
 }
 
 impl<'a> Read<'a> {
     fn new(src: &'a SourceText) -> Self {
         let mut reader = Reader::from_str(&src.text);
         reader.config_mut().check_end_names = true;
-        Read {
-            src,
-            reader,
-            chars: CharSearch::new(src.text.as_bytes()),
-        }
+        Read { src, reader }
     }
 
     fn next(&mut self) -> Step<'a> {
         let before = self.reader.buffer_position() as usize;
-        let event = match self.reader.read_event() {
-            Err(e) => {
-                let at = self.reader.error_position() as usize;
-                Err(Box::new(malformed(self.src, e.to_string(), at)))
-            }
-            Ok(event) => {
-                let after = self.reader.buffer_position() as usize;
-                match self.chars.ahead_of(after) {
-                    Some(at) => Err(Box::new(char_error(self.src, at))),
-                    None => Ok(event),
-                }
-            }
-        };
+        let event = self.reader.read_event().map_err(|e| {
+            let at = self.reader.error_position() as usize;
+            Box::new(malformed(self.src, e.to_string(), at))
+        });
         Step {
             before,
             after: self.reader.buffer_position() as usize,
@@ -187,45 +195,21 @@ impl<'a> Read<'a> {
     }
 }
 
-/// The records or the first error, and the search for characters XML does not allow as far
-/// as it went.
-fn scan_events(src: &SourceText) -> (Result<RawTopology, LoadError>, CharSearch<'_>) {
-    let mut sc = Scanner {
-        src,
-        stack: Vec::with_capacity(32),
-        path: Vec::new(),
-        ns: Vec::new(),
-        topo_depth: None,
-        done: false,
-        out: None,
-        first: None,
-        sql_id_name: None,
-    };
-    if src.text.len() >= PIPELINE_MIN && rayon::current_num_threads() > 1 {
-        if let Some((done, chars)) = scan_two_threads(&mut sc) {
-            return (done.and_then(|()| sc.finish()), chars);
-        }
-    }
-    let mut read = Read::new(src);
-    let done = loop {
-        match sc.step(read.next()) {
-            Ok(true) => {}
-            Ok(false) => break Ok(()),
-            Err(e) => break Err(e),
-        }
-    };
-    (done.and_then(|()| sc.finish()), read.chars)
-}
-
 /// The reader on a thread of its own, handing over batches of steps through a bounded
-/// channel; this thread takes them in order and hands the emptied batches back for reuse. When
-/// this side stops (an error), the channel closes and the reader stops at its next batch.
-/// `None`, having read nothing, when the system cannot start a thread.
-fn scan_two_threads<'a>(sc: &mut Scanner<'a>) -> Option<(Result<(), LoadError>, CharSearch<'a>)> {
+/// channel; this thread takes them in order, hands the emptied batches back for reuse, and
+/// runs `then` on the records. When this side stops (an error), the channel closes and the
+/// reader stops at its next batch; when the reader has read the whole text, it searches it for
+/// characters XML does not allow (the second result; `None` when it stopped first). Gives
+/// `then` back, having read nothing, when the system cannot start a thread.
+#[allow(clippy::type_complexity)]
+fn scan_two_threads<T, F: FnOnce(RawTopology) -> T>(
+    sc: &mut Scanner<'_>,
+    then: F,
+) -> Result<(Result<T, LoadError>, Option<Option<usize>>), F> {
     let src = sc.src;
     std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Step<'a>>>(4);
-        let (back, emptied) = std::sync::mpsc::channel::<Vec<Step<'a>>>();
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Step<'_>>>(QUEUED);
+        let (back, emptied) = std::sync::mpsc::channel::<Vec<Step<'_>>>();
         let mut read = Read::new(src);
         let spawned = std::thread::Builder::new().spawn_scoped(s, move || loop {
             let mut batch = emptied
@@ -237,11 +221,16 @@ fn scan_two_threads<'a>(sc: &mut Scanner<'a>) -> Option<(Result<(), LoadError>, 
                 last = matches!(step.event, Ok(Event::Eof) | Err(_));
                 batch.push(step);
             }
-            if tx.send(batch).is_err() || last {
-                return read.chars;
+            if tx.send(batch).is_err() {
+                return None;
+            }
+            if last {
+                return Some(first_illegal_char(&src.text));
             }
         });
-        let reader = spawned.ok()?;
+        let Ok(reader) = spawned else {
+            return Err(then);
+        };
         let done = (|| {
             for mut batch in rx {
                 for step in batch.drain(..) {
@@ -254,8 +243,9 @@ fn scan_two_threads<'a>(sc: &mut Scanner<'a>) -> Option<(Result<(), LoadError>, 
             }
             Ok(())
         })();
+        let done = done.and_then(|()| sc.finish()).map(then);
         match reader.join() {
-            Ok(chars) => Some((done, chars)),
+            Ok(searched) => Ok((done, searched)),
             // the reader does not panic; if it did, its panic goes on here
             Err(panic) => std::panic::resume_unwind(panic),
         }
@@ -272,7 +262,32 @@ fn malformed(src: &SourceText, message: String, at: usize) -> LoadError {
     }
 }
 
-impl Scanner<'_> {
+impl<'s> Scanner<'s> {
+    fn new(src: &'s SourceText) -> Self {
+        Scanner {
+            src,
+            stack: Vec::with_capacity(32),
+            path: Vec::new(),
+            ns: Vec::new(),
+            topo_depth: None,
+            done: false,
+            out: None,
+            first: None,
+            sql_id_name: None,
+        }
+    }
+
+    /// The records or the first error, read on this thread (characters XML does not allow are
+    /// not searched for).
+    fn one_thread(&mut self) -> Result<RawTopology, LoadError> {
+        let mut read = Read::new(self.src);
+        loop {
+            if !self.step(read.next())? {
+                return self.finish();
+            }
+        }
+    }
+
     /// Checks and records one event; false at the end of the text.
     fn step(&mut self, step: Step<'_>) -> Result<bool, LoadError> {
         let Step {
@@ -286,13 +301,9 @@ impl Scanner<'_> {
             len: after.saturating_sub(before),
         };
         match event.map_err(|e| *e)? {
-            Event::Start(e) => {
-                let checked = check_markup(src, &e)?;
-                self.open(&e, span, checked)?;
-            }
+            Event::Start(e) => self.open(&e, span)?,
             Event::Empty(e) => {
-                let checked = check_markup(src, &e)?;
-                self.open(&e, span, checked)?;
+                self.open(&e, span)?;
                 self.close();
             }
             Event::End(_) => self.close(),
@@ -323,7 +334,7 @@ impl Scanner<'_> {
     }
 
     /// After the last event: the records, or why there are none.
-    fn finish(self) -> Result<RawTopology, LoadError> {
+    fn finish(&mut self) -> Result<RawTopology, LoadError> {
         let src = self.src;
         if !self.stack.is_empty() {
             return Err(self.malformed(
@@ -331,10 +342,10 @@ impl Scanner<'_> {
                 src.text.len(),
             ));
         }
-        match self.out {
+        match self.out.take() {
             Some(raw) => Ok(raw),
             None => {
-                let (desc, span) = match self.first {
+                let (desc, span) = match self.first.take() {
                     Some((name, ns, span)) => {
                         (
                             match ns {
@@ -440,7 +451,7 @@ impl Scanner<'_> {
         }
     }
 
-    fn open(&mut self, e: &BytesStart<'_>, span: Span, checked: Checked) -> Result<(), LoadError> {
+    fn open(&mut self, e: &BytesStart<'_>, span: Span) -> Result<(), LoadError> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(LoadError::TooDeep {
                 limit: MAX_DEPTH,
@@ -460,7 +471,7 @@ impl Scanner<'_> {
         // every start tag is checked in full before anything is read from it; the check notes
         // the attributes it passes, in the order Lync writes them for this element
         let mut seen = Seen::new(e.attributes_raw(), layout(local));
-        check_in_full(self.src, e, checked, &mut seen)?;
+        check_in_full(self.src, e, &mut seen)?;
         if self.topo_depth.is_none() {
             return self.open_searching(e, local, el, span);
         }
@@ -578,7 +589,7 @@ impl Scanner<'_> {
 }
 
 /// The readers of the elements [`Scanner::open`] reads from, each given a start tag that
-/// [`check_start_tag`] found well formed.
+/// [`check_in_full`] found well formed.
 impl RawTopology {
     fn builder(&self) -> bool {
         self.format == TopologyFormat::TopologyBuilder
@@ -840,7 +851,7 @@ mod tests {
     fn the_first_nul_is_found_wherever_it_is_and_whatever_else_is_wrong() {
         const TOPO: &str =
             "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\">";
-        let filler = "<Other a=\"1\"/>".repeat(3 * CharSearch::BLOCK / 14);
+        let filler = "<Other a=\"1\"/>".repeat(3 * 64 * 1024 / 14);
         // past the first blocks searched, in text and in an attribute value
         let far = format!("{TOPO}{filler}x\0y</Topology>");
         assert_eq!(nul_at(&far), far.find('\0'));
@@ -934,6 +945,9 @@ mod tests {
             format!("{}&nope;{}", &good[..late], &good[late..]),
             // a NUL after an earlier syntax error, unclosed elements, a DTD, no topology
             format!("{}<a b=></a>{}\0", &good[..mid], &good[mid..]),
+            // a NUL and a control character in names the scan records, in an otherwise good text
+            good.replacen("fe2999.fabrikam.com", "fe2999\0.fabrikam.com", 1),
+            good.replacen("pool1500.fabrikam.com", "pool1500\u{1b}.fabrikam.com", 1),
             good.replace("</Topology>", ""),
             format!("<!DOCTYPE x>{good}"),
             good.replace("<Topology xmlns", "<NotTopology xmlns")
@@ -943,6 +957,35 @@ mod tests {
             let one = scanned_on(1, text);
             assert!(!one.starts_with("RawTopology"), "case {i} reads");
             assert_eq!(scanned_on(2, text), one, "case {i}");
+        }
+    }
+
+    #[test]
+    fn a_model_built_from_a_text_with_a_character_xml_does_not_allow_is_dropped() {
+        let good = many_pools(3000);
+        let bad = good.replacen("fe2999.fabrikam.com", "fe2999\0.fabrikam.com", 1);
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a thread pool");
+            let loaded = pool.install(|| {
+                (
+                    crate::topology::load_text("t.xml", good.clone(), "UTF-8"),
+                    crate::topology::load_text("t.xml", bad.clone(), "UTF-8"),
+                )
+            });
+            assert!(
+                loaded.0.is_ok_and(|t| t.machines.len() == 3000),
+                "{threads}"
+            );
+            match loaded.1 {
+                Err(LoadError::Malformed { message, at, .. }) => {
+                    assert!(message.contains("NUL"), "{message}");
+                    assert_eq!(Some(at.offset()), bad.find('\0'));
+                }
+                other => panic!("{threads}: {other:?}"),
+            }
         }
     }
 

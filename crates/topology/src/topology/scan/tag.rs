@@ -1,5 +1,5 @@
-//! Checks of start tags before anything is read from them (`check_start_tag`,
-//! `check_markup`), and of references (`resolve_reference`).
+//! Checks of start tags before anything is read from them (`check_in_full`), and of
+//! references (`resolve_reference`).
 
 use super::attrs::{is_xml_space, Seen};
 use super::chars::is_xml_char;
@@ -41,25 +41,17 @@ fn shown(name: &str) -> &str {
 /// the five predefined entities and references to characters XML allows (each resolved by
 /// quick-xml, as in text). Linear in the tag: names are compared in a small array, and past it
 /// through a hash set. (quick-xml's `Attributes::with_checks` compares qualified names, not
-/// the local names the scan reads by, and makes an `Attribute` per value.)
-pub(super) fn check_start_tag(src: &SourceText, e: &BytesStart<'_>) -> Result<(), LoadError> {
-    let special = memchr::memchr2(b'<', b'&', e.attributes_raw().as_bytes()).is_some();
-    let mut seen = Seen::new(e.attributes_raw(), &[]);
-    check_start_tag_after(src, e, special, &mut seen)
-}
-
-/// [`check_start_tag`]; `special`: whether the attribute text may hold `<` or `&`; the
-/// attributes are noted in `seen` as they are checked. Not inlined: in [`super::Scanner::open`]
-/// it made every element slower.
+/// the local names the scan reads by, and makes an `Attribute` per value.) The attributes are
+/// noted in `seen` as they are checked, so that reading them takes no second pass. Not
+/// inlined: in [`super::Scanner::open`] it made every element slower.
 #[inline(never)]
-fn check_start_tag_after<'a>(
+pub(super) fn check_in_full<'a>(
     src: &SourceText,
     e: &'a BytesStart<'_>,
-    special: bool,
     seen: &mut Seen<'a>,
 ) -> Result<(), LoadError> {
     let raw = e.attributes_raw();
-    let problem = match check_attributes(raw, special, seen) {
+    let problem = match check_attributes(raw, seen) {
         Ok(()) => match markup_in_name(e.name().as_ref()) {
             None => return Ok(()),
             Some(i) => TagProblem::syntax(
@@ -90,45 +82,6 @@ fn check_start_tag_after<'a>(
             at,
         },
     })
-}
-
-/// How much of a start tag [`check_markup`] checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Checked {
-    /// Its name holds no markup and its attributes no `<` or `&`; their syntax is unchecked.
-    Markup,
-    /// All of it ([`check_start_tag`]).
-    Full,
-}
-
-/// The first check of every start tag: a name without markup, and no `<` or malformed
-/// reference anywhere in the tag (one search of the tag; [`check_start_tag`] on a hit). Every
-/// tag then gets [`check_in_full`] too, with the attributes noted where the scan reads them.
-pub(super) fn check_markup(src: &SourceText, e: &BytesStart<'_>) -> Result<Checked, LoadError> {
-    if markup_in_name(e.name().as_ref()).is_some()
-        || memchr::memchr2(b'<', b'&', e.attributes_raw().as_bytes()).is_some()
-    {
-        check_start_tag(src, e)?;
-        return Ok(Checked::Full);
-    }
-    Ok(Checked::Markup)
-}
-
-/// Makes sure a tag that [`check_markup`] checked is checked as [`check_start_tag`] checks it,
-/// looking again only at what is left: a tag already checked in full is not checked again,
-/// and in any other the values need no search for references (there is no `<` or `&` in it).
-/// Its attributes are noted in `seen` as the check reads them, so that reading them takes no
-/// second pass (a tag checked before is read from its text).
-pub(super) fn check_in_full<'a>(
-    src: &SourceText,
-    e: &'a BytesStart<'_>,
-    checked: Checked,
-    seen: &mut Seen<'a>,
-) -> Result<(), LoadError> {
-    match checked {
-        Checked::Full => Ok(()),
-        Checked::Markup => check_start_tag_after(src, e, false, seen),
-    }
 }
 
 /// The offset of a character no XML name holds that would change how the tag reads.
@@ -167,15 +120,24 @@ static NAME_BYTES: [NameByte; 256] = {
     table
 };
 
-/// [`check_start_tag`] for the attribute text of a tag (after its name). `special`: whether
-/// `raw` may hold `<` or `&`; `<` is never in a tag and `&` only in a value, so one search of
-/// the whole tag tells whether any value needs a closer look (most tags: none). Every
-/// attribute's local name and raw value is noted in `seen`, in order (`xmlns` ones too).
-fn check_attributes<'a>(
-    raw: &'a str,
-    special: bool,
-    seen: &mut Seen<'a>,
-) -> Result<(), TagProblem> {
+/// The length of the attribute value that starts at `bytes[open..]` and ends at `quote`, and
+/// whether it holds `<` or `&` (then [`check_value`] must look at it): one search for the
+/// first of the three, and in most values that is the quote.
+#[inline]
+fn value_len(bytes: &[u8], open: usize, quote: u8) -> Option<(usize, bool)> {
+    let rest = bytes.get(open..)?;
+    let hit = memchr::memchr3(quote, b'<', b'&', rest)?;
+    if rest[hit] == quote {
+        return Some((hit, false));
+    }
+    Some((hit + memchr::memchr(quote, &rest[hit..])?, true))
+}
+
+/// [`check_in_full`] for the attribute text of a tag (after its name). `<` and `&` are only
+/// allowed in a value, and there only as [`check_value`] allows; elsewhere they are not name
+/// characters. Every attribute's local name and raw value is noted in `seen`, in order
+/// (`xmlns` ones too).
+fn check_attributes<'a>(raw: &'a str, seen: &mut Seen<'a>) -> Result<(), TagProblem> {
     let bytes = raw.as_bytes();
     let mut i = 0;
     const SMALL: usize = 12;
@@ -195,10 +157,9 @@ fn check_attributes<'a>(
             break;
         };
         let open = i + 3 + n;
-        let (true, Some(len)) = (
-            written == name.as_bytes(),
-            memchr::memchr(b'"', &bytes[open..]),
-        ) else {
+        let (true, Some((len, special))) =
+            (written == name.as_bytes(), value_len(bytes, open, b'"'))
+        else {
             break;
         };
         let local: &'a [u8] = &bytes[i + 1..i + 1 + n];
@@ -284,7 +245,7 @@ fn check_attributes<'a>(
             }
         };
         let open = i + 1;
-        let Some(len) = memchr::memchr(quote, &bytes[open..]) else {
+        let Some((len, special)) = value_len(bytes, open, quote) else {
             return Err(TagProblem::syntax(
                 i,
                 format!("the value of attribute {} is not closed", shown(name)),
@@ -395,7 +356,7 @@ mod tests {
     fn broken_attribute_lists_and_repeated_names_are_errors() {
         let problem = |tag: &str| {
             let e = start(tag);
-            check_attributes(e.attributes_raw(), true, &mut Seen::new("", &[]))
+            check_attributes(e.attributes_raw(), &mut Seen::new("", &[]))
                 .err()
                 .map(|p| {
                     let offset = e.attributes_raw().as_ptr() as usize - tag.as_ptr() as usize;
@@ -440,27 +401,6 @@ mod tests {
         }
         assert_eq!(problem(&format!("{many}/>")), None);
         assert!(problem(&format!("{many} a3=\"x\"/>")).is_some_and(|p| p.2.contains("twice")));
-    }
-
-    #[test]
-    fn a_tag_without_markup_bytes_is_checked_alike_with_or_without_their_search() {
-        for tag in [
-            "<a/>",
-            "<a v=\"1\" w = '2'\r\n\tx=\"y\" xmlns=\"u\" xmlns:p=\"u\" />",
-            "<a v=\"1\" v=\"2\"/>",
-            "<a v=\"1\" p:v=\"2\"/>",
-            "<a v=1 w=\"2\"/>",
-            "<a v w=\"2\"/>",
-            "<a v=\"1\"w=\"2\"/>",
-        ] {
-            let e = start(tag);
-            let raw = e.attributes_raw();
-            assert_eq!(
-                check_attributes(raw, false, &mut Seen::new("", &[])),
-                check_attributes(raw, true, &mut Seen::new("", &[])),
-                "{tag}"
-            );
-        }
     }
 
     #[test]
@@ -513,8 +453,8 @@ mod tests {
             let mut whole = Seen::new(raw, layout);
             let mut bytewise = Seen::new(raw, &[]);
             assert_eq!(
-                check_attributes(raw, true, &mut whole),
-                check_attributes(raw, true, &mut bytewise),
+                check_attributes(raw, &mut whole),
+                check_attributes(raw, &mut bytewise),
                 "{tag}"
             );
             const NAMES: [&str; 4] = ["Other", "Fqdn", "UniqueId", "n"];
@@ -530,7 +470,7 @@ mod tests {
     proptest::proptest! {
         /// Reading a tag from what its check noted gives what reading its text gives, on every
         /// tag the check accepts; and the check decides alike with or without a layout to
-        /// compare whole, and with or without the search for references.
+        /// compare whole.
         #[test]
         fn values_noted_by_the_check_read_as_the_text(
             written in proptest::collection::vec(
@@ -581,10 +521,9 @@ mod tests {
                 return Ok(());
             };
             let raw = e.attributes_raw();
-            let special = memchr::memchr2(b'<', b'&', raw.as_bytes()).is_some();
             let mut seen = Seen::new(raw, layout);
-            let checked = check_attributes(raw, special, &mut seen);
-            proptest::prop_assert_eq!(&checked, &check_attributes(raw, true, &mut Seen::new("", &[])));
+            let checked = check_attributes(raw, &mut seen);
+            proptest::prop_assert_eq!(&checked, &check_attributes(raw, &mut Seen::new("", &[])));
             proptest::prop_assume!(checked.is_ok());
             {
                 const NAMES: [&str; 4] = ["Fqdn", "UniqueId", "Other", "Absent"];
