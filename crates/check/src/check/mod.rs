@@ -81,10 +81,9 @@ pub struct CheckedServer {
     /// Its main certificate (the Default one, else the first), if any.
     pub assignment: Option<Assignment>,
     /// Every certificate it has, each with the usages it serves (empty when it has none).
+    /// The names they must carry are [`crate::required::planned_names`]'s, derived when a rule
+    /// needs them rather than kept for every server.
     pub certificates: Vec<Assignment>,
-    /// The names its certificates must carry ([`crate::required::planned_names`]), derived
-    /// once per server.
-    pub required: std::sync::Arc<Vec<crate::required::PlannedName>>,
 }
 
 impl CheckedServer {
@@ -95,7 +94,6 @@ impl CheckedServer {
             kind: self.kind,
             assignment: Some(a.clone()),
             certificates: Vec::new(),
-            required: self.required.clone(),
         }
     }
     /// The needed usages no certificate of the server serves.
@@ -332,7 +330,6 @@ pub fn prepare(
                 kind,
                 assignment,
                 certificates,
-                required: std::sync::Arc::new(required),
             }
         })
         .collect();
