@@ -195,6 +195,9 @@ fn walk(entries: Vec<(PathBuf, bool)>, depth: usize, found: &mut Vec<Found>) {
             // a fetched folder's manifest is read by `app::sources::folder`
             continue;
         }
+        // Kept in the store's entry for the whole run: no room left over from joining.
+        let mut path = path;
+        path.shrink_to_fit();
         found.push(Found::File(path));
     }
 }
