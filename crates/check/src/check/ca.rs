@@ -37,7 +37,7 @@ pub struct ReferenceCa {
     pub subject: String,
     /// Subject name as compared ([`crate::certs::dn::name_key`]); `None` for a CA known only
     /// by name (inferred from inventory rows without its certificate in the folder).
-    pub subject_name: Option<Vec<u8>>,
+    pub subject_name: Option<crate::certs::NameKey>,
     /// Subject key identifier (of the CA certificate, or the AKI of the certificates it issued).
     pub key_id: Option<Vec<u8>>,
     /// The CA certificate, when known: used to verify signatures.
@@ -493,7 +493,7 @@ fn verdict_by_name<'a>(
 /// for an inventory row.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum IssuerKey {
-    Der(Vec<u8>, Option<Vec<u8>>),
+    Der(crate::certs::NameKey, Option<Vec<u8>>),
     Name(DnKey),
 }
 

@@ -100,7 +100,7 @@ impl<'a> CaIndex<'a> {
             index.all.push(c);
             let named = index
                 .by_subject
-                .entry(c.subject_name.as_slice())
+                .entry(&c.subject_name[..])
                 .or_default();
             if named.last().is_none_or(|last| last.der != c.der) {
                 named.push(c);

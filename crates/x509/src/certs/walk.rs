@@ -2,7 +2,7 @@
 //! added to the store in that order.
 
 use super::read::{load_file, CertLoadError};
-use super::store::{sort_file, CertStore, SortedFile, Unreadable};
+use super::store::{sort_file, CertStore, SharedNames, SortedFile, Unreadable};
 use miette::Diagnostic;
 use std::ffi::OsStr;
 use std::fs;
@@ -107,12 +107,13 @@ const READ_BATCH: usize = 512;
 /// Each file is read, parsed and sorted ([`sort_file`]) on the thread that read it, so that
 /// what it leaves behind is reused by that thread's next file. The files are read in batches
 /// of [`READ_BATCH`], so the results waiting to be added stay few; each path found moves into
-/// the store's entry.
+/// the store's entry, and the certificates share one copy of each issuer's Name.
 fn load_found(found: Vec<Found>, store: &mut CertStore) {
     use rayon::prelude::*;
     // Nearly every file found is a server's: the list is made once at about its size.
     store.files.reserve(found.len());
     let mut found = found.into_iter();
+    let mut names = SharedNames::default();
     loop {
         let batch: Vec<Found> = found.by_ref().take(READ_BATCH).collect();
         if batch.is_empty() {
@@ -124,7 +125,10 @@ fn load_found(found: Vec<Found>, store: &mut CertStore) {
         for l in loaded {
             match l {
                 Loaded::Skipped => {}
-                Loaded::Sorted(sorted) => sorted.add_to(store),
+                Loaded::Sorted(mut sorted) => {
+                    sorted.share_names(&mut names);
+                    sorted.add_to(store);
+                }
                 Loaded::Unreadable(u) => store.unreadable.push(u),
             }
         }
