@@ -1,8 +1,8 @@
 //! The reference CA — "the CA used by the internal servers" — and whether a certificate was
 //! issued by it.
 
-use super::chain::{CaIndex, IssuerPool};
 use super::chain;
+use super::chain::{CaIndex, IssuerPool};
 use crate::certs::dn::{same_dn, DnKey};
 use crate::certs::{CertFile, CertStore, Certificate, Leaf};
 use crate::graph::ServerGraph;

@@ -200,9 +200,13 @@ impl CheckResult {
     /// The findings about one server, in reporting order: a binary search, as the findings are
     /// grouped by server in machine order ([`Self::findings_in_order`]).
     pub fn findings_for(&self, m: MachineIdx) -> std::slice::Iter<'_, Finding> {
+        self.findings[self.findings_range(m)].iter()
+    }
+    /// Where in [`Self::findings`] the findings about one server are ([`Self::findings_for`]).
+    pub fn findings_range(&self, m: MachineIdx) -> std::ops::Range<usize> {
         let lo = self.findings.partition_point(|f| machine_key(f) < m.0);
         let hi = lo + self.findings[lo..].partition_point(|f| machine_key(f) == m.0);
-        self.findings[lo..hi].iter()
+        lo..hi
     }
     /// True when the findings are grouped by server in machine order, then the findings about
     /// no server, as [`Self::findings_for`] needs.

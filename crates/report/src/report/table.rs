@@ -81,7 +81,12 @@ pub(crate) fn write_within(
         write_line(&mut header.iter().copied(), &w, &mut line, out)?;
         write_rule(&w, &mut line, out)?;
         for r in rows {
-            write_line(&mut (0..w.len()).map(|i| cell(r, &keep, i)), &w, &mut line, out)?;
+            write_line(
+                &mut (0..w.len()).map(|i| cell(r, &keep, i)),
+                &w,
+                &mut line,
+                out,
+            )?;
         }
         return Ok(());
     }
@@ -101,12 +106,7 @@ pub(crate) fn write_within(
         let wrapped = crate::term::wrap(cell(r, &keep, last), room);
         for (k, piece) in wrapped.split('\n').enumerate() {
             let first = (0..last).map(|i| if k == 0 { cell(r, &keep, i) } else { "" });
-            write_line(
-                &mut first.chain(std::iter::once(piece)),
-                &w,
-                &mut line,
-                out,
-            )?;
+            write_line(&mut first.chain(std::iter::once(piece)), &w, &mut line, out)?;
         }
     }
     Ok(())
