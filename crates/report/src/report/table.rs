@@ -174,8 +174,8 @@ fn write_lines(
 
 /// One line of cells, each padded to its column's width, without trailing spaces (`s`: room
 /// reused from line to line).
-fn write_line<'c>(
-    cells: &mut dyn Iterator<Item = &'c str>,
+fn write_line(
+    cells: &mut dyn Iterator<Item = &str>,
     widths: &[usize],
     s: &mut String,
     out: &mut dyn std::io::Write,

@@ -18,6 +18,8 @@ pub struct NameIndex {
 
 /// The files of one name, in store order: most names have one, kept without a list (and a
 /// list is boxed, so that each entry of the maps is two words).
+// Boxed on purpose: most names have one file, and the maps hold an entry per name.
+#[allow(clippy::box_collection)]
 #[derive(Debug, Clone)]
 enum Files {
     One(usize),
