@@ -365,13 +365,16 @@ pub(crate) fn split_by_need(
 /// The names of `need`, for the usages the server assigns to this certificate, that `facts`
 /// does not cover, in order; never the server FQDN itself, which is `name-mismatch`'s.
 pub(crate) fn missing_names(
+    topo: &Topology,
+    graph: &ServerGraph,
     s: &crate::check::CheckedServer,
     fqdn: &str,
     facts: &crate::certs::CertFacts,
     need: Need,
 ) -> Vec<PlannedName> {
     let usages = s.assignment.as_ref().map_or(&[][..], |a| &a.usages[..]);
-    let (required, recommended) = split_by_need(&s.required, usages, s.kind);
+    let planned = planned_names(topo, graph, s.machine, s.kind);
+    let (required, recommended) = split_by_need(&planned, usages, s.kind);
     let names = if need == Need::Required {
         required
     } else {

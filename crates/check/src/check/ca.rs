@@ -1,8 +1,8 @@
 //! The reference CA — "the CA used by the internal servers" — and whether a certificate was
 //! issued by it.
 
+use super::chain;
 use super::chain::{CaIndex, IssuerPool};
-use super::{assign, chain};
 use crate::certs::dn::{same_dn, DnKey};
 use crate::certs::{CertFile, CertStore, Certificate, Leaf};
 use crate::graph::ServerGraph;
@@ -37,7 +37,7 @@ pub struct ReferenceCa {
     pub subject: String,
     /// Subject name as compared ([`crate::certs::dn::name_key`]); `None` for a CA known only
     /// by name (inferred from inventory rows without its certificate in the folder).
-    pub subject_name: Option<Vec<u8>>,
+    pub subject_name: Option<crate::certs::NameKey>,
     /// Subject key identifier (of the CA certificate, or the AKI of the certificates it issued).
     pub key_id: Option<Vec<u8>>,
     /// The CA certificate, when known: used to verify signatures.
@@ -493,7 +493,7 @@ fn verdict_by_name<'a>(
 /// for an inventory row.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum IssuerKey {
-    Der(Vec<u8>, Option<Vec<u8>>),
+    Der(crate::certs::NameKey, Option<Vec<u8>>),
     Name(DnKey),
 }
 
@@ -534,13 +534,14 @@ fn merge_names(counts: &mut BTreeMap<IssuerKey, (String, Vec<crate::model::Machi
 }
 
 /// Resolves the reference CA: every certificate of the `--ca` files, or else the issuer of more
-/// than half of the certificates assigned (see `assignments`, one per machine) to internal Lync
-/// servers (every pool but Edge, SQL, file store and Office Web Apps), checked or not.
+/// than half of the certificates assigned (`chosen`: the file chosen for each machine, an index
+/// into [`CertStore::files`]) to internal Lync servers (every pool but Edge, SQL, file store
+/// and Office Web Apps), checked or not.
 pub fn resolve(
     topo: &Topology,
     graph: &ServerGraph,
     store: &CertStore,
-    assignments: &[Option<assign::Assignment>],
+    chosen: &[Option<usize>],
     given: &[GivenCa],
 ) -> CaResolution {
     if !given.is_empty() {
@@ -568,8 +569,8 @@ pub fn resolve(
         if !graph.pool_kinds[m.pool.0].is_internal_lync_server() {
             continue;
         }
-        if let Some(a) = &assignments[i] {
-            let leaf = &store.files[a.file].leaf;
+        if let Some(&file) = chosen.get(i).and_then(Option::as_ref) {
+            let leaf = &store.files[file].leaf;
             let key = match leaf {
                 Leaf::File(c) => IssuerKey::Der(c.issuer_name.clone(), c.authority_key_id.clone()),
                 Leaf::Inventory(i) => IssuerKey::Name(DnKey::parse(&i.facts.issuer)),

@@ -98,10 +98,7 @@ impl<'a> CaIndex<'a> {
         let mut index = CaIndex::default();
         for c in certs {
             index.all.push(c);
-            let named = index
-                .by_subject
-                .entry(c.subject_name.as_slice())
-                .or_default();
+            let named = index.by_subject.entry(&c.subject_name[..]).or_default();
             if named.last().is_none_or(|last| last.der != c.der) {
                 named.push(c);
             }

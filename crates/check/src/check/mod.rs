@@ -81,10 +81,9 @@ pub struct CheckedServer {
     /// Its main certificate (the Default one, else the first), if any.
     pub assignment: Option<Assignment>,
     /// Every certificate it has, each with the usages it serves (empty when it has none).
+    /// The names they must carry are [`crate::required::planned_names`]'s, derived when a rule
+    /// needs them rather than kept for every server.
     pub certificates: Vec<Assignment>,
-    /// The names its certificates must carry ([`crate::required::planned_names`]), derived
-    /// once per server.
-    pub required: std::sync::Arc<Vec<crate::required::PlannedName>>,
 }
 
 impl CheckedServer {
@@ -95,7 +94,6 @@ impl CheckedServer {
             kind: self.kind,
             assignment: Some(a.clone()),
             certificates: Vec::new(),
-            required: self.required.clone(),
         }
     }
     /// The needed usages no certificate of the server serves.
@@ -202,9 +200,13 @@ impl CheckResult {
     /// The findings about one server, in reporting order: a binary search, as the findings are
     /// grouped by server in machine order ([`Self::findings_in_order`]).
     pub fn findings_for(&self, m: MachineIdx) -> std::slice::Iter<'_, Finding> {
+        self.findings[self.findings_range(m)].iter()
+    }
+    /// Where in [`Self::findings`] the findings about one server are ([`Self::findings_for`]).
+    pub fn findings_range(&self, m: MachineIdx) -> std::ops::Range<usize> {
         let lo = self.findings.partition_point(|f| machine_key(f) < m.0);
         let hi = lo + self.findings[lo..].partition_point(|f| machine_key(f) == m.0);
-        self.findings[lo..hi].iter()
+        lo..hi
     }
     /// True when the findings are grouped by server in machine order, then the findings about
     /// no server, as [`Self::findings_for`] needs.
@@ -290,6 +292,9 @@ pub fn checked_servers(topo: &Topology, graph: &ServerGraph) -> Vec<(MachineIdx,
 /// Chooses every machine's certificate (one choice per machine, shared by the checked servers
 /// and the CA inference), and resolves the reference CA. The rules then run on the result
 /// (see `crate::checked::run_check`).
+///
+/// One walk of the machines in order: the checked servers (in machine order) are made as
+/// their machine's choice is, and the CA inference keeps only the chosen file of each machine.
 pub fn prepare(
     topo: &Topology,
     graph: &ServerGraph,
@@ -298,46 +303,75 @@ pub fn prepare(
     options: &CheckOptions,
 ) -> (Vec<CheckedServer>, ca::CaResolution) {
     let index = NameIndex::build(store);
-    let assignments: Vec<Option<Assignment>> = (0..topo.machines.len())
-        .map(|i| assign::choose(topo, store, &index, MachineIdx(i), options.now))
-        .collect();
-    let servers: Vec<CheckedServer> = checked_servers(topo, graph)
-        .into_iter()
-        .map(|(machine, kind)| {
-            let required = crate::required::planned_names(topo, graph, machine, kind);
-            let names_of = |u: crate::certs::Usage| {
-                crate::required::for_usages(&required, &[u])
-                    .into_iter()
-                    .map(|n| n.name.as_str().to_string())
-                    .collect()
-            };
-            let certificates = assign::choose_per_usage(
+    let checked = checked_servers(topo, graph);
+    debug_assert!(checked.is_sorted_by_key(|c| c.0));
+    let mut checked = checked.into_iter().peekable();
+    let mut servers = Vec::with_capacity(checked.len());
+    let mut chosen = Vec::with_capacity(topo.machines.len());
+    for i in 0..topo.machines.len() {
+        let machine = MachineIdx(i);
+        let assignment = assign::choose(topo, store, &index, machine, options.now);
+        chosen.push(assignment.as_ref().map(|a| a.file));
+        while let Some((_, kind)) = checked.next_if(|c| c.0 == machine) {
+            servers.push(checked_server(
                 topo,
+                graph,
                 store,
                 &index,
-                machine,
-                options.now,
-                assignments[machine.0].as_ref(),
-                kind.needed_usages(),
-                kind.single_certificate_usages(),
-                &names_of,
-            );
-            let assignment = certificates
-                .iter()
-                .find(|a| a.usages.contains(&crate::certs::Usage::Default))
-                .or(certificates.first())
-                .cloned();
-            CheckedServer {
+                options,
                 machine,
                 kind,
-                assignment,
-                certificates,
-                required: std::sync::Arc::new(required),
-            }
-        })
-        .collect();
-    let reference_ca = ca::resolve(topo, graph, store, &assignments, given_cas);
+                assignment.as_ref(),
+            ));
+        }
+    }
+    drop(index);
+    let reference_ca = ca::resolve(topo, graph, store, &chosen, given_cas);
     (servers, reference_ca)
+}
+
+/// The checked server on `machine`, with every certificate it has (`primary`: its machine's
+/// choice).
+#[allow(clippy::too_many_arguments)]
+fn checked_server(
+    topo: &Topology,
+    graph: &ServerGraph,
+    store: &CertStore,
+    index: &NameIndex,
+    options: &CheckOptions,
+    machine: MachineIdx,
+    kind: CheckedKind,
+    primary: Option<&Assignment>,
+) -> CheckedServer {
+    let required = crate::required::planned_names(topo, graph, machine, kind);
+    let names_of = |u: crate::certs::Usage| {
+        crate::required::for_usages(&required, &[u])
+            .into_iter()
+            .map(|n| n.name.as_str().to_string())
+            .collect()
+    };
+    let certificates = assign::choose_per_usage(
+        topo,
+        store,
+        index,
+        machine,
+        options.now,
+        primary,
+        kind.needed_usages(),
+        kind.single_certificate_usages(),
+        &names_of,
+    );
+    let assignment = certificates
+        .iter()
+        .find(|a| a.usages.contains(&crate::certs::Usage::Default))
+        .or(certificates.first())
+        .cloned();
+    CheckedServer {
+        machine,
+        kind,
+        assignment,
+        certificates,
+    }
 }
 
 #[cfg(test)]

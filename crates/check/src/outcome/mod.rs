@@ -219,14 +219,14 @@ pub struct Outcome {
 fn server_outcome(
     result: &CheckResult,
     i: usize,
-    findings_of: &[Vec<usize>],
     general_undecided: &[usize],
     waived: Vec<String>,
 ) -> ServerOutcome {
     let s = &result.servers[i];
-    let mine: Vec<(usize, &Finding)> = findings_of[i]
-        .iter()
-        .map(|&k| (k, &result.findings[k]))
+    // The findings about the server are together (`CheckResult::findings_range`).
+    let mine: Vec<(usize, &Finding)> = result
+        .findings_range(s.machine)
+        .map(|k| (k, &result.findings[k]))
         .collect();
     let blocks = mine.iter().any(|(_, f)| f.effect == Effect::Blocks);
     let mut undecided: Vec<Undecided> = mine
@@ -304,26 +304,28 @@ pub fn decide(
     fail_on: FailOn,
     baseline: Option<&Baseline>,
 ) -> Outcome {
-    let mut findings_of: Vec<Vec<usize>> = vec![Vec::new(); result.servers.len()];
-    let mut general_undecided = Vec::new();
-    for (k, f) in result.findings.iter().enumerate() {
-        match f.machine().and_then(|m| result.server_index(m)) {
-            Some(i) => findings_of[i].push(k),
-            None if f.effect == Effect::Undecided => general_undecided.push(k),
-            None => {}
-        }
-    }
-    // What the settings set aside, per server, in order.
-    let mut waived_of: Vec<Vec<String>> = vec![Vec::new(); result.servers.len()];
+    debug_assert!(result.findings_in_order());
+    let general_undecided: Vec<usize> = result
+        .findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            f.machine().and_then(|m| result.server_index(m)).is_none()
+                && f.effect == Effect::Undecided
+        })
+        .map(|(k, _)| k)
+        .collect();
+    // What the settings set aside, per server (only those with any), in order.
+    let mut waived_of: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
     for w in &result.waived {
         if let Some(i) = result.server_index(w.machine) {
-            waived_of[i].push(w.what.clone());
+            waived_of.entry(i).or_default().push(w.what.clone());
         }
     }
     let servers: Vec<ServerOutcome> = (0..result.servers.len())
         .map(|i| {
-            let waived = std::mem::take(&mut waived_of[i]);
-            server_outcome(result, i, &findings_of, &general_undecided, waived)
+            let waived = waived_of.remove(&i).unwrap_or_default();
+            server_outcome(result, i, &general_undecided, waived)
         })
         .collect();
     // Findings that leave a server undecided fail the run like errors do (unless

@@ -37,6 +37,8 @@ impl Rule for MissingRequiredName {
         for_each_certificate(ctx, |s, file| {
             let fqdn = ctx.fqdn(s);
             let missing = crate::required::missing_names(
+                ctx.topology,
+                ctx.graph,
                 s,
                 fqdn,
                 &file.leaf,

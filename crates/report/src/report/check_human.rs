@@ -283,14 +283,17 @@ pub fn render(v: &View<'_>, w: &mut dyn std::io::Write) -> Result<(), RenderErro
             })
             .collect();
         out.push_str("Summary\n\n");
+        w.write_all(out.as_bytes())?;
+        out.clear();
         // At a narrow width the certificate column goes first (each server's certificates
         // are listed above), then the findings wrap.
-        out.push_str(&super::table::render_within(
+        super::table::write_within(
             &["SERVER", "KIND", "CERTIFICATE", "STATUS", "FINDINGS"],
             &rows,
             width,
             &[2],
-        ));
+            w,
+        )?;
         out.push('\n');
     }
     if outcome.has_baseline {

@@ -498,10 +498,14 @@ pub fn render(v: &View<'_>, out: &mut dyn std::io::Write) -> Result<(), RenderEr
             super::svg::Scope::PersistentChat => "The Persistent Chat pools, the pools they depend on and their servers (<code>--graph all</code> draws every pool). ",
         }
     );
-    // The drawing is written as it is, not copied into the page's buffer.
+    // The drawing is written as it is, not copied into the page's buffer, in 64 KiB pieces
+    // (what the writer holds at once).
     out.write_all(o.as_bytes())?;
     o.clear();
-    out.write_all(svg.as_bytes())?;
+    for piece in svg.as_bytes().chunks(64 << 10) {
+        out.write_all(piece)?;
+    }
+    drop(svg);
     o.push_str("</div></section>\n");
     // Unreadable files.
     if !store.unreadable.is_empty() {

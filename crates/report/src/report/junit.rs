@@ -18,6 +18,18 @@ struct Case {
     other: Vec<String>,
 }
 
+impl Case {
+    /// Adds finding `i` (`f`) to the failures or the rest.
+    fn add(&mut self, f: &Finding, i: usize, outcome: &crate::outcome::Outcome) {
+        let text = line(f, outcome.is_baselined(i));
+        if outcome.finding_fails(i) {
+            self.failures.push(text);
+        } else {
+            self.other.push(text);
+        }
+    }
+}
+
 fn line(f: &Finding, known: bool) -> String {
     format!(
         "{} {}{}: {}",
@@ -33,26 +45,27 @@ fn line(f: &Finding, known: bool) -> String {
 pub fn render(v: &View<'_>, out: &mut dyn std::io::Write) -> Result<(), RenderError> {
     let checked = v.checked()?;
     let (topo, result, outcome) = (v.topology, &checked.result, &checked.outcome);
-    let mut cases: Vec<Case> = result
-        .servers
-        .iter()
-        .zip(&outcome.servers)
-        .map(|(s, so)| {
-            let m = &topo.machines[s.machine.0];
-            let site = topo
-                .pool_site(m.pool)
-                .map(|x| x.display_name())
-                .unwrap_or_default();
-            Case {
-                name: esc(m.fqdn.as_str()),
-                classname: esc(&format!("{site}/{}", topo.pools[m.pool.0].fqdn)),
-                status: Some(so.status.as_str()),
-                status_note: outcome.status_note(so),
-                failures: Vec::new(),
-                other: Vec::new(),
-            }
-        })
-        .collect();
+    // One case per server, made as it is written; the findings about a server are together
+    // (`CheckResult::findings_range`).
+    let case_of = |s: &crate::check::CheckedServer, so: &crate::outcome::ServerOutcome| {
+        let m = &topo.machines[s.machine.0];
+        let site = topo
+            .pool_site(m.pool)
+            .map(|x| x.display_name())
+            .unwrap_or_default();
+        let mut case = Case {
+            name: esc(m.fqdn.as_str()),
+            classname: esc(&format!("{site}/{}", topo.pools[m.pool.0].fqdn)),
+            status: Some(so.status.as_str()),
+            status_note: outcome.status_note(so),
+            failures: Vec::new(),
+            other: Vec::new(),
+        };
+        for i in result.findings_range(s.machine) {
+            case.add(&result.findings[i], i, outcome);
+        }
+        case
+    };
     let mut general = Case {
         name: "topology and certificates".into(),
         classname: "topocert".into(),
@@ -62,23 +75,21 @@ pub fn render(v: &View<'_>, out: &mut dyn std::io::Write) -> Result<(), RenderEr
         other: Vec::new(),
     };
     for (i, f) in result.findings.iter().enumerate() {
-        let case = match f.machine() {
-            Some(m) => match result.server_index(m) {
-                Some(k) => &mut cases[k],
-                None => &mut general,
-            },
-            None => &mut general,
-        };
-        let text = line(f, outcome.is_baselined(i));
-        if outcome.finding_fails(i) {
-            case.failures.push(text);
-        } else {
-            case.other.push(text);
+        if f.machine().and_then(|m| result.server_index(m)).is_none() {
+            general.add(f, i, outcome);
         }
     }
-    cases.push(general);
-    let failures = cases.iter().filter(|c| !c.failures.is_empty()).count();
-    let tests = cases.len().to_string();
+    let failures = result
+        .servers
+        .iter()
+        .filter(|s| {
+            result
+                .findings_range(s.machine)
+                .any(|i| outcome.finding_fails(i))
+        })
+        .count()
+        + usize::from(!general.failures.is_empty());
+    let tests = (result.servers.len() + 1).to_string();
     let failures = failures.to_string();
     let suite_name = esc(&format!("topocert check {}", topo.source.name));
     let verdict = outcome.verdict.as_str();
@@ -113,45 +124,52 @@ pub fn render(v: &View<'_>, out: &mut dyn std::io::Write) -> Result<(), RenderEr
             w.write_event(Event::Empty(p))?;
         }
         w.write_event(Event::End(BytesEnd::new("properties")))?;
-        for c in &cases {
-            let mut tc = BytesStart::new("testcase");
-            tc.push_attribute(("name", c.name.as_str()));
-            tc.push_attribute(("classname", c.classname.as_str()));
-            w.write_event(Event::Start(tc))?;
-            if let Some(status) = c.status {
-                w.write_event(Event::Start(BytesStart::new("properties")))?;
-                let mut p = BytesStart::new("property");
-                p.push_attribute(("name", "status"));
-                p.push_attribute(("value", status));
-                w.write_event(Event::Empty(p))?;
-                if !c.status_note.is_empty() {
-                    let mut n = BytesStart::new("property");
-                    n.push_attribute(("name", "status-note"));
-                    n.push_attribute(("value", c.status_note.as_str()));
-                    w.write_event(Event::Empty(n))?;
-                }
-                w.write_event(Event::End(BytesEnd::new("properties")))?;
-            }
-            if let Some(first) = c.failures.first() {
-                let mut fl = BytesStart::new("failure");
-                fl.push_attribute(("message", first.as_str()));
-                fl.push_attribute(("type", "topocert"));
-                w.write_event(Event::Start(fl))?;
-                w.write_event(Event::Text(BytesText::new(&c.failures.join("\n"))))?;
-                w.write_event(Event::End(BytesEnd::new("failure")))?;
-            }
-            if !c.other.is_empty() {
-                w.write_event(Event::Start(BytesStart::new("system-out")))?;
-                w.write_event(Event::Text(BytesText::new(&c.other.join("\n"))))?;
-                w.write_event(Event::End(BytesEnd::new("system-out")))?;
-            }
-            w.write_event(Event::End(BytesEnd::new("testcase")))?;
+        for (s, so) in result.servers.iter().zip(&outcome.servers) {
+            write_case(w, &case_of(s, so))?;
         }
+        write_case(w, &general)?;
         w.write_event(Event::End(BytesEnd::new("testsuite")))?;
         w.write_event(Event::End(BytesEnd::new("testsuites")))?;
         Ok(())
     };
     write(&mut w)?;
     w.into_inner().write_all(b"\n")?;
+    Ok(())
+}
+
+/// One `<testcase>`.
+fn write_case(w: &mut Writer<&mut dyn std::io::Write>, c: &Case) -> std::io::Result<()> {
+    let mut tc = BytesStart::new("testcase");
+    tc.push_attribute(("name", c.name.as_str()));
+    tc.push_attribute(("classname", c.classname.as_str()));
+    w.write_event(Event::Start(tc))?;
+    if let Some(status) = c.status {
+        w.write_event(Event::Start(BytesStart::new("properties")))?;
+        let mut p = BytesStart::new("property");
+        p.push_attribute(("name", "status"));
+        p.push_attribute(("value", status));
+        w.write_event(Event::Empty(p))?;
+        if !c.status_note.is_empty() {
+            let mut n = BytesStart::new("property");
+            n.push_attribute(("name", "status-note"));
+            n.push_attribute(("value", c.status_note.as_str()));
+            w.write_event(Event::Empty(n))?;
+        }
+        w.write_event(Event::End(BytesEnd::new("properties")))?;
+    }
+    if let Some(first) = c.failures.first() {
+        let mut fl = BytesStart::new("failure");
+        fl.push_attribute(("message", first.as_str()));
+        fl.push_attribute(("type", "topocert"));
+        w.write_event(Event::Start(fl))?;
+        w.write_event(Event::Text(BytesText::new(&c.failures.join("\n"))))?;
+        w.write_event(Event::End(BytesEnd::new("failure")))?;
+    }
+    if !c.other.is_empty() {
+        w.write_event(Event::Start(BytesStart::new("system-out")))?;
+        w.write_event(Event::Text(BytesText::new(&c.other.join("\n"))))?;
+        w.write_event(Event::End(BytesEnd::new("system-out")))?;
+    }
+    w.write_event(Event::End(BytesEnd::new("testcase")))?;
     Ok(())
 }

@@ -124,7 +124,16 @@ pub fn render(
             esc(&label)
         );
     }
-    let mut pools = String::new();
+    let width = 20.0 + groups.len().max(1) as f64 * COL_W;
+    let height = max_h + 10.0;
+    let body = body.replace("{SITE_H}", &format!("{}", max_h - 4.0));
+    // The pools (a line per server) are written into the drawing itself, not into a string
+    // of their own copied into it.
+    let mut svg = format!(
+        "<svg class=\"topology\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" role=\"img\" aria-label=\"Topology graph\"><defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#607d8b\"/></marker></defs>{body}{edges}"
+    );
+    drop((body, edges));
+    let pools = &mut svg;
     for (p, (x, y, h)) in &boxes {
         let pool = &topo.pools[p.0];
         let kind = graph.pool_kinds[p.0];
@@ -169,12 +178,8 @@ pub fn render(
         }
         pools.push_str("</g>");
     }
-    let width = 20.0 + groups.len().max(1) as f64 * COL_W;
-    let height = max_h + 10.0;
-    let body = body.replace("{SITE_H}", &format!("{}", max_h - 4.0));
-    let svg = format!(
-        "<svg class=\"topology\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" role=\"img\" aria-label=\"Topology graph\"><defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#607d8b\"/></marker></defs>{body}{edges}{pools}{labels}</svg>"
-    );
+    svg.push_str(&labels);
+    svg.push_str("</svg>");
     (svg, scope)
 }
 

@@ -34,60 +34,98 @@ pub fn write(
 /// [`render`] fitted to `width` columns: while the table is too wide, the columns listed in
 /// `optional` are left out, in that order; if it is still too wide, the last column's cells are
 /// wrapped at spaces (never inside a name) onto continuation lines.
+#[cfg(test)]
 pub(crate) fn render_within(
     header: &[&str],
     rows: &[Vec<String>],
     width: usize,
     optional: &[usize],
 ) -> String {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write_within(header, rows, width, optional, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render_within`], written to `out` line by line; the rows are read where they are (a
+/// wrapped last cell is wrapped once to measure it and once to write it).
+pub(crate) fn write_within(
+    header: &[&str],
+    rows: &[Vec<String>],
+    width: usize,
+    optional: &[usize],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut keep: Vec<usize> = (0..header.len()).collect();
-    let project = |keep: &[usize]| -> (Vec<String>, Vec<Vec<String>>) {
-        let h = keep.iter().map(|&i| header[i].to_string()).collect();
-        let r = rows
-            .iter()
-            .map(|r| {
-                keep.iter()
-                    .map(|&i| r.get(i).cloned().unwrap_or_default())
-                    .collect()
-            })
-            .collect();
-        (h, r)
-    };
     let mut drop = optional.iter();
-    let (header, rows) = loop {
-        let (h, r) = project(&keep);
-        if total(&widths(&h, &r)) <= width {
-            break (h, r);
+    let mut w = loop {
+        let w = kept_widths(header, rows, &keep);
+        if total(&w) <= width {
+            break w;
         }
         match drop.next() {
             Some(d) => keep.retain(|k| k != d),
-            None => break (h, r),
+            None => break w,
         }
     };
-    let mut w = widths(&header, &rows);
+    let header: Vec<&str> = keep.iter().map(|&i| header[i]).collect();
+    fn cell<'r>(r: &'r [String], keep: &[usize], i: usize) -> &'r str {
+        r.get(keep[i]).map_or("", String::as_str)
+    }
     let Some(last) = w.len().checked_sub(1) else {
-        return String::new();
+        return Ok(());
     };
     let over = total(&w).saturating_sub(width);
+    let mut line = String::new();
     if over == 0 {
-        return lay_out(&header, &rows, &w);
+        write_line(&mut header.iter().copied(), &w, &mut line, out)?;
+        write_rule(&w, &mut line, out)?;
+        for r in rows {
+            write_line(
+                &mut (0..w.len()).map(|i| cell(r, &keep, i)),
+                &w,
+                &mut line,
+                out,
+            )?;
+        }
+        return Ok(());
     }
-    w[last] = w[last].saturating_sub(over).max(MIN_LAST);
-    let mut wrapped = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let text = r.get(last).map_or("", String::as_str);
-        let lines = crate::term::wrap(text, w[last]);
-        for (k, piece) in lines.split('\n').enumerate() {
-            let mut row: Vec<String> = if k == 0 {
-                r[..last].to_vec()
-            } else {
-                vec![String::new(); last]
-            };
-            row.push(piece.to_string());
-            wrapped.push(row);
+    let room = w[last].saturating_sub(over).max(MIN_LAST);
+    // The wrapped table's widths: the other columns keep theirs (continuation lines leave
+    // them empty); the last is its widest piece.
+    w[last] = crate::term::display_width(header[last]);
+    for r in rows {
+        for piece in crate::term::wrap(cell(r, &keep, last), room).split('\n') {
+            w[last] = w[last].max(crate::term::display_width(piece));
         }
     }
-    lay_out(&header, &wrapped, &widths(&header, &wrapped))
+    w[last] = w[last].min(MAX_COLUMN);
+    write_line(&mut header.iter().copied(), &w, &mut line, out)?;
+    write_rule(&w, &mut line, out)?;
+    for r in rows {
+        let wrapped = crate::term::wrap(cell(r, &keep, last), room);
+        for (k, piece) in wrapped.split('\n').enumerate() {
+            let first = (0..last).map(|i| if k == 0 { cell(r, &keep, i) } else { "" });
+            write_line(&mut first.chain(std::iter::once(piece)), &w, &mut line, out)?;
+        }
+    }
+    Ok(())
+}
+
+/// The widths [`widths`] gives the columns `keep` of `header` and `rows` (a missing cell is
+/// empty).
+fn kept_widths(header: &[&str], rows: &[Vec<String>], keep: &[usize]) -> Vec<usize> {
+    let mut widths: Vec<usize> = keep
+        .iter()
+        .map(|&i| crate::term::display_width(header[i]))
+        .collect();
+    for r in rows {
+        for (w, &i) in widths.iter_mut().zip(keep) {
+            *w = (*w).max(r.get(i).map_or(0, |c| crate::term::display_width(c)));
+        }
+    }
+    widths.iter_mut().for_each(|w| *w = (*w).min(MAX_COLUMN));
+    widths
 }
 
 /// The width [`render`] lays `rows` out at under `header`, in terminal columns.
@@ -118,13 +156,6 @@ fn total(widths: &[usize]) -> usize {
     widths.iter().sum::<usize>() + GAP * widths.len().saturating_sub(1)
 }
 
-fn lay_out(header: &[String], rows: &[Vec<String>], widths: &[usize]) -> String {
-    let mut out = Vec::new();
-    // Writing to a Vec cannot fail.
-    let _ = write_lines(header, rows, widths, &mut out);
-    String::from_utf8(out).unwrap_or_default()
-}
-
 /// The lines of a table, written one by one.
 fn write_lines(
     header: &[String],
@@ -133,26 +164,43 @@ fn write_lines(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let mut s = String::new();
-    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
-        s.clear();
-        for (i, c) in cells.enumerate() {
-            if i > 0 {
-                s.push_str(&" ".repeat(GAP));
-            }
-            s.push_str(c);
-            let pad = widths[i].saturating_sub(crate::term::display_width(c));
-            s.extend(std::iter::repeat_n(' ', pad));
-        }
-        out.write_all(s.trim_end().as_bytes())?;
-        out.write_all(b"\n")
-    };
-    line(&mut header.iter().map(String::as_str))?;
-    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-    line(&mut rule.iter().map(String::as_str))?;
+    write_line(&mut header.iter().map(String::as_str), widths, &mut s, out)?;
+    write_rule(widths, &mut s, out)?;
     for r in rows {
-        line(&mut r.iter().map(String::as_str))?;
+        write_line(&mut r.iter().map(String::as_str), widths, &mut s, out)?;
     }
     Ok(())
+}
+
+/// One line of cells, each padded to its column's width, without trailing spaces (`s`: room
+/// reused from line to line).
+fn write_line(
+    cells: &mut dyn Iterator<Item = &str>,
+    widths: &[usize],
+    s: &mut String,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    s.clear();
+    for (i, c) in cells.enumerate() {
+        if i > 0 {
+            s.push_str(&" ".repeat(GAP));
+        }
+        s.push_str(c);
+        let pad = widths[i].saturating_sub(crate::term::display_width(c));
+        s.extend(std::iter::repeat_n(' ', pad));
+    }
+    out.write_all(s.trim_end().as_bytes())?;
+    out.write_all(b"\n")
+}
+
+/// The line of dashes under the header.
+fn write_rule(
+    widths: &[usize],
+    s: &mut String,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    write_line(&mut rule.iter().map(String::as_str), widths, s, out)
 }
 
 #[cfg(test)]

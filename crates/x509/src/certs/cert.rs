@@ -231,6 +231,9 @@ pub enum SignatureCheck {
     Unsupported,
 }
 
+/// A Name as compared ([`super::dn::name_key`]), shared by the certificates that carry it.
+pub type NameKey = std::sync::Arc<[u8]>;
+
 /// A parsed X.509 certificate. Owns all its data; times are unix seconds and are only compared.
 /// Its [`CertFacts`] (subject, issuer, names, serial, validity, thumbprint) are reachable
 /// directly through `Deref` (`cert.subject`).
@@ -245,10 +248,11 @@ pub struct Certificate {
     /// The subject Name as compared (RFC 5280 §7.1: string type, case and whitespace ignored;
     /// see [`super::dn::name_key`]).
     #[serde(skip)]
-    pub subject_name: Vec<u8>,
-    /// The issuer Name as compared, like `subject_name`.
+    pub subject_name: NameKey,
+    /// The issuer Name as compared, like `subject_name` (one shared copy per name among the
+    /// certificates of a folder: most have the same issuer).
     #[serde(skip)]
-    pub issuer_name: Vec<u8>,
+    pub issuer_name: NameKey,
     /// basicConstraints cA is true.
     pub is_ca: bool,
     /// X.509 version, 1 to 3.
@@ -543,8 +547,8 @@ fn build(x: &X509Certificate<'_>, der: Vec<u8>) -> Certificate {
             not_after: x.validity().not_after.timestamp(),
             sha1_thumbprint,
         },
-        subject_name: super::dn::name_key(x.subject()),
-        issuer_name: super::dn::name_key(x.issuer()),
+        subject_name: super::dn::name_key(x.subject()).into(),
+        issuer_name: super::dn::name_key(x.issuer()).into(),
         is_ca,
         version: x.version().0.saturating_add(1),
         eku,

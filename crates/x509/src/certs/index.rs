@@ -16,11 +16,14 @@ pub struct NameIndex {
     named_short: HashMap<Box<str>, Files>,
 }
 
-/// The files of one name, in store order: most names have one, kept without a list.
+/// The files of one name, in store order: most names have one, kept without a list (and a
+/// list is boxed, so that each entry of the maps is two words).
+// Boxed on purpose: most names have one file, and the maps hold an entry per name.
+#[allow(clippy::box_collection)]
 #[derive(Debug, Clone)]
 enum Files {
     One(usize),
-    Many(Vec<usize>),
+    Many(Box<Vec<usize>>),
 }
 
 impl Files {
@@ -41,7 +44,7 @@ fn push(map: &mut HashMap<Box<str>, Files>, key: String, i: usize) {
             let files = e.get_mut();
             match files {
                 Files::One(j) if *j == i => {}
-                Files::One(j) => *files = Files::Many(vec![*j, i]),
+                Files::One(j) => *files = Files::Many(Box::new(vec![*j, i])),
                 Files::Many(v) => {
                     if v.last() != Some(&i) {
                         v.push(i);

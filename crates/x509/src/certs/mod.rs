@@ -24,7 +24,7 @@ use topocert_base::{sniff, usage};
 mod tests;
 
 pub use cert::{
-    key_id_hex, sha1_thumbprint, CertParseError, Certificate, Eku, KeyUsage, PublicKey,
+    key_id_hex, sha1_thumbprint, CertParseError, Certificate, Eku, KeyUsage, NameKey, PublicKey,
     SignatureAlgorithm, SignatureCheck, SignatureHash, KNOWN_EXTENSIONS,
 };
 pub use facts::{CertFacts, Leaf, NameMatch};

@@ -81,7 +81,46 @@ pub(crate) enum SortedFile {
     CaOnly(PathBuf, Vec<Certificate>),
 }
 
+/// One copy of each Name ([`super::NameKey`]) among the certificates of a folder.
+#[derive(Default)]
+pub(crate) struct SharedNames(std::collections::HashSet<super::NameKey>);
+
+impl SharedNames {
+    /// The shared copy of `name` (the first seen).
+    fn share(&mut self, name: &mut super::NameKey) {
+        match self.0.get(name) {
+            Some(shared) => *name = shared.clone(),
+            None => {
+                self.0.insert(name.clone());
+            }
+        }
+    }
+    /// Shares the issuer Name of every certificate (most of a folder's have the same issuer),
+    /// and the subject Name of CA certificates (the issuer Name of the certificates they sign).
+    fn share_in(&mut self, cert: &mut Certificate) {
+        self.share(&mut cert.issuer_name);
+        if cert.is_ca {
+            self.share(&mut cert.subject_name);
+        }
+    }
+}
+
 impl SortedFile {
+    /// Shares the Names of its certificates with those of the files before it.
+    pub(crate) fn share_names(&mut self, names: &mut SharedNames) {
+        let certs = match self {
+            SortedFile::Server(f) => {
+                if let super::Leaf::File(c) = &mut f.leaf {
+                    names.share_in(c);
+                }
+                &mut f.chain
+            }
+            SortedFile::CaOnly(_, certs) => certs,
+        };
+        for c in certs {
+            names.share_in(c);
+        }
+    }
     /// Adds it to `store`.
     pub(crate) fn add_to(self, store: &mut CertStore) {
         match self {

@@ -2,7 +2,7 @@
 //! added to the store in that order.
 
 use super::read::{load_file, CertLoadError};
-use super::store::{sort_file, CertStore, SortedFile, Unreadable};
+use super::store::{sort_file, CertStore, SharedNames, SortedFile, Unreadable};
 use miette::Diagnostic;
 use std::ffi::OsStr;
 use std::fs;
@@ -95,40 +95,67 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<(PathBuf, bool)>> {
 enum Found {
     /// A file to read.
     File(PathBuf),
-    /// A folder that was not read.
-    Unreadable(Unreadable),
+    /// A folder that was not read (boxed: there are few, and the list holds every file).
+    Unreadable(Box<Unreadable>),
 }
+
+/// How many files are read in parallel before they are added to the store: what is read is
+/// held twice (read, then in the store) for at most this many files.
+const READ_BATCH: usize = 512;
 
 /// Reads the files `walk` found, in parallel, and adds them to `store` in the order found.
 /// Each file is read, parsed and sorted ([`sort_file`]) on the thread that read it, so that
-/// what it leaves behind is reused by that thread's next file.
+/// what it leaves behind is reused by that thread's next file. The files are read in batches
+/// of [`READ_BATCH`], so the results waiting to be added stay few; each path found moves into
+/// the store's entry, and the certificates share one copy of each issuer's Name.
 fn load_found(found: Vec<Found>, store: &mut CertStore) {
     use rayon::prelude::*;
-    // Indexed parallel iterators collect in input order: the store is the same whatever the
-    // number of threads.
-    let loaded: Vec<Option<Result<SortedFile, CertLoadError>>> = found
-        .par_iter()
-        .map(|f| match f {
-            Found::File(path) => read_found(path).map(|r| {
-                r.map(|certs| {
-                    let origin = super::Origin::File { path: path.clone() };
-                    sort_file(origin, certs)
-                })
-            }),
-            Found::Unreadable(_) => None,
-        })
-        .collect();
     // Nearly every file found is a server's: the list is made once at about its size.
     store.files.reserve(found.len());
-    for (f, result) in found.into_iter().zip(loaded) {
-        match (f, result) {
-            (Found::Unreadable(u), _) => store.unreadable.push(u),
-            (Found::File(_), None) => {}
-            (Found::File(_), Some(Ok(sorted))) => sorted.add_to(store),
-            (Found::File(path), Some(Err(error))) => {
-                store.unreadable.push(Unreadable { path, error })
+    let mut found = found.into_iter();
+    let mut names = SharedNames::default();
+    loop {
+        let batch: Vec<Found> = found.by_ref().take(READ_BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
+        // Indexed parallel iterators collect in input order: the store is the same whatever
+        // the number of threads.
+        let loaded: Vec<Loaded> = batch.into_par_iter().map(load_one).collect();
+        for l in loaded {
+            match l {
+                Loaded::Skipped => {}
+                Loaded::Sorted(mut sorted) => {
+                    sorted.share_names(&mut names);
+                    sorted.add_to(store);
+                }
+                Loaded::Unreadable(u) => store.unreadable.push(u),
             }
         }
+    }
+}
+
+/// One place of the walk, read.
+// Unboxed, as `SortedFile`: a file read moves into the store without an allocation of its own.
+#[allow(clippy::large_enum_variant)]
+enum Loaded {
+    /// A symbolic link to a folder (never followed).
+    Skipped,
+    /// A file read and sorted.
+    Sorted(SortedFile),
+    /// A file or folder that could not be read.
+    Unreadable(Unreadable),
+}
+
+/// Reads one place of the walk ([`read_found`]), moving its path into the result.
+fn load_one(f: Found) -> Loaded {
+    match f {
+        Found::Unreadable(u) => Loaded::Unreadable(*u),
+        Found::File(path) => match read_found(&path) {
+            None => Loaded::Skipped,
+            Some(Ok(certs)) => Loaded::Sorted(sort_file(super::Origin::File { path }, certs)),
+            Some(Err(error)) => Loaded::Unreadable(Unreadable { path, error }),
+        },
     }
 }
 
@@ -146,24 +173,24 @@ fn walk(entries: Vec<(PathBuf, bool)>, depth: usize, found: &mut Vec<Found>) {
     for (path, is_dir) in entries {
         if is_dir {
             if depth >= MAX_DEPTH {
-                found.push(Found::Unreadable(Unreadable {
+                found.push(Found::Unreadable(Box::new(Unreadable {
                     error: CertLoadError::TooDeep {
                         path: path.clone(),
                         limit: MAX_DEPTH,
                     },
                     path,
-                }));
+                })));
                 continue;
             }
             match sorted_entries(&path) {
                 Ok(sub) => walk(sub, depth + 1, found),
-                Err(source) => found.push(Found::Unreadable(Unreadable {
+                Err(source) => found.push(Found::Unreadable(Box::new(Unreadable {
                     error: CertLoadError::Io {
                         path: path.clone(),
                         cause: source,
                     },
                     path,
-                })),
+                }))),
             }
             continue;
         }
@@ -174,6 +201,9 @@ fn walk(entries: Vec<(PathBuf, bool)>, depth: usize, found: &mut Vec<Found>) {
             // a fetched folder's manifest is read by `app::sources::folder`
             continue;
         }
+        // Kept in the store's entry for the whole run: no room left over from joining.
+        let mut path = path;
+        path.shrink_to_fit();
         found.push(Found::File(path));
     }
 }
