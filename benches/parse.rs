@@ -1,6 +1,7 @@
 //! Parse throughput against a raw quick-xml scan, and peak memory, on synthetic topologies.
 //!
-//! `cargo bench --bench parse` (sizes in MB can be overridden: `TOPOCERT_BENCH_MB=1,10`).
+//! `cargo bench --bench parse` (sizes in MB can be overridden: `TOPOCERT_BENCH_MB=1,10`; rounds per
+//! size: `TOPOCERT_BENCH_ROUNDS`).
 //! A plain `main` timing with `Instant`: raw scan and full parse run in alternation, and the
 //! ratio printed is the median of the per-round ratios.
 
@@ -234,13 +235,17 @@ fn main() {
     for &mb in &sizes {
         let bytes = topology_of(mb);
         let size = bytes.len() as f64 / MB;
-        let iters = if size < 5.0 {
-            21
-        } else if size < 50.0 {
-            9
-        } else {
-            5
-        };
+        // rounds enough that the median ratio holds on a shared machine, whose speed drifts
+        let iters = std::env::var("TOPOCERT_BENCH_ROUNDS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(if size < 5.0 {
+                21
+            } else if size < 50.0 {
+                15
+            } else {
+                11
+            });
         let [(raw, _), (full, ratio), (single, single_ratio)] =
             time_rounds(iters, &bytes, raw_scan::raw_scan, full_parse);
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
