@@ -39,7 +39,7 @@ pub struct ReferenceCa {
     /// by name (inferred from inventory rows without its certificate in the folder).
     pub subject_name: Option<crate::certs::NameKey>,
     /// Subject key identifier (of the CA certificate, or the AKI of the certificates it issued).
-    pub key_id: Option<Vec<u8>>,
+    pub key_id: Option<Box<[u8]>>,
     /// The CA certificate, when known: used to verify signatures.
     pub cert: Option<Certificate>,
     /// Where it came from.
@@ -73,7 +73,7 @@ pub struct CaCandidate {
     /// Its DN for display.
     pub subject: String,
     /// Its key id (the authority key id of the certificates it issued), when known.
-    pub key_id: Option<Vec<u8>>,
+    pub key_id: Option<Box<[u8]>>,
     /// The internal servers whose certificates it issued, in topology order.
     pub servers: Vec<crate::model::MachineIdx>,
 }
@@ -149,7 +149,7 @@ pub enum CaVerdict {
     NoReference,
 }
 
-fn key_ids_compatible(aki: &Option<Vec<u8>>, ski: &Option<Vec<u8>>) -> bool {
+fn key_ids_compatible(aki: &Option<Box<[u8]>>, ski: &Option<Box<[u8]>>) -> bool {
     match (aki, ski) {
         (Some(a), Some(s)) => a == s,
         _ => true,
@@ -197,7 +197,7 @@ pub struct CaRole {
     /// A CA certificate of the inputs names it as issuer (it is a root or policy CA).
     pub issues_cas: bool,
     /// The DER of every CA certificate above it, found in the inputs and verified link by link.
-    pub above: Vec<Vec<u8>>,
+    pub above: Vec<Box<[u8]>>,
 }
 
 impl CaRole {
@@ -493,7 +493,7 @@ fn verdict_by_name<'a>(
 /// for an inventory row.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum IssuerKey {
-    Der(crate::certs::NameKey, Option<Vec<u8>>),
+    Der(crate::certs::NameKey, Option<Box<[u8]>>),
     Name(DnKey),
 }
 

@@ -51,7 +51,7 @@ pub(crate) enum Walk<'a> {
     },
 }
 
-fn key_ids_compatible(aki: &Option<Vec<u8>>, ski: &Option<Vec<u8>>) -> bool {
+fn key_ids_compatible(aki: &Option<Box<[u8]>>, ski: &Option<Box<[u8]>>) -> bool {
     match (aki, ski) {
         (Some(a), Some(s)) => a == s,
         _ => true,
