@@ -60,7 +60,7 @@ pub fn to_csv(rows: &[ExportRow]) -> String {
         let _ = w.write_record([
             r.usage.clone(),
             r.facts.subject.clone(),
-            r.facts.issuer.clone(),
+            r.facts.issuer.to_string(),
             en_us_date(r.facts.not_before),
             en_us_date(r.facts.not_after),
             r.facts.sha1_thumbprint.clone(),

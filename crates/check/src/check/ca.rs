@@ -577,7 +577,7 @@ pub fn resolve(
             };
             let e = counts
                 .entry(key)
-                .or_insert_with(|| (leaf.issuer.clone(), Vec::new()));
+                .or_insert_with(|| (leaf.issuer.to_string(), Vec::new()));
             e.1.push(crate::model::MachineIdx(i));
         }
     }

@@ -226,7 +226,7 @@ pub(crate) fn walk<'a>(
 pub(crate) fn describe_issuer_of(cert: &Certificate) -> String {
     match &cert.authority_key_id {
         Some(k) => format!("{} (key id {})", cert.issuer, key_id_hex(k)),
-        None => cert.issuer.clone(),
+        None => cert.issuer.to_string(),
     }
 }
 

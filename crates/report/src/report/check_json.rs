@@ -274,7 +274,7 @@ impl<'a> Parts<'a> {
         CertificateJson {
             file: f.label(),
             subject: f.leaf.subject.clone(),
-            issuer: f.leaf.issuer.clone(),
+            issuer: f.leaf.issuer.to_string(),
             serial: f.leaf.serial.clone(),
             not_before: crate::time::format_rfc3339(f.leaf.not_before),
             not_after: crate::time::format_rfc3339(f.leaf.not_after),

@@ -539,7 +539,7 @@ fn build(x: &X509Certificate<'_>, der: Box<[u8]>) -> Certificate {
     Certificate {
         facts: CertFacts {
             subject: super::dn::windows_text(x.subject()),
-            issuer: super::dn::windows_text(x.issuer()),
+            issuer: super::dn::windows_text(x.issuer()).into(),
             common_name,
             dns_names,
             serial: hex_upper(x.raw_serial()),

@@ -242,7 +242,7 @@ mod tests {
     fn subject_and_issuer_read_as_windows_shows_them() {
         let ca = ad_cs_ca();
         assert_eq!(ca.subject, "CN=Fabrikam Issuing CA, DC=fabrikam, DC=com");
-        assert_eq!(ca.issuer, "CN=Fabrikam Issuing CA, DC=fabrikam, DC=com");
+        assert_eq!(&*ca.issuer, "CN=Fabrikam Issuing CA, DC=fabrikam, DC=com");
         assert_eq!(ca.common_name.as_deref(), Some("Fabrikam Issuing CA"));
     }
 

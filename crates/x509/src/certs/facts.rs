@@ -12,8 +12,8 @@ use serde::Serialize;
 pub struct CertFacts {
     /// Subject DN for display ("CN=lyncse01.fabrikam.com, O=Fabrikam").
     pub subject: String,
-    /// Issuer DN for display.
-    pub issuer: String,
+    /// Issuer DN for display (one shared copy per name among the certificates of a folder).
+    pub issuer: std::sync::Arc<str>,
     /// First subject common name, if any.
     pub common_name: Option<String>,
     /// DNS subject alternative names, as written.

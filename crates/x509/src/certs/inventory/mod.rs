@@ -407,7 +407,7 @@ fn build_row(path: &Path, row: &RawRow) -> Result<InventoryCert, RowProblem> {
         facts: CertFacts {
             common_name: super::dn::common_name(&subject),
             subject,
-            issuer,
+            issuer: issuer.into(),
             dns_names,
             serial: upper_hex(&row.text("SerialNumber")?.unwrap_or_default()),
             not_before,

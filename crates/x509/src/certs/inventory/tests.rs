@@ -338,7 +338,7 @@ fn german_use_culture_csv_with_semicolons_is_read() {
             "2027-11-28T15:51:56Z"
         );
         assert_eq!(
-            c.facts.issuer,
+            &*c.facts.issuer,
             "CN=Fabrikam Issuing CA, DC=fabrikam, DC=com"
         );
     }
