@@ -296,8 +296,7 @@ impl<'a> Parts<'a> {
         let (topo, store, result, outcome) = (self.topo, self.store, self.result, self.outcome);
         let m = &topo.machines[s.machine.0];
         let limits = s
-            .assignment
-            .as_ref()
+            .assignment()
             .map(|a| crate::rules::limited_by(&store.files[a.file].leaf))
             .unwrap_or_default();
         ServerJson {
@@ -308,7 +307,7 @@ impl<'a> Parts<'a> {
                 .map(|x| x.display_name())
                 .unwrap_or_default(),
             kind: s.kind.as_str(),
-            certificate: s.assignment.as_ref().map(|a| self.cert(a)),
+            certificate: s.assignment().map(|a| self.cert(a)),
             certificates: s.certificates.iter().map(|a| self.cert(a)).collect(),
             status: so.status,
             status_note: Some(outcome.status_note(so)).filter(|n| !n.is_empty()),
@@ -338,7 +337,7 @@ impl<'a> Parts<'a> {
             severity: f.severity,
             server: f.machine().map(|m| topo.machines[m.0].fqdn.to_string()),
             file: super::finding_file(store, f),
-            message: f.message.clone(),
+            message: f.message.to_string(),
             line,
             column,
             subject: match f.subject {
