@@ -59,12 +59,12 @@ pub fn to_csv(rows: &[ExportRow]) -> String {
     for r in rows {
         let _ = w.write_record([
             r.usage.clone(),
-            r.facts.subject.clone(),
+            r.facts.subject.to_string(),
             r.facts.issuer.to_string(),
             en_us_date(r.facts.not_before),
             en_us_date(r.facts.not_after),
-            r.facts.sha1_thumbprint.clone(),
-            r.facts.serial.clone(),
+            r.facts.sha1_thumbprint.to_string(),
+            r.facts.serial.to_string(),
             r.computer.clone().unwrap_or_default(),
             r.facts.dns_names.join(";"),
         ]);

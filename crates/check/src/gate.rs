@@ -251,7 +251,7 @@ pub fn fingerprint(
                 })
                 .map(|i| store.files[i].leaf.sha1_thumbprint.clone())
                 .unwrap_or_default();
-            parts.push(thumb);
+            parts.push(thumb.to_string());
         }
         Subject::Pool(p) => parts.push(format!("pool:{}", topo.pools[p.0].fqdn.folded())),
         Subject::CertificateFile(p) => parts.push(format!(

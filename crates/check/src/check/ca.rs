@@ -294,7 +294,7 @@ pub(crate) fn verdict_with<'a>(
         let below: Vec<&str> = path
             .iter()
             .take(path.len().saturating_sub(1))
-            .map(|c| c.subject.as_str())
+            .map(|c| &*c.subject)
             .collect();
         let ca = if below.is_empty() {
             ca.clone()
@@ -337,8 +337,8 @@ pub(crate) fn verdict_with<'a>(
             let missing = chain::describe_issuer_of(child);
             let undecided = |note: String| CaVerdict::MissingIntermediate {
                 missing: missing.clone(),
-                below: child.subject.clone(),
-                found: path.iter().map(|c| c.subject.clone()).collect(),
+                below: child.subject.to_string(),
+                found: path.iter().map(|c| c.subject.to_string()).collect(),
                 note,
             };
             if let (Some(ca), true) = (same_name, std::ptr::eq(child, leaf)) {
@@ -463,7 +463,7 @@ fn verdict_by_name<'a>(
             chain::Walk::Reached { reference, .. } => {
                 let top = references
                     .get(reference)
-                    .map_or_else(String::new, |c| c.subject.clone());
+                    .map_or_else(String::new, |c| c.subject.to_string());
                 return CaVerdict::FromReferenceByIssuerName {
                     ca: format!("{top} (through {})", ca_cert.subject),
                 };
@@ -483,7 +483,7 @@ fn verdict_by_name<'a>(
     }
     CaVerdict::MissingIntermediate {
         missing: issuer.to_string(),
-        below: file.leaf.subject.clone(),
+        below: file.leaf.subject.to_string(),
         found: Vec::new(),
         note: "an inventory row names only its issuer".to_string(),
     }
@@ -550,7 +550,7 @@ pub fn resolve(
                 .iter()
                 .flat_map(|g| {
                     g.certs.iter().map(move |c| ReferenceCa {
-                        subject: c.subject.clone(),
+                        subject: c.subject.to_string(),
                         subject_name: Some(c.subject_name.clone()),
                         key_id: c.subject_key_id.clone(),
                         cert: Some(c.clone()),

@@ -273,13 +273,13 @@ impl<'a> Parts<'a> {
         let f = &self.store.files[a.file];
         CertificateJson {
             file: f.label(),
-            subject: f.leaf.subject.clone(),
+            subject: f.leaf.subject.to_string(),
             issuer: f.leaf.issuer.to_string(),
-            serial: f.leaf.serial.clone(),
+            serial: f.leaf.serial.to_string(),
             not_before: crate::time::format_rfc3339(f.leaf.not_before),
             not_after: crate::time::format_rfc3339(f.leaf.not_after),
-            sha1_thumbprint: f.leaf.sha1_thumbprint.clone(),
-            dns_names: f.leaf.dns_names.clone(),
+            sha1_thumbprint: f.leaf.sha1_thumbprint.to_string(),
+            dns_names: f.leaf.dns_names.to_vec(),
             chosen: a.explain(),
             usages: a.usages.clone(),
             inventory: f.leaf.inventory().map(|r| InventoryRowJson {

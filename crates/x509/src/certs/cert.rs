@@ -534,18 +534,16 @@ fn build(x: &X509Certificate<'_>, der: Box<[u8]>) -> Certificate {
         .and_then(|a| a.as_str().ok())
         .map(str::to_string);
     let sha1_thumbprint = sha1_thumbprint(&der);
-    // Kept for the whole run: no room left over from growing.
-    dns_names.shrink_to_fit();
     Certificate {
         facts: CertFacts {
-            subject: super::dn::windows_text(x.subject()),
+            subject: super::dn::windows_text(x.subject()).into(),
             issuer: super::dn::windows_text(x.issuer()).into(),
-            common_name,
-            dns_names,
-            serial: hex_upper(x.raw_serial()),
+            common_name: common_name.map(String::into_boxed_str),
+            dns_names: dns_names.into_boxed_slice(),
+            serial: hex_upper(x.raw_serial()).into(),
             not_before: x.validity().not_before.timestamp(),
             not_after: x.validity().not_after.timestamp(),
-            sha1_thumbprint,
+            sha1_thumbprint: sha1_thumbprint.into(),
         },
         subject_name: super::dn::name_key(x.subject()).into(),
         issuer_name: super::dn::name_key(x.issuer()).into(),

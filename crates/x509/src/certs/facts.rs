@@ -11,28 +11,28 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CertFacts {
     /// Subject DN for display ("CN=lyncse01.fabrikam.com, O=Fabrikam").
-    pub subject: String,
+    pub subject: Box<str>,
     /// Issuer DN for display (one shared copy per name among the certificates of a folder).
     pub issuer: std::sync::Arc<str>,
     /// First subject common name, if any.
-    pub common_name: Option<String>,
+    pub common_name: Option<Box<str>>,
     /// DNS subject alternative names, as written.
-    pub dns_names: Vec<String>,
+    pub dns_names: Box<[String]>,
     /// Serial number, upper-case hex without separators.
-    pub serial: String,
+    pub serial: Box<str>,
     /// Start of validity (unix seconds).
     pub not_before: i64,
     /// End of validity (unix seconds).
     pub not_after: i64,
     /// Upper-case hex SHA-1 of the DER (the Windows "thumbprint").
-    pub sha1_thumbprint: String,
+    pub sha1_thumbprint: Box<str>,
 }
 
 impl CertFacts {
     /// The DNS identities used for name checks: the DNS SANs, or the CN when there are none.
     pub fn names(&self) -> Vec<&str> {
         if self.dns_names.is_empty() {
-            self.common_name.iter().map(String::as_str).collect()
+            self.common_name.iter().map(|n| &**n).collect()
         } else {
             self.dns_names.iter().map(String::as_str).collect()
         }

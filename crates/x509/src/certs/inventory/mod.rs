@@ -405,14 +405,14 @@ fn build_row(path: &Path, row: &RawRow) -> Result<InventoryCert, RowProblem> {
     };
     Ok(InventoryCert {
         facts: CertFacts {
-            common_name: super::dn::common_name(&subject),
-            subject,
+            common_name: super::dn::common_name(&subject).map(String::into_boxed_str),
+            subject: subject.into(),
             issuer: issuer.into(),
-            dns_names,
-            serial: upper_hex(&row.text("SerialNumber")?.unwrap_or_default()),
+            dns_names: dns_names.into_boxed_slice(),
+            serial: upper_hex(&row.text("SerialNumber")?.unwrap_or_default()).into(),
             not_before,
             not_after,
-            sha1_thumbprint: thumb,
+            sha1_thumbprint: thumb.into(),
         },
         inventory: path.to_path_buf(),
         location: row.location,
@@ -493,7 +493,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory, InventoryError> {
     check_collection_type_name(path, &rows)?;
     let mut certs: Vec<InventoryCert> = Vec::new();
     // (thumbprint, lower-case computer) → index in `certs`: one certificate per server.
-    let mut seen: HashMap<(String, Option<String>), usize> = HashMap::new();
+    let mut seen: HashMap<(Box<str>, Option<String>), usize> = HashMap::new();
     let mut other_uses = Vec::new();
     for r in &rows {
         match build_row(path, r) {
