@@ -85,7 +85,7 @@ struct JsonRow<'a> {
     issuer: &'a str,
     not_before: String,
     not_after: String,
-    thumbprint: &'a str,
+    thumbprint: String,
     serial_number: &'a str,
     alternative_names: &'a [String],
     #[serde(rename = "PSComputerName")]
@@ -104,7 +104,7 @@ pub fn to_json(rows: &[ExportRow]) -> String {
             issuer: &r.facts.issuer,
             not_before: format!("/Date({}000)/", r.facts.not_before),
             not_after: format!("/Date({}000)/", r.facts.not_after),
-            thumbprint: &r.facts.sha1_thumbprint,
+            thumbprint: r.facts.sha1_thumbprint.to_string(),
             serial_number: &r.facts.serial,
             alternative_names: &r.facts.dns_names,
             ps_computer_name: r.computer.as_deref(),

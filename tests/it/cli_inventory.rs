@@ -342,7 +342,8 @@ fn ps_computer_name_maps_by_fqdn_or_first_label_only() {
         serial: "01".into(),
         not_before: 1_767_225_600,
         not_after: 1_830_297_600,
-        sha1_thumbprint: format!("{:0>40}", cn.len()).into(),
+        sha1_thumbprint: topocert::certs::Thumbprint::from_hex(&format!("{:0>40}", cn.len()))
+            .expect("40 hex digits"),
     };
     let rows = vec![
         // Exported on fe03 (FQDN), but names another host: still fe03's, and a name mismatch.

@@ -249,9 +249,9 @@ pub fn fingerprint(
                         .and_then(|s| s.assignment())
                         .map(|a| a.file)
                 })
-                .map(|i| store.files[i].leaf.sha1_thumbprint.clone())
+                .map(|i| store.files[i].leaf.sha1_thumbprint.to_string())
                 .unwrap_or_default();
-            parts.push(thumb.to_string());
+            parts.push(thumb);
         }
         Subject::Pool(p) => parts.push(format!("pool:{}", topo.pools[p.0].fqdn.folded())),
         Subject::CertificateFile(p) => parts.push(format!(

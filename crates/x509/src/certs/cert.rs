@@ -533,7 +533,7 @@ fn build(x: &X509Certificate<'_>, der: Box<[u8]>) -> Certificate {
         .next()
         .and_then(|a| a.as_str().ok())
         .map(str::to_string);
-    let sha1_thumbprint = sha1_thumbprint(&der);
+    let sha1_thumbprint = super::facts::Thumbprint(Sha1::digest(&der).into());
     Certificate {
         facts: CertFacts {
             subject: super::dn::windows_text(x.subject()).into(),
@@ -543,7 +543,7 @@ fn build(x: &X509Certificate<'_>, der: Box<[u8]>) -> Certificate {
             serial: hex_upper(x.raw_serial()).into(),
             not_before: x.validity().not_before.timestamp(),
             not_after: x.validity().not_after.timestamp(),
-            sha1_thumbprint: sha1_thumbprint.into(),
+            sha1_thumbprint,
         },
         subject_name: super::dn::name_key(x.subject()).into(),
         issuer_name: super::dn::name_key(x.issuer()).into(),

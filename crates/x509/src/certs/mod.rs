@@ -27,7 +27,7 @@ pub use cert::{
     key_id_hex, sha1_thumbprint, CertParseError, Certificate, Eku, KeyUsage, NameKey, PublicKey,
     SignatureAlgorithm, SignatureCheck, SignatureHash, KNOWN_EXTENSIONS,
 };
-pub use facts::{CertFacts, Leaf, NameMatch};
+pub use facts::{CertFacts, Leaf, NameMatch, Thumbprint};
 pub use index::NameIndex;
 pub use names::{file_stem_matches, name_keys, normalize_name, NameCover, CERT_EXTENSIONS};
 pub use origin::{short_name, Fetched, Origin};

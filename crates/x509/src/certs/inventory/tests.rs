@@ -39,7 +39,7 @@ fn type_line_and_line_numbers() {
         ["fe01.fabrikam.com", "pool01.fabrikam.com"]
     );
     assert_eq!(c.facts.common_name.as_deref(), Some("fe01.fabrikam.com"));
-    assert_eq!(&*c.facts.sha1_thumbprint, THUMB);
+    assert_eq!(c.facts.sha1_thumbprint.to_string(), THUMB);
     assert_eq!(
         crate::time::format_rfc3339(c.facts.not_after),
         "2028-01-01T00:00:00Z"
@@ -248,7 +248,7 @@ fn json_single_object_and_ms_dates() {
     assert_eq!(inv.certs.len(), 1);
     let c = &inv.certs[0];
     assert_eq!(c.location, RowLocation::Entry(1));
-    assert_eq!(&*c.facts.sha1_thumbprint, THUMB);
+    assert_eq!(c.facts.sha1_thumbprint.to_string(), THUMB);
     assert_eq!(
         crate::time::format_rfc3339(c.facts.not_before),
         "2026-01-01T00:00:00Z"
