@@ -59,12 +59,12 @@ pub fn to_csv(rows: &[ExportRow]) -> String {
     for r in rows {
         let _ = w.write_record([
             r.usage.clone(),
-            r.facts.subject.clone(),
-            r.facts.issuer.clone(),
+            r.facts.subject.to_string(),
+            r.facts.issuer.to_string(),
             en_us_date(r.facts.not_before),
             en_us_date(r.facts.not_after),
-            r.facts.sha1_thumbprint.clone(),
-            r.facts.serial.clone(),
+            r.facts.sha1_thumbprint.to_string(),
+            r.facts.serial.to_string(),
             r.computer.clone().unwrap_or_default(),
             r.facts.dns_names.join(";"),
         ]);
@@ -85,7 +85,7 @@ struct JsonRow<'a> {
     issuer: &'a str,
     not_before: String,
     not_after: String,
-    thumbprint: &'a str,
+    thumbprint: String,
     serial_number: &'a str,
     alternative_names: &'a [String],
     #[serde(rename = "PSComputerName")]
@@ -104,7 +104,7 @@ pub fn to_json(rows: &[ExportRow]) -> String {
             issuer: &r.facts.issuer,
             not_before: format!("/Date({}000)/", r.facts.not_before),
             not_after: format!("/Date({}000)/", r.facts.not_after),
-            thumbprint: &r.facts.sha1_thumbprint,
+            thumbprint: r.facts.sha1_thumbprint.to_string(),
             serial_number: &r.facts.serial,
             alternative_names: &r.facts.dns_names,
             ps_computer_name: r.computer.as_deref(),

@@ -335,14 +335,15 @@ fn ps_computer_name_maps_by_fqdn_or_first_label_only() {
     use topocert::certs::CertFacts;
     use topocert_testkit::inventory_export::{to_json, ExportRow};
     let facts = |cn: &str| CertFacts {
-        subject: format!("CN={cn}, O=Fabrikam"),
+        subject: format!("CN={cn}, O=Fabrikam").into(),
         issuer: "CN=Fabrikam Issuing CA, O=Fabrikam".into(),
         common_name: Some(cn.into()),
-        dns_names: vec![cn.into()],
+        dns_names: vec![cn.into()].into(),
         serial: "01".into(),
         not_before: 1_767_225_600,
         not_after: 1_830_297_600,
-        sha1_thumbprint: format!("{:0>40}", cn.len()),
+        sha1_thumbprint: topocert::certs::Thumbprint::from_hex(&format!("{:0>40}", cn.len()))
+            .expect("40 hex digits"),
     };
     let rows = vec![
         // Exported on fe03 (FQDN), but names another host: still fe03's, and a name mismatch.

@@ -207,7 +207,7 @@ proptest! {
         if let Ok(der) = topocert::certs::load_bytes(Path::new("c.p7b"), &certificates()[which])
             .map(|certs| certs.iter().map(|c| c.der.clone()).collect::<Vec<_>>())
         {
-            let refs: Vec<&[u8]> = der.iter().map(Vec::as_slice).collect();
+            let refs: Vec<&[u8]> = der.iter().map(|d| &d[..]).collect();
             let bundle = topocert::certs::pkcs7::build_bundle(&refs).expect("bundle");
             let indefinite = ber::to_indefinite(&bundle).expect("re-encodes");
             prop_assert_eq!(ber::to_der(&indefinite).expect("converts"), bundle);

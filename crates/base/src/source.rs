@@ -53,11 +53,57 @@ pub struct LineStarts(Arc<std::sync::OnceLock<Lines>>);
 /// What [`LineStarts`] holds.
 #[derive(Debug, Default)]
 struct Lines {
-    starts: Vec<usize>,
+    starts: Starts,
     /// The line of the offset `k * BLOCK`, for every `k` up to the text's length.
     blocks: Vec<usize>,
     /// The characters from the start of that line to the offset `k * BLOCK`.
     columns: Vec<usize>,
+}
+
+/// Line start offsets: four bytes each for a text shorter than 4 GiB (every input topocert
+/// accepts), else eight.
+#[derive(Debug)]
+enum Starts {
+    Small(Vec<u32>),
+    Large(Vec<usize>),
+}
+
+impl Default for Starts {
+    fn default() -> Self {
+        Starts::Small(Vec::new())
+    }
+}
+
+impl Starts {
+    fn of(text: &str) -> Self {
+        let offsets =
+            std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        if u32::try_from(text.len()).is_ok() {
+            Starts::Small(offsets.filter_map(|o| u32::try_from(o).ok()).collect())
+        } else {
+            Starts::Large(offsets.collect())
+        }
+    }
+    fn len(&self) -> usize {
+        match self {
+            Starts::Small(v) => v.len(),
+            Starts::Large(v) => v.len(),
+        }
+    }
+    /// The start of line `line`, if there is such a line.
+    fn get(&self, line: usize) -> Option<usize> {
+        match self {
+            Starts::Small(v) => v.get(line).map(|&s| s as usize),
+            Starts::Large(v) => v.get(line).copied(),
+        }
+    }
+    /// The number of lines in `lo..hi` that start at or before `offset`.
+    fn count_at_or_before(&self, lo: usize, hi: usize, offset: usize) -> usize {
+        match self {
+            Starts::Small(v) => v[lo..hi].partition_point(|&s| s as usize <= offset),
+            Starts::Large(v) => v[lo..hi].partition_point(|&s| s <= offset),
+        }
+    }
 }
 
 /// The characters that start in `bytes` (of UTF-8 text): the bytes that do not continue one.
@@ -71,21 +117,19 @@ impl LineStarts {
 
     fn lines(&self, text: &str) -> &Lines {
         self.0.get_or_init(|| {
-            let starts: Vec<usize> = std::iter::once(0)
-                .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-                .collect();
+            let starts = Starts::of(text);
             let bytes = text.as_bytes();
             let count = text.len() / Self::BLOCK + 1;
             let (mut blocks, mut columns) = (Vec::with_capacity(count), Vec::with_capacity(count));
             let mut line = 0;
             for k in 0..count {
                 let at = k * Self::BLOCK;
-                while starts.get(line + 1).is_some_and(|&s| s <= at) {
+                while starts.get(line + 1).is_some_and(|s| s <= at) {
                     line += 1;
                 }
                 // A line that began before the previous block continues its count.
                 let before = at.saturating_sub(Self::BLOCK);
-                let column = match (k.checked_sub(1), starts[line]) {
+                let column = match (k.checked_sub(1), starts.get(line).unwrap_or(0)) {
                     (Some(prev), start) if start <= before => {
                         columns[prev] + chars_in(&bytes[before..at])
                     }
@@ -102,9 +146,10 @@ impl LineStarts {
         })
     }
 
-    /// The line starts of `text` (which must be the text this index was made for).
-    pub fn get(&self, text: &str) -> &[usize] {
-        &self.lines(text).starts
+    /// The start of line `line` of `text` (which must be the text this index was made for),
+    /// if it has that many lines.
+    pub fn start(&self, text: &str, line: usize) -> Option<usize> {
+        self.lines(text).starts.get(line)
     }
 
     /// Zero-based line of a byte offset.
@@ -113,7 +158,7 @@ impl LineStarts {
         let k = (offset / Self::BLOCK).min(blocks.len() - 1);
         let lo = blocks[k];
         let hi = blocks.get(k + 1).map_or(starts.len(), |&l| l + 1);
-        lo + starts[lo..hi].partition_point(|&s| s <= offset) - 1
+        lo + starts.count_at_or_before(lo, hi, offset) - 1
     }
 
     /// Zero-based line of a byte offset at a character boundary, and the characters before it
@@ -124,7 +169,7 @@ impl LineStarts {
             starts, columns, ..
         } = self.lines(text);
         let offset = offset.min(text.len());
-        let start = starts[line].min(offset);
+        let start = starts.get(line).unwrap_or(0).min(offset);
         let k = offset / Self::BLOCK;
         let at = k * Self::BLOCK;
         let column = if start <= at {
@@ -147,14 +192,13 @@ impl SourceCode for Src {
         // miette's reader scans from the start of what it is given: give it only the lines
         // around the span, from the start of one line more than the context (so lines,
         // columns and miette's edge cases at offset 0 come out the same), and shift back.
-        let starts = self.lines.get(text);
         let first = self
             .lines
             .line_of(text, span.offset())
             .saturating_sub(before + 1);
         let last = self.lines.line_of(text, span.offset() + span.len()) + after + 2;
-        let base = starts[first];
-        let end = starts.get(last).copied().unwrap_or(text.len()).max(base);
+        let base = self.lines.start(text, first).unwrap_or(0);
+        let end = self.lines.start(text, last).unwrap_or(text.len()).max(base);
         let window = &text[base..crate::term::floor_char_boundary(text, end)];
         let local = SourceSpan::new((span.offset().saturating_sub(base)).into(), span.len());
         let part = window.read_span(&local, before, after)?;
@@ -177,7 +221,8 @@ impl SourceCode for Src {
         let hi = crate::term::floor_char_boundary(text, end + SNIPPET_LIMIT / 2);
         let hi = text[end..hi].find(['\r', '\n']).map_or(hi, |i| end + i);
         let line = self.lines.line_of(text, at);
-        let column = text[starts[line]..at].chars().count();
+        let start = self.lines.start(text, line).unwrap_or(0).min(at);
+        let column = text[start..at].chars().count();
         Ok(Box::new(MietteSpanContents::new_named(
             name,
             &text.as_bytes()[lo..hi],
@@ -220,7 +265,10 @@ mod tests {
                     assert_eq!(lines.line_and_column(t, offset), (want, column), "{offset}");
                 }
             }
-            assert_eq!(lines.get(t), starts);
+            for (line, &s) in starts.iter().enumerate() {
+                assert_eq!(lines.start(t, line), Some(s));
+            }
+            assert_eq!(lines.start(t, starts.len()), None);
         }
     }
 

@@ -70,7 +70,7 @@ fn walk_chains<'a>(
     use rayon::prelude::*;
     let mut files: Vec<usize> = servers
         .iter()
-        .flat_map(|s| s.certificates.iter().chain(s.assignment.iter()))
+        .flat_map(|s| s.certificates.iter().chain(s.assignment()))
         .map(|a| a.file)
         .collect();
     files.sort_unstable();

@@ -124,8 +124,8 @@ pub struct Finding {
     /// The certificate it is about (index into the store's files), if any: its thumbprint is
     /// part of the baseline fingerprint, and its origin names it in outputs.
     pub certificate: Option<usize>,
-    /// What is wrong, in a sentence.
-    pub message: String,
+    /// What is wrong, in a sentence (shared with the server's reissue reasons).
+    pub message: std::sync::Arc<str>,
     /// Where in the topology (the machine's or pool's element), if anywhere.
     pub span: Option<Span>,
     /// What it means for the server's status.

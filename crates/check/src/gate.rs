@@ -192,7 +192,7 @@ impl Baseline {
                 server: f
                     .machine()
                     .map(|m| topo.machines[m.0].fqdn.folded().to_string()),
-                message: f.message.clone(),
+                message: f.message.to_string(),
             })
             .collect();
         findings.sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint));
@@ -246,10 +246,10 @@ pub fn fingerprint(
                 .or_else(|| {
                     result
                         .server(*m)
-                        .and_then(|s| s.assignment.as_ref())
+                        .and_then(|s| s.assignment())
                         .map(|a| a.file)
                 })
-                .map(|i| store.files[i].leaf.sha1_thumbprint.clone())
+                .map(|i| store.files[i].leaf.sha1_thumbprint.to_string())
                 .unwrap_or_default();
             parts.push(thumb);
         }

@@ -203,7 +203,7 @@ pub fn add_readiness(plan: &mut Plan, store: &CertStore, result: &CheckResult, o
         };
         let certificate = result
             .server(sp.machine)
-            .and_then(|c| c.assignment.as_ref())
+            .and_then(|c| c.assignment())
             .map(|a| store.files[a.file].label());
         sp.readiness = Some(Readiness {
             status: o.status,

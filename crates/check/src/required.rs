@@ -372,7 +372,7 @@ pub(crate) fn missing_names(
     facts: &crate::certs::CertFacts,
     need: Need,
 ) -> Vec<PlannedName> {
-    let usages = s.assignment.as_ref().map_or(&[][..], |a| &a.usages[..]);
+    let usages = s.assignment().map_or(&[][..], |a| &a.usages[..]);
     let planned = planned_names(topo, graph, s.machine, s.kind);
     let (required, recommended) = split_by_need(&planned, usages, s.kind);
     let names = if need == Need::Required {

@@ -77,7 +77,7 @@ pub fn message(result: &CheckResult, rule: &str) -> String {
         .findings
         .iter()
         .find(|f| f.rule.as_str() == rule)
-        .map(|f| f.message.clone())
+        .map(|f| f.message.to_string())
         .unwrap_or_else(|| panic!("no {rule} finding in {:?}", rules(result)))
 }
 

@@ -39,7 +39,7 @@ pub struct ReferenceCa {
     /// by name (inferred from inventory rows without its certificate in the folder).
     pub subject_name: Option<crate::certs::NameKey>,
     /// Subject key identifier (of the CA certificate, or the AKI of the certificates it issued).
-    pub key_id: Option<Vec<u8>>,
+    pub key_id: Option<Box<[u8]>>,
     /// The CA certificate, when known: used to verify signatures.
     pub cert: Option<Certificate>,
     /// Where it came from.
@@ -73,7 +73,7 @@ pub struct CaCandidate {
     /// Its DN for display.
     pub subject: String,
     /// Its key id (the authority key id of the certificates it issued), when known.
-    pub key_id: Option<Vec<u8>>,
+    pub key_id: Option<Box<[u8]>>,
     /// The internal servers whose certificates it issued, in topology order.
     pub servers: Vec<crate::model::MachineIdx>,
 }
@@ -149,7 +149,7 @@ pub enum CaVerdict {
     NoReference,
 }
 
-fn key_ids_compatible(aki: &Option<Vec<u8>>, ski: &Option<Vec<u8>>) -> bool {
+fn key_ids_compatible(aki: &Option<Box<[u8]>>, ski: &Option<Box<[u8]>>) -> bool {
     match (aki, ski) {
         (Some(a), Some(s)) => a == s,
         _ => true,
@@ -197,7 +197,7 @@ pub struct CaRole {
     /// A CA certificate of the inputs names it as issuer (it is a root or policy CA).
     pub issues_cas: bool,
     /// The DER of every CA certificate above it, found in the inputs and verified link by link.
-    pub above: Vec<Vec<u8>>,
+    pub above: Vec<Box<[u8]>>,
 }
 
 impl CaRole {
@@ -294,7 +294,7 @@ pub(crate) fn verdict_with<'a>(
         let below: Vec<&str> = path
             .iter()
             .take(path.len().saturating_sub(1))
-            .map(|c| c.subject.as_str())
+            .map(|c| &*c.subject)
             .collect();
         let ca = if below.is_empty() {
             ca.clone()
@@ -337,8 +337,8 @@ pub(crate) fn verdict_with<'a>(
             let missing = chain::describe_issuer_of(child);
             let undecided = |note: String| CaVerdict::MissingIntermediate {
                 missing: missing.clone(),
-                below: child.subject.clone(),
-                found: path.iter().map(|c| c.subject.clone()).collect(),
+                below: child.subject.to_string(),
+                found: path.iter().map(|c| c.subject.to_string()).collect(),
                 note,
             };
             if let (Some(ca), true) = (same_name, std::ptr::eq(child, leaf)) {
@@ -463,7 +463,7 @@ fn verdict_by_name<'a>(
             chain::Walk::Reached { reference, .. } => {
                 let top = references
                     .get(reference)
-                    .map_or_else(String::new, |c| c.subject.clone());
+                    .map_or_else(String::new, |c| c.subject.to_string());
                 return CaVerdict::FromReferenceByIssuerName {
                     ca: format!("{top} (through {})", ca_cert.subject),
                 };
@@ -483,7 +483,7 @@ fn verdict_by_name<'a>(
     }
     CaVerdict::MissingIntermediate {
         missing: issuer.to_string(),
-        below: file.leaf.subject.clone(),
+        below: file.leaf.subject.to_string(),
         found: Vec::new(),
         note: "an inventory row names only its issuer".to_string(),
     }
@@ -493,7 +493,7 @@ fn verdict_by_name<'a>(
 /// for an inventory row.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum IssuerKey {
-    Der(crate::certs::NameKey, Option<Vec<u8>>),
+    Der(crate::certs::NameKey, Option<Box<[u8]>>),
     Name(DnKey),
 }
 
@@ -550,7 +550,7 @@ pub fn resolve(
                 .iter()
                 .flat_map(|g| {
                     g.certs.iter().map(move |c| ReferenceCa {
-                        subject: c.subject.clone(),
+                        subject: c.subject.to_string(),
                         subject_name: Some(c.subject_name.clone()),
                         key_id: c.subject_key_id.clone(),
                         cert: Some(c.clone()),
@@ -577,7 +577,7 @@ pub fn resolve(
             };
             let e = counts
                 .entry(key)
-                .or_insert_with(|| (leaf.issuer.clone(), Vec::new()));
+                .or_insert_with(|| (leaf.issuer.to_string(), Vec::new()));
             e.1.push(crate::model::MachineIdx(i));
         }
     }

@@ -30,7 +30,7 @@ fn every_form_is_readable_and_ready_when_good() {
         let folder = Folder::new().file(&format!("lyncse01.fabrikam.com.{ext}"), bytes);
         let r = run("standard-edition/topology.xml", &folder, &given(&[&ca]));
         assert_eq!(rules(&r), Vec::<&str>::new(), "{ext}: {:?}", r.findings);
-        assert!(r.servers[0].assignment.is_some(), "{ext}");
+        assert!(r.servers[0].assignment().is_some(), "{ext}");
     }
     for rsa in [fixtures::RSA3072, fixtures::RSA4096] {
         let c = Certificate::from_der(rsa).expect("RSA fixture");

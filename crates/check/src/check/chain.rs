@@ -51,7 +51,7 @@ pub(crate) enum Walk<'a> {
     },
 }
 
-fn key_ids_compatible(aki: &Option<Vec<u8>>, ski: &Option<Vec<u8>>) -> bool {
+fn key_ids_compatible(aki: &Option<Box<[u8]>>, ski: &Option<Box<[u8]>>) -> bool {
     match (aki, ski) {
         (Some(a), Some(s)) => a == s,
         _ => true,
@@ -226,7 +226,7 @@ pub(crate) fn walk<'a>(
 pub(crate) fn describe_issuer_of(cert: &Certificate) -> String {
     match &cert.authority_key_id {
         Some(k) => format!("{} (key id {})", cert.issuer, key_id_hex(k)),
-        None => cert.issuer.clone(),
+        None => cert.issuer.to_string(),
     }
 }
 
@@ -234,7 +234,7 @@ pub(crate) fn describe_issuer_of(cert: &Certificate) -> String {
 pub(crate) fn describe_ca(cert: &Certificate) -> String {
     match &cert.subject_key_id {
         Some(k) => format!("{} (key id {})", cert.subject, key_id_hex(k)),
-        None => cert.subject.clone(),
+        None => cert.subject.to_string(),
     }
 }
 
@@ -305,7 +305,7 @@ mod tests {
             } => {
                 assert_eq!(reference, 0);
                 assert!(verified);
-                let names: Vec<&str> = path.iter().map(|c| c.subject.as_str()).collect();
+                let names: Vec<&str> = path.iter().map(|c| &*c.subject).collect();
                 assert_eq!(
                     names,
                     [

@@ -78,12 +78,23 @@ pub struct CheckedServer {
     pub machine: MachineIdx,
     /// Why it is checked.
     pub kind: CheckedKind,
-    /// Its main certificate (the Default one, else the first), if any.
-    pub assignment: Option<Assignment>,
     /// Every certificate it has, each with the usages it serves (empty when it has none).
     /// The names they must carry are [`crate::required::planned_names`]'s, derived when a rule
     /// needs them rather than kept for every server.
     pub certificates: Vec<Assignment>,
+    /// Its main certificate ([`Self::assignment`]).
+    main: Main,
+}
+
+/// Where a [`CheckedServer`]'s main certificate is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Main {
+    /// It has none.
+    None,
+    /// This one of its `certificates`.
+    Of(usize),
+    /// Its own (a server seen through one certificate, [`CheckedServer::through`]).
+    Own(Box<Assignment>),
 }
 
 impl CheckedServer {
@@ -92,8 +103,16 @@ impl CheckedServer {
         CheckedServer {
             machine: self.machine,
             kind: self.kind,
-            assignment: Some(a.clone()),
             certificates: Vec::new(),
+            main: Main::Own(Box::new(a.clone())),
+        }
+    }
+    /// Its main certificate (the Default one, else the first), if any.
+    pub fn assignment(&self) -> Option<&Assignment> {
+        match &self.main {
+            Main::None => None,
+            Main::Of(i) => self.certificates.get(*i),
+            Main::Own(a) => Some(a),
         }
     }
     /// The needed usages no certificate of the server serves.
@@ -361,16 +380,16 @@ fn checked_server(
         kind.single_certificate_usages(),
         &names_of,
     );
-    let assignment = certificates
+    let main = certificates
         .iter()
-        .find(|a| a.usages.contains(&crate::certs::Usage::Default))
-        .or(certificates.first())
-        .cloned();
+        .position(|a| a.usages.contains(&crate::certs::Usage::Default))
+        .or((!certificates.is_empty()).then_some(0))
+        .map_or(Main::None, Main::Of);
     CheckedServer {
         machine,
         kind,
-        assignment,
         certificates,
+        main,
     }
 }
 

@@ -98,7 +98,7 @@ pub enum ReissueReason {
         /// Its severity: an error makes the server not ready, a warning only advises.
         severity: Severity,
         /// The rule's message.
-        message: String,
+        message: std::sync::Arc<str>,
     },
 }
 
@@ -234,7 +234,7 @@ fn server_outcome(
         .filter(|(_, f)| f.effect == Effect::Undecided)
         .map(|(k, _)| Undecided::Finding(*k))
         .collect();
-    if s.assignment.is_some() && !matches!(result.reference_ca, CaResolution::Known(_)) {
+    if s.assignment().is_some() && !matches!(result.reference_ca, CaResolution::Known(_)) {
         if general_undecided.is_empty() {
             undecided.push(Undecided::NoReferenceCa);
         } else {
@@ -252,7 +252,7 @@ fn server_outcome(
         undecided.clear();
     }
     // No certificate at all, or none for a usage the server needs: request one.
-    let request = s.assignment.is_none() || mine.iter().any(|(_, f)| f.remedy == Remedy::Request);
+    let request = s.assignment().is_none() || mine.iter().any(|(_, f)| f.remedy == Remedy::Request);
     let action = if request {
         Action::Request
     } else {

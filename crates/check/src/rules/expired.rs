@@ -79,7 +79,7 @@ mod tests {
             (Severity::Error, Effect::Blocks)
         );
         assert_eq!(
-            f[0].message,
+            &*f[0].message,
             "certificate of lyncse01.fabrikam.com expired on 2026-11-30"
         );
     }

@@ -85,7 +85,7 @@ mod tests {
         let f = &r.findings[0];
         assert_eq!((f.severity, f.effect), (Severity::Warning, Effect::Advises));
         assert_eq!(
-            f.message,
+            &*f.message,
             "certificate of lyncse01.fabrikam.com ends on 2026-12-30 (29 days left)"
         );
         // Ending right now: still valid, 0 days left.

@@ -40,7 +40,7 @@ impl Rule for MissingCertificate {
             // usages whose fetched endpoint could not be read: `unreachable-endpoint` says
             // their status cannot be decided
             let unreached = super::unreachable_endpoint::unreached_usages(ctx, s);
-            if s.assignment.is_none() {
+            if s.assignment().is_none() {
                 if !unreached.is_empty()
                     && s.kind.needed_usages().iter().all(|u| unreached.contains(u))
                 {

@@ -77,7 +77,7 @@ impl<'a> CheckContext<'a> {
     /// The certificate file assigned to a checked server.
     pub(crate) fn cert_of(&self, s: &CheckedServer) -> Option<&'a crate::certs::CertFile> {
         let store: &'a CertStore = self.store;
-        s.assignment.as_ref().map(|a| &store.files[a.file])
+        s.assignment().map(|a| &store.files[a.file])
     }
     /// The fetched endpoints of a server, in fetch order.
     pub(crate) fn endpoints_of(
@@ -166,7 +166,7 @@ pub trait Rule: Sync {
             key: String::new(),
             file,
             certificate: None,
-            message,
+            message: message.into(),
             span,
             effect: crate::finding::default_effect(self.meta().severity),
             remedy: self.meta().remedy.clone(),
@@ -176,7 +176,7 @@ pub trait Rule: Sync {
     /// A finding of this rule about a checked server and, optionally, its certificate file.
     fn at_server(&self, ctx: &CheckContext<'_>, s: &CheckedServer, message: String) -> Finding {
         Finding {
-            certificate: s.assignment.as_ref().map(|a| a.file),
+            certificate: s.assignment().map(|a| a.file),
             ..self.about(
                 Subject::Server(s.machine),
                 None,

@@ -81,7 +81,7 @@ mod tests {
         let f = &r.findings[0];
         assert_eq!((f.severity, f.effect), (Severity::Error, Effect::Blocks));
         assert_eq!(
-            f.message,
+            &*f.message,
             "certificate of lyncse01.fabrikam.com does not allow Server Authentication in its extended key usage"
         );
     }

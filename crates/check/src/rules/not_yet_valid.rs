@@ -73,7 +73,7 @@ mod tests {
         let f = &r.findings[0];
         assert_eq!((f.severity, f.effect), (Severity::Error, Effect::Blocks));
         assert_eq!(
-            f.message,
+            &*f.message,
             "certificate of lyncse01.fabrikam.com is not valid before 2026-12-02"
         );
         // One second in the future is enough.

@@ -75,7 +75,7 @@ mod tests {
         );
         assert!(f[0].span.is_some());
         assert_eq!(
-            f[0].message,
+            &*f[0].message,
             "Persistent Chat pool pchat99.fabrikam.com depends on no pool whose web services run Persistent Chat file upload/download"
         );
     }

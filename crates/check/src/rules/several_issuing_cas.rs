@@ -101,7 +101,7 @@ mod tests {
         r.findings
             .iter()
             .filter(|f| f.rule == ID)
-            .map(|f| f.message.clone())
+            .map(|f| f.message.to_string())
             .collect()
     }
 

@@ -81,7 +81,7 @@ mod tests {
         let f = &r.findings[0];
         assert_eq!((f.severity, f.effect), (Severity::Warning, Effect::Advises));
         assert_eq!(
-            f.message,
+            &*f.message,
             "certificate of lyncse01.fabrikam.com has a weak key: RSA 2047 bits"
         );
         // The RSA-1024 fixture (openssl).

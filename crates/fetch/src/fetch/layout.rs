@@ -99,15 +99,15 @@ pub fn add_to(results: &[EndpointResult], store: &mut CertStore) {
     for r in results {
         if let Ok(name) = &r.endpoint.name {
             let path = relative_path(name, r.endpoint.usage);
-            origins
-                .entry(path.clone())
-                .or_insert_with(|| Origin::Fetched {
+            origins.entry(path.clone()).or_insert_with(|| {
+                Origin::Fetched(Box::new(crate::certs::Fetched {
                     path,
                     server: name.folded(),
                     usage: r.endpoint.usage,
                     port: r.endpoint.port,
                     address: r.address,
-                });
+                }))
+            });
         }
     }
     for (path, text) in files(results) {

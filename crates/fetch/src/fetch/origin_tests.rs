@@ -52,20 +52,20 @@ fn inventory_rows_and_fetched_chains_have_no_fake_path() {
                 inventory: "x/inventory.csv".into(),
                 location: RowLocation::Line(2),
             },
-            &Origin::Fetched {
+            &Origin::Fetched(Box::new(crate::certs::Fetched {
                 path: "fe01.fabrikam.com/default.cer".into(),
                 server: "fe01.fabrikam.com".into(),
                 usage: Usage::Default,
                 port: 5061,
                 address: Some("127.0.0.1:5061".parse().expect("address")),
-            },
-            &Origin::Fetched {
+            })),
+            &Origin::Fetched(Box::new(crate::certs::Fetched {
                 path: "fe01.fabrikam.com/webservicesinternal.cer".into(),
                 server: "fe01.fabrikam.com".into(),
                 usage: Usage::WebServicesInternal,
                 port: 443,
                 address: None,
-            },
+            })),
         ]
     );
     let labels: Vec<String> = store.files.iter().map(|f| f.label()).collect();

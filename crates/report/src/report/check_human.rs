@@ -270,8 +270,7 @@ pub fn render(v: &View<'_>, w: &mut dyn std::io::Write) -> Result<(), RenderErro
                 vec![
                     esc(m.fqdn.as_str()),
                     s.kind.short_label().to_string(),
-                    s.assignment
-                        .as_ref()
+                    s.assignment()
                         .map_or("-".to_string(), |a| esc(&store.files[a.file].short_label())),
                     paint::status(so.status, color),
                     if rules.is_empty() {

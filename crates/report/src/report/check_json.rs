@@ -273,13 +273,13 @@ impl<'a> Parts<'a> {
         let f = &self.store.files[a.file];
         CertificateJson {
             file: f.label(),
-            subject: f.leaf.subject.clone(),
-            issuer: f.leaf.issuer.clone(),
-            serial: f.leaf.serial.clone(),
+            subject: f.leaf.subject.to_string(),
+            issuer: f.leaf.issuer.to_string(),
+            serial: f.leaf.serial.to_string(),
             not_before: crate::time::format_rfc3339(f.leaf.not_before),
             not_after: crate::time::format_rfc3339(f.leaf.not_after),
-            sha1_thumbprint: f.leaf.sha1_thumbprint.clone(),
-            dns_names: f.leaf.dns_names.clone(),
+            sha1_thumbprint: f.leaf.sha1_thumbprint.to_string(),
+            dns_names: f.leaf.dns_names.to_vec(),
             chosen: a.explain(),
             usages: a.usages.clone(),
             inventory: f.leaf.inventory().map(|r| InventoryRowJson {
@@ -296,8 +296,7 @@ impl<'a> Parts<'a> {
         let (topo, store, result, outcome) = (self.topo, self.store, self.result, self.outcome);
         let m = &topo.machines[s.machine.0];
         let limits = s
-            .assignment
-            .as_ref()
+            .assignment()
             .map(|a| crate::rules::limited_by(&store.files[a.file].leaf))
             .unwrap_or_default();
         ServerJson {
@@ -308,7 +307,7 @@ impl<'a> Parts<'a> {
                 .map(|x| x.display_name())
                 .unwrap_or_default(),
             kind: s.kind.as_str(),
-            certificate: s.assignment.as_ref().map(|a| self.cert(a)),
+            certificate: s.assignment().map(|a| self.cert(a)),
             certificates: s.certificates.iter().map(|a| self.cert(a)).collect(),
             status: so.status,
             status_note: Some(outcome.status_note(so)).filter(|n| !n.is_empty()),
@@ -338,7 +337,7 @@ impl<'a> Parts<'a> {
             severity: f.severity,
             server: f.machine().map(|m| topo.machines[m.0].fqdn.to_string()),
             file: super::finding_file(store, f),
-            message: f.message.clone(),
+            message: f.message.to_string(),
             line,
             column,
             subject: match f.subject {

@@ -55,7 +55,7 @@ pub(crate) fn verdict_sentence(result: &CheckResult, outcome: &Outcome) -> Strin
     let none = result
         .servers
         .iter()
-        .filter(|s| s.assignment.is_none())
+        .filter(|s| s.assignment().is_none())
         .count();
     let c = &outcome.counts;
     format!(

@@ -177,9 +177,7 @@ fn result_json<'a>(
                 },
             },
         }],
-        message: Text {
-            text: f.message.as_str(),
-        },
+        message: Text { text: &f.message },
         partial_fingerprints: FingerprintsJson {
             finding: &outcome.findings[i].fingerprint,
         },

@@ -65,12 +65,12 @@ pub enum PublicKey {
         /// Field size in bits.
         bits: u32,
         /// Curve name ("P-256", "P-384", "P-521") or the curve OID.
-        curve: String,
+        curve: Box<str>,
     },
     /// Anything else (DSA, Ed25519, GOST, unknown), by algorithm OID or name.
     Other {
         /// Algorithm name or dotted OID.
-        algorithm: String,
+        algorithm: Box<str>,
     },
 }
 
@@ -98,7 +98,7 @@ pub enum SignatureAlgorithm {
     /// RSASSA-PSS (hash in the parameters).
     RsaPss,
     /// Any other algorithm, by dotted OID.
-    Other(String),
+    Other(Box<str>),
 }
 
 impl SignatureAlgorithm {
@@ -115,7 +115,7 @@ impl SignatureAlgorithm {
             "1.2.840.10045.4.3.3" => Self::Sha384Ecdsa,
             "1.2.840.10045.4.3.4" => Self::Sha512Ecdsa,
             "1.2.840.113549.1.1.10" => Self::RsaPss,
-            other => Self::Other(other.to_string()),
+            other => Self::Other(other.into()),
         }
     }
 
@@ -148,7 +148,7 @@ pub enum SignatureHash {
     /// A SHA-2 hash with its digest size in bits (224, 256, 384 or 512).
     Sha2(u16),
     /// Anything else or unknown, by dotted OID.
-    Other(String),
+    Other(Box<str>),
 }
 
 impl SignatureHash {
@@ -161,7 +161,7 @@ impl SignatureHash {
             "2.16.840.1.101.3.4.2.1" => Self::Sha2(256),
             "2.16.840.1.101.3.4.2.2" => Self::Sha2(384),
             "2.16.840.1.101.3.4.2.3" => Self::Sha2(512),
-            other => Self::Other(other.to_string()),
+            other => Self::Other(other.into()),
         }
     }
 
@@ -171,7 +171,7 @@ impl SignatureHash {
             Self::Md5 => "MD5".into(),
             Self::Sha1 => "SHA-1".into(),
             Self::Sha2(bits) => format!("SHA-{bits}"),
-            Self::Other(oid) => oid.clone(),
+            Self::Other(oid) => oid.to_string(),
         }
     }
 }
@@ -244,7 +244,7 @@ pub struct Certificate {
     pub facts: CertFacts,
     /// The DER encoding, exactly as parsed.
     #[serde(skip)]
-    pub der: Vec<u8>,
+    pub der: Box<[u8]>,
     /// The subject Name as compared (RFC 5280 §7.1: string type, case and whitespace ignored;
     /// see [`super::dn::name_key`]).
     #[serde(skip)]
@@ -269,17 +269,17 @@ pub struct Certificate {
     pub key_usage: Option<KeyUsage>,
     /// CRL distribution points extension: `None` when absent, else the URIs it lists (may be
     /// empty when the points are given only as directory names).
-    pub crl_distribution_points: Option<Vec<String>>,
+    pub crl_distribution_points: Option<Box<[String]>>,
     /// Subject key identifier extension value.
     #[serde(skip)]
-    pub subject_key_id: Option<Vec<u8>>,
+    pub subject_key_id: Option<Box<[u8]>>,
     /// Key identifier of the authority key identifier extension.
     #[serde(skip)]
-    pub authority_key_id: Option<Vec<u8>>,
+    pub authority_key_id: Option<Box<[u8]>>,
     /// The OIDs of the critical extensions Windows does not recognise ([`KNOWN_EXTENSIONS`]),
     /// dotted, in certificate order.
     #[serde(skip)]
-    pub unknown_critical_extensions: Vec<String>,
+    pub unknown_critical_extensions: Box<[String]>,
 }
 
 /// The extensions a certificate may mark critical: those of RFC 5280 §4.2 and the Microsoft
@@ -381,14 +381,17 @@ fn public_key_of(x: &X509Certificate<'_>) -> PublicKey {
             };
             let bits =
                 known_bits.unwrap_or_else(|| u32::try_from(point.key_size()).unwrap_or(u32::MAX));
-            PublicKey::Ec { bits, curve }
+            PublicKey::Ec {
+                bits,
+                curve: curve.into(),
+            }
         }
         _ => PublicKey::Other {
             algorithm: match alg.as_str() {
-                "1.3.101.112" => "Ed25519".to_string(),
-                "1.3.101.113" => "Ed448".to_string(),
-                "1.2.840.10040.4.1" => "DSA".to_string(),
-                _ => alg,
+                "1.3.101.112" => "Ed25519".into(),
+                "1.3.101.113" => "Ed448".into(),
+                "1.2.840.10040.4.1" => "DSA".into(),
+                _ => alg.into(),
             },
         },
     }
@@ -414,7 +417,7 @@ fn signature_hash_of(x: &X509Certificate<'_>) -> SignatureHash {
         SignatureAlgorithm::RsaPss => None,
         SignatureAlgorithm::Other(_) => match oid.as_str() {
             "1.2.840.113549.1.1.14" | "1.2.840.10045.4.3.1" => Some(SignatureHash::Sha2(224)),
-            _ => Some(SignatureHash::Other(oid.clone())),
+            _ => Some(SignatureHash::Other(oid.as_str().into())),
         },
     };
     if let Some(h) = from_alg {
@@ -424,7 +427,7 @@ fn signature_hash_of(x: &X509Certificate<'_>) -> SignatureHash {
         Some(Ok(params)) => {
             SignatureHash::from_hash_oid(&params.hash_algorithm_oid().to_id_string())
         }
-        Some(Err(_)) => SignatureHash::Other(oid),
+        Some(Err(_)) => SignatureHash::Other(oid.into()),
         None => SignatureHash::Sha1,
     }
 }
@@ -458,11 +461,11 @@ pub(crate) fn parse_prefix(data: &[u8]) -> Result<(Certificate, usize), CertPars
     }
     let (rest, x) = X509Certificate::from_der(data).map_err(|e| parse_error(e, data.len()))?;
     let used = data.len() - rest.len();
-    let der = data.get(..used).unwrap_or(data).to_vec();
+    let der = data.get(..used).unwrap_or(data).into();
     Ok((build(&x, der), used))
 }
 
-fn build(x: &X509Certificate<'_>, der: Vec<u8>) -> Certificate {
+fn build(x: &X509Certificate<'_>, der: Box<[u8]>) -> Certificate {
     let mut dns_names = Vec::new();
     let mut eku = None;
     let mut is_ca = false;
@@ -514,11 +517,11 @@ fn build(x: &X509Certificate<'_>, der: Vec<u8>) -> Certificate {
                 }
             }
             ParsedExtension::SubjectKeyIdentifier(k) => {
-                subject_key_id.get_or_insert_with(|| k.0.to_vec());
+                subject_key_id.get_or_insert_with(|| k.0.into());
             }
             ParsedExtension::AuthorityKeyIdentifier(aki) => {
                 if let Some(k) = &aki.key_identifier {
-                    authority_key_id.get_or_insert_with(|| k.0.to_vec());
+                    authority_key_id.get_or_insert_with(|| k.0.into());
                 }
             }
             _ => {}
@@ -530,19 +533,14 @@ fn build(x: &X509Certificate<'_>, der: Vec<u8>) -> Certificate {
         .next()
         .and_then(|a| a.as_str().ok())
         .map(str::to_string);
-    let sha1_thumbprint = sha1_thumbprint(&der);
-    // Kept for the whole run: no room left over from growing.
-    dns_names.shrink_to_fit();
-    if let Some(uris) = &mut crl_distribution_points {
-        uris.shrink_to_fit();
-    }
+    let sha1_thumbprint = super::facts::Thumbprint(Sha1::digest(&der).into());
     Certificate {
         facts: CertFacts {
-            subject: super::dn::windows_text(x.subject()),
-            issuer: super::dn::windows_text(x.issuer()),
-            common_name,
-            dns_names,
-            serial: hex_upper(x.raw_serial()),
+            subject: super::dn::windows_text(x.subject()).into(),
+            issuer: super::dn::windows_text(x.issuer()).into(),
+            common_name: common_name.map(String::into_boxed_str),
+            dns_names: dns_names.into_boxed_slice(),
+            serial: hex_upper(x.raw_serial()).into(),
             not_before: x.validity().not_before.timestamp(),
             not_after: x.validity().not_after.timestamp(),
             sha1_thumbprint,
@@ -556,10 +554,10 @@ fn build(x: &X509Certificate<'_>, der: Vec<u8>) -> Certificate {
         signature: SignatureAlgorithm::from_oid(&x.signature_algorithm.algorithm.to_id_string()),
         signature_hash: signature_hash_of(x),
         key_usage,
-        crl_distribution_points,
+        crl_distribution_points: crl_distribution_points.map(Vec::into_boxed_slice),
         subject_key_id,
         authority_key_id,
-        unknown_critical_extensions,
+        unknown_critical_extensions: unknown_critical_extensions.into_boxed_slice(),
         der,
     }
 }

@@ -11,28 +11,63 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CertFacts {
     /// Subject DN for display ("CN=lyncse01.fabrikam.com, O=Fabrikam").
-    pub subject: String,
-    /// Issuer DN for display.
-    pub issuer: String,
+    pub subject: Box<str>,
+    /// Issuer DN for display (one shared copy per name among the certificates of a folder).
+    pub issuer: std::sync::Arc<str>,
     /// First subject common name, if any.
-    pub common_name: Option<String>,
+    pub common_name: Option<Box<str>>,
     /// DNS subject alternative names, as written.
-    pub dns_names: Vec<String>,
+    pub dns_names: Box<[String]>,
     /// Serial number, upper-case hex without separators.
-    pub serial: String,
+    pub serial: Box<str>,
     /// Start of validity (unix seconds).
     pub not_before: i64,
     /// End of validity (unix seconds).
     pub not_after: i64,
-    /// Upper-case hex SHA-1 of the DER (the Windows "thumbprint").
-    pub sha1_thumbprint: String,
+    /// SHA-1 of the DER (the Windows "thumbprint").
+    pub sha1_thumbprint: Thumbprint,
+}
+
+/// A SHA-1 thumbprint, kept as its 20 bytes and shown as 40 upper-case hex digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Thumbprint(pub [u8; 20]);
+
+impl Thumbprint {
+    /// The thumbprint that 40 hex digits (either case) spell; `None` for any other text.
+    pub fn from_hex(hex: &str) -> Option<Thumbprint> {
+        let digits = hex.as_bytes();
+        if digits.len() != 40 {
+            return None;
+        }
+        let mut bytes = [0u8; 20];
+        for (b, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
+            let text = std::str::from_utf8(pair).ok()?;
+            if !text.bytes().all(|d| d.is_ascii_hexdigit()) {
+                return None;
+            }
+            *b = u8::from_str_radix(text, 16).ok()?;
+        }
+        Some(Thumbprint(bytes))
+    }
+}
+
+impl std::fmt::Display for Thumbprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02X}"))
+    }
+}
+
+impl Serialize for Thumbprint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 impl CertFacts {
     /// The DNS identities used for name checks: the DNS SANs, or the CN when there are none.
     pub fn names(&self) -> Vec<&str> {
         if self.dns_names.is_empty() {
-            self.common_name.iter().map(String::as_str).collect()
+            self.common_name.iter().map(|n| &**n).collect()
         } else {
             self.dns_names.iter().map(String::as_str).collect()
         }

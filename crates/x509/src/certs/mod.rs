@@ -27,10 +27,10 @@ pub use cert::{
     key_id_hex, sha1_thumbprint, CertParseError, Certificate, Eku, KeyUsage, NameKey, PublicKey,
     SignatureAlgorithm, SignatureCheck, SignatureHash, KNOWN_EXTENSIONS,
 };
-pub use facts::{CertFacts, Leaf, NameMatch};
+pub use facts::{CertFacts, Leaf, NameMatch, Thumbprint};
 pub use index::NameIndex;
 pub use names::{file_stem_matches, name_keys, normalize_name, NameCover, CERT_EXTENSIONS};
-pub use origin::{short_name, Origin};
+pub use origin::{short_name, Fetched, Origin};
 pub use read::{load_bytes, load_ca_file, CertLoadError, MAX_FILE_SIZE};
 pub use store::{add_file, CertFile, CertStore, Unreadable};
 pub use usage::Usage;

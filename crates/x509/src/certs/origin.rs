@@ -24,20 +24,24 @@ pub enum Origin {
         /// Where the row is in it.
         location: RowLocation,
     },
-    /// A chain presented by a server over TLS (`--fetch`).
-    Fetched {
-        /// The file's place in the folder `topocert fetch` would write
-        /// (`fe01.fabrikam.com/default.cer`), so that it is matched and chosen as that file.
-        path: PathBuf,
-        /// The server's name as connected to (lower case).
-        server: String,
-        /// The usage of the port it was read on.
-        usage: Usage,
-        /// The TCP port.
-        port: u16,
-        /// The address connected to, when known.
-        address: Option<SocketAddr>,
-    },
+    /// A chain presented by a server over TLS (`--fetch`); boxed, as it is rare.
+    Fetched(Box<Fetched>),
+}
+
+/// Where a chain presented by a server over TLS was read ([`Origin::Fetched`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fetched {
+    /// The file's place in the folder `topocert fetch` would write
+    /// (`fe01.fabrikam.com/default.cer`), so that it is matched and chosen as that file.
+    pub path: PathBuf,
+    /// The server's name as connected to (lower case).
+    pub server: String,
+    /// The usage of the port it was read on.
+    pub usage: Usage,
+    /// The TCP port.
+    pub port: u16,
+    /// The address connected to, when known.
+    pub address: Option<SocketAddr>,
 }
 
 /// The name to show for a file: its file name, or the whole path when it has no file name.
@@ -59,9 +63,8 @@ impl Origin {
     /// ("default.cer, fetched from 10.0.0.5:5061", "inventory.csv line 3").
     pub fn short_label(&self) -> String {
         match self {
-            Origin::File { path } | Origin::Fetched { path, .. } => {
-                self.fetched_suffix(short_name(path))
-            }
+            Origin::File { path } => short_name(path),
+            Origin::Fetched(f) => self.fetched_suffix(short_name(&f.path)),
             Origin::InventoryRow {
                 inventory,
                 location,
@@ -74,7 +77,8 @@ impl Origin {
     /// finding names as its file).
     pub fn name(&self) -> String {
         match self {
-            Origin::File { path } | Origin::Fetched { path, .. } => path.display().to_string(),
+            Origin::File { path } => path.display().to_string(),
+            Origin::Fetched(f) => f.path.display().to_string(),
             Origin::InventoryRow {
                 inventory,
                 location,
@@ -87,7 +91,8 @@ impl Origin {
     /// inventory row, which is matched by its `PSComputerName` and `Use` instead.
     pub fn path(&self) -> Option<&Path> {
         match self {
-            Origin::File { path } | Origin::Fetched { path, .. } => Some(path),
+            Origin::File { path } => Some(path),
+            Origin::Fetched(f) => Some(&f.path),
             Origin::InventoryRow { .. } => None,
         }
     }
@@ -95,7 +100,7 @@ impl Origin {
     /// The address a fetched certificate was read from.
     pub(crate) fn fetched_from(&self) -> Option<SocketAddr> {
         match self {
-            Origin::Fetched { address, .. } => *address,
+            Origin::Fetched(f) => f.address,
             _ => None,
         }
     }
@@ -105,7 +110,8 @@ impl Origin {
     pub fn order(&self, other: &Origin) -> Ordering {
         let key = |o: &Origin| -> (PathBuf, Option<RowLocation>) {
             match o {
-                Origin::File { path } | Origin::Fetched { path, .. } => (path.clone(), None),
+                Origin::File { path } => (path.clone(), None),
+                Origin::Fetched(f) => (f.path.clone(), None),
                 Origin::InventoryRow {
                     inventory,
                     location,
@@ -144,13 +150,13 @@ mod tests {
         assert_eq!(row.short_label(), "inventory.csv line 3");
         assert_eq!(row.path(), None);
 
-        let fetched = Origin::Fetched {
+        let fetched = Origin::Fetched(Box::new(Fetched {
             path: "fe01.fabrikam.com/default.cer".into(),
             server: "fe01.fabrikam.com".into(),
             usage: Usage::Default,
             port: 5061,
             address: Some("10.0.0.5:5061".parse().expect("address")),
-        };
+        }));
         assert_eq!(
             fetched.label(),
             "fe01.fabrikam.com/default.cer, fetched from 10.0.0.5:5061"

@@ -81,9 +81,13 @@ pub(crate) enum SortedFile {
     CaOnly(PathBuf, Vec<Certificate>),
 }
 
-/// One copy of each Name ([`super::NameKey`]) among the certificates of a folder.
+/// One copy of each Name ([`super::NameKey`]), and of each issuer's display text, among the
+/// certificates of a folder.
 #[derive(Default)]
-pub(crate) struct SharedNames(std::collections::HashSet<super::NameKey>);
+pub(crate) struct SharedNames(
+    std::collections::HashSet<super::NameKey>,
+    std::collections::HashSet<std::sync::Arc<str>>,
+);
 
 impl SharedNames {
     /// The shared copy of `name` (the first seen).
@@ -99,6 +103,12 @@ impl SharedNames {
     /// and the subject Name of CA certificates (the issuer Name of the certificates they sign).
     fn share_in(&mut self, cert: &mut Certificate) {
         self.share(&mut cert.issuer_name);
+        match self.1.get(&cert.facts.issuer) {
+            Some(shared) => cert.facts.issuer = shared.clone(),
+            None => {
+                self.1.insert(cert.facts.issuer.clone());
+            }
+        }
         if cert.is_ca {
             self.share(&mut cert.subject_name);
         }

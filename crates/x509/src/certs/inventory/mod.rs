@@ -382,9 +382,9 @@ fn build_row(path: &Path, row: &RawRow) -> Result<InventoryCert, RowProblem> {
     let not_before = row.date("NotBefore")?;
     let not_after = row.date("NotAfter")?;
     let thumb = upper_hex(&row.required("Thumbprint")?);
-    if thumb.len() != 40 || !thumb.bytes().all(|b| b.is_ascii_hexdigit()) {
+    let Some(sha1_thumbprint) = super::facts::Thumbprint::from_hex(&thumb) else {
         return Err(RowProblem::Thumbprint(thumb));
-    }
+    };
     let dns_names = match row.cells.get("alternativenames") {
         Some(Cell::List(v)) => v.iter().flat_map(|s| split_names(s)).collect(),
         Some(Cell::Text(s)) => split_names(s),
@@ -405,14 +405,14 @@ fn build_row(path: &Path, row: &RawRow) -> Result<InventoryCert, RowProblem> {
     };
     Ok(InventoryCert {
         facts: CertFacts {
-            common_name: super::dn::common_name(&subject),
-            subject,
-            issuer,
-            dns_names,
-            serial: upper_hex(&row.text("SerialNumber")?.unwrap_or_default()),
+            common_name: super::dn::common_name(&subject).map(String::into_boxed_str),
+            subject: subject.into(),
+            issuer: issuer.into(),
+            dns_names: dns_names.into_boxed_slice(),
+            serial: upper_hex(&row.text("SerialNumber")?.unwrap_or_default()).into(),
             not_before,
             not_after,
-            sha1_thumbprint: thumb,
+            sha1_thumbprint,
         },
         inventory: path.to_path_buf(),
         location: row.location,
@@ -493,7 +493,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory, InventoryError> {
     check_collection_type_name(path, &rows)?;
     let mut certs: Vec<InventoryCert> = Vec::new();
     // (thumbprint, lower-case computer) → index in `certs`: one certificate per server.
-    let mut seen: HashMap<(String, Option<String>), usize> = HashMap::new();
+    let mut seen: HashMap<(super::facts::Thumbprint, Option<String>), usize> = HashMap::new();
     let mut other_uses = Vec::new();
     for r in &rows {
         match build_row(path, r) {
@@ -507,7 +507,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Inventory, InventoryError> {
                     continue;
                 }
                 let key = (
-                    c.facts.sha1_thumbprint.clone(),
+                    c.facts.sha1_thumbprint,
                     c.computer.as_deref().map(str::to_ascii_lowercase),
                 );
                 match seen.get(&key) {

@@ -35,11 +35,11 @@ fn type_line_and_line_numbers() {
     assert_eq!(c.location, RowLocation::Line(3));
     assert_eq!(c.computer.as_deref(), Some("FE01"));
     assert_eq!(
-        c.facts.dns_names,
+        &*c.facts.dns_names,
         ["fe01.fabrikam.com", "pool01.fabrikam.com"]
     );
     assert_eq!(c.facts.common_name.as_deref(), Some("fe01.fabrikam.com"));
-    assert_eq!(c.facts.sha1_thumbprint, THUMB);
+    assert_eq!(c.facts.sha1_thumbprint.to_string(), THUMB);
     assert_eq!(
         crate::time::format_rfc3339(c.facts.not_after),
         "2028-01-01T00:00:00Z"
@@ -248,7 +248,7 @@ fn json_single_object_and_ms_dates() {
     assert_eq!(inv.certs.len(), 1);
     let c = &inv.certs[0];
     assert_eq!(c.location, RowLocation::Entry(1));
-    assert_eq!(c.facts.sha1_thumbprint, THUMB);
+    assert_eq!(c.facts.sha1_thumbprint.to_string(), THUMB);
     assert_eq!(
         crate::time::format_rfc3339(c.facts.not_before),
         "2026-01-01T00:00:00Z"
@@ -258,7 +258,7 @@ fn json_single_object_and_ms_dates() {
         "2028-01-01T00:00:00Z"
     );
     assert_eq!(
-        c.facts.dns_names,
+        &*c.facts.dns_names,
         ["fe01.fabrikam.com", "pool01.fabrikam.com"]
     );
 }
@@ -330,7 +330,7 @@ fn german_use_culture_csv_with_semicolons_is_read() {
         assert_eq!(c.location, RowLocation::Line(3));
         assert_eq!(c.uses, ["Default"]);
         assert_eq!(
-            c.facts.dns_names,
+            &*c.facts.dns_names,
             ["fe01.fabrikam.com", "pool01.fabrikam.com"]
         );
         assert_eq!(
@@ -338,7 +338,7 @@ fn german_use_culture_csv_with_semicolons_is_read() {
             "2027-11-28T15:51:56Z"
         );
         assert_eq!(
-            c.facts.issuer,
+            &*c.facts.issuer,
             "CN=Fabrikam Issuing CA, DC=fabrikam, DC=com"
         );
     }
