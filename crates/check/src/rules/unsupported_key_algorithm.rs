@@ -18,9 +18,7 @@ pub fn unsupported(key: &PublicKey) -> Option<String> {
     match key {
         PublicKey::Rsa { bits } if (1024..=4096).contains(bits) => None,
         PublicKey::Rsa { bits } => Some(format!("RSA {bits} bits (Lync supports 1024 to 4096)")),
-        PublicKey::Ec { curve, .. } if matches!(&**curve, "P-256" | "P-384" | "P-521") => {
-            None
-        }
+        PublicKey::Ec { curve, .. } if matches!(&**curve, "P-256" | "P-384" | "P-521") => None,
         PublicKey::Ec { curve, .. } => Some(format!(
             "EC on curve {curve} (Lync supports P-256, P-384 and P-521)"
         )),
