@@ -331,7 +331,8 @@ pub fn prepare(
         let machine = MachineIdx(i);
         let assignment = assign::choose(topo, store, &index, machine, options.now);
         chosen.push(assignment.as_ref().map(|a| a.file));
-        while let Some((_, kind)) = checked.next_if(|c| c.0 == machine) {
+        // a machine is checked once at most (`checked_servers`)
+        if let Some((_, kind)) = checked.next_if(|c| c.0 == machine) {
             servers.push(checked_server(
                 topo,
                 graph,

@@ -26,9 +26,8 @@ pub fn write(
     rows: &[Vec<String>],
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
-    let widths = widths(&header, rows);
-    write_lines(&header, rows, &widths, out)
+    let widths = widths(header, rows);
+    write_lines(header, rows, &widths, out)
 }
 
 /// [`render`] fitted to `width` columns: while the table is too wide, the columns listed in
@@ -112,8 +111,8 @@ pub(crate) fn write_within(
     Ok(())
 }
 
-/// The widths [`widths`] gives the columns `keep` of `header` and `rows` (a missing cell is
-/// empty).
+/// The widths of the columns `keep` of `header` and `rows`: each its widest cell, header
+/// included, at most [`MAX_COLUMN`] (a missing cell is empty).
 fn kept_widths(header: &[&str], rows: &[Vec<String>], keep: &[usize]) -> Vec<usize> {
     let mut widths: Vec<usize> = keep
         .iter()
@@ -130,25 +129,13 @@ fn kept_widths(header: &[&str], rows: &[Vec<String>], keep: &[usize]) -> Vec<usi
 
 /// The width [`render`] lays `rows` out at under `header`, in terminal columns.
 pub(crate) fn width_of(header: &[&str], rows: &[Vec<String>]) -> usize {
-    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
-    total(&widths(&header, rows))
+    total(&widths(header, rows))
 }
 
-/// Each column's width: its widest cell, header included, at most [`MAX_COLUMN`].
-fn widths(header: &[String], rows: &[Vec<String>]) -> Vec<usize> {
-    let mut widths: Vec<usize> = header
-        .iter()
-        .map(|h| crate::term::display_width(h))
-        .collect();
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            if i < widths.len() {
-                widths[i] = widths[i].max(crate::term::display_width(c));
-            }
-        }
-    }
-    widths.iter_mut().for_each(|w| *w = (*w).min(MAX_COLUMN));
-    widths
+/// Each column's width ([`kept_widths`] of every column).
+fn widths(header: &[&str], rows: &[Vec<String>]) -> Vec<usize> {
+    let all: Vec<usize> = (0..header.len()).collect();
+    kept_widths(header, rows, &all)
 }
 
 /// The width of a row laid out with `widths`.
@@ -158,13 +145,13 @@ fn total(widths: &[usize]) -> usize {
 
 /// The lines of a table, written one by one.
 fn write_lines(
-    header: &[String],
+    header: &[&str],
     rows: &[Vec<String>],
     widths: &[usize],
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let mut s = String::new();
-    write_line(&mut header.iter().map(String::as_str), widths, &mut s, out)?;
+    write_line(&mut header.iter().copied(), widths, &mut s, out)?;
     write_rule(widths, &mut s, out)?;
     for r in rows {
         write_line(&mut r.iter().map(String::as_str), widths, &mut s, out)?;

@@ -90,27 +90,24 @@ pub(crate) struct SharedNames(
 );
 
 impl SharedNames {
-    /// The shared copy of `name` (the first seen).
-    fn share(&mut self, name: &mut super::NameKey) {
-        match self.0.get(name) {
-            Some(shared) => *name = shared.clone(),
-            None => {
-                self.0.insert(name.clone());
-            }
+    /// Shares the issuer Name of every certificate (most of a folder's have the same issuer)
+    /// and its display text, and the subject Name of CA certificates (the issuer Name of the
+    /// certificates they sign).
+    fn share_in(&mut self, cert: &mut Certificate) {
+        share(&mut self.0, &mut cert.issuer_name);
+        share(&mut self.1, &mut cert.facts.issuer);
+        if cert.is_ca {
+            share(&mut self.0, &mut cert.subject_name);
         }
     }
-    /// Shares the issuer Name of every certificate (most of a folder's have the same issuer),
-    /// and the subject Name of CA certificates (the issuer Name of the certificates they sign).
-    fn share_in(&mut self, cert: &mut Certificate) {
-        self.share(&mut cert.issuer_name);
-        match self.1.get(&cert.facts.issuer) {
-            Some(shared) => cert.facts.issuer = shared.clone(),
-            None => {
-                self.1.insert(cert.facts.issuer.clone());
-            }
-        }
-        if cert.is_ca {
-            self.share(&mut cert.subject_name);
+}
+
+/// Replaces `value` with the copy in `set` (the first seen), or puts it there.
+fn share<T: Clone + Eq + std::hash::Hash>(set: &mut std::collections::HashSet<T>, value: &mut T) {
+    match set.get(value) {
+        Some(shared) => *value = shared.clone(),
+        None => {
+            set.insert(value.clone());
         }
     }
 }
