@@ -26,7 +26,7 @@ use crate::model::{ClusterKey, Fqdn, SourceText, Span, TopologyFormat};
 use attrs::{attr, attrs, attrs_with, layout, xmlns, Seen};
 use chars::{char_error, first_illegal_char};
 use ports::may_present_certificate;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, BytesText, Event};
 use quick_xml::Reader;
 use std::hash::BuildHasher;
 use tag::{check_in_full, resolve_reference};
@@ -147,12 +147,51 @@ pub fn scan_then<T, F: FnOnce(RawTopology) -> T>(
     }
 }
 
-/// One event of the reader with the byte range it came from, or the first error.
-struct Step<'a> {
+/// One event of the reader: its kind and the byte range it came from. The event is made again
+/// from the text where it is recorded ([`Step::start_tag`], [`Step::inner`]), so a step is a
+/// third of the size of quick-xml's event, and the two threads exchange that much less.
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    kind: Kind,
+    /// The length of a start tag's name (which quick-xml found), else 0.
+    name_len: u32,
     before: usize,
     after: usize,
-    /// The error boxed: a step is handed between threads, and errors are rare.
-    event: Result<Event<'a>, Box<LoadError>>,
+}
+
+/// The events the scan tells apart; comments, CDATA, processing instructions and the XML
+/// declaration are `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Start,
+    Empty,
+    End,
+    Text,
+    Reference,
+    DocType,
+    Other,
+    Eof,
+}
+
+impl Step {
+    /// The text of the event between its delimiters: `<`…`>` of a start tag, `<`…`/>` of an
+    /// empty element, `&`…`;` of a reference, all of a text.
+    fn inner(self, text: &str) -> &str {
+        let (open, close) = match self.kind {
+            Kind::Start | Kind::Reference => (1, 1),
+            Kind::Empty => (1, 2),
+            _ => (0, 0),
+        };
+        let from = self.before + open;
+        text.get(from..self.after.saturating_sub(close).max(from))
+            .unwrap_or_default()
+    }
+
+    /// The start tag of a `Start` or `Empty` step, as quick-xml gave it.
+    fn start_tag(self, text: &str) -> BytesStart<'_> {
+        let content = self.inner(text);
+        BytesStart::from_content(content, (self.name_len as usize).min(content.len()))
+    }
 }
 
 /// Events a reader thread hands over at a time (half a megabyte of steps): few enough
@@ -172,26 +211,58 @@ const PIPELINE_MIN: usize = 1 << 20;
 struct Read<'a> {
     src: &'a SourceText,
     reader: Reader<&'a [u8]>,
+    /// Where the reader's text starts in the source text.
+    base: usize,
 }
 
 impl<'a> Read<'a> {
+    /// A reader of the whole text. A byte order mark left at its start is passed over here:
+    /// quick-xml would skip it without counting it, and every position would be 3 bytes short.
     fn new(src: &'a SourceText) -> Self {
-        let mut reader = Reader::from_str(&src.text);
+        let base = if src.text.starts_with('\u{feff}') {
+            '\u{feff}'.len_utf8()
+        } else {
+            0
+        };
+        let mut reader = Reader::from_str(src.text.get(base..).unwrap_or_default());
         reader.config_mut().check_end_names = true;
-        Read { src, reader }
+        Read { src, reader, base }
     }
 
-    fn next(&mut self) -> Step<'a> {
-        let before = self.reader.buffer_position() as usize;
-        let event = self.reader.read_event().map_err(|e| {
-            let at = self.reader.error_position() as usize;
-            Box::new(malformed(self.src, e.to_string(), at))
-        });
-        Step {
+    /// The reader's position in the source text.
+    fn position(&self) -> usize {
+        self.base + self.reader.buffer_position() as usize
+    }
+
+    /// The next event, or the first error (boxed: steps are handed between threads, and
+    /// errors are rare).
+    fn next(&mut self) -> Result<Step, Box<LoadError>> {
+        let before = self.position();
+        // (a name of 4 GiB or more, in no input this reads, would run to the tag's end)
+        let name_len =
+            |e: &BytesStart<'_>| u32::try_from(e.name().as_ref().len()).unwrap_or(u32::MAX);
+        let (kind, name_len) = match self.reader.read_event() {
+            Ok(Event::Start(e)) => (Kind::Start, name_len(&e)),
+            Ok(Event::Empty(e)) => (Kind::Empty, name_len(&e)),
+            Ok(Event::End(_)) => (Kind::End, 0),
+            Ok(Event::Text(_)) => (Kind::Text, 0),
+            Ok(Event::GeneralRef(_)) => (Kind::Reference, 0),
+            Ok(Event::DocType(_)) => (Kind::DocType, 0),
+            Ok(Event::Eof) => (Kind::Eof, 0),
+            Ok(Event::Comment(_) | Event::CData(_) | Event::PI(_) | Event::Decl(_)) => {
+                (Kind::Other, 0)
+            }
+            Err(e) => {
+                let at = self.base + self.reader.error_position() as usize;
+                return Err(Box::new(malformed(self.src, e.to_string(), at)));
+            }
+        };
+        Ok(Step {
+            kind,
+            name_len,
             before,
-            after: self.reader.buffer_position() as usize,
-            event,
-        }
+            after: self.position(),
+        })
     }
 }
 
@@ -208,18 +279,26 @@ fn scan_two_threads<T, F: FnOnce(RawTopology) -> T>(
 ) -> Result<(Result<T, LoadError>, Option<Option<usize>>), F> {
     let src = sc.src;
     std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Step<'_>>>(QUEUED);
-        let (back, emptied) = std::sync::mpsc::channel::<Vec<Step<'_>>>();
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(QUEUED);
+        let (back, emptied) = std::sync::mpsc::channel::<Batch>();
         let mut read = Read::new(src);
         let spawned = std::thread::Builder::new().spawn_scoped(s, move || loop {
-            let mut batch = emptied
-                .try_recv()
-                .unwrap_or_else(|_| Vec::with_capacity(BATCH));
+            let mut batch = emptied.try_recv().unwrap_or_else(|_| Batch {
+                steps: Vec::with_capacity(BATCH),
+                error: None,
+            });
             let mut last = false;
-            while batch.len() < BATCH && !last {
-                let step = read.next();
-                last = matches!(step.event, Ok(Event::Eof) | Err(_));
-                batch.push(step);
+            while batch.steps.len() < BATCH && !last {
+                match read.next() {
+                    Ok(step) => {
+                        last = step.kind == Kind::Eof;
+                        batch.steps.push(step);
+                    }
+                    Err(e) => {
+                        batch.error = Some(e);
+                        last = true;
+                    }
+                }
             }
             if tx.send(batch).is_err() {
                 return None;
@@ -233,10 +312,13 @@ fn scan_two_threads<T, F: FnOnce(RawTopology) -> T>(
         };
         let done = (|| {
             for mut batch in rx {
-                for step in batch.drain(..) {
+                for step in batch.steps.drain(..) {
                     if !sc.step(step)? {
                         return Ok(());
                     }
+                }
+                if let Some(e) = batch.error.take() {
+                    return Err(*e);
                 }
                 // the reader may have finished: then the batch is not needed
                 let _ = back.send(batch);
@@ -250,6 +332,12 @@ fn scan_two_threads<T, F: FnOnce(RawTopology) -> T>(
             Err(panic) => std::panic::resume_unwind(panic),
         }
     })
+}
+
+/// Steps handed over at once, and the error that ended them, if one did.
+struct Batch {
+    steps: Vec<Step>,
+    error: Option<Box<LoadError>>,
 }
 
 /// Malformed XML at byte `at` of the text.
@@ -282,53 +370,52 @@ impl<'s> Scanner<'s> {
     fn one_thread(&mut self) -> Result<RawTopology, LoadError> {
         let mut read = Read::new(self.src);
         loop {
-            if !self.step(read.next())? {
+            if !self.step(read.next().map_err(|e| *e)?)? {
                 return self.finish();
             }
         }
     }
 
     /// Checks and records one event; false at the end of the text.
-    fn step(&mut self, step: Step<'_>) -> Result<bool, LoadError> {
-        let Step {
-            before,
-            after,
-            event,
-        } = step;
+    fn step(&mut self, step: Step) -> Result<bool, LoadError> {
         let src = self.src;
+        let text = src.text.as_str();
         let span = Span {
-            start: before,
-            len: after.saturating_sub(before),
+            start: step.before,
+            len: step.after.saturating_sub(step.before),
         };
-        match event.map_err(|e| *e)? {
-            Event::Start(e) => self.open(&e, span)?,
-            Event::Empty(e) => {
-                self.open(&e, span)?;
+        match step.kind {
+            Kind::Start => self.open(&step.start_tag(text), span)?,
+            Kind::Empty => {
+                self.open(&step.start_tag(text), span)?;
                 self.close();
             }
-            Event::End(_) => self.close(),
-            Event::Text(t) if self.in_site_name() => {
+            Kind::End => self.close(),
+            Kind::Text if self.in_site_name() => {
+                let t = BytesText::from_escaped(step.inner(text));
                 self.push_name_text(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
             }
-            Event::GeneralRef(r) => {
+            Kind::Reference => {
                 // only the predefined entities and references to characters XML allows
-                let text = resolve_reference(&r).map_err(|cause| self.malformed(cause, before))?;
+                let r = BytesRef::new(step.inner(text));
+                let resolved =
+                    resolve_reference(&r).map_err(|cause| self.malformed(cause, step.before))?;
                 if self.in_site_name() {
                     let mut buf = [0; 4];
-                    self.push_name_text(match text {
+                    self.push_name_text(match resolved {
                         Ok(c) => c.encode_utf8(&mut buf),
                         Err(entity) => entity,
                     });
                 }
             }
-            Event::DocType(_) => {
+            Kind::DocType => {
                 return Err(LoadError::DtdRejected {
                     src: src.named_source(),
                     at: span.into(),
                 })
             }
-            Event::Eof => return Ok(false),
-            _ => {}
+            Kind::Eof => return Ok(false),
+            Kind::Text | Kind::Other => {}
         }
         Ok(true)
     }
@@ -957,6 +1044,115 @@ mod tests {
             let one = scanned_on(1, text);
             assert!(!one.starts_with("RawTopology"), "case {i} reads");
             assert_eq!(scanned_on(2, text), one, "case {i}");
+        }
+    }
+
+    /// Every step of `text`, made again into its event, against the event quick-xml gives.
+    fn assert_steps_make_the_events(name: &str, text: &str) {
+        let src = SourceText::new(name, std::sync::Arc::new(text.to_string()), "UTF-8");
+        let mut read = Read::new(&src);
+        let mut reader = Reader::from_str(text);
+        reader.config_mut().check_end_names = true;
+        let mut made = 0;
+        loop {
+            let (step, event) = (read.next(), reader.read_event());
+            let (Ok(step), Ok(event)) = (step, event) else {
+                break;
+            };
+            let same = match (&event, step.kind) {
+                (Event::Start(e), Kind::Start) | (Event::Empty(e), Kind::Empty) => {
+                    step.start_tag(&src.text) == *e
+                }
+                (Event::Text(t), Kind::Text) => {
+                    BytesText::from_escaped(step.inner(&src.text)) == *t
+                }
+                (Event::GeneralRef(r), Kind::Reference) => {
+                    BytesRef::new(step.inner(&src.text)) == *r
+                }
+                (Event::End(_), Kind::End)
+                | (Event::DocType(_), Kind::DocType)
+                | (Event::Eof, Kind::Eof)
+                | (
+                    Event::Comment(_) | Event::CData(_) | Event::PI(_) | Event::Decl(_),
+                    Kind::Other,
+                ) => true,
+                _ => false,
+            };
+            assert!(same, "{name}: {event:?} made again as {step:?}");
+            made += 1;
+            if step.kind == Kind::Eof {
+                break;
+            }
+        }
+        assert!(made > 1, "{name}: no event");
+    }
+
+    #[test]
+    fn every_step_makes_again_the_event_quick_xml_gave() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-topologies");
+        let mut files = 0;
+        let mut folders = vec![root];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).expect("sample-topologies") {
+                let path = entry.expect("an entry").path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if matches!(
+                    path.extension().and_then(|e| e.to_str()),
+                    Some("xml" | "tbxml")
+                ) {
+                    let bytes = std::fs::read(&path).expect("a sample");
+                    let text = crate::topology::decode::decode_vec(bytes)
+                        .expect("decodes")
+                        .text;
+                    assert_steps_make_the_events(&path.display().to_string(), &text);
+                    files += 1;
+                }
+            }
+        }
+        assert!(files >= 10, "{files} samples");
+        for (i, text) in [
+            many_pools(3),
+            // a byte order mark left in the text, skipped by quick-xml before its first event
+            "\u{feff}<a>x</a>".into(),
+            "\u{feff}text<a/>".into(),
+            "<?xml version=\"1.0\"?>\r\n<!-- c --><a b='>' c=\"&amp;\">t&amp;u&#65;<![CDATA[<x>]]>\
+             <b/><?pi x?></a>"
+                .into(),
+            "<a\r\n  b=\"1\"\t/><c\n/><d></d ><é x=\"ü\">ö&lt;</é>".into(),
+            "<!DOCTYPE x [<!ENTITY e \"v\">]><a/>".into(),
+            "<a>unclosed".into(),
+        ]
+        .iter()
+        .enumerate()
+        {
+            assert_steps_make_the_events(&format!("case {i}"), text);
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_left_at_the_start_is_counted_in_every_position() {
+        let at = |text: &str| {
+            let src = SourceText::new("t.xml", std::sync::Arc::new(text.to_string()), "UTF-8");
+            match scan(&src) {
+                Err(e) => miette::Diagnostic::labels(&e)
+                    .and_then(|mut l| l.next())
+                    .map(|l| l.offset()),
+                Ok(_) => None,
+            }
+        };
+        for broken in [
+            "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\">\
+             <Other a=b/></Topology>",
+            "<a></b>",
+            "<a>&nope;</a>",
+        ] {
+            let plain = at(broken).expect("an error");
+            assert_eq!(
+                at(&format!("\u{feff}{broken}")),
+                Some(plain + 3),
+                "{broken}"
+            );
         }
     }
 
