@@ -26,21 +26,17 @@ pub(super) fn is_xml_char(c: char) -> bool {
     !matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
 }
 
-/// The first character XML 1.0 does not allow anywhere in `text`, as a byte offset.
+/// The first character XML 1.0 does not allow anywhere in `text`, as a byte offset. Bytes are
+/// tested 32 at a time without branches (so the compiler uses vector instructions): a C0
+/// control other than tab, LF and CR, or 0xEF, the lead byte of U+FFFE and U+FFFF in UTF-8,
+/// which is then looked at exactly (it also starts other characters).
 pub(super) fn first_illegal_char(text: &str) -> Option<usize> {
-    first_illegal(text.as_bytes(), 0, text.len())
-}
-
-/// The first byte offset in `bytes[from..to]` where a character outside XML 1.0's `Char`
-/// starts. Bytes are tested 32 at a time without branches (so the compiler uses vector
-/// instructions): a C0 control other than tab, LF and CR, or 0xEF, the lead byte of U+FFFE and
-/// U+FFFF in UTF-8, which is then looked at exactly (it also starts other characters).
-fn first_illegal(bytes: &[u8], from: usize, to: usize) -> Option<usize> {
     const LANES: usize = 32;
     fn suspect(b: u8) -> u8 {
         u8::from(b < 0x20) & u8::from(b != b'\t') & u8::from(b != b'\n') & u8::from(b != b'\r')
             | u8::from(b == 0xEF)
     }
+    let bytes = text.as_bytes();
     let exact = |i: usize| -> bool {
         match bytes[i] {
             0xEF => {
@@ -49,21 +45,16 @@ fn first_illegal(bytes: &[u8], from: usize, to: usize) -> Option<usize> {
             b => suspect(b) != 0,
         }
     };
-    let slice = bytes.get(from..to)?;
-    let mut chunks = slice.chunks_exact(LANES);
+    let mut chunks = bytes.chunks_exact(LANES);
     for (k, chunk) in (&mut chunks).enumerate() {
         if chunk.iter().fold(0u8, |acc, &b| acc | suspect(b)) != 0 {
-            let base = from + k * LANES;
+            let base = k * LANES;
             if let Some(i) = (base..base + LANES).find(|&i| exact(i)) {
                 return Some(i);
             }
         }
     }
-    let rest = to - chunks.remainder().len();
-    if let Some(i) = (rest..to).find(|&i| exact(i)) {
-        return Some(i);
-    }
-    None
+    (bytes.len() - chunks.remainder().len()..bytes.len()).find(|&i| exact(i))
 }
 
 #[cfg(test)]
@@ -84,7 +75,7 @@ mod tests {
             // at every place relative to the blocks of 32 bytes
             for pad in 0..40 {
                 let padded = format!("{}{text}", "p".repeat(pad));
-                let got = first_illegal(padded.as_bytes(), 0, padded.len());
+                let got = first_illegal_char(&padded);
                 assert_eq!(got, want.map(|w| w + pad), "{pad} {text:?}");
             }
         }

@@ -940,12 +940,12 @@ mod tests {
         const TOPO: &str =
             "<Topology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\">";
         let filler = "<Other a=\"1\"/>".repeat(3 * 64 * 1024 / 14);
-        // past the first blocks searched, in text and in an attribute value
+        // far into the text (192 KiB), in text and in an attribute value
         let far = format!("{TOPO}{filler}x\0y</Topology>");
         assert_eq!(nul_at(&far), far.find('\0'));
         let in_value = format!("{TOPO}{filler}<Other a=\"\0\"/></Topology>");
         assert_eq!(nul_at(&in_value), in_value.find('\0'));
-        // in a value longer than a block
+        // in a long value
         let long = format!("{TOPO}<Other a=\"{}\0\"/></Topology>", "v".repeat(200_000));
         assert_eq!(nul_at(&long), long.find('\0'));
         // after a syntax error, a wrong end tag, an unknown entity, a DTD, or no topology
