@@ -2,7 +2,7 @@
 //! issued by it.
 
 use super::chain;
-use super::chain::{CaIndex, IssuerPool};
+use super::chain::{key_ids_compatible, CaIndex, IssuerPool};
 use crate::certs::dn::{same_dn, DnKey};
 use crate::certs::{CertFile, CertStore, Certificate, Leaf};
 use crate::graph::ServerGraph;
@@ -147,13 +147,6 @@ pub enum CaVerdict {
     },
     /// There is no reference CA to compare with.
     NoReference,
-}
-
-fn key_ids_compatible(aki: &Option<Box<[u8]>>, ski: &Option<Box<[u8]>>) -> bool {
-    match (aki, ski) {
-        (Some(a), Some(s)) => a == s,
-        _ => true,
-    }
 }
 
 /// Every certificate an issuer may be found among for `file`: the `--ca` certificates (of

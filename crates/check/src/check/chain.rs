@@ -51,7 +51,9 @@ pub(crate) enum Walk<'a> {
     },
 }
 
-fn key_ids_compatible(aki: &Option<Box<[u8]>>, ski: &Option<Box<[u8]>>) -> bool {
+/// Whether a child's authority key id and a candidate issuer's subject key id allow it to be
+/// the issuer: equal, or either unknown.
+pub(crate) fn key_ids_compatible(aki: &Option<Box<[u8]>>, ski: &Option<Box<[u8]>>) -> bool {
     match (aki, ski) {
         (Some(a), Some(s)) => a == s,
         _ => true,
